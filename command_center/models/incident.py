@@ -1,0 +1,247 @@
+"""Incidents (事件), their categories and channels, work orders (工单) and return visits (回访)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from command_center.db.base import Base, IdMixin, TimestampMixin
+
+
+class IncidentStatus(StrEnum):
+    NEW = "new"
+    ACCEPTED = "accepted"
+    DISPATCHED = "dispatched"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+    MERGED = "merged"
+    REJECTED = "rejected"
+
+
+OPEN_INCIDENT_STATUSES = (
+    IncidentStatus.NEW,
+    IncidentStatus.ACCEPTED,
+    IncidentStatus.DISPATCHED,
+    IncidentStatus.IN_PROGRESS,
+)
+
+
+class OrderStatus(StrEnum):
+    DISPATCHED = "dispatched"  # sent, waiting for the department to accept
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    VERIFIED = "verified"
+    CLOSED = "closed"
+    RETURNED = "returned"  # 退单
+    OBJECTED = "objected"  # 异议
+    CANCELLED = "cancelled"
+
+
+OPEN_ORDER_STATUSES = (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS)
+
+
+class LocationFlag(StrEnum):
+    OK = "ok"
+    OUTSIDE = "outside"  # outside the county: flagged for the operator, never guessed
+    MISSING = "missing"  # no usable coordinates
+
+
+class Channel(Base):
+    """Where incidents come from (事件来源)."""
+
+    __tablename__ = "channels"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    name_en: Mapped[str] = mapped_column(String(100))
+
+
+class Category(Base):
+    """A node of the three-level incident taxonomy; leaves carry routing and deadlines."""
+
+    __tablename__ = "categories"
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 3", name="level_valid"),)
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    parent_code: Mapped[str | None] = mapped_column(String(16), ForeignKey("categories.code"))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    name: Mapped[str] = mapped_column(String(50))
+    name_en: Mapped[str] = mapped_column(String(100))
+    default_department_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("departments.id")
+    )
+    deadline_working_days: Mapped[int | None] = mapped_column(SmallInteger)
+    focus: Mapped[bool] = mapped_column(server_default="false")
+
+
+class Incident(IdMixin, TimestampMixin, Base):
+    __tablename__ = "incidents"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('new','accepted','dispatched','in_progress','resolved','verified',"
+            "'closed','merged','rejected')",
+            name="status_valid",
+        ),
+        CheckConstraint("priority BETWEEN 1 AND 4", name="priority_valid"),
+        CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction_valid"),
+        Index("ix_incidents_status_reported", "status", "reported_at"),
+        Index("ix_incidents_reported_at_id", "reported_at", "id"),
+        Index("ix_incidents_source_external", "external_source", "external_id", unique=True),
+    )
+    __mapper_args__ = {"version_id_col": "version"}
+
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    channel_code: Mapped[str] = mapped_column(String(32), ForeignKey("channels.code"))
+    category_code: Mapped[str | None] = mapped_column(
+        String(16), ForeignKey("categories.code"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    address: Mapped[str | None] = mapped_column(String(300))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    crs: Mapped[str] = mapped_column(String(16), server_default="GCJ-02")
+    location_flag: Mapped[str] = mapped_column(String(12), server_default="ok")
+    grid_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("admin_areas.id"), index=True
+    )
+    village_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("admin_areas.id"))
+    town_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("admin_areas.id"), index=True
+    )
+    reporter_name: Mapped[str | None] = mapped_column(String(64))
+    reporter_phone: Mapped[str | None] = mapped_column(String(32))
+    reporter_worker_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("grid_workers.id")
+    )
+    external_source: Mapped[str | None] = mapped_column(String(64))
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    priority: Mapped[int] = mapped_column(SmallInteger, server_default="3")
+    status: Mapped[str] = mapped_column(String(16), server_default="new")
+    reported_at: Mapped[dt.datetime] = mapped_column()
+    accepted_at: Mapped[dt.datetime | None] = mapped_column()
+    resolved_at: Mapped[dt.datetime | None] = mapped_column()
+    closed_at: Mapped[dt.datetime | None] = mapped_column()
+    due_at: Mapped[dt.datetime | None] = mapped_column()
+    answer_due_at: Mapped[dt.datetime | None] = mapped_column()
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("incidents.id"), index=True
+    )
+    satisfaction: Mapped[int | None] = mapped_column(SmallInteger)
+    version: Mapped[int] = mapped_column(server_default="1")
+
+
+class WorkOrder(IdMixin, TimestampMixin, Base):
+    """An incident assigned to one department; joint handling links co-orders to a lead order."""
+
+    __tablename__ = "work_orders"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('dispatched','accepted','in_progress','resolved','verified','closed',"
+            "'returned','objected','cancelled')",
+            name="status_valid",
+        ),
+        CheckConstraint("mode IN ('assign','joint','supervised')", name="mode_valid"),
+        Index("ix_work_orders_dept_status", "department_id", "status"),
+        Index("ix_work_orders_status_deadline", "status", "deadline_at"),
+    )
+    __mapper_args__ = {"version_id_col": "version"}
+
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    incident_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    department_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("departments.id"))
+    mode: Mapped[str] = mapped_column(String(12), server_default="assign")
+    lead_order_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("work_orders.id"))
+    dispatch_round: Mapped[int] = mapped_column(SmallInteger, server_default="1")
+    status: Mapped[str] = mapped_column(String(16), server_default="dispatched")
+    dispatched_at: Mapped[dt.datetime] = mapped_column()
+    dispatched_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
+    objection_deadline_at: Mapped[dt.datetime | None] = mapped_column()
+    deadline_at: Mapped[dt.datetime] = mapped_column()
+    accepted_at: Mapped[dt.datetime | None] = mapped_column()
+    resolved_at: Mapped[dt.datetime | None] = mapped_column()
+    closed_at: Mapped[dt.datetime | None] = mapped_column()
+    handler_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
+    objection_reason: Mapped[str | None] = mapped_column(Text)
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(server_default="1")
+
+
+class OrderProgress(IdMixin, Base):
+    """A progress report from the department, with photos."""
+
+    __tablename__ = "order_progress"
+
+    order_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("work_orders.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column()
+    user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
+    note: Mapped[str] = mapped_column(Text)
+    attachments: Mapped[list[Any] | None] = mapped_column()
+
+
+class ReturnVisit(IdMixin, Base):
+    """The return visit to the reporter (回访) with a satisfaction rating."""
+
+    __tablename__ = "return_visits"
+    __table_args__ = (CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction_valid"),)
+
+    incident_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column()
+    by_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
+    method: Mapped[str] = mapped_column(String(16), server_default="phone")
+    satisfaction: Mapped[int | None] = mapped_column(SmallInteger)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class SupervisionOrder(IdMixin, TimestampMixin, Base):
+    """Supervision (督办): ordinary, listed (挂牌督办) or a named leader's case (包案督办)."""
+
+    __tablename__ = "supervision_orders"
+    __table_args__ = (
+        CheckConstraint("level IN ('supervise','listed','leader_case')", name="level_valid"),
+        CheckConstraint("status IN ('open','responded','closed')", name="status_valid"),
+        CheckConstraint(
+            "num_nonnulls(incident_id, work_order_id, dispute_case_id) = 1", name="one_target"
+        ),
+    )
+    __mapper_args__ = {"version_id_col": "version"}
+
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    level: Mapped[str] = mapped_column(String(16))
+    incident_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("incidents.id"), index=True
+    )
+    work_order_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("work_orders.id"))
+    dispute_case_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("dispute_cases.id"))
+    responsible_leader: Mapped[str | None] = mapped_column(String(64))
+    issued_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
+    issued_at: Mapped[dt.datetime] = mapped_column()
+    deadline_at: Mapped[dt.datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(12), server_default="open")
+    reason: Mapped[str] = mapped_column(Text)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[dt.datetime | None] = mapped_column()
+    version: Mapped[int] = mapped_column(server_default="1")

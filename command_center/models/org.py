@@ -1,0 +1,67 @@
+"""Departments, users and roles.
+
+Each user maps to a PostgreSQL login (``db_login``) and each role to a PostgreSQL group role
+(``db_role``), so that grants and row-level security can key on ``session_user``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from command_center.db.base import Base, IdMixin, TimestampMixin
+
+
+class RoleCode(StrEnum):
+    DUTY_OPERATOR = "duty_operator"  # 值班员
+    SUPERVISOR = "supervisor"  # 督办员
+    DEPT_HANDLER = "dept_handler"  # 部门承办人
+    ANALYST = "analyst"  # 研判分析员
+    ADMIN = "admin"  # 系统管理员
+
+
+class Department(IdMixin, Base):
+    """A functional department (职能部门) stationed at or linked to the center."""
+
+    __tablename__ = "departments"
+
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str | None] = mapped_column(String(200))
+    stationed: Mapped[bool] = mapped_column(server_default="true")
+    phone: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(server_default="true")
+
+
+class Role(Base):
+    __tablename__ = "roles"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    name_en: Mapped[str] = mapped_column(String(100))
+    db_role: Mapped[str] = mapped_column(String(63), unique=True)
+
+
+class AppUser(IdMixin, TimestampMixin, Base):
+    """A person who signs in: duty operator, supervisor, department handler, analyst, admin."""
+
+    __tablename__ = "app_users"
+
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role_code: Mapped[str] = mapped_column(String(32), ForeignKey("roles.code"), index=True)
+    department_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("departments.id"), index=True
+    )
+    scope_area_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("admin_areas.id"))
+    db_login: Mapped[str] = mapped_column(String(63), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(server_default="true")
+    last_login_at: Mapped[dt.datetime | None] = mapped_column()
+
+    role: Mapped[Role] = relationship()
+    department: Mapped[Department | None] = relationship()
