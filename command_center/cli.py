@@ -1,0 +1,132 @@
+"""The `command-center` command: the window by default, headless subcommands otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from command_center import config
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="command-center",
+        description="网格化综治指挥中心 / grid-governance command center",
+    )
+    p.add_argument(
+        "--database-url",
+        metavar="URL",
+        help=f"shared PostgreSQL server (default: ${config.ENV_DATABASE_URL}, "
+        "else the embedded database)",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="open the main window (the default)")
+    run.add_argument("--lang", choices=["zh_CN", "en"], help="interface language")
+    run.add_argument("--user", help="sign in as this user without the dialog (demo password)")
+    run.add_argument("--wall", action="store_true", help="start in wall mode")
+
+    db = sub.add_parser("db", help="database schema")
+    dbsub = db.add_subparsers(dest="db_command", required=True)
+    dbsub.add_parser("upgrade", help="migrate the schema to the newest revision")
+    dbsub.add_parser("current", help="print the schema revision")
+
+    demo = sub.add_parser("demo", help="the demo county")
+    demosub = demo.add_subparsers(dest="demo_command", required=True)
+    seed = demosub.add_parser("seed", help="fill the database with the demo county")
+    seed.add_argument("--scale", type=float, default=1.0, help="1 = a year, ~60,000 incidents")
+    seed.add_argument("--seed", type=int, default=20261122, help="random seed")
+    seed.add_argument(
+        "--replace", action="store_true", help="drop everything in the database first"
+    )
+    seed.add_argument(
+        "--if-empty", action="store_true", help="do nothing if the county is already there"
+    )
+    seed.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    st = sub.add_parser("status", help="what the database holds")
+    st.add_argument("--json", action="store_true", help="one JSON object")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    url = config.database_url_from(args.database_url)
+    command = args.command or "run"
+    try:
+        if command == "run":
+            from command_center.app import run
+
+            return run(
+                url,
+                lang=getattr(args, "lang", None),
+                user=getattr(args, "user", None),
+                wall=getattr(args, "wall", False),
+            )
+        if command == "db":
+            return _db(url, args)
+        if command == "demo":
+            return _demo(url, args)
+        if command == "status":
+            return _status(url, args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a clear message, not a traceback, for the person at the keyboard
+        if args.verbose:
+            raise
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 1
+    return 2
+
+
+def _db(url: str | None, args: argparse.Namespace) -> int:
+    from command_center.db import migrate
+    from command_center.db.connection import database
+
+    with database(url, upgrade_schema=args.db_command == "upgrade") as db:
+        print(f"schema revision: {migrate.current_revision(db.engine)}")
+    return 0
+
+
+def _demo(url: str | None, args: argparse.Namespace) -> int:
+    from command_center.db import migrate
+    from command_center.db.connection import database
+    from command_center.services.demo.seed import county_present, seed_demo
+
+    with database(url) as db:
+        if args.if_empty and county_present(db.engine):
+            print("demo county already present; nothing to do")
+            return 0
+        if args.replace:
+            migrate.downgrade(db.url, "base")
+            migrate.upgrade(db.url)
+        report = seed_demo(db.engine, scale=args.scale, seed=args.seed, progress=not args.quiet)
+        print(json.dumps(report, ensure_ascii=False))
+    return 0
+
+
+def _status(url: str | None, args: argparse.Namespace) -> int:
+    from command_center.db.connection import database
+    from command_center.services.status import county_status
+
+    with database(url) as db:
+        report = county_status(db.engine, embedded=db.is_embedded).as_dict()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        width = max(len(k) for k in report)
+        for key, value in report.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

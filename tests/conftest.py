@@ -1,0 +1,106 @@
+"""Test databases: the server named by COMMAND_CENTER_TEST_DATABASE_URL, else an embedded one.
+
+Every test that writes gets a database of its own (created from a migrated template, which is
+fast); read-only tests share one seeded demo county.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from command_center.db import migrate
+from command_center.db.engine import libpq_url
+
+ENV_TEST_URL = "COMMAND_CENTER_TEST_DATABASE_URL"
+# Out of root's home: the embedded server opens its data directory's parents for traversal.
+EMBEDDED_TEST_DIR = Path(os.environ.get("COMMAND_CENTER_TEST_PGDATA", "/tmp/command-center-tests"))
+SEED_UNTIL = dt.datetime(2026, 11, 20, 16, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+TEST_SCALE = 0.05  # 3,000 incidents: the full geography, a twentieth of the year's incidents
+
+
+def _with_db(url: str, name: str) -> str:
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """The admin URL of the PostgreSQL server the tests use."""
+    url = os.environ.get(ENV_TEST_URL)
+    if url:
+        yield url
+        return
+    from command_center.db.embedded import EmbeddedPostgres
+
+    server = EmbeddedPostgres(EMBEDDED_TEST_DIR / "pgdata")
+    db_url = server.start()
+    yield _with_db(db_url, "postgres")
+    server.stop()
+
+
+def _admin(url: str) -> psycopg.Connection:
+    return psycopg.connect(libpq_url(url), autocommit=True)
+
+
+def create_database(server_url: str, name: str, template: str | None = None) -> str:
+    with _admin(server_url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return _with_db(server_url, name)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    with _admin(server_url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def migrated_template(pg_server: str) -> Iterator[str]:
+    name = f"cc_tpl_{uuid.uuid4().hex[:8]}"
+    url = create_database(pg_server, name)
+    migrate.upgrade(url)
+    yield name
+    drop_database(pg_server, name)
+
+
+@pytest.fixture
+def empty_db(pg_server: str) -> Iterator[str]:
+    """A new database with no schema at all."""
+    name = f"cc_t_{uuid.uuid4().hex[:10]}"
+    url = create_database(pg_server, name)
+    yield url
+    drop_database(pg_server, name)
+
+
+@pytest.fixture
+def db_url(pg_server: str, migrated_template: str) -> Iterator[str]:
+    """A new, migrated, empty database for one test."""
+    name = f"cc_t_{uuid.uuid4().hex[:10]}"
+    url = create_database(pg_server, name, template=migrated_template)
+    yield url
+    drop_database(pg_server, name)
+
+
+@pytest.fixture(scope="session")
+def seeded_db(pg_server: str, migrated_template: str) -> Iterator[str]:
+    """One demo county for read-only tests (do not write to it)."""
+    from command_center.db.engine import make_engine
+    from command_center.services.demo.seed import seed_demo
+
+    name = f"cc_seed_{uuid.uuid4().hex[:8]}"
+    url = create_database(pg_server, name, template=migrated_template)
+    engine = make_engine(url)
+    seed_demo(engine, scale=TEST_SCALE, seed=7, until=SEED_UNTIL, progress=False)
+    engine.dispose()
+    yield url
+    drop_database(pg_server, name)
