@@ -120,7 +120,7 @@ def test_the_year_has_every_channel_and_realistic_rhythms(seeded_db: str) -> Non
     texts = _q(seeded_db, "SELECT count(DISTINCT description), count(*) FROM incidents")[0]
     assert texts[0] > 0.97 * texts[1]  # varied descriptions, not one template
     statuses = {s for (s,) in _q(seeded_db, "SELECT DISTINCT status FROM incidents")}
-    assert {"new", "dispatched", "in_progress", "closed", "merged"} <= statuses
+    assert {"dispatched", "in_progress", "resolved", "closed", "merged"} <= statuses
 
 
 def test_about_81_percent_of_grid_workers_active_in_the_last_30_days(seeded_db: str) -> None:

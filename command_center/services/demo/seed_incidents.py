@@ -630,10 +630,23 @@ def _order_event(
         return False
     order.status = status
     order.version += 1
-    if incident_status:
+    if incident_status and incident_status != s.inc["status"]:
+        # the incident follows its order; its own history says so too
+        previous = s.inc["status"]
         s.inc["status"] = incident_status
         s.inc["version"] += 1
         s.inc["updated_at"] = at
+        s.ctx.add_audit(
+            at,
+            actor,
+            f"incident.{incident_status}",
+            "incident",
+            s.inc["id"],
+            f"{s.label} {STATUS_ZH[previous]} → {STATUS_ZH[incident_status]}",
+            {"status": previous},
+            {"status": incident_status},
+            reason,
+        )
     return True
 
 
