@@ -34,8 +34,6 @@ class DisputeCase(IdMixin, TimestampMixin, Base):
         CheckConstraint("room_level IN ('village','town','county')", name="room_valid"),
         Index("ix_dispute_cases_status_received", "status", "received_at"),
     )
-    __mapper_args__ = {"version_id_col": "version"}
-
     number: Mapped[str] = mapped_column(String(32), unique=True)
     type_code: Mapped[str] = mapped_column(String(32), ForeignKey("dispute_types.code"))
     summary: Mapped[str] = mapped_column(Text)
@@ -56,6 +54,8 @@ class DisputeCase(IdMixin, TimestampMixin, Base):
     concluded_at: Mapped[dt.datetime | None] = mapped_column()
     agreement_text: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # optimistic concurrency
 
 
 class DisputeParty(IdMixin, Base):

@@ -104,8 +104,6 @@ class Incident(IdMixin, TimestampMixin, Base):
         Index("ix_incidents_reported_at_id", "reported_at", "id"),
         Index("ix_incidents_source_external", "external_source", "external_id", unique=True),
     )
-    __mapper_args__ = {"version_id_col": "version"}
-
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel_code: Mapped[str] = mapped_column(String(32), ForeignKey("channels.code"))
     category_code: Mapped[str | None] = mapped_column(
@@ -146,6 +144,8 @@ class Incident(IdMixin, TimestampMixin, Base):
     satisfaction: Mapped[int | None] = mapped_column(SmallInteger)
     version: Mapped[int] = mapped_column(server_default="1")
 
+    __mapper_args__ = {"version_id_col": version}  # optimistic concurrency
+
 
 class WorkOrder(IdMixin, TimestampMixin, Base):
     """An incident assigned to one department; joint handling links co-orders to a lead order."""
@@ -161,8 +161,6 @@ class WorkOrder(IdMixin, TimestampMixin, Base):
         Index("ix_work_orders_dept_status", "department_id", "status"),
         Index("ix_work_orders_status_deadline", "status", "deadline_at"),
     )
-    __mapper_args__ = {"version_id_col": "version"}
-
     number: Mapped[str] = mapped_column(String(32), unique=True)
     incident_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("incidents.id", ondelete="CASCADE"), index=True
@@ -184,6 +182,8 @@ class WorkOrder(IdMixin, TimestampMixin, Base):
     return_reason: Mapped[str | None] = mapped_column(Text)
     result: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # optimistic concurrency
 
 
 class OrderProgress(IdMixin, Base):
@@ -227,8 +227,6 @@ class SupervisionOrder(IdMixin, TimestampMixin, Base):
             "num_nonnulls(incident_id, work_order_id, dispute_case_id) = 1", name="one_target"
         ),
     )
-    __mapper_args__ = {"version_id_col": "version"}
-
     number: Mapped[str] = mapped_column(String(32), unique=True)
     level: Mapped[str] = mapped_column(String(16))
     incident_id: Mapped[int | None] = mapped_column(
@@ -245,3 +243,5 @@ class SupervisionOrder(IdMixin, TimestampMixin, Base):
     resolution: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[dt.datetime | None] = mapped_column()
     version: Mapped[int] = mapped_column(server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # optimistic concurrency
