@@ -1,0 +1,277 @@
+"""Signing in: the users grouped by role, a password, the last user remembered."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QSettings,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from command_center.models.org import RoleCode
+from command_center.services import auth
+from command_center.services.auth import UserInfo
+from command_center.workers.ops import OpsRunner
+
+log = logging.getLogger(__name__)
+
+LAST_USER_KEY = "login/lastUser"
+
+ROLE_LABELS: dict[str, str] = {
+    RoleCode.DUTY_OPERATOR.value: QT_TRANSLATE_NOOP("Role", "Duty operator"),
+    RoleCode.SUPERVISOR.value: QT_TRANSLATE_NOOP("Role", "Supervisor"),
+    RoleCode.DEPT_HANDLER.value: QT_TRANSLATE_NOOP("Role", "Department handler"),
+    RoleCode.ANALYST.value: QT_TRANSLATE_NOOP("Role", "Analyst"),
+    RoleCode.ADMIN.value: QT_TRANSLATE_NOOP("Role", "Administrator"),
+}
+ROLE_ORDER = tuple(ROLE_LABELS)
+
+
+def role_label(code: str, fallback: str = "") -> str:
+    """The role's name in the interface language."""
+    source = ROLE_LABELS.get(code)
+    return QCoreApplication.translate("Role", source) if source else (fallback or code)
+
+
+UsernameRole = Qt.ItemDataRole.UserRole + 1
+
+
+class LoginDialog(QDialog):
+    """Choose a user, type the password; ``user`` holds who signed in after ``accept()``."""
+
+    sig_signed_in = Signal(object)
+    """Sign-in succeeded. Arguments: the :class:`UserInfo`."""
+
+    def __init__(
+        self, users: Sequence[UserInfo], runner: OpsRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("loginDialog")
+        self._users = list(users)
+        self._runner = runner
+        self._busy = False
+        self.user: UserInfo | None = None
+
+        self.heading = QLabel(self)
+        self.heading.setObjectName("loginHeading")
+        self.subheading = QLabel(self)
+        self.subheading.setObjectName("mutedLabel")
+        self.user_tree = QTreeWidget(self)
+        self.user_tree.setObjectName("loginUsers")
+        self.user_tree.setHeaderHidden(True)
+        self.user_tree.setColumnCount(1)
+        self.user_tree.setRootIsDecorated(False)
+        self.user_tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.user_tree.itemSelectionChanged.connect(self._on_user_tree_item_selection_changed)
+        self.user_tree.itemDoubleClicked.connect(self._on_user_tree_item_double_clicked)
+        self.user_label = QLabel(self)
+        self.password_label = QLabel(self)
+        self.password_edit = QLineEdit(self)
+        self.password_edit.setObjectName("loginPassword")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.returnPressed.connect(self.sign_in)
+        self.password_label.setBuddy(self.password_edit)
+        self.message = QLabel(self)
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        self.sign_in_button = QPushButton(self)
+        self.sign_in_button.setObjectName("primaryButton")
+        self.sign_in_button.setDefault(True)
+        self.sign_in_button.clicked.connect(self.sign_in)
+        self.cancel_button = QPushButton(self)
+        self.cancel_button.clicked.connect(self.reject)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.sign_in_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(10)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subheading)
+        layout.addWidget(self.user_tree, 1)
+        layout.addWidget(self.user_label)
+        layout.addWidget(self.password_label)
+        layout.addWidget(self.password_edit)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.resize(540, 720)
+
+        self._fill_users()
+        self._retranslate()
+        self._select_last_user()
+
+    def _fill_users(self) -> None:
+        self.user_tree.clear()
+        by_role: dict[str, list[UserInfo]] = {}
+        for u in self._users:
+            by_role.setdefault(u.role_code, []).append(u)
+        codes = [c for c in ROLE_ORDER if c in by_role] + sorted(
+            c for c in by_role if c not in ROLE_ORDER
+        )
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for code in codes:
+            members = by_role[code]
+            group = QTreeWidgetItem(self.user_tree)
+            group.setData(0, Qt.ItemDataRole.UserRole, code)
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            group.setFont(0, bold)
+            group.setFirstColumnSpanned(True)
+            for u in members:
+                item = QTreeWidgetItem(group)
+                text = f"{u.display_name}（{u.username}）"
+                if u.department_name:
+                    text += f" · {u.department_name}"
+                item.setText(0, text)
+                item.setData(0, UsernameRole, u.username)
+            group.setExpanded(True)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Sign in — Command Center"))
+        self.heading.setText(self.tr("Grid Governance Command Center"))
+        self.subheading.setText(self.tr("Choose your name and enter your password."))
+        self.password_label.setText(self.tr("&Password"))
+        self.sign_in_button.setText(self.tr("Sign in"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        for i in range(self.user_tree.topLevelItemCount()):
+            group = self.user_tree.topLevelItem(i)
+            code = str(group.data(0, Qt.ItemDataRole.UserRole))
+            name = next((u.role_name for u in self._users if u.role_code == code), code)
+            group.setText(0, role_label(code, name))
+        self._show_selected_user()
+
+    # --- choosing ---
+
+    def selected_username(self) -> str | None:
+        items = self.user_tree.selectedItems()
+        if not items:
+            return None
+        name = items[0].data(0, UsernameRole)
+        return str(name) if name else None
+
+    def select_user(self, username: str) -> bool:
+        for i in range(self.user_tree.topLevelItemCount()):
+            group = self.user_tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                item = group.child(j)
+                if item.data(0, UsernameRole) == username:
+                    self.user_tree.setCurrentItem(item)
+                    # the role heading in view too, when the list has room for it
+                    self.user_tree.scrollToItem(group, QAbstractItemView.ScrollHint.PositionAtTop)
+                    self.user_tree.scrollToItem(item)
+                    return True
+        return False
+
+    def _select_last_user(self) -> None:
+        last = QSettings().value(LAST_USER_KEY, "")
+        if last and self.select_user(str(last)):
+            self.password_edit.setFocus()
+        else:
+            self.user_tree.setFocus()
+
+    @Slot()
+    def _on_user_tree_item_selection_changed(self) -> None:
+        self.message.clear()
+        self._show_selected_user()
+
+    @Slot(QTreeWidgetItem, int)
+    def _on_user_tree_item_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        if item.data(0, UsernameRole):
+            self.password_edit.setFocus()
+
+    def _show_selected_user(self) -> None:
+        username = self.selected_username()
+        user = next((u for u in self._users if u.username == username), None)
+        if user is None:
+            self.user_label.setText(self.tr("No user chosen"))
+        else:
+            self.user_label.setText(
+                self.tr("Signing in as %1 (%2)")
+                .replace("%1", user.display_name)
+                .replace("%2", role_label(user.role_code, user.role_name))
+            )
+        self.sign_in_button.setEnabled(user is not None and not self._busy)
+
+    # --- signing in (the password check runs off the GUI thread) ---
+
+    @Slot()
+    def sign_in(self) -> None:
+        username = self.selected_username()
+        if self._busy:
+            return
+        if username is None:
+            self._show_message(self.tr("Choose your name in the list first."))
+            return
+        password = self.password_edit.text()
+        if not password:
+            self._show_message(self.tr("Enter your password."))
+            self.password_edit.setFocus()
+            return
+        self._set_busy(True)
+        self.message.setProperty("kind", "info")
+        self.message.setText(self.tr("Checking…"))
+        self._runner.submit(
+            lambda s: auth.authenticate(s, username, password),
+            success=self._on_authenticated,
+            failure=self._on_authentication_failed,
+            owner=self,
+            name="auth.authenticate",
+        )
+
+    def _on_authenticated(self, user: UserInfo) -> None:
+        self._set_busy(False)
+        self.user = user
+        QSettings().setValue(LAST_USER_KEY, user.username)
+        self.sig_signed_in.emit(user)
+        self.accept()
+
+    def _on_authentication_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, auth.AuthError):
+            self._show_message(self.tr("Wrong password. Check it and try again."))
+        else:
+            log.warning("sign-in failed: %s", exc)
+            self._show_message(
+                self.tr("Cannot reach the database. Try again in a moment.") + f"\n{exc}"
+            )
+        self.password_edit.selectAll()
+        self.password_edit.setFocus()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.user_tree.setEnabled(not busy)
+        self.password_edit.setEnabled(not busy)
+        self.sign_in_button.setEnabled(not busy and self.selected_username() is not None)
+
+    def _show_message(self, text: str) -> None:
+        self.message.setProperty("kind", "error")
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.setText(text)

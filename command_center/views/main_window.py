@@ -1,0 +1,796 @@
+"""The main window: navigation, the working areas as dock widgets, wall mode, the status bar.
+
+Every working area lives in a :class:`QDockWidget`, so an operator can float it into a window of
+its own and move it to another screen. The layout (the window, the docks, each floating dock)
+is saved per workstation in QSettings and restored only onto screens that still exist.
+Wall mode (墙面模式) shows chosen areas full-screen, one per screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QCoreApplication,
+    QDateTime,
+    QEvent,
+    QLocale,
+    QPoint,
+    QRect,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QScreen,
+    QShortcut,
+    QShowEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from command_center.services.audit import Actor
+from command_center.services.auth import UserInfo
+from command_center.services.status import describe_url
+from command_center.views.activity.activity_view import ActivityView
+from command_center.views.login_dialog import role_label
+from command_center.views.overview.overview_view import OverviewView
+from command_center.workers.live import CONNECTED, CONNECTING, DISCONNECTED, LiveChannel
+from command_center.workers.ops import OpsRunner
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+log = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+SETTINGS_GROUP = "mainWindow"
+WALL_VIEWS_KEY = "wall/views"
+LANGUAGE_KEY = "ui/language"
+WALL_ROTATE_MS = 30_000
+
+_CONTEXT = "MainWindow"
+# (key, title): the working areas that exist, in navigation order
+VIEWS: tuple[tuple[str, str], ...] = (
+    ("overview", QT_TRANSLATE_NOOP("MainWindow", "Overview")),
+    ("activity", QT_TRANSLATE_NOOP("MainWindow", "Activity")),
+)
+LANGUAGES: tuple[tuple[str, str], ...] = (("zh_CN", "中文"), ("en", "English"))
+
+
+def view_title(key: str) -> str:
+    title = dict(VIEWS).get(key, key)
+    return QCoreApplication.translate(_CONTEXT, title)
+
+
+class LanguageSwitcher(Protocol):
+    """What the main window needs from the application's translations (see app.Translations)."""
+
+    @property
+    def language(self) -> str: ...
+
+    def switch(self, language: str) -> bool: ...
+
+
+# --- screens ------------------------------------------------------------------------------
+
+
+def ensure_on_screen(window: QWidget) -> bool:
+    """Move ``window`` onto the primary screen unless its title bar is on an existing screen.
+
+    After a monitor is unplugged, a restored geometry can point at nothing; Qt would show the
+    window there and the operator could not reach it (napari makes the same ``screenAt`` check).
+    Returns True when the window was moved.
+    """
+    geo = window.frameGeometry() if window.isVisible() else window.geometry()
+    title_bar = QPoint(geo.center().x(), geo.top() + 10)
+    screen = QGuiApplication.screenAt(title_bar)
+    if screen is not None:
+        avail = screen.availableGeometry()
+        if geo.width() <= avail.width() and geo.height() <= avail.height():
+            return False
+    else:
+        screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return False
+    avail = screen.availableGeometry()
+    size = geo.size().boundedTo(avail.size())
+    target = QRect(QPoint(0, 0), size)
+    target.moveCenter(avail.center())
+    target.moveTop(max(avail.top(), target.top()))
+    window.setGeometry(target)
+    return True
+
+
+def wall_assignment(keys: Sequence[str], screen_count: int) -> list[list[str]]:
+    """Views per screen: one each, in order, cycling over the screens when there are more
+    views than screens (such a screen then rotates through its views)."""
+    per_screen: list[list[str]] = [[] for _ in range(max(screen_count, 1))]
+    for i, key in enumerate(keys):
+        per_screen[i % len(per_screen)].append(key)
+    return [keys_ for keys_ in per_screen if keys_]
+
+
+# --- wall mode ----------------------------------------------------------------------------
+
+
+class WallModeDialog(QDialog):
+    """Choose the views to put on the wall."""
+
+    def __init__(
+        self, keys: Sequence[str], chosen: Sequence[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("wallModeDialog")
+        self.setWindowTitle(self.tr("Wall mode"))
+        screens = len(QGuiApplication.screens())
+        intro = QLabel(
+            self.tr("Each chosen view fills one screen. Screens found: %1. With more views than "
+                    "screens, a screen shows its views in turn. Esc leaves wall mode.")
+            .replace("%1", str(screens)),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.list = QListWidget(self)
+        for key in keys:
+            item = QListWidgetItem(view_title(key))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if key in chosen else Qt.CheckState.Unchecked
+            )
+            self.list.addItem(item)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Start wall mode"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list)
+        layout.addWidget(buttons)
+        self.resize(460, 320)
+
+    def chosen(self) -> list[str]:
+        out = []
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+
+class WallWindow(QWidget):
+    """One screen of the wall: a title line and the view (or views, in turn) full-screen."""
+
+    sig_leave_requested = Signal()
+    """The operator pressed Esc (or F11) on this screen."""
+
+    def __init__(
+        self, screen: QScreen, pages: list[tuple[str, QWidget]], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
+        self.setObjectName("wallWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.target_screen = screen
+        self._keys = [key for key, _ in pages]
+        self.title = QLabel(self)
+        self.title.setObjectName("wallTitle")
+        self.clock = QLabel(self)
+        self.clock.setObjectName("wallClock")
+        self.hint = QLabel(self)
+        self.hint.setObjectName("wallHint")
+        self.stack = QStackedWidget(self)
+        for _, widget in pages:
+            self.stack.addWidget(widget)
+            widget.show()
+        header = QHBoxLayout()
+        header.setContentsMargins(16, 8, 16, 8)
+        header.addWidget(self.title)
+        header.addStretch(1)
+        header.addWidget(self.hint)
+        header.addSpacing(24)
+        header.addWidget(self.clock)
+        bar = QWidget(self)
+        bar.setObjectName("wallHeader")
+        bar.setLayout(header)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(bar)
+        layout.addWidget(self.stack, 1)
+
+        for key in (QKeySequence(Qt.Key.Key_Escape), QKeySequence(Qt.Key.Key_F11)):
+            shortcut = QShortcut(key, self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(self.sig_leave_requested)
+        self._rotate = QTimer(self)
+        self._rotate.setInterval(WALL_ROTATE_MS)
+        self._rotate.timeout.connect(self._on_rotate_timeout)
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._update_clock)
+        self.stack.currentChanged.connect(self._retranslate)
+        self._retranslate()
+        self._update_clock()
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self._keys)
+
+    def place(self) -> None:
+        """Show full-screen on the target screen."""
+        self.setScreen(self.target_screen)
+        self.setGeometry(self.target_screen.geometry())
+        self.showFullScreen()
+        self.activateWindow()
+        if len(self._keys) > 1:
+            self._rotate.start()
+        self._tick.start()
+
+    def take_pages(self) -> list[tuple[str, QWidget]]:
+        """Give the views back (they leave this window); the window is empty afterwards."""
+        self.stop()
+        pages = []
+        for key in self._keys:
+            widget = self.stack.widget(0)
+            self.stack.removeWidget(widget)
+            pages.append((key, widget))
+        self._keys = []
+        return pages
+
+    def stop(self) -> None:
+        self._rotate.stop()
+        self._tick.stop()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # the shortcuts above need this window to be the active one; a key that reaches it
+        # unused (from a view inside) must leave all the same
+        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F11):
+            self.sig_leave_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    @Slot()
+    def _retranslate(self) -> None:
+        i = self.stack.currentIndex()
+        if 0 <= i < len(self._keys):
+            title = view_title(self._keys[i])
+            if len(self._keys) > 1:
+                title += f"  ({i + 1}/{len(self._keys)})"
+            self.title.setText(title)
+        self.hint.setText(self.tr("Esc: leave wall mode"))
+
+    @Slot()
+    def _on_rotate_timeout(self) -> None:
+        self.stack.setCurrentIndex((self.stack.currentIndex() + 1) % max(self.stack.count(), 1))
+
+    @Slot()
+    def _update_clock(self) -> None:
+        self.clock.setText(QLocale().toString(QDateTime.currentDateTime(), "HH:mm:ss"))
+
+
+# --- the main window ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatabaseInfo:
+    url: str
+    embedded: bool
+
+
+class MainWindow(QMainWindow):
+    """See the module docstring. The caller owns ``runner`` and ``live`` (starts and stops)."""
+
+    sig_wall_mode_changed = Signal(bool)
+    """Wall mode was entered (True) or left (False)."""
+
+    def __init__(
+        self,
+        runner: OpsRunner,
+        user: UserInfo,
+        database: DatabaseInfo,
+        live: LiveChannel | None = None,
+        *,
+        translations: LanguageSwitcher | None = None,
+        restore_layout: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self._runner = runner
+        self._live = live
+        self._user = user
+        self._database = database
+        self._translations = translations
+        self._wall_windows: list[WallWindow] = []
+        self._pre_wall_state: QByteArray | None = None
+        self._shown_once = False
+        self._closing = False
+        self._connection_state = CONNECTING
+        self._layout_restored = False
+
+        self.setDockNestingEnabled(True)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        # Qt wants a central widget; an empty one lets the docks share all the room.
+        placeholder = QWidget(self)
+        placeholder.setObjectName("centralPlaceholder")
+        placeholder.hide()
+        self.setCentralWidget(placeholder)
+
+        actor = Actor(user.id, user.display_name)
+        self.overview_view = OverviewView(runner, live, self)
+        self.activity_view = ActivityView(runner, actor, live, parent=self)
+        self.views: dict[str, QWidget] = {
+            "overview": self.overview_view,
+            "activity": self.activity_view,
+        }
+        self.docks: dict[str, QDockWidget] = {}
+        for key, _title in VIEWS:
+            dock = QDockWidget(self)
+            dock.setObjectName(f"dock_{key}")
+            dock.setFeatures(
+                QDockWidget.DockWidgetFeature.DockWidgetMovable
+                | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            )
+            dock.setWidget(self.views[key])
+            self.docks[key] = dock
+        self._default_layout()
+
+        self._build_navigation()
+        self._build_menus()
+        self._build_status_bar()
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._update_clock)
+        self._clock.start()
+        self._update_clock()
+
+        if live is not None:
+            live.sig_connection_changed.connect(self._on_live_sig_connection_changed)
+            self._on_live_sig_connection_changed(live.state)
+        else:
+            self._on_live_sig_connection_changed(CONNECTING)
+        self.activity_view.sig_outbox_changed.connect(self._on_activity_sig_outbox_changed)
+        QApplication.instance().focusChanged.connect(self._on_app_focus_changed)  # type: ignore[union-attr]
+
+        self._retranslate()
+        self._default_size()
+        if restore_layout:
+            self.restore_layout()
+
+    # --- building ---
+
+    def _default_size(self) -> None:
+        screen = QGuiApplication.primaryScreen()
+        avail = screen.availableGeometry() if screen is not None else QRect(0, 0, 1600, 900)
+        width = min(1600, int(avail.width() * 0.95))
+        height = min(900, int(avail.height() * 0.92))
+        self.setGeometry(
+            avail.x() + (avail.width() - width) // 2,
+            avail.y() + (avail.height() - height) // 2,
+            width,
+            height,
+        )
+
+    def _default_layout(self) -> None:
+        overview, activity = self.docks["overview"], self.docks["activity"]
+        for dock in (overview, activity):
+            dock.setFloating(False)
+            dock.show()
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, overview)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, activity)
+        if self.isVisible():
+            self._default_proportions()
+
+    def _default_proportions(self) -> None:
+        # the feed's long lines get a little more room than the overview's numbers
+        room = max(self.width() - self.nav.width(), 2) if hasattr(self, "nav") else self.width()
+        self.resizeDocks(
+            [self.docks["overview"], self.docks["activity"]],
+            [room * 47 // 100, room * 53 // 100],
+            Qt.Orientation.Horizontal,
+        )
+
+    def _build_navigation(self) -> None:
+        self.nav = QToolBar(self)
+        self.nav.setObjectName("navBar")
+        self.nav.setMovable(False)
+        self.nav.setFloatable(False)
+        self.nav.setOrientation(Qt.Orientation.Vertical)
+        self.nav.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.nav.toggleViewAction().setVisible(False)
+        self.nav_group = QActionGroup(self)
+        self.nav_group.setExclusive(True)
+        self.nav_actions: dict[str, QAction] = {}
+        for i, (key, _title) in enumerate(VIEWS, start=1):
+            action = QAction(self)
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(f"Ctrl+{i}"))
+            action.triggered.connect(lambda _checked=False, k=key: self.show_view(k))
+            self.nav_group.addAction(action)
+            self.nav.addAction(action)
+            self.nav_actions[key] = action
+            button = self.nav.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setObjectName("navButton")
+        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.nav)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.quit_action)
+
+        self.view_menu = bar.addMenu("")
+        for key, _title in VIEWS:
+            self.view_menu.addAction(self.docks[key].toggleViewAction())
+        self.view_menu.addSeparator()
+        self.wall_action = QAction(self)
+        self.wall_action.setShortcuts([QKeySequence(Qt.Key.Key_F11), QKeySequence("Ctrl+Shift+W")])
+        self.wall_action.triggered.connect(self._on_wall_action_triggered)
+        self.view_menu.addAction(self.wall_action)
+        self.reset_layout_action = QAction(self)
+        self.reset_layout_action.triggered.connect(self.reset_layout)
+        self.view_menu.addAction(self.reset_layout_action)
+        # Esc leaves wall mode from the main window too (the wall windows have their own)
+        self._leave_wall_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self._leave_wall_shortcut.setEnabled(False)
+        self._leave_wall_shortcut.activated.connect(self.leave_wall_mode)
+
+        self.language_menu = bar.addMenu("")
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        current = self._translations.language if self._translations else "zh_CN"
+        for code, name in LANGUAGES:  # each language named in itself, never translated
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.setChecked(code == current)
+            action.setEnabled(self._translations is not None)
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            self.language_group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setObjectName("statusBar")
+        self.connection_label = QLabel(self)
+        self.connection_label.setObjectName("connectionState")
+        self.outbox_label = QLabel(self)
+        self.outbox_label.setObjectName("outboxState")
+        self.outbox_label.hide()
+        self.database_label = QLabel(self)
+        self.database_label.setObjectName("statusDatabase")
+        self.user_label = QLabel(self)
+        self.user_label.setObjectName("statusUser")
+        self.clock_label = QLabel(self)
+        self.clock_label.setObjectName("statusClock")
+        bar.addWidget(self.connection_label)
+        bar.addWidget(self.outbox_label)
+        bar.addPermanentWidget(self.database_label)
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.clock_label)
+
+    # --- language ---
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Grid Governance Command Center"))
+        for key, _title in VIEWS:
+            title = view_title(key)
+            self.docks[key].setWindowTitle(title)
+            self.docks[key].toggleViewAction().setText(title)
+            self.nav_actions[key].setText(title)
+            self.nav_actions[key].setToolTip(
+                self.tr("Show %1 (%2)").replace("%1", title)
+                .replace("%2", self.nav_actions[key].shortcut().toString(
+                    QKeySequence.SequenceFormat.NativeText))
+            )
+        self.nav.setWindowTitle(self.tr("Navigation"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.wall_action.setText(self.tr("&Wall mode…"))
+        self.reset_layout_action.setText(self.tr("&Reset layout"))
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.database_label.setText(self._database_text())
+        self.database_label.setToolTip(describe_url(self._database.url))
+        self.user_label.setText(
+            self.tr("%1 · %2").replace("%1", self._user.display_name)
+            .replace("%2", role_label(self._user.role_code, self._user.role_name))
+        )
+        self._on_live_sig_connection_changed(
+            self._live.state if self._live is not None else self._connection_state
+        )
+        waiting = sum(1 for e in self.activity_view.outbox if e.failed)
+        self._on_activity_sig_outbox_changed(waiting)
+        self._update_clock()
+
+    def _database_text(self) -> str:
+        if self._database.embedded:
+            return self.tr("Database: embedded")
+        return self.tr("Database: %1").replace("%1", describe_url(self._database.url))
+
+    def set_language(self, language: str) -> None:
+        """Switch the interface language now and remember it for the next start."""
+        if self._translations is None:
+            return
+        if not self._translations.switch(language):
+            QMessageBox.warning(
+                self,
+                self.tr("Language"),
+                self.tr("The translation could not be loaded."),
+            )
+            return
+        QSettings().setValue(LANGUAGE_KEY, language)
+        action = self.language_actions.get(language)
+        if action is not None:
+            action.setChecked(True)
+
+    # --- status bar ---
+
+    @Slot(str)
+    def _on_live_sig_connection_changed(self, state: str) -> None:
+        self._connection_state = state
+        text = {
+            CONNECTED: self.tr("● Connected"),
+            DISCONNECTED: self.tr("● Connection lost, reconnecting…"),
+            CONNECTING: self.tr("● Connecting…"),
+        }.get(state, state)
+        self.connection_label.setText(text)
+        self.connection_label.setProperty("state", state)
+        self.connection_label.style().unpolish(self.connection_label)
+        self.connection_label.style().polish(self.connection_label)
+
+    @property
+    def connection_state(self) -> str:
+        """What the status bar shows: connected, disconnected or connecting."""
+        return self._connection_state
+
+    @Slot(int)
+    def _on_activity_sig_outbox_changed(self, waiting: int) -> None:
+        self.outbox_label.setVisible(waiting > 0)
+        self.outbox_label.setText(
+            self.tr("%n duty-log entries waiting to be sent", "", waiting)
+        )
+
+    @Slot()
+    def _update_clock(self) -> None:
+        self.clock_label.setText(
+            QLocale().toString(QDateTime.currentDateTime(), "yyyy-MM-dd ddd HH:mm:ss")
+        )
+
+    # --- navigation ---
+
+    def show_view(self, key: str) -> None:
+        """Bring the working area ``key`` to the front and give it the keyboard."""
+        dock = self.docks.get(key)
+        if dock is None or self._wall_windows:
+            return
+        dock.show()
+        dock.raise_()
+        if dock.isFloating():
+            dock.activateWindow()
+        widget = dock.widget()
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.nav_actions[key].setChecked(True)
+
+    @Slot(QWidget, QWidget)
+    def _on_app_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        # the navigation marks the area the operator is working in
+        if new is None or self._closing:
+            return
+        for key, view in self.views.items():
+            if view is new or view.isAncestorOf(new):
+                self.nav_actions[key].setChecked(True)
+                return
+
+    # --- layout persistence ---
+
+    def save_layout(self) -> None:
+        """Keep the window, the docks and every floating dock's geometry in QSettings."""
+        if self._wall_windows and self._pre_wall_state is not None:
+            state = self._pre_wall_state
+        else:
+            state = self.saveState(STATE_VERSION)
+        settings = QSettings()
+        settings.beginGroup(SETTINGS_GROUP)
+        settings.setValue("geometry", self.saveGeometry())
+        settings.setValue("state", state)
+        for key, dock in self.docks.items():
+            if dock.isFloating():
+                settings.setValue(f"docks/{key}/geometry", dock.saveGeometry())
+            else:
+                settings.remove(f"docks/{key}/geometry")
+        settings.endGroup()
+
+    def restore_layout(self) -> bool:
+        """Restore what :meth:`save_layout` kept; False when nothing was saved."""
+        settings = QSettings()
+        settings.beginGroup(SETTINGS_GROUP)
+        try:
+            geometry = settings.value("geometry")
+            state = settings.value("state")
+            docks = {
+                key: settings.value(f"docks/{key}/geometry") for key in self.docks
+            }
+        finally:
+            settings.endGroup()
+        if not isinstance(geometry, QByteArray | bytes) or not geometry:
+            return False
+        self._layout_restored = True
+        self.restoreGeometry(QByteArray(geometry))
+        ensure_on_screen(self)
+        if isinstance(state, QByteArray | bytes) and state:
+            self.restoreState(QByteArray(state), STATE_VERSION)
+        for key, dock in self.docks.items():
+            dock_geometry = docks.get(key)
+            if dock.isFloating() and isinstance(dock_geometry, QByteArray | bytes):
+                dock.restoreGeometry(QByteArray(dock_geometry))
+            if dock.isFloating():
+                ensure_on_screen(dock)
+        return True
+
+    @Slot()
+    def reset_layout(self) -> None:
+        if self._wall_windows:
+            self.leave_wall_mode()
+        self._default_layout()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._layout_restored:
+                self._default_proportions()
+            # the frame is known only now; check once more with it
+            ensure_on_screen(self)
+            for dock in self.docks.values():
+                if dock.isFloating():
+                    ensure_on_screen(dock)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._wall_windows:
+            self.leave_wall_mode()
+        self.save_layout()
+        self._closing = True
+        self._clock.stop()
+        self.overview_view.shutdown()
+        self.activity_view.shutdown()
+        app = QApplication.instance()
+        if app is not None:
+            try:
+                app.focusChanged.disconnect(self._on_app_focus_changed)  # type: ignore[attr-defined]
+            except (RuntimeError, TypeError):
+                pass
+        super().closeEvent(event)
+
+    # --- wall mode ---
+
+    @property
+    def in_wall_mode(self) -> bool:
+        return bool(self._wall_windows)
+
+    @property
+    def wall_windows(self) -> tuple[WallWindow, ...]:
+        return tuple(self._wall_windows)
+
+    @Slot()
+    def _on_wall_action_triggered(self) -> None:
+        if self._wall_windows:
+            self.leave_wall_mode()
+            return
+        dialog = WallModeDialog([k for k, _ in VIEWS], self.saved_wall_views(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
+            QSettings().setValue(WALL_VIEWS_KEY, dialog.chosen())
+            self.enter_wall_mode(dialog.chosen())
+
+    def saved_wall_views(self) -> list[str]:
+        saved = QSettings().value(WALL_VIEWS_KEY)
+        if isinstance(saved, str):
+            saved = [saved]
+        keys = [k for k in (saved or []) if k in self.docks]
+        return keys or [k for k, _ in VIEWS]
+
+    def enter_wall_mode(self, keys: Sequence[str] | None = None) -> None:
+        """Put the views ``keys`` full-screen, one per screen; Esc leaves."""
+        if self._wall_windows:
+            return
+        keys = [k for k in (keys or self.saved_wall_views()) if k in self.docks]
+        if not keys:
+            return
+        screens = QGuiApplication.screens()
+        if not screens:
+            return
+        self._pre_wall_state = self.saveState(STATE_VERSION)
+        for screen_index, screen_keys in enumerate(wall_assignment(keys, len(screens))):
+            pages: list[tuple[str, QWidget]] = []
+            for key in screen_keys:
+                view = self.views[key]
+                self.docks[key].hide()
+                self._set_view_wall_mode(view, True)
+                pages.append((key, view))
+            window = WallWindow(screens[screen_index], pages, self)
+            window.sig_leave_requested.connect(self.leave_wall_mode)
+            self._wall_windows.append(window)
+            window.place()
+        self._leave_wall_shortcut.setEnabled(True)
+        self.sig_wall_mode_changed.emit(True)
+
+    @Slot()
+    def leave_wall_mode(self) -> None:
+        if not self._wall_windows:
+            return
+        windows, self._wall_windows = self._wall_windows, []
+        for window in windows:
+            for key, view in window.take_pages():
+                self.docks[key].setWidget(view)
+                self._set_view_wall_mode(view, False)
+                view.show()
+            window.close()
+            window.deleteLater()
+        if self._pre_wall_state is not None:
+            self.restoreState(self._pre_wall_state, STATE_VERSION)
+            self._pre_wall_state = None
+        self._leave_wall_shortcut.setEnabled(False)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.sig_wall_mode_changed.emit(False)
+
+    @staticmethod
+    def _set_view_wall_mode(view: QWidget, on: bool) -> None:
+        set_wall_mode = getattr(view, "set_wall_mode", None)
+        if callable(set_wall_mode):
+            set_wall_mode(on)
+
+    def wall_view_keys(self) -> list[list[str]]:
+        return [w.keys for w in self._wall_windows]

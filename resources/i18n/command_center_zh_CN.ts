@@ -1,0 +1,520 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ActivityTableModel</name>
+    <message>
+        <location filename="../../command_center/views/activity/activity_table_model.py" line="+31"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>ActivityView</name>
+    <message>
+        <location filename="../../command_center/views/activity/activity_view.py" line="+280"/>
+        <source>Filter: person, action, reason…</source>
+        <translation>筛选：人员、内容、原因…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Duty log</source>
+        <translation>值班日志</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Write down what happened on shift. Ctrl+Enter records it.</source>
+        <translation>记录值班情况，按 Ctrl+Enter 提交。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Record the entry in the duty log (Ctrl+Enter)</source>
+        <translation>记入值班日志（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting to be sent (sent automatically when the connection is back):</source>
+        <translation>待发送（连接恢复后自动发送）：</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>%n entries</source>
+        <translation>
+            <numerusform>共 %n 条</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 of %2 entries</source>
+        <translation>%1 / %2 条</translation>
+    </message>
+    <message>
+        <location line="+96"/>
+        <source>Type the entry first.</source>
+        <translation>请先输入值班日志内容。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Recording…</source>
+        <translation>正在记录…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Recorded at %1.</source>
+        <translation>已于 %1 记录。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Not sent: the connection is down. The entry is kept below and will be sent automatically when the connection is back.</source>
+        <translation>未发送：数据库连接中断。这条记录已保存在下方待发送列表中，连接恢复后自动发送。</translation>
+    </message>
+</context>
+<context>
+    <name>App</name>
+    <message>
+        <location filename="../../command_center/app.py" line="+277"/>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cannot sign in as %1 with the demo password.</source>
+        <translation>无法用演示密码以 %1 的身份登录。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>No users yet</source>
+        <translation>还没有用户</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The database has no users yet. Create the demo county first:
+command-center demo seed</source>
+        <translation>数据库中还没有用户。请先建立演示县：
+command-center demo seed</translation>
+    </message>
+</context>
+<context>
+    <name>AreaTreeModel</name>
+    <message>
+        <location filename="../../command_center/views/overview/area_tree_model.py" line="+27"/>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grid workers</source>
+        <translation>专职网格员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open incidents</source>
+        <translation>在办事件</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>County</source>
+        <translation>县</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Town</source>
+        <translation>镇</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Township</source>
+        <translation>乡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sub-district</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Industrial park</source>
+        <translation>工业园区</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Village</source>
+        <translation>村</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Comprehensive grid</source>
+        <translation>综合网格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dedicated grid</source>
+        <translation>专属网格</translation>
+    </message>
+    <message>
+        <location line="+115"/>
+        <source>No full-time grid worker is assigned to this grid</source>
+        <translation>该网格未配备专职网格员</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../command_center/views/login_dialog.py" line="+157"/>
+        <source>Sign in — Command Center</source>
+        <translation>登录 — 网格化综治指挥中心</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grid Governance Command Center</source>
+        <translation>网格化综治指挥中心</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose your name and enter your password.</source>
+        <translation>请选择您的姓名并输入密码。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Password</source>
+        <translation>密码(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>No user chosen</source>
+        <translation>尚未选择用户</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Signing in as %1 (%2)</source>
+        <translation>登录身份：%1（%2）</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Choose your name in the list first.</source>
+        <translation>请先在列表中选择您的姓名。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Wrong password. Check it and try again.</source>
+        <translation>密码错误，请检查后重试。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cannot reach the database. Try again in a moment.</source>
+        <translation>无法连接数据库，请稍后重试。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../command_center/views/main_window.py" line="+82"/>
+        <source>Overview</source>
+        <translation>总览</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Activity</source>
+        <translation>最新动态</translation>
+    </message>
+    <message>
+        <location line="+418"/>
+        <source>Grid Governance Command Center</source>
+        <translation>网格化综治指挥中心</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Show %1 (%2)</source>
+        <translation>显示%1（%2）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Navigation</source>
+        <translation>导航</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Wall mode…</source>
+        <translation>墙面模式(&amp;W)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Reset layout</source>
+        <translation>恢复默认布局(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Database: embedded</source>
+        <translation>数据库：内置数据库</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Database: %1</source>
+        <translation>数据库：%1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The translation could not be loaded.</source>
+        <translation>无法加载该语言的翻译。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>● Connected</source>
+        <translation>● 已连接</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>● Connection lost, reconnecting…</source>
+        <translation>● 连接中断，正在重连…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>● Connecting…</source>
+        <translation>● 连接中…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+16"/>
+        <source>%n duty-log entries waiting to be sent</source>
+        <translation>
+            <numerusform>%n 条值班日志待发送</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>OverviewView</name>
+    <message>
+        <location filename="../../command_center/views/overview/overview_view.py" line="+64"/>
+        <source>Towns</source>
+        <translation>乡镇（街道）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>towns and sub-districts</source>
+        <translation>乡镇、街道、园区</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Villages</source>
+        <translation>村（社区）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>villages and communities</source>
+        <translation>行政村和社区</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Micro-grids</source>
+        <translation>微网格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grid workers</source>
+        <translation>专职网格员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>full-time</source>
+        <translation>专职</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active workers</source>
+        <translation>网格员活跃率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>checked in within %1 days</source>
+        <translation>近 %1 天有报平安</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open work orders</source>
+        <translation>在办工单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incidents today</source>
+        <translation>今日事件</translation>
+    </message>
+    <message>
+        <location line="+139"/>
+        <source>Find a town, village or grid…</source>
+        <translation>查找乡镇、村（社区）或网格…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Not updated: the database cannot be reached</source>
+        <translation>未能更新：无法连接数据库</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>%1 / %2 checked in, %3 days</source>
+        <translation>%1/%2人，近%3天</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Updated %1</source>
+        <translation>更新于 %1</translation>
+    </message>
+</context>
+<context>
+    <name>Role</name>
+    <message>
+        <location filename="../../command_center/views/login_dialog.py" line="-221"/>
+        <source>Duty operator</source>
+        <translation>值班员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Supervisor</source>
+        <translation>督办员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Department handler</source>
+        <translation>部门承办人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Analyst</source>
+        <translation>研判分析员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Administrator</source>
+        <translation>系统管理员</translation>
+    </message>
+</context>
+<context>
+    <name>WallModeDialog</name>
+    <message>
+        <location filename="../../command_center/views/main_window.py" line="-427"/>
+        <source>Wall mode</source>
+        <translation>墙面模式</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Each chosen view fills one screen. Screens found: %1. With more views than screens, a screen shows its views in turn. Esc leaves wall mode.</source>
+        <translation>每个选中的视图占满一块屏幕。检测到 %1 块屏幕。视图多于屏幕时，同一屏幕轮流显示其视图。按 Esc 退出墙面模式。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Start wall mode</source>
+        <translation>进入墙面模式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>WallWindow</name>
+    <message>
+        <location line="+123"/>
+        <source>Esc: leave wall mode</source>
+        <translation>按 Esc 退出墙面模式</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,356 @@
+"""The main window: its working areas, docks and their layout across screens, wall mode,
+the language, the status bar; and the overview with the figures it shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDockWidget, QWidget
+
+from command_center.models import (
+    AdminArea,
+    CheckIn,
+    GridAssignment,
+    GridWorker,
+    Incident,
+    WorkOrder,
+)
+from command_center.services import overview
+from command_center.views.main_window import (
+    DatabaseInfo,
+    MainWindow,
+    ensure_on_screen,
+    wall_assignment,
+)
+from command_center.views.overview.area_tree_model import (
+    COL_GRIDS,
+    COL_NAME,
+    COL_OPEN,
+    COL_WORKERS,
+    AreaTreeModel,
+)
+from command_center.views.overview.overview_view import OverviewView
+from command_center.workers.live import CONNECTED
+
+
+@pytest.fixture
+def make_window(qtbot, cc_app, people, runner, live, db):
+    def make(*, restore: bool = True, show: bool = True, embedded: bool = False) -> MainWindow:
+        window = MainWindow(
+            runner, people.operator, DatabaseInfo(db.url, embedded=embedded), live,
+            translations=cc_app, restore_layout=restore,
+        )
+        qtbot.addWidget(window)
+        if show:
+            window.show()
+            qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
+def _on_a_screen(widget: QWidget) -> bool:
+    geo = widget.frameGeometry()
+    return QGuiApplication.screenAt(QPoint(geo.center().x(), geo.top() + 10)) is not None
+
+
+# --- what is there ------------------------------------------------------------------------
+
+
+def test_shows_overview_and_activity_and_nothing_else(make_window) -> None:
+    window = make_window()
+    assert list(window.docks) == ["overview", "activity"]
+    assert [a.text() for a in window.nav.actions()] == ["总览", "最新动态"]
+    docks = window.findChildren(QDockWidget)
+    assert sorted(d.objectName() for d in docks) == ["dock_activity", "dock_overview"]
+    assert all(d.isVisible() and not d.isFloating() for d in docks)
+    assert window.docks["overview"].widget() is window.overview_view
+    assert window.docks["activity"].widget() is window.activity_view
+    # every dock can leave the window
+    for dock in docks:
+        assert dock.features() & QDockWidget.DockWidgetFeature.DockWidgetFloatable
+
+
+def test_status_bar(qtbot, make_window, people) -> None:
+    window = make_window()
+    qtbot.waitUntil(lambda: window.connection_state == CONNECTED, timeout=10_000)
+    assert window.connection_label.text() == "● 已连接"
+    assert window.connection_label.property("state") == "connected"
+    assert window.user_label.text() == "张敏 · 值班员"
+    assert window.database_label.text().startswith("数据库：postgresql")
+    assert "@" in window.database_label.text()
+    assert window.clock_label.text()[:4].isdigit()
+
+
+def test_embedded_database_is_named_so(make_window, db) -> None:
+    window = make_window(show=False, embedded=True)
+    assert window.database_label.text() == "数据库：内置数据库"
+
+
+def test_navigation_brings_the_area_forward(qtbot, make_window) -> None:
+    window = make_window()
+    window.docks["activity"].close()
+    assert not window.docks["activity"].isVisible()
+    window.nav_actions["activity"].trigger()
+    assert window.docks["activity"].isVisible()
+    assert window.nav_actions["activity"].isChecked()
+
+
+# --- layout across screens ----------------------------------------------------------------
+
+
+def test_floating_dock_geometry_is_saved_and_restored(qtbot, make_window) -> None:
+    window = make_window(restore=False)
+    dock = window.docks["activity"]
+    dock.setFloating(True)
+    screens = QGuiApplication.screens()
+    target = screens[-1].availableGeometry()  # the second screen when there is one
+    wanted = QRect(target.x() + 60, target.y() + 80, 720, 520)
+    # a window manager tells Qt which screen a moved window is on; offscreen does not
+    dock.windowHandle().setScreen(QGuiApplication.screenAt(wanted.center()))
+    dock.setGeometry(wanted)
+    qtbot.waitUntil(lambda: dock.geometry().topLeft() == wanted.topLeft(), timeout=5_000)
+    window.close()
+
+    again = make_window()
+    restored = again.docks["activity"]
+    assert restored.isFloating()
+    assert not again.docks["overview"].isFloating()
+    got = restored.geometry()
+    assert abs(got.x() - wanted.x()) <= 12 and abs(got.y() - wanted.y()) <= 40
+    assert abs(got.width() - wanted.width()) <= 12
+    assert abs(got.height() - wanted.height()) <= 40
+    assert restored.screen() is QGuiApplication.screenAt(wanted.center())
+
+
+def test_geometry_on_a_screen_that_is_gone_comes_back(qtbot, make_window) -> None:
+    window = make_window(restore=False)
+    dock = window.docks["overview"]
+    dock.setFloating(True)
+    # as if saved on a third monitor that has since been unplugged
+    far_away = QRect(9000, 200, 800, 600)
+    window.setGeometry(QRect(8000, 100, 1200, 800))
+    dock.setGeometry(far_away)
+    assert QGuiApplication.screenAt(far_away.center()) is None
+    window.save_layout()
+    window.close()
+
+    again = make_window()
+    assert again.docks["overview"].isFloating()
+    assert _on_a_screen(again)
+    assert _on_a_screen(again.docks["overview"])
+
+
+def test_ensure_on_screen_moves_only_what_is_off_screen(qtbot) -> None:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    primary = QGuiApplication.primaryScreen().availableGeometry()
+    widget.setGeometry(QRect(primary.x() + 40, primary.y() + 40, 400, 300))
+    assert not ensure_on_screen(widget)
+    assert widget.geometry().topLeft() == QPoint(primary.x() + 40, primary.y() + 40)
+
+    widget.setGeometry(QRect(-5000, -5000, 400, 300))
+    assert ensure_on_screen(widget)
+    assert primary.contains(widget.geometry().center())
+
+    widget.setGeometry(QRect(20_000, 0, 40_000, 30_000))  # too big for any screen
+    assert ensure_on_screen(widget)
+    assert primary.contains(widget.geometry())
+
+
+# --- wall mode ----------------------------------------------------------------------------
+
+
+def test_wall_assignment_cycles_over_screens() -> None:
+    assert wall_assignment(["overview", "activity"], 2) == [["overview"], ["activity"]]
+    assert wall_assignment(["overview", "activity"], 3) == [["overview"], ["activity"]]
+    assert wall_assignment(["a", "b", "c"], 2) == [["a", "c"], ["b"]]
+    assert wall_assignment(["a", "b"], 1) == [["a", "b"]]
+
+
+def test_wall_mode_one_view_per_screen_and_esc_leaves(qtbot, make_window) -> None:
+    window = make_window(restore=False)
+    screens = QGuiApplication.screens()
+    with qtbot.waitSignal(window.sig_wall_mode_changed, timeout=5_000):
+        window.enter_wall_mode(["overview", "activity"])
+    walls = window.wall_windows
+    assert window.in_wall_mode
+    assert [w.keys for w in walls] == wall_assignment(["overview", "activity"], len(screens))
+    for wall, screen in zip(walls, screens, strict=False):
+        assert wall.isFullScreen()
+        assert wall.geometry() == screen.geometry()
+        assert wall.stack.currentWidget().isVisible()
+    assert window.overview_view.window() is walls[0]
+    assert not window.docks["overview"].isVisible()
+
+    with qtbot.waitSignal(window.sig_wall_mode_changed, timeout=5_000):
+        qtbot.keyClick(walls[-1].stack.currentWidget(), Qt.Key.Key_Escape)
+    assert not window.in_wall_mode
+    assert window.docks["overview"].widget() is window.overview_view
+    assert window.docks["activity"].widget() is window.activity_view
+    assert window.docks["overview"].isVisible() and window.docks["activity"].isVisible()
+
+
+# --- language -----------------------------------------------------------------------------
+
+
+def test_language_switches_live(qtbot, make_window, cc_app) -> None:
+    window = make_window()
+    try:
+        window.language_actions["en"].trigger()
+        assert cc_app.language == "en"
+        # Qt posts LanguageChange to every window; each retranslates when it gets it
+        qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "Overview")
+        assert window.docks["activity"].windowTitle() == "Activity"
+        assert window.activity_view.record_button.text() == "Record"
+        assert window.overview_view.cards["grids"].title.text() == "Grids"
+        model = window.activity_view.model
+        assert model.headerData(0, Qt.Orientation.Horizontal) == "Time"
+    finally:
+        window.language_actions["zh_CN"].trigger()
+    qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "总览")
+    assert window.activity_view.record_button.text() == "记录"
+    assert window.language_actions["zh_CN"].isChecked()
+
+
+# --- the overview -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_county(insert_row, now):
+    """County → 2 towns → 2 villages → 3 grids (+1 micro-grid), workers, check-ins, incidents."""
+
+    def area(code: str, name: str, level: str, kind: str, parent: int | None) -> int:
+        return insert_row(AdminArea, code=code, name=name, level=level, kind=kind,
+                          parent_id=parent)
+
+    county = area("620722000000", "民乐县", "county", "county", None)
+    t1 = area("620722101000", "洪水镇", "town", "town", county)
+    t2 = area("620722200000", "南丰乡", "town", "township", county)
+    v1 = area("620722101201", "利民村", "village", "village", t1)
+    v2 = area("620722200201", "马营墩村", "village", "village", t2)
+    g1 = area("620722101201001", "利民村第一网格", "grid", "comprehensive", v1)
+    g2 = area("620722101201002", "利民村第二网格", "grid", "comprehensive", v1)
+    g3 = area("620722200201001", "马营墩村网格", "grid", "dedicated", v2)
+    m1 = area("620722200201001001", "马营墩村一组", "micro_grid", "micro", g3)
+    area("620722200202", "无网格村", "village", "village", t2)  # a village without grids
+
+    def worker(code: str, name: str, kind: str = "full_time", active: bool = True) -> int:
+        return insert_row(GridWorker, code=code, name=name, kind=kind, active=active)
+
+    w1, w2, w3 = worker("W1", "王伟"), worker("W2", "李娜"), worker("W3", "张强")
+    w4 = worker("W4", "刘芳", kind="micro_grid")
+    w5 = worker("W5", "陈静", active=False)
+    since = dt.date(2025, 1, 1)
+    for w, a in ((w1, g1), (w2, g2), (w2, g3), (w3, m1), (w4, m1), (w5, g1)):
+        insert_row(GridAssignment, worker_id=w, area_id=a, valid_from=since)
+    insert_row(CheckIn, worker_id=w1, day=now.date(), at=now)
+    insert_row(CheckIn, worker_id=w2, day=now.date() - dt.timedelta(days=40),
+               at=now - dt.timedelta(days=40))
+    insert_row(CheckIn, worker_id=w5, day=now.date(), at=now)  # inactive: not counted
+
+    def incident(n: int, status: str, at: dt.datetime, **where: int) -> int:
+        return insert_row(Incident, number=f"MLX{n:06d}", channel_code="grid_worker",
+                          title="占道经营", status=status, reported_at=at, **where)
+
+    insert_row_channel = insert_row  # channels are reference data the incidents point at
+    from command_center.models import Channel
+
+    insert_row_channel(Channel, code="grid_worker", name="网格员上报", name_en="Grid worker")
+    i1 = incident(1, "new", now, grid_id=g1, village_id=v1, town_id=t1)
+    incident(2, "in_progress", now - dt.timedelta(days=3), grid_id=g1, village_id=v1, town_id=t1)
+    incident(3, "closed", now, grid_id=g1, village_id=v1, town_id=t1)
+    incident(4, "dispatched", now - dt.timedelta(days=2), town_id=t2)
+    incident(5, "accepted", now - dt.timedelta(days=1))  # no location at all
+    from command_center.models import Department
+
+    dept = insert_row(Department, code="urban", name="县城管局")
+    for n, status in ((1, "dispatched"), (2, "closed")):
+        insert_row(WorkOrder, number=f"GD{n:06d}", incident_id=i1, department_id=dept,
+                   status=status, dispatched_at=now, deadline_at=now + dt.timedelta(days=5))
+    return {"county": county, "t1": t1, "t2": t2, "v1": v1, "v2": v2, "g1": g1, "g2": g2,
+            "g3": g3}
+
+
+def test_overview_figures(db, small_county, now) -> None:
+    with db.sessions() as s:
+        result = overview.county_overview(s, now=now)
+    k = result.kpis
+    assert (k.towns, k.villages_communities, k.grids, k.micro_grids) == (2, 3, 3, 1)
+    assert k.full_time_workers == 3  # the micro-grid worker and the inactive one do not count
+    assert k.active_workers == 1
+    assert k.active_share == pytest.approx(1 / 3)
+    assert k.open_work_orders == 1
+    assert k.incidents_today == 2
+    by_id = {a.id: a for a in result.areas}
+    assert [a.level for a in result.areas][:2] == ["county", "town"]
+    c, g3 = by_id[small_county["county"]], by_id[small_county["g3"]]
+    assert (c.grids, c.workers, c.open_incidents) == (3, 3, 4)
+    assert (g3.grids, g3.workers, g3.open_incidents) == (1, 2, 0)  # W2, and W3 via its micro-grid
+    v1 = by_id[small_county["v1"]]
+    assert (v1.grids, v1.workers, v1.open_incidents) == (2, 2, 2)
+    t2 = by_id[small_county["t2"]]
+    assert (t2.grids, t2.workers, t2.open_incidents) == (1, 2, 1)
+    # parents come before their children
+    seen: set[int] = set()
+    for a in result.areas:
+        assert a.parent_id is None or a.parent_id in seen
+        seen.add(a.id)
+
+
+def test_area_tree_model_passes_qtmodeltester(qtmodeltester, db, small_county) -> None:
+    with db.sessions() as s:
+        areas = overview.area_tree(s)
+    model = AreaTreeModel()
+    model.set_areas(areas)
+    qtmodeltester.check(model, force_py=True)
+
+    resets: list[bool] = []
+    changed: list[bool] = []
+    model.modelAboutToBeReset.connect(lambda: resets.append(True))
+    model.dataChanged.connect(lambda *_: changed.append(True))
+    import dataclasses
+
+    model.set_areas([dataclasses.replace(a, open_incidents=a.open_incidents + 1) for a in areas])
+    assert not resets and changed  # same hierarchy: counts updated in place
+    county = model.index(0, COL_OPEN)
+    assert county.data() == areas[0].open_incidents + 1
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_overview_view_shows_and_follows_changes(
+    qtbot, cc_app, runner, live, small_county, insert_row, now
+) -> None:
+    view = OverviewView(runner, live)
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    qtbot.waitUntil(lambda: view.overview is not None, timeout=10_000)
+    assert view.cards["grids"].value.text() == "3"
+    assert view.cards["active"].value.text() == "33.3%"
+    assert view.cards["active"].hint.text() == "1/3人，近30天"
+    assert view.cards["incidents_today"].value.text() == "2"
+    county = view.proxy.index(0, 0)
+    assert county.data() == "民乐县"
+    assert view.tree.isExpanded(county)
+    assert view.proxy.index(0, COL_GRIDS).data() == 3
+    assert view.proxy.index(0, COL_WORKERS).data() == 3
+    towns = [
+        view.proxy.index(r, COL_NAME, county).data() for r in range(view.proxy.rowCount(county))
+    ]
+    assert towns == ["洪水镇", "南丰乡"]
+
+    # someone reports an incident: the figures follow without a click
+    with qtbot.waitSignal(view.sig_refreshed, timeout=10_000):
+        insert_row(Incident, number="MLX000099", channel_code="grid_worker", title="噪音扰民",
+                   status="new", reported_at=now, grid_id=small_county["g3"],
+                   village_id=small_county["v2"], town_id=small_county["t2"])
+    assert view.cards["incidents_today"].value.text() == "3"
+    assert view.proxy.index(0, COL_OPEN).data() == 5
+
+    view.filter_edit.setText("马营墩")
+    assert view.proxy.rowCount(view.proxy.index(0, 0)) == 1
+    view.shutdown()
