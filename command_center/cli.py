@@ -63,6 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     try:
         if command == "run":
+            # Start (or reach) the database while Qt and the views are being imported: on a
+            # two-core workstation that hides most of the embedded server's start-up.
+            from concurrent.futures import ThreadPoolExecutor
+
+            opener = ThreadPoolExecutor(1, thread_name_prefix="cc-open-database")
+            pending = opener.submit(_open_database, url)
+            opener.shutdown(wait=False)
             from command_center.app import run
 
             return run(
@@ -70,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 lang=getattr(args, "lang", None),
                 user=getattr(args, "user", None),
                 wall=getattr(args, "wall", False),
+                pending=pending,
             )
         if command == "db":
             return _db(url, args)
@@ -85,6 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 1
     return 2
+
+
+def _open_database(url: str | None):  # type: ignore[no-untyped-def]
+    from command_center.db.connection import open_database
+
+    return open_database(url)
 
 
 def _db(url: str | None, args: argparse.Namespace) -> int:

@@ -6,14 +6,14 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from command_center import config
-from command_center.db import migrate
 from command_center.db.embedded import EmbeddedPostgres
-from command_center.db.engine import make_engine, make_session_factory
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +39,16 @@ def open_database(url: str | None, *, upgrade_schema: bool = True) -> Database:
     """Connect to ``url``, or start the embedded server when it is None; migrate if asked."""
     embedded = None
     if url is None:
+        # first, before the heavy imports below: the server boots while they run
         embedded = EmbeddedPostgres(config.embedded_pgdata())
         url = embedded.start()
+    from command_center.db import migrate
+    from command_center.db.engine import make_engine, make_session_factory
+
     try:
         engine = make_engine(url)
         if upgrade_schema and migrate.needs_upgrade(engine):
-            log.info("migrating the schema to %s", migrate.head_revision())
+            log.info("migrating the schema to %s", migrate.SCHEMA_HEAD)
             migrate.upgrade(url)
     except Exception:
         if embedded is not None:

@@ -94,7 +94,7 @@ def county_status(engine: Engine, *, embedded: bool) -> StatusReport:
         database=describe_url(engine.url.render_as_string(hide_password=False)),
         embedded=embedded,
         schema_revision=revision,
-        schema_head=migrate.head_revision(),
+        schema_head=migrate.SCHEMA_HEAD,
         towns=levels.get("town", 0),
         villages_communities=levels.get("village", 0),
         grids=levels.get("grid", 0),

@@ -24,7 +24,7 @@ def test_upgrade_on_empty_database_matches_the_models(empty_db: str) -> None:
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
-        assert migrate.current_revision(engine) == migrate.head_revision()
+        assert migrate.current_revision(engine) == migrate.head_revision() == migrate.SCHEMA_HEAD
         assert not migrate.needs_upgrade(engine)
     finally:
         engine.dispose()
