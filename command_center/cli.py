@@ -11,32 +11,45 @@ from collections.abc import Sequence
 from command_center import config
 
 
+def _common(suppress: bool) -> argparse.ArgumentParser:
+    """Options every command takes, before or after its name (``run --database-url URL``)."""
+    common = argparse.ArgumentParser(add_help=False)
+    default = argparse.SUPPRESS if suppress else None
+    common.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=default,
+        help=f"shared PostgreSQL server (default: ${config.ENV_DATABASE_URL}, "
+        "else the embedded database)",
+    )
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=default or False, help="log more"
+    )
+    return common
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="command-center",
         description="网格化综治指挥中心 / grid-governance command center",
+        parents=[_common(suppress=False)],
     )
-    p.add_argument(
-        "--database-url",
-        metavar="URL",
-        help=f"shared PostgreSQL server (default: ${config.ENV_DATABASE_URL}, "
-        "else the embedded database)",
-    )
-    p.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = p.add_subparsers(dest="command")
 
+    common = _common(suppress=True)
+    sub = _SubParsers(sub, common)
     run = sub.add_parser("run", help="open the main window (the default)")
     run.add_argument("--lang", choices=["zh_CN", "en"], help="interface language")
     run.add_argument("--user", help="sign in as this user without the dialog (demo password)")
     run.add_argument("--wall", action="store_true", help="start in wall mode")
 
     db = sub.add_parser("db", help="database schema")
-    dbsub = db.add_subparsers(dest="db_command", required=True)
+    dbsub = _SubParsers(db.add_subparsers(dest="db_command", required=True), common)
     dbsub.add_parser("upgrade", help="migrate the schema to the newest revision")
     dbsub.add_parser("current", help="print the schema revision")
 
     demo = sub.add_parser("demo", help="the demo county")
-    demosub = demo.add_subparsers(dest="demo_command", required=True)
+    demosub = _SubParsers(demo.add_subparsers(dest="demo_command", required=True), common)
     seed = demosub.add_parser("seed", help="fill the database with the demo county")
     seed.add_argument("--scale", type=float, default=1.0, help="1 = a year, ~60,000 incidents")
     seed.add_argument("--seed", type=int, default=20261122, help="random seed")
@@ -53,7 +66,26 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+class _SubParsers:
+    """Adds the common options to every subcommand."""
+
+    def __init__(self, sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+        self._sub = sub
+        self._common = common
+
+    def add_parser(self, name: str, **kwargs: object) -> argparse.ArgumentParser:
+        return self._sub.add_parser(name, parents=[self._common], **kwargs)  # type: ignore[arg-type]
+
+
+RUN_OPTIONS = ("--lang", "--user", "--wall")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(a.split("=")[0] in RUN_OPTIONS for a in argv) and not any(
+        a in ("run", "db", "demo", "status") for a in argv
+    ):
+        argv.insert(0, "run")  # `command-center --lang en` means `command-center run --lang en`
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
