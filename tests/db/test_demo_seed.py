@@ -201,3 +201,11 @@ def test_deadlines_skip_the_national_day_holiday() -> None:
     assert cal.add_working_days(start, 3).date() == dt.date(2025, 10, 11)
     assert cal.is_working_day(dt.date(2026, 2, 14))  # Saturday make-up day before 春节
     assert not cal.is_working_day(dt.date(2026, 2, 16))
+
+
+def test_live_notifications_are_on_again_after_the_seed(seeded_db: str) -> None:
+    triggers = _q(
+        seeded_db, "SELECT tgname, tgenabled FROM pg_trigger WHERE tgname LIKE 'cc_notify_%'"
+    )
+    assert len(triggers) >= 8
+    assert {enabled for _, enabled in triggers} == {"O"}  # enabled for ordinary sessions

@@ -63,16 +63,6 @@ BULK_TABLES = (
     "mediation_sessions",
     "follow_up_visits",
 )
-NOTIFY_TABLES = (
-    "incidents",
-    "work_orders",
-    "supervision_orders",
-    "dispute_cases",
-    "audit_log",
-    "duty_log",
-    "grid_workers",
-    "admin_areas",
-)
 
 
 class Progress:
@@ -193,8 +183,12 @@ def seed_demo(
     with psycopg.connect(libpq_url(url)) as conn:
         # one transaction: a failed seed leaves nothing half-written
         conn.execute("SET LOCAL synchronous_commit = off")
-        for table in NOTIFY_TABLES:
-            conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER cc_notify_{table}")
+        # no notification per seeded row: listeners get one "reload" at the end
+        notify_triggers = conn.execute(
+            "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE tgname LIKE 'cc_notify_%'"
+        ).fetchall()
+        for table, trigger in notify_triggers:
+            conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         ctx = SeedContext(
             rng=random.Random(seed),
             np_rng=np.random.default_rng(seed),
@@ -221,8 +215,8 @@ def seed_demo(
             _write_audit(ctx)
             bar.step(6, "audit log")
         bar.step(4, "indexes and keys")
-        for table in NOTIFY_TABLES:
-            conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER cc_notify_{table}")
+        for table, trigger in notify_triggers:
+            conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
         conn.execute('SELECT pg_notify(\'cc_changes\', \'{"t": "*", "op": "reload"}\')')
         conn.commit()
         bar.step(3, "commit")
