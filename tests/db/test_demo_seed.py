@@ -205,7 +205,7 @@ def test_deadlines_skip_the_national_day_holiday() -> None:
 
 def test_live_notifications_are_on_again_after_the_seed(seeded_db: str) -> None:
     triggers = _q(
-        seeded_db, "SELECT tgname, tgenabled FROM pg_trigger WHERE tgname LIKE 'cc_notify_%'"
+        seeded_db, "SELECT tgname, tgenabled FROM pg_trigger WHERE tgname LIKE 'cc_notify_%%'"
     )
     assert len(triggers) >= 8
     assert {enabled for _, enabled in triggers} == {"O"}  # enabled for ordinary sessions
