@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QEventLoop,
     QLibraryInfo,
+    QLocale,
     QObject,
     QSettings,
     Qt,
@@ -83,6 +84,8 @@ class Translations:
             qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
             if qt.load(f"qtbase_{language}", qt_dir):
                 loaded.append(qt)
+        # dates and weekdays follow the interface language, not the machine's locale
+        QLocale.setDefault(QLocale("zh_CN" if language == "zh_CN" else "en_US"))
         for old in self._translators:
             self._app.removeTranslator(old)
         for new in loaded:
@@ -289,7 +292,10 @@ def run(
             runner, signed_in, DatabaseInfo(db.url, db.is_embedded), live,
             translations=translations,
         )
-        window.show()
+        if window.has_saved_layout:
+            window.show()
+        else:
+            window.showMaximized()  # first start on this workstation: the whole screen
         live.start()
         if os.environ.get(BENCH_EXIT_ENV):
             # bench/startup.py: report the moment the window is up, then leave

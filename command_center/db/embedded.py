@@ -16,6 +16,9 @@ import psycopg
 
 log = logging.getLogger(__name__)
 
+# platformdirs warns when XDG_RUNTIME_DIR is unset; the server's socket goes in its data dir
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+
 DATABASE_NAME = "command_center"
 
 

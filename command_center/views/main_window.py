@@ -652,6 +652,11 @@ class MainWindow(QMainWindow):
                 settings.remove(f"docks/{key}/geometry")
         settings.endGroup()
 
+    @property
+    def has_saved_layout(self) -> bool:
+        """Whether this workstation's layout was restored (else the window opens maximised)."""
+        return self._layout_restored
+
     def restore_layout(self) -> bool:
         """Restore what :meth:`save_layout` kept; False when nothing was saved."""
         settings = QSettings()

@@ -55,7 +55,8 @@ def disputes(ctx: SeedContext) -> None:
 
     for cid, received in enumerate(starts, start=1):
         received = received.replace(hour=rng.randint(8, 17), microsecond=0)
-        received = min(received, ctx.now)
+        if received > ctx.now:  # office hours of the day before
+            received -= dt.timedelta(days=1)
         t = types[bisect.bisect(type_cum, rng.random() * type_cum[-1])]
         g = ctx.grids[bisect.bisect(grid_cum, rng.random() * grid_cum[-1])]
         source = SOURCES[bisect.bisect(src_cum, rng.random() * src_cum[-1])][0]
