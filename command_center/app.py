@@ -295,7 +295,10 @@ def run(
         if window.has_saved_layout:
             window.show()
         else:
-            window.showMaximized()  # first start on this workstation: the whole screen
+            # first start on this workstation: the whole screen (set the geometry as well, for
+            # window managers that ignore the maximised state)
+            window.setGeometry(window.screen().availableGeometry())
+            window.showMaximized()
         live.start()
         if os.environ.get(BENCH_EXIT_ENV):
             # bench/startup.py: report the moment the window is up, then leave
