@@ -291,7 +291,7 @@ def _simulate(
 ) -> None:
     rng, inc = ctx.rng, s.inc
     t = inc["reported_at"]
-    reporter = "网格员" if inc["reporter_worker_id"] else "来电/来信人"
+    reporter = "网格员" if inc["reporter_worker_id"] else "群众"
     s.event(
         t,
         (None, "系统"),
