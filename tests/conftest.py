@@ -29,6 +29,13 @@ SEED_UNTIL = dt.datetime(2026, 11, 20, 16, 30, tzinfo=dt.timezone(dt.timedelta(h
 TEST_SCALE = 0.05  # 3,000 incidents: the full geography, a twentieth of the year's incidents
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The app:// scheme and QtWebEngine must be set up before pytest-qt makes the QApplication."""
+    import main
+
+    main._prepare_webengine()
+
+
 def _with_db(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
@@ -102,5 +109,14 @@ def seeded_db(pg_server: str, migrated_template: str) -> Iterator[str]:
     engine = make_engine(url)
     seed_demo(engine, scale=TEST_SCALE, seed=7, until=SEED_UNTIL, progress=False)
     engine.dispose()
+    yield url
+    drop_database(pg_server, name)
+
+
+@pytest.fixture
+def seeded_copy(pg_server: str, seeded_db: str) -> Iterator[str]:
+    """A writable copy of the demo county, for one test."""
+    name = f"cc_t_{uuid.uuid4().hex[:10]}"
+    url = create_database(pg_server, name, template=make_url(seeded_db).database)
     yield url
     drop_database(pg_server, name)

@@ -1,0 +1,145 @@
+"""The map wall: served locally, talking both ways with Python, updated live without reloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import psycopg
+import pytest
+from sqlalchemy.orm import Session
+
+from command_center.db.engine import libpq_url
+from command_center.services import map_data
+from command_center.views.map.page import build_page
+from command_center.views.map.scheme import AppSchemeHandler
+
+
+@pytest.fixture
+def database_url(seeded_copy: str) -> str:
+    return seeded_copy
+
+
+def test_the_page_loads_nothing_from_the_internet() -> None:
+    html = build_page((38.43, 100.81))
+    assert "https://" not in html
+    assert "app://cc/vendor/leaflet/leaflet.js" in html
+    assert "maxZoom" in html  # markercluster and canvas need one without tiles
+
+
+def test_scheme_serves_local_files_and_nothing_outside(qapp) -> None:  # type: ignore[no-untyped-def]
+    handler = AppSchemeHandler()
+    body, mime = handler._resolve("/vendor/leaflet/leaflet.js")  # type: ignore[misc]
+    assert mime == "text/javascript" and b"Leaflet" in body[:2000]
+    assert handler._resolve("/map/map.js") is not None
+    assert handler._resolve("/map/../../pyproject.toml") is None
+    assert handler._resolve("/vendor/leaflet/../../../../etc/passwd") is None
+
+
+@pytest.fixture
+def map_view(qtbot, db, runner, live):  # type: ignore[no-untyped-def]
+    from command_center.views.map.map_view import MapView
+
+    view = MapView(runner, live)
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    loads: list[bool] = []
+    view.page.loadStarted.connect(lambda: loads.append(True))
+    view.loads = loads  # type: ignore[attr-defined]
+    with qtbot.waitSignal(
+        view.bridge.sig_push_done,
+        timeout=30_000,
+        check_params_cb=lambda m, _ms: m == "setIncidents",
+    ):
+        view.show()
+    yield view
+
+
+def _info(qtbot, view) -> dict:  # type: ignore[no-untyped-def]
+    box: list[str] = []
+    view.evaluate("JSON.stringify(ccMap.info())", box.append)
+    qtbot.waitUntil(lambda: bool(box), timeout=10_000)
+    return json.loads(box[0])
+
+
+def _an_open_incident(db) -> tuple[int, float, float]:  # type: ignore[no-untyped-def]
+    with Session(db.engine) as s:
+        points = map_data.incident_points(s, map_data.IncidentFilter(open_only=True))
+    return points.columns["id"][0], points.columns["lon"][0], points.columns["lat"][0]
+
+
+def test_a_selection_in_python_highlights_it_in_the_page(qtbot, map_view, db) -> None:  # type: ignore[no-untyped-def]
+    incident_id, lon, lat = _an_open_incident(db)
+    map_view.select_incident(incident_id)
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["selected"] is not None, timeout=10_000)
+    info = _info(qtbot, map_view)
+    assert info["selected"] == {"lat": lat, "lng": lon}
+    assert info["zoom"] >= 15
+
+
+def test_a_click_in_the_page_selects_the_incident_in_python(qtbot, map_view, db) -> None:  # type: ignore[no-untyped-def]
+    incident_id, _lon, _lat = _an_open_incident(db)
+    map_view.select_incident(incident_id)  # zoomed in: individual markers
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["zoom"] >= 15, timeout=10_000)
+    with qtbot.waitSignal(map_view.sig_incident_selected, timeout=10_000) as blocker:
+        map_view.evaluate(f"ccMap.clickIncident({incident_id})", lambda _r: None)
+    assert blocker.args == [incident_id]
+
+
+def test_a_notified_change_reaches_the_page_without_a_reload(qtbot, map_view, other_engine) -> None:  # type: ignore[no-untyped-def]
+    before = _info(qtbot, map_view)["incidents"]
+    with psycopg.connect(libpq_url(str(other_engine.url.render_as_string(False)))) as conn:
+        conn.execute(
+            "INSERT INTO incidents (number, channel_code, title, lon, lat, status, reported_at) "
+            "VALUES ('SJ20261122T001', 'hotline_12345', '地图实时测试：井盖缺失', 100.82, 38.44, "
+            "'new', %s)",
+            (dt.datetime.now(dt.UTC),),
+        )
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["incidents"] == before + 1, timeout=15_000)
+    assert map_view.loads == [True]  # loaded once, never again
+
+
+def test_broken_boundaries_are_reported_and_the_rest_draws(db, other_engine) -> None:  # type: ignore[no-untyped-def]
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[100.8, 38.4], [100.9, 38.5], [100.9, 38.4], [100.8, 38.5], [100.8, 38.4]]
+        ],
+    }
+    far = {
+        "type": "Polygon",
+        "coordinates": [[[116.3, 39.9], [116.4, 39.9], [116.4, 40.0], [116.3, 39.9]]],
+    }
+    with psycopg.connect(libpq_url(str(other_engine.url.render_as_string(False)))) as conn:
+        codes = [
+            r[0]
+            for r in conn.execute(
+                "SELECT code FROM admin_areas WHERE level = 'grid' ORDER BY code LIMIT 3"
+            )
+        ]
+        conn.execute(
+            "UPDATE admin_areas SET geometry = %s WHERE code = %s", (json.dumps(bowtie), codes[0])
+        )
+        conn.execute(
+            "UPDATE admin_areas SET geometry = %s WHERE code = %s", (json.dumps(far), codes[1])
+        )
+        conn.execute("UPDATE admin_areas SET geometry = NULL WHERE code = %s", (codes[2],))
+    with Session(db.engine) as s:
+        result = map_data.boundaries(s)
+    problems = {p.code: p.problem for p in result.problems}
+    assert "self-intersect" in problems[codes[0]].lower() or "invalid" in problems[codes[0]]
+    assert "outside the county" in problems[codes[1]]
+    assert "no geometry" in problems[codes[2]]
+    assert len(result.layers["grid"]["features"]) == 448 - 3
+
+
+def test_incidents_without_coordinates_go_to_the_tray(db, other_engine) -> None:  # type: ignore[no-untyped-def]
+    with Session(db.engine) as s:
+        points = map_data.incident_points(s, map_data.IncidentFilter())
+    assert points.no_location, "the demo county has hotline calls with an address only"
+    assert all(
+        0 not in (lon, lat)
+        for lon, lat in zip(points.columns["lon"], points.columns["lat"], strict=True)
+    )
+    tray_ids = {i for i, _n, _t in points.no_location}
+    assert not tray_ids & set(points.columns["id"])
