@@ -61,6 +61,7 @@ from command_center.services.auth import UserInfo
 from command_center.services.status import describe_url
 from command_center.views.activity.activity_view import ActivityView
 from command_center.views.login_dialog import role_label
+from command_center.views.map.map_view import MapView
 from command_center.views.overview.overview_view import OverviewView
 from command_center.workers.live import CONNECTED, CONNECTING, DISCONNECTED, LiveChannel
 from command_center.workers.ops import OpsRunner
@@ -79,6 +80,7 @@ WALL_ROTATE_MS = 30_000
 _CONTEXT = "MainWindow"
 # (key, title): the working areas that exist, in navigation order
 VIEWS: tuple[tuple[str, str], ...] = (
+    ("map", QT_TRANSLATE_NOOP("MainWindow", "Map")),
     ("overview", QT_TRANSLATE_NOOP("MainWindow", "Overview")),
     ("activity", QT_TRANSLATE_NOOP("MainWindow", "Activity")),
 )
@@ -358,9 +360,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(placeholder)
 
         actor = Actor(user.id, user.display_name)
+        self.map_view = MapView(runner, live, self)
+        self.map_view.sig_incident_selected.connect(self._on_map_view_sig_incident_selected)
         self.overview_view = OverviewView(runner, live, self)
         self.activity_view = ActivityView(runner, actor, live, parent=self)
         self.views: dict[str, QWidget] = {
+            "map": self.map_view,
             "overview": self.overview_view,
             "activity": self.activity_view,
         }
@@ -414,12 +419,15 @@ class MainWindow(QMainWindow):
         )
 
     def _default_layout(self) -> None:
-        overview, activity = self.docks["overview"], self.docks["activity"]
-        for dock in (overview, activity):
+        map_dock, overview, activity = (self.docks[k] for k in ("map", "overview", "activity"))
+        for dock in (map_dock, overview, activity):
             dock.setFloating(False)
             dock.show()
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, overview)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, map_dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, activity)
+        # the overview shares the big area with the map, one tab (or one click) away
+        self.tabifyDockWidget(map_dock, overview)
+        map_dock.raise_()
         if self.isVisible():
             self._default_proportions()
 
@@ -427,8 +435,8 @@ class MainWindow(QMainWindow):
         # the feed's long lines get a little more room than the overview's numbers
         room = max(self.width() - self.nav.width(), 2) if hasattr(self, "nav") else self.width()
         self.resizeDocks(
-            [self.docks["overview"], self.docks["activity"]],
-            [room * 47 // 100, room * 53 // 100],
+            [self.docks["map"], self.docks["activity"]],
+            [room * 62 // 100, room * 38 // 100],
             Qt.Orientation.Horizontal,
         )
 
@@ -656,6 +664,13 @@ class MainWindow(QMainWindow):
     def has_saved_layout(self) -> bool:
         """Whether this workstation's layout was restored (else the window opens maximised)."""
         return self._layout_restored
+
+    @Slot(int)
+    def _on_map_view_sig_incident_selected(self, incident_id: int) -> None:
+        # the incident queue and details come with their own issue; until then, say which
+        self.statusBar().showMessage(
+            self.tr("Incident %1 selected on the map").replace("%1", str(incident_id)), 8000
+        )
 
     def restore_layout(self) -> bool:
         """Restore what :meth:`save_layout` kept; False when nothing was saved."""

@@ -92,7 +92,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../command_center/app.py" line="+277"/>
+        <location filename="../../command_center/app.py" line="+216"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
@@ -263,7 +263,12 @@ command-center demo seed</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+82"/>
+        <location filename="../../command_center/views/main_window.py" line="+83"/>
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Overview</source>
         <translation>总览</translation>
     </message>
@@ -273,7 +278,7 @@ command-center demo seed</translation>
         <translation>最新动态</translation>
     </message>
     <message>
-        <location line="+418"/>
+        <location line="+448"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
@@ -343,7 +348,7 @@ command-center demo seed</translation>
         <translation>无法加载该语言的翻译。</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+14"/>
         <source>● Connected</source>
         <translation>● 已连接</translation>
     </message>
@@ -363,6 +368,19 @@ command-center demo seed</translation>
         <translation>
             <numerusform>%n 条值班日志待发送</numerusform>
         </translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>Incident %1 selected on the map</source>
+        <translation>已在地图上选中事件 %1</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <location filename="../../command_center/views/map/map_view.py" line="+170"/>
+        <source>Boundaries left off the map:</source>
+        <translation>以下边界数据有误，未在地图上显示：</translation>
     </message>
 </context>
 <context>
@@ -489,7 +507,7 @@ command-center demo seed</translation>
 <context>
     <name>WallModeDialog</name>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="-427"/>
+        <location filename="../../command_center/views/main_window.py" line="-518"/>
         <source>Wall mode</source>
         <translation>墙面模式</translation>
     </message>

@@ -60,13 +60,17 @@ def _on_a_screen(widget: QWidget) -> bool:
 # --- what is there ------------------------------------------------------------------------
 
 
-def test_shows_overview_and_activity_and_nothing_else(make_window) -> None:
+def test_shows_map_overview_and_activity_and_nothing_else(make_window) -> None:
     window = make_window()
-    assert list(window.docks) == ["overview", "activity"]
-    assert [a.text() for a in window.nav.actions()] == ["总览", "最新动态"]
+    assert list(window.docks) == ["map", "overview", "activity"]
+    assert [a.text() for a in window.nav.actions()] == ["地图", "总览", "最新动态"]
     docks = window.findChildren(QDockWidget)
-    assert sorted(d.objectName() for d in docks) == ["dock_activity", "dock_overview"]
-    assert all(d.isVisible() and not d.isFloating() for d in docks)
+    assert sorted(d.objectName() for d in docks) == ["dock_activity", "dock_map", "dock_overview"]
+    assert not any(d.isFloating() for d in docks)
+    # the map and the feed are on screen; the overview is the map's neighbouring tab
+    assert window.docks["map"].isVisible() and window.docks["activity"].isVisible()
+    assert window.tabifiedDockWidgets(window.docks["map"]) == [window.docks["overview"]]
+    assert window.docks["map"].widget() is window.map_view
     assert window.docks["overview"].widget() is window.overview_view
     assert window.docks["activity"].widget() is window.activity_view
     # every dock can leave the window
