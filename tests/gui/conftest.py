@@ -354,3 +354,17 @@ def allow_connections(pg_server: str, database_url: str) -> Iterator[Callable[[b
 
     yield allow
     allow(True)  # whatever the test did, the database can be dropped and inspected
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _delete_widgets_before_the_application(qapp: QApplication) -> Iterator[None]:
+    """Widgets closed by the tests are deleted later; do it before the application goes, so a
+    web page never outlives the web profile it belongs to."""
+    yield
+    import gc
+
+    from PySide6.QtCore import QEvent
+
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    gc.collect()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
