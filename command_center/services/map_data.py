@@ -187,3 +187,37 @@ def incident_points_by_id(
         cols["priority"].append(priority)
         cols["overdue"].append(int(status in open_codes and due is not None and due < now))
     return IncidentPoints(cols)
+
+
+@dataclass(frozen=True)
+class MapKpis:
+    """The strip over the map: today's figures and the active share of grid workers."""
+
+    new_today: int
+    open: int
+    overdue: int
+    resolved_today: int
+    active_share: float | None
+
+
+def map_kpis(session: Session, *, now: dt.datetime | None = None) -> MapKpis:
+    """``now`` (aware) decides what "today" is: the workstation's day."""
+    from sqlalchemy import func
+
+    from command_center.services.overview import county_kpis
+
+    now = now or dt.datetime.now().astimezone()
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    open_codes = [str(s) for s in OPEN_INCIDENT_STATUSES]
+    row = session.execute(
+        select(
+            func.count().filter(Incident.reported_at >= day),
+            func.count().filter(Incident.status.in_(open_codes)),
+            func.count().filter(Incident.status.in_(open_codes), Incident.due_at < now),
+            func.count().filter(Incident.resolved_at >= day),
+        ).where(Incident.status != "merged")
+    ).one()
+    return MapKpis(
+        int(row[0]), int(row[1]), int(row[2]), int(row[3]),
+        county_kpis(session, now=now).active_share,
+    )

@@ -723,6 +723,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self._closing = True
         self._clock.stop()
+        self.map_view.shutdown()
         self.overview_view.shutdown()
         self.activity_view.shutdown()
         app = QApplication.instance()

@@ -378,7 +378,57 @@ command-center demo seed</translation>
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../command_center/views/map/map_view.py" line="+170"/>
+        <location filename="../../command_center/views/map/map_view.py" line="+43"/>
+        <source>Towns</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Villages</source>
+        <translation>村（社区）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incidents</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location line="+154"/>
+        <source>No location: %1</source>
+        <translation>无位置事件：%1</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>New today</source>
+        <translation>今日新增</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open</source>
+        <translation>在办</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolved today</source>
+        <translation>今日办结</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grid workers active (30 days)</source>
+        <translation>网格员活跃率（近30天）</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Boundaries left off the map:</source>
         <translation>以下边界数据有误，未在地图上显示：</translation>
     </message>

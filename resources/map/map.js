@@ -67,7 +67,7 @@ var ccMap = (function () {
 
   function updateLabels() {
     var z = map.getZoom();
-    var show = {town: z <= 10, village: z >= 11 && z <= 12, grid: z >= 13};
+    var show = {town: z < 11, village: z >= 11 && z < 13, grid: z >= 13};
     Object.keys(labelLayers).forEach(function (level) {
       var on = show[level] && visible[level];
       if (on && !map.hasLayer(labelLayers[level])) { labelLayers[level].addTo(map); }

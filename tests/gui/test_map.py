@@ -53,6 +53,7 @@ def map_view(qtbot, db, runner, live):  # type: ignore[no-untyped-def]
     ):
         view.show()
     yield view
+    view.shutdown()
 
 
 def _info(qtbot, view) -> dict:  # type: ignore[no-untyped-def]
@@ -143,3 +144,21 @@ def test_incidents_without_coordinates_go_to_the_tray(db, other_engine) -> None:
     )
     tray_ids = {i for i, _n, _t in points.no_location}
     assert not tray_ids & set(points.columns["id"])
+
+
+def test_kpi_strip_shows_the_open_and_overdue_counts(qtbot, map_view, db) -> None:  # type: ignore[no-untyped-def]
+    with Session(db.engine) as s:
+        k = map_data.map_kpis(s)
+    assert k.open > 0 and k.active_share is not None
+    label = map_view.kpi_labels["open"]
+    qtbot.waitUntil(lambda: f"{k.open:,}" in label.text(), timeout=10_000)
+    assert f"{k.overdue:,}" in map_view.kpi_labels["overdue"].text()
+    assert f"{100 * k.active_share:.1f}%" in map_view.kpi_labels["active_share"].text()
+
+
+def test_switching_the_incident_layer_off_and_on(qtbot, map_view) -> None:  # type: ignore[no-untyped-def]
+    assert _info(qtbot, map_view)["markers"] > 0
+    map_view.layer_boxes["incidents"].setChecked(False)
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["markers"] == 0, timeout=10_000)
+    map_view.layer_boxes["incidents"].setChecked(True)
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["markers"] > 0, timeout=10_000)

@@ -11,11 +11,30 @@ import json
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from command_center.services import map_data
 from command_center.views.map import scheme
@@ -27,6 +46,14 @@ log = logging.getLogger(__name__)
 
 PAGE_URL = "app://cc/map.html"
 LIVE_DELAY_MS = 150  # gather a burst of changes into one update
+KPI_DELAY_MS = 2000  # the strip's counts need not follow every single change
+KPI_PERIOD_MS = 60_000  # and "today" moves on by itself
+LAYERS = (  # (page layer, label)
+    ("town", QT_TRANSLATE_NOOP("MapView", "Towns")),
+    ("village", QT_TRANSLATE_NOOP("MapView", "Villages")),
+    ("grid", QT_TRANSLATE_NOOP("MapView", "Grids")),
+    ("incidents", QT_TRANSLATE_NOOP("MapView", "Incidents")),
+)
 
 
 def _map_profile() -> QWebEngineProfile:
@@ -109,6 +136,9 @@ class MapView(QWidget):
         self.problems_label.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._build_kpi_strip())
+        layout.addWidget(self._build_layer_bar())
         layout.addWidget(self.problems_label)
         layout.addWidget(self.view, 1)
 
@@ -116,6 +146,14 @@ class MapView(QWidget):
         self._live_timer.setSingleShot(True)
         self._live_timer.setInterval(LIVE_DELAY_MS)
         self._live_timer.timeout.connect(self._on_live_timer_timeout)
+        self._kpi_timer = QTimer(self)
+        self._kpi_timer.setSingleShot(True)
+        self._kpi_timer.setInterval(KPI_DELAY_MS)
+        self._kpi_timer.timeout.connect(self.refresh_kpis)
+        self._kpi_period = QTimer(self)
+        self._kpi_period.setInterval(KPI_PERIOD_MS)
+        self._kpi_period.timeout.connect(self.refresh_kpis)
+        self._kpi_period.start()
         if live is not None:
             live.sig_change_received.connect(self._on_live_sig_change_received)
             live.sig_reconnected.connect(self.reload_incidents)
@@ -123,6 +161,84 @@ class MapView(QWidget):
         self.view.load(QUrl(PAGE_URL))
         self._load_boundaries()
         self.reload_incidents()
+        self.refresh_kpis()
+
+    # --- the strip over the map ---
+
+    def _build_kpi_strip(self) -> QFrame:
+        strip = QFrame(self)
+        strip.setObjectName("mapKpiStrip")
+        row = QHBoxLayout(strip)
+        row.setContentsMargins(12, 6, 12, 6)
+        self.kpi_labels: dict[str, QLabel] = {}
+        for key in ("new_today", "open", "overdue", "resolved_today", "active_share"):
+            label = QLabel(strip)
+            label.setObjectName(f"kpi_{key}")
+            label.setProperty("kpi", key)
+            self.kpi_labels[key] = label
+            row.addWidget(label, 1)
+        return strip
+
+    def _build_layer_bar(self) -> QFrame:
+        bar = QFrame(self)
+        bar.setObjectName("mapLayerBar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(12, 2, 12, 2)
+        self.layer_boxes: dict[str, QCheckBox] = {}
+        for key, _title in LAYERS:
+            box = QCheckBox(bar)
+            box.setChecked(True)
+            box.toggled.connect(lambda on, k=key: self.set_layer_visible(k, on))
+            self.layer_boxes[key] = box
+            row.addWidget(box)
+        row.addStretch(1)
+        self.tray_button = QToolButton(bar)
+        self.tray_button.setObjectName("noLocationTray")
+        self.tray_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.tray_button.setMenu(QMenu(self.tray_button))
+        row.addWidget(self.tray_button)
+        self._retranslate()
+        return bar
+
+    def _retranslate(self) -> None:
+        for key, title in LAYERS:
+            if hasattr(self, "layer_boxes"):
+                self.layer_boxes[key].setText(QCoreApplication.translate("MapView", title))
+        if hasattr(self, "tray_button"):
+            self.tray_button.setText(
+                self.tr("No location: %1").replace("%1", str(len(self.no_location)))
+            )
+
+    def shutdown(self) -> None:
+        """Stop the timers (the window is closing)."""
+        for timer in (self._live_timer, self._kpi_timer, self._kpi_period):
+            timer.stop()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+            self.refresh_kpis()
+
+    @Slot()
+    def refresh_kpis(self) -> None:
+        self._runner.submit(
+            map_data.map_kpis, success=self._on_kpis_loaded, owner=self, name="map.kpis"
+        )
+
+    def _on_kpis_loaded(self, k: map_data.MapKpis) -> None:
+        share = "—" if k.active_share is None else f"{100 * k.active_share:.1f}%"
+        texts = {
+            "new_today": (self.tr("New today"), f"{k.new_today:,}"),
+            "open": (self.tr("Open"), f"{k.open:,}"),
+            "overdue": (self.tr("Overdue"), f"{k.overdue:,}"),
+            "resolved_today": (self.tr("Resolved today"), f"{k.resolved_today:,}"),
+            "active_share": (self.tr("Grid workers active (30 days)"), share),
+        }
+        for key, (title, value) in texts.items():
+            self.kpi_labels[key].setText(
+                f"{title}<br><span style='font-size:22px; font-weight:700'>{value}</span>"
+            )
 
     # --- talking to the page ---
 
@@ -157,7 +273,9 @@ class MapView(QWidget):
 
     def _load_boundaries(self) -> None:
         self._runner.submit(
-            map_data.boundaries, success=self._on_boundaries_loaded, owner=self,
+            map_data.boundaries,
+            success=self._on_boundaries_loaded,
+            owner=self,
             name="map.boundaries",
         )
 
@@ -167,7 +285,9 @@ class MapView(QWidget):
             lines = [f"{p.name}（{p.code}）：{p.problem}" for p in result.problems[:5]]
             more = len(result.problems) - len(lines)
             self.problems_label.setText(
-                self.tr("Boundaries left off the map:") + " " + "；".join(lines)
+                self.tr("Boundaries left off the map:")
+                + " "
+                + "；".join(lines)
                 + (f" … +{more}" if more > 0 else "")
             )
             self.problems_label.show()
@@ -177,12 +297,29 @@ class MapView(QWidget):
     def reload_incidents(self) -> None:
         self._runner.submit(
             lambda s: map_data.incident_points(s, map_data.IncidentFilter(open_only=True)),
-            success=self._on_incidents_loaded, owner=self, name="map.incidents",
+            success=self._on_incidents_loaded,
+            owner=self,
+            name="map.incidents",
         )
 
     def _on_incidents_loaded(self, points: map_data.IncidentPoints) -> None:
         self.no_location = points.no_location
+        self._fill_tray()
         self.push("setIncidents", points.columns)
+
+    def _fill_tray(self) -> None:
+        """Incidents with no usable location: listed here, never dropped, never put at 0,0."""
+        menu = self.tray_button.menu()
+        menu.clear()
+        for incident_id, number, title in self.no_location[:200]:
+            action = menu.addAction(f"{number}  {title}")
+            action.triggered.connect(
+                lambda _=False, i=incident_id: self.sig_incident_selected.emit(i)
+            )
+        if len(self.no_location) > 200:
+            menu.addAction(f"… +{len(self.no_location) - 200}").setEnabled(False)
+        self.tray_button.setEnabled(bool(self.no_location))
+        self._retranslate()
 
     def select_incident(self, incident_id: int) -> None:
         """Pan to ``incident_id`` and ring it (a selection made elsewhere)."""
@@ -201,6 +338,8 @@ class MapView(QWidget):
         self._changed[payload["id"]] = str(payload.get("op"))
         if not self._live_timer.isActive():
             self._live_timer.start()
+        if not self._kpi_timer.isActive():
+            self._kpi_timer.start()
 
     @Slot()
     def _on_live_timer_timeout(self) -> None:
@@ -214,6 +353,8 @@ class MapView(QWidget):
             self.push("updateIncidents", cols, bool(fresh))
 
         self._runner.submit(
-            lambda s: map_data.incident_points_by_id(s, ids), success=push, owner=self,
+            lambda s: map_data.incident_points_by_id(s, ids),
+            success=push,
+            owner=self,
             name="map.update",
         )
