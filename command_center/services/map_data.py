@@ -1,5 +1,7 @@
 """What the map wall draws, as plain data: boundaries, incident points, and what cannot be drawn.
 
+shapely is imported where boundaries are checked, on the worker thread, not at start-up.
+
 Incidents travel as columns (one list per field) rather than as objects: 50,000 of them make a
 compact JSON document the page turns into canvas markers in one pass.
 """
@@ -11,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import shapely
-from shapely.geometry import shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,6 +49,9 @@ def boundaries(session: Session) -> Boundaries:
     A geometry that is empty, invalid (self-intersecting) or lies outside the county outline is
     left out and named in ``problems``; everything else draws.
     """
+    import shapely
+    from shapely.geometry import shape
+
     rows = session.execute(
         select(
             AdminArea.id, AdminArea.level, AdminArea.code, AdminArea.name, AdminArea.kind,
@@ -86,6 +89,9 @@ def boundaries(session: Session) -> Boundaries:
 
 
 def _problem(geometry: dict[str, Any] | None, outline: Any) -> str | None:
+    import shapely
+    from shapely.geometry import shape
+
     if not geometry:
         return "没有边界 / no geometry"
     try:

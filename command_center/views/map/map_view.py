@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -46,6 +47,7 @@ log = logging.getLogger(__name__)
 
 PAGE_URL = "app://cc/map.html"
 LIVE_DELAY_MS = 150  # gather a burst of changes into one update
+PAGE_DELAY_MS = 100  # let the window paint before the map page is built
 KPI_DELAY_MS = 2000  # the strip's counts need not follow every single change
 KPI_PERIOD_MS = 60_000  # and "today" moves on by itself
 LAYERS = (  # (page layer, label)
@@ -120,7 +122,7 @@ class MapView(QWidget):
         self.view = QWebEngineView(self)
         profile = _map_profile()
         self._handler = scheme.install(profile)
-        self._handler.set_page("/map.html", build_page((38.43, 100.81)))
+        self._page_started = False
         self.page = QWebEnginePage(profile, self.view)
         self.view.setPage(self.page)
         self.bridge = MapBridge(self)
@@ -158,7 +160,6 @@ class MapView(QWidget):
             live.sig_change_received.connect(self._on_live_sig_change_received)
             live.sig_reconnected.connect(self.reload_incidents)
 
-        self.view.load(QUrl(PAGE_URL))
         self._load_boundaries()
         self.reload_incidents()
         self.refresh_kpis()
@@ -208,6 +209,17 @@ class MapView(QWidget):
             self.tray_button.setText(
                 self.tr("No location: %1").replace("%1", str(len(self.no_location)))
             )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._page_started:
+            # once the window has painted: building the page imports folium (0.5 s here)
+            self._page_started = True
+            QTimer.singleShot(PAGE_DELAY_MS, self, self._start_page)
+
+    def _start_page(self) -> None:
+        self._handler.set_page("/map.html", build_page((38.43, 100.81)))
+        self.view.load(QUrl(PAGE_URL))
 
     def shutdown(self) -> None:
         """Stop the timers (the window is closing)."""

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import folium
-
 RESOURCES = Path(__file__).resolve().parents[3] / "resources" / "map"
 BASE = "app://cc"
 LOCAL_JS = [
@@ -33,6 +31,8 @@ class OnlineResourceError(RuntimeError):
 
 def build_page(center: tuple[float, float], zoom: int = 9) -> str:
     """The HTML of the map page; ``center`` is (lat, lon)."""
+    import folium  # here, not at the top: it costs half a second of the program's start
+
     m = folium.Map(
         location=list(center), zoom_start=zoom, tiles=None, max_zoom=MAX_ZOOM, min_zoom=6,
         prefer_canvas=True, control_scale=True, zoom_control=True, zoom_snap=0.25,
