@@ -153,14 +153,11 @@ def _select(f: IncidentFilter):  # type: ignore[no-untyped-def]
     return stmt
 
 
-def incident_points(
-    session: Session, f: IncidentFilter, *, now: dt.datetime | None = None
-) -> IncidentPoints:
-    now = now or dt.datetime.now(dt.UTC)
+def _points(rows, now: dt.datetime) -> IncidentPoints:  # type: ignore[no-untyped-def]
     cols: dict[str, list[Any]] = {k: [] for k in POINT_FIELDS}
     tray: list[tuple[int, str, str]] = []
     open_codes = {str(s) for s in OPEN_INCIDENT_STATUSES}
-    for iid, lon, lat, status, priority, due, number, title in session.execute(_select(f)):
+    for iid, lon, lat, status, priority, due, number, title in rows:
         if lon is None or lat is None:
             tray.append((iid, number, title))  # never dropped, never put at 0,0
             continue
@@ -173,26 +170,19 @@ def incident_points(
     return IncidentPoints(cols, tuple(tray))
 
 
+def incident_points(
+    session: Session, f: IncidentFilter, *, now: dt.datetime | None = None
+) -> IncidentPoints:
+    return _points(session.execute(_select(f)), now or dt.datetime.now(dt.UTC))
+
+
 def incident_points_by_id(
     session: Session, ids: Sequence[int], *, now: dt.datetime | None = None
 ) -> IncidentPoints:
     """The same columns for a few incidents (a live update)."""
-    if not ids:
-        return IncidentPoints({k: [] for k in POINT_FIELDS})
-    now = now or dt.datetime.now(dt.UTC)
     stmt = _select(IncidentFilter()).where(Incident.id.in_(list(ids)))
-    cols: dict[str, list[Any]] = {k: [] for k in POINT_FIELDS}
-    open_codes = {str(s) for s in OPEN_INCIDENT_STATUSES}
-    for iid, lon, lat, status, priority, due, _number, _title in session.execute(stmt):
-        if lon is None or lat is None:
-            continue
-        cols["id"].append(iid)
-        cols["lon"].append(round(lon, 6))
-        cols["lat"].append(round(lat, 6))
-        cols["status"].append(STATUS_CODES.get(status, 0))
-        cols["priority"].append(priority)
-        cols["overdue"].append(int(status in open_codes and due is not None and due < now))
-    return IncidentPoints(cols)
+    rows = session.execute(stmt) if ids else []
+    return _points(rows, now or dt.datetime.now(dt.UTC))
 
 
 @dataclass(frozen=True)

@@ -173,18 +173,7 @@ var ccMap = (function () {
 
   function drawClusters() {
     clusters = {zoom: map.getZoom(), cellOf: [], cells: [], byKey: new Map()};
-    for (var i = 0; i < data.id.length; i++) {
-      var p = map.project([data.lat[i], data.lon[i]], clusters.zoom), key = cellKey(p);
-      var cell = clusters.byKey.get(key);
-      if (!cell) {
-        cell = {n: 0, x: 0, y: 0, overdue: 0, first: i, marker: null,
-                index: clusters.cells.length};
-        clusters.byKey.set(key, cell);
-        clusters.cells.push(cell);
-      }
-      clusters.cellOf[i] = cell.index;
-      cell.n++; cell.x += p.x; cell.y += p.y; cell.overdue += data.overdue[i];
-    }
+    for (var i = 0; i < data.id.length; i++) { addToCluster(i); }
     clusters.cells.forEach(renderCell);
   }
 
