@@ -177,12 +177,18 @@ def incident_points(
 
 
 def incident_points_by_id(
-    session: Session, ids: Sequence[int], *, now: dt.datetime | None = None
-) -> IncidentPoints:
-    """The same columns for a few incidents (a live update)."""
-    stmt = _select(IncidentFilter()).where(Incident.id.in_(list(ids)))
-    rows = session.execute(stmt) if ids else []
-    return _points(rows, now or dt.datetime.now(dt.UTC))
+    session: Session,
+    ids: Sequence[int],
+    f: IncidentFilter | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> tuple[IncidentPoints, list[int]]:
+    """The same columns for a few changed incidents (a live update), and the ids among them
+    that no longer belong on the map under ``f`` (closed in an open-only view, deleted, …)."""
+    stmt = _select(f or IncidentFilter()).where(Incident.id.in_(list(ids)))
+    points = _points(session.execute(stmt) if ids else [], now or dt.datetime.now(dt.UTC))
+    kept = set(points.columns["id"])
+    return points, [i for i in ids if i not in kept]
 
 
 @dataclass(frozen=True)

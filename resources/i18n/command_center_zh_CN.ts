@@ -378,7 +378,27 @@ command-center demo seed</translation>
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../command_center/views/map/map_view.py" line="+43"/>
+        <location filename="../../command_center/views/map/map_view.py" line="+56"/>
+        <source>All open</source>
+        <translation>全部在办</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 24 hours</source>
+        <translation>近24小时</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 7 days</source>
+        <translation>近7天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 30 days</source>
+        <translation>近30天</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Towns</source>
         <translation>乡镇</translation>
     </message>
@@ -398,12 +418,17 @@ command-center demo seed</translation>
         <translation>事件</translation>
     </message>
     <message>
-        <location line="+154"/>
+        <location line="+167"/>
+        <source>Whole county</source>
+        <translation>全县</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>No location: %1</source>
         <translation>无位置事件：%1</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+34"/>
         <source>New today</source>
         <translation>今日新增</translation>
     </message>
@@ -428,7 +453,7 @@ command-center demo seed</translation>
         <translation>网格员活跃率（近30天）</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+77"/>
         <source>Boundaries left off the map:</source>
         <translation>以下边界数据有误，未在地图上显示：</translation>
     </message>

@@ -119,6 +119,17 @@ var ccMap = (function () {
     return stats.lastUpdateMs;
   }
 
+  function removeIncidents(ids) {
+    var gone = new Set(ids.filter(function (id) { return index.has(id); }));
+    if (!gone.size) { return; }
+    var keep = {id: [], lon: [], lat: [], status: [], priority: [], overdue: []};
+    for (var i = 0; i < data.id.length; i++) {
+      if (gone.has(data.id[i])) { continue; }
+      Object.keys(keep).forEach(function (f) { keep[f].push(data[f][i]); });
+    }
+    setIncidents(keep);
+  }
+
   function radius(row) { return 9 - 1.5 * data.priority[row]; }
 
   function pointStyle(row) {
@@ -263,7 +274,8 @@ var ccMap = (function () {
   }
 
   var api = {attach: attach, setBoundaries: setBoundaries, setIncidents: setIncidents,
-             updateIncidents: updateIncidents, highlight: highlight, setVisible: setVisible,
+             updateIncidents: updateIncidents, removeIncidents: removeIncidents,
+             highlight: highlight, setVisible: setVisible,
              info: info, clickIncident: clickIncident};
   return api;
 })();

@@ -162,3 +162,46 @@ def test_switching_the_incident_layer_off_and_on(qtbot, map_view) -> None:  # ty
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["markers"] == 0, timeout=10_000)
     map_view.layer_boxes["incidents"].setChecked(True)
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["markers"] > 0, timeout=10_000)
+
+
+def _count_open_with_location(db, town_id=None) -> int:  # type: ignore[no-untyped-def]
+    with Session(db.engine) as s:
+        f = map_data.IncidentFilter(open_only=True, town_id=town_id)
+        return len(map_data.incident_points(s, f))
+
+
+def test_filtering_by_town_and_time_window(qtbot, map_view, db) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: map_view.town_box.count() == 13, timeout=10_000)  # county + 12
+    town_id = map_view.town_box.itemData(3)
+    expected = _count_open_with_location(db, town_id)
+    with qtbot.waitSignal(
+        map_view.bridge.sig_push_done,
+        timeout=10_000,
+        check_params_cb=lambda m, _ms: m == "setIncidents",
+    ):
+        map_view.set_filter("open", town_id)
+    assert _info(qtbot, map_view)["incidents"] == expected < _count_open_with_location(db)
+    with qtbot.waitSignal(
+        map_view.bridge.sig_push_done,
+        timeout=10_000,
+        check_params_cb=lambda m, _ms: m == "setIncidents",
+    ):
+        map_view.set_filter("30d", None)
+    with Session(db.engine) as s:
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+        month = len(map_data.incident_points(s, map_data.IncidentFilter(since=since)))
+    assert _info(qtbot, map_view)["incidents"] == month
+
+
+def test_an_incident_closed_elsewhere_leaves_the_open_map(
+    qtbot, map_view, db, other_engine
+) -> None:  # type: ignore[no-untyped-def]
+    incident_id, _lon, _lat = _an_open_incident(db)
+    before = _info(qtbot, map_view)["incidents"]
+    with psycopg.connect(libpq_url(str(other_engine.url.render_as_string(False)))) as conn:
+        conn.execute(
+            "UPDATE incidents SET status = 'closed', version = version + 1 WHERE id = %s",
+            (incident_id,),
+        )
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["incidents"] == before - 1, timeout=15_000)
+    assert map_view.loads == [True]

@@ -7,6 +7,7 @@ webview does), so nothing is lost during the first load.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Any
@@ -28,6 +29,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -50,6 +52,12 @@ LIVE_DELAY_MS = 150  # gather a burst of changes into one update
 PAGE_DELAY_MS = 100  # let the window paint before the map page is built
 KPI_DELAY_MS = 2000  # the strip's counts need not follow every single change
 KPI_PERIOD_MS = 60_000  # and "today" moves on by itself
+WINDOWS = (  # (key, label, hours back or None for "all open")
+    ("open", QT_TRANSLATE_NOOP("MapView", "All open"), None),
+    ("24h", QT_TRANSLATE_NOOP("MapView", "Last 24 hours"), 24),
+    ("7d", QT_TRANSLATE_NOOP("MapView", "Last 7 days"), 24 * 7),
+    ("30d", QT_TRANSLATE_NOOP("MapView", "Last 30 days"), 24 * 30),
+)
 LAYERS = (  # (page layer, label)
     ("town", QT_TRANSLATE_NOOP("MapView", "Towns")),
     ("village", QT_TRANSLATE_NOOP("MapView", "Villages")),
@@ -115,6 +123,7 @@ class MapView(QWidget):
         self._runner = runner
         self._ready = False
         self._queue: list[tuple[str, str]] = []
+        self._filter = map_data.IncidentFilter(open_only=True)
         self._changed: dict[int, str] = {}
         self.geometry_problems: tuple[map_data.GeometryProblem, ...] = ()
         self.no_location: tuple[tuple[int, str, str], ...] = ()
@@ -192,6 +201,16 @@ class MapView(QWidget):
             box.toggled.connect(lambda on, k=key: self.set_layer_visible(k, on))
             self.layer_boxes[key] = box
             row.addWidget(box)
+        row.addSpacing(16)
+        self.window_box = QComboBox(bar)
+        self.window_box.setObjectName("mapWindow")
+        self.window_box.currentIndexChanged.connect(self._on_filter_changed)
+        row.addWidget(self.window_box)
+        self.town_box = QComboBox(bar)
+        self.town_box.setObjectName("mapTown")
+        self.town_box.addItem("", None)
+        self.town_box.currentIndexChanged.connect(self._on_filter_changed)
+        row.addWidget(self.town_box)
         row.addStretch(1)
         self.tray_button = QToolButton(bar)
         self.tray_button.setObjectName("noLocationTray")
@@ -202,6 +221,15 @@ class MapView(QWidget):
         return bar
 
     def _retranslate(self) -> None:
+        if hasattr(self, "window_box"):
+            current = max(self.window_box.currentIndex(), 0)
+            self.window_box.blockSignals(True)
+            self.window_box.clear()
+            for key, title, _hours in WINDOWS:
+                self.window_box.addItem(QCoreApplication.translate("MapView", title), key)
+            self.window_box.setCurrentIndex(current)
+            self.window_box.blockSignals(False)
+            self.town_box.setItemText(0, self.tr("Whole county"))
         for key, title in LAYERS:
             if hasattr(self, "layer_boxes"):
                 self.layer_boxes[key].setText(QCoreApplication.translate("MapView", title))
@@ -291,8 +319,33 @@ class MapView(QWidget):
             name="map.boundaries",
         )
 
+    @Slot()
+    def _on_filter_changed(self) -> None:
+        hours = dict((k, h) for k, _t, h in WINDOWS).get(self.window_box.currentData())
+        since = None
+        if hours is not None:
+            since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
+        self._filter = map_data.IncidentFilter(
+            since=since, open_only=hours is None, town_id=self.town_box.currentData()
+        )
+        self.reload_incidents()
+
+    def set_filter(self, window: str, town_id: int | None = None) -> None:
+        """Choose the time window ("open", "24h", "7d", "30d") and the town (None: county)."""
+        for box, value in ((self.town_box, town_id), (self.window_box, window)):
+            box.blockSignals(True)  # one reload for both choices
+            box.setCurrentIndex(max(box.findData(value), 0))
+            box.blockSignals(False)
+        self._on_filter_changed()
+
     def _on_boundaries_loaded(self, result: map_data.Boundaries) -> None:
         self.geometry_problems = result.problems
+        self.town_box.blockSignals(True)
+        while self.town_box.count() > 1:
+            self.town_box.removeItem(1)
+        for feature in result.layers["town"]["features"]:
+            self.town_box.addItem(feature["properties"]["name"], feature["properties"]["id"])
+        self.town_box.blockSignals(False)
         if result.problems:
             lines = [f"{p.name}（{p.code}）：{p.problem}" for p in result.problems[:5]]
             more = len(result.problems) - len(lines)
@@ -307,8 +360,9 @@ class MapView(QWidget):
 
     @Slot()
     def reload_incidents(self) -> None:
+        f = self._filter
         self._runner.submit(
-            lambda s: map_data.incident_points(s, map_data.IncidentFilter(open_only=True)),
+            lambda s: map_data.incident_points(s, f),
             success=self._on_incidents_loaded,
             owner=self,
             name="map.incidents",
@@ -359,13 +413,19 @@ class MapView(QWidget):
         ids = list(changed)
         inserted = {i for i, op in changed.items() if op == "insert"}
 
-        def push(points: map_data.IncidentPoints) -> None:
+        f = self._filter
+
+        def push(result: tuple[map_data.IncidentPoints, list[int]]) -> None:
+            points, gone = result
             cols = points.columns
             fresh = [i for i in cols["id"] if i in inserted]
-            self.push("updateIncidents", cols, bool(fresh))
+            if cols["id"]:
+                self.push("updateIncidents", cols, bool(fresh))
+            if gone:
+                self.push("removeIncidents", gone)
 
         self._runner.submit(
-            lambda s: map_data.incident_points_by_id(s, ids),
+            lambda s: map_data.incident_points_by_id(s, ids, f),
             success=push,
             owner=self,
             name="map.update",
