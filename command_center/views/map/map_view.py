@@ -124,6 +124,7 @@ class MapView(QWidget):
         self._ready = False
         self._queue: list[tuple[str, str]] = []
         self._filter = map_data.IncidentFilter(open_only=True)
+        self._wall = False
         self._changed: dict[int, str] = {}
         self.geometry_problems: tuple[map_data.GeometryProblem, ...] = ()
         self.no_location: tuple[tuple[int, str, str], ...] = ()
@@ -149,7 +150,8 @@ class MapView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self._build_kpi_strip())
-        layout.addWidget(self._build_layer_bar())
+        self.layer_bar = self._build_layer_bar()
+        layout.addWidget(self.layer_bar)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.view, 1)
 
@@ -249,6 +251,13 @@ class MapView(QWidget):
         self._handler.set_page("/map.html", build_page((38.43, 100.81)))
         self.view.load(QUrl(PAGE_URL))
 
+    def set_wall_mode(self, on: bool) -> None:
+        """On the wall: larger figures to read from across the room, and no layer bar."""
+        self._wall = on
+        self.layer_bar.setVisible(not on)
+        self.view.setZoomFactor(1.4 if on else 1.0)
+        self.refresh_kpis()
+
     def shutdown(self) -> None:
         """Stop the timers (the window is closing)."""
         for timer in (self._live_timer, self._kpi_timer, self._kpi_period):
@@ -276,8 +285,9 @@ class MapView(QWidget):
             "active_share": (self.tr("Grid workers active (30 days)"), share),
         }
         for key, (title, value) in texts.items():
+            size = 40 if self._wall else 22
             self.kpi_labels[key].setText(
-                f"{title}<br><span style='font-size:22px; font-weight:700'>{value}</span>"
+                f"{title}<br><span style='font-size:{size}px; font-weight:700'>{value}</span>"
             )
 
     # --- talking to the page ---
