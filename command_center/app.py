@@ -246,11 +246,14 @@ def sign_in(db: Database, runner: OpsRunner, username: str | None) -> UserInfo |
 
 
 def close_on_sigint(window: QWidget) -> QTimer:
-    """Ctrl+C in the terminal closes ``window`` properly (layout saved, listener stopped).
+    """Ctrl+C in the terminal, or SIGTERM (a logout, a service manager, ``timeout``), closes
+    ``window`` properly: layout saved, listener stopped, the embedded database shut down rather
+    than left running.
 
     Python runs a signal handler only between bytecodes, never while Qt's loop waits in C++:
     the returned timer (stop it after the loop) lets Python run twice a second."""
-    signal.signal(signal.SIGINT, lambda *_: window.close())
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: window.close())
     wakeup = QTimer(window)
     wakeup.setInterval(500)
     wakeup.timeout.connect(lambda: None)
