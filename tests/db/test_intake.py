@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +15,7 @@ from command_center.cli import main
 from command_center.db.engine import libpq_url, make_engine, make_session_factory
 from command_center.interop.open311 import Open311FormatError
 from command_center.services.audit import Actor
-from command_center.services.demo.seed import seed_demo
 from command_center.services.intake import ImportReport, import_open311
-from tests.conftest import SEED_UNTIL, create_database, drop_database
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "open311"
 CN_JSON = FIXTURES / "cn_requests.json"
@@ -28,24 +24,10 @@ CST = dt.timezone(dt.timedelta(hours=8))
 ACTOR = Actor(None, "测试值班员")
 
 
-@pytest.fixture(scope="module")
-def county_template(pg_server: str, migrated_template: str) -> Iterator[str]:
-    """The demo county's geography at a tiny scale, seeded once and copied for each test."""
-    name = f"cc_tpl_county_{uuid.uuid4().hex[:8]}"
-    url = create_database(pg_server, name, template=migrated_template)
-    engine = make_engine(url)
-    seed_demo(engine, scale=0.01, seed=7, until=SEED_UNTIL, progress=False)
-    engine.dispose()
-    yield name
-    drop_database(pg_server, name)
-
-
 @pytest.fixture
-def county_db(pg_server: str, county_template: str) -> Iterator[str]:
-    name = f"cc_t_{uuid.uuid4().hex[:10]}"
-    url = create_database(pg_server, name, template=county_template)
-    yield url
-    drop_database(pg_server, name)
+def county_db(seeded_copy: str) -> str:
+    """A writable copy of the demo county (seeded once per test session)."""
+    return seeded_copy
 
 
 def _q(url: str, sql: str, *args: object) -> list[tuple[Any, ...]]:
