@@ -337,57 +337,24 @@ def _simulate(
     )
     if order is None:
         return
-    if scenario == "objection":
-        t = order.dispatched_at + H * rng.uniform(0.5, 7.5)
-        other = rng.choice([d for d in dept_ids if d != dept])
-        reason = rng.choice(OBJECTION_REASONS).format(dept=dept_names[other])
-        if not _order_event(
-            s,
-            order,
-            t,
-            ctx.handlers[dept],
-            "order.object",
-            "objected",
-            f"{dept_names[dept]} 对 {order.number} 提出异议",
-            reason,
-            incident_status="accepted",
-        ):
-            return
-        order.objection_reason = reason
-        t += dt.timedelta(minutes=rng.uniform(15, 120))
-        order = _dispatch(
-            ctx, s, t, other, operator, dept_names, out, round_=2, reason="异议成立，改派"
+    if scenario in ("objection", "return"):
+        if scenario == "objection":  # within the eight-hour window
+            t = order.dispatched_at + H * rng.uniform(0.5, 7.5)
+            how = ("order.object", "objected", "对 {number} 提出异议", OBJECTION_REASONS)
+            wait, why = (15, 120), "异议成立，改派"
+        else:  # accepted, then handed back a day or two later
+            t = order.dispatched_at + H * rng.uniform(0.5, 6)
+            if not _accept(ctx, s, order, t):
+                return
+            t += D * rng.uniform(0.5, 2)
+            how = ("order.return", "returned", "退回 {number}", RETURN_REASONS)
+            wait, why = (20, 180), "退单后重新派发"
+        rerouted = _reroute(
+            ctx, s, order, t, dept, dept_ids, dept_names, operator, out, how, wait, why
         )
-        if order is None:
+        if rerouted is None:
             return
-        dept = other
-    elif scenario == "return":
-        t = order.dispatched_at + H * rng.uniform(0.5, 6)
-        if not _accept(ctx, s, order, t):
-            return
-        t += D * rng.uniform(0.5, 2)
-        other = rng.choice([d for d in dept_ids if d != dept])
-        reason = rng.choice(RETURN_REASONS).format(dept=dept_names[other])
-        if not _order_event(
-            s,
-            order,
-            t,
-            ctx.handlers[dept],
-            "order.return",
-            "returned",
-            f"{dept_names[dept]} 退回 {order.number}",
-            reason,
-            incident_status="accepted",
-        ):
-            return
-        order.return_reason = reason
-        t += dt.timedelta(minutes=rng.uniform(20, 180))
-        order = _dispatch(
-            ctx, s, t, other, operator, dept_names, out, round_=2, reason="退单后重新派发"
-        )
-        if order is None:
-            return
-        dept = other
+        order, dept = rerouted
     co_orders: list[Order] = []
     if scenario == "joint":
         for other in rng.sample([d for d in dept_ids if d != dept], rng.randint(1, 2)):
@@ -523,6 +490,40 @@ def _simulate(
     for o in [order, *co_orders]:
         if o.status == "resolved" and closed is not None:
             o.status, o.closed_at, o.version = "closed", closed, o.version + 1
+
+
+def _reroute(
+    ctx: SeedContext,
+    s: Story,
+    order: Order,
+    t: dt.datetime,
+    dept: int,
+    dept_ids: list[int],
+    dept_names: dict[int, str],
+    operator: tuple[int, str],
+    out: _Out,
+    how: tuple[str, str, str, tuple[str, ...]],
+    wait: tuple[float, float],
+    why: str,
+) -> tuple[Order, int] | None:
+    """The department objects to or returns ``order``; the operator sends it to another one.
+    Returns the new order and its department, or None when "now" came first."""
+    rng = ctx.rng
+    action, status, what, reasons = how
+    other = rng.choice([d for d in dept_ids if d != dept])
+    reason = rng.choice(reasons).format(dept=dept_names[other])
+    summary = f"{dept_names[dept]} " + what.format(number=order.number)
+    if not _order_event(
+        s, order, t, ctx.handlers[dept], action, status, summary, reason, incident_status="accepted"
+    ):
+        return None
+    if status == "objected":
+        order.objection_reason = reason
+    else:
+        order.return_reason = reason
+    t += dt.timedelta(minutes=rng.uniform(*wait))
+    new = _dispatch(ctx, s, t, other, operator, dept_names, out, round_=2, reason=why)
+    return None if new is None else (new, other)
 
 
 def _channel_zh(ctx: SeedContext, code: str) -> str:
