@@ -24,9 +24,20 @@ from command_center.models.incident import (
 )
 from command_center.models.org import AppUser, Department, Role, RoleCode
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
+from command_center.models.workflow import (
+    ApiKey,
+    AppSetting,
+    DeadlineRule,
+    ImportMapping,
+    ResponseTemplate,
+    RoutingRule,
+    SavedFilter,
+)
 
 __all__ = [
     "AdminArea",
+    "ApiKey",
+    "AppSetting",
     "AppUser",
     "AreaBoundary",
     "AreaKind",
@@ -37,6 +48,7 @@ __all__ = [
     "Category",
     "Channel",
     "CheckIn",
+    "DeadlineRule",
     "Department",
     "DisputeCase",
     "DisputeParty",
@@ -45,6 +57,7 @@ __all__ = [
     "FollowUpVisit",
     "GridAssignment",
     "GridWorker",
+    "ImportMapping",
     "Incident",
     "IncidentStatus",
     "MediationSession",
@@ -52,9 +65,12 @@ __all__ = [
     "OrderStatus",
     "Patrol",
     "PointsEntry",
+    "ResponseTemplate",
     "ReturnVisit",
     "Role",
     "RoleCode",
+    "RoutingRule",
+    "SavedFilter",
     "SupervisionOrder",
     "WorkOrder",
     "WorkerKind",

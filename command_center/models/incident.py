@@ -15,6 +15,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -103,6 +104,11 @@ class Incident(IdMixin, TimestampMixin, Base):
         Index("ix_incidents_status_reported", "status", "reported_at"),
         Index("ix_incidents_reported_at_id", "reported_at", "id"),
         Index("ix_incidents_source_external", "external_source", "external_id", unique=True),
+        Index(
+            "ix_incidents_waiting_answer",
+            "answer_due_at",
+            postgresql_where=text("answered_at IS NULL AND answer_due_at IS NOT NULL"),
+        ),
     )
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel_code: Mapped[str] = mapped_column(String(32), ForeignKey("channels.code"))
@@ -142,6 +148,8 @@ class Incident(IdMixin, TimestampMixin, Base):
         BigInteger, ForeignKey("incidents.id"), index=True
     )
     satisfaction: Mapped[int | None] = mapped_column(SmallInteger)
+    answered_at: Mapped[dt.datetime | None] = mapped_column()  # the reporter was answered
+    reopen_count: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     version: Mapped[int] = mapped_column(server_default="1")
 
     __mapper_args__ = {"version_id_col": version}  # optimistic concurrency

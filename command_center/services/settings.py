@@ -1,0 +1,80 @@
+"""Center-wide settings stored in the database (``app_settings``), with defaults in code.
+
+Every workstation reads the same values; a change is recorded in the audit log and announced on
+the live channel (table ``app_settings``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from command_center.models import AppSetting
+from command_center.services import audit
+from command_center.services.audit import Actor
+
+# key -> (default, description)
+DEFAULTS: dict[str, tuple[Any, str]] = {
+    "orders.objection_hours": (8, "八小时异议: hours a department has to object to an order"),
+    "orders.reopen_days": (15, "days after closure within which an incident may be reopened"),
+    "orders.answer_working_days": (5, "working days within which the reporter is answered"),
+    "orders.max_dispatch_rounds": (3, "dispatches of one incident before it needs a supervisor"),
+    "map.tiles": (
+        None,
+        "intranet XYZ tiles: {url, crs: 'GCJ-02'|'WGS-84', attribution, max_zoom} or null",
+    ),
+    "map.wall_views": ([], "saved map views cycled in wall mode"),
+    "map.wall_cycle_seconds": (60, "seconds each saved view stays on the wall"),
+    "open311.poll": (
+        {"enabled": False, "url": "", "interval_s": 300, "source": "12345"},
+        "polling of an Open311 GeoReport v2 endpoint (off by default)",
+    ),
+}
+
+
+def get(session: Session, key: str) -> Any:
+    value = session.scalar(select(AppSetting.value).where(AppSetting.key == key))
+    if value is None:
+        if key not in DEFAULTS:
+            raise KeyError(key)
+        return DEFAULTS[key][0]
+    return value
+
+
+def get_all(session: Session) -> dict[str, Any]:
+    values = {key: default for key, (default, _) in DEFAULTS.items()}
+    values.update(dict(session.execute(select(AppSetting.key, AppSetting.value)).tuples()))
+    return values
+
+
+def set_value(
+    session: Session, actor: Actor, key: str, value: Any, reason: str | None = None
+) -> None:
+    """Store a setting in the caller's transaction, with an audit entry."""
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    before = get(session, key)
+    stmt = insert(AppSetting).values(key=key, value=value, updated_by_id=actor.user_id)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[AppSetting.key],
+        set_={
+            "value": stmt.excluded.value,
+            "updated_by_id": actor.user_id,
+            "updated_at": stmt.excluded.updated_at,
+        },
+    )
+    session.execute(stmt)
+    audit.record(
+        session,
+        actor,
+        "setting.change",
+        "app_settings",
+        None,
+        f"{actor.name} 修改设置 {key}",
+        before={"key": key, "value": before},
+        after={"key": key, "value": value},
+        reason=reason,
+    )
