@@ -418,7 +418,7 @@ command-center demo seed</translation>
         <translation>事件</translation>
     </message>
     <message>
-        <location line="+167"/>
+        <location line="+169"/>
         <source>Whole county</source>
         <translation>全县</translation>
     </message>
@@ -428,7 +428,7 @@ command-center demo seed</translation>
         <translation>无位置事件：%1</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+41"/>
         <source>New today</source>
         <translation>今日新增</translation>
     </message>
@@ -453,7 +453,7 @@ command-center demo seed</translation>
         <translation>网格员活跃率（近30天）</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+78"/>
         <source>Boundaries left off the map:</source>
         <translation>以下边界数据有误，未在地图上显示：</translation>
     </message>
