@@ -78,3 +78,41 @@ def load_calendar(session: Session) -> WorkCalendar:
     if not rows:
         return official_calendar()
     return WorkCalendar({day: kind for day, kind in rows})
+
+
+# Office hours for deadlines counted in working hours (Gansu county offices: 8:30–12:00 and
+# 14:30–18:00, seven hours a working day).
+OFFICE_HOURS: tuple[tuple[dt.time, dt.time], ...] = (
+    (dt.time(8, 30), dt.time(12, 0)),
+    (dt.time(14, 30), dt.time(18, 0)),
+)
+
+
+def add_working_hours(
+    calendar: WorkCalendar,
+    start: dt.datetime,
+    hours: float,
+    office: tuple[tuple[dt.time, dt.time], ...] = OFFICE_HOURS,
+) -> dt.datetime:
+    """The moment ``hours`` of office time after ``start``, on working days only.
+
+    A request taken at night or on a holiday starts counting when the office next opens.
+    """
+    remaining = dt.timedelta(hours=hours)
+    tz = start.tzinfo
+    day = start.date()
+    moment = start
+    for _ in range(3660):  # ten years of days: a bound, never reached
+        if calendar.is_working_day(day):
+            for opens, closes in office:
+                a = dt.datetime.combine(day, opens, tz)
+                b = dt.datetime.combine(day, closes, tz)
+                a = max(a, moment)
+                if a >= b:
+                    continue
+                if a + remaining <= b:
+                    return a + remaining
+                remaining -= b - a
+        day += dt.timedelta(days=1)
+        moment = dt.datetime.combine(day, dt.time(0), tz)
+    raise ValueError("working hours beyond ten years")

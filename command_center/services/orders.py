@@ -1,0 +1,1185 @@
+"""The closed loop of an incident and its work orders, as a state machine enforced here.
+
+Incident: new → accepted → dispatched → in_progress → resolved → verified → closed
+(also: rejected 不予受理, merged 合并, and reopened → accepted within a window after closure).
+
+Work order: dispatched → accepted → in_progress → resolved → verified → closed; a department may
+object (异议) within a window after dispatch (default eight hours) or return an accepted order
+(退单) with a reason: the incident then waits for the center to route it again. Joint handling
+(联办) gives the incident a lead order and co-orders; the lead resolves once every co-department
+has. An unresolved order can be sent again (二次派送): it is cancelled and a new round starts.
+
+Every action locks the rows it changes (``SELECT … FOR UPDATE``), checks the transition, writes
+the change and its audit entries, and commits: all of it or nothing. An action naming the version
+the user saw (``expected_version``) is refused with :class:`ConflictError` when someone else has
+changed the row since — the error says who and when, and the current state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from command_center.models import (
+    AuditEntry,
+    Department,
+    Incident,
+    IncidentStatus,
+    OrderProgress,
+    OrderStatus,
+    ReturnVisit,
+    WorkOrder,
+)
+from command_center.services import audit, deadlines, settings
+from command_center.services.audit import Actor
+from command_center.services.calendar import load_calendar
+
+CST = dt.timezone(dt.timedelta(hours=8), "CST")
+
+INCIDENT_STATUS_TEXT = {
+    "new": ("待受理", "new"),
+    "accepted": ("已受理", "accepted"),
+    "dispatched": ("已派单", "dispatched"),
+    "in_progress": ("办理中", "in progress"),
+    "resolved": ("已办结", "resolved"),
+    "verified": ("已核查", "verified"),
+    "closed": ("已归档", "closed"),
+    "merged": ("已合并", "merged"),
+    "rejected": ("不予受理", "rejected"),
+}
+ORDER_STATUS_TEXT = {
+    "dispatched": ("待签收", "waiting for acceptance"),
+    "accepted": ("已签收", "accepted"),
+    "in_progress": ("办理中", "in progress"),
+    "resolved": ("已办结", "resolved"),
+    "verified": ("已核查", "verified"),
+    "closed": ("已归档", "closed"),
+    "returned": ("已退单", "returned"),
+    "objected": ("已异议", "objected"),
+    "cancelled": ("已撤销", "cancelled"),
+}
+ACTION_TEXT = {
+    "accept": ("受理", "accept"),
+    "reject": ("不予受理", "reject"),
+    "dispatch": ("派单", "dispatch"),
+    "resolve": ("办结", "resolve"),
+    "verify": ("核查", "verify"),
+    "close": ("回访归档", "close with a return visit"),
+    "reopen": ("重新办理", "reopen"),
+    "answer": ("答复反映人", "answer the reporter"),
+    "merge": ("合并", "merge"),
+    "object": ("提出异议", "object"),
+    "return": ("退单", "return"),
+    "progress": ("反馈进展", "report progress"),
+    "second_dispatch": ("二次派送", "dispatch again"),
+}
+
+ACTIVE_ORDER = (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS)
+MAX_NOTE = 4000
+
+
+def clock() -> dt.datetime:
+    """Now; tests replace it to move through windows and deadlines."""
+    return dt.datetime.now(CST)
+
+
+class TransitionError(ValueError):
+    """An action the current state does not allow; ``str()`` is "中文 / English"."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh = zh
+        self.en = en
+
+
+class ConflictError(TransitionError):
+    """Someone else changed the row after the user read it."""
+
+    def __init__(
+        self, what: str, actor_name: str | None, at: dt.datetime | None, current_status: str
+    ) -> None:
+        zh_status, en_status = (INCIDENT_STATUS_TEXT | ORDER_STATUS_TEXT).get(
+            current_status, (current_status, current_status)
+        )
+        who = actor_name or "其他用户"
+        when = f"于 {at.astimezone(CST):%H:%M} " if at else ""
+        when_en = f" at {at.astimezone(CST):%H:%M}" if at else ""
+        super().__init__(
+            f"{who} {when}已处理了{what}，当前状态：{zh_status}",
+            f"{actor_name or 'another user'} acted on {what} first{when_en}; it is now {en_status}",
+        )
+        self.actor_name = actor_name
+        self.at = at
+        self.current_status = current_status
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What an action leaves behind: the row's id, its new version and status."""
+
+    id: int
+    version: int
+    status: str
+    number: str
+
+
+def _snap(row: Incident | WorkOrder) -> Snapshot:
+    return Snapshot(row.id, row.version, row.status, row.number)
+
+
+# --- reading and locking ---------------------------------------------------------------------
+
+
+def _last_actor(session: Session, entity_type: str, entity_id: int) -> tuple[str | None, Any]:
+    row = session.execute(
+        select(AuditEntry.actor_name, AuditEntry.at)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).one_or_none()
+    return (row.actor_name, row.at) if row else (None, None)
+
+
+def _lock_incident(session: Session, incident_id: int, expected_version: int | None) -> Incident:
+    inc = session.scalars(
+        select(Incident)
+        .where(Incident.id == incident_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if inc is None:
+        raise TransitionError(
+            f"事件 {incident_id} 不存在", f"incident {incident_id} does not exist"
+        )
+    if expected_version is not None and inc.version != expected_version:
+        who, at = _last_actor(session, "incident", inc.id)
+        session.rollback()
+        raise ConflictError(f"事件 {inc.number}", who, at, inc.status)
+    return inc
+
+
+def _lock_order(session: Session, order_id: int, expected_version: int | None) -> WorkOrder:
+    """Lock the order's incident, then the order: every action locks in that order, so two
+    actions on one incident queue up instead of deadlocking."""
+    incident_id = session.scalar(select(WorkOrder.incident_id).where(WorkOrder.id == order_id))
+    if incident_id is not None:
+        _lock_incident(session, incident_id, None)
+    order = session.scalars(
+        select(WorkOrder)
+        .where(WorkOrder.id == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if order is None:
+        raise TransitionError(f"工单 {order_id} 不存在", f"work order {order_id} does not exist")
+    if expected_version is not None and order.version != expected_version:
+        who, at = _last_actor(session, "work_order", order.id)
+        session.rollback()
+        raise ConflictError(f"工单 {order.number}", who, at, order.status)
+    return order
+
+
+def _lock_incident_of(session: Session, order: WorkOrder) -> Incident:
+    return _lock_incident(session, order.incident_id, None)
+
+
+def _refuse(
+    session: Session,
+    action: str,
+    label: str,
+    status: str,
+    texts: dict[str, tuple[str, str]],
+    entity: tuple[str, int] | None = None,
+) -> None:
+    who, at = _last_actor(session, *entity) if entity else (None, None)
+    session.rollback()
+    zh_a, en_a = ACTION_TEXT[action]
+    zh_s, en_s = texts.get(status, (status, status))
+    zh = f"{label} 当前状态为「{zh_s}」，不能{zh_a}"
+    en = f"{label} is {en_s}: it cannot {en_a}"
+    if who:
+        zh += f"（最后由 {who} 于 {at.astimezone(CST):%m-%d %H:%M} 处理）"
+        en += f" (last changed by {who} at {at.astimezone(CST):%m-%d %H:%M})"
+    raise TransitionError(zh, en)
+
+
+def _require(session: Session, inc: Incident, action: str, allowed: Sequence[str]) -> None:
+    if inc.status not in allowed:
+        _refuse(
+            session,
+            action,
+            f"事件 {inc.number}",
+            inc.status,
+            INCIDENT_STATUS_TEXT,
+            ("incident", inc.id),
+        )
+
+
+def _require_order(session: Session, order: WorkOrder, action: str, allowed: Sequence[str]) -> None:
+    if order.status not in allowed:
+        _refuse(
+            session,
+            action,
+            f"工单 {order.number}",
+            order.status,
+            ORDER_STATUS_TEXT,
+            ("work_order", order.id),
+        )
+
+
+def _text(value: str | None, what_zh: str, what_en: str, *, required: bool = True) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        if required:
+            raise TransitionError(f"请填写{what_zh}", f"the {what_en} is required")
+        return None
+    if len(value) > MAX_NOTE:
+        raise TransitionError(
+            f"{what_zh}不能超过{MAX_NOTE}字", f"the {what_en} is at most {MAX_NOTE} characters"
+        )
+    return value
+
+
+def _dept_name(session: Session, department_id: int) -> str:
+    return session.scalar(select(Department.name).where(Department.id == department_id)) or str(
+        department_id
+    )
+
+
+def _set_incident_status(
+    session: Session,
+    actor: Actor,
+    inc: Incident,
+    status: str,
+    summary: str,
+    *,
+    action: str | None = None,
+    reason: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    before = {"status": inc.status}
+    inc.status = status
+    after: dict[str, Any] = {"status": status} | (extra or {})
+    audit.record(
+        session,
+        actor,
+        action or f"incident.{status}",
+        "incident",
+        inc.id,
+        summary,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def _set_order_status(
+    session: Session,
+    actor: Actor,
+    order: WorkOrder,
+    status: str,
+    action: str,
+    summary: str,
+    *,
+    reason: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    before = {"status": order.status}
+    order.status = status
+    audit.record(
+        session,
+        actor,
+        action,
+        "work_order",
+        order.id,
+        summary,
+        before=before,
+        after={"status": status} | (extra or {}),
+        reason=reason,
+    )
+
+
+def _label(inc: Incident) -> str:
+    return f"{inc.number}「{inc.title}」"
+
+
+def _orders_of(session: Session, incident_id: int, *, lock: bool = True) -> list[WorkOrder]:
+    stmt = (
+        select(WorkOrder)
+        .where(WorkOrder.incident_id == incident_id)
+        .order_by(WorkOrder.id)
+        .execution_options(populate_existing=True)
+    )
+    if lock:
+        stmt = stmt.with_for_update()
+    return list(session.scalars(stmt))
+
+
+def _co_orders(session: Session, lead: WorkOrder) -> list[WorkOrder]:
+    return list(
+        session.scalars(
+            select(WorkOrder)
+            .where(WorkOrder.lead_order_id == lead.id)
+            .order_by(WorkOrder.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _is_main_order(order: WorkOrder) -> bool:
+    """The order the incident's state follows: a plain order or the lead of a joint one."""
+    return order.lead_order_id is None
+
+
+# --- incident actions --------------------------------------------------------------------------
+
+
+def accept_incident(
+    session: Session, actor: Actor, incident_id: int, expected_version: int | None = None
+) -> Snapshot:
+    """受理: the center takes the incident on; its deadline is set from the rules."""
+    inc = _lock_incident(session, incident_id, expected_version)
+    _require(session, inc, "accept", (IncidentStatus.NEW,))
+    now = clock()
+    allowance = deadlines.allowance(session, inc.category_code, inc.priority)
+    inc.accepted_at = now
+    inc.due_at = allowance.deadline(load_calendar(session), now)
+    _set_incident_status(
+        session,
+        actor,
+        inc,
+        IncidentStatus.ACCEPTED,
+        f"{actor.name} 受理 {_label(inc)}，限 {inc.due_at.astimezone(CST):%m-%d %H:%M} 前办结",
+        action="incident.accept",
+        extra={"due_at": inc.due_at.isoformat(), "deadline_source": allowance.source},
+    )
+    session.commit()
+    return _snap(inc)
+
+
+def reject_incident(
+    session: Session,
+    actor: Actor,
+    incident_id: int,
+    reason: str,
+    expected_version: int | None = None,
+) -> Snapshot:
+    """不予受理: not a matter for the center (the reason is told to the reporter)."""
+    reason_ = _text(reason, "不予受理的理由", "reason")
+    inc = _lock_incident(session, incident_id, expected_version)
+    _require(session, inc, "reject", (IncidentStatus.NEW, IncidentStatus.ACCEPTED))
+    inc.closed_at = clock()
+    _set_incident_status(
+        session,
+        actor,
+        inc,
+        IncidentStatus.REJECTED,
+        f"{actor.name} 对 {_label(inc)} 不予受理",
+        action="incident.reject",
+        reason=reason_,
+    )
+    session.commit()
+    return _snap(inc)
+
+
+def _next_order_id(session: Session) -> int:
+    return int(session.scalar(text("SELECT nextval(pg_get_serial_sequence('work_orders', 'id'))")))
+
+
+def _new_order(
+    session: Session,
+    actor: Actor,
+    inc: Incident,
+    department_id: int,
+    *,
+    mode: str,
+    lead: WorkOrder | None,
+    round_: int,
+    now: dt.datetime,
+    deadline: dt.datetime,
+    objection_hours: float,
+    reason: str | None,
+) -> WorkOrder:
+    oid = _next_order_id(session)
+    order = WorkOrder(
+        id=oid,
+        number=f"GD{now.astimezone(CST):%Y%m%d}{oid:06d}",
+        incident_id=inc.id,
+        department_id=department_id,
+        mode=mode,
+        lead_order_id=lead.id if lead else None,
+        dispatch_round=round_,
+        status=OrderStatus.DISPATCHED,
+        dispatched_at=now,
+        dispatched_by_id=actor.user_id,
+        objection_deadline_at=now + dt.timedelta(hours=objection_hours),
+        deadline_at=deadline,
+    )
+    session.add(order)
+    session.flush()
+    dept = _dept_name(session, department_id)
+    role = "（协办）" if lead else ("（牵头）" if mode == "joint" else "")
+    audit.record(
+        session,
+        actor,
+        "order.create",
+        "work_order",
+        order.id,
+        f"{actor.name} 将 {_label(inc)} 派至 {dept}{role}，工单 {order.number}，"
+        f"限 {deadline.astimezone(CST):%m-%d %H:%M} 前办结",
+        after={
+            "status": "dispatched",
+            "department_id": department_id,
+            "mode": mode,
+            "round": round_,
+            "deadline_at": deadline.isoformat(),
+            "lead_order_id": order.lead_order_id,
+        },
+        reason=reason,
+    )
+    return order
+
+
+def dispatch(
+    session: Session,
+    actor: Actor,
+    incident_id: int,
+    department_id: int,
+    *,
+    co_department_ids: Sequence[int] = (),
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> list[Snapshot]:
+    """派单 to one department, or 联办 with co-departments (the first is the lead).
+
+    Returns the new orders, the lead first.
+    """
+    inc = _lock_incident(session, incident_id, expected_version)
+    _require(session, inc, "dispatch", (IncidentStatus.NEW, IncidentStatus.ACCEPTED))
+    co = [d for d in dict.fromkeys(co_department_ids) if d != department_id]
+    for dept_id in (department_id, *co):
+        if not session.scalar(select(Department.active).where(Department.id == dept_id)):
+            session.rollback()
+            raise TransitionError(
+                f"部门 {dept_id} 不存在或已停用", f"department {dept_id} is unknown or inactive"
+            )
+    previous = _orders_of(session, inc.id)
+    if any(o.status in ACTIVE_ORDER for o in previous):
+        session.rollback()
+        raise TransitionError(
+            f"事件 {inc.number} 还有未办结的工单", f"incident {inc.number} still has an open order"
+        )
+    round_ = max((o.dispatch_round for o in previous if o.lead_order_id is None), default=0) + 1
+    max_rounds = int(settings.get(session, "orders.max_dispatch_rounds"))
+    if round_ > max_rounds:
+        session.rollback()
+        raise TransitionError(
+            f"事件 {inc.number} 已派送{round_ - 1}次，请提请督办后再派",
+            f"incident {inc.number} has been dispatched {round_ - 1} times: escalate it first",
+        )
+    now = clock()
+    calendar = load_calendar(session)
+    if inc.status == IncidentStatus.NEW:  # dispatching an incident accepts it
+        inc.accepted_at = now
+    allowance = deadlines.allowance(session, inc.category_code, inc.priority)
+    deadline = allowance.deadline(calendar, now)
+    if inc.due_at is None:
+        inc.due_at = deadline
+    objection_hours = float(settings.get(session, "orders.objection_hours"))
+    note_ = _text(note, "派单说明", "note", required=False)
+    mode = "joint" if co else "assign"
+    lead = _new_order(
+        session,
+        actor,
+        inc,
+        department_id,
+        mode=mode,
+        lead=None,
+        round_=round_,
+        now=now,
+        deadline=deadline,
+        objection_hours=objection_hours,
+        reason=note_,
+    )
+    made = [lead]
+    for dept_id in co:
+        made.append(
+            _new_order(
+                session,
+                actor,
+                inc,
+                dept_id,
+                mode="joint",
+                lead=lead,
+                round_=round_,
+                now=now,
+                deadline=deadline,
+                objection_hours=objection_hours,
+                reason=note_,
+            )
+        )
+    names = "、".join(_dept_name(session, d) for d in (department_id, *co))
+    _set_incident_status(
+        session,
+        actor,
+        inc,
+        IncidentStatus.DISPATCHED,
+        f"{actor.name} {'联办' if co else '派单'} {_label(inc)} 至 {names}"
+        + (f"（第{round_}次派送）" if round_ > 1 else ""),
+        action="incident.dispatch",
+        reason=note_,
+        extra={"orders": [o.number for o in made], "round": round_},
+    )
+    session.commit()
+    return [_snap(o) for o in made]
+
+
+def resolve_incident(
+    session: Session,
+    actor: Actor,
+    incident_id: int,
+    result: str,
+    expected_version: int | None = None,
+) -> Snapshot:
+    """自行处置: resolved on the spot (by a grid worker or the center) without a work order."""
+    result_ = _text(result, "处置结果", "result")
+    inc = _lock_incident(session, incident_id, expected_version)
+    _require(session, inc, "resolve", (IncidentStatus.NEW, IncidentStatus.ACCEPTED))
+    now = clock()
+    inc.accepted_at = inc.accepted_at or now
+    inc.resolved_at = now
+    _set_incident_status(
+        session,
+        actor,
+        inc,
+        IncidentStatus.RESOLVED,
+        f"{actor.name} 现场处置 {_label(inc)}：{result_}",
+        action="incident.resolve",
+    )
+    session.commit()
+    return _snap(inc)
+
+
+def verify_incident(
+    session: Session,
+    actor: Actor,
+    incident_id: int,
+    ok: bool,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> Snapshot:
+    """核查 the incident's result: confirmed, or sent back to whoever resolved it."""
+    inc = _lock_incident(session, incident_id, expected_version)
+    _require(session, inc, "verify", (IncidentStatus.RESOLVED,))
+    main = [o for o in _orders_of(session, inc.id) if _is_main_order(o)]
+    main = [o for o in main if o.status == OrderStatus.RESOLVED]
+    if main:
+        session.rollback()
+        return verify_order(session, actor, main[-1].id, ok, note)
+    note_ = _text(note, "核查意见", "verification note", required=not ok)
+    if ok:
+        _set_incident_status(
+            session,
+            actor,
+            inc,
+            IncidentStatus.VERIFIED,
+            f"{actor.name} 核查 {_label(inc)}：属实已解决" + (f"，{note_}" if note_ else ""),
+            action="incident.verify",
+        )
+    else:
+        inc.resolved_at = None
+        _set_incident_status(
+            session,
+            actor,
+            inc,
+            IncidentStatus.ACCEPTED,
+            f"{actor.name} 核查 {_label(inc)}：未解决，退回重办",
+            action="incident.reject_result",
+            reason=note_,
+        )
+    session.commit()
+    return _snap(inc)
+
+
+def close_incident(
+    session: Session,
+    actor: Actor,
+    incident_id: int,
+    satisfaction: int,
+    comment: str | None = None,
+    *,
+    method: str = "phone",
+    expected_version: int | None = None,
+) -> Snapshot:
+    """回访归档: the return visit with the reporter's rating closes the incident and its orders.
+    Reports merged into it are closed with the same outcome, so their reporters hear it too."""
+    if satisfaction not in (1, 2, 3, 4, 5):
+        raise TransitionError("满意度须为1至5星", "the satisfaction rating is 1 to 5")
+    comment_ = _text(comment, "回访意见", "comment", required=False)
+    inc = _lock_incident(session, incident_id, expected_version)
+    _require(session, inc, "close", (IncidentStatus.VERIFIED,))
+    now = clock()
+    session.add(
+        ReturnVisit(
+            incident_id=inc.id,
+            at=now,
+            by_user_id=actor.user_id,
+            method=method,
+            satisfaction=satisfaction,
+            comment=comment_,
+        )
+    )
+    for order in _orders_of(session, inc.id):
+        if order.status == OrderStatus.VERIFIED:
+            order.closed_at = now
+            _set_order_status(
+                session,
+                actor,
+                order,
+                OrderStatus.CLOSED,
+                "order.close",
+                f"工单 {order.number} 随事件归档",
+            )
+    inc.closed_at = now
+    inc.satisfaction = satisfaction
+    inc.answered_at = inc.answered_at or now
+    _set_incident_status(
+        session,
+        actor,
+        inc,
+        IncidentStatus.CLOSED,
+        f"{actor.name} 回访并归档 {_label(inc)}，满意度{satisfaction}星",
+        action="incident.close",
+        reason=comment_,
+        extra={"satisfaction": satisfaction},
+    )
+    for dup in session.scalars(
+        select(Incident)
+        .where(Incident.duplicate_of_id == inc.id, Incident.status == IncidentStatus.MERGED)
+        .with_for_update()
+    ):
+        dup.closed_at = now
+        dup.answered_at = dup.answered_at or now
+        audit.record(
+            session,
+            actor,
+            "incident.outcome",
+            "incident",
+            dup.id,
+            f"{_label(dup)} 随原件 {inc.number} 办结，结果告知反映人",
+            after={"outcome_of": inc.number, "satisfaction": satisfaction},
+        )
+    session.commit()
+    return _snap(inc)
+
+
+def reopen_incident(
+    session: Session,
+    actor: Actor,
+    incident_id: int,
+    reason: str,
+    expected_version: int | None = None,
+) -> Snapshot:
+    """重新办理 a closed incident, within the configured number of days after closure."""
+    reason_ = _text(reason, "重新办理的理由", "reason")
+    inc = _lock_incident(session, incident_id, expected_version)
+    _require(session, inc, "reopen", (IncidentStatus.CLOSED,))
+    days = int(settings.get(session, "orders.reopen_days"))
+    now = clock()
+    if inc.closed_at is not None and now - inc.closed_at > dt.timedelta(days=days):
+        session.rollback()
+        raise TransitionError(
+            f"事件 {inc.number} 归档已超过{days}天，不能重新办理，请作为新事件受理",
+            f"incident {inc.number} was closed more than {days} days ago: take it as a new one",
+        )
+    inc.closed_at = None
+    inc.resolved_at = None
+    inc.satisfaction = None
+    inc.reopen_count += 1
+    inc.due_at = deadlines.allowance(session, inc.category_code, inc.priority).deadline(
+        load_calendar(session), now
+    )
+    _set_incident_status(
+        session,
+        actor,
+        inc,
+        IncidentStatus.ACCEPTED,
+        f"{actor.name} 重新办理 {_label(inc)}（第{inc.reopen_count}次）",
+        action="incident.reopen",
+        reason=reason_,
+    )
+    session.commit()
+    return _snap(inc)
+
+
+def answer_reporter(
+    session: Session,
+    actor: Actor,
+    incident_id: int,
+    answer: str,
+    expected_version: int | None = None,
+) -> Snapshot:
+    """答复: what the reporter was told. The first answer stops the five-working-day clock."""
+    answer_ = _text(answer, "答复内容", "answer")
+    inc = _lock_incident(session, incident_id, expected_version)
+    if inc.status == IncidentStatus.MERGED:
+        _refuse(session, "answer", f"事件 {inc.number}", inc.status, INCIDENT_STATUS_TEXT)
+    first = inc.answered_at is None
+    if first:
+        inc.answered_at = clock()
+    audit.record(
+        session,
+        actor,
+        "incident.answer",
+        "incident",
+        inc.id,
+        f"{actor.name} 答复 {_label(inc)} 的反映人",
+        after={"answer": answer_, "first": first},
+    )
+    session.commit()
+    return _snap(inc)
+
+
+def merge_incidents(
+    session: Session,
+    actor: Actor,
+    keep_id: int,
+    duplicate_ids: Sequence[int],
+    reason: str | None = None,
+) -> Snapshot:
+    """合并: reports of the same problem join the one kept; they keep their link to it and their
+    reporters receive its outcome when it is closed."""
+    reason_ = _text(reason, "合并理由", "reason", required=False) or "重复反映"
+    dup_ids = [d for d in dict.fromkeys(duplicate_ids) if d != keep_id]
+    if not dup_ids:
+        raise TransitionError("请选择要合并的重复事件", "choose the duplicate reports to merge")
+    # lock in id order so two operators merging overlapping sets never deadlock
+    locked = {i: _lock_incident(session, i, None) for i in sorted({keep_id, *dup_ids})}
+    keep = locked[keep_id]
+    if keep.status in (IncidentStatus.MERGED, IncidentStatus.REJECTED):
+        _refuse(session, "merge", f"事件 {keep.number}", keep.status, INCIDENT_STATUS_TEXT)
+    for dup_id in dup_ids:
+        dup = locked[dup_id]
+        _require(session, dup, "merge", (IncidentStatus.NEW, IncidentStatus.ACCEPTED))
+        dup.duplicate_of_id = keep.id
+        _set_incident_status(
+            session,
+            actor,
+            dup,
+            IncidentStatus.MERGED,
+            f"{actor.name} 将 {_label(dup)} 合并至 {keep.number}",
+            action="incident.merge",
+            reason=reason_,
+            extra={"duplicate_of": keep.number},
+        )
+    audit.record(
+        session,
+        actor,
+        "incident.merge_into",
+        "incident",
+        keep.id,
+        f"{actor.name} 将 {len(dup_ids)} 件重复反映合并至 {_label(keep)}",
+        after={"merged": [locked[d].number for d in dup_ids]},
+        reason=reason_,
+    )
+    session.commit()
+    return _snap(keep)
+
+
+# --- work-order actions -----------------------------------------------------------------------
+
+
+def accept_order(
+    session: Session, actor: Actor, order_id: int, expected_version: int | None = None
+) -> Snapshot:
+    """签收: the department takes the order on."""
+    order = _lock_order(session, order_id, expected_version)
+    _require_order(session, order, "accept", (OrderStatus.DISPATCHED,))
+    inc = _lock_incident_of(session, order)
+    now = clock()
+    order.accepted_at = now
+    order.handler_id = actor.user_id
+    _set_order_status(
+        session,
+        actor,
+        order,
+        OrderStatus.ACCEPTED,
+        "order.accept",
+        f"{actor.name} 签收工单 {order.number}",
+    )
+    if _is_main_order(order) and inc.status == IncidentStatus.DISPATCHED:
+        _set_incident_status(
+            session,
+            actor,
+            inc,
+            IncidentStatus.IN_PROGRESS,
+            f"{_label(inc)} 已由 {_dept_name(session, order.department_id)} 签收办理",
+        )
+    session.commit()
+    return _snap(order)
+
+
+def _hand_back(
+    session: Session,
+    actor: Actor,
+    order: WorkOrder,
+    status: str,
+    action: str,
+    summary: str,
+    reason: str,
+) -> None:
+    """Objection and return share this: the order leaves the department and, when it is the
+    order the incident follows, the incident waits for the center to route it again."""
+    inc = _lock_incident_of(session, order)
+    _set_order_status(session, actor, order, status, action, summary, reason=reason)
+    if not _is_main_order(order):
+        return
+    for co in _co_orders(session, order):
+        if co.status in ACTIVE_ORDER:
+            _set_order_status(
+                session,
+                actor,
+                co,
+                OrderStatus.CANCELLED,
+                "order.cancel",
+                f"牵头工单 {order.number} 已退回，协办工单 {co.number} 撤销",
+                reason=reason,
+            )
+    _set_incident_status(
+        session,
+        actor,
+        inc,
+        IncidentStatus.ACCEPTED,
+        f"{_label(inc)} 待重新派单（{ORDER_STATUS_TEXT[status][0]}：{order.number}）",
+        action="incident.reroute",
+        reason=reason,
+    )
+
+
+def object_order(
+    session: Session,
+    actor: Actor,
+    order_id: int,
+    reason: str,
+    expected_version: int | None = None,
+) -> Snapshot:
+    """异议: not this department's matter — allowed within the objection window after dispatch."""
+    reason_ = _text(reason, "异议理由", "reason for the objection")
+    order = _lock_order(session, order_id, expected_version)
+    _require_order(session, order, "object", (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED))
+    now = clock()
+    if order.objection_deadline_at is not None and now > order.objection_deadline_at:
+        session.rollback()
+        raise TransitionError(
+            f"工单 {order.number} 的异议期已于 "
+            f"{order.objection_deadline_at.astimezone(CST):%m-%d %H:%M} 结束，只能退单",
+            f"the objection window of {order.number} ended at "
+            f"{order.objection_deadline_at.astimezone(CST):%m-%d %H:%M}: return it instead",
+        )
+    order.objection_reason = reason_
+    _hand_back(
+        session,
+        actor,
+        order,
+        OrderStatus.OBJECTED,
+        "order.object",
+        f"{_dept_name(session, order.department_id)} 对工单 {order.number} 提出异议",
+        reason_,
+    )
+    session.commit()
+    return _snap(order)
+
+
+def return_order(
+    session: Session,
+    actor: Actor,
+    order_id: int,
+    reason: str,
+    expected_version: int | None = None,
+) -> Snapshot:
+    """退单: the department hands an accepted order back, with its reason."""
+    reason_ = _text(reason, "退单理由", "reason for the return")
+    order = _lock_order(session, order_id, expected_version)
+    _require_order(session, order, "return", (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS))
+    order.return_reason = reason_
+    _hand_back(
+        session,
+        actor,
+        order,
+        OrderStatus.RETURNED,
+        "order.return",
+        f"{_dept_name(session, order.department_id)} 退回工单 {order.number}",
+        reason_,
+    )
+    session.commit()
+    return _snap(order)
+
+
+def report_progress(
+    session: Session,
+    actor: Actor,
+    order_id: int,
+    note: str,
+    attachments: Sequence[dict[str, Any]] = (),
+    expected_version: int | None = None,
+) -> Snapshot:
+    """进展: a progress report, with photos."""
+    note_ = _text(note, "进展情况", "progress note")
+    order = _lock_order(session, order_id, expected_version)
+    _require_order(session, order, "progress", (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS))
+    session.add(
+        OrderProgress(
+            order_id=order.id,
+            at=clock(),
+            user_id=actor.user_id,
+            note=note_,
+            attachments=list(attachments) or None,
+        )
+    )
+    summary = f"{_dept_name(session, order.department_id)} 反馈 {order.number} 进展：{note_}"
+    if len(summary) > 200:
+        summary = summary[:199] + "…"
+    if order.status == OrderStatus.ACCEPTED:
+        _set_order_status(session, actor, order, OrderStatus.IN_PROGRESS, "order.progress", summary)
+    else:
+        audit.record(
+            session,
+            actor,
+            "order.progress",
+            "work_order",
+            order.id,
+            summary,
+            after={"photos": len(attachments)},
+        )
+    session.flush()
+    order.updated_at = func.now()
+    session.commit()
+    return _snap(order)
+
+
+def resolve_order(
+    session: Session,
+    actor: Actor,
+    order_id: int,
+    result: str,
+    expected_version: int | None = None,
+) -> Snapshot:
+    """办结: the department reports the result; a joint order's lead waits for its co-orders."""
+    result_ = _text(result, "办理结果", "result")
+    order = _lock_order(session, order_id, expected_version)
+    _require_order(session, order, "resolve", (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS))
+    inc = _lock_incident_of(session, order)
+    if _is_main_order(order):
+        waiting = [co for co in _co_orders(session, order) if co.status in ACTIVE_ORDER]
+        if waiting:
+            names = "、".join(_dept_name(session, co.department_id) for co in waiting)
+            session.rollback()
+            raise TransitionError(
+                f"协办部门尚未办结：{names}", f"co-departments have not finished yet: {names}"
+            )
+    now = clock()
+    order.resolved_at = now
+    order.result = result_
+    _set_order_status(
+        session,
+        actor,
+        order,
+        OrderStatus.RESOLVED,
+        "order.resolve",
+        f"{_dept_name(session, order.department_id)} 办结 {order.number}：{result_}"[:200],
+    )
+    if _is_main_order(order):
+        inc.resolved_at = now
+        _set_incident_status(
+            session,
+            actor,
+            inc,
+            IncidentStatus.RESOLVED,
+            f"{_label(inc)} 已办结，待核查",
+        )
+    session.commit()
+    return _snap(order)
+
+
+def verify_order(
+    session: Session,
+    actor: Actor,
+    order_id: int,
+    ok: bool,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> Snapshot:
+    """核查 a resolved order: confirmed (the incident is verified with it), or sent back."""
+    order = _lock_order(session, order_id, expected_version)
+    _require_order(session, order, "verify", (OrderStatus.RESOLVED,))
+    inc = _lock_incident_of(session, order)
+    note_ = _text(note, "核查意见", "verification note", required=not ok)
+    if ok:
+        _set_order_status(
+            session,
+            actor,
+            order,
+            OrderStatus.VERIFIED,
+            "order.verify",
+            f"{actor.name} 核查工单 {order.number}：已解决",
+            reason=note_,
+        )
+        if _is_main_order(order):
+            for co in _co_orders(session, order):
+                if co.status == OrderStatus.RESOLVED:
+                    _set_order_status(
+                        session,
+                        actor,
+                        co,
+                        OrderStatus.VERIFIED,
+                        "order.verify",
+                        f"协办工单 {co.number} 随牵头工单核查",
+                    )
+            _set_incident_status(
+                session,
+                actor,
+                inc,
+                IncidentStatus.VERIFIED,
+                f"{actor.name} 核查 {_label(inc)}：已解决",
+                action="incident.verify",
+                reason=note_,
+            )
+    else:
+        order.resolved_at = None
+        _set_order_status(
+            session,
+            actor,
+            order,
+            OrderStatus.IN_PROGRESS,
+            "order.reject_result",
+            f"{actor.name} 核查工单 {order.number}：未解决，退回继续办理",
+            reason=note_,
+        )
+        if _is_main_order(order):
+            inc.resolved_at = None
+            _set_incident_status(
+                session,
+                actor,
+                inc,
+                IncidentStatus.IN_PROGRESS,
+                f"{_label(inc)} 核查未通过，继续办理",
+                reason=note_,
+            )
+    session.commit()
+    return _snap(order)
+
+
+def second_dispatch(
+    session: Session,
+    actor: Actor,
+    order_id: int,
+    department_id: int | None,
+    reason: str,
+    expected_version: int | None = None,
+) -> list[Snapshot]:
+    """二次派送: an unresolved order is withdrawn and the incident sent again (to the same
+    department when ``department_id`` is None)."""
+    reason_ = _text(reason, "二次派送的理由", "reason")
+    order = _lock_order(session, order_id, expected_version)
+    if not _is_main_order(order):
+        session.rollback()
+        raise TransitionError(
+            f"工单 {order.number} 是协办工单，请对牵头工单二次派送",
+            f"{order.number} is a co-order: dispatch its lead order again",
+        )
+    _require_order(
+        session,
+        order,
+        "second_dispatch",
+        (
+            OrderStatus.DISPATCHED,
+            OrderStatus.ACCEPTED,
+            OrderStatus.IN_PROGRESS,
+            OrderStatus.RESOLVED,
+        ),
+    )
+    inc = _lock_incident_of(session, order)
+    target = department_id or order.department_id
+    for co in _co_orders(session, order):
+        if co.status in (*ACTIVE_ORDER, OrderStatus.RESOLVED):
+            _set_order_status(
+                session,
+                actor,
+                co,
+                OrderStatus.CANCELLED,
+                "order.cancel",
+                f"协办工单 {co.number} 随二次派送撤销",
+                reason=reason_,
+            )
+    _set_order_status(
+        session,
+        actor,
+        order,
+        OrderStatus.CANCELLED,
+        "order.cancel",
+        f"{actor.name} 撤回工单 {order.number}，二次派送",
+        reason=reason_,
+    )
+    inc.resolved_at = None
+    _set_incident_status(
+        session,
+        actor,
+        inc,
+        IncidentStatus.ACCEPTED,
+        f"{_label(inc)} 撤回工单 {order.number}，待二次派送",
+        action="incident.reroute",
+        reason=reason_,
+    )
+    session.flush()
+    return dispatch(session, actor, inc.id, target, note=reason_)
+
+
+# --- what the user may do next ------------------------------------------------------------------
+
+
+def allowed_incident_actions(
+    inc: Incident, now: dt.datetime | None = None, reopen_days: int = 15
+) -> list[str]:
+    now = now or clock()
+    actions: list[str] = []
+    s = inc.status
+    if s == IncidentStatus.NEW:
+        actions += ["accept", "dispatch", "resolve", "reject", "merge"]
+    elif s == IncidentStatus.ACCEPTED:
+        actions += ["dispatch", "resolve", "reject", "merge"]
+    elif s == IncidentStatus.RESOLVED:
+        actions.append("verify")
+    elif s == IncidentStatus.VERIFIED:
+        actions.append("close")
+    elif s == IncidentStatus.CLOSED and (
+        inc.closed_at is None or now - inc.closed_at <= dt.timedelta(days=reopen_days)
+    ):
+        actions.append("reopen")
+    if s != IncidentStatus.MERGED:
+        actions.append("answer")
+    return actions
+
+
+def allowed_order_actions(order: WorkOrder, now: dt.datetime | None = None) -> list[str]:
+    now = now or clock()
+    s = order.status
+    actions: list[str] = []
+    if s == OrderStatus.DISPATCHED:
+        actions.append("accept")
+    if s in (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED) and (
+        order.objection_deadline_at is None or now <= order.objection_deadline_at
+    ):
+        actions.append("object")
+    if s in (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS):
+        actions += ["progress", "resolve", "return"]
+    if s == OrderStatus.RESOLVED:
+        actions.append("verify")
+    if order.lead_order_id is None and s in (*ACTIVE_ORDER, OrderStatus.RESOLVED):
+        actions.append("second_dispatch")
+    return actions

@@ -1,0 +1,200 @@
+"""Routing (智能派单): which department an incident goes to, and why.
+
+Rules map a category (any level; the most specific wins), optionally within one town, to a
+department; administrators edit them. With no rule the category's default department applies.
+The suggestion always carries its reason, which the operator sees before dispatching.
+
+Learned suggestions (from past dispatches) come later: they plug in as another
+:class:`Suggester` in ``SUGGESTERS``, consulted after the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from command_center.models import AdminArea, Category, Department, RoutingRule
+from command_center.services import audit
+from command_center.services.audit import Actor
+
+
+class RoutingError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    department_id: int
+    department_name: str
+    reason: str
+    rule_id: int | None = None  # None when not from a rule
+
+
+Suggester = Callable[[Session, str | None, int | None], Suggestion | None]
+
+
+def _category_chain(session: Session, code: str | None) -> list[tuple[str, str, int | None]]:
+    chain = []
+    while code is not None:
+        row = session.execute(
+            select(
+                Category.code, Category.name, Category.parent_code, Category.default_department_id
+            ).where(Category.code == code)
+        ).one_or_none()
+        if row is None:
+            break
+        chain.append((row.code, row.name, row.default_department_id))
+        code = row.parent_code
+    return chain
+
+
+def by_rules(session: Session, category_code: str | None, town_id: int | None) -> Suggestion | None:
+    chain = _category_chain(session, category_code)
+    if not chain:
+        return None
+    rows = session.execute(
+        select(RoutingRule, Department.name, AdminArea.name)
+        .join(Department, Department.id == RoutingRule.department_id)
+        .outerjoin(AdminArea, AdminArea.id == RoutingRule.town_id)
+        .where(
+            RoutingRule.active,
+            Department.active,
+            RoutingRule.category_code.in_([c for c, _, _ in chain]),
+        )
+    ).all()
+    rules = {(r.category_code, r.town_id): (r, dept, town) for r, dept, town in rows}
+    for code, name, _ in chain:
+        for town in (town_id, None) if town_id is not None else (None,):
+            hit = rules.get((code, town))
+            if hit is not None:
+                rule, dept, town_name = hit
+                where = f"{town_name}的" if town_name else ""
+                reason = f"派单规则：{where}「{name}」由{dept}办理"
+                if rule.note:
+                    reason += f"（{rule.note}）"
+                return Suggestion(rule.department_id, dept, reason, rule.id)
+    for _, name, dept_id in chain:
+        if dept_id is not None:
+            dept = session.scalar(
+                select(Department.name).where(Department.id == dept_id, Department.active)
+            )
+            if dept is not None:
+                return Suggestion(dept_id, dept, f"分类「{name}」的默认承办部门")
+    return None
+
+
+SUGGESTERS: list[Suggester] = [by_rules]
+
+
+def suggest(session: Session, category_code: str | None, town_id: int | None) -> Suggestion | None:
+    """The department to suggest for an incident of this category in this town, with why."""
+    for suggester in SUGGESTERS:
+        found = suggester(session, category_code, town_id)
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    id: int
+    category_code: str
+    category_name: str
+    town_id: int | None
+    town_name: str | None
+    department_id: int
+    department_name: str
+    note: str | None
+    active: bool
+
+
+def list_rules(session: Session) -> list[RuleRow]:
+    rows = session.execute(
+        select(RoutingRule, Category.name, AdminArea.name, Department.name)
+        .join(Category, Category.code == RoutingRule.category_code)
+        .join(Department, Department.id == RoutingRule.department_id)
+        .outerjoin(AdminArea, AdminArea.id == RoutingRule.town_id)
+        .order_by(RoutingRule.category_code, RoutingRule.town_id.nulls_first())
+    ).all()
+    return [
+        RuleRow(
+            r.id, r.category_code, cat, r.town_id, town, r.department_id, dept, r.note, r.active
+        )
+        for r, cat, town, dept in rows
+    ]
+
+
+def save_rule(
+    session: Session,
+    actor: Actor,
+    *,
+    category_code: str,
+    department_id: int,
+    town_id: int | None = None,
+    note: str | None = None,
+    active: bool = True,
+) -> int:
+    """Create or replace the rule for (category, town). Commits."""
+    if session.get(Category, category_code) is None:
+        raise RoutingError(f"没有分类 {category_code} / no category {category_code}")
+    if session.get(Department, department_id) is None:
+        raise RoutingError(f"没有部门 {department_id} / no department {department_id}")
+    if town_id is not None:
+        town = session.get(AdminArea, town_id)
+        if town is None or town.level != "town":
+            raise RoutingError(f"{town_id} 不是乡镇 / {town_id} is not a town")
+    rule = session.scalar(
+        select(RoutingRule).where(
+            RoutingRule.category_code == category_code,
+            RoutingRule.town_id.is_(None) if town_id is None else RoutingRule.town_id == town_id,
+        )
+    )
+    before = None
+    if rule is None:
+        rule = RoutingRule(category_code=category_code, town_id=town_id)
+        session.add(rule)
+    else:
+        before = {"department_id": rule.department_id, "note": rule.note, "active": rule.active}
+    rule.department_id = department_id
+    rule.note = note
+    rule.active = active
+    rule.updated_by_id = actor.user_id
+    session.flush()
+    dept = session.get(Department, department_id)
+    audit.record(
+        session,
+        actor,
+        "routing.save",
+        "routing_rule",
+        rule.id,
+        f"{actor.name} 设置派单规则：{category_code} → {dept.name if dept else department_id}",
+        before=before,
+        after={"department_id": department_id, "town_id": town_id, "note": note, "active": active},
+    )
+    session.commit()
+    return rule.id
+
+
+def delete_rule(session: Session, actor: Actor, rule_id: int) -> None:
+    rule = session.get(RoutingRule, rule_id)
+    if rule is None:
+        raise RoutingError(f"派单规则 {rule_id} 不存在 / routing rule {rule_id} does not exist")
+    before = {
+        "category_code": rule.category_code,
+        "town_id": rule.town_id,
+        "department_id": rule.department_id,
+    }
+    session.delete(rule)
+    audit.record(
+        session,
+        actor,
+        "routing.delete",
+        "routing_rule",
+        rule_id,
+        f"{actor.name} 删除派单规则 {before['category_code']}",
+        before=before,
+    )
+    session.commit()
