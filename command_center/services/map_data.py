@@ -18,12 +18,25 @@ from sqlalchemy.orm import Session
 
 from command_center.models import AdminArea, Incident
 from command_center.models.incident import OPEN_INCIDENT_STATUSES
+from command_center.services import geo_transform
 
 BOUNDARY_LEVELS = ("town", "village", "grid")
-STATUS_CODES = {s: i for i, s in enumerate(
-    ("new", "accepted", "dispatched", "in_progress", "resolved", "verified", "closed", "merged",
-     "rejected")
-)}
+STATUS_CODES = {
+    s: i
+    for i, s in enumerate(
+        (
+            "new",
+            "accepted",
+            "dispatched",
+            "in_progress",
+            "resolved",
+            "verified",
+            "closed",
+            "merged",
+            "rejected",
+        )
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -43,7 +56,7 @@ class Boundaries:
     problems: tuple[GeometryProblem, ...]
 
 
-def boundaries(session: Session) -> Boundaries:
+def boundaries(session: Session, *, out_crs: str = geo_transform.GCJ02) -> Boundaries:
     """Towns, villages and grids as GeoJSON with names and label points; broken ones reported.
 
     A geometry that is empty, invalid (self-intersecting) or lies outside the county outline is
@@ -54,8 +67,14 @@ def boundaries(session: Session) -> Boundaries:
 
     rows = session.execute(
         select(
-            AdminArea.id, AdminArea.level, AdminArea.code, AdminArea.name, AdminArea.kind,
-            AdminArea.geometry, AdminArea.label_lon, AdminArea.label_lat,
+            AdminArea.id,
+            AdminArea.level,
+            AdminArea.code,
+            AdminArea.name,
+            AdminArea.kind,
+            AdminArea.geometry,
+            AdminArea.label_lon,
+            AdminArea.label_lat,
         ).where(AdminArea.valid_to.is_(None), AdminArea.level.in_(("county", *BOUNDARY_LEVELS)))
     ).all()
     county = next((shape(r.geometry) for r in rows if r.level == "county" and r.geometry), None)
@@ -72,15 +91,29 @@ def boundaries(session: Session) -> Boundaries:
         if problem:
             problems.append(GeometryProblem(r.level, r.code, r.name, problem))
             continue
-        layers[r.level].append({
-            "type": "Feature",
-            "geometry": r.geometry,
-            "properties": {
-                "id": r.id, "code": r.code, "name": r.name, "kind": r.kind,
-                "label": [r.label_lat, r.label_lon],
-            },
-        })
+        geometry, label = r.geometry, [r.label_lat, r.label_lon]
+        if out_crs == geo_transform.WGS84:
+            geometry = geo_transform.geojson_gcj_to_wgs(geometry)
+            if r.label_lon is not None and r.label_lat is not None:
+                lon, lat = geo_transform.gcj_to_wgs(r.label_lon, r.label_lat)
+                label = [round(lat, 6), round(lon, 6)]
+        layers[r.level].append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "id": r.id,
+                    "code": r.code,
+                    "name": r.name,
+                    "kind": r.kind,
+                    "label": label,
+                },
+            }
+        )
     minx, miny, maxx, maxy = county.bounds if county is not None else (73.0, 18.0, 135.0, 54.0)
+    if out_crs == geo_transform.WGS84:
+        minx, miny = geo_transform.gcj_to_wgs(minx, miny)
+        maxx, maxy = geo_transform.gcj_to_wgs(maxx, maxy)
     return Boundaries(
         {k: {"type": "FeatureCollection", "features": v} for k, v in layers.items()},
         (minx, miny, maxx, maxy),
@@ -115,6 +148,10 @@ class IncidentFilter:
     categories: Sequence[str] | None = None  # category code prefixes (any level)
     town_id: int | None = None
     open_only: bool = False
+    until: dt.datetime | None = None  # reported before (exclusive)
+    overdue_only: bool = False
+    area: dict[str, Any] | None = field(default=None, hash=False, compare=False)
+    """A GeoJSON Polygon in GCJ-02 ("this area only"): only incidents inside it."""
 
 
 @dataclass(frozen=True)
@@ -133,8 +170,14 @@ POINT_FIELDS = ("id", "lon", "lat", "status", "priority", "overdue")
 
 def _select(f: IncidentFilter):  # type: ignore[no-untyped-def]
     stmt = select(
-        Incident.id, Incident.lon, Incident.lat, Incident.status, Incident.priority,
-        Incident.due_at, Incident.number, Incident.title,
+        Incident.id,
+        Incident.lon,
+        Incident.lat,
+        Incident.status,
+        Incident.priority,
+        Incident.due_at,
+        Incident.number,
+        Incident.title,
     ).where(Incident.status != "merged")
     if f.since is not None:
         stmt = stmt.where(Incident.reported_at >= f.since)
@@ -150,10 +193,42 @@ def _select(f: IncidentFilter):  # type: ignore[no-untyped-def]
         stmt = stmt.where(or_(*(Incident.category_code.startswith(c) for c in f.categories)))
     if f.town_id is not None:
         stmt = stmt.where(Incident.town_id == f.town_id)
+    if f.until is not None:
+        stmt = stmt.where(Incident.reported_at < f.until)
+    if f.overdue_only:
+        from sqlalchemy import func
+
+        stmt = stmt.where(
+            Incident.status.in_([str(s) for s in OPEN_INCIDENT_STATUSES]),
+            Incident.due_at < func.now(),
+        )
+    if f.area is not None:
+        minx, miny, maxx, maxy = _area_bounds(f.area)
+        # the box in SQL (cheap), the exact shape in Python (see _points)
+        stmt = stmt.where(Incident.lon.between(minx, maxx), Incident.lat.between(miny, maxy))
     return stmt
 
 
-def _points(rows, now: dt.datetime) -> IncidentPoints:  # type: ignore[no-untyped-def]
+def _area_bounds(area: dict[str, Any]) -> tuple[float, float, float, float]:
+    from shapely.geometry import shape
+
+    return shape(area).bounds  # type: ignore[no-any-return]
+
+
+def _inside(area: dict[str, Any], lon: list[float], lat: list[float]) -> list[bool]:
+    import shapely
+    from shapely.geometry import shape
+
+    if not lon:
+        return []
+    polygon = shape(area)
+    shapely.prepare(polygon)
+    return [bool(x) for x in shapely.intersects_xy(polygon, lon, lat)]
+
+
+def _points(  # type: ignore[no-untyped-def]
+    rows, now: dt.datetime, area: dict[str, Any] | None = None, out_crs: str = "GCJ-02"
+) -> IncidentPoints:
     cols: dict[str, list[Any]] = {k: [] for k in POINT_FIELDS}
     tray: list[tuple[int, str, str]] = []
     open_codes = {str(s) for s in OPEN_INCIDENT_STATUSES}
@@ -167,13 +242,26 @@ def _points(rows, now: dt.datetime) -> IncidentPoints:  # type: ignore[no-untype
         cols["status"].append(STATUS_CODES.get(status, 0))
         cols["priority"].append(priority)
         cols["overdue"].append(int(status in open_codes and due is not None and due < now))
+    if area is not None:
+        keep = _inside(area, cols["lon"], cols["lat"])
+        cols = {k: [v for v, ok in zip(col, keep, strict=True) if ok] for k, col in cols.items()}
+        tray = []  # an area holds only what has a place
+    if out_crs == geo_transform.WGS84 and cols["id"]:
+        lon, lat = geo_transform.gcj_to_wgs_arrays(cols["lon"], cols["lat"])
+        cols["lon"] = [round(x, 6) for x in lon.tolist()]
+        cols["lat"] = [round(y, 6) for y in lat.tolist()]
     return IncidentPoints(cols, tuple(tray))
 
 
 def incident_points(
-    session: Session, f: IncidentFilter, *, now: dt.datetime | None = None
+    session: Session,
+    f: IncidentFilter,
+    *,
+    now: dt.datetime | None = None,
+    out_crs: str = geo_transform.GCJ02,
 ) -> IncidentPoints:
-    return _points(session.execute(_select(f)), now or dt.datetime.now(dt.UTC))
+    """Columns of the incidents under ``f``; ``out_crs`` WGS-84 converts them for such tiles."""
+    return _points(session.execute(_select(f)), now or dt.datetime.now(dt.UTC), f.area, out_crs)
 
 
 def incident_points_by_id(
@@ -182,11 +270,15 @@ def incident_points_by_id(
     f: IncidentFilter | None = None,
     *,
     now: dt.datetime | None = None,
+    out_crs: str = geo_transform.GCJ02,
 ) -> tuple[IncidentPoints, list[int]]:
     """The same columns for a few changed incidents (a live update), and the ids among them
     that no longer belong on the map under ``f`` (closed in an open-only view, deleted, …)."""
-    stmt = _select(f or IncidentFilter()).where(Incident.id.in_(list(ids)))
-    points = _points(session.execute(stmt) if ids else [], now or dt.datetime.now(dt.UTC))
+    f = f or IncidentFilter()
+    stmt = _select(f).where(Incident.id.in_(list(ids)))
+    points = _points(
+        session.execute(stmt) if ids else [], now or dt.datetime.now(dt.UTC), f.area, out_crs
+    )
     kept = set(points.columns["id"])
     return points, [i for i in ids if i not in kept]
 
@@ -220,6 +312,211 @@ def map_kpis(session: Session, *, now: dt.datetime | None = None) -> MapKpis:
         ).where(Incident.status != "merged")
     ).one()
     return MapKpis(
-        int(row[0]), int(row[1]), int(row[2]), int(row[3]),
+        int(row[0]),
+        int(row[1]),
+        int(row[2]),
+        int(row[3]),
         county_kpis(session, now=now).active_share,
     )
+
+
+# --- what the filter bar offers -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    channels: tuple[tuple[str, str, str], ...]  # code, name, name_en
+    categories: tuple[tuple[str, str, str], ...]  # top-level categories: code, name, name_en
+
+
+def filter_options(session: Session) -> FilterOptions:
+    from command_center.models import Category, Channel
+
+    channels = session.execute(
+        select(Channel.code, Channel.name, Channel.name_en).order_by(Channel.code)
+    ).all()
+    cats = session.execute(
+        select(Category.code, Category.name, Category.name_en)
+        .where(Category.parent_code.is_(None))
+        .order_by(Category.code)
+    ).all()
+    return FilterOptions(
+        tuple((r[0], r[1], r[2]) for r in channels), tuple((r[0], r[1], r[2]) for r in cats)
+    )
+
+
+# --- one incident, for the card on the map --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncidentCard:
+    id: int
+    number: str
+    title: str
+    category: str | None  # "top / leaf" in Chinese
+    category_en: str | None
+    status: str
+    reported_at: dt.datetime
+    due_at: dt.datetime | None
+    overdue: bool
+    address: str | None
+    grid: str | None
+    town: str | None
+
+
+def incident_card(
+    session: Session, incident_id: int, *, now: dt.datetime | None = None
+) -> IncidentCard | None:
+    from sqlalchemy.orm import aliased
+
+    from command_center.models import Category
+
+    now = now or dt.datetime.now(dt.UTC)
+    grid, town = aliased(AdminArea), aliased(AdminArea)
+    row = session.execute(
+        select(Incident, Category.name, Category.name_en, grid.name, town.name)
+        .outerjoin(Category, Category.code == Incident.category_code)
+        .outerjoin(grid, grid.id == Incident.grid_id)
+        .outerjoin(town, town.id == Incident.town_id)
+        .where(Incident.id == incident_id)
+    ).first()
+    if row is None:
+        return None
+    inc, cat, cat_en, grid_name, town_name = row
+    open_codes = {str(s) for s in OPEN_INCIDENT_STATUSES}
+    return IncidentCard(
+        inc.id,
+        inc.number,
+        inc.title,
+        cat,
+        cat_en,
+        inc.status,
+        inc.reported_at,
+        inc.due_at,
+        inc.status in open_codes and inc.due_at is not None and inc.due_at < now,
+        inc.address,
+        grid_name,
+        town_name,
+    )
+
+
+# --- the other layers -----------------------------------------------------------------------
+
+
+def _xy(lons: list[float], lats: list[float], out_crs: str) -> tuple[list[float], list[float]]:
+    if out_crs == geo_transform.WGS84 and lons:
+        lon, lat = geo_transform.gcj_to_wgs_arrays(lons, lats)
+        return [round(x, 6) for x in lon.tolist()], [round(y, 6) for y in lat.tolist()]
+    return [round(x, 6) for x in lons], [round(y, 6) for y in lats]
+
+
+def grid_counts(session: Session, f: IncidentFilter) -> dict[int, int]:
+    """Incidents per grid under ``f`` (the choropleth), counted by the database."""
+    from sqlalchemy import func
+
+    sub = _select(f).add_columns(Incident.grid_id).subquery()
+    if f.area is None:
+        rows = session.execute(
+            select(sub.c.grid_id, func.count())
+            .where(sub.c.grid_id.is_not(None))
+            .group_by(sub.c.grid_id)
+        ).tuples()
+        return {int(g): int(n) for g, n in rows}
+    # an area: the exact shape decides, as for the points
+    rows = session.execute(
+        select(sub.c.grid_id, sub.c.lon, sub.c.lat).where(
+            sub.c.grid_id.is_not(None), sub.c.lon.is_not(None)
+        )
+    ).all()
+    keep = _inside(f.area, [r.lon for r in rows], [r.lat for r in rows])
+    counts: dict[int, int] = {}
+    for r, ok in zip(rows, keep, strict=True):
+        if ok:
+            counts[r.grid_id] = counts.get(r.grid_id, 0) + 1
+    return counts
+
+
+def worker_positions(
+    session: Session, *, now: dt.datetime | None = None, out_crs: str = geo_transform.GCJ02
+) -> dict[str, list[Any]]:
+    """Active grid workers at their last check-in with a position: columns id, name, lon, lat,
+    age_h (hours since that check-in)."""
+    from command_center.models import CheckIn, GridWorker
+
+    now = now or dt.datetime.now(dt.UTC)
+    last = (
+        select(CheckIn.worker_id, CheckIn.at, CheckIn.lon, CheckIn.lat)
+        .where(CheckIn.lon.is_not(None), CheckIn.lat.is_not(None))
+        .distinct(CheckIn.worker_id)
+        .order_by(CheckIn.worker_id, CheckIn.at.desc())
+        .subquery()
+    )
+    rows = session.execute(
+        select(GridWorker.id, GridWorker.name, last.c.lon, last.c.lat, last.c.at)
+        .join(last, last.c.worker_id == GridWorker.id)
+        .where(GridWorker.active.is_(True))
+        .order_by(GridWorker.id)
+    ).all()
+    lon, lat = _xy([r.lon for r in rows], [r.lat for r in rows], out_crs)
+    return {
+        "id": [r.id for r in rows],
+        "name": [r.name for r in rows],
+        "lon": lon,
+        "lat": lat,
+        "age_h": [round(max((now - r.at).total_seconds(), 0) / 3600, 1) for r in rows],
+    }
+
+
+def camera_points(session: Session, *, out_crs: str = geo_transform.GCJ02) -> dict[str, list[Any]]:
+    """Cameras of the video network: columns id, name, lon, lat, online (0/1)."""
+    from command_center.models import Camera
+
+    rows = session.execute(
+        select(Camera.id, Camera.name, Camera.lon, Camera.lat, Camera.online).order_by(Camera.id)
+    ).all()
+    lon, lat = _xy([r.lon for r in rows], [r.lat for r in rows], out_crs)
+    return {
+        "id": [r.id for r in rows],
+        "name": [r.name for r in rows],
+        "lon": lon,
+        "lat": lat,
+        "online": [int(bool(r.online)) for r in rows],
+    }
+
+
+OPEN_DISPUTE_STATUSES = ("received", "mediating")
+RISK_LEVELS = ("low", "medium", "high", "major")
+
+
+def dispute_points(session: Session, *, out_crs: str = geo_transform.GCJ02) -> dict[str, list[Any]]:
+    """Open dispute cases with a location: columns id, number, summary, lon, lat, risk
+    (0 low … 3 major)."""
+    from command_center.models import DisputeCase
+
+    rows = session.execute(
+        select(
+            DisputeCase.id,
+            DisputeCase.number,
+            DisputeCase.summary,
+            DisputeCase.lon,
+            DisputeCase.lat,
+            DisputeCase.risk_level,
+        )
+        .where(
+            DisputeCase.status.in_(OPEN_DISPUTE_STATUSES),
+            DisputeCase.lon.is_not(None),
+            DisputeCase.lat.is_not(None),
+        )
+        .order_by(DisputeCase.id)
+    ).all()
+    lon, lat = _xy([r.lon for r in rows], [r.lat for r in rows], out_crs)
+    return {
+        "id": [r.id for r in rows],
+        "number": [r.number for r in rows],
+        "summary": [(r.summary or "")[:60] for r in rows],
+        "lon": lon,
+        "lat": lat,
+        "risk": [
+            RISK_LEVELS.index(r.risk_level) if r.risk_level in RISK_LEVELS else 0 for r in rows
+        ],
+    }

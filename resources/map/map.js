@@ -1,6 +1,8 @@
 /* Command Center map page: data arrives as JSON over QWebChannel, drawing is on a canvas.
- * Python calls ccMap.setBoundaries / setIncidents / updateIncidents / highlight;
- * the page calls bridge.pageReady() and bridge.incidentClicked(id). */
+ * Python calls ccMap.setBoundaries / setIncidents / updateIncidents / highlight / setTiles /
+ * setChoropleth / setWorkers / setCameras / setDisputes / setArea / startLasso / startPick;
+ * the page calls bridge.pageReady(), bridge.incidentClicked(id), bridge.areaDrawn(geojson),
+ * bridge.pointPicked(lon, lat) and bridge.pickCancelled(). */
 "use strict";
 
 var ccMap = (function () {
@@ -13,7 +15,12 @@ var ccMap = (function () {
   var index = new Map();        // id -> row
   var boundaryLayers = {}, labelLayers = {}, incidentLayer = null, highlightLayer = null;
   var markers = new Map();      // id -> circle marker (point mode only)
-  var visible = {incidents: true, town: true, village: true, grid: true};
+  var visible = {incidents: true, town: true, village: true, grid: true, heat: false,
+                 choropleth: false, workers: false, cameras: false, disputes: false};
+  var gridFeatures = null, choro = null, choroLayer = null, legend = null, heatLayer = null;
+  var heatDirty = true, tileLayer = null, areaLayer = null, drawing = null, mode = null;
+  var extra = {workers: null, cameras: null, disputes: null};  // layer groups
+  var extraCounts = {workers: 0, cameras: 0, disputes: 0};
   var stats = {lastDrawMs: 0, lastUpdateMs: 0, draws: 0};
   var clusters = null;          // {zoom, cellOf: row -> cell, cells: [...], byKey: Map}
 
@@ -22,7 +29,11 @@ var ccMap = (function () {
     renderer = L.canvas({padding: 0.3});
     map.createPane("boundaries").style.zIndex = 350;
     map.createPane("labels").style.zIndex = 450;
+    map.createPane("choropleth").style.zIndex = 300;
+    map.boxZoom.disable();  // shift-drag draws an area instead
     incidentLayer = L.layerGroup().addTo(map);
+    areaLayer = L.layerGroup().addTo(map);
+    installDrawing();
     highlightLayer = L.layerGroup().addTo(map);
     map.on("zoomend", function () { updateLabels(); draw(); });
     map.on("moveend", function () { if (map.getZoom() >= POINT_ZOOM) { draw(); } });
@@ -50,6 +61,7 @@ var ccMap = (function () {
       if (boundaryLayers[level]) { map.removeLayer(boundaryLayers[level]); }
       if (labelLayers[level]) { map.removeLayer(labelLayers[level]); }
       var fc = payload.layers[level];
+      if (level === "grid") { gridFeatures = fc; }
       boundaryLayers[level] = L.geoJSON(fc, {style: style(level), interactive: false});
       labelLayers[level] = L.layerGroup(fc.features.map(function (f) {
         return L.marker(f.properties.label, {
@@ -61,8 +73,9 @@ var ccMap = (function () {
       if (visible[level]) { boundaryLayers[level].addTo(map); }
     });
     var b = payload.bounds;
-    map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+    if (payload.fit !== false) { map.fitBounds([[b[1], b[0]], [b[3], b[2]]]); }
     updateLabels();
+    drawChoropleth();
   }
 
   function updateLabels() {
@@ -80,7 +93,9 @@ var ccMap = (function () {
     data = cols;
     index = new Map();
     for (var i = 0; i < data.id.length; i++) { index.set(data.id[i], i); }
+    heatDirty = true;
     draw();
+    refreshHeat();
     stats.lastDrawMs = performance.now() - t0;
     return stats.lastDrawMs;
   }
@@ -114,6 +129,7 @@ var ccMap = (function () {
     } else if (moved || (fresh.length && !clustered)) {
       draw();
     }
+    if (moved || fresh.length) { heatDirty = true; refreshHeat(); }
     if (pulse) { fresh.forEach(pulseAt); }
     stats.lastUpdateMs = performance.now() - t0;
     return stats.lastUpdateMs;
@@ -234,6 +250,11 @@ var ccMap = (function () {
     }, 100);
   }
 
+  function incidentPosition(id) {
+    var row = index.get(id);
+    return row === undefined ? null : {lat: data.lat[row], lon: data.lon[row]};
+  }
+
   var selected = null;
   function highlight(id) {
     var row = index.get(id);
@@ -250,6 +271,15 @@ var ccMap = (function () {
   function setVisible(layer, on) {
     visible[layer] = on;
     if (layer === "incidents") { draw(); return; }
+    if (layer === "heat") { refreshHeat(); return; }
+    if (layer === "choropleth") { drawChoropleth(); return; }
+    if (extra[layer] !== undefined) {
+      if (extra[layer]) {
+        if (on && !map.hasLayer(extra[layer])) { extra[layer].addTo(map); }
+        if (!on && map.hasLayer(extra[layer])) { map.removeLayer(extra[layer]); }
+      }
+      return;
+    }
     if (boundaryLayers[layer]) {
       if (on) { boundaryLayers[layer].addTo(map); } else { map.removeLayer(boundaryLayers[layer]); }
     }
@@ -264,9 +294,283 @@ var ccMap = (function () {
     return true;
   }
 
+  // --- base layer: intranet XYZ tiles (the address arrives at run time) ---
+
+  function setTiles(cfg) {
+    if (tileLayer) { map.removeLayer(tileLayer); tileLayer = null; }
+    if (!cfg || !cfg.url) { return; }
+    var maxZoom = cfg.max_zoom || 18;
+    tileLayer = L.tileLayer(cfg.url, {maxZoom: maxZoom, attribution: cfg.attribution || "",
+                                      subdomains: cfg.subdomains || "abc"});
+    tileLayer.addTo(map);
+    map.setMaxZoom(maxZoom);
+  }
+
+  // --- density (heat) of the incidents on the map ---
+
+  function refreshHeat() {
+    if (!map || typeof L.heatLayer === "undefined") { return; }
+    if (!visible.heat) {
+      if (heatLayer && map.hasLayer(heatLayer)) { map.removeLayer(heatLayer); }
+      return;
+    }
+    if (!heatLayer) {
+      heatLayer = L.heatLayer([], {radius: 16, blur: 18, maxZoom: 14, minOpacity: 0.25,
+        gradient: {0.3: "#2c7bb6", 0.5: "#abd9e9", 0.7: "#ffffbf", 0.85: "#fdae61", 1: "#d7191c"}});
+    }
+    if (heatDirty) {
+      var pts = new Array(data.id.length);
+      for (var i = 0; i < data.id.length; i++) { pts[i] = [data.lat[i], data.lon[i]]; }
+      heatLayer.setLatLngs(pts);
+      heatDirty = false;
+    }
+    if (!map.hasLayer(heatLayer)) { heatLayer.addTo(map); }
+  }
+
+  // --- incidents per grid ---
+
+  var CHORO_COLORS = ["#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"];
+
+  function niceBreaks(max) {
+    // five upper bounds, rounded to 1/2/5 × 10^n, the last one the maximum
+    if (max <= 5) { return [1, 2, 3, 4, Math.max(max, 5)]; }
+    var out = [];
+    for (var k = 1; k <= 4; k++) {
+      var v = max * k / 5, p = Math.pow(10, Math.floor(Math.log10(v))), m = v / p;
+      out.push((m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p);
+    }
+    out.push(max);
+    return out.filter(function (v, i, a) { return i === 0 || v > a[i - 1]; });
+  }
+
+  function setChoropleth(payload) {
+    choro = payload;
+    drawChoropleth();
+  }
+
+  function drawChoropleth() {
+    if (!map) { return; }
+    if (choroLayer) { map.removeLayer(choroLayer); choroLayer = null; }
+    if (legend) { legend.remove(); legend = null; }
+    if (!visible.choropleth || !choro || !gridFeatures) { return; }
+    var counts = choro.counts, max = 0;
+    Object.keys(counts).forEach(function (k) { max = Math.max(max, counts[k]); });
+    var breaks = niceBreaks(max);
+    function colorOf(n) {
+      if (!n) { return CHORO_COLORS[0]; }
+      for (var i = 0; i < breaks.length; i++) { if (n <= breaks[i]) { return CHORO_COLORS[i + 1]; } }
+      return CHORO_COLORS[CHORO_COLORS.length - 1];
+    }
+    choroLayer = L.geoJSON(gridFeatures, {
+      pane: "choropleth", interactive: true,
+      style: function (f) {
+        var n = counts[f.properties.id] || 0;
+        return {fillColor: colorOf(n), fillOpacity: n ? 0.72 : 0.25, color: "#ffffff",
+                weight: 0.5, pane: "choropleth"};
+      },
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(f.properties.name + "：" + (counts[f.properties.id] || 0), {sticky: true});
+      }
+    }).addTo(map);
+    legend = L.control({position: "bottomright"});
+    legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "cc-legend");
+      var rows = ["<b>" + (choro.title || "") + "</b>"], lo = 1;
+      rows.push("<div><i style='background:" + CHORO_COLORS[0] + "'></i>0</div>");
+      breaks.forEach(function (hi, i) {
+        rows.push("<div><i style='background:" + CHORO_COLORS[i + 1] + "'></i>" +
+                  (lo === hi ? hi : lo + "–" + hi) + "</div>");
+        lo = hi + 1;
+      });
+      div.innerHTML = rows.join("");
+      return div;
+    };
+    legend.addTo(map);
+  }
+
+  // --- grid workers, cameras, dispute cases ---
+
+  function workerOpacity(ageH) {
+    return ageH <= 2 ? 1 : ageH <= 8 ? 0.75 : ageH <= 24 ? 0.5 : ageH <= 72 ? 0.3 : 0.15;
+  }
+
+  var RISK_COLORS = ["#2e8b57", "#e6b800", "#e67e22", "#c0392b"];
+
+  function replaceExtra(layer, group, n) {
+    if (extra[layer] && map.hasLayer(extra[layer])) { map.removeLayer(extra[layer]); }
+    extra[layer] = group;
+    extraCounts[layer] = n;
+    if (visible[layer]) { group.addTo(map); }
+  }
+
+  function setWorkers(cols) {
+    var group = L.layerGroup();
+    for (var i = 0; i < cols.id.length; i++) {
+      var op = workerOpacity(cols.age_h[i]);
+      var m = L.circleMarker([cols.lat[i], cols.lon[i]], {renderer: renderer, radius: 6,
+        color: "#0b5394", weight: 2, opacity: op, fillColor: "#6fa8dc", fillOpacity: op});
+      m.bindTooltip(cols.name[i] + " · " + cols.ages[i]);
+      group.addLayer(m);
+    }
+    replaceExtra("workers", group, cols.id.length);
+  }
+
+  function setCameras(cols) {
+    var group = L.layerGroup();
+    for (var i = 0; i < cols.id.length; i++) {
+      var on = cols.online[i] === 1;
+      var m = L.circleMarker([cols.lat[i], cols.lon[i]], {renderer: renderer, radius: 4,
+        color: on ? "#34495e" : "#95a5a6", weight: 1.5, fillColor: on ? "#5dade2" : "#d5d8dc",
+        fillOpacity: 0.95});
+      m.bindTooltip(cols.name[i] + (on ? "" : " · " + (cols.offline_text || "")));
+      group.addLayer(m);
+    }
+    replaceExtra("cameras", group, cols.id.length);
+  }
+
+  function setDisputes(cols) {
+    var group = L.layerGroup();
+    for (var i = 0; i < cols.id.length; i++) {
+      var r = cols.risk[i];
+      var m = L.circleMarker([cols.lat[i], cols.lon[i]], {renderer: renderer, radius: 6 + 2 * r,
+        color: "#ffffff", weight: 1.5, fillColor: RISK_COLORS[r] || RISK_COLORS[0],
+        fillOpacity: 0.9});
+      m.bindTooltip(cols.number[i] + " · " + (cols.risk_text ? cols.risk_text[r] : r) +
+                    "<br>" + cols.summary[i]);
+      group.addLayer(m);
+    }
+    replaceExtra("disputes", group, cols.id.length);
+  }
+
+  // --- "this area only": shift-drag a rectangle, or a lasso; and picking a point ---
+
+  function installDrawing() {
+    var box = map.getContainer();
+    box.addEventListener("mousedown", function (e) {
+      if (e.button !== 0) { return; }
+      if (mode === "pick") { return; }
+      if (!(e.shiftKey || mode === "lasso")) { return; }
+      e.preventDefault(); e.stopPropagation();
+      map.dragging.disable();
+      var start = map.mouseEventToLatLng(e);
+      drawing = {kind: mode === "lasso" ? "lasso" : "rect", start: start, points: [start],
+                 shape: null};
+      document.addEventListener("mousemove", onDrawMove, true);
+      document.addEventListener("mouseup", onDrawUp, true);
+    }, true);
+    box.addEventListener("click", function (e) {
+      if (mode !== "pick") { return; }
+      e.preventDefault(); e.stopPropagation();
+      var at = map.mouseEventToLatLng(e);
+      endMode();
+      if (bridge) { bridge.pointPicked(at.lng, at.lat); }
+    }, true);
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape" || !mode) { return; }
+      var was = mode;
+      endMode();
+      if (bridge) { (was === "pick" ? bridge.pickCancelled : bridge.lassoCancelled)(); }
+    });
+  }
+
+  var DRAW_STYLE = {color: "#c0392b", weight: 2, dashArray: "6 4", fillColor: "#c0392b",
+                    fillOpacity: 0.06, interactive: false};
+
+  function onDrawMove(e) {
+    if (!drawing) { return; }
+    var at = map.mouseEventToLatLng(e);
+    if (drawing.shape) { areaLayer.removeLayer(drawing.shape); }
+    if (drawing.kind === "rect") {
+      drawing.points = [drawing.start, at];
+      drawing.shape = L.rectangle(L.latLngBounds(drawing.start, at), DRAW_STYLE);
+    } else {
+      drawing.points.push(at);
+      drawing.shape = L.polygon(drawing.points, DRAW_STYLE);
+    }
+    areaLayer.addLayer(drawing.shape);
+  }
+
+  function onDrawUp(e) {
+    document.removeEventListener("mousemove", onDrawMove, true);
+    document.removeEventListener("mouseup", onDrawUp, true);
+    map.dragging.enable();
+    var d = drawing;
+    drawing = null;
+    if (mode === "lasso") { endMode(); }
+    if (!d) { return; }
+    onDrawMove(e);  // the last point
+    var ring;
+    if (d.kind === "rect") {
+      var b = L.latLngBounds(d.points[0], d.points[1]);
+      ring = [[b.getWest(), b.getSouth()], [b.getEast(), b.getSouth()],
+              [b.getEast(), b.getNorth()], [b.getWest(), b.getNorth()]];
+    } else {
+      ring = d.points.map(function (p) { return [p.lng, p.lat]; });
+    }
+    var px = map.latLngToContainerPoint([ring[0][1], ring[0][0]]);
+    var tooSmall = ring.length < 3 || d.points.every(function (p) {
+      return map.latLngToContainerPoint(p).distanceTo(px) < 6;
+    });
+    if (tooSmall) { areaLayer.clearLayers(); return; }
+    ring = ring.map(function (c) { return [+c[0].toFixed(6), +c[1].toFixed(6)]; });
+    ring.push(ring[0].slice());
+    var polygon = {type: "Polygon", coordinates: [ring]};
+    showArea(polygon);
+    if (bridge) { bridge.areaDrawn(JSON.stringify(polygon)); }
+  }
+
+  function showArea(polygon) {
+    areaLayer.clearLayers();
+    if (!polygon) { return; }
+    areaLayer.addLayer(L.geoJSON(polygon, {style: function () { return DRAW_STYLE; },
+                                           interactive: false}));
+  }
+
+  function setArea(polygon) { showArea(polygon); }
+
+  function startLasso() { endMode(); mode = "lasso"; map.getContainer().style.cursor = "crosshair"; }
+  function startPick() { endMode(); mode = "pick"; map.getContainer().style.cursor = "crosshair"; }
+  function endMode() { mode = null; map.getContainer().style.cursor = ""; }
+  function cancelMode() { endMode(); }
+
+  // for tests: the operator's own gestures, as mouse events on the map
+  function mouseAt(type, latlng, shift) {
+    var p = map.latLngToContainerPoint(latlng), r = map.getContainer().getBoundingClientRect();
+    var ev = new MouseEvent(type, {bubbles: true, cancelable: true, button: 0, shiftKey: !!shift,
+                                   clientX: r.left + p.x, clientY: r.top + p.y});
+    (type === "mousedown" || type === "click" ? map.getContainer() : document).dispatchEvent(ev);
+  }
+
+  function dragArea(latlngs, shift) {
+    mouseAt("mousedown", latlngs[0], shift);
+    for (var i = 1; i < latlngs.length; i++) { mouseAt("mousemove", latlngs[i], shift); }
+    mouseAt("mouseup", latlngs[latlngs.length - 1], shift);
+    return true;
+  }
+
+  function clickAt(lat, lng) { mouseAt("click", [lat, lng], false); return true; }
+
+  function getView() {
+    var c = map.getCenter();
+    return {center: [c.lat, c.lng], zoom: map.getZoom()};
+  }
+
+  function setView(lat, lng, zoom) { map.setView([lat, lng], zoom, {animate: false}); return true; }
+
   function info() {
     return {
       incidents: data.id.length, markers: incidentLayer ? incidentLayer.getLayers().length : 0,
+      heatPoints: heatLayer && map.hasLayer(heatLayer) ? heatLayer._latlngs.length : 0,
+      choroplethTotal: choroLayer && choro ? Object.keys(choro.counts).reduce(function (a, k) {
+        return a + choro.counts[k]; }, 0) : 0,
+      choroplethGrids: choroLayer ? choroLayer.getLayers().length : 0,
+      workers: extra.workers && map.hasLayer(extra.workers) ? extraCounts.workers : 0,
+      cameras: extra.cameras && map.hasLayer(extra.cameras) ? extraCounts.cameras : 0,
+      disputes: extra.disputes && map.hasLayer(extra.disputes) ? extraCounts.disputes : 0,
+      tiles: tileLayer ? tileLayer._url : null, mode: mode,
+      area: areaLayer ? areaLayer.getLayers().length : 0,
+      first: data.id.length ? {id: data.id[0], lat: data.lat[0], lon: data.lon[0]} : null,
+      center: map ? map.getCenter() : null,
       zoom: map ? map.getZoom() : null, selected: selected ? selected.getLatLng() : null,
       lastDrawMs: stats.lastDrawMs, lastUpdateMs: stats.lastUpdateMs, draws: stats.draws,
       heap: (performance.memory || {}).usedJSHeapSize || null
@@ -275,7 +579,11 @@ var ccMap = (function () {
 
   var api = {attach: attach, setBoundaries: setBoundaries, setIncidents: setIncidents,
              updateIncidents: updateIncidents, removeIncidents: removeIncidents,
-             highlight: highlight, setVisible: setVisible,
+             highlight: highlight, setVisible: setVisible, setTiles: setTiles,
+             setChoropleth: setChoropleth, setWorkers: setWorkers, setCameras: setCameras,
+             setDisputes: setDisputes, setArea: setArea, startLasso: startLasso,
+             startPick: startPick, cancelMode: cancelMode, getView: getView, setView: setView,
+             dragArea: dragArea, clickAt: clickAt, incidentPosition: incidentPosition,
              info: info, clickIncident: clickIncident};
   return api;
 })();

@@ -15,23 +15,26 @@ from typing import Any
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
+    QDate,
     QEvent,
     QObject,
+    Qt,
     QTimer,
     QUrl,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
     QComboBox,
+    QDateEdit,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMenu,
     QToolButton,
@@ -39,9 +42,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from command_center.services import map_data
+from command_center.services import geo_transform, map_data
+from command_center.services import settings as center_settings
+from command_center.services.audit import Actor
 from command_center.views.map import scheme
 from command_center.views.map.page import build_page
+from command_center.views.map.widgets import (
+    FilterPopup,
+    IncidentCardPanel,
+    TileSettingsDialog,
+)
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import OpsRunner
 
@@ -57,13 +67,26 @@ WINDOWS = (  # (key, label, hours back or None for "all open")
     ("24h", QT_TRANSLATE_NOOP("MapView", "Last 24 hours"), 24),
     ("7d", QT_TRANSLATE_NOOP("MapView", "Last 7 days"), 24 * 7),
     ("30d", QT_TRANSLATE_NOOP("MapView", "Last 30 days"), 24 * 30),
+    ("custom", QT_TRANSLATE_NOOP("MapView", "From … to …"), None),
 )
-LAYERS = (  # (page layer, label)
-    ("town", QT_TRANSLATE_NOOP("MapView", "Towns")),
-    ("village", QT_TRANSLATE_NOOP("MapView", "Villages")),
-    ("grid", QT_TRANSLATE_NOOP("MapView", "Grids")),
-    ("incidents", QT_TRANSLATE_NOOP("MapView", "Incidents")),
+LAYERS = (  # (page layer, label, on at start)
+    ("town", QT_TRANSLATE_NOOP("MapView", "Towns"), True),
+    ("village", QT_TRANSLATE_NOOP("MapView", "Villages"), True),
+    ("grid", QT_TRANSLATE_NOOP("MapView", "Grids"), True),
+    ("incidents", QT_TRANSLATE_NOOP("MapView", "Incidents"), True),
+    ("heat", QT_TRANSLATE_NOOP("MapView", "Density (heat)"), False),
+    ("choropleth", QT_TRANSLATE_NOOP("MapView", "Incidents per grid"), False),
+    ("workers", QT_TRANSLATE_NOOP("MapView", "Grid workers (last check-in)"), False),
+    ("cameras", QT_TRANSLATE_NOOP("MapView", "Cameras"), False),
+    ("disputes", QT_TRANSLATE_NOOP("MapView", "Open disputes by risk"), False),
 )
+RISKS = (
+    QT_TRANSLATE_NOOP("MapView", "low risk"),
+    QT_TRANSLATE_NOOP("MapView", "medium risk"),
+    QT_TRANSLATE_NOOP("MapView", "high risk"),
+    QT_TRANSLATE_NOOP("MapView", "major risk"),
+)
+ADMIN_ROLE = "admin"
 
 
 def _map_profile() -> QWebEngineProfile:
@@ -93,6 +116,31 @@ class MapBridge(QObject):
     sig_incident_clicked = Signal(int)
     """An incident was clicked on the map. Arguments: its id."""
 
+    sig_area_drawn = Signal(str)
+    """The operator drew an area. Arguments: a GeoJSON Polygon (page coordinates) as JSON."""
+
+    sig_point_picked = Signal(float, float)
+    """A point was picked. Arguments: lon, lat (page coordinates)."""
+
+    sig_mode_cancelled = Signal(str)
+    """Esc ended picking ("pick") or drawing a lasso ("lasso")."""
+
+    @Slot(str)
+    def areaDrawn(self, geojson: str) -> None:
+        self.sig_area_drawn.emit(geojson)
+
+    @Slot(float, float)
+    def pointPicked(self, lon: float, lat: float) -> None:
+        self.sig_point_picked.emit(lon, lat)
+
+    @Slot()
+    def pickCancelled(self) -> None:
+        self.sig_mode_cancelled.emit("pick")
+
+    @Slot()
+    def lassoCancelled(self) -> None:
+        self.sig_mode_cancelled.emit("lasso")
+
     @Slot()
     def pageReady(self) -> None:
         self.sig_page_ready.emit()
@@ -112,8 +160,23 @@ class MapView(QWidget):
     sig_incident_selected = Signal(int)
     """The operator picked an incident on the map. Arguments: its id."""
 
+    sig_open_incident = Signal(int)
+    """The operator asked for an incident's full details (from the card). Arguments: its id."""
+
     sig_data_drawn = Signal(float)
     """The incidents were drawn. Arguments: milliseconds the page took."""
+
+    sig_area_filter_changed = Signal(object)
+    """"This area only": a GeoJSON Polygon dict in GCJ-02 (the stored datum), or None."""
+
+    sig_point_picked = Signal(float, float)
+    """After :meth:`start_pick`: the point clicked. Arguments: lon, lat in GCJ-02."""
+
+    sig_pick_cancelled = Signal()
+    """After :meth:`start_pick`: Esc was pressed instead."""
+
+    sig_wall_view_changed = Signal(str)
+    """Wall-mode cycling moved to a saved view. Arguments: its name."""
 
     def __init__(
         self, runner: OpsRunner, live: LiveChannel | None = None, parent: QWidget | None = None
@@ -126,6 +189,21 @@ class MapView(QWidget):
         self._filter = map_data.IncidentFilter(open_only=True)
         self._wall = False
         self._changed: dict[int, str] = {}
+        self._tables_changed: set[str] = set()
+        self._channels: tuple[str, ...] = ()
+        self._categories: tuple[str, ...] = ()
+        self._statuses: tuple[str, ...] = ()
+        self._area: dict[str, Any] | None = None  # GCJ-02
+        self._overdue_only = False
+        self._tiles: dict[str, Any] | None = None
+        self._crs = geo_transform.GCJ02  # of the page's coordinates
+        self._settings_loaded = False
+        self._loaded_layers: set[str] = set()
+        self._user: Any = None
+        self._wall_views: list[dict[str, Any]] = []
+        self._wall_index = -1
+        self._wall_saved_state: tuple[Any, ...] | None = None
+        self._picking = False
         self.geometry_problems: tuple[map_data.GeometryProblem, ...] = ()
         self.no_location: tuple[tuple[int, str, str], ...] = ()
 
@@ -140,7 +218,10 @@ class MapView(QWidget):
         self.channel.registerObject("bridge", self.bridge)
         self.page.setWebChannel(self.channel)
         self.bridge.sig_page_ready.connect(self._on_bridge_sig_page_ready)
-        self.bridge.sig_incident_clicked.connect(self.sig_incident_selected)
+        self.bridge.sig_incident_clicked.connect(self._on_bridge_sig_incident_clicked)
+        self.bridge.sig_area_drawn.connect(self._on_bridge_sig_area_drawn)
+        self.bridge.sig_point_picked.connect(self._on_bridge_sig_point_picked)
+        self.bridge.sig_mode_cancelled.connect(self._on_bridge_sig_mode_cancelled)
 
         self.problems_label = QLabel(self)
         self.problems_label.setObjectName("mapProblems")
@@ -154,6 +235,13 @@ class MapView(QWidget):
         layout.addWidget(self.layer_bar)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.view, 1)
+        self.card = IncidentCardPanel(self)
+        self.card.sig_open.connect(self.sig_open_incident)
+        self.filter_popup = FilterPopup(self)
+        self.filter_popup.sig_applied.connect(self._on_filter_popup_sig_applied)
+        self._esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self._esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._esc.activated.connect(self.cancel_pick)
 
         self._live_timer = QTimer(self)
         self._live_timer.setSingleShot(True)
@@ -165,14 +253,15 @@ class MapView(QWidget):
         self._kpi_timer.timeout.connect(self.refresh_kpis)
         self._kpi_period = QTimer(self)
         self._kpi_period.setInterval(KPI_PERIOD_MS)
-        self._kpi_period.timeout.connect(self.refresh_kpis)
+        self._kpi_period.timeout.connect(self._on_kpi_period_timeout)
         self._kpi_period.start()
+        self._cycle_timer = QTimer(self)
+        self._cycle_timer.timeout.connect(self._on_cycle_timer_timeout)
         if live is not None:
             live.sig_change_received.connect(self._on_live_sig_change_received)
             live.sig_reconnected.connect(self.reload_incidents)
 
-        self._load_boundaries()
-        self.reload_incidents()
+        self._load_settings()
         self.refresh_kpis()
 
     # --- the strip over the map ---
@@ -189,6 +278,10 @@ class MapView(QWidget):
             label.setProperty("kpi", key)
             self.kpi_labels[key] = label
             row.addWidget(label, 1)
+        self.wall_view_label = QLabel(strip)
+        self.wall_view_label.setObjectName("mapWallViewName")
+        self.wall_view_label.hide()
+        row.addWidget(self.wall_view_label)
         return strip
 
     def _build_layer_bar(self) -> QFrame:
@@ -196,29 +289,75 @@ class MapView(QWidget):
         bar.setObjectName("mapLayerBar")
         row = QHBoxLayout(bar)
         row.setContentsMargins(12, 2, 12, 2)
-        self.layer_boxes: dict[str, QCheckBox] = {}
-        for key, _title in LAYERS:
-            box = QCheckBox(bar)
-            box.setChecked(True)
-            box.toggled.connect(lambda on, k=key: self.set_layer_visible(k, on))
-            self.layer_boxes[key] = box
-            row.addWidget(box)
-        row.addSpacing(16)
+        self.layers_button = QToolButton(bar)
+        self.layers_button.setObjectName("mapLayers")
+        self.layers_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        layers_menu = QMenu(self.layers_button)
+        self.layers_button.setMenu(layers_menu)
+        self.layer_boxes: dict[str, QAction] = {}
+        for key, _title, on in LAYERS:
+            if key == "heat":
+                layers_menu.addSeparator()
+            action = layers_menu.addAction("")
+            action.setCheckable(True)
+            action.setChecked(on)
+            action.toggled.connect(lambda visible, k=key: self.set_layer_visible(k, visible))
+            self.layer_boxes[key] = action
+        row.addWidget(self.layers_button)
+        row.addSpacing(8)
         self.window_box = QComboBox(bar)
         self.window_box.setObjectName("mapWindow")
         self.window_box.currentIndexChanged.connect(self._on_filter_changed)
         row.addWidget(self.window_box)
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addDays(-7), bar)
+        self.date_to = QDateEdit(today, bar)
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(self._on_filter_changed)
+            edit.hide()
+            row.addWidget(edit)
         self.town_box = QComboBox(bar)
         self.town_box.setObjectName("mapTown")
         self.town_box.addItem("", None)
         self.town_box.currentIndexChanged.connect(self._on_filter_changed)
         row.addWidget(self.town_box)
+        self.filter_button = QToolButton(bar)
+        self.filter_button.setObjectName("mapFilterButton")
+        self.filter_button.clicked.connect(self._show_filter_popup)
+        row.addWidget(self.filter_button)
+        self.lasso_button = QToolButton(bar)
+        self.lasso_button.setObjectName("mapLasso")
+        self.lasso_button.clicked.connect(self.start_lasso)
+        row.addWidget(self.lasso_button)
+        self.area_chip = QToolButton(bar)
+        self.area_chip.setObjectName("mapAreaChip")
+        self.area_chip.setStyleSheet(
+            "QToolButton { background: #fdecea; color: #a93226; border: 1px solid #e6b0aa;"
+            " border-radius: 10px; padding: 2px 10px; font-weight: 600; }"
+        )
+        self.area_chip.clicked.connect(self.clear_area)
+        self.area_chip.hide()
+        row.addWidget(self.area_chip)
         row.addStretch(1)
         self.tray_button = QToolButton(bar)
         self.tray_button.setObjectName("noLocationTray")
         self.tray_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.tray_button.setMenu(QMenu(self.tray_button))
         row.addWidget(self.tray_button)
+        self.more_button = QToolButton(bar)
+        self.more_button.setObjectName("mapMore")
+        self.more_button.setText("⋯")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more = QMenu(self.more_button)
+        self.save_view_action = more.addAction("")
+        self.save_view_action.triggered.connect(self._on_save_view_action_triggered)
+        self.tiles_action = more.addAction("")
+        self.tiles_action.triggered.connect(self._on_tiles_action_triggered)
+        self.tiles_action.setEnabled(False)  # administrators only (see set_user)
+        self.more_button.setMenu(more)
+        row.addWidget(self.more_button)
         self._retranslate()
         return bar
 
@@ -232,13 +371,56 @@ class MapView(QWidget):
             self.window_box.setCurrentIndex(current)
             self.window_box.blockSignals(False)
             self.town_box.setItemText(0, self.tr("Whole county"))
-        for key, title in LAYERS:
+            self.layers_button.setText(self.tr("Layers"))
+            self.lasso_button.setText(self.tr("Draw area"))
+            self.lasso_button.setToolTip(
+                self.tr("Draw a lasso around an area; Shift+drag draws a rectangle")
+            )
+            self.area_chip.setText(self.tr("This area only") + "  ✕")
+            self.area_chip.setToolTip(self.tr("Show the whole map again"))
+            self.save_view_action.setText(self.tr("Save this view for the wall…"))
+            self.tiles_action.setText(self.tr("Base layer (tiles)…"))
+            self.date_from.setToolTip(self.tr("From (reported on or after)"))
+            self.date_to.setToolTip(self.tr("To (reported on or before)"))
+            self._update_filter_button()
+        for key, title, _on in LAYERS:
             if hasattr(self, "layer_boxes"):
                 self.layer_boxes[key].setText(QCoreApplication.translate("MapView", title))
         if hasattr(self, "tray_button"):
             self.tray_button.setText(
                 self.tr("No location: %1").replace("%1", str(len(self.no_location)))
             )
+        if hasattr(self, "card"):
+            self.card.retranslate()
+            self.filter_popup.retranslate()
+
+    def _update_filter_button(self) -> None:
+        """The button names what is filtered, so the bar reads at a glance."""
+        popup = getattr(self, "filter_popup", None)
+        parts: list[str] = []
+        tips: list[str] = []
+        if popup is not None:
+            for key, title in (
+                ("channels", self.tr("Channels")),
+                ("categories", self.tr("Categories")),
+                ("statuses", self.tr("Statuses")),
+            ):
+                texts = [t for t in popup.checked_texts(key)]
+                if texts:
+                    parts.append(texts[0] if len(texts) == 1 else f"{texts[0]} +{len(texts) - 1}")
+                    tips.append(f"{title}: {', '.join(texts)}")
+        if self._overdue_only:
+            parts.append(self.tr("overdue only"))
+        if parts:
+            text = self.tr("Filter") + ": " + " · ".join(parts)
+            if len(text) > 42:
+                text = text[:40] + "…"
+            self.filter_button.setText(text)
+            self.filter_button.setStyleSheet("QToolButton { font-weight: 700; color: #a93226; }")
+        else:
+            self.filter_button.setText(self.tr("Filter…"))
+            self.filter_button.setStyleSheet("")
+        self.filter_button.setToolTip("\n".join(tips) or self.tr("Channels, categories, statuses"))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -247,20 +429,111 @@ class MapView(QWidget):
             self._page_started = True
             QTimer.singleShot(PAGE_DELAY_MS, self, self._start_page)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_card()
+
+    def _place_card(self) -> None:
+        if hasattr(self, "card"):
+            g = self.view.geometry()
+            self.card.adjustSize()
+            self.card.move(g.right() - self.card.width() - 12, g.top() + 12)
+
     def _start_page(self) -> None:
         self._handler.set_page("/map.html", build_page((38.43, 100.81)))
         self.view.load(QUrl(PAGE_URL))
 
+    def set_user(self, user: Any) -> None:
+        """The signed-in user (auth.UserInfo): who saves views; administrators edit the tiles."""
+        self._user = user
+        self.tiles_action.setEnabled(getattr(user, "role_code", None) == ADMIN_ROLE)
+
+    def _actor(self) -> Actor:
+        if self._user is None:
+            return Actor(None, "地图 / map")
+        return Actor(self._user.id, self._user.display_name)
+
     def set_wall_mode(self, on: bool) -> None:
-        """On the wall: larger figures to read from across the room, and no layer bar."""
+        """On the wall: larger figures to read from across the room, no layer bar, and
+        cycling among the saved views ("map.wall_views") when there are two or more."""
+        was = self._wall
         self._wall = on
         self.layer_bar.setVisible(not on)
         self.view.setZoomFactor(1.4 if on else 1.0)
         self.refresh_kpis()
+        if on and not was:
+            self._runner.submit(
+                lambda s: (
+                    center_settings.get(s, "map.wall_views"),
+                    center_settings.get(s, "map.wall_cycle_seconds"),
+                ),
+                success=self._on_wall_settings_loaded,
+                owner=self,
+                name="map.wall_views",
+            )
+        elif not on:
+            self._stop_cycling()
+
+    def _on_wall_settings_loaded(self, result: tuple[Any, Any]) -> None:
+        views, seconds = result
+        if not self._wall:
+            return
+        self._wall_views = [v for v in (views or []) if isinstance(v, dict)]
+        if len(self._wall_views) < 2:
+            return
+        self._wall_saved_state = self._state()
+        self._wall_index = -1
+        self._cycle_timer.setInterval(max(int(seconds or 60), 5) * 1000)
+        self._cycle_timer.start()
+        self._on_cycle_timer_timeout()
+
+    def _stop_cycling(self) -> None:
+        self._cycle_timer.stop()
+        self.wall_view_label.hide()
+        if self._wall_saved_state is not None:
+            state, self._wall_saved_state = self._wall_saved_state, None
+            self._restore(state)
+
+    @property
+    def is_cycling(self) -> bool:
+        return self._cycle_timer.isActive()
+
+    @Slot()
+    def _on_cycle_timer_timeout(self) -> None:
+        if not self._wall_views:
+            return
+        self._wall_index = (self._wall_index + 1) % len(self._wall_views)
+        self.apply_view(self._wall_views[self._wall_index])
+
+    def apply_view(self, view: dict[str, Any]) -> None:
+        """Show a saved view: {name, center: [lat, lon] (GCJ-02), zoom, town_id, window,
+        overdue_only}."""
+        self._overdue_only = bool(view.get("overdue_only"))
+        self.set_filter(str(view.get("window") or "open"), view.get("town_id"))
+        center = view.get("center")
+        if center and len(center) == 2:
+            lat, lon = float(center[0]), float(center[1])
+            if self._crs == geo_transform.WGS84:
+                lon, lat = geo_transform.gcj_to_wgs(lon, lat)
+            self.push("setView", lat, lon, float(view.get("zoom") or 10))
+        name = str(view.get("name") or "")
+        self.wall_view_label.setText(
+            f"<span style='font-size:{28 if self._wall else 16}px; font-weight:700'>{name}</span>"
+        )
+        self.wall_view_label.setVisible(bool(name))
+        self.sig_wall_view_changed.emit(name)
+
+    def _state(self) -> tuple[Any, ...]:
+        return (self.window_box.currentData(), self.town_box.currentData(), self._overdue_only)
+
+    def _restore(self, state: tuple[Any, ...]) -> None:
+        window, town, overdue = state
+        self._overdue_only = overdue
+        self.set_filter(window, town)
 
     def shutdown(self) -> None:
         """Stop the timers (the window is closing)."""
-        for timer in (self._live_timer, self._kpi_timer, self._kpi_period):
+        for timer in (self._live_timer, self._kpi_timer, self._kpi_period, self._cycle_timer):
             timer.stop()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -268,6 +541,12 @@ class MapView(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
             self.refresh_kpis()
+
+    @Slot()
+    def _on_kpi_period_timeout(self) -> None:
+        self.refresh_kpis()
+        if self.layer_boxes["workers"].isChecked():
+            self._load_layer("workers")  # check-ins are not announced; their age moves on
 
     @Slot()
     def refresh_kpis(self) -> None:
@@ -319,42 +598,180 @@ class MapView(QWidget):
         for method, payload in queued:
             self.bridge.dataPushed.emit(method, payload)
 
+    # --- settings: the base layer decides the datum of everything pushed ---
+
+    def _load_settings(self) -> None:
+        self._runner.submit(
+            lambda s: center_settings.get(s, "map.tiles"),
+            success=self._on_tiles_loaded,
+            failure=self._on_tiles_failed,
+            owner=self,
+            name="map.settings",
+        )
+
+    def _on_tiles_failed(self, exc: BaseException) -> None:
+        log.warning("map settings unreadable, drawing without tiles: %s", exc)
+        self._on_tiles_loaded(None)
+
+    def _on_tiles_loaded(self, tiles: Any) -> None:
+        tiles = tiles if isinstance(tiles, dict) and tiles.get("url") else None
+        crs = geo_transform.WGS84 if tiles and tiles.get("crs") == "WGS-84" else geo_transform.GCJ02
+        first = not self._settings_loaded
+        changed = tiles != self._tiles or crs != self._crs
+        self._settings_loaded = True
+        self._tiles, self._crs = tiles, crs
+        if first or changed:
+            self.push("setTiles", tiles)
+            self._load_boundaries(fit=first)
+            self.reload_incidents()
+            for layer in list(self._loaded_layers):
+                self._load_layer(layer)
+            if self._area is not None:
+                self.push("setArea", self._area_on_page())
+        if first:
+            self._runner.submit(
+                map_data.filter_options,
+                success=self.filter_popup.set_options,
+                owner=self,
+                name="map.filter_options",
+            )
+
+    def set_tiles(self, tiles: dict[str, Any] | None) -> None:
+        """Use this base layer now (the setting is stored elsewhere; see the dialog)."""
+        self._on_tiles_loaded(tiles)
+
+    @property
+    def page_crs(self) -> str:
+        return self._crs
+
+    @Slot()
+    def _on_tiles_action_triggered(self) -> None:
+        dialog = TileSettingsDialog(self._tiles, self)
+        if dialog.exec() != TileSettingsDialog.DialogCode.Accepted:
+            return
+        value = dialog.value()
+        actor = self._actor()
+
+        def store(s: Any) -> None:
+            center_settings.set_value(s, actor, "map.tiles", value)
+            s.commit()
+
+        self._runner.submit(
+            store, success=lambda _r: self.set_tiles(value), owner=self, name="map.tiles.save"
+        )
+
     # --- data ---
 
-    def _load_boundaries(self) -> None:
+    def _load_boundaries(self, fit: bool = True) -> None:
+        crs = self._crs
         self._runner.submit(
-            map_data.boundaries,
-            success=self._on_boundaries_loaded,
+            lambda s: map_data.boundaries(s, out_crs=crs),
+            success=lambda r: self._on_boundaries_loaded(r, fit),
             owner=self,
             name="map.boundaries",
         )
 
     @Slot()
     def _on_filter_changed(self) -> None:
-        hours = dict((k, h) for k, _t, h in WINDOWS).get(self.window_box.currentData())
-        since = None
-        if hours is not None:
+        window = self.window_box.currentData()
+        custom = window == "custom"
+        self.date_from.setVisible(custom)
+        self.date_to.setVisible(custom)
+        hours = dict((k, h) for k, _t, h in WINDOWS).get(window)
+        since = until = None
+        if custom:
+            start = self.date_from.date().toPython()
+            end = self.date_to.date().toPython()
+            if end < start:
+                start, end = end, start
+            tz = dt.datetime.now().astimezone().tzinfo
+            since = dt.datetime.combine(start, dt.time(), tz)
+            until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz)
+        elif hours is not None:
             since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
         self._filter = map_data.IncidentFilter(
-            since=since, open_only=hours is None, town_id=self.town_box.currentData()
+            since=since,
+            until=until,
+            open_only=window == "open",
+            town_id=self.town_box.currentData(),
+            channels=self._channels or None,
+            categories=self._categories or None,
+            statuses=self._statuses or None,
+            overdue_only=self._overdue_only,
+            area=self._area,
         )
+        self._update_filter_button()
         self.reload_incidents()
+        if self.layer_boxes["choropleth"].isChecked():
+            self._load_layer("choropleth")
 
-    def set_filter(self, window: str, town_id: int | None = None) -> None:
-        """Choose the time window ("open", "24h", "7d", "30d") and the town (None: county)."""
+    @property
+    def incident_filter(self) -> map_data.IncidentFilter:
+        return self._filter
+
+    def set_filter(
+        self,
+        window: str,
+        town_id: int | None = None,
+        *,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+    ) -> None:
+        """Choose the time window ("open", "24h", "7d", "30d", "custom" with ``date_from``
+        and ``date_to``) and the town (None: county)."""
         for box, value in ((self.town_box, town_id), (self.window_box, window)):
-            box.blockSignals(True)  # one reload for both choices
+            box.blockSignals(True)  # one reload for all choices
             box.setCurrentIndex(max(box.findData(value), 0))
             box.blockSignals(False)
+        for edit, day in ((self.date_from, date_from), (self.date_to, date_to)):
+            if day is not None:
+                edit.blockSignals(True)
+                edit.setDate(QDate(day.year, day.month, day.day))
+                edit.blockSignals(False)
         self._on_filter_changed()
 
-    def _on_boundaries_loaded(self, result: map_data.Boundaries) -> None:
+    def set_detail_filter(
+        self,
+        *,
+        channels: tuple[str, ...] = (),
+        categories: tuple[str, ...] = (),
+        statuses: tuple[str, ...] = (),
+    ) -> None:
+        """Channels, top-level category codes (their subtrees count) and statuses; empty: all."""
+        for key, codes in (
+            ("channels", channels),
+            ("categories", categories),
+            ("statuses", statuses),
+        ):
+            self.filter_popup.set_checked(key, codes)
+        self._on_filter_popup_sig_applied(channels, categories, statuses)
+
+    @Slot(object, object, object)
+    def _on_filter_popup_sig_applied(
+        self, channels: tuple[str, ...], categories: tuple[str, ...], statuses: tuple[str, ...]
+    ) -> None:
+        self._channels, self._categories, self._statuses = (
+            tuple(channels),
+            tuple(categories),
+            tuple(statuses),
+        )
+        self._on_filter_changed()
+
+    def _show_filter_popup(self) -> None:
+        self.filter_popup.adjustSize()
+        at = self.filter_button.mapToGlobal(self.filter_button.rect().bottomLeft())
+        self.filter_popup.move(at)
+        self.filter_popup.show()
+
+    def _on_boundaries_loaded(self, result: map_data.Boundaries, fit: bool = True) -> None:
         self.geometry_problems = result.problems
+        current = self.town_box.currentData()
         self.town_box.blockSignals(True)
         while self.town_box.count() > 1:
             self.town_box.removeItem(1)
         for feature in result.layers["town"]["features"]:
             self.town_box.addItem(feature["properties"]["name"], feature["properties"]["id"])
+        self.town_box.setCurrentIndex(max(self.town_box.findData(current), 0))
         self.town_box.blockSignals(False)
         if result.problems:
             lines = [f"{p.name}（{p.code}）：{p.problem}" for p in result.problems[:5]]
@@ -366,13 +783,15 @@ class MapView(QWidget):
                 + (f" … +{more}" if more > 0 else "")
             )
             self.problems_label.show()
-        self.push("setBoundaries", {"layers": result.layers, "bounds": result.bounds})
+        self.push("setBoundaries", {"layers": result.layers, "bounds": result.bounds, "fit": fit})
 
     @Slot()
     def reload_incidents(self) -> None:
-        f = self._filter
+        if not self._settings_loaded:
+            return  # the settings decide the datum; they load first
+        f, crs = self._filter, self._crs
         self._runner.submit(
-            lambda s: map_data.incident_points(s, f),
+            lambda s: map_data.incident_points(s, f, out_crs=crs),
             success=self._on_incidents_loaded,
             owner=self,
             name="map.incidents",
@@ -402,28 +821,247 @@ class MapView(QWidget):
         self.push("highlight", int(incident_id))
 
     def set_layer_visible(self, layer: str, visible: bool) -> None:
+        action = self.layer_boxes.get(layer)
+        if action is not None and action.isChecked() != visible:
+            action.setChecked(visible)  # comes back here through toggled
+            return
         self.push("setVisible", layer, visible)
+        if visible and layer in ("choropleth", "workers", "cameras", "disputes"):
+            self._load_layer(layer)
+
+    def _load_layer(self, layer: str) -> None:
+        """Fetch a layer's data off the GUI thread and push it (the page shows it if on)."""
+        if not self._settings_loaded:
+            return
+        self._loaded_layers.add(layer)
+        crs, f = self._crs, self._filter
+        if layer == "choropleth":
+            title = self.tr("Incidents per grid")
+
+            def done_choro(counts: dict[int, int]) -> None:
+                self.push("setChoropleth", {"counts": counts, "title": title})
+
+            self._runner.submit(
+                lambda s: map_data.grid_counts(s, f),
+                success=done_choro,
+                owner=self,
+                name="map.choropleth",
+            )
+        elif layer == "workers":
+            self._runner.submit(
+                lambda s: map_data.worker_positions(s, out_crs=crs),
+                success=self._on_workers_loaded,
+                owner=self,
+                name="map.workers",
+            )
+        elif layer == "cameras":
+            offline = self.tr("offline")
+
+            def done_cameras(cols: dict[str, Any]) -> None:
+                self.push("setCameras", {**cols, "offline_text": offline})
+
+            self._runner.submit(
+                lambda s: map_data.camera_points(s, out_crs=crs),
+                success=done_cameras,
+                owner=self,
+                name="map.cameras",
+            )
+        elif layer == "disputes":
+            risks = [QCoreApplication.translate("MapView", r) for r in RISKS]
+
+            def done_disputes(cols: dict[str, Any]) -> None:
+                self.push("setDisputes", {**cols, "risk_text": risks})
+
+            self._runner.submit(
+                lambda s: map_data.dispute_points(s, out_crs=crs),
+                success=done_disputes,
+                owner=self,
+                name="map.disputes",
+            )
+
+    def _on_workers_loaded(self, cols: dict[str, Any]) -> None:
+        def age(hours: float) -> str:
+            if hours < 1:
+                return self.tr("checked in %1 min ago").replace("%1", str(int(hours * 60)))
+            if hours < 48:
+                return self.tr("checked in %1 h ago").replace("%1", str(int(hours)))
+            return self.tr("checked in %1 days ago").replace("%1", str(int(hours // 24)))
+
+        self.push("setWorkers", {**cols, "ages": [age(h) for h in cols["age_h"]]})
+
+    # --- clicks, areas, picking ---
+
+    @Slot(int)
+    def _on_bridge_sig_incident_clicked(self, incident_id: int) -> None:
+        self.sig_incident_selected.emit(incident_id)
+        self.show_card(incident_id)
+
+    def show_card(self, incident_id: int) -> None:
+        """The small card over the map, filled off the GUI thread."""
+        self.card.show_loading(incident_id)
+        self._place_card()
+        self._runner.submit(
+            lambda s: map_data.incident_card(s, incident_id),
+            success=self._on_card_loaded,
+            owner=self,
+            name="map.card",
+        )
+
+    def _on_card_loaded(self, card: map_data.IncidentCard | None) -> None:
+        self.card.show_card(card)
+        self._place_card()
+
+    def _to_stored(self, lon: float, lat: float) -> tuple[float, float]:
+        if self._crs == geo_transform.WGS84:
+            return geo_transform.wgs_to_gcj(lon, lat)
+        return lon, lat
+
+    def _area_on_page(self) -> dict[str, Any] | None:
+        if self._area is None or self._crs != geo_transform.WGS84:
+            return self._area
+        return geo_transform.geojson_gcj_to_wgs(self._area)
+
+    @Slot()
+    def start_lasso(self) -> None:
+        """The next drag on the map draws a free-hand area (Esc cancels)."""
+        self.push("startLasso")
+
+    @Slot(str)
+    def _on_bridge_sig_area_drawn(self, geojson: str) -> None:
+        polygon = json.loads(geojson)
+        if self._crs == geo_transform.WGS84:
+            polygon = geo_transform.geojson_wgs_to_gcj(polygon)
+        self.set_area(polygon, draw=False)
+
+    def set_area(self, polygon: dict[str, Any] | None, *, draw: bool = True) -> None:
+        """ "This area only": show only incidents inside ``polygon`` (GeoJSON, GCJ-02)."""
+        self._area = polygon
+        self.area_chip.setVisible(polygon is not None)
+        if draw or polygon is None:
+            self.push("setArea", self._area_on_page())
+        self._on_filter_changed()
+        self.sig_area_filter_changed.emit(polygon)
+
+    @property
+    def area(self) -> dict[str, Any] | None:
+        return self._area
+
+    @Slot()
+    def clear_area(self) -> None:
+        self.set_area(None)
+
+    def start_pick(self) -> None:
+        """The next click on the map emits :attr:`sig_point_picked` (lon, lat in GCJ-02);
+        Esc cancels (:attr:`sig_pick_cancelled`)."""
+        self._picking = True
+        self.push("startPick")
+        self.view.setFocus()
+
+    @Slot()
+    def cancel_pick(self) -> None:
+        if self._picking:
+            self._picking = False
+            self.push("cancelMode")
+            self.sig_pick_cancelled.emit()
+        else:
+            self.push("cancelMode")
+
+    @Slot(float, float)
+    def _on_bridge_sig_point_picked(self, lon: float, lat: float) -> None:
+        self._picking = False
+        lon, lat = self._to_stored(lon, lat)
+        self.sig_point_picked.emit(round(lon, 6), round(lat, 6))
+
+    @Slot(str)
+    def _on_bridge_sig_mode_cancelled(self, mode: str) -> None:
+        if mode == "pick" and self._picking:
+            self._picking = False
+            self.sig_pick_cancelled.emit()
+
+    # --- saved views ---
+
+    @Slot()
+    def _on_save_view_action_triggered(self) -> None:
+        name, ok = QInputDialog.getText(
+            self, self.tr("Save this view"), self.tr("Name of the view (shown on the wall):")
+        )
+        if ok and name.strip():
+            self.save_current_view(name.strip())
+
+    def save_current_view(self, name: str) -> None:
+        """Append the map's centre, zoom and filter to "map.wall_views" as ``name``."""
+        state = self._state()
+
+        def got_view(view: Any) -> None:
+            if not isinstance(view, dict):
+                return
+            lat, lon = view["center"]
+            lon, lat = self._to_stored(lon, lat)
+            entry = {
+                "name": name,
+                "center": [round(lat, 6), round(lon, 6)],
+                "zoom": view["zoom"],
+                "window": state[0],
+                "town_id": state[1],
+                "overdue_only": state[2],
+            }
+            actor = self._actor()
+
+            def store(s: Any) -> list[dict[str, Any]]:
+                views = [
+                    v
+                    for v in center_settings.get(s, "map.wall_views") or []
+                    if v.get("name") != name
+                ]
+                views.append(entry)
+                center_settings.set_value(s, actor, "map.wall_views", views)
+                s.commit()
+                return views
+
+            self._runner.submit(
+                store, success=self._on_views_saved, owner=self, name="map.save_view"
+            )
+
+        self.evaluate("ccMap.getView()", got_view)
+
+    def _on_views_saved(self, views: list[dict[str, Any]]) -> None:
+        self._wall_views = views
+
+    # --- live ---
 
     @Slot(dict)
     def _on_live_sig_change_received(self, payload: dict[str, Any]) -> None:
-        if payload.get("t") == "*":
+        table = payload.get("t")
+        if table == "*":
             self.reload_incidents()
             return
-        if payload.get("t") != "incidents" or not isinstance(payload.get("id"), int):
+        if table == "app_settings":
+            self._load_settings()
             return
-        self._changed[payload["id"]] = str(payload.get("op"))
+        if table in ("dispute_cases", "grid_workers"):
+            self._tables_changed.add(str(table))
+        elif table != "incidents" or not isinstance(payload.get("id"), int):
+            return
+        else:
+            self._changed[payload["id"]] = str(payload.get("op"))
+            if not self._kpi_timer.isActive():
+                self._kpi_timer.start()
         if not self._live_timer.isActive():
             self._live_timer.start()
-        if not self._kpi_timer.isActive():
-            self._kpi_timer.start()
 
     @Slot()
     def _on_live_timer_timeout(self) -> None:
+        tables, self._tables_changed = self._tables_changed, set()
+        for table, layer in (("dispute_cases", "disputes"), ("grid_workers", "workers")):
+            if table in tables and self.layer_boxes[layer].isChecked():
+                self._load_layer(layer)
         changed, self._changed = self._changed, {}
+        if not changed:
+            return
         ids = list(changed)
         inserted = {i for i, op in changed.items() if op == "insert"}
 
-        f = self._filter
+        f, crs = self._filter, self._crs
 
         def push(result: tuple[map_data.IncidentPoints, list[int]]) -> None:
             points, gone = result
@@ -435,8 +1073,10 @@ class MapView(QWidget):
                 self.push("removeIncidents", gone)
 
         self._runner.submit(
-            lambda s: map_data.incident_points_by_id(s, ids, f),
+            lambda s: map_data.incident_points_by_id(s, ids, f, out_crs=crs),
             success=push,
             owner=self,
             name="map.update",
         )
+        if self.layer_boxes["choropleth"].isChecked():
+            self._load_layer("choropleth")

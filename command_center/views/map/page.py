@@ -1,7 +1,8 @@
 """The map page, built once with folium and served through ``app://`` from local files.
 
 folium's own templates point at CDNs; every script and style sheet is pointed at a local copy
-(Leaflet from the ``xstatic-leaflet`` package, our bridge from resources/map), the ones the page
+(Leaflet from the ``xstatic-leaflet`` package; leaflet.heat vendored under
+resources/map/vendor, see its PROVENANCE.md; our bridge from resources/map), the ones the page
 does not use are dropped, and :func:`build_page` refuses to return a page that still names an
 ``https://`` address: command centres run on closed networks.
 """
@@ -15,6 +16,7 @@ RESOURCES = Path(__file__).resolve().parents[3] / "resources" / "map"
 BASE = "app://cc"
 LOCAL_JS = [
     ("leaflet", f"{BASE}/vendor/leaflet/leaflet.js"),
+    ("leaflet_heat", f"{BASE}/map/vendor/leaflet-heat/leaflet-heat.js"),
     ("qwebchannel", "qrc:///qtwebchannel/qwebchannel.js"),
     ("cc_map", f"{BASE}/map/map.js"),
 ]
@@ -34,8 +36,15 @@ def build_page(center: tuple[float, float], zoom: int = 9) -> str:
     import folium  # here, not at the top: it costs half a second of the program's start
 
     m = folium.Map(
-        location=list(center), zoom_start=zoom, tiles=None, max_zoom=MAX_ZOOM, min_zoom=6,
-        prefer_canvas=True, control_scale=True, zoom_control=True, zoom_snap=0.25,
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        max_zoom=MAX_ZOOM,
+        min_zoom=6,
+        prefer_canvas=True,
+        control_scale=True,
+        zoom_control=True,
+        zoom_snap=0.25,
     )
     for element in [m.get_root(), *m.get_root()._children.values(), m]:
         if hasattr(element, "default_js"):
