@@ -77,6 +77,44 @@ def _parser() -> argparse.ArgumentParser:
         help="the feed's name; with the request id it recognises a second import "
         "(default: open311)",
     )
+
+    serve = sub.add_parser("serve", help="serve the center's data to other systems")
+    servesub = _SubParsers(serve.add_subparsers(dest="serve_command", required=True), common)
+    s311 = servesub.add_parser(
+        "open311", help="the Open311 GeoReport v2 endpoint (/open311/v2/services.json, …)"
+    )
+    s311.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    s311.add_argument("--port", type=int, default=8311, help="port (default: 8311)")
+
+    key = sub.add_parser("apikey", help="keys for POSTing requests to the Open311 endpoint")
+    keysub = _SubParsers(key.add_subparsers(dest="apikey_command", required=True), common)
+    kcreate = keysub.add_parser("create", help="create a key and print it (shown only once)")
+    kcreate.add_argument("name", metavar="NAME", help="who uses it, e.g. a field app")
+    kcreate.add_argument(
+        "--channel",
+        metavar="CODE",
+        help="the channel its incidents arrive on (default: hotline_12345)",
+    )
+    krevoke = keysub.add_parser("revoke", help="revoke a key")
+    krevoke.add_argument("name", metavar="NAME")
+    keysub.add_parser("list", help="list the keys (never the keys themselves)")
+
+    poll = sub.add_parser("poll", help="fetch incidents from another system")
+    pollsub = _SubParsers(poll.add_subparsers(dest="poll_command", required=True), common)
+    p311 = pollsub.add_parser(
+        "open311", help="fetch new requests from an Open311 GeoReport v2 endpoint and import them"
+    )
+    p311.add_argument(
+        "url", metavar="URL", nargs="?", help="the endpoint (default: setting open311.poll.url)"
+    )
+    p311.add_argument("--once", action="store_true", help="poll once and exit")
+    p311.add_argument(
+        "--source", metavar="NAME", help="the feed's name (default: from the setting)"
+    )
+    p311.add_argument(
+        "--interval", type=float, metavar="S", help="seconds between polls (default: setting)"
+    )
+    p311.add_argument("--timeout", type=float, default=30.0, metavar="S", help="HTTP timeout")
     return p
 
 
@@ -97,7 +135,7 @@ RUN_OPTIONS = ("--lang", "--user", "--wall")
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if any(a.split("=")[0] in RUN_OPTIONS for a in argv) and not any(
-        a in ("run", "db", "demo", "status", "import") for a in argv
+        a in ("run", "db", "demo", "status", "import", "serve", "apikey", "poll") for a in argv
     ):
         argv.insert(0, "run")  # `command-center --lang en` means `command-center run --lang en`
     args = _parser().parse_args(argv)
@@ -133,6 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _status(url, args)
         if command == "import":
             return _import(url, args)
+        if command == "serve":
+            return _serve_open311(url, args)
+        if command == "apikey":
+            return _apikey(url, args)
+        if command == "poll":
+            return _poll_open311(url, args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear message, not a traceback, for the person at the keyboard
@@ -206,6 +250,110 @@ def _import(url: str | None, args: argparse.Namespace) -> int:
     for request_id, reason in report.skipped:
         print(f"  {request_id}: {reason}")
     return 0
+
+
+def _until_signalled() -> tuple[object, object]:
+    """An Event set by SIGINT or SIGTERM, and a function restoring the previous handlers."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, lambda *_: stop.set())
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return stop, restore
+
+
+def _serve_open311(url: str | None, args: argparse.Namespace) -> int:
+    from command_center.db.connection import database
+    from command_center.interop.open311_server import Open311Server
+
+    with database(url) as db:
+        server = Open311Server(db.engine, args.host, args.port)
+        stop, restore = _until_signalled()
+        try:
+            server.start()
+            print(f"Open311 GeoReport v2: {server.url}/services.json", flush=True)
+            while not stop.wait(0.5):  # type: ignore[attr-defined]
+                pass
+            print("stopping / 正在停止", flush=True)
+        finally:
+            server.stop()
+            restore()  # type: ignore[operator]
+    return 0
+
+
+def _apikey(url: str | None, args: argparse.Namespace) -> int:
+    from command_center.db.connection import database
+    from command_center.services import open311_api
+    from command_center.services.audit import Actor
+
+    actor = Actor(None, "命令行")
+    with database(url) as db, db.sessions() as session:
+        if args.apikey_command == "create":
+            key = open311_api.create_api_key(session, actor, args.name, args.channel)
+            print(key)
+            print(
+                "请妥善保存，此密钥不会再次显示 / keep it safe: this key is not shown again",
+                file=sys.stderr,
+            )
+        elif args.apikey_command == "revoke":
+            open311_api.revoke_api_key(session, actor, args.name)
+            print(f"revoked {args.name}")
+        else:
+            for info in open311_api.list_api_keys(session):
+                used = info.last_used_at.isoformat(timespec="seconds") if info.last_used_at else "-"
+                print(
+                    f"{info.name}\tchannel={info.channel_code or '-'}\t"
+                    f"{'active' if info.active else 'revoked'}\t"
+                    f"created={info.created_at.isoformat(timespec='seconds')}\tlast_used={used}"
+                )
+    return 0
+
+
+def _poll_open311(url: str | None, args: argparse.Namespace) -> int:
+    from command_center.db.connection import database
+    from command_center.services import open311_poll, settings
+
+    with database(url) as db:
+        with db.sessions() as session:
+            poll = dict(settings.get(session, "open311.poll") or {})
+        if args.url:
+            poll["url"] = args.url
+        elif not poll.get("enabled"):
+            print(
+                "错误 / error: Open311 轮询未启用；请给出地址或在设置 open311.poll 中启用 / "
+                "Open311 polling is off: give a URL or enable the setting open311.poll",
+                file=sys.stderr,
+            )
+            return 1
+        if args.source:
+            poll["source"] = args.source
+        interval = args.interval or float(poll.get("interval_s") or 300)
+        stop, restore = _until_signalled()
+        since = None
+        try:
+            while True:
+                result = open311_poll.poll_once(
+                    db.sessions, poll, since=since, timeout=args.timeout
+                )
+                print(result.summary(), flush=True)
+                for request_id, reason in result.skipped:
+                    if args.verbose or "已导入" not in reason:
+                        print(f"  {request_id}: {reason}")
+                if result.ok:
+                    since = result.watermark
+                if args.once:
+                    return 0 if result.ok else 1
+                if stop.wait(interval):  # type: ignore[attr-defined]
+                    return 0
+        finally:
+            restore()  # type: ignore[operator]
 
 
 if __name__ == "__main__":

@@ -12,6 +12,9 @@ ENTITY declaration (billion laughs, external entities) is refused before it is p
 Writing (:func:`write_requests_json`, :func:`write_requests_xml`) is the inverse of reading:
 ``parse_requests(write_requests_json(x)).requests == x``, and the same for XML. The command
 center's finer statuses travel in ``status_notes`` and the extension field ``cc_status``.
+Service lists (:func:`write_services_json` / ``_xml``), the specification's error bodies
+(:func:`write_errors_json` / ``_xml``) and plain record lists such as a POST's answer
+(:func:`write_records_json` / ``_xml``) are written here too, for the center's own endpoint.
 
 No Qt and no database here.
 """
@@ -36,8 +39,14 @@ __all__ = [
     "ServiceRequest",
     "parse_requests",
     "parse_services",
+    "write_errors_json",
+    "write_errors_xml",
+    "write_records_json",
+    "write_records_xml",
     "write_requests_json",
     "write_requests_xml",
+    "write_services_json",
+    "write_services_xml",
 ]
 
 # A time without an offset is taken as China Standard Time: the hotlines we read are Chinese.
@@ -571,3 +580,62 @@ def write_requests_xml(requests: Iterable[ServiceRequest]) -> bytes:
         out.append("  </request>")
     out.append("</service_requests>")
     return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def write_records_json(records: Iterable[Mapping[str, Any]]) -> bytes:
+    """A JSON list of flat records (e.g. the answer to a POST), UTF-8."""
+    return json.dumps(
+        [
+            {k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in r.items()}
+            for r in records
+        ],
+        ensure_ascii=False,
+        indent=1,
+    ).encode("utf-8")
+
+
+def write_records_xml(root: str, item: str, records: Iterable[Mapping[str, Any]]) -> bytes:
+    """``<root><item>…</item>…</root>`` with one element per key (UTF-8)."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', f"<{root}>"]
+    for record in records:
+        out.append(f"  <{item}>")
+        for key, value in record.items():
+            if _XML_NAME.match(key):
+                _xml_lines(key, value, 2, out)
+        out.append(f"  </{item}>")
+    out.append(f"</{root}>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _service_record(service: Service) -> dict[str, Any]:
+    return {
+        "service_code": service.service_code,
+        "service_name": service.service_name,
+        "description": service.description,
+        "metadata": service.metadata,
+        "type": service.type,
+        "keywords": ", ".join(service.keywords) or None,
+        "group": service.group,
+    }
+
+
+def write_services_json(services: Iterable[Service]) -> bytes:
+    """A GeoReport v2 service list in JSON; ``parse_services`` reads it back unchanged."""
+    return write_records_json(_service_record(s) for s in services)
+
+
+def write_services_xml(services: Iterable[Service]) -> bytes:
+    """A GeoReport v2 service list in XML; ``parse_services`` reads it back unchanged."""
+    return write_records_xml("services", "service", (_service_record(s) for s in services))
+
+
+def write_errors_json(errors: Iterable[tuple[int, str]]) -> bytes:
+    """The specification's error body: ``[{"code": 400, "description": "..."}]``."""
+    return write_records_json({"code": code, "description": text} for code, text in errors)
+
+
+def write_errors_xml(errors: Iterable[tuple[int, str]]) -> bytes:
+    """``<errors><error><code>400</code><description>…</description></error></errors>``."""
+    return write_records_xml(
+        "errors", "error", ({"code": code, "description": text} for code, text in errors)
+    )

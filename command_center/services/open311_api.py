@@ -1,0 +1,563 @@
+"""The center's own Open311 GeoReport v2 endpoint, without HTTP: what each call answers.
+
+https://wiki.open311.org/GeoReport_v2 . ``interop/open311_server.py`` puts this on the network.
+
+- **Services** are our incident categories that take reports (the leaves of the taxonomy):
+  ``service_code`` is the category code, ``service_name`` its Chinese name, ``group`` the
+  top-level category's name, ``type`` "realtime", ``metadata`` false.
+- **Requests** are our incidents; ``service_request_id`` is the incident number (RX…, SJ…).
+  GeoReport v2 knows only ``open`` and ``closed``: our finer status travels in ``status_notes``
+  ("中文 / English") and in the extension field :data:`STATUS_EXTENSION` (``cc_status``: one of
+  new, accepted, dispatched, in_progress, resolved, verified, closed, merged, rejected), a
+  top-level key in JSON and an element ``<cc_status>`` in XML. ``closed`` means closed, merged
+  into another incident, or rejected; everything else is ``open``.
+- **GET requests** takes the standard filters (``service_request_id`` list, which overrides the
+  others; ``service_code`` list; ``start_date``/``end_date`` at most 90 days apart, the last 90
+  days by default; ``status`` open|closed), plus ``cc_status`` (a list of our statuses). At most
+  :data:`MAX_REQUESTS` requests, newest first.
+- **POST requests** needs an ``api_key`` (only its SHA-256 is stored, in ``api_keys``; the key
+  names the channel the incident arrives on), a ``service_code`` and a location (``lat`` and
+  ``long``, or ``address_string``, or ``address_id``). The incident is created by
+  ``services.intake`` (point-in-polygon; outside the county or without coordinates it is
+  flagged for the operator) and the answer carries ``service_request_id``, ``token`` and
+  ``service_notice``.
+
+Errors are :class:`Open311Error` (an HTTP status and a "中文 / English" description), written
+by the server in the specification's error format. No Qt and no HTTP here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+import secrets
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session
+
+from command_center.interop.open311 import Service, ServiceRequest
+from command_center.models import ApiKey, Channel, IncidentStatus
+from command_center.services import audit, intake
+from command_center.services.audit import Actor
+
+STATUS_EXTENSION = "cc_status"
+MAX_REQUESTS = 1000
+DEFAULT_DAYS = 90
+DESCRIPTION_MAX = 4000
+POST_SOURCE = "open311-api"  # external_source of incidents POSTed to the endpoint
+KEY_PREFIX = "cc311_"
+CST = dt.timezone(dt.timedelta(hours=8), "CST")
+
+CLOSED_STATUSES = (
+    IncidentStatus.CLOSED.value,
+    IncidentStatus.MERGED.value,
+    IncidentStatus.REJECTED.value,
+)
+OPEN_STATUSES = tuple(s.value for s in IncidentStatus if s.value not in CLOSED_STATUSES)
+
+# our status -> (中文, English) for status_notes
+STATUS_NOTES: dict[str, tuple[str, str]] = {
+    "new": ("已接收，待受理", "received, awaiting acceptance"),
+    "accepted": ("已受理", "accepted"),
+    "dispatched": ("已派遣至承办部门", "dispatched to the responsible department"),
+    "in_progress": ("承办部门处置中", "being handled by the department"),
+    "resolved": ("已处置，待核查", "resolved, awaiting verification"),
+    "verified": ("已核查，待回访", "verified, awaiting the return visit"),
+    "closed": ("已办结", "closed"),
+    "merged": ("已合并", "merged into another report"),
+    "rejected": ("不予受理", "rejected"),
+}
+
+
+class Open311Error(Exception):
+    """An answer in the specification's error format: HTTP ``code`` and a description."""
+
+    def __init__(self, code: int, description: str, *more: tuple[int, str]) -> None:
+        self.code = code
+        self.description = description
+        self.errors: list[tuple[int, str]] = [(code, description), *more]
+        super().__init__(f"{code} {description}")
+
+
+# --- services ------------------------------------------------------------------------------
+
+
+def services(session: Session) -> list[Service]:
+    """Our leaf categories as GeoReport services, in code order."""
+    rows = session.execute(
+        text(
+            "WITH RECURSIVE tree AS ("
+            "  SELECT code, code AS top FROM categories WHERE parent_code IS NULL"
+            "  UNION ALL SELECT c.code, t.top FROM categories c"
+            "  JOIN tree t ON c.parent_code = t.code"
+            ") "
+            "SELECT c.code, c.name, c.name_en, top.name FROM categories c "
+            "JOIN tree ON tree.code = c.code JOIN categories top ON top.code = tree.top "
+            "WHERE NOT EXISTS (SELECT 1 FROM categories k WHERE k.parent_code = c.code) "
+            "ORDER BY c.code"
+        )
+    ).all()
+    return [
+        Service(
+            service_code=code,
+            service_name=name,
+            description=name_en,
+            metadata=False,
+            type="realtime",
+            keywords=(),
+            group=group,
+        )
+        for code, name, name_en, group in rows
+    ]
+
+
+# --- GET requests --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestQuery:
+    ids: tuple[str, ...] = ()
+    service_codes: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # our statuses (from status= and cc_status=)
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    limit: int = MAX_REQUESTS
+
+
+def _values(params: Mapping[str, Sequence[str]], name: str) -> list[str]:
+    """All values of a parameter, given repeatedly and/or comma-separated, stripped."""
+    out: list[str] = []
+    for raw in params.get(name, ()):
+        out.extend(v.strip() for v in raw.split(",") if v.strip())
+    return out
+
+
+_OFFSET_LOST = re.compile(r"^(.*T[\d:.]+) (\d\d(:?\d\d)?)$")
+
+
+def _parse_date(name: str, raw: str, *, end: bool) -> dt.datetime:
+    s = raw.strip()
+    # an unencoded "+08:00" in a query string arrives as " 08:00"
+    m = _OFFSET_LOST.match(s)
+    if m:
+        s = f"{m.group(1)}+{m.group(2)}"
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+            day = dt.date.fromisoformat(s)
+            value = dt.datetime.combine(day, dt.time(), CST)
+            return value + dt.timedelta(days=1, microseconds=-1) if end else value
+        value = dt.datetime.fromisoformat(s)
+    except ValueError:
+        raise Open311Error(
+            400,
+            f"{name} 不是有效的日期时间 / {name} is not a W3C date-time: {raw!r}",
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=CST)
+
+
+def parse_query(
+    params: Mapping[str, Sequence[str]], *, now: dt.datetime | None = None
+) -> RequestQuery:
+    """The filters of a GET requests call; raises Open311Error(400) for unusable ones."""
+    ids = tuple(_values(params, "service_request_id"))
+    if ids:
+        # the specification: the ids override all other arguments
+        return RequestQuery(ids=ids, limit=MAX_REQUESTS)
+    statuses: list[str] = []
+    for value in _values(params, "status"):
+        lowered = value.lower()
+        if lowered == "open":
+            statuses.extend(OPEN_STATUSES)
+        elif lowered == "closed":
+            statuses.extend(CLOSED_STATUSES)
+        else:
+            raise Open311Error(
+                400, f"status 只能是 open 或 closed / status must be open or closed: {value!r}"
+            )
+    fine = [v.lower() for v in _values(params, STATUS_EXTENSION)]
+    unknown = [v for v in fine if v not in STATUS_NOTES]
+    if unknown:
+        raise Open311Error(
+            400,
+            f"未知的 {STATUS_EXTENSION} / unknown {STATUS_EXTENSION}: {', '.join(unknown)}",
+        )
+    if fine:
+        statuses = [s for s in fine if not statuses or s in statuses] or ["-"]
+    start_raw = (params.get("start_date") or [""])[0]
+    end_raw = (params.get("end_date") or [""])[0]
+    start = _parse_date("start_date", start_raw, end=False) if start_raw.strip() else None
+    end = _parse_date("end_date", end_raw, end=True) if end_raw.strip() else None
+    window = dt.timedelta(days=DEFAULT_DAYS)
+    if start is None and end is None:
+        end = now or dt.datetime.now(dt.UTC)
+        start = end - window
+    elif start is None:
+        assert end is not None
+        start = end - window
+    elif end is None:
+        end = start + window
+    if start > end:
+        raise Open311Error(400, "start_date 晚于 end_date / start_date is after end_date")
+    if end - start > window + dt.timedelta(days=1):
+        raise Open311Error(
+            400,
+            f"start_date 与 end_date 相隔不得超过{DEFAULT_DAYS}天 / start_date and end_date may "
+            f"not span more than {DEFAULT_DAYS} days",
+        )
+    return RequestQuery(
+        service_codes=tuple(_values(params, "service_code")),
+        statuses=tuple(dict.fromkeys(statuses)),
+        start=start,
+        end=end,
+        limit=MAX_REQUESTS,
+    )
+
+
+_REQUEST_SQL = """
+SELECT i.number, i.status, i.category_code, c.name, i.title, i.description, i.address,
+       i.lat, i.lon, i.reported_at, i.updated_at, i.due_at, i.location_flag, dup.number,
+       (SELECT d.name FROM work_orders w JOIN departments d ON d.id = w.department_id
+         WHERE w.incident_id = i.id AND w.status <> 'cancelled' AND w.lead_order_id IS NULL
+         ORDER BY w.dispatch_round DESC, w.id DESC LIMIT 1)
+FROM incidents i
+LEFT JOIN categories c ON c.code = i.category_code
+LEFT JOIN incidents dup ON dup.id = i.duplicate_of_id
+"""
+
+
+def find_requests(session: Session, query: RequestQuery) -> list[ServiceRequest]:
+    """The incidents matching ``query`` as GeoReport requests, newest first."""
+    where: list[str] = []
+    args: dict[str, Any] = {"limit": query.limit}
+    if query.ids:
+        where.append("i.number = ANY(:ids)")
+        args["ids"] = list(query.ids)
+    else:
+        if query.service_codes:
+            where.append("i.category_code = ANY(:codes)")
+            args["codes"] = list(query.service_codes)
+        if query.statuses:
+            where.append("i.status = ANY(:statuses)")
+            args["statuses"] = list(query.statuses)
+        if query.start is not None:
+            where.append("i.reported_at >= :start")
+            args["start"] = query.start
+        if query.end is not None:
+            where.append("i.reported_at <= :end")
+            args["end"] = query.end
+    sql = _REQUEST_SQL + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY i.reported_at DESC, i.id DESC LIMIT :limit"
+    return [_as_request(row) for row in session.execute(text(sql), args).all()]
+
+
+def get_request(session: Session, service_request_id: str) -> ServiceRequest:
+    """One request by its id (our incident number); Open311Error(404) when there is none."""
+    found = find_requests(session, RequestQuery(ids=(service_request_id.strip(),), limit=1))
+    if not found:
+        raise Open311Error(
+            404,
+            f"没有编号为 {service_request_id} 的事件 / no request {service_request_id!r}",
+        )
+    return found[0]
+
+
+def status_notes(status: str, merged_into: str | None = None, agency: str | None = None) -> str:
+    zh, en = STATUS_NOTES.get(status, (status, status))
+    if status == "merged" and merged_into:
+        zh, en = f"已合并至 {merged_into}", f"merged into {merged_into}"
+    elif status in ("dispatched", "in_progress") and agency:
+        zh = f"已派遣至{agency}" if status == "dispatched" else f"{agency}处置中"
+    return f"{zh} / {en}"
+
+
+def _as_request(row: Any) -> ServiceRequest:
+    (number, status, code, cat_name, title, description, address, lat, lon, reported, updated,
+     due, flag, merged_into, agency) = row  # fmt: skip
+    located = flag == "ok" and lat is not None and lon is not None
+    return ServiceRequest(
+        service_request_id=number,
+        service_code=code,
+        service_name=cat_name,
+        description=description or title or None,
+        status="closed" if status in CLOSED_STATUSES else "open",
+        status_notes=status_notes(status, merged_into, agency),
+        agency_responsible=agency,
+        requested_datetime=reported.astimezone(CST) if reported else None,
+        updated_datetime=updated.astimezone(CST) if updated else None,
+        expected_datetime=due.astimezone(CST) if due else None,
+        address=address,
+        lat=lat if located else None,
+        long=lon if located else None,
+        extensions={STATUS_EXTENSION: status},
+    )
+
+
+# --- API keys ------------------------------------------------------------------------------
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.strip().encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ApiKeyInfo:
+    name: str
+    channel_code: str | None
+    active: bool
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+
+
+def create_api_key(
+    session: Session, actor: Actor, name: str, channel_code: str | None = None
+) -> str:
+    """A new key for ``name`` (commits). Returns the key itself: it is never stored, only its
+    SHA-256, so this is the only time anyone sees it."""
+    name = name.strip()
+    if not name or len(name) > 64:
+        raise ValueError("名称应为1至64个字符 / the name must be 1 to 64 characters")
+    if session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None:
+        raise ValueError(f"已有名为 {name} 的密钥 / a key named {name!r} already exists")
+    if channel_code is not None and session.get(Channel, channel_code) is None:
+        codes = ", ".join(session.scalars(select(Channel.code).order_by(Channel.code)))
+        raise ValueError(
+            f"未知的渠道 {channel_code} / unknown channel {channel_code!r} (known: {codes})"
+        )
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    row = ApiKey(name=name, key_sha256=key_hash(key), channel_code=channel_code)
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "apikey.create",
+        "api_keys",
+        row.id,
+        f"{actor.name} 创建 Open311 接口密钥「{name}」",
+        after={"name": name, "channel_code": channel_code},
+    )
+    session.commit()
+    return key
+
+
+def revoke_api_key(session: Session, actor: Actor, name: str) -> None:
+    """Deactivate the key named ``name`` (commits); ValueError when there is no such key."""
+    row = session.scalar(select(ApiKey).where(ApiKey.name == name.strip()))
+    if row is None:
+        raise ValueError(f"没有名为 {name} 的密钥 / no key named {name!r}")
+    if row.active:
+        row.active = False
+        audit.record(
+            session,
+            actor,
+            "apikey.revoke",
+            "api_keys",
+            row.id,
+            f"{actor.name} 吊销 Open311 接口密钥「{row.name}」",
+            before={"active": True},
+            after={"active": False},
+        )
+    session.commit()
+
+
+def list_api_keys(session: Session) -> list[ApiKeyInfo]:
+    rows = session.scalars(select(ApiKey).order_by(ApiKey.name)).all()
+    return [
+        ApiKeyInfo(r.name, r.channel_code, r.active, r.created_at, r.last_used_at) for r in rows
+    ]
+
+
+def _check_key(session: Session, key: str | None) -> ApiKey:
+    if not key or not key.strip():
+        raise Open311Error(403, "缺少 api_key / an api_key is required")
+    row = session.scalar(
+        select(ApiKey).where(ApiKey.key_sha256 == key_hash(key), ApiKey.active.is_(True))
+    )
+    if row is None:
+        raise Open311Error(403, "api_key 无效或已吊销 / the api_key is invalid or revoked")
+    return row
+
+
+# --- POST requests -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostResult:
+    service_request_id: str
+    token: str
+    service_notice: str
+    incident_id: int
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "service_request_id": self.service_request_id,
+            "token": self.token,
+            "service_notice": self.service_notice,
+            "account_id": None,
+        }
+
+
+def _one(params: Mapping[str, Sequence[str]], name: str) -> str | None:
+    values = params.get(name) or ()
+    value = values[0].strip() if values else ""
+    return value or None
+
+
+def _coordinate(name: str, raw: str, low: float, high: float) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not low <= value <= high:
+        raise Open311Error(
+            400, f"{name} 不是有效的坐标 / {name} is not a usable coordinate: {raw!r}"
+        )
+    return value
+
+
+def validate_post(session: Session, params: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """The request to create, as a GeoReport record; Open311Error(400) lists every problem."""
+    problems: list[str] = []
+    code = _one(params, "service_code")
+    service: Service | None = None
+    if code is None:
+        problems.append("缺少 service_code / service_code is required")
+    else:
+        service = next((s for s in services(session) if s.service_code == code), None)
+        if service is None:
+            problems.append(
+                f"未知的 service_code {code} / unknown service_code {code!r} (see services.json)"
+            )
+    lat_raw, long_raw = _one(params, "lat"), _one(params, "long")
+    lat = lon = None
+    if (lat_raw is None) != (long_raw is None):
+        problems.append("lat 和 long 须同时给出 / lat and long must be given together")
+    elif lat_raw is not None and long_raw is not None:
+        try:
+            lat = _coordinate("lat", lat_raw, -90, 90)
+            lon = _coordinate("long", long_raw, -180, 180)
+        except Open311Error as exc:
+            problems.append(exc.description)
+        if lat == 0 and lon == 0:
+            lat = lon = None  # "no location" in many field apps
+    address = _one(params, "address_string")
+    address_id = _one(params, "address_id")
+    if lat is None and address is None and address_id is None and not problems:
+        problems.append(
+            "缺少位置：须给出 lat 和 long、address_string 或 address_id / a location is "
+            "required: lat and long, or address_string, or address_id"
+        )
+    description = _one(params, "description")
+    if description and len(description) > DESCRIPTION_MAX:
+        problems.append(
+            f"description 超过{DESCRIPTION_MAX}个字符 / description is longer than "
+            f"{DESCRIPTION_MAX} characters"
+        )
+    if problems:
+        raise Open311Error(400, problems[0], *((400, p) for p in problems[1:]))
+    media = _one(params, "media_url")
+    if media:
+        description = f"{description or ''}\n照片 / photo: {media}".strip()
+    return {
+        "service_code": code,
+        "service_name": service.service_name if service else None,
+        "description": description,
+        "address": address or (f"地址编号 / address id {address_id}" if address_id else None),
+        "address_id": address_id,
+        "lat": lat,
+        "long": lon,
+        "status": "open",
+    }
+
+
+def post_request(
+    engine: Engine, params: Mapping[str, Sequence[str]], *, actor_name: str | None = None
+) -> PostResult:
+    """Create an incident from a POSTed request, all in one transaction.
+
+    The incident is written by ``intake.import_open311`` (placement, numbering, its audit
+    entry). That function commits its session, so it runs in a session joined to an outer
+    transaction with a SAVEPOINT: the key check, the import, the channel, category and reporter
+    fields of the incident and their audit entry commit together or not at all.
+    """
+    with engine.connect() as conn, conn.begin():
+        session = Session(bind=conn, join_transaction_mode="create_savepoint")
+        try:
+            key = _check_key(session, _one(params, "api_key"))
+            record = validate_post(session, params)
+            token = uuid.uuid4().hex
+            record["service_request_id"] = token
+            actor = Actor(None, (actor_name or f"Open311接口:{key.name}")[:64])
+            report = intake.import_open311(
+                session,
+                json.dumps([record], ensure_ascii=False).encode("utf-8"),
+                actor=actor,
+                source=POST_SOURCE,
+            )
+            if report.imported != 1:
+                reason = "; ".join(r for _, r in report.skipped) or "?"
+                raise Open311Error(400, f"无法受理 / the request was not accepted: {reason}")
+            incident_id, number, channel, flag = session.execute(
+                text(
+                    "SELECT id, number, channel_code, location_flag FROM incidents "
+                    "WHERE external_source = :s AND external_id = :t"
+                ),
+                {"s": POST_SOURCE, "t": token},
+            ).one()
+            first, last = _one(params, "first_name"), _one(params, "last_name")
+            reporter = "".join(p for p in (last, first) if p)[:64] or None
+            phone = (_one(params, "phone") or "")[:32] or None
+            after = {
+                "channel_code": key.channel_code or channel,
+                "category_code": record["service_code"],
+                "reporter_name": reporter,
+                "reporter_phone": phone,
+            }
+            session.execute(
+                text(
+                    "UPDATE incidents SET channel_code = :channel_code, "
+                    "category_code = :category_code, reporter_name = :reporter_name, "
+                    "reporter_phone = :reporter_phone, version = version + 1 WHERE id = :id"
+                ),
+                {**after, "id": incident_id},
+            )
+            audit.record(
+                session,
+                actor,
+                "incident.open311_post",
+                "incident",
+                incident_id,
+                f"{actor.name} 经 Open311 接口上报 {number}（{record['service_name']}）",
+                before={"channel_code": channel, "category_code": None},
+                after={**after, "api_key": key.name, "email": _one(params, "email")},
+            )
+            key.last_used_at = dt.datetime.now(dt.UTC)
+            session.commit()
+        finally:
+            session.close()
+    notice = {
+        "ok": "已受理，将按网格派遣处置 / received; it will be handled by the responsible grid",
+        "outside": "已受理；位置不在本县辖区内，待人工核实 / received; the location is outside "
+        "the county and will be checked by an operator",
+        "missing": "已受理；无坐标，待人工定位 / received; without coordinates, an operator "
+        "will locate it",
+    }.get(flag, "已受理 / received")
+    return PostResult(number, token, notice, incident_id)
+
+
+def find_token(session: Session, token: str) -> dict[str, Any]:
+    """``GET tokens/<token>``: the request id a POST's token stands for (404 if unknown)."""
+    number = session.scalar(
+        text("SELECT number FROM incidents WHERE external_source = :s AND external_id = :t"),
+        {"s": POST_SOURCE, "t": token.strip()},
+    )
+    if number is None:
+        raise Open311Error(404, f"未知的 token / unknown token {token!r}")
+    return {"service_request_id": number, "token": token.strip()}
