@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from command_center.db.engine import make_engine
 from command_center.models import (
+    AdminArea,
     AppUser,
     AuditEntry,
     Category,
@@ -419,3 +420,18 @@ def test_routing_suggests_by_rule_with_its_reason(Sessions) -> None:
         elsewhere = routing.suggest(s, leaf.code, None)
         assert elsewhere.department_id == default_dept.id
         assert _actions(s, "routing_rule", there.rule_id) == ["routing.save"]
+
+
+def test_the_demo_county_routes_by_its_own_rules(Sessions) -> None:
+    with Sessions() as s:
+        leaf = s.scalars(
+            select(Category.code).where(Category.parent_code == "0703").order_by(Category.code)
+        ).first()
+        town = s.scalar(select(AdminArea.id).where(AdminArea.name == "洪水镇"))
+        other = s.scalar(
+            select(AdminArea.id).where(AdminArea.level == "town", AdminArea.name != "洪水镇")
+        )
+        in_seat = routing.suggest(s, leaf, town)
+        assert in_seat.department_name == "县城市管理综合执法局"
+        assert "洪水镇" in in_seat.reason and "城管局负责" in in_seat.reason
+        assert routing.suggest(s, leaf, other).rule_id is None  # the category's default

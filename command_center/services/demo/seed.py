@@ -167,7 +167,12 @@ def seed_demo(
     ``until`` is the moment the generated year ends (default: now); together with ``seed`` it
     makes the output reproducible. Returns the counts written and the time taken.
     """
-    from command_center.services.demo import seed_activity, seed_disputes, seed_incidents
+    from command_center.services.demo import (
+        seed_activity,
+        seed_disputes,
+        seed_incidents,
+        seed_workflow,
+    )
 
     if scale <= 0:
         raise ValueError("scale 必须大于0 / scale must be positive")
@@ -215,6 +220,7 @@ def seed_demo(
             _write_audit(ctx)
             bar.step(6, "audit log")
         bar.step(4, "indexes and keys")
+        seed_workflow.workflow(ctx)
         for table, trigger in notify_triggers:
             conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
         conn.execute('SELECT pg_notify(\'cc_changes\', \'{"t": "*", "op": "reload"}\')')
