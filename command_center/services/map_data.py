@@ -420,7 +420,7 @@ def grid_counts(session: Session, f: IncidentFilter) -> dict[int, int]:
             select(sub.c.grid_id, func.count())
             .where(sub.c.grid_id.is_not(None))
             .group_by(sub.c.grid_id)
-        ).tuples()
+        ).all()
         return {int(g): int(n) for g, n in rows}
     # an area: the exact shape decides, as for the points
     rows = session.execute(

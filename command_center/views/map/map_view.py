@@ -483,7 +483,7 @@ class MapView(QWidget):
             return
         self._wall_saved_state = self._state()
         self._wall_index = -1
-        self._cycle_timer.setInterval(max(int(seconds or 60), 5) * 1000)
+        self._cycle_timer.setInterval(max(int(seconds or 60), 1) * 1000)
         self._cycle_timer.start()
         self._on_cycle_timer_timeout()
 
@@ -992,7 +992,8 @@ class MapView(QWidget):
         """Append the map's centre, zoom and filter to "map.wall_views" as ``name``."""
         state = self._state()
 
-        def got_view(view: Any) -> None:
+        def got_view(raw: Any) -> None:
+            view = json.loads(raw) if isinstance(raw, str) else None
             if not isinstance(view, dict):
                 return
             lat, lon = view["center"]
@@ -1022,7 +1023,7 @@ class MapView(QWidget):
                 store, success=self._on_views_saved, owner=self, name="map.save_view"
             )
 
-        self.evaluate("ccMap.getView()", got_view)
+        self.evaluate("JSON.stringify(ccMap.getView())", got_view)
 
     def _on_views_saved(self, views: list[dict[str, Any]]) -> None:
         self._wall_views = views
