@@ -187,7 +187,7 @@ def test_a_lasso_draws_a_free_shape(qtbot, map_view, db) -> None:  # type: ignor
         inside = map_data.incident_points(
             s, map_data.IncidentFilter(open_only=True, area=blocker.args[0])
         )
-    assert 0 < len(inside)
+    assert len(inside) > 0
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["incidents"] == len(inside), timeout=10_000)
     assert _info(qtbot, map_view)["mode"] is None
 
