@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -689,3 +690,419 @@ def create_incident(session: Session, actor: Actor, draft: IncidentDraft) -> Cre
         village_id=where.village_id,
     )
     return CreatedIncident(incident.id, number, where, at, due, answer_due, suggestion, dups)
+
+
+# --- 12345 request tables (CSV / XLSX) with a column mapping ---------------------------------
+
+_PRIORITY_WORDS = {
+    "特急": 1, "紧急": 1, "urgent": 1, "加急": 2, "较急": 2, "急": 2, "high": 2,
+    "一般": 3, "普通": 3, "normal": 3, "不急": 4, "低": 4, "low": 4,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row number, reason)
+    flagged_outside: int = 0
+    flagged_missing: int = 0  # no coordinates (placed by the address where it names a place)
+    encoding: str = ""
+
+
+def list_mappings(session: Session) -> dict[str, dict[str, str]]:
+    """Saved column mappings by name."""
+    from command_center.models import ImportMapping
+
+    rows = session.execute(text("SELECT name, mapping FROM import_mappings ORDER BY name")).all()
+    _ = ImportMapping
+    return {name: dict(mapping) for name, mapping in rows}
+
+
+def save_mapping(session: Session, actor: Actor, name: str, mapping: dict[str, str]) -> None:
+    """Save (or replace) a column mapping under ``name``; commits."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    from command_center.interop.tabular import FIELDS
+    from command_center.models import ImportMapping
+    from command_center.services import audit
+
+    name = " ".join(name.split())
+    if not name or len(name) > 64:
+        raise IntakeError("映射名称应为1至64个字符 / the mapping name must be 1 to 64 characters")
+    unknown = sorted(set(mapping) - set(FIELDS))
+    if unknown:
+        raise IntakeError(f"未知字段 {', '.join(unknown)} / unknown fields {', '.join(unknown)}")
+    clean = {k: v for k, v in mapping.items() if v}
+    before = list_mappings(session).get(name)
+    stmt = pg_insert(ImportMapping).values(name=name, mapping=clean)
+    session.execute(
+        stmt.on_conflict_do_update(index_elements=[ImportMapping.name], set_={"mapping": clean})
+    )
+    audit.record(
+        session,
+        actor,
+        "import_mapping.save",
+        "import_mapping",
+        None,
+        f"{actor.name} 保存导入列映射「{name}」",
+        before=before,
+        after=clean,
+    )
+    session.commit()
+
+
+def import_table(
+    session: Session,
+    actor: Actor,
+    path: str,
+    mapping: dict[str, str],
+    source: str,
+) -> ImportResult:
+    """Import 12345 requests from a CSV or XLSX file with ``mapping`` {our field: header}.
+
+    One transaction: rows with errors are skipped with their row number and reason, the others
+    imported; a file that cannot be read raises TabularFormatError and imports nothing. Rows
+    already imported from ``source`` (by the request number) are skipped. Commits.
+    """
+    from command_center.interop.tabular import read_table
+
+    table = read_table(path)  # raises before anything is written
+    return import_rows(session, actor, table, mapping, source)
+
+
+def import_rows(
+    session: Session, actor: Actor, table: Any, mapping: dict[str, str], source: str
+) -> ImportResult:
+    """import_table for a table already read (the dialog reads it once for its preview)."""
+    from command_center.interop.tabular import FIELDS, REQUIRED, TabularFormatError
+
+    source = " ".join(source.split())
+    if not source or len(source) > EXTERNAL_MAX:
+        raise IntakeError(
+            f"来源名称应为1至{EXTERNAL_MAX}个字符 / the source name must be 1 to "
+            f"{EXTERNAL_MAX} characters"
+        )
+    for f in REQUIRED:
+        if not mapping.get(f):
+            zh, en, _ = FIELDS[f]
+            raise TabularFormatError(f"请指定「{zh}」对应的列 / map a column to {en}")
+    missing = sorted(h for h in mapping.values() if h and h not in table.headers)
+    if missing:
+        raise TabularFormatError(
+            f"文件中没有列：{'、'.join(missing)} / the file has no column {', '.join(missing)}"
+        )
+    if not mapping.get("description") and not mapping.get("title"):
+        raise TabularFormatError(
+            "请指定诉求内容或标题对应的列 / map a column to the description or the title"
+        )
+    try:
+        result = _import_rows(session, actor, table, mapping, source)
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    return result
+
+
+def _import_rows(
+    session: Session, actor: Actor, table: Any, mapping: dict[str, str], source: str
+) -> ImportResult:
+    from command_center.interop.tabular import cell_text, parse_datetime, parse_float
+    from command_center.services import gazetteer, settings
+    from command_center.services.calendar import load_calendar
+
+    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _IMPORT_LOCK})
+    records = table.records(mapping)
+    skipped: list[tuple[int, str]] = []
+    ids_in_file = [cell_text(r.get("external_id")) for _, r in records]
+    existing = set(
+        session.scalars(
+            text(
+                "SELECT external_id FROM incidents "
+                "WHERE external_source = :s AND external_id = ANY(:ids)"
+            ),
+            {"s": source, "ids": [i for i in ids_in_file if i]},
+        )
+    )
+    categories = {
+        str(code): (str(code), str(name))
+        for code, name in session.execute(text("SELECT code, name FROM categories")).all()
+    }
+    by_name: dict[str, str] = {}
+    for code, name in sorted(categories.values(), key=lambda c: -len(c[0])):  # leaves first
+        by_name.setdefault(name, code)
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    good: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for row_no, rec in records:
+        try:
+            good_row = _convert(
+                rec, now, categories, by_name, cell_text, parse_datetime, parse_float
+            )
+        except ValueError as exc:
+            skipped.append((row_no, str(exc)))
+            continue
+        rid = good_row["external_id"]
+        if rid in existing:
+            skipped.append((row_no, f"已导入（{rid}） / already imported ({rid})"))
+        elif rid in seen:
+            skipped.append((row_no, f"文件中重复（{rid}） / repeated in the file ({rid})"))
+        else:
+            seen.add(rid)
+            good_row["row"] = row_no
+            good.append(good_row)
+    if not good:
+        return ImportResult(0, skipped, encoding=table.encoding)
+
+    session.execute(
+        text(
+            "INSERT INTO channels (code, name, name_en) VALUES (:c, :n, :e) "
+            "ON CONFLICT (code) DO NOTHING"
+        ),
+        {"c": CHANNEL_CODE, "n": CHANNEL_NAME, "e": CHANNEL_NAME_EN},
+    )
+    located = [i for i, r in enumerate(good) if r["lon"] is not None]
+    grids: list[_Grid | None] = [None] * len(good)
+    if located:
+        lons = np.array([good[i]["lon"] for i in located], dtype=float)
+        lats = np.array([good[i]["lat"] for i in located], dtype=float)
+        for i, grid in zip(located, cached_locator(session).locate(lons, lats), strict=True):
+            grids[i] = grid
+    gaz = gazetteer.get(session)
+    calendar = load_calendar(session)
+    answer_days = int(settings.get(session, "orders.answer_working_days"))
+    try:
+        from command_center.services import deadlines
+    except ImportError:  # pragma: no cover
+        deadlines = None  # type: ignore[assignment]
+    allowances: dict[tuple[str | None, int], Any] = {}
+    numbers = _numbers(session, [r["reported_at"] for r in good])
+    ids = session.scalars(
+        text(
+            "SELECT nextval(pg_get_serial_sequence('incidents', 'id')) FROM generate_series(1, :n)"
+        ),
+        {"n": len(good)},
+    ).all()
+    rows: list[tuple[Any, ...]] = []
+    audit_rows: list[tuple[Any, ...]] = []
+    outside = missing = 0
+    located_set = set(located)
+    for i, r in enumerate(good):
+        grid = grids[i]
+        by_address = None
+        if i not in located_set:
+            flag = LocationFlag.MISSING.value
+            missing += 1
+            by_address = gaz.resolve_address(r["address"]) if r["address"] else None
+            if by_address is not None and by_address.town_id is None:
+                by_address = None
+        elif grid is None:
+            flag = LocationFlag.OUTSIDE.value
+            outside += 1
+        else:
+            flag = LocationFlag.OK.value
+        grid_id = grid.id if grid else (by_address.grid_id if by_address else None)
+        village_id = grid.village_id if grid else (by_address.village_id if by_address else None)
+        town_id = grid.town_id if grid else (by_address.town_id if by_address else None)
+        local = r["reported_at"].astimezone(CST)
+        key = (r["category_code"], r["priority"])
+        if key not in allowances:
+            allowances[key] = (
+                deadlines.allowance(session, r["category_code"], r["priority"])
+                if deadlines is not None
+                else None
+            )
+        allowance = allowances[key]
+        due = (
+            allowance.deadline(calendar, local)
+            if allowance is not None
+            else calendar.add_working_days(local, 5)
+        )
+        answer_due = calendar.add_working_days(local, answer_days)
+        rows.append(
+            (
+                ids[i],
+                numbers[i],
+                CHANNEL_CODE,
+                r["category_code"],
+                r["title"],
+                r["description"],
+                r["address"],
+                r["lon"] if flag != LocationFlag.MISSING else None,
+                r["lat"] if flag != LocationFlag.MISSING else None,
+                flag,
+                grid_id,
+                village_id,
+                town_id,
+                r["reporter_name"],
+                r["reporter_phone"],
+                source,
+                r["external_id"],
+                r["priority"],
+                IncidentStatus.NEW.value,
+                r["reported_at"],
+                due,
+                answer_due,
+            )
+        )
+        where = {
+            LocationFlag.OK.value: "",
+            LocationFlag.OUTSIDE.value: "，位置在辖区外待核",
+            LocationFlag.MISSING.value: (
+                f"，仅按地址定位至{by_address.full_name}" if by_address else "，无坐标待核"
+            ),
+        }[flag]
+        audit_rows.append(
+            (
+                actor.user_id,
+                actor.name,
+                "incident.import",
+                "incident",
+                ids[i],
+                f"{actor.name} 从 {source} 导入12345热线来件 {numbers[i]}「{r['title']}」{where}",
+                json.dumps(
+                    {
+                        "number": numbers[i],
+                        "channel_code": CHANNEL_CODE,
+                        "external_source": source,
+                        "external_id": r["external_id"],
+                        "row": r["row"],
+                        "status": IncidentStatus.NEW.value,
+                        "category_code": r["category_code"],
+                        "location_flag": flag,
+                        "located_by": (
+                            "point" if i in located_set else "address" if by_address else "none"
+                        ),
+                        "address_only": by_address is not None,
+                        "grid_id": grid_id,
+                        "reported_at": r["reported_at"].isoformat(),
+                    },
+                    ensure_ascii=False,
+                ),
+            )
+        )
+    raw = session.connection().connection.driver_connection
+    copy_rows(
+        raw,  # type: ignore[arg-type]
+        "incidents",
+        (
+            "id",
+            "number",
+            "channel_code",
+            "category_code",
+            "title",
+            "description",
+            "address",
+            "lon",
+            "lat",
+            "location_flag",
+            "grid_id",
+            "village_id",
+            "town_id",
+            "reporter_name",
+            "reporter_phone",
+            "external_source",
+            "external_id",
+            "priority",
+            "status",
+            "reported_at",
+            "due_at",
+            "answer_due_at",
+        ),
+        rows,
+    )
+    copy_rows(
+        raw,  # type: ignore[arg-type]
+        "audit_log",
+        ("actor_id", "actor_name", "action", "entity_type", "entity_id", "summary", "after"),
+        audit_rows,
+    )
+    return ImportResult(len(rows), skipped, outside, missing, table.encoding)
+
+
+def _convert(
+    rec: dict[str, Any],
+    now: dt.datetime,
+    categories: dict[str, tuple[str, str]],
+    by_name: dict[str, str],
+    cell_text: Any,
+    parse_datetime: Any,
+    parse_float: Any,
+) -> dict[str, Any]:
+    """One row's values, or ValueError with the reason ("中文 / English")."""
+    rid = cell_text(rec.get("external_id"))
+    if not rid:
+        raise ValueError("缺少工单编号 / no request number")
+    if len(rid) > EXTERNAL_MAX:
+        raise ValueError(f"工单编号超过{EXTERNAL_MAX}个字符 / request number too long")
+    raw = rec.get("description") if "description" in rec else None
+    description = (
+        "\n".join(" ".join(line.split()) for line in str(raw).strip().splitlines())
+        if isinstance(raw, str)
+        else cell_text(raw)
+    ).strip()
+    title = cell_text(rec.get("title")) if "title" in rec else ""
+    if not description and not title:
+        raise ValueError("没有诉求内容 / no description")
+    category_text = cell_text(rec.get("category")) if "category" in rec else ""
+    category_code = None
+    if category_text:
+        if category_text in categories:
+            category_code = category_text
+        else:
+            last = re.split(r"[-/>＞·、|]+", category_text)[-1].strip()
+            category_code = by_name.get(category_text) or by_name.get(last)
+    if not title:
+        name = category_text.split("/")[-1].strip() if category_text else ""
+        short = _cut(description, 60) or ""
+        title = f"{name}：{short}" if name else short
+    title = _cut(title, TITLE_MAX) or ""
+    lon = lat = None
+    try:
+        lon = parse_float(rec.get("lon"))
+        lat = parse_float(rec.get("lat"))
+    except ValueError as exc:
+        raise ValueError(f"坐标无效：{exc}") from None
+    if (lon is None) != (lat is None):
+        raise ValueError("经度和纬度只有一个 / only one of longitude and latitude")
+    if lon is not None and lat is not None:
+        if lon == 0 and lat == 0:
+            lon = lat = None  # what many exports write for "no coordinates"
+        elif not _usable(lon, lat):
+            raise ValueError(f"坐标超出范围（{lon}, {lat}） / coordinates out of range")
+    try:
+        at = parse_datetime(rec.get("reported_at")) or now
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    if at > now + dt.timedelta(days=1):
+        raise ValueError(f"来电时间在将来（{at:%Y-%m-%d %H:%M}） / reported in the future")
+    priority = PRIORITY
+    ptext = cell_text(rec.get("priority")) if "priority" in rec else ""
+    if ptext:
+        if ptext.isdigit() and 1 <= int(ptext) <= 4:
+            priority = int(ptext)
+        elif ptext.lower() in _PRIORITY_WORDS:
+            priority = _PRIORITY_WORDS[ptext.lower()]
+        else:
+            raise ValueError(f"紧急程度「{ptext}」无法识别 / unknown priority {ptext!r}")
+    name = cell_text(rec.get("reporter_name")) or None if "reporter_name" in rec else None
+    phone = cell_text(rec.get("reporter_phone")) or None if "reporter_phone" in rec else None
+    if name and len(name) > NAME_MAX:
+        raise ValueError(f"来电人姓名过长 / reporter name longer than {NAME_MAX}")
+    if phone and len(phone) > PHONE_MAX:
+        raise ValueError(f"联系电话过长 / phone longer than {PHONE_MAX}")
+    address = _cut(cell_text(rec.get("address")) or None, ADDRESS_MAX) if "address" in rec else None
+    return {
+        "external_id": rid,
+        "title": title,
+        "description": description,
+        "category_code": category_code,
+        "lon": lon,
+        "lat": lat,
+        "reported_at": at.astimezone(dt.UTC),
+        "priority": priority,
+        "reporter_name": name,
+        "reporter_phone": phone,
+        "address": address,
+    }
