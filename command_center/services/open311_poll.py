@@ -174,7 +174,9 @@ def fetch_requests(
     Returns (requests, skipped by the reader, pages). Raises PollError or Open311FormatError.
     """
     get = fetcher or (lambda u: fetch(u, timeout=timeout))
-    start = max(since, now - WINDOW + dt.timedelta(minutes=1)) if since else None
+    # explicit even on a first poll: paging back with end_date must not leave the 90 days
+    earliest = now - WINDOW + dt.timedelta(minutes=1)
+    start: dt.datetime | None = max(since, earliest) if since else earliest
     end: dt.datetime | None = None
     found: dict[str, ServiceRequest] = {}
     anonymous: list[ServiceRequest] = []

@@ -107,9 +107,7 @@ def test_requests_filter_by_date_status_code_and_ids(endpoint: tuple[str, str]) 
     base, db = endpoint
     start, end = "2026-10-01T00:00:00+08:00", "2026-10-31T23:59:59+08:00"
     window = "reported_at BETWEEN %s AND %s"
-    everything = {
-        r[0] for r in _q(db, f"SELECT number FROM incidents WHERE {window}", start, end)
-    }
+    everything = {r[0] for r in _q(db, f"SELECT number FROM incidents WHERE {window}", start, end)}
     assert 50 < len(everything) < 1000
     params = urlencode({"start_date": start, "end_date": end})
     _, _, body = _http(f"{base}/requests.json?{params}")
@@ -284,9 +282,7 @@ def test_post_with_a_key_creates_one_incident_in_its_grid(endpoint: tuple[str, s
         "13800000000",
     )
     assert row[10].startswith("邻里口角冲突：两户邻居")
-    actions = _q(
-        db, "SELECT action FROM audit_log WHERE entity_id = %s ORDER BY id", row[0]
-    )
+    actions = _q(db, "SELECT action FROM audit_log WHERE entity_id = %s ORDER BY id", row[0])
     assert actions == [("incident.import",), ("incident.open311_post",)]
     assert _q(db, "SELECT last_used_at IS NOT NULL FROM api_keys") == [(True,)]
 
