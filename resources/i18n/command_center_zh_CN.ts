@@ -193,6 +193,87 @@ command-center demo seed</translation>
     </message>
 </context>
 <context>
+    <name>FilterPopup</name>
+    <message>
+        <location filename="../../command_center/views/map/widgets.py" line="+92"/>
+        <source>Channels</source>
+        <translation>来源渠道</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Categories</source>
+        <translation>事件类别</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Statuses</source>
+        <translation>办理状态</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentCardPanel</name>
+    <message>
+        <location line="+112"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deadline</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grid</source>
+        <translation>所属网格</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Open details…</source>
+        <translation>查看详情…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This incident no longer exists.</source>
+        <translation>该事件已不存在。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>overdue</source>
+        <translation>已超期</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <location filename="../../command_center/views/login_dialog.py" line="+157"/>
@@ -376,9 +457,53 @@ command-center demo seed</translation>
     </message>
 </context>
 <context>
+    <name>MapStatus</name>
+    <message>
+        <location line="-221"/>
+        <location line="+17"/>
+        <source>New</source>
+        <translation>待受理</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>Accepted</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In progress</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolved</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Verified</source>
+        <translation>已核查</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected</source>
+        <translation>不予受理</translation>
+    </message>
+</context>
+<context>
     <name>MapView</name>
     <message>
-        <location filename="../../command_center/views/map/map_view.py" line="+56"/>
+        <location filename="../../command_center/views/map/map_view.py" line="+66"/>
         <source>All open</source>
         <translation>全部在办</translation>
     </message>
@@ -396,6 +521,11 @@ command-center demo seed</translation>
         <location line="+1"/>
         <source>Last 30 days</source>
         <translation>近30天</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From … to …</source>
+        <translation>自定义日期…</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -418,17 +548,143 @@ command-center demo seed</translation>
         <translation>事件</translation>
     </message>
     <message>
-        <location line="+169"/>
+        <location line="+1"/>
+        <source>Density (heat)</source>
+        <translation>密度（热力图）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+761"/>
+        <source>Incidents per grid</source>
+        <translation>各网格事件数</translation>
+    </message>
+    <message>
+        <location line="-760"/>
+        <source>Grid workers (last check-in)</source>
+        <translation>网格员（最近签到位置）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cameras</source>
+        <translation>视频监控</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open disputes by risk</source>
+        <translation>在办矛盾纠纷（按风险）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>low risk</source>
+        <translation>低风险</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>medium risk</source>
+        <translation>中风险</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>high risk</source>
+        <translation>高风险</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>major risk</source>
+        <translation>重大风险</translation>
+    </message>
+    <message>
+        <location line="+286"/>
         <source>Whole county</source>
         <translation>全县</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
+        <source>Layers</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Draw area</source>
+        <translation>圈选区域</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Draw a lasso around an area; Shift+drag draws a rectangle</source>
+        <translation>拖动鼠标圈出一片区域；按住 Shift 拖动可框选矩形</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This area only</source>
+        <translation>仅看此区域</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the whole map again</source>
+        <translation>恢复显示全部区域</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save this view for the wall…</source>
+        <translation>保存当前视图（用于墙面轮播）…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Base layer (tiles)…</source>
+        <translation>底图（瓦片）设置…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From (reported on or after)</source>
+        <translation>起始日期（含当日上报）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To (reported on or before)</source>
+        <translation>截止日期（含当日上报）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>No location: %1</source>
         <translation>无位置事件：%1</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+13"/>
+        <source>Channels</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Categories</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Statuses</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>overdue only</source>
+        <translation>仅超期</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Filter…</source>
+        <translation>筛选…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Channels, categories, statuses</source>
+        <translation>按渠道、类别、状态筛选</translation>
+    </message>
+    <message>
+        <location line="+137"/>
         <source>New today</source>
         <translation>今日新增</translation>
     </message>
@@ -453,9 +709,39 @@ command-center demo seed</translation>
         <translation>网格员活跃率（近30天）</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+216"/>
         <source>Boundaries left off the map:</source>
         <translation>以下边界数据有误，未在地图上显示：</translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>checked in %1 min ago</source>
+        <translation>%1 分钟前签到</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>checked in %1 h ago</source>
+        <translation>%1 小时前签到</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>checked in %1 days ago</source>
+        <translation>%1 天前签到</translation>
+    </message>
+    <message>
+        <location line="+98"/>
+        <source>Save this view</source>
+        <translation>保存当前视图</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Name of the view (shown on the wall):</source>
+        <translation>视图名称（墙面上显示）：</translation>
     </message>
 </context>
 <context>
@@ -577,6 +863,39 @@ command-center demo seed</translation>
         <location line="+1"/>
         <source>Administrator</source>
         <translation>系统管理员</translation>
+    </message>
+</context>
+<context>
+    <name>TileSettingsDialog</name>
+    <message>
+        <location filename="../../command_center/views/map/widgets.py" line="+246"/>
+        <source>Map base layer</source>
+        <translation>地图底图</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Leave the address empty for no tiles (the county&apos;s boundaries on a plain background). Tianditu tiles are WGS-84; stored coordinates are GCJ-02 and are converted.</source>
+        <translation>地址留空则不加载底图（在纯色背景上显示本县边界）。天地图瓦片为 WGS-84 坐标系；系统存储的坐标为 GCJ-02，将自动换算。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Tile URL</source>
+        <translation>瓦片地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Datum of the tiles</source>
+        <translation>瓦片坐标系</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attribution</source>
+        <translation>版权说明</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Maximum zoom</source>
+        <translation>最大缩放级别</translation>
     </message>
 </context>
 <context>
