@@ -1,0 +1,1159 @@
+"""The incident and work-order queues and the department inbox, as plain queries (no Qt).
+
+Pages are read by keyset (the sort key and the id of the last row held), never by OFFSET, so the
+first page and any later one cost the same at a million incidents. A page is selected on the
+base table alone (filters, order, limit) and only then joined to the names it shows.
+
+The department inbox takes the signed-in user's id and reads that user's department from the
+database: a handler sees only their department's orders whatever filter the view sends.
+
+Also here: per-user saved filters and response templates (wording per category and status).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import Session, aliased
+
+from command_center.models import (
+    AdminArea,
+    AppUser,
+    AuditEntry,
+    Category,
+    Channel,
+    Department,
+    Incident,
+    OrderProgress,
+    ResponseTemplate,
+    ReturnVisit,
+    SavedFilter,
+    WorkOrder,
+)
+from command_center.models.incident import OPEN_INCIDENT_STATUSES, OPEN_ORDER_STATUSES
+
+Kind = Literal["incidents", "orders"]
+SortKey = Literal["deadline", "reported", "priority"]
+SORTS: tuple[str, ...] = ("deadline", "reported", "priority")
+VIEWS: tuple[str, ...] = ("incidents", "orders", "inbox")
+
+PAGE_SIZE = 100
+EXACT_COUNT_LIMIT = 10_000
+"""Up to this many rows are counted exactly; above it the planner's estimate is shown."""
+POLYGON_EXACT_LIMIT = 200_000
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTOS = 9
+
+FAR_FUTURE_SQL = "'9999-12-31 00:00:00+00'::timestamptz"
+"""Stands in for a missing deadline in the sort key (last when sorting by deadline). Written
+as the same literal everywhere so an expression index on it can be used."""
+FAR_FUTURE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+
+INCIDENT_STATUSES = (
+    "new",
+    "accepted",
+    "dispatched",
+    "in_progress",
+    "resolved",
+    "verified",
+    "closed",
+    "merged",
+    "rejected",
+)
+ORDER_STATUSES = (
+    "dispatched",
+    "accepted",
+    "in_progress",
+    "resolved",
+    "verified",
+    "closed",
+    "returned",
+    "objected",
+    "cancelled",
+)
+OPEN_INCIDENTS = tuple(str(s) for s in OPEN_INCIDENT_STATUSES)
+OPEN_ORDERS = tuple(str(s) for s in OPEN_ORDER_STATUSES)
+
+
+class QueueError(ValueError):
+    """A request the queue refuses; the message is "中文 / English"."""
+
+
+# --- the filter ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the operator narrowed the queue to. Empty fields do not filter.
+
+    ``polygon`` is a GeoJSON geometry (Polygon or MultiPolygon, lon/lat as stored).
+    ``area_id`` is a town, village or grid.
+    """
+
+    statuses: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    category_code: str | None = None
+    area_id: int | None = None
+    priorities: tuple[int, ...] = ()
+    overdue_only: bool = False
+    waiting_answer: bool = False
+    text: str = ""
+    polygon: dict[str, Any] | None = None
+    department_id: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        return {
+            k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in d.items()
+            if v not in (None, (), "", False)
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any] | None) -> QueueFilter:
+        d = dict(d or {})
+        names = {f.name for f in dataclasses.fields(cls)}
+        kw: dict[str, Any] = {}
+        for k, v in d.items():
+            if k not in names:
+                continue
+            if k in ("statuses", "channels"):
+                kw[k] = tuple(str(x) for x in v or ())
+            elif k == "priorities":
+                kw[k] = tuple(int(x) for x in v or ())
+            else:
+                kw[k] = v
+        return cls(**kw)
+
+    def replace(self, **changes: Any) -> QueueFilter:
+        return dataclasses.replace(self, **changes)
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    id: int
+    number: str
+    title: str
+    category_code: str | None
+    category_name: str | None
+    town_id: int | None
+    town_name: str | None
+    grid_name: str | None
+    channel_code: str
+    channel_name: str | None
+    priority: int
+    status: str
+    reported_at: dt.datetime
+    accepted_at: dt.datetime | None
+    due_at: dt.datetime | None
+    answer_due_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    address: str | None
+    lon: float | None
+    lat: float | None
+    version: int
+    key: tuple[Any, ...]
+
+    @property
+    def waiting_answer(self) -> bool:
+        return self.answer_due_at is not None and self.answered_at is None
+
+    @property
+    def deadline(self) -> dt.datetime | None:
+        return self.due_at
+
+    @property
+    def started_at(self) -> dt.datetime:
+        return self.reported_at
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    id: int
+    number: str
+    incident_id: int
+    incident_number: str
+    title: str
+    category_code: str | None
+    category_name: str | None
+    town_id: int | None
+    town_name: str | None
+    grid_name: str | None
+    channel_code: str
+    channel_name: str | None
+    priority: int
+    status: str
+    incident_status: str
+    department_id: int
+    department_name: str | None
+    mode: str
+    dispatch_round: int
+    reported_at: dt.datetime
+    dispatched_at: dt.datetime
+    deadline_at: dt.datetime
+    objection_deadline_at: dt.datetime | None
+    answer_due_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    address: str | None
+    version: int
+    key: tuple[Any, ...]
+
+    @property
+    def waiting_answer(self) -> bool:
+        return self.answer_due_at is not None and self.answered_at is None
+
+    @property
+    def deadline(self) -> dt.datetime | None:
+        return self.deadline_at
+
+    @property
+    def started_at(self) -> dt.datetime:
+        return self.dispatched_at
+
+
+Row = IncidentRow | OrderRow
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Any]
+    exhausted: bool  # no rows after these
+    cursor: tuple[Any, ...] | None  # the key to continue after
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int
+    exact: bool
+
+
+@dataclass(frozen=True)
+class Query:
+    """One queue as the view asks for it: what, filtered how, sorted how, for whom."""
+
+    kind: Kind = "incidents"
+    filter: QueueFilter = field(default_factory=QueueFilter)
+    sort: str = "deadline"
+    inbox_user_id: int | None = None  # set: the department inbox of this user
+
+
+# --- building the statement ---------------------------------------------------------------
+
+
+def _category_subtree(session: Session, code: str) -> list[str]:
+    rows = session.execute(select(Category.code, Category.parent_code)).all()
+    children: dict[str | None, list[str]] = {}
+    for c, p in rows:
+        children.setdefault(p, []).append(c)
+    out, todo = [], [code]
+    while todo:
+        c = todo.pop()
+        out.append(c)
+        todo.extend(children.get(c, ()))
+    return out
+
+
+def _area_condition(session: Session, area_id: int) -> ColumnElement[bool] | None:
+    level = session.scalar(select(AdminArea.level).where(AdminArea.id == area_id))
+    if level == "town":
+        return Incident.town_id == area_id
+    if level == "village":
+        return Incident.village_id == area_id
+    if level == "grid":
+        return Incident.grid_id == area_id
+    if level == "county":
+        return None  # the whole county
+    raise QueueError(f"没有这个区域（{area_id}） / no such area ({area_id})")
+
+
+def _polygon_bbox(geometry: dict[str, Any]) -> tuple[float, float, float, float]:
+    coords: list[tuple[float, float]] = []
+
+    def walk(x: Any) -> None:
+        if (
+            isinstance(x, (list, tuple))
+            and len(x) >= 2
+            and all(isinstance(v, (int, float)) for v in x[:2])
+        ):
+            coords.append((float(x[0]), float(x[1])))
+        elif isinstance(x, (list, tuple)):
+            for y in x:
+                walk(y)
+
+    if geometry.get("type") == "Feature":
+        geometry = geometry.get("geometry") or {}
+    if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        raise QueueError("区域须为多边形 / the area must be a polygon")
+    walk(geometry.get("coordinates"))
+    if len(coords) < 3:
+        raise QueueError("区域多边形点数不足 / the area polygon has too few points")
+    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _prepared_polygon(geometry: dict[str, Any]) -> Any:
+    import shapely
+    from shapely.geometry import shape
+
+    if geometry.get("type") == "Feature":
+        geometry = geometry.get("geometry") or {}
+    shp = shape(geometry)
+    if not shp.is_valid:
+        shp = shp.buffer(0)
+    shapely.prepare(shp)
+    return shp
+
+
+def _literal_in(column: Any, values: Iterable[str], allowed: Sequence[str]) -> ColumnElement[bool]:
+    """``column IN ('a','b')`` written as literals (checked against ``allowed``), so the planner
+    can match a partial index on the same list."""
+    vals = [v for v in values if v in allowed]
+    if not vals:
+        return literal_column("false")  # type: ignore[return-value]
+    inner = ",".join(f"'{v}'" for v in vals)
+    return literal_column(f"{column.table.name}.{column.name} IN ({inner})")  # type: ignore[return-value]
+
+
+def _text_condition(text: str, number_col: Any) -> ColumnElement[bool] | None:
+    text = text.strip()
+    if not text:
+        return None
+    upper = text.upper()
+    if upper[:2] in ("SJ", "GD") and upper[2:].isdigit():
+        # a number (or the start of one): a range on the unique index
+        return and_(number_col >= upper, number_col < upper + "~")
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+    return or_(
+        number_col.ilike(pattern), Incident.title.ilike(pattern), Incident.address.ilike(pattern)
+    )
+
+
+def _sort_columns(q: Query) -> list[Any]:
+    """The key columns, all sorted in one direction (see :func:`_descending`)."""
+    if q.kind == "incidents":
+        due = literal_column(f"coalesce(incidents.due_at, {FAR_FUTURE_SQL})")
+        if q.sort == "reported":
+            return [Incident.reported_at, Incident.id]
+        if q.sort == "priority":
+            return [Incident.priority, due, Incident.id]
+        return [due, Incident.id]
+    if q.sort == "reported":
+        return [WorkOrder.dispatched_at, WorkOrder.id]
+    if q.sort == "priority":
+        return [Incident.priority, WorkOrder.deadline_at, WorkOrder.id]
+    return [WorkOrder.deadline_at, WorkOrder.id]
+
+
+def _descending(q: Query) -> bool:
+    return q.sort == "reported"  # newest first
+
+
+def inbox_department(session: Session, user_id: int) -> int:
+    """The department whose inbox this user may read; refuses a user without one."""
+    dept = session.scalar(
+        select(AppUser.department_id).where(AppUser.id == user_id, AppUser.active)
+    )
+    if dept is None:
+        raise QueueError(
+            "此用户不属于任何部门，没有部门收件箱 / this user belongs to no department and has "
+            "no department inbox"
+        )
+    return dept
+
+
+def _conditions(session: Session, q: Query, now: dt.datetime) -> list[ColumnElement[bool]]:
+    f = q.filter
+    conds: list[ColumnElement[bool]] = []
+    orders = q.kind == "orders"
+    if f.statuses:
+        if orders:
+            conds.append(_literal_in(WorkOrder.status, f.statuses, ORDER_STATUSES))
+        else:
+            conds.append(_literal_in(Incident.status, f.statuses, INCIDENT_STATUSES))
+    if f.channels:
+        conds.append(Incident.channel_code.in_(list(f.channels)))
+    if f.category_code:
+        conds.append(Incident.category_code.in_(_category_subtree(session, f.category_code)))
+    if f.area_id is not None:
+        area = _area_condition(session, f.area_id)
+        if area is not None:
+            conds.append(area)
+    if f.priorities:
+        conds.append(Incident.priority.in_([int(p) for p in f.priorities]))
+    if f.overdue_only:
+        if orders:
+            conds.append(WorkOrder.deadline_at < now)
+            if not f.statuses:
+                conds.append(_literal_in(WorkOrder.status, OPEN_ORDERS, ORDER_STATUSES))
+        else:
+            conds.append(Incident.due_at < now)
+            if not f.statuses:
+                conds.append(_literal_in(Incident.status, OPEN_INCIDENTS, INCIDENT_STATUSES))
+    if f.waiting_answer:
+        conds.append(Incident.answer_due_at.is_not(None))
+        conds.append(Incident.answered_at.is_(None))
+    text_cond = _text_condition(f.text, WorkOrder.number if orders else Incident.number)
+    if text_cond is not None:
+        if orders and f.text.strip().upper().startswith("SJ"):
+            upper = f.text.strip().upper()
+            text_cond = and_(Incident.number >= upper, Incident.number < upper + "~")
+        conds.append(text_cond)
+    if f.polygon:
+        x0, y0, x1, y1 = _polygon_bbox(f.polygon)
+        conds.append(Incident.lon.between(x0, x1))
+        conds.append(Incident.lat.between(y0, y1))
+    if orders:
+        dept = f.department_id
+        if q.inbox_user_id is not None:
+            dept = inbox_department(session, q.inbox_user_id)  # the user's, whatever was asked
+        if dept is not None:
+            conds.append(WorkOrder.department_id == dept)
+    return conds
+
+
+def _base(session: Session, q: Query, now: dt.datetime) -> Select[Any]:
+    keys = _sort_columns(q)
+    if q.kind == "incidents":
+        stmt = select(Incident.id.label("rid"), *[k.label(f"k{i}") for i, k in enumerate(keys)])
+        stmt = stmt.select_from(Incident)
+    else:
+        stmt = select(WorkOrder.id.label("rid"), *[k.label(f"k{i}") for i, k in enumerate(keys)])
+        stmt = stmt.select_from(WorkOrder).join(Incident, Incident.id == WorkOrder.incident_id)
+    conds = _conditions(session, q, now)
+    if conds:
+        stmt = stmt.where(and_(*conds))
+    return stmt
+
+
+def _keyset(
+    q: Query,
+    stmt: Select[Any],
+    after: tuple[Any, ...] | None,
+    *,
+    inclusive: bool = False,
+    backwards: bool = False,
+) -> Select[Any]:
+    keys = _sort_columns(q)
+    desc = _descending(q) != backwards
+    if after is not None:
+        left, right = tuple_(*keys), tuple_(*after)
+        if desc:
+            stmt = stmt.where(left <= right if inclusive else left < right)
+        else:
+            stmt = stmt.where(left >= right if inclusive else left > right)
+    return stmt.order_by(*[k.desc() if desc else k.asc() for k in keys])
+
+
+# --- reading pages ------------------------------------------------------------------------
+
+
+def _incident_rows(
+    session: Session, q: Query, ids_keys: list[tuple[int, tuple[Any, ...]]]
+) -> list[IncidentRow]:
+    if not ids_keys:
+        return []
+    town = aliased(AdminArea)
+    grid = aliased(AdminArea)
+    ids = [i for i, _ in ids_keys]
+    rows = session.execute(
+        select(
+            Incident.id,
+            Incident.number,
+            Incident.title,
+            Incident.category_code,
+            Category.name.label("category_name"),
+            Incident.town_id,
+            town.name.label("town_name"),
+            grid.name.label("grid_name"),
+            Incident.channel_code,
+            Channel.name.label("channel_name"),
+            Incident.priority,
+            Incident.status,
+            Incident.reported_at,
+            Incident.accepted_at,
+            Incident.due_at,
+            Incident.answer_due_at,
+            Incident.answered_at,
+            Incident.address,
+            Incident.lon,
+            Incident.lat,
+            Incident.version,
+        )
+        .select_from(Incident)
+        .outerjoin(Category, Category.code == Incident.category_code)
+        .outerjoin(Channel, Channel.code == Incident.channel_code)
+        .outerjoin(town, town.id == Incident.town_id)
+        .outerjoin(grid, grid.id == Incident.grid_id)
+        .where(Incident.id.in_(ids))
+    ).all()
+    by_id = {r.id: r for r in rows}
+    return [IncidentRow(*by_id[i], key=k) for i, k in ids_keys if i in by_id]
+
+
+def _order_rows(
+    session: Session, q: Query, ids_keys: list[tuple[int, tuple[Any, ...]]]
+) -> list[OrderRow]:
+    if not ids_keys:
+        return []
+    town = aliased(AdminArea)
+    grid = aliased(AdminArea)
+    ids = [i for i, _ in ids_keys]
+    rows = session.execute(
+        select(
+            WorkOrder.id,
+            WorkOrder.number,
+            WorkOrder.incident_id,
+            Incident.number.label("incident_number"),
+            Incident.title,
+            Incident.category_code,
+            Category.name.label("category_name"),
+            Incident.town_id,
+            town.name.label("town_name"),
+            grid.name.label("grid_name"),
+            Incident.channel_code,
+            Channel.name.label("channel_name"),
+            Incident.priority,
+            WorkOrder.status,
+            Incident.status.label("incident_status"),
+            WorkOrder.department_id,
+            Department.name.label("department_name"),
+            WorkOrder.mode,
+            WorkOrder.dispatch_round,
+            Incident.reported_at,
+            WorkOrder.dispatched_at,
+            WorkOrder.deadline_at,
+            WorkOrder.objection_deadline_at,
+            Incident.answer_due_at,
+            Incident.answered_at,
+            Incident.address,
+            WorkOrder.version,
+        )
+        .select_from(WorkOrder)
+        .join(Incident, Incident.id == WorkOrder.incident_id)
+        .outerjoin(Category, Category.code == Incident.category_code)
+        .outerjoin(Channel, Channel.code == Incident.channel_code)
+        .outerjoin(Department, Department.id == WorkOrder.department_id)
+        .outerjoin(town, town.id == Incident.town_id)
+        .outerjoin(grid, grid.id == Incident.grid_id)
+        .where(WorkOrder.id.in_(ids))
+    ).all()
+    by_id = {r.id: r for r in rows}
+    return [OrderRow(*by_id[i], key=k) for i, k in ids_keys if i in by_id]
+
+
+def _materialise(
+    session: Session, q: Query, ids_keys: list[tuple[int, tuple[Any, ...]]]
+) -> list[Any]:
+    if q.kind == "incidents":
+        return _incident_rows(session, q, ids_keys)
+    return _order_rows(session, q, ids_keys)
+
+
+def _scan(
+    session: Session,
+    q: Query,
+    after: tuple[Any, ...] | None,
+    limit: int,
+    now: dt.datetime,
+    *,
+    inclusive: bool = False,
+    backwards: bool = False,
+) -> tuple[list[tuple[int, tuple[Any, ...]]], bool]:
+    """Ids and keys of the next ``limit`` matching rows after ``after``; and whether the scan
+    reached the end. With an area polygon the bounding box is read in batches and each point
+    tested in Python until the page is full."""
+    base = _base(session, q, now)
+    nkeys = len(_sort_columns(q))
+    if not q.filter.polygon:
+        stmt = _keyset(q, base, after, inclusive=inclusive, backwards=backwards).limit(limit + 1)
+        rows = session.execute(stmt).all()
+        out = [(r[0], tuple(r[1 : 1 + nkeys])) for r in rows[:limit]]
+        return out, len(rows) <= limit
+    import shapely
+
+    polygon = _prepared_polygon(q.filter.polygon)
+    if q.kind == "incidents":
+        base = base.add_columns(Incident.lon, Incident.lat)
+    else:
+        base = base.add_columns(Incident.lon, Incident.lat)
+    batch = max(limit * 4, 500)
+    out: list[tuple[int, tuple[Any, ...]]] = []
+    cursor = after
+    incl = inclusive
+    while True:
+        stmt = _keyset(q, base, cursor, inclusive=incl, backwards=backwards).limit(batch)
+        rows = session.execute(stmt).all()
+        incl = False
+        if not rows:
+            return out, True
+        inside = shapely.contains_xy(polygon, [r[-2] for r in rows], [r[-1] for r in rows])
+        for r, ok in zip(rows, inside, strict=True):
+            if ok:
+                out.append((r[0], tuple(r[1 : 1 + nkeys])))
+                if len(out) > limit:
+                    return out[:limit], False
+        if len(rows) < batch:
+            return out, True
+        cursor = tuple(rows[-1][1 : 1 + nkeys])
+
+
+def page(
+    session: Session,
+    q: Query,
+    after: tuple[Any, ...] | None = None,
+    limit: int = PAGE_SIZE,
+    *,
+    now: dt.datetime | None = None,
+) -> Page:
+    """The next ``limit`` rows after the key ``after`` (None: the first page)."""
+    now = now or dt.datetime.now(dt.UTC)
+    ids_keys, exhausted = _scan(session, q, after, limit, now)
+    rows = _materialise(session, q, ids_keys)
+    return Page(rows, exhausted, ids_keys[-1][1] if ids_keys else after)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Rows around one row, for a jump: ``before`` (in queue order) + ``rows`` (starting with
+    the target)."""
+
+    target_id: int
+    before: list[Any]
+    rows: list[Any]
+    at_start: bool  # nothing before ``before``
+    exhausted: bool
+    cursor: tuple[Any, ...] | None
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a number leads: the row's id (in this queue's kind) and the incident's id."""
+
+    id: int
+    incident_id: int
+    number: str
+
+
+def locate(session: Session, kind: Kind, number: str) -> Located | None:
+    """Find an incident (SJ…) or order (GD…) by number, for a queue of ``kind``."""
+    number = number.strip().upper()
+    if not number:
+        return None
+    if number.startswith("GD"):
+        row = session.execute(
+            select(WorkOrder.id, WorkOrder.incident_id).where(WorkOrder.number == number)
+        ).one_or_none()
+        if row is None:
+            return None
+        return Located(row.incident_id if kind == "incidents" else row.id, row.incident_id, number)
+    inc_id = session.scalar(select(Incident.id).where(Incident.number == number))
+    if inc_id is None:
+        return None
+    if kind == "incidents":
+        return Located(inc_id, inc_id, number)
+    order_id = session.scalar(
+        select(WorkOrder.id)
+        .where(WorkOrder.incident_id == inc_id)
+        .order_by(WorkOrder.id.desc())
+        .limit(1)
+    )
+    if order_id is None:
+        return Located(0, inc_id, number)
+    return Located(order_id, inc_id, number)
+
+
+def key_of(
+    session: Session, q: Query, row_id: int, *, now: dt.datetime | None = None
+) -> tuple[Any, ...] | None:
+    """The sort key of the row ``row_id`` if it matches the query, else None."""
+    now = now or dt.datetime.now(dt.UTC)
+    base = _base(session, q, now)
+    idcol = Incident.id if q.kind == "incidents" else WorkOrder.id
+    if q.filter.polygon:
+        base = base.add_columns(Incident.lon, Incident.lat)
+    row = session.execute(base.where(idcol == row_id)).one_or_none()
+    if row is None:
+        return None
+    nkeys = len(_sort_columns(q))
+    if q.filter.polygon:
+        import shapely
+
+        if not shapely.contains_xy(_prepared_polygon(q.filter.polygon), row[-2], row[-1]):
+            return None
+    return tuple(row[1 : 1 + nkeys])
+
+
+def window(
+    session: Session,
+    q: Query,
+    row_id: int,
+    *,
+    before: int = 20,
+    limit: int = PAGE_SIZE,
+    now: dt.datetime | None = None,
+) -> Window | None:
+    """The page starting at ``row_id`` and a few rows before it; None when the row does not
+    match the query."""
+    now = now or dt.datetime.now(dt.UTC)
+    key = key_of(session, q, row_id, now=now)
+    if key is None:
+        return None
+    ahead, exhausted = _scan(session, q, key, limit, now, inclusive=True)
+    back, at_start = _scan(session, q, key, before, now, backwards=True) if before else ([], True)
+    back.reverse()
+    rows = _materialise(session, q, back + ahead)
+    n_back = len([r for r in rows[: len(back)]])
+    return Window(
+        row_id, rows[:n_back], rows[n_back:], at_start, exhausted, ahead[-1][1] if ahead else key
+    )
+
+
+def page_before(
+    session: Session,
+    q: Query,
+    first_key: tuple[Any, ...],
+    limit: int = PAGE_SIZE,
+    *,
+    now: dt.datetime | None = None,
+) -> Page:
+    """The ``limit`` rows just before the key (in queue order); ``exhausted``: the queue's
+    start was reached."""
+    now = now or dt.datetime.now(dt.UTC)
+    back, at_start = _scan(session, q, first_key, limit, now, backwards=True)
+    back.reverse()
+    return Page(_materialise(session, q, back), at_start, back[0][1] if back else first_key)
+
+
+def rows_by_ids(
+    session: Session, q: Query, ids: Iterable[int], *, now: dt.datetime | None = None
+) -> tuple[list[Any], set[int]]:
+    """Re-read rows after a change: the rows (with fresh keys) that still match the query, and
+    the ids of those that no longer do (or are gone)."""
+    now = now or dt.datetime.now(dt.UTC)
+    ids = sorted(set(ids))
+    if not ids:
+        return [], set()
+    base = _base(session, q, now)
+    idcol = Incident.id if q.kind == "incidents" else WorkOrder.id
+    nkeys = len(_sort_columns(q))
+    if q.filter.polygon:
+        base = base.add_columns(Incident.lon, Incident.lat)
+    found = session.execute(base.where(idcol.in_(ids))).all()
+    if q.filter.polygon and found:
+        import shapely
+
+        inside = shapely.contains_xy(
+            _prepared_polygon(q.filter.polygon), [r[-2] for r in found], [r[-1] for r in found]
+        )
+        found = [r for r, ok in zip(found, inside, strict=True) if ok]
+    ids_keys = [(r[0], tuple(r[1 : 1 + nkeys])) for r in found]
+    rows = _materialise(session, q, ids_keys)
+    matched = {r.id for r in rows}
+    return rows, set(ids) - matched
+
+
+def orders_of_incidents(session: Session, incident_ids: Iterable[int]) -> list[int]:
+    """Work-order ids of these incidents (an incident change re-reads its orders' rows)."""
+    ids = list(set(incident_ids))
+    if not ids:
+        return []
+    return list(session.scalars(select(WorkOrder.id).where(WorkOrder.incident_id.in_(ids))))
+
+
+# --- counting -----------------------------------------------------------------------------
+
+
+def count(
+    session: Session, q: Query, *, limit: int = EXACT_COUNT_LIMIT, now: dt.datetime | None = None
+) -> Count:
+    """How many rows match: exact up to ``limit``, the planner's estimate above it."""
+    now = now or dt.datetime.now(dt.UTC)
+    base = _base(session, q, now)
+    if q.filter.polygon:
+        import shapely
+
+        pts = base.with_only_columns(Incident.lon, Incident.lat).limit(POLYGON_EXACT_LIMIT + 1)
+        rows = session.execute(pts).all()
+        polygon = _prepared_polygon(q.filter.polygon)
+        inside = (
+            int(shapely.contains_xy(polygon, [r[0] for r in rows], [r[1] for r in rows]).sum())
+            if rows
+            else 0
+        )
+        if len(rows) <= POLYGON_EXACT_LIMIT:
+            return Count(inside, True)
+        total = _estimate(session, base)
+        return Count(int(total * inside / len(rows)), False)
+    bounded = select(func.count()).select_from(
+        base.with_only_columns(literal_column("1")).limit(limit + 1).subquery()
+    )
+    n = session.scalar(bounded) or 0
+    if n <= limit:
+        return Count(n, True)
+    return Count(max(_estimate(session, base), limit + 1), False)
+
+
+def _estimate(session: Session, stmt: Select[Any]) -> int:
+    conn = session.connection()
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    result = conn.exec_driver_sql("EXPLAIN (FORMAT JSON) " + compiled.string, compiled.params)
+    plan = result.scalar_one()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+# --- details ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    actor: str
+    action: str
+    summary: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ProgressEntry:
+    id: int
+    order_id: int
+    order_number: str
+    at: dt.datetime
+    user_name: str | None
+    note: str
+    attachments: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Details:
+    incident: IncidentRow
+    description: str
+    reporter_name: str | None
+    reporter_phone: str | None
+    satisfaction: int | None
+    orders: list[OrderRow]
+    progress: list[ProgressEntry]
+    history: list[HistoryEntry]
+    visits: list[tuple[dt.datetime, int | None, str | None]]
+    focus_order_id: int | None = None
+    incident_actions: list[str] = field(default_factory=list)
+    order_actions: dict[int, list[str]] = field(default_factory=dict)
+
+
+def details(
+    session: Session,
+    incident_id: int,
+    *,
+    focus_order_id: int | None = None,
+    history_limit: int = 200,
+) -> Details | None:
+    """Everything the details panel shows for one incident: its orders, their progress, and
+    the audit entries of the incident and of its orders, oldest first."""
+    inc_q = Query("incidents")
+    rows = _incident_rows(session, inc_q, [(incident_id, ())])
+    if not rows:
+        return None
+    inc = session.get(Incident, incident_id)
+    assert inc is not None
+    order_ids = list(
+        session.scalars(
+            select(WorkOrder.id).where(WorkOrder.incident_id == incident_id).order_by(WorkOrder.id)
+        )
+    )
+    orders = _order_rows(session, Query("orders"), [(i, ()) for i in order_ids])
+    numbers = {o.id: o.number for o in orders}
+    prog = session.execute(
+        select(OrderProgress, AppUser.display_name)
+        .outerjoin(AppUser, AppUser.id == OrderProgress.user_id)
+        .where(OrderProgress.order_id.in_(order_ids) if order_ids else literal_column("false"))
+        .order_by(OrderProgress.at, OrderProgress.id)
+    ).all()
+    progress = [
+        ProgressEntry(
+            p.id,
+            p.order_id,
+            numbers.get(p.order_id, ""),
+            p.at,
+            name,
+            p.note,
+            [_attachment_summary(a) for a in (p.attachments or [])],
+        )
+        for p, name in prog
+    ]
+    conds = [and_(AuditEntry.entity_type == "incident", AuditEntry.entity_id == incident_id)]
+    if order_ids:
+        conds.append(
+            and_(AuditEntry.entity_type == "work_order", AuditEntry.entity_id.in_(order_ids))
+        )
+    hist = session.execute(
+        select(
+            AuditEntry.at,
+            AuditEntry.actor_name,
+            AuditEntry.action,
+            AuditEntry.summary,
+            AuditEntry.reason,
+        )
+        .where(or_(*conds))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(history_limit)
+    ).all()
+    history = [HistoryEntry(*h) for h in reversed(hist)]
+    visits = [
+        (v.at, v.satisfaction, v.comment)
+        for v in session.scalars(
+            select(ReturnVisit)
+            .where(ReturnVisit.incident_id == incident_id)
+            .order_by(ReturnVisit.at)
+        )
+    ]
+    from command_center.services import orders as lifecycle
+    from command_center.services import settings
+
+    reopen_days = int(settings.get(session, "orders.reopen_days"))
+    order_objs = (
+        list(session.scalars(select(WorkOrder).where(WorkOrder.id.in_(order_ids))))
+        if order_ids
+        else []
+    )
+    return Details(
+        rows[0],
+        inc.description,
+        inc.reporter_name,
+        inc.reporter_phone,
+        inc.satisfaction,
+        orders,
+        progress,
+        history,
+        visits,
+        focus_order_id,
+        lifecycle.allowed_incident_actions(inc, reopen_days=reopen_days),
+        {o.id: lifecycle.allowed_order_actions(o) for o in order_objs},
+    )
+
+
+def _attachment_summary(a: Any) -> dict[str, Any]:
+    """What the panel needs of an attachment (not the bytes)."""
+    if not isinstance(a, dict):
+        return {"name": str(a)}
+    return {k: v for k, v in a.items() if k != "data"}
+
+
+def attachment_data(session: Session, progress_id: int, index: int) -> tuple[str, bytes] | None:
+    """The bytes of one attached photo (base64 in the row), for opening it."""
+    import base64
+
+    p = session.get(OrderProgress, progress_id)
+    if p is None or not p.attachments or not 0 <= index < len(p.attachments):
+        return None
+    a = p.attachments[index]
+    if not isinstance(a, dict) or "data" not in a:
+        return None
+    return str(a.get("name", "photo")), base64.b64decode(a["data"])
+
+
+def photo_attachment(name: str, data: bytes) -> dict[str, Any]:
+    """An attachment for ``OrderProgress.attachments``: name, size, SHA-256 and the bytes
+    (base64). Refuses a photo over :data:`MAX_PHOTO_BYTES`."""
+    import base64
+    import hashlib
+    import mimetypes
+
+    if len(data) > MAX_PHOTO_BYTES:
+        mb = len(data) / 1024 / 1024
+        raise QueueError(
+            f"照片「{name}」有 {mb:.1f} MB，超过 5 MB 上限，请压缩后再传 / the photo '{name}' is "
+            f"{mb:.1f} MB, over the 5 MB limit; reduce it and try again"
+        )
+    return {
+        "name": name,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "mime": mimetypes.guess_type(name)[0] or "application/octet-stream",
+        "data": base64.b64encode(data).decode("ascii"),
+    }
+
+
+# --- choices for the filter bar -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choices:
+    channels: list[tuple[str, str]]
+    categories: list[tuple[str, str, int, str | None]]  # code, name, level, parent
+    towns: list[tuple[int, str]]
+    departments: list[tuple[int, str]]
+
+
+def choices(session: Session) -> Choices:
+    return Choices(
+        [(c.code, c.name) for c in session.scalars(select(Channel).order_by(Channel.code))],
+        [
+            (c.code, c.name, c.level, c.parent_code)
+            for c in session.scalars(select(Category).order_by(Category.code))
+        ],
+        [
+            (a.id, a.name)
+            for a in session.scalars(
+                select(AdminArea)
+                .where(AdminArea.level == "town", AdminArea.valid_to.is_(None))
+                .order_by(AdminArea.code)
+            )
+        ],
+        [
+            (d.id, d.name)
+            for d in session.scalars(
+                select(Department).where(Department.active).order_by(Department.id)
+            )
+        ],
+    )
+
+
+# --- saved filters ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedFilterInfo:
+    id: int
+    name: str
+    view: str
+    filter: QueueFilter
+    sort: str
+
+
+def _check_view(view: str) -> None:
+    if view not in VIEWS:
+        raise QueueError(f"未知视图「{view}」 / unknown view '{view}'")
+
+
+def save_filter(
+    session: Session, user_id: int, view: str, name: str, f: QueueFilter, sort: str = "deadline"
+) -> SavedFilterInfo:
+    """Save (or overwrite) the user's filter ``name`` for ``view``; commits."""
+    _check_view(view)
+    name = name.strip()
+    if not name:
+        raise QueueError("请输入筛选名称 / give the filter a name")
+    if len(name) > 64:
+        raise QueueError("筛选名称最多64个字 / a filter name has at most 64 characters")
+    definition = {"filter": f.to_json(), "sort": sort if sort in SORTS else "deadline"}
+    row = session.scalar(
+        select(SavedFilter).where(
+            SavedFilter.user_id == user_id, SavedFilter.view == view, SavedFilter.name == name
+        )
+    )
+    if row is None:
+        row = SavedFilter(user_id=user_id, view=view, name=name, definition=definition)
+        session.add(row)
+    else:
+        row.definition = definition
+    session.commit()
+    return SavedFilterInfo(row.id, row.name, row.view, f, definition["sort"])
+
+
+def list_filters(session: Session, user_id: int, view: str) -> list[SavedFilterInfo]:
+    _check_view(view)
+    return [
+        SavedFilterInfo(
+            r.id,
+            r.name,
+            r.view,
+            QueueFilter.from_json((r.definition or {}).get("filter")),
+            str((r.definition or {}).get("sort", "deadline")),
+        )
+        for r in session.scalars(
+            select(SavedFilter)
+            .where(SavedFilter.user_id == user_id, SavedFilter.view == view)
+            .order_by(SavedFilter.name)
+        )
+    ]
+
+
+def delete_filter(session: Session, user_id: int, filter_id: int) -> bool:
+    """Delete one of the user's own filters; False if there is none such. Commits."""
+    result = session.execute(
+        delete(SavedFilter).where(SavedFilter.id == filter_id, SavedFilter.user_id == user_id)
+    )
+    session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+# --- response templates -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    id: int
+    title: str
+    body: str
+    category_code: str | None
+    status: str | None
+
+
+def templates_for(
+    session: Session, category_code: str | None, status: str | None = None
+) -> list[TemplateInfo]:
+    """Active templates for a category (its own, then its parents', then those for all) and a
+    status (its own first, then those for any status)."""
+    chain: list[str] = []
+    code = category_code
+    parents = {c: p for c, p in session.execute(select(Category.code, Category.parent_code))}
+    while code is not None and code in parents and code not in chain:
+        chain.append(code)
+        code = parents[code]
+    conds = [ResponseTemplate.category_code.is_(None)]
+    if chain:
+        conds.append(ResponseTemplate.category_code.in_(chain))
+    status_cond = ResponseTemplate.status.is_(None)
+    if status:
+        status_cond = or_(status_cond, ResponseTemplate.status == status)
+    rows = list(
+        session.scalars(
+            select(ResponseTemplate).where(ResponseTemplate.active, or_(*conds), status_cond)
+        )
+    )
+    depth = {c: i for i, c in enumerate(chain)}
+
+    def rank(t: ResponseTemplate) -> tuple[int, int, str]:
+        d = depth.get(t.category_code, len(chain)) if t.category_code else len(chain)
+        return (d, 0 if t.status else 1, t.title)
+
+    return [
+        TemplateInfo(t.id, t.title, t.body, t.category_code, t.status)
+        for t in sorted(rows, key=rank)
+    ]
+
+
+def fill_template(body: str, row: Any) -> str:
+    """Put the incident's number, title and address into ``{number}``, ``{title}``,
+    ``{address}``."""
+    values = {
+        "number": getattr(row, "incident_number", None) or getattr(row, "number", ""),
+        "title": getattr(row, "title", ""),
+        "address": getattr(row, "address", None) or "",
+        "department": getattr(row, "department_name", None) or "",
+    }
+    out = body
+    for k, v in values.items():
+        out = out.replace("{" + k + "}", str(v))
+    return out
