@@ -1,0 +1,763 @@
+"""The intake form (事件登记): an operator taking a call.
+
+Channel, category (three levels, searchable), title, description, the address with completion
+from the county's gazetteer, the location (typed, or picked on the main map: the window connects
+``sig_pick_on_map_requested`` to the map and calls :meth:`IntakeFormView.set_location`), the
+reporter and the priority. While the operator types, the form shows where the incident will be
+placed (or that it lies outside the county / has no location), the department routing suggests
+with its reason, and reports that may be the same problem, each with "save and merge into this
+one". Ctrl+Enter saves; the form then clears and shows the new number.
+
+All database work goes through the OpsRunner; nothing blocks the GUI thread.
+
+Run alone: ``python -m command_center.views.intake.intake_form [--database-url URL]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QTreeWidgetItemIterator,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from command_center.services import gazetteer, intake
+from command_center.services.audit import Actor
+from command_center.services.intake import CreatedIncident, IncidentDraft, IntakePreview
+from command_center.workers.ops import OpsRunner
+
+log = logging.getLogger(__name__)
+
+PREVIEW_DELAY_MS = 400
+COMPLETE_DELAY_MS = 150
+COLOURS = {"ok": "#1b7f3b", "warning": "#b26a00", "error": "#c62828", "muted": "#5f6b7a"}
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    channels: list[tuple[str, str, str]]  # code, name, name_en
+    categories: list[tuple[str, str | None, int, str]]  # code, parent, level, name
+
+
+def load_choices(session: Session) -> FormChoices:
+    channels = [
+        (str(c), str(n), str(e))
+        for c, n, e in session.execute(
+            text("SELECT code, name, name_en FROM channels ORDER BY code")
+        ).all()
+    ]
+    categories = [
+        (str(c), p, int(lv), str(n))
+        for c, p, lv, n in session.execute(
+            text("SELECT code, parent_code, level, name FROM categories ORDER BY code")
+        ).all()
+    ]
+    gazetteer.get(session)  # built now, so the first completion is quick
+    return FormChoices(channels, categories)
+
+
+def _save(session: Session, actor: Actor, draft: IncidentDraft, merge_into: int | None) -> Any:
+    made = intake.create_incident(session, actor, draft)
+    if merge_into is None:
+        return made, None
+    from command_center.services import orders
+
+    try:
+        orders.merge_incidents(session, actor, merge_into, [made.id], "重复反映")
+    except orders.TransitionError as exc:
+        return made, str(exc)
+    return made, ""
+
+
+class CategoryPicker(QWidget):
+    """The three-level taxonomy as a tree with a search field; only leaves can be chosen."""
+
+    sig_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("intakeCategorySearch")
+        self.search.setPlaceholderText(self.tr("Search categories, e.g. 噪音"))
+        self.search.setClearButtonEnabled(True)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("intakeCategoryTree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setMinimumHeight(120)
+        self.chosen = QLabel(self)
+        self.chosen.setObjectName("intakeCategoryChosen")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.chosen)
+        self._code: str | None = None
+        self._paths: dict[str, str] = {}
+        self.search.textChanged.connect(self._on_search_textChanged)
+        self.tree.currentItemChanged.connect(self._on_tree_currentItemChanged)
+        self._show_chosen()
+
+    def set_categories(self, rows: list[tuple[str, str | None, int, str]]) -> None:
+        self.tree.clear()
+        items: dict[str, QTreeWidgetItem] = {}
+        for code, parent, _level, name in rows:
+            above = items.get(parent) if parent else None
+            item = QTreeWidgetItem([name])
+            item.setData(0, Qt.ItemDataRole.UserRole, code)
+            if above is None:
+                self.tree.addTopLevelItem(item)
+                self._paths[code] = name
+            else:
+                above.addChild(item)
+                self._paths[code] = f"{self._paths.get(parent or '', '')} / {name}"
+            items[code] = item
+        self._leaves = {c for c, *_ in rows} - {p for _, p, *_ in rows if p}
+
+    def code(self) -> str | None:
+        return self._code
+
+    def set_code(self, code: str | None) -> None:
+        it = QTreeWidgetItemIterator(self.tree)
+        while it.value():
+            item = it.value()
+            if item.data(0, Qt.ItemDataRole.UserRole) == code:
+                self.tree.setCurrentItem(item)
+                return
+            it += 1
+        self._code = None
+        self.tree.setCurrentItem(None)  # type: ignore[arg-type]
+        self._show_chosen()
+
+    def clear(self) -> None:
+        self.search.clear()
+        self.tree.collapseAll()
+        self.set_code(None)
+
+    @Slot(str)
+    def _on_search_textChanged(self, query: str) -> None:
+        q = query.strip()
+        for i in range(self.tree.topLevelItemCount()):
+            self._filter(self.tree.topLevelItem(i), q)
+        if q:
+            self.tree.expandAll()
+        else:
+            self.tree.collapseAll()
+
+    def _filter(self, item: QTreeWidgetItem, q: str) -> bool:
+        own = not q or q in item.text(0)
+        child_hit = False
+        for i in range(item.childCount()):
+            # children of a matching parent are all shown
+            child_hit |= self._filter(item.child(i), "" if own and q else q)
+        visible = own or child_hit
+        item.setHidden(not visible)
+        return visible
+
+    @Slot(QTreeWidgetItem, QTreeWidgetItem)
+    def _on_tree_currentItemChanged(self, item: QTreeWidgetItem | None, _prev: object) -> None:
+        code = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        self._code = code if code in getattr(self, "_leaves", set()) else None
+        self._show_chosen()
+        self.sig_changed.emit()
+
+    def _show_chosen(self) -> None:
+        if self._code:
+            self.chosen.setText(self._paths.get(self._code, self._code))
+            self.chosen.setStyleSheet(f"color: {COLOURS['ok']};")
+        else:
+            self.chosen.setText(self.tr("No category chosen (choose a leaf)"))
+            self.chosen.setStyleSheet(f"color: {COLOURS['muted']};")
+
+
+class IntakeFormView(QWidget):
+    """See the module docstring."""
+
+    sig_pick_on_map_requested = Signal()
+    """The operator wants to pick the location on the main map; answer with set_location."""
+
+    sig_incident_created = Signal(int)
+    """An incident was saved. Arguments: its id."""
+
+    def __init__(self, runner: OpsRunner, user: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("intakeForm")
+        self._runner = runner
+        self._user = user
+        self._actor = Actor(user.id, user.display_name)
+        self._generation = 0  # the newest preview asked for; older answers are dropped
+        self._complete_generation = 0
+        self._lon: float | None = None
+        self._lat: float | None = None
+        self._saving = False
+        self._last_created: CreatedIncident | None = None
+        self._preview: IntakePreview | None = None
+        self._build()
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.refresh_preview)
+        self._complete_timer = QTimer(self)
+        self._complete_timer.setSingleShot(True)
+        self._complete_timer.setInterval(COMPLETE_DELAY_MS)
+        self._complete_timer.timeout.connect(self._complete)
+        self._runner.submit(
+            load_choices,
+            success=self._on_choices,
+            failure=self._on_failure,
+            owner=self,
+            name="intake.choices",
+        )
+
+    # --- building ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.channel = QComboBox(self)
+        self.channel.setObjectName("intakeChannel")
+        self.category = CategoryPicker(self)
+        self.title_edit = QLineEdit(self)
+        self.title_edit.setObjectName("intakeTitle")
+        self.title_edit.setMaxLength(intake.TITLE_FORM_MAX)
+        self.title_edit.setPlaceholderText(self.tr("What is the problem, in a few words"))
+        self.description = QPlainTextEdit(self)
+        self.description.setObjectName("intakeDescription")
+        self.description.setPlaceholderText(
+            self.tr("What the caller says: what, where, since when")
+        )
+        self.description.setTabChangesFocus(True)
+        self.description.setMinimumHeight(90)
+        self.address = QLineEdit(self)
+        self.address.setObjectName("intakeAddress")
+        self.address.setMaxLength(intake.ADDRESS_MAX)
+        self.address.setPlaceholderText(self.tr("Town, village, landmark — e.g. 洪水镇益民村三社"))
+        self._completion_model = QStringListModel(self)
+        self._completer = QCompleter(self._completion_model, self)
+        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self._completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.address.setCompleter(self._completer)
+        self.location = QLineEdit(self)
+        self.location.setObjectName("intakeLocation")
+        self.location.setPlaceholderText(self.tr("longitude, latitude (GCJ-02)"))
+        self.pick_button = QPushButton(self.tr("Pick on map"), self)
+        self.pick_button.setObjectName("intakePickOnMap")
+        self.clear_location_button = QPushButton(self.tr("Clear"), self)
+        loc_row = QHBoxLayout()
+        loc_row.setContentsMargins(0, 0, 0, 0)
+        loc_row.addWidget(self.location, 1)
+        loc_row.addWidget(self.pick_button)
+        loc_row.addWidget(self.clear_location_button)
+        self.reporter_name = QLineEdit(self)
+        self.reporter_name.setObjectName("intakeReporterName")
+        self.reporter_name.setMaxLength(intake.NAME_MAX)
+        self.reporter_phone = QLineEdit(self)
+        self.reporter_phone.setObjectName("intakeReporterPhone")
+        self.reporter_phone.setMaxLength(intake.PHONE_MAX)
+        reporter_row = QHBoxLayout()
+        reporter_row.setContentsMargins(0, 0, 0, 0)
+        reporter_row.addWidget(self.reporter_name, 1)
+        reporter_row.addWidget(QLabel(self.tr("Phone"), self))
+        reporter_row.addWidget(self.reporter_phone, 1)
+        self.priority = QComboBox(self)
+        self.priority.setObjectName("intakePriority")
+        for value, label in (
+            (1, self.tr("1 · Urgent")),
+            (2, self.tr("2 · High")),
+            (3, self.tr("3 · Normal")),
+            (4, self.tr("4 · Low")),
+        ):
+            self.priority.addItem(label, value)
+        self.priority.setCurrentIndex(2)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("Channel"), self.channel)
+        form.addRow(self.tr("Category"), self.category)
+        form.addRow(self.tr("Title"), self.title_edit)
+        form.addRow(self.tr("Description"), self.description)
+        form.addRow(self.tr("Address"), self.address)
+        form.addRow(self.tr("Location"), loc_row)
+        form.addRow(self.tr("Caller"), reporter_row)
+        form.addRow(self.tr("Priority"), self.priority)
+
+        self.message = QLabel(self)
+        self.message.setObjectName("intakeMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.message.linkActivated.connect(self._on_message_linkActivated)
+        self.save_button = QPushButton(self.tr("Save (Ctrl+Enter)"), self)
+        self.save_button.setObjectName("intakeSave")
+        self.save_button.setDefault(True)
+        self.clear_button = QPushButton(self.tr("Clear form"), self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.save_button)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(form, 1)
+        left_layout.addLayout(buttons)
+
+        # --- live feedback ---
+        self.placement_label = QLabel(self)
+        self.placement_label.setObjectName("intakePlacement")
+        self.placement_label.setWordWrap(True)
+        placement_box = QGroupBox(self.tr("Responsibility (where it will be placed)"), self)
+        QVBoxLayout(placement_box).addWidget(self.placement_label)
+        self.routing_label = QLabel(self)
+        self.routing_label.setObjectName("intakeRouting")
+        self.routing_label.setWordWrap(True)
+        routing_box = QGroupBox(self.tr("Routing suggestion"), self)
+        QVBoxLayout(routing_box).addWidget(self.routing_label)
+        self.duplicates = QTableWidget(0, 5, self)
+        self.duplicates.setObjectName("intakeDuplicates")
+        self.duplicates.setHorizontalHeaderLabels(
+            [
+                self.tr("Number"),
+                self.tr("Title"),
+                self.tr("Distance"),
+                self.tr("Apart"),
+                self.tr("Similar"),
+            ]
+        )
+        self.duplicates.verticalHeader().hide()
+        self.duplicates.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.duplicates.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.duplicates.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.duplicates.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.duplicates_hint = QLabel(self)
+        self.duplicates_hint.setWordWrap(True)
+        self.duplicates_hint.setStyleSheet(f"color: {COLOURS['muted']};")
+        self.merge_button = QPushButton(self.tr("Save and merge into the selected report"), self)
+        self.merge_button.setObjectName("intakeMerge")
+        self.merge_button.setEnabled(False)
+        dup_box = QGroupBox(self.tr("Possibly the same problem"), self)
+        dup_layout = QVBoxLayout(dup_box)
+        dup_layout.addWidget(self.duplicates_hint)
+        dup_layout.addWidget(self.duplicates, 1)
+        dup_layout.addWidget(self.merge_button)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(placement_box)
+        right_layout.addWidget(routing_box)
+        right_layout.addWidget(dup_box, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+        for edit in (self.title_edit, self.address, self.location):
+            edit.textChanged.connect(self._schedule_preview)
+        self.description.textChanged.connect(self._schedule_preview)
+        self.category.sig_changed.connect(self._schedule_preview)
+        self.address.textEdited.connect(self._on_address_textEdited)
+        self.location.editingFinished.connect(self._on_location_editingFinished)
+        self.pick_button.clicked.connect(self.sig_pick_on_map_requested)
+        self.clear_location_button.clicked.connect(self._on_clear_location_clicked)
+        self.save_button.clicked.connect(self.save)
+        self.clear_button.clicked.connect(self.clear_form)
+        self.merge_button.clicked.connect(self._on_merge_button_clicked)
+        self.duplicates.itemSelectionChanged.connect(self._on_duplicates_itemSelectionChanged)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.save)
+        self._show_preview(None)
+
+    # --- choices ------------------------------------------------------------------------
+
+    def _on_choices(self, choices: FormChoices) -> None:
+        current = self.channel.currentData()
+        self.channel.clear()
+        for code, name, _name_en in choices.channels:
+            self.channel.addItem(name, code)
+        index = self.channel.findData(current or "hotline_12345")
+        self.channel.setCurrentIndex(max(0, index))
+        self.category.set_categories(choices.categories)
+
+    # --- location -----------------------------------------------------------------------
+
+    @Slot(float, float)
+    def set_location(self, lon: float, lat: float) -> None:
+        """The point picked on the map (GCJ-02)."""
+        self._lon, self._lat = float(lon), float(lat)
+        self.location.setText(f"{self._lon:.6f}, {self._lat:.6f}")
+        self.refresh_preview()
+
+    def location_value(self) -> tuple[float | None, float | None]:
+        return self._lon, self._lat
+
+    def _parse_location(self, *, quiet: bool = False) -> bool:
+        raw = self.location.text().strip().replace("，", ",")
+        if not raw:
+            self._lon = self._lat = None
+            return True
+        parts = [p for p in raw.replace(" ", ",").split(",") if p]
+        try:
+            lon, lat = (float(p) for p in parts)
+        except ValueError:
+            if quiet:
+                return False
+            self._show_message(self.tr("Type the location as: longitude, latitude"), "error")
+            return False
+        self._lon, self._lat = lon, lat
+        return True
+
+    @Slot()
+    def _on_location_editingFinished(self) -> None:
+        if self._parse_location():
+            self._schedule_preview()
+
+    @Slot()
+    def _on_clear_location_clicked(self) -> None:
+        self._lon = self._lat = None
+        self.location.clear()
+
+    # --- completion ---------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_address_textEdited(self, _text: str) -> None:
+        self._complete_timer.start()
+
+    @Slot()
+    def _complete(self) -> None:
+        query = self.address.text().strip()
+        if not query:
+            return
+        self._complete_generation += 1
+        generation = self._complete_generation
+        self._runner.submit(
+            lambda s: gazetteer.search(s, query, 15),
+            success=lambda places: self._on_completions(generation, places),
+            failure=self._on_failure,
+            owner=self,
+            name="intake.complete",
+        )
+
+    def _on_completions(self, generation: int, places: list[gazetteer.Place]) -> None:
+        if generation != self._complete_generation:
+            return
+        # what the operator picks is the place's path, a valid address in itself
+        self._completion_model.setStringList(
+            [p.full_name.removeprefix("民乐县·").replace("·", "") for p in places]
+        )
+        if self.address.hasFocus() and places:
+            self._completer.setCompletionPrefix(self.address.text())
+            self._completer.complete()
+
+    # --- preview ------------------------------------------------------------------------
+
+    def draft(self) -> IncidentDraft:
+        return IncidentDraft(
+            channel_code=self.channel.currentData() or "",
+            title=self.title_edit.text(),
+            category_code=self.category.code(),
+            description=self.description.toPlainText(),
+            address=self.address.text() or None,
+            lon=self._lon,
+            lat=self._lat,
+            reporter_name=self.reporter_name.text() or None,
+            reporter_phone=self.reporter_phone.text() or None,
+            priority=int(self.priority.currentData() or 3),
+        )
+
+    @Slot()
+    def _schedule_preview(self) -> None:
+        self._preview_timer.start()
+
+    @Slot()
+    def refresh_preview(self) -> None:
+        self._preview_timer.stop()
+        if not self._parse_location(quiet=True):
+            return
+        draft = self.draft()
+        if draft.lon is None and not draft.address and not draft.title.strip():
+            self._show_preview(None)
+            return
+        self._generation += 1
+        generation = self._generation
+        self._runner.submit(
+            lambda s: intake.preview(s, draft),
+            success=lambda pv: self._on_preview(generation, pv),
+            failure=self._on_failure,
+            owner=self,
+            name="intake.preview",
+        )
+
+    def _on_preview(self, generation: int, pv: IntakePreview) -> None:
+        if generation == self._generation:
+            self._show_preview(pv)
+
+    def _show_preview(self, pv: IntakePreview | None) -> None:
+        self._preview = pv
+        if pv is None:
+            self._set_label(
+                self.placement_label,
+                self.tr("Type an address or pick the place on the map."),
+                "muted",
+            )
+            self._set_label(self.routing_label, self.tr("Choose a category."), "muted")
+            self._fill_duplicates([])
+            return
+        p = pv.placement
+        if p.flag == "ok":
+            text_ = self.tr("%1\n(by the point: grid, village, town)").replace("%1", p.path)
+            kind = "ok"
+        elif p.flag == "outside":
+            text_ = self.tr(
+                "Outside the county — the point is in no grid. Check the location; "
+                "it will be saved flagged."
+            )
+            kind = "error"
+        elif p.source == "address":
+            text_ = self.tr(
+                "%1\n(by the address only, no point: pick it on the map if you can)"
+            ).replace("%1", p.path)
+            kind = "warning"
+        else:
+            text_ = self.tr(
+                "No usable location — the address names no known place. It will be "
+                "saved flagged for checking."
+            )
+            kind = "error"
+        self._set_label(self.placement_label, text_, kind)
+        s = pv.suggestion
+        if s is None:
+            self._set_label(
+                self.routing_label,
+                self.tr("No suggestion: choose a category.")
+                if self.category.code() is None
+                else self.tr("No rule or default department for this category."),
+                "muted",
+            )
+        else:
+            self._set_label(
+                self.routing_label, f"<b>{s.department_name}</b><br>{s.reason}", "ok", rich=True
+            )
+        self._fill_duplicates(pv.duplicates)
+
+    def _fill_duplicates(self, dups: list[Any]) -> None:
+        self.duplicates.setRowCount(0)
+        for c in dups:
+            row = self.duplicates.rowCount()
+            self.duplicates.insertRow(row)
+            local = c.reported_at.astimezone() if c.reported_at else None
+            number = QTableWidgetItem(c.number)
+            number.setData(Qt.ItemDataRole.UserRole, c.incident_id)
+            if local is not None:
+                number.setToolTip(local.strftime("%Y-%m-%d %H:%M"))
+            title = QTableWidgetItem(c.title)
+            title.setToolTip(c.title)
+            dist = QTableWidgetItem(
+                self.tr("%1 m").replace("%1", f"{c.distance_m:.0f}")
+                if c.distance_m is not None
+                else self.tr("same village")
+            )
+            hours = QTableWidgetItem(self.tr("%1 h").replace("%1", f"{c.hours_apart:.0f}"))
+            sim = QTableWidgetItem(f"{c.similarity:.0%}")
+            for col, item in enumerate((number, title, dist, hours, sim)):
+                if col != 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.duplicates.setItem(row, col, item)
+        if dups:
+            self.duplicates_hint.setText(
+                self.tr(
+                    "%n report(s) nearby with similar words in the last days. If it is the "
+                    "same problem, select it and merge: the caller gets its outcome.",
+                    "",
+                    len(dups),
+                )
+            )
+            self.duplicates.selectRow(0)
+        else:
+            self.duplicates_hint.setText(self.tr("None found nearby in the last three days."))
+        self._on_duplicates_itemSelectionChanged()
+
+    @Slot()
+    def _on_duplicates_itemSelectionChanged(self) -> None:
+        self.merge_button.setEnabled(self._selected_duplicate() is not None and not self._saving)
+
+    def _selected_duplicate(self) -> int | None:
+        rows = self.duplicates.selectionModel().selectedRows()
+        if not rows:
+            return None
+        item = self.duplicates.item(rows[0].row(), 0)
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    # --- saving -------------------------------------------------------------------------
+
+    @Slot()
+    def save(self) -> None:
+        self._submit_save(None)
+
+    @Slot()
+    def _on_merge_button_clicked(self) -> None:
+        target = self._selected_duplicate()
+        if target is not None:
+            self._submit_save(target)
+
+    def _submit_save(self, merge_into: int | None) -> None:
+        if self._saving:
+            return
+        if not self._parse_location():
+            return
+        draft = self.draft()
+        if not draft.title.strip():
+            self._show_message(self.tr("Give the incident a title."), "error")
+            self.title_edit.setFocus()
+            return
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self.merge_button.setEnabled(False)
+        self._show_message(self.tr("Saving…"), "muted")
+        actor = self._actor
+        self._runner.submit(
+            lambda s: _save(s, actor, draft, merge_into),
+            success=self._on_saved,
+            failure=self._on_save_failed,
+            owner=self,
+            name="intake.save",
+        )
+
+    def _on_saved(self, outcome: tuple[CreatedIncident, str | None]) -> None:
+        made, merge_error = outcome
+        self._saving = False
+        self.save_button.setEnabled(True)
+        self._last_created = made
+        self.clear_form()
+        link = f'<a href="incident:{made.id}">{made.number}</a>'
+        if merge_error:
+            self._show_message(
+                self.tr("Saved as %1, but not merged: %2")
+                .replace("%1", link)
+                .replace("%2", merge_error),
+                "warning",
+                rich=True,
+            )
+        elif merge_error == "":
+            self._show_message(
+                self.tr("Saved as %1 and merged as a repeated report.").replace("%1", link),
+                "ok",
+                rich=True,
+            )
+        else:
+            self._show_message(self.tr("Saved as %1.").replace("%1", link), "ok", rich=True)
+        self.sig_incident_created.emit(made.id)
+
+    def _on_save_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        self._on_duplicates_itemSelectionChanged()
+        if isinstance(exc, ValueError):
+            self._show_message(str(exc), "error")
+        else:
+            log.error("saving an incident failed", exc_info=exc)
+            self._show_message(
+                self.tr(
+                    "Not saved: the database could not be reached. Nothing was lost — try again."
+                )
+                + f"\n{exc}".rstrip(),
+                "error",
+            )
+
+    @Slot(str)
+    def _on_message_linkActivated(self, href: str) -> None:
+        if href.startswith("incident:"):
+            self.sig_incident_created.emit(int(href.split(":", 1)[1]))
+
+    @Slot()
+    def clear_form(self) -> None:
+        """Empty the form for the next call (the channel stays)."""
+        self._preview_timer.stop()
+        self._complete_timer.stop()
+        for edit in (
+            self.title_edit,
+            self.address,
+            self.location,
+            self.reporter_name,
+            self.reporter_phone,
+        ):
+            edit.clear()
+        self.description.clear()
+        self.category.clear()
+        self.priority.setCurrentIndex(2)
+        self._lon = self._lat = None
+        self._generation += 1  # drop a preview still on its way
+        self._preview_timer.stop()
+        self._show_preview(None)
+        self.message.clear()
+        self.title_edit.setFocus()
+
+    # --- messages -----------------------------------------------------------------------
+
+    def _show_message(self, text_: str, kind: str, *, rich: bool = False) -> None:
+        self._set_label(self.message, text_, kind, rich=rich)
+
+    def _set_label(self, label: QLabel, text_: str, kind: str, *, rich: bool = False) -> None:
+        label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+        label.setText(text_)
+        label.setProperty("kind", kind)
+        label.setStyleSheet(f"color: {COLOURS.get(kind, COLOURS['muted'])};")
+
+    def _on_failure(self, exc: BaseException) -> None:
+        log.warning("intake form: %s", exc)
+        self._show_message(str(exc), "error")
+
+    def shutdown(self) -> None:
+        self._preview_timer.stop()
+        self._complete_timer.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from command_center.app import run_view
+
+    return run_view(
+        lambda ctx: IntakeFormView(ctx.runner, ctx.user),
+        title="事件登记 Intake",
+        argv=argv,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

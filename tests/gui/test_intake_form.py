@@ -1,0 +1,214 @@
+"""The intake form and the table import dialog on a copy of the demo county."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import text
+
+from command_center.db.connection import Database
+from command_center.services import auth, intake
+from command_center.services.audit import Actor
+from command_center.views.intake import ImportTableDialog, IntakeFormView
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tabular"
+
+
+@pytest.fixture
+def database_url(seeded_copy: str) -> str:
+    return seeded_copy
+
+
+@pytest.fixture
+def operator(db: Database) -> auth.UserInfo:
+    with db.sessions() as s:
+        return next(u for u in auth.list_users(s) if u.username == "zhiban1")
+
+
+def _count(db: Database, where: str = "true", **params: Any) -> int:
+    with db.sessions() as s:
+        return int(s.scalar(text(f"SELECT count(*) FROM incidents WHERE {where}"), params))
+
+
+def _label(db: Database, grid: str) -> tuple[float, float, str]:
+    with db.sessions() as s:
+        row = s.execute(
+            text(
+                "SELECT g.label_lon, g.label_lat, t.name FROM admin_areas g "
+                "JOIN admin_areas v ON v.id = g.parent_id JOIN admin_areas t ON t.id = v.parent_id "
+                "WHERE g.level = 'grid' AND g.name = :n"
+            ),
+            {"n": grid},
+        ).one()
+        return float(row[0]), float(row[1]), str(row[2])
+
+
+@pytest.fixture
+def form(qtbot, runner, operator, cc_app) -> IntakeFormView:  # type: ignore[no-untyped-def]
+    view = IntakeFormView(runner, operator)
+    qtbot.addWidget(view)
+    view.resize(1400, 800)
+    view.show()
+    qtbot.waitUntil(lambda: view.channel.count() > 0, timeout=10_000)
+    return view
+
+
+def test_filling_the_form_and_saving_creates_one_incident(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    before = _count(db)
+    form.channel.setCurrentIndex(form.channel.findData("hotline_12345"))
+    type_text(form.category.search, "广场舞")
+    leaf = form.category.tree.findItems("商铺广场舞噪音", Qt.MatchFlag.MatchRecursive)[0]
+    form.category.tree.setCurrentItem(leaf)
+    assert form.category.code() == "030202"
+    type_text(form.title_edit, "广场舞音响扰民")
+    type_text(form.description, "每晚十点后还在放音乐")
+    type_text(form.address, "洪水镇益民村文化广场")
+    type_text(form.reporter_name, "张桂兰")
+    type_text(form.reporter_phone, "13993601234")
+    form.priority.setCurrentIndex(form.priority.findData(2))
+    # the address alone already places it, flagged as "by the address only"
+    qtbot.waitUntil(lambda: "益民村" in form.placement_label.text(), timeout=10_000)
+    assert form.placement_label.property("kind") == "warning"
+    qtbot.waitUntil(lambda: "局" in form.routing_label.text(), timeout=10_000)
+
+    with qtbot.waitSignal(form.sig_incident_created, timeout=10_000) as created:
+        qtbot.keyClick(form.title_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    new_id = created.args[0]
+    assert _count(db) == before + 1
+    with db.sessions() as s:
+        row = (
+            s.execute(
+                text(
+                    "SELECT i.*, v.name AS village FROM incidents i "
+                    "LEFT JOIN admin_areas v ON v.id = i.village_id WHERE i.id = :i"
+                ),
+                {"i": new_id},
+            )
+            .mappings()
+            .one()
+        )
+    assert row["title"] == "广场舞音响扰民"
+    assert row["description"] == "每晚十点后还在放音乐"
+    assert row["address"] == "洪水镇益民村文化广场"
+    assert (row["reporter_name"], row["reporter_phone"]) == ("张桂兰", "13993601234")
+    assert (row["channel_code"], row["category_code"], row["priority"]) == (
+        "hotline_12345",
+        "030202",
+        2,
+    )
+    assert row["village"] == "益民村" and row["location_flag"] == "missing"
+    # the form is clear for the next call and shows the new number
+    assert form.title_edit.text() == "" and form.address.text() == ""
+    assert row["number"] in form.message.text()
+
+
+def test_the_map_pick_fills_the_location_and_shows_the_placement(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,  # type: ignore[no-untyped-def]
+) -> None:
+    lon, lat, town = _label(db, "益民村第一网格")
+    with qtbot.waitSignal(form.sig_pick_on_map_requested, timeout=1_000):
+        form.pick_button.click()
+    form.set_location(lon, lat)
+    assert form.location.text() == f"{lon:.6f}, {lat:.6f}"
+    assert form.location_value() == (lon, lat)
+    qtbot.waitUntil(lambda: town in form.placement_label.text(), timeout=10_000)
+    assert form.placement_label.property("kind") == "ok"
+    # outside the county: said so, in red
+    form.set_location(103.834, 36.061)
+    qtbot.waitUntil(lambda: form.placement_label.property("kind") == "error", timeout=10_000)
+
+
+def test_a_duplicate_is_offered_and_merged(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,  # type: ignore[no-untyped-def]
+) -> None:
+    lon, lat, _town = _label(db, "三寨村第一网格")
+    with db.sessions() as s:
+        made = intake.create_incident(
+            s,
+            Actor(None, "陈建国"),
+            intake.IncidentDraft(
+                channel_code="qr_code",
+                title="暖气不热室温低",
+                description="三寨村集中供热后顶层住户暖气一直不热，室温不到十一度",
+                category_code="060101",
+                lon=lon,
+                lat=lat,
+            ),
+        )
+    orig = SimpleNamespace(
+        id=made.id,
+        title="暖气片不热",
+        description="三寨村顶层暖气一直不热，室温只有十度",
+        lon=lon + 0.0004,
+        lat=lat,
+    )
+    form.title_edit.setText(orig.title)
+    form.description.setPlainText(orig.description)
+    form.set_location(orig.lon, orig.lat)
+    qtbot.waitUntil(lambda: form.duplicates.rowCount() > 0, timeout=10_000)
+    ids = [
+        form.duplicates.item(r, 0).data(Qt.ItemDataRole.UserRole)
+        for r in range(form.duplicates.rowCount())
+    ]
+    assert orig.id in ids
+    form.duplicates.selectRow(ids.index(orig.id))
+    with qtbot.waitSignal(form.sig_incident_created, timeout=10_000) as created:
+        form.merge_button.click()
+    with db.sessions() as s:
+        status, dup_of = s.execute(
+            text("SELECT status, duplicate_of_id FROM incidents WHERE id = :i"),
+            {"i": created.args[0]},
+        ).one()
+    assert (status, dup_of) == ("merged", orig.id)
+
+
+def test_saving_without_a_title_says_so_and_saves_nothing(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,  # type: ignore[no-untyped-def]
+) -> None:
+    before = _count(db)
+    form.address.setText("洪水镇")
+    form.save()
+    assert form.message.property("kind") == "error"
+    assert _count(db) == before
+
+
+def test_import_dialog_imports_a_file_and_lists_skipped_rows(
+    qtbot,
+    runner,
+    operator,
+    db: Database,
+    cc_app,  # type: ignore[no-untyped-def]
+) -> None:
+    dialog = ImportTableDialog(runner, operator)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.open_file(str(FIXTURES / "hotline_gb18030.csv"))
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=10_000)
+    assert dialog.preview.rowCount() == 9
+    assert dialog.mapping()["description"] == "诉求内容"
+    dialog.source.setText("12345-test")
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: dialog.last_result is not None, timeout=20_000)
+    assert dialog.last_result.imported == 5
+    assert dialog.skipped.count() == 4
+    assert dialog.skipped.item(0).text().startswith(("第7行", "Row 7"))
+    assert _count(db, "external_source = :s", s="12345-test") == 5
+    # a broken file: a clear message, nothing to import
+    dialog.open_file(str(FIXTURES / "broken_utf16.csv"))
+    qtbot.waitUntil(lambda: "UTF-16" in dialog.status.text(), timeout=10_000)
+    assert not dialog.import_button.isEnabled()
