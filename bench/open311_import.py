@@ -3,6 +3,10 @@
 A fresh database gets the demo county's geography (``seed_demo`` at scale 0.01); the requests
 are synthetic: most inside the county, some outside it, some without coordinates (null or 0/0).
 The time covers parsing, point-in-polygon, writing incidents and audit entries, and the commit.
+A LISTEN connection (db/listener.py, as an open window has) counts the NOTIFY messages the
+import sends and how long after the commit the last one arrives (``notify_drain_s``). Then the
+center's own Open311 endpoint serves the imported requests over HTTP: the median time of
+``GET requests.json`` / ``.xml`` answering 1000 requests (``get_1000_json_ms`` / ``_xml_ms``).
 Prints one JSON line: {"import_10k_s": ...}. Target: ≤ 5 s on a two-core workstation.
     python bench/open311_import.py [--database-url URL] [--requests 10000]
 The URL names a server (any database on it); a scratch database is created there and dropped.
@@ -86,6 +90,70 @@ def synthetic_requests(county: Any, n: int, seed: int = 7) -> bytes:
     return json.dumps(items, ensure_ascii=False).encode("utf-8")
 
 
+class _Notes:
+    """Counts cc_changes notifications the way an open window receives them."""
+
+    def __init__(self, url: str) -> None:
+        import threading
+
+        from command_center.db.listener import ChangeListener, ConnectionState
+
+        self.count = 0
+        self.last = 0.0
+        self._lock = threading.Lock()
+        self._listener = ChangeListener(url, self._on_change)
+        self._listener.start()
+        deadline = time.monotonic() + 10
+        while self._listener.state != ConnectionState.CONNECTED and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # LISTEN is active once connected; let it settle
+
+    def _on_change(self, payload: dict[str, Any]) -> None:
+        with self._lock:
+            self.count += 1
+            self.last = time.monotonic()
+
+    def drain(self, committed: float, *, expected: int) -> tuple[int, float]:
+        """(notifications received, seconds from the commit to the last one)."""
+        deadline = time.monotonic() + 120
+        quiet_since = time.monotonic()
+        seen = -1
+        while time.monotonic() < deadline:
+            with self._lock:
+                count = self.count
+            if count != seen:
+                seen, quiet_since = count, time.monotonic()
+            elif count >= expected or time.monotonic() - quiet_since > 3:
+                break
+            time.sleep(0.02)
+        self._listener.stop()
+        with self._lock:
+            return self.count, max(0.0, self.last - committed)
+
+
+def _serve_1000(engine: Any) -> dict[str, float]:
+    """Median milliseconds of GET requests.json / .xml answering 1000 requests over HTTP."""
+    import statistics
+    import urllib.request
+
+    from command_center.interop.open311 import parse_requests
+    from command_center.interop.open311_server import Open311Server
+
+    out: dict[str, float] = {}
+    with Open311Server(engine, "127.0.0.1", 0).start() as server:
+        for fmt in ("json", "xml"):
+            times = []
+            for i in range(6):
+                started = time.perf_counter()
+                with urllib.request.urlopen(f"{server.url}/requests.{fmt}", timeout=60) as r:
+                    body = r.read()
+                if i:  # the first warms the connection pool and caches
+                    times.append((time.perf_counter() - started) * 1000)
+            assert len(parse_requests(body).requests) == 1000
+            out[f"get_1000_{fmt}_ms"] = round(statistics.median(times), 1)
+    return out
+
+
 def _with_db(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
@@ -119,12 +187,16 @@ def main() -> int:
                 )
             data = synthetic_requests(shapely.from_geojson(outline), args.requests)
             sessions = make_session_factory(engine)
+            notes = _Notes(url)
             with sessions() as session:
                 started = time.perf_counter()
                 report = import_open311(
                     session, data, actor=Actor(None, "基准测试"), source="bench-12345"
                 )
                 seconds = time.perf_counter() - started
+            committed = time.monotonic()
+            notify_count, notify_drain_s = notes.drain(committed, expected=2 * report.imported)
+            served = _serve_1000(engine)
             engine.dispose()
         finally:
             with psycopg.connect(admin, autocommit=True) as conn:
@@ -141,6 +213,9 @@ def main() -> int:
                 "skipped": len(report.skipped),
                 "outside": report.flagged_outside,
                 "missing": report.flagged_missing,
+                "notify_count": notify_count,
+                "notify_drain_s": round(notify_drain_s, 3),
+                **served,
             }
         )
     )
