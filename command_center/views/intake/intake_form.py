@@ -110,6 +110,7 @@ class CategoryPicker(QWidget):
         self.tree.setObjectName("intakeCategoryTree")
         self.tree.setHeaderHidden(True)
         self.tree.setMinimumHeight(120)
+        self.tree.setMaximumHeight(200)
         self.chosen = QLabel(self)
         self.chosen.setObjectName("intakeCategoryChosen")
         layout = QVBoxLayout(self)
@@ -118,6 +119,7 @@ class CategoryPicker(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.chosen)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._code: str | None = None
         self._paths: dict[str, str] = {}
         self.search.textChanged.connect(self._on_search_textChanged)
@@ -252,6 +254,7 @@ class IntakeFormView(QWidget):
         )
         self.description.setTabChangesFocus(True)
         self.description.setMinimumHeight(90)
+        self.description.setMaximumHeight(160)
         self.address = QLineEdit(self)
         self.address.setObjectName("intakeAddress")
         self.address.setMaxLength(intake.ADDRESS_MAX)
@@ -323,7 +326,8 @@ class IntakeFormView(QWidget):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(form, 1)
+        left_layout.addLayout(form)
+        left_layout.addStretch(1)
         left_layout.addLayout(buttons)
 
         # --- live feedback ---
@@ -345,7 +349,7 @@ class IntakeFormView(QWidget):
                 self.tr("Title"),
                 self.tr("Distance"),
                 self.tr("Apart"),
-                self.tr("Similar"),
+                self.tr("Match"),
             ]
         )
         self.duplicates.verticalHeader().hide()
@@ -376,8 +380,8 @@ class IntakeFormView(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 4)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
@@ -537,9 +541,11 @@ class IntakeFormView(QWidget):
             self._fill_duplicates([])
             return
         p = pv.placement
+        rich = False
+        path = f"<b>{p.path.replace('·', ' › ')}</b><br>"
         if p.flag == "ok":
-            text_ = self.tr("%1\n(by the point: grid, village, town)").replace("%1", p.path)
-            kind = "ok"
+            text_ = path + self.tr("Placed by the point (town › village › grid).")
+            kind, rich = "ok", True
         elif p.flag == "outside":
             text_ = self.tr(
                 "Outside the county — the point is in no grid. Check the location; "
@@ -547,17 +553,15 @@ class IntakeFormView(QWidget):
             )
             kind = "error"
         elif p.source == "address":
-            text_ = self.tr(
-                "%1\n(by the address only, no point: pick it on the map if you can)"
-            ).replace("%1", p.path)
-            kind = "warning"
+            text_ = path + self.tr("By the address only, no point: pick it on the map if you can.")
+            kind, rich = "warning", True
         else:
             text_ = self.tr(
                 "No usable location — the address names no known place. It will be "
                 "saved flagged for checking."
             )
             kind = "error"
-        self._set_label(self.placement_label, text_, kind)
+        self._set_label(self.placement_label, text_, kind, rich=rich)
         s = pv.suggestion
         if s is None:
             self._set_label(
@@ -591,7 +595,8 @@ class IntakeFormView(QWidget):
                 else self.tr("same village")
             )
             hours = QTableWidgetItem(self.tr("%1 h").replace("%1", f"{c.hours_apart:.0f}"))
-            sim = QTableWidgetItem(f"{c.similarity:.0%}")
+            sim = QTableWidgetItem(f"{c.score:.0%}")
+            sim.setToolTip(self.tr("Words in common: %1").replace("%1", f"{c.similarity:.0%}"))
             for col, item in enumerate((number, title, dist, hours, sim)):
                 if col != 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
