@@ -32,6 +32,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--database-url", default=os.environ.get("COMMAND_CENTER_DATABASE_URL"))
     ap.add_argument("--updates", type=int, default=1000)
+    ap.add_argument("--no-folium", action="store_true", help="skip the folium comparison")
     args = ap.parse_args()
     if not args.database_url:
         ap.error("--database-url (a seeded demo county) is required")
@@ -129,6 +130,20 @@ def main() -> int:
             heap_100 = js(HEAP)
         if i == args.updates - 1:
             heap_1000 = js(HEAP)
+
+    if args.no_folium:
+        runner.shutdown()
+        engine.dispose()
+        print(json.dumps({
+            "incidents": n,
+            "first_draw_s": round(first_draw, 3),
+            "update_100_ms": round(statistics.median(times), 1),
+            "update_100_p95_ms": round(sorted(times)[int(0.95 * (len(times) - 1))], 1),
+            "update_100_max_ms": round(max(times), 1),
+            "slowest_updates": [i for i, _t in sorted(enumerate(times), key=lambda x: -x[1])[:8]],
+            "heap_growth_pct": round(100 * (heap_1000 - heap_100) / heap_100, 1) if heap_100 else None,
+        }))
+        return 0
 
     # the same incidents as folium markers
     import folium

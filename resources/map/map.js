@@ -21,6 +21,7 @@ var ccMap = (function () {
   var heatDirty = true, tileLayer = null, areaLayer = null, drawing = null, mode = null;
   var extra = {workers: null, cameras: null, disputes: null};  // layer groups
   var extraCounts = {workers: 0, cameras: 0, disputes: 0};
+  var heatLegend = null, texts = {};  // texts: translated words from Python (setTexts)
   var stats = {lastDrawMs: 0, lastUpdateMs: 0, draws: 0};
   var clusters = null;          // {zoom, cellOf: row -> cell, cells: [...], byKey: Map}
 
@@ -110,7 +111,9 @@ var ccMap = (function () {
         row = data.id.length;
         index.set(id, row);
         fresh.push(id);
-        ["id", "lon", "lat", "status", "priority", "overdue"].forEach(function (f) { data[f].push(cols[f][k]); });
+        data.id.push(id); data.lon.push(cols.lon[k]); data.lat.push(cols.lat[k]);
+        data.status.push(cols.status[k]); data.priority.push(cols.priority[k]);
+        data.overdue.push(cols.overdue[k]);
         if (clustered) { touched.add(addToCluster(row)); }
       } else {
         if (data.lon[row] !== cols.lon[k] || data.lat[row] !== cols.lat[k]) { moved = true; }
@@ -119,7 +122,8 @@ var ccMap = (function () {
           cell.overdue += cols.overdue[k] - data.overdue[row];
           touched.add(cell);
         }
-        ["lon", "lat", "status", "priority", "overdue"].forEach(function (f) { data[f][row] = cols[f][k]; });
+        data.lon[row] = cols.lon[k]; data.lat[row] = cols.lat[k]; data.status[row] = cols.status[k];
+        data.priority[row] = cols.priority[k]; data.overdue[row] = cols.overdue[k];
       }
       var m = markers.get(id);
       if (m) { m.setStyle(pointStyle(row)); m.setRadius(radius(row)); }
@@ -213,6 +217,12 @@ var ccMap = (function () {
 
   function renderCell(c) {
     var zoom = clusters.zoom;
+    if (c.n === 1 && c.marker && c.marker.ccId === data.id[c.first] && c.marker.setStyle) {
+      // a lone incident whose status changed: restyle the canvas marker, do not rebuild it
+      c.marker.setStyle(pointStyle(c.first));
+      c.marker.setRadius(radius(c.first));
+      return;
+    }
     if (c.marker && c.marker.ccCount === c.n && c.n > 1 && c.marker._icon) {
       // only the colour can have changed: restyle the element in place
       c.marker._icon.className = c.marker._icon.className.replace(/cc-cluster[\w\s-]*?(?= leaflet|$)/, clusterClass(c));
@@ -312,7 +322,19 @@ var ccMap = (function () {
     if (!map || typeof L.heatLayer === "undefined") { return; }
     if (!visible.heat) {
       if (heatLayer && map.hasLayer(heatLayer)) { map.removeLayer(heatLayer); }
+      if (heatLegend) { heatLegend.remove(); heatLegend = null; }
       return;
+    }
+    if (!heatLegend) {
+      heatLegend = L.control({position: "bottomright"});
+      heatLegend.onAdd = function () {
+        var div = L.DomUtil.create("div", "cc-legend");
+        div.innerHTML = "<b>" + (texts.heat || "") + "</b><div class='cc-heat-scale'></div>" +
+          "<div class='cc-heat-ends'><span>" + (texts.low || "") + "</span><span>" +
+          (texts.high || "") + "</span></div>";
+        return div;
+      };
+      heatLegend.addTo(map);
     }
     if (!heatLayer) {
       heatLayer = L.heatLayer([], {radius: 16, blur: 18, maxZoom: 14, minOpacity: 0.25,
@@ -343,6 +365,8 @@ var ccMap = (function () {
     return out.filter(function (v, i, a) { return i === 0 || v > a[i - 1]; });
   }
 
+  function setTexts(t) { texts = t; }
+
   function setChoropleth(payload) {
     choro = payload;
     drawChoropleth();
@@ -352,7 +376,9 @@ var ccMap = (function () {
     if (!map) { return; }
     if (choroLayer) { map.removeLayer(choroLayer); choroLayer = null; }
     if (legend) { legend.remove(); legend = null; }
+    L.DomUtil.removeClass(map.getContainer(), "cc-choro-on");
     if (!visible.choropleth || !choro || !gridFeatures) { return; }
+    L.DomUtil.addClass(map.getContainer(), "cc-choro-on");  // clusters let the colours through
     var counts = choro.counts, max = 0;
     Object.keys(counts).forEach(function (k) { max = Math.max(max, counts[k]); });
     var breaks = niceBreaks(max);
@@ -580,7 +606,7 @@ var ccMap = (function () {
   var api = {attach: attach, setBoundaries: setBoundaries, setIncidents: setIncidents,
              updateIncidents: updateIncidents, removeIncidents: removeIncidents,
              highlight: highlight, setVisible: setVisible, setTiles: setTiles,
-             setChoropleth: setChoropleth, setWorkers: setWorkers, setCameras: setCameras,
+             setChoropleth: setChoropleth, setTexts: setTexts, setWorkers: setWorkers, setCameras: setCameras,
              setDisputes: setDisputes, setArea: setArea, startLasso: startLasso,
              startPick: startPick, cancelMode: cancelMode, getView: getView, setView: setView,
              dragArea: dragArea, clickAt: clickAt, incidentPosition: incidentPosition,

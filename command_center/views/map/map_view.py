@@ -261,8 +261,16 @@ class MapView(QWidget):
             live.sig_change_received.connect(self._on_live_sig_change_received)
             live.sig_reconnected.connect(self.reload_incidents)
 
+        self._push_texts()
         self._load_settings()
         self.refresh_kpis()
+
+    def _push_texts(self) -> None:
+        """Words the page shows by itself (legends)."""
+        self.push(
+            "setTexts",
+            {"heat": self.tr("Incident density"), "low": self.tr("low"), "high": self.tr("high")},
+        )
 
     # --- the strip over the map ---
 
@@ -540,6 +548,7 @@ class MapView(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
+            self._push_texts()
             self.refresh_kpis()
 
     @Slot()
