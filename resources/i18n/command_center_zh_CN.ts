@@ -554,12 +554,12 @@ command-center demo seed</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+761"/>
+        <location line="+770"/>
         <source>Incidents per grid</source>
         <translation>各网格事件数</translation>
     </message>
     <message>
-        <location line="-760"/>
+        <location line="-769"/>
         <source>Grid workers (last check-in)</source>
         <translation>网格员（最近签到位置）</translation>
     </message>
@@ -594,7 +594,22 @@ command-center demo seed</translation>
         <translation>重大风险</translation>
     </message>
     <message>
-        <location line="+286"/>
+        <location line="+185"/>
+        <source>Incident density</source>
+        <translation>事件密度</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <location line="+109"/>
         <source>Whole county</source>
         <translation>全县</translation>
     </message>
@@ -684,7 +699,7 @@ command-center demo seed</translation>
         <translation>按渠道、类别、状态筛选</translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="+138"/>
         <source>New today</source>
         <translation>今日新增</translation>
     </message>
