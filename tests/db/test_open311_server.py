@@ -381,3 +381,31 @@ def test_apikey_commands(seeded_copy: str, capsys: pytest.CaptureFixture[str]) -
         ("apikey.create",),
         ("apikey.revoke",),
     ]
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_serve_command_answers_and_stops_on_a_signal(seeded_copy: str, sig: str) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "command_center.cli", "serve", "open311", "--port", "0",
+         "--database-url", seeded_copy],
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        assert line.startswith("Open311 GeoReport v2: http://127.0.0.1:")
+        services_url = line.split(": ", 1)[1]
+        status, _, body = _http(services_url)
+        assert status == 200 and len(parse_services(body)) > 100
+        proc.send_signal(getattr(signal, sig))
+        assert proc.wait(timeout=15) == 0
+        assert "stopping" in proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
