@@ -1,0 +1,428 @@
+"""The details of the selected incident (or order): what it is, its countdown, the actions
+allowed now as buttons, its orders, their progress and its history from the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from command_center.services import queue as svc
+from command_center.views.queue import actions
+from command_center.views.queue.queue_model import (
+    countdown_of,
+    priority_text,
+    remaining_text,
+    status_text,
+)
+
+LEVEL_STYLE = {
+    "ok": "background:#e6f4ea; color:#1e6b34;",
+    "amber": "background:#fff1c9; color:#8a5a00;",
+    "red": "background:#c62828; color:#ffffff;",
+    "": "background:#eef1f4; color:#4a5561;",
+}
+
+
+PRIMARY_ACTIONS = ("accept", "dispatch", "resolve")
+
+
+def _t(at: dt.datetime | None) -> str:
+    return at.astimezone().strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+class DetailsPanel(QWidget):
+    """See the module docstring. Emits :attr:`sig_action_requested` for a button; the view runs
+    the action."""
+
+    sig_action_requested = Signal(str, str, object)
+    """An action button was pressed. Arguments: "incident" or "order", the action, the
+    :class:`actions.Target`."""
+
+    def __init__(self, parent: QWidget | None = None, *, big: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName("queueDetails")
+        self._big = big
+        self.details: svc.Details | None = None
+        self._orders_only = False
+        self.order_action_names: tuple[str, ...] | None = None
+        """Only these order actions are offered (the inbox: the department's own)."""
+        self.title = QLabel(self)
+        self.title.setObjectName("detailsTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        f = self.title.font()
+        f.setPointSizeF(f.pointSizeF() * (1.5 if big else 1.25))
+        f.setBold(True)
+        self.title.setFont(f)
+        self.countdown = QLabel(self)
+        self.countdown.setObjectName("detailsCountdown")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        cf = self.countdown.font()
+        cf.setPointSizeF(cf.pointSizeF() * (2.0 if big else 1.2))
+        cf.setBold(True)
+        self.countdown.setFont(cf)
+        self.countdown.setMinimumWidth(160 if big else 120)
+        self.countdown.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.countdown, 0, Qt.AlignmentFlag.AlignTop)
+
+        self.facts = QLabel(self)
+        self.facts.setObjectName("detailsFacts")
+        self.facts.setWordWrap(True)
+        self.facts.setTextFormat(Qt.TextFormat.RichText)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+        self.action_box = QFrame(self)
+        self.action_box.setObjectName("detailsActions")
+        self.action_layout = QGridLayout(self.action_box)
+        self.action_layout.setContentsMargins(0, 4, 0, 4)
+        self.action_layout.setHorizontalSpacing(8)
+        self.action_layout.setVerticalSpacing(6)
+        self.message = QLabel(self)
+        self.message.setObjectName("detailsMessage")
+        self.message.setWordWrap(True)
+        self.message.hide()
+
+        self.tabs = QTabWidget(self)
+        self.orders = self._tree(("Order", "Department", "Status", "Dispatched", "Time limit"))
+        self.progress = self._tree(("Time", "Order", "Who", "Progress", "Photos"))
+        self.history = self._tree(("Time", "Who", "What", "Why"))
+        self.tabs.addTab(self.orders, "")
+        self.tabs.addTab(self.progress, "")
+        self.tabs.addTab(self.history, "")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addLayout(head)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.action_box)
+        layout.addWidget(self.message)
+        layout.addWidget(self.tabs, 1)
+        self.placeholder = QLabel(self)
+        self.placeholder.setObjectName("mutedLabel")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.placeholder)
+        self.retranslate()
+        self.show_details(None)
+
+    def _tree(self, headers: tuple[str, ...]) -> QTreeWidget:
+        tree = QTreeWidget(self)
+        tree.setRootIsDecorated(False)
+        tree.setAlternatingRowColors(True)
+        tree.setWordWrap(True)
+        tree.setUniformRowHeights(False)
+        tree.setProperty("headerKeys", headers)
+        tree.header().setStretchLastSection(True)
+        tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        return tree
+
+    def retranslate(self) -> None:
+        self.tabs.setTabText(0, self.tr("Work orders"))
+        self.tabs.setTabText(1, self.tr("Progress"))
+        self.tabs.setTabText(2, self.tr("History"))
+        self.orders.setHeaderLabels(
+            [
+                self.tr("Order"),
+                self.tr("Department"),
+                self.tr("Status"),
+                self.tr("Dispatched"),
+                self.tr("Time limit"),
+            ]
+        )
+        self.progress.setHeaderLabels(
+            [
+                self.tr("Time"),
+                self.tr("Order"),
+                self.tr("Who"),
+                self.tr("Progress"),
+                self.tr("Photos"),
+            ]
+        )
+        self.history.setHeaderLabels(
+            [self.tr("Time"), self.tr("Who"), self.tr("What"), self.tr("Why")]
+        )
+        self.placeholder.setText(self.tr("Select a row to see its details."))
+        if self.details is not None:
+            self.show_details(self.details)
+
+    # --- showing ---
+
+    def show_message(self, text: str, kind: str = "error") -> None:
+        colours = {
+            "error": "#fdecea; color:#8e1c1c",
+            "ok": "#e6f4ea; color:#1e6b34",
+            "info": "#eef3f9; color:#10233a",
+        }
+        self.message.setStyleSheet(
+            f"background:{colours.get(kind, colours['info'])}; padding:6px; border-radius:3px;"
+        )
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def clear_message(self) -> None:
+        self.message.clear()
+        self.message.hide()
+
+    def focus_order(self) -> svc.OrderRow | None:
+        d = self.details
+        if d is None or not d.orders:
+            return None
+        if d.focus_order_id is not None:
+            for o in d.orders:
+                if o.id == d.focus_order_id:
+                    return o
+        live = [o for o in d.orders if o.status in svc.OPEN_ORDERS]
+        return (live or d.orders)[-1]
+
+    def show_details(self, d: svc.Details | None, *, order_actions_only: bool = False) -> None:
+        self.details = d
+        self._orders_only = order_actions_only
+        for w in (self.title, self.countdown, self.facts, self.action_box, self.tabs):
+            w.setVisible(d is not None)
+        self.placeholder.setVisible(d is None)
+        self._clear_actions()
+        if d is None:
+            return
+        inc = d.incident
+        focus = self.focus_order()
+        now = dt.datetime.now(dt.UTC)
+        if order_actions_only and focus is not None:
+            self.title.setText(f"{focus.number}　{inc.title}")
+        else:
+            self.title.setText(f"{inc.number}　{inc.title}")
+        self._show_countdown(now)
+        self.facts.setText(self._facts_html(d, focus if order_actions_only else None))
+        self._fill_actions(d, focus, order_actions_only)
+        self._fill_orders(d, now)
+        self._fill_progress(d)
+        self._fill_history(d)
+
+    def _show_countdown(self, now: dt.datetime) -> None:
+        d = self.details
+        if d is None:
+            return
+        inc = d.incident
+        focus = self.focus_order()
+        order_actions_only = self._orders_only
+        if order_actions_only and focus is not None:
+            cd = countdown_of("orders", focus, now)
+        else:
+            cd = countdown_of("incidents", inc, now)
+            if cd is None and focus is not None:
+                cd = countdown_of("orders", focus, now)
+        if cd is not None:
+            self.countdown.setText(remaining_text(cd.remaining))
+            level = cd.level
+        else:
+            self.countdown.setText(
+                status_text("orders", focus.status)
+                if order_actions_only and focus
+                else status_text("incidents", inc.status)
+            )
+            level = ""
+        self.countdown.setStyleSheet(LEVEL_STYLE[level] + "padding:6px 12px; border-radius:4px;")
+
+    def _facts_html(self, d: svc.Details, order: svc.OrderRow | None) -> str:
+        inc = d.incident
+        e = html.escape
+        order_word = self.tr("Work order")
+        priority_word = self.tr("Priority")
+        rows: list[tuple[str, str]] = [
+            (
+                self.tr("Status"),
+                e(status_text("incidents", inc.status))
+                + (f"　{order_word}：{e(status_text('orders', order.status))}" if order else ""),
+            ),
+            (self.tr("Category"), e(inc.category_name or "")),
+            (self.tr("Place"), e(" · ".join(p for p in (inc.town_name, inc.grid_name) if p))),
+            (self.tr("Address"), e(inc.address or "")),
+            (
+                self.tr("Channel"),
+                e(inc.channel_name or inc.channel_code)
+                + f"　{priority_word}：{e(priority_text(inc.priority))}",
+            ),
+            (self.tr("Reported"), _t(inc.reported_at)),
+        ]
+        if order is not None:
+            rows.append((self.tr("Due"), _t(order.deadline_at)))
+            if order.objection_deadline_at:
+                rows.append((self.tr("Objection until"), _t(order.objection_deadline_at)))
+        elif inc.due_at:
+            rows.append((self.tr("Due"), _t(inc.due_at)))
+        reporter = " ".join(x for x in (d.reporter_name, d.reporter_phone) if x)
+        if reporter:
+            rows.append((self.tr("Reporter"), e(reporter)))
+        if inc.waiting_answer and inc.answer_due_at is not None:
+            late = inc.answer_due_at < dt.datetime.now(dt.UTC)
+            colour = "#c62828" if late else "#8a5a00"
+            text = self.tr("waiting for an answer, due %1").replace("%1", _t(inc.answer_due_at))
+            rows.append((self.tr("Answer"), f"<span style='color:{colour}'>{e(text)}</span>"))
+        if d.description:
+            rows.append((self.tr("Description"), e(d.description)))
+        cells = "".join(
+            f"<tr><td style='color:#5b6673; padding-right:10px; white-space:nowrap'>{k}</td>"
+            f"<td>{v}</td></tr>"
+            for k, v in rows
+            if v
+        )
+        return f"<table cellspacing='2'>{cells}</table>"
+
+    def _clear_actions(self) -> None:
+        while self.action_layout.count():
+            item = self.action_layout.takeAt(0)
+            w = item.widget()
+            if w is not None:
+                w.deleteLater()
+
+    def _button(self, text: str, kind: str, name: str, target: actions.Target) -> QPushButton:
+        b = QPushButton(text, self.action_box)
+        b.setObjectName(f"action_{kind}_{name}")
+        b.setProperty("action", (kind, name))
+        b.setAutoDefault(False)
+        if name in PRIMARY_ACTIONS:
+            b.setObjectName("primaryButton")  # the application's style for the main action
+        if self._big:
+            # the inbox: big targets, as on a counter terminal
+            b.setStyleSheet(
+                "QPushButton { min-height: 40px; font-size: 13pt; "
+                "font-weight: bold; padding: 6px 18px; }"
+            )
+        b.clicked.connect(lambda: self.sig_action_requested.emit(kind, name, target))
+        return b
+
+    def _fill_actions(self, d: svc.Details, focus: svc.OrderRow | None, orders_only: bool) -> None:
+        buttons: list[QPushButton] = []
+        inc = d.incident
+        if not orders_only:
+            t = actions.Target(
+                "incident",
+                inc.id,
+                inc.version,
+                inc.number,
+                inc.category_code,
+                inc.town_id,
+                inc.status,
+                inc,
+            )
+            for name in d.incident_actions:
+                if name in actions.HIDDEN_ACTIONS:
+                    continue
+                buttons.append(
+                    self._button(actions.action_label("incident", name), "incident", name, t)
+                )
+        order_buttons: list[QPushButton] = []
+        if focus is not None:
+            t2 = actions.Target(
+                "order",
+                focus.id,
+                focus.version,
+                focus.number,
+                focus.category_code,
+                focus.town_id,
+                focus.status,
+                focus,
+            )
+            for name in d.order_actions.get(focus.id, []):
+                if self.order_action_names is not None and name not in self.order_action_names:
+                    continue
+                order_buttons.append(
+                    self._button(actions.action_label("order", name), "order", name, t2)
+                )
+        per_row = 2 if self._big else 4
+        row = 0
+        if buttons:
+            if not orders_only:
+                self.action_layout.addWidget(self._caption(self.tr("Incident")), row, 0, 1, per_row)
+                row += 1
+            for i, b in enumerate(buttons):
+                self.action_layout.addWidget(b, row + i // per_row, i % per_row)
+            row += (len(buttons) + per_row - 1) // per_row
+        if order_buttons and focus is not None:
+            if not orders_only:
+                caption = (
+                    self.tr("Work order %1 (%2)")
+                    .replace("%1", focus.number)
+                    .replace("%2", focus.department_name or "")
+                )
+                self.action_layout.addWidget(self._caption(caption), row, 0, 1, per_row)
+                row += 1
+            for i, b in enumerate(order_buttons):
+                self.action_layout.addWidget(b, row + i // per_row, i % per_row)
+        if not buttons and not order_buttons:
+            none = QLabel(self.tr("No action is open for this one now."), self.action_box)
+            none.setObjectName("mutedLabel")
+            self.action_layout.addWidget(none, 0, 0)
+
+    def _caption(self, text: str) -> QLabel:
+        label = QLabel(text, self.action_box)
+        label.setStyleSheet("color:#5b6673; font-weight:bold;")
+        return label
+
+    def action_buttons(self) -> dict[tuple[str, str], QPushButton]:
+        out = {}
+        for i in range(self.action_layout.count()):
+            w = self.action_layout.itemAt(i).widget()
+            if isinstance(w, QPushButton):
+                out[tuple(w.property("action"))] = w
+        return out  # type: ignore[return-value]
+
+    def _fill_orders(self, d: svc.Details, now: dt.datetime) -> None:
+        self.orders.clear()
+        for o in d.orders:
+            cd = countdown_of("orders", o, now)
+            item = QTreeWidgetItem(
+                [
+                    o.number,
+                    o.department_name or "",
+                    status_text("orders", o.status),
+                    _t(o.dispatched_at),
+                    remaining_text(cd.remaining) if cd else _t(o.deadline_at),
+                ]
+            )
+            if cd and cd.level == "red":
+                item.setForeground(4, Qt.GlobalColor.red)
+            self.orders.addTopLevelItem(item)
+        self.tabs.setTabText(0, self.tr("Work orders") + f" ({len(d.orders)})")
+
+    def _fill_progress(self, d: svc.Details) -> None:
+        self.progress.clear()
+        for p in d.progress:
+            photos = ", ".join(str(a.get("name", "")) for a in p.attachments)
+            item = QTreeWidgetItem([_t(p.at), p.order_number, p.user_name or "", p.note, photos])
+            item.setToolTip(3, p.note)
+            self.progress.addTopLevelItem(item)
+        self.tabs.setTabText(1, self.tr("Progress") + f" ({len(d.progress)})")
+
+    def _fill_history(self, d: svc.Details) -> None:
+        self.history.clear()
+        for h in reversed(d.history):  # newest on top
+            item = QTreeWidgetItem([_t(h.at), h.actor, h.summary, h.reason or ""])
+            item.setToolTip(2, h.summary)
+            self.history.addTopLevelItem(item)
+        self.tabs.setTabText(2, self.tr("History") + f" ({len(d.history)})")
+
+    def tick(self) -> None:
+        """The clock moved: the countdown reads again (nothing else is rebuilt)."""
+        self._show_countdown(dt.datetime.now(dt.UTC))
+
+    def current(self) -> Any:
+        return self.details

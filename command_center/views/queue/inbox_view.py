@@ -1,0 +1,80 @@
+"""The department inbox (部门收件箱): a department handler's own orders.
+
+Only the signed-in handler's department's orders are shown — the service reads the department
+from the user's record, whatever the view asks — with the time limit prominent and big buttons
+for what a handler does: sign for an order, object (within the objection window), report
+progress with photos, resolve with the result, or return it.
+
+Run alone: ``python -m command_center.views.queue.inbox_view --user bm_police``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QWidget
+
+from command_center.services import queue as svc
+from command_center.services.auth import UserInfo
+from command_center.views.queue.queue_view import QueueView
+from command_center.workers.live import LiveChannel
+from command_center.workers.ops import OpsRunner
+
+HANDLER_ACTIONS = ("accept", "object", "progress", "resolve", "return")
+
+
+class DepartmentInboxView(QueueView):
+    """See the module docstring."""
+
+    kind = "orders"
+    view_name = "inbox"
+
+    def __init__(
+        self,
+        runner: OpsRunner,
+        live: LiveChannel | None,
+        user: UserInfo,
+        parent: QWidget | None = None,
+        *,
+        page_size: int = svc.PAGE_SIZE,
+    ) -> None:
+        super().__init__(runner, live, user, parent, page_size=page_size)
+        self.setObjectName("departmentInboxView")
+        self.details.order_action_names = HANDLER_ACTIONS
+        for w in (self.channel_combo, self.dept_combo, self.bulk_dispatch, self.priority_combo):
+            w.hide()
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        for key in ("channel", "department", "category"):
+            try:
+                self.table.setColumnHidden(self.model.column_of(key), True)
+            except StopIteration:
+                pass
+
+    def _query(self) -> svc.Query:
+        return svc.Query(
+            "orders",
+            self._filter.replace(polygon=self._polygon, department_id=None),
+            self._sort,
+            inbox_user_id=self.user.id,
+        )
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        dept = self.user.department_name or ""
+        self.setWindowTitle(self.tr("Department inbox — %1").replace("%1", dept))
+        self.bulk_template.hide()
+
+
+def main(argv: list[str] | None = None) -> int:
+    from command_center.app import run_view
+
+    return run_view(
+        lambda ctx: DepartmentInboxView(ctx.runner, ctx.live, ctx.user),
+        title="部门收件箱 Department inbox",
+        argv=argv,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,911 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>DepartmentInboxView</name>
+    <message>
+        <location filename="../../command_center/views/queue/inbox_view.py" line="+65"/>
+        <source>Department inbox — %1</source>
+        <translation>部门收件箱 —— %1</translation>
+    </message>
+</context>
+<context>
+    <name>DetailsPanel</name>
+    <message>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+136"/>
+        <location line="+273"/>
+        <source>Work orders</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location line="-272"/>
+        <location line="+16"/>
+        <location line="+265"/>
+        <source>Progress</source>
+        <translation>办理进展</translation>
+    </message>
+    <message>
+        <location line="-280"/>
+        <location line="+288"/>
+        <source>History</source>
+        <translation>处理记录</translation>
+    </message>
+    <message>
+        <location line="-285"/>
+        <location line="+10"/>
+        <source>Order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Department</source>
+        <translation>承办部门</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+105"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="-104"/>
+        <source>Dispatched</source>
+        <translation>派单时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Time limit</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+8"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <location line="+6"/>
+        <source>Who</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Why</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Select a row to see its details.</source>
+        <translation>选择一行查看详情。</translation>
+    </message>
+    <message>
+        <location line="+84"/>
+        <source>Work order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Place</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Channel</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+4"/>
+        <source>Due</source>
+        <translation>办理期限</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Objection until</source>
+        <translation>异议截止</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Reporter</source>
+        <translation>反映人</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>waiting for an answer, due %1</source>
+        <translation>等待答复，期限 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answer</source>
+        <translation>答复</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Work order %1 (%2)</source>
+        <translation>工单 %1（%2）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No action is open for this one now.</source>
+        <translation>当前没有可进行的操作。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueActions</name>
+    <message>
+        <location filename="../../command_center/views/queue/actions.py" line="+42"/>
+        <source>Accept</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dispatch…</source>
+        <translation>派单…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolve on the spot…</source>
+        <translation>自行处置…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reject…</source>
+        <translation>不予受理…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+11"/>
+        <source>Verify…</source>
+        <translation>核查…</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <source>Return visit and close…</source>
+        <translation>回访归档…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reopen…</source>
+        <translation>重新办理…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answer the reporter…</source>
+        <translation>答复反映人…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign for it</source>
+        <translation>签收</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Object…</source>
+        <translation>提出异议…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Report progress…</source>
+        <translation>反馈进展…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolve…</source>
+        <translation>办结…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return…</source>
+        <translation>退单…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Dispatch again…</source>
+        <translation>二次派送…</translation>
+    </message>
+    <message>
+        <location line="+103"/>
+        <location line="+13"/>
+        <source>The row has been read again and shows the current state.</source>
+        <translation>已重新读取，显示的是当前状态。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The action failed: %1</source>
+        <translation>操作失败：%1</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Confirmed</source>
+        <translation>核查通过</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not done: send back</source>
+        <translation>未办好，退回重办</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Satisfaction:</source>
+        <translation>满意度：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Very dissatisfied</source>
+        <translation>很不满意</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dissatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Neutral</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Very satisfied</source>
+        <translation>非常满意</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+179"/>
+        <source>Start from a template…</source>
+        <translation>从模板开始…</translation>
+    </message>
+    <message>
+        <location line="-157"/>
+        <source>Please write it first.</source>
+        <translation>请先填写内容。</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Dispatch again</source>
+        <translation>二次派送</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Dispatch</source>
+        <translation>派单</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Dispatch %1 incidents to:</source>
+        <translation>将 %1 件事件派给：</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The same department</source>
+        <translation>原承办部门</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Suggested: %1 — %2</source>
+        <translation>建议派给：%1 —— %2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No suggestion: the selected incidents are of different categories.</source>
+        <translation>所选事件分类不同，无派单建议。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No routing rule matches; choose the department.</source>
+        <translation>没有匹配的派单规则，请选择承办部门。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Joint handling with (optional):</source>
+        <translation>联办部门（可选）：</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Note (optional)</source>
+        <translation>备注（可选）</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Please give the reason.</source>
+        <translation>请填写理由。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose a department.</source>
+        <translation>请选择承办部门。</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Report progress</source>
+        <translation>反馈进展</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>What has been done so far:</source>
+        <translation>目前办理情况：</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Add photos…</source>
+        <translation>添加照片…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Choose photos</source>
+        <translation>选择照片</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Images (*.jpg *.jpeg *.png *.bmp *.gif *.webp)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.bmp *.gif *.webp)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>At most %1 photos per report.</source>
+        <translation>每次最多上传 %1 张照片。</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Please describe the progress.</source>
+        <translation>请填写办理进展。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>How was it resolved?</source>
+        <translation>处置结果：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why is it not a matter for the center? (the reporter is told)</source>
+        <translation>不予受理的理由（将告知反映人）：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+9"/>
+        <source>Verification note:</source>
+        <translation>核查意见：</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <source>What the reporter said:</source>
+        <translation>回访情况：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why is it reopened?</source>
+        <translation>重新办理的理由：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The answer to the reporter:</source>
+        <translation>答复反映人的内容：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why is this not your department&apos;s matter?</source>
+        <translation>异议理由（为何不属于本部门职责）：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Why is the order returned?</source>
+        <translation>退单理由：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The result:</source>
+        <translation>办理结果：</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+</context>
+<context>
+    <name>QueueStatus</name>
+    <message>
+        <location filename="../../command_center/views/queue/queue_model.py" line="+44"/>
+        <source>New</source>
+        <translation>待受理</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Accepted</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dispatched</source>
+        <translation>已派单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+10"/>
+        <source>In progress</source>
+        <translation>办理中</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <location line="+10"/>
+        <source>Resolved</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <location line="+10"/>
+        <source>Verified</source>
+        <translation>已核查</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <location line="+10"/>
+        <source>Closed</source>
+        <translation>已归档</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Merged</source>
+        <translation>已合并</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected</source>
+        <translation>不予受理</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Awaiting acceptance</source>
+        <translation>待签收</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Signed for</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Returned</source>
+        <translation>已退单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objected</source>
+        <translation>已异议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancelled</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>High</source>
+        <translation>较急</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Normal</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Low</source>
+        <translation>较缓</translation>
+    </message>
+</context>
+<context>
+    <name>QueueTableModel</name>
+    <message>
+        <location line="+24"/>
+        <source>%1 d %2 h</source>
+        <translation>%1天%2小时</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 h %2 min</source>
+        <translation>%1小时%2分</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 min</source>
+        <translation>%1分钟</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 overdue</source>
+        <translation>超期%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 left</source>
+        <translation>剩%1</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Number</source>
+        <translation>事件编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+12"/>
+        <source>Time limit</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <location line="+12"/>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <location line="+12"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <location line="+12"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <location line="+12"/>
+        <source>Category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <location line="+12"/>
+        <source>Town / grid</source>
+        <translation>乡镇 · 网格</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>Channel</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+12"/>
+        <source>Reporter</source>
+        <translation>反映人答复</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>Order</source>
+        <translation>工单编号</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Department</source>
+        <translation>承办部门</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dispatched</source>
+        <translation>派单时间</translation>
+    </message>
+    <message>
+        <location line="+224"/>
+        <source>Answer overdue</source>
+        <translation>答复超期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Awaiting answer</source>
+        <translation>待答复</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Changed: no longer matches the filter. Refresh to remove it.</source>
+        <translation>已变更，不再符合筛选条件。刷新后移出列表。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Due %1</source>
+        <translation>期限 %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1% of the allowed time used</source>
+        <translation>已用时限的 %1%</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The reporter is waiting for an answer, due %1</source>
+        <translation>反映人等待答复，答复期限 %1</translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+141"/>
+        <source>Open</source>
+        <translation>未办结</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location line="+199"/>
+        <source>Overdue only</source>
+        <translation>只看超期</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reporter waiting</source>
+        <translation>待答复反映人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search number, title, address…</source>
+        <translation>搜索编号、标题、地址…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Go to number (SJ…/GD…)</source>
+        <translation>跳转到编号（SJ…/GD…）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Saved filters</source>
+        <translation>常用筛选</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Accept selected</source>
+        <translation>批量受理</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Sign for selected</source>
+        <translation>批量签收</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Dispatch selected…</source>
+        <translation>批量派单…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answer with a template…</source>
+        <translation>按模板答复…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>↑ Show earlier rows</source>
+        <translation>↑ 显示前面的记录</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Area on the map ✕</source>
+        <translation>地图圈选区域 ✕</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only incidents inside the area drawn on the map. Click to remove.</source>
+        <translation>只显示地图上圈选区域内的事件。点击取消。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>All priorities</source>
+        <translation>全部优先级</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>By time limit</source>
+        <translation>按办理时限</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Newest first</source>
+        <translation>最新上报在前</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Newest dispatch first</source>
+        <translation>最新派单在前</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>By priority</source>
+        <translation>按优先级</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>All channels</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>All categories</source>
+        <translation>全部分类</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>All towns</source>
+        <translation>全部乡镇</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>All departments</source>
+        <translation>全部部门</translation>
+    </message>
+    <message>
+        <location line="+110"/>
+        <source>Save current filter as…</source>
+        <translation>将当前筛选另存为…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Default filter</source>
+        <translation>默认筛选</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Save filter</source>
+        <translation>保存筛选</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>%1 selected</source>
+        <translation>已选 %1 条</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>This incident is not in the current list (check the filter); its details are shown.</source>
+        <translation>此事件不在当前列表中（请检查筛选条件），已显示其详情。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>No incident or order has the number %1.</source>
+        <translation>没有编号为 %1 的事件或工单。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 exists but is not in the current list; clear the filter to see it.</source>
+        <translation>%1 存在，但不在当前列表中；清除筛选条件后可见。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>%1 in all</source>
+        <translation>共 %1 条</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>about %1</source>
+        <translation>约 %1 条</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>An estimate: more than %1 rows match, which are not counted one by one.</source>
+        <translation>估算值：符合条件的超过 %1 条，不逐条计数。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1 new or changed rows match the filter — click to refresh</source>
+        <translation>有 %1 条新增或变更的记录符合筛选条件 —— 点击刷新</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Could not read the queue: %1</source>
+        <translation>无法读取队列：%1</translation>
+    </message>
+    <message>
+        <location line="+74"/>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>%1: done for %2.</source>
+        <translation>%1：%2 已完成。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1: done for %2 of %3.</source>
+        <translation>%1：%3 件中已完成 %2 件。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>… and %1 more</source>
+        <translation>…… 另有 %1 条</translation>
+    </message>
+</context>
+</TS>

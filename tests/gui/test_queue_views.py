@@ -1,0 +1,336 @@
+"""The queues and the department inbox on a copy of the demo county: the lazy models, jumps,
+live changes in place, actions (and a colleague acting first), saved filters, the inbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from command_center.db.connection import Database
+from command_center.services import auth, orders
+from command_center.services import queue as svc
+from command_center.services.audit import Actor
+from command_center.views.queue import actions
+from command_center.views.queue.inbox_view import DepartmentInboxView
+from command_center.views.queue.queue_model import IdRole, QueueTableModel
+from command_center.views.queue.queue_view import IncidentQueueView
+
+WAIT = 10_000
+
+
+@pytest.fixture
+def database_url(seeded_copy: str) -> str:
+    """These tests run on a writable copy of the demo county."""
+    return seeded_copy
+
+
+def _user(db: Database, username: str) -> auth.UserInfo:
+    with db.sessions() as s:
+        return auth.authenticate(s, username, "demo")
+
+
+def _scalar(engine: Engine, sql: str, **params: Any) -> Any:
+    with engine.connect() as c:
+        return c.execute(text(sql), params).scalar_one()
+
+
+def _make_new(engine: Engine, n: int) -> list[int]:
+    """n incidents without orders, made new again (the small county may have none waiting)."""
+    with engine.begin() as c:
+        ids = list(
+            c.execute(
+                text(
+                    "SELECT id FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM work_orders o "
+                    "WHERE o.incident_id = i.id) AND duplicate_of_id IS NULL "
+                    "ORDER BY id DESC LIMIT :n"
+                ),
+                {"n": n},
+            ).scalars()
+        )
+        c.execute(
+            text(
+                "UPDATE incidents SET status = 'new', accepted_at = NULL, "
+                "resolved_at = NULL, closed_at = NULL, version = version + 1 "
+                "WHERE id = ANY(:ids)"
+            ),
+            {"ids": ids},
+        )
+    assert len(ids) == n
+    return ids
+
+
+def _wait_loaded(qtbot, model: QueueTableModel) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: model.rowCount() > 0 and not model.loading, timeout=WAIT)
+
+
+def _load_all(qtbot, model: QueueTableModel) -> None:  # type: ignore[no-untyped-def]
+    _wait_loaded(qtbot, model)
+    while not model.exhausted:
+        if model.canFetchMore(QModelIndex()):
+            model.fetchMore(QModelIndex())
+        qtbot.waitUntil(lambda: not model.loading, timeout=WAIT)
+
+
+@pytest.mark.parametrize("kind", ["incidents", "orders"])
+def test_models_pass_qtmodeltester_with_real_rows(qtbot, qtmodeltester, runner, kind) -> None:
+    model = QueueTableModel(runner, svc.Query(kind, svc.QueueFilter()), page_size=60)
+    _wait_loaded(qtbot, model)
+    assert model.canFetchMore(QModelIndex())
+    qtmodeltester.check(model, force_py=True)  # fetchMore runs while the tester watches
+    qtbot.waitUntil(lambda: not model.loading, timeout=WAIT)
+    for _ in range(3):
+        model.fetchMore(QModelIndex())
+        qtbot.waitUntil(lambda: not model.loading, timeout=WAIT)
+    assert model.rowCount() >= 240 and model.rowCount() % 60 == 0  # whole pages only
+    ids = [model.index(r, 0).data(IdRole) for r in range(model.rowCount())]
+    assert len(set(ids)) == len(ids)
+    # the tester still watches: a reload (another filter) resets and pages in again
+    model.set_query(svc.Query(kind, svc.QueueFilter(priorities=(1,))))
+    _wait_loaded(qtbot, model)
+    assert {model.item(r).priority for r in range(model.rowCount())} == {1}
+
+
+def test_pages_load_every_open_incident_once(qtbot, runner, other_engine) -> None:
+    model = QueueTableModel(
+        runner, svc.Query("incidents", svc.QueueFilter(statuses=svc.OPEN_INCIDENTS)), page_size=25
+    )
+    _load_all(qtbot, model)
+    expected = _scalar(
+        other_engine,
+        "SELECT count(*) FROM incidents WHERE status IN "
+        "('new','accepted','dispatched','in_progress')",
+    )
+    assert model.rowCount() == expected > 25
+    assert len(set(model.ids())) == expected
+    qtbot.waitUntil(lambda: model.count is not None, timeout=WAIT)
+    assert model.count == svc.Count(expected, True)
+
+
+def test_queue_shows_countdown_and_jumps_to_a_number(
+    qtbot, cc_app, db, runner, other_engine
+) -> None:
+    view = IncidentQueueView(runner, None, _user(db, "zhiban1"), page_size=20)
+    qtbot.addWidget(view)
+    view.resize(1600, 900)
+    view.show()
+    _wait_loaded(qtbot, view.model)
+    qtbot.waitUntil(
+        lambda: "共" in view.count_label.text() or "in all" in view.count_label.text(), timeout=WAIT
+    )
+    # the first rows are the most urgent: overdue ones say so in the time-limit column
+    col = view.model.column_of("deadline")
+    first = view.model.item(0)
+    if first.due_at is not None and first.due_at < svc.dt.datetime.now(svc.dt.UTC):
+        assert view.model.index(0, col).data().startswith("超期")
+    # a number far down the queue (not loaded yet)
+    numbers = [
+        r[0]
+        for r in Session(other_engine)
+        .execute(
+            text(
+                "SELECT number FROM incidents WHERE status IN ('new','accepted','dispatched',"
+                "'in_progress') ORDER BY coalesce(due_at, 'infinity'), id"
+            )
+        )
+        .all()
+    ]
+    target = numbers[len(numbers) * 3 // 4]
+    assert target not in [r.number for r in view.model.items()]
+    view.jump_edit.setText(target.lower())
+    qtbot.keyClick(view.jump_edit, "\r")
+    qtbot.waitUntil(
+        lambda: (
+            view.table.currentIndex().isValid()
+            and view.model.item(view.table.currentIndex().row()).number == target
+        ),
+        timeout=WAIT,
+    )
+    qtbot.waitUntil(
+        lambda: view.details.details is not None and view.details.details.incident.number == target,
+        timeout=WAIT,
+    )
+    assert target in view.details.title.text()
+    assert view.earlier_button.isVisible()  # rows above the window can be loaded
+    # a number that does not exist
+    view.jump_to("SJ209901010001")
+    qtbot.waitUntil(lambda: "SJ209901010001" in view.details.message.text(), timeout=WAIT)
+    view.shutdown()
+
+
+def test_live_change_updates_the_row_in_place(
+    qtbot, cc_app, db, runner, live, other_engine
+) -> None:
+    view = IncidentQueueView(runner, live, _user(db, "zhiban1"), page_size=50)
+    qtbot.addWidget(view)
+    view.show()
+    _wait_loaded(qtbot, view.model)
+    row = 5
+    target = view.model.item(row)
+    view.table.selectionModel().setCurrentIndex(
+        view.model.index(row, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    resets: list[bool] = []
+    view.model.modelAboutToBeReset.connect(lambda: resets.append(True))
+    with other_engine.begin() as c:
+        c.execute(
+            text(
+                "UPDATE incidents SET title = '村口垃圾堆积（已更新）', priority = 1, "
+                "version = version + 1 WHERE id = :id"
+            ),
+            {"id": target.id},
+        )
+    title_col = view.model.column_of("title")
+    qtbot.waitUntil(
+        lambda: view.model.index(row, title_col).data() == "村口垃圾堆积（已更新）", timeout=WAIT
+    )
+    assert view.model.item(row).priority == 1
+    assert not resets
+    assert view.table.currentIndex().row() == row  # the selection stayed
+    # closed by someone else: it leaves the open queue, but stays greyed until refreshed
+    with other_engine.begin() as c:
+        c.execute(
+            text("UPDATE incidents SET status = 'closed', version = version + 1 WHERE id = :id"),
+            {"id": target.id},
+        )
+    qtbot.waitUntil(lambda: view.model.is_stale(target.id), timeout=WAIT)
+    assert view.model.row_of(target.id) == row
+    view.shutdown()
+
+
+def test_conflict_says_who_acted_and_rereads_the_row(
+    qtbot, cc_app, db, runner, other_engine
+) -> None:
+    (new_id,) = _make_new(other_engine, 1)
+    view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
+    qtbot.addWidget(view)
+    view.show()
+    view.apply_filter(svc.QueueFilter(statuses=("new",)))
+    _wait_loaded(qtbot, view.model)
+    view.select_incident(new_id)
+    qtbot.waitUntil(
+        lambda: view.details.details is not None and view.details.details.incident.id == new_id,
+        timeout=WAIT,
+    )
+    button = view.details.action_buttons()[("incident", "accept")]
+    seen = view.model.item(view.model.row_of(new_id))
+    # a colleague accepts it first
+    with Session(other_engine) as s:
+        orders.accept_incident(s, Actor(None, "张三"), new_id, expected_version=seen.version)
+    button.click()
+    qtbot.waitUntil(lambda: "张三" in view.details.message.text(), timeout=WAIT)
+    message = view.details.message.text()
+    assert "当前状态" in message and "已受理" in message
+    status_col = view.model.column_of("status")
+    qtbot.waitUntil(
+        lambda: (
+            view.model.is_stale(new_id)
+            or view.model.index(view.model.row_of(new_id), status_col).data() == "已受理"
+        ),
+        timeout=WAIT,
+    )
+    qtbot.waitUntil(lambda: view.details.details.incident.status == "accepted", timeout=WAIT)
+    view.shutdown()
+
+
+def test_bulk_accept_and_saved_filters(qtbot, cc_app, db, runner, other_engine) -> None:
+    user = _user(db, "zhiban2")
+    _make_new(other_engine, 3)
+    view = IncidentQueueView(runner, None, user)
+    qtbot.addWidget(view)
+    view.show()
+    view.apply_filter(svc.QueueFilter(statuses=("new",)), "reported")
+    _wait_loaded(qtbot, view.model)
+    picked = [view.model.item(r) for r in (0, 1)]
+    sel = view.table.selectionModel()
+    for r in (0, 1):
+        sel.select(
+            view.model.index(r, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    assert view.bulk_accept.isEnabled()
+    targets = [actions.Target("incident", r.id, r.version, r.number) for r in picked]
+    view.start_action("incident", "accept", targets, actions.Inputs())
+    qtbot.waitUntil(lambda: "2" in view.details.message.text(), timeout=WAIT)
+    for r in picked:
+        assert (
+            _scalar(other_engine, "SELECT status FROM incidents WHERE id = :i", i=r.id)
+            == "accepted"
+        )
+        qtbot.waitUntil(lambda r=r: view.model.is_stale(r.id), timeout=WAIT)
+    # save the filter, see it in the menu, apply another, come back through the menu
+    view.save_filter_as("新事件·最新")
+    qtbot.waitUntil(lambda: [f.name for f in view.saved_filters] == ["新事件·最新"], timeout=WAIT)
+    view.apply_filter(view.default_filter(), "deadline")
+    act = next(a for a in view.saved_menu.actions() if a.text() == "新事件·最新")
+    act.trigger()
+    assert view.current_filter().statuses == ("new",) and view.sort == "reported"
+    assert view.status_combo.currentData() == ("new",)
+    view.delete_saved_filter(view.saved_filters[0].id)
+    qtbot.waitUntil(lambda: view.saved_filters == [], timeout=WAIT)
+    view.shutdown()
+
+
+def test_inbox_shows_only_the_handlers_department(qtbot, cc_app, db, runner, other_engine) -> None:
+    user = _user(db, "bm_police")
+    view = DepartmentInboxView(runner, None, user)
+    qtbot.addWidget(view)
+    view.show()
+    view.apply_filter(svc.QueueFilter())  # every status
+    _load_all(qtbot, view.model)
+    expected = _scalar(
+        other_engine,
+        "SELECT count(*) FROM work_orders WHERE department_id = :d",
+        d=user.department_id,
+    )
+    assert view.model.rowCount() == expected > 0
+    assert {r.department_id for r in view.model.items()} == {user.department_id}
+    assert not view.dept_combo.isVisible()
+
+
+def test_inbox_signs_for_an_order_with_big_buttons(qtbot, cc_app, db, runner, other_engine) -> None:
+    with other_engine.begin() as c:
+        row = c.execute(
+            text(
+                "SELECT o.id, u.username FROM work_orders o JOIN app_users u ON "
+                "u.department_id = o.department_id WHERE o.status = 'in_progress' LIMIT 1"
+            )
+        ).one()
+    view = DepartmentInboxView(runner, None, _user(db, row.username))
+    qtbot.addWidget(view)
+    view.show()
+    _wait_loaded(qtbot, view.model)
+    view.model.jump_to_id(row.id)
+    qtbot.waitUntil(
+        lambda: view.table.currentIndex().isValid() or view.model.row_of(row.id) >= 0, timeout=WAIT
+    )
+    view._select_row(view.model.row_of(row.id))
+    qtbot.waitUntil(lambda: view.details.details is not None, timeout=WAIT)
+    buttons = view.details.action_buttons()
+    assert ("order", "resolve") in buttons and ("order", "progress") in buttons
+    assert ("incident", "answer") not in buttons  # the center's, not the department's
+    resolve = buttons[("order", "resolve")]
+    qtbot.waitUntil(lambda: resolve.height() >= 40, timeout=WAIT)  # big targets
+    assert view.details.countdown.text()
+    view.start_action(
+        "order",
+        "progress",
+        [actions.Target("order", row.id, view.model.item(view.model.row_of(row.id)).version, "x")],
+        actions.Inputs(
+            text="已到现场核实", attachments=[svc.photo_attachment("现场.jpg", b"\xff\xd8jpeg")]
+        ),
+    )
+    qtbot.waitUntil(
+        lambda: (
+            view.details.details is not None
+            and any(p.note == "已到现场核实" for p in view.details.details.progress)
+        ),
+        timeout=WAIT,
+    )
+    p = next(p for p in view.details.details.progress if p.note == "已到现场核实")
+    assert p.attachments[0]["name"] == "现场.jpg" and "data" not in p.attachments[0]
+    view.shutdown()
