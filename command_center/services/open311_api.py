@@ -16,11 +16,12 @@ https://wiki.open311.org/GeoReport_v2 . ``interop/open311_server.py`` puts this 
   days by default; ``status`` open|closed), plus ``cc_status`` (a list of our statuses). At most
   :data:`MAX_REQUESTS` requests, newest first.
 - **POST requests** needs an ``api_key`` (only its SHA-256 is stored, in ``api_keys``; the key
-  names the channel the incident arrives on), a ``service_code`` and a location (``lat`` and
-  ``long``, or ``address_string``, or ``address_id``). The incident is created by
-  ``services.intake`` (point-in-polygon; outside the county or without coordinates it is
-  flagged for the operator) and the answer carries ``service_request_id``, ``token`` and
-  ``service_notice``.
+  names the channel the incident arrives on, 12345 hotline when it names none), a
+  ``service_code`` and a location (``lat`` and ``long``, or ``address_string``, or
+  ``address_id``). The incident is created by ``intake.create_incident`` like one an operator
+  took (point-in-polygon, or the gazetteer for an address; outside the county or without
+  coordinates it is flagged for the operator; deadlines set) and the answer carries
+  ``service_request_id`` (the SJ… number), ``token`` and ``service_notice``.
 
 Errors are :class:`Open311Error` (an HTTP status and a "中文 / English" description), written
 by the server in the specification's error format. No Qt and no HTTP here.
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import math
 import re
 import secrets
@@ -465,11 +465,13 @@ def validate_post(session: Session, params: Mapping[str, Sequence[str]]) -> dict
     media = _one(params, "media_url")
     if media:
         description = f"{description or ''}\n照片 / photo: {media}".strip()
+    if address_id and not address:
+        address = f"地址编号 / address id {address_id}"
     return {
         "service_code": code,
         "service_name": service.service_name if service else None,
         "description": description,
-        "address": address or (f"地址编号 / address id {address_id}" if address_id else None),
+        "address": address,
         "address_id": address_id,
         "lat": lat,
         "long": lon,
@@ -482,74 +484,85 @@ def post_request(
 ) -> PostResult:
     """Create an incident from a POSTed request, all in one transaction.
 
-    The incident is written by ``intake.import_open311`` (placement, numbering, its audit
-    entry). That function commits its session, so it runs in a session joined to an outer
-    transaction with a SAVEPOINT: the key check, the import, the channel, category and reporter
-    fields of the incident and their audit entry commit together or not at all.
+    The incident is created by ``intake.create_incident``, as if an operator had taken it:
+    placement by point-in-polygon (or by the gazetteer from ``address_string``), deadlines,
+    the date by which the reporter is answered, its audit entry. That function commits its
+    session, so it runs in a session joined to an outer transaction with a SAVEPOINT: the key
+    check, the incident, its link to the POST's token and the audit entry naming the key commit
+    together or not at all.
     """
     with engine.connect() as conn, conn.begin():
+        # intake's grid and gazetteer caches are keyed by session.get_bind().url, which an
+        # Engine has and a Connection has not (it has .engine.url): lend it the engine's
+        conn.url = engine.url  # type: ignore[attr-defined]
         session = Session(bind=conn, join_transaction_mode="create_savepoint")
         try:
             key = _check_key(session, _one(params, "api_key"))
             record = validate_post(session, params)
-            token = uuid.uuid4().hex
-            record["service_request_id"] = token
             actor = Actor(None, (actor_name or f"Open311接口:{key.name}")[:64])
-            report = intake.import_open311(
-                session,
-                json.dumps([record], ensure_ascii=False).encode("utf-8"),
-                actor=actor,
-                source=POST_SOURCE,
-            )
-            if report.imported != 1:
-                reason = "; ".join(r for _, r in report.skipped) or "?"
-                raise Open311Error(400, f"无法受理 / the request was not accepted: {reason}")
-            incident_id, number, channel, flag = session.execute(
-                text(
-                    "SELECT id, number, channel_code, location_flag FROM incidents "
-                    "WHERE external_source = :s AND external_id = :t"
-                ),
-                {"s": POST_SOURCE, "t": token},
-            ).one()
             first, last = _one(params, "first_name"), _one(params, "last_name")
-            reporter = "".join(p for p in (last, first) if p)[:64] or None
-            phone = (_one(params, "phone") or "")[:32] or None
-            after = {
-                "channel_code": key.channel_code or channel,
-                "category_code": record["service_code"],
-                "reporter_name": reporter,
-                "reporter_phone": phone,
-            }
+            description = record["description"] or ""
+            head = " ".join(description.split())
+            head = head if len(head) <= 60 else head[:59] + "…"
+            draft = intake.IncidentDraft(
+                channel_code=key.channel_code or intake.CHANNEL_CODE,
+                title=f"{record['service_name']}：{head}" if head else record["service_name"],
+                category_code=record["service_code"],
+                description=description,
+                address=record["address"],
+                lon=record["long"],
+                lat=record["lat"],
+                reporter_name="".join(p for p in (last, first) if p)[:64] or None,
+                reporter_phone=(_one(params, "phone") or "")[:32] or None,
+            )
+            try:
+                created = intake.create_incident(session, actor, draft)
+            except intake.IntakeError as exc:
+                raise Open311Error(400, str(exc)) from None
+            token = uuid.uuid4().hex
             session.execute(
                 text(
-                    "UPDATE incidents SET channel_code = :channel_code, "
-                    "category_code = :category_code, reporter_name = :reporter_name, "
-                    "reporter_phone = :reporter_phone, version = version + 1 WHERE id = :id"
+                    "UPDATE incidents SET external_source = :s, external_id = :t "
+                    "WHERE id = :id AND external_id IS NULL"
                 ),
-                {**after, "id": incident_id},
+                {"s": POST_SOURCE, "t": token, "id": created.id},
             )
             audit.record(
                 session,
                 actor,
                 "incident.open311_post",
                 "incident",
-                incident_id,
-                f"{actor.name} 经 Open311 接口上报 {number}（{record['service_name']}）",
-                before={"channel_code": channel, "category_code": None},
-                after={**after, "api_key": key.name, "email": _one(params, "email")},
+                created.id,
+                f"{actor.name} 经 Open311 接口上报 {created.number}（{record['service_name']}）",
+                after={
+                    "external_source": POST_SOURCE,
+                    "external_id": token,
+                    "api_key": key.name,
+                    "email": _one(params, "email"),
+                    "device_id": _one(params, "device_id"),
+                    "media_url": _one(params, "media_url"),
+                },
             )
             key.last_used_at = dt.datetime.now(dt.UTC)
             session.commit()
         finally:
             session.close()
-    notice = {
-        "ok": "已受理，将按网格派遣处置 / received; it will be handled by the responsible grid",
-        "outside": "已受理；位置不在本县辖区内，待人工核实 / received; the location is outside "
-        "the county and will be checked by an operator",
-        "missing": "已受理；无坐标，待人工定位 / received; without coordinates, an operator "
-        "will locate it",
-    }.get(flag, "已受理 / received")
-    return PostResult(number, token, notice, incident_id)
+    flag = created.placement.flag
+    if flag == "ok":
+        notice = (
+            f"已受理，由{created.placement.path}负责 / received; "
+            f"{created.placement.path} is responsible"
+        )
+    elif flag == "outside":
+        notice = (
+            "已受理；位置不在本县辖区内，待人工核实 / received; the location is outside the "
+            "county and will be checked by an operator"
+        )
+    else:
+        notice = (
+            "已受理；无坐标，待人工定位 / received; without coordinates, an operator will locate it"
+        )
+    return PostResult(created.number, token, notice, created.id)
 
 
 def find_token(session: Session, token: str) -> dict[str, Any]:

@@ -262,12 +262,13 @@ def test_post_with_a_key_creates_one_incident_in_its_grid(endpoint: tuple[str, s
     assert status == 201 and ctype == "application/json; charset=utf-8"
     ((answer),) = json.loads(body)
     number, token = answer["service_request_id"], answer["token"]
-    assert number.startswith("RX") and token and "received" in answer["service_notice"]
+    assert number.startswith("SJ") and token and "received" in answer["service_notice"]
     assert _counts(db) == (incidents + 1, audits + 2)
     ((row),) = _q(
         db,
         "SELECT id, channel_code, category_code, grid_id, village_id, town_id, location_flag, "
-        "status, reporter_name, reporter_phone, title FROM incidents WHERE number = %s",
+        "status, reporter_name, reporter_phone, title, due_at IS NOT NULL, "
+        "answer_due_at IS NOT NULL, external_source FROM incidents WHERE number = %s",
         number,
     )
     assert row[1:10] == (
@@ -282,8 +283,9 @@ def test_post_with_a_key_creates_one_incident_in_its_grid(endpoint: tuple[str, s
         "13800000000",
     )
     assert row[10].startswith("邻里口角冲突：两户邻居")
+    assert row[11:] == (True, True, "open311-api")  # deadlines as for a call an operator took
     actions = _q(db, "SELECT action FROM audit_log WHERE entity_id = %s ORDER BY id", row[0])
-    assert actions == [("incident.import",), ("incident.open311_post",)]
+    assert actions == [("incident.create",), ("incident.open311_post",)]
     assert _q(db, "SELECT last_used_at IS NOT NULL FROM api_keys") == [(True,)]
 
     (req,) = parse_requests(_http(f"{base}/requests/{number}.xml")[2]).requests
@@ -310,13 +312,18 @@ def test_post_outside_the_county_or_by_address_is_flagged(endpoint: tuple[str, s
     got = dict(
         _q(
             db,
-            "SELECT number, location_flag || '/' || channel_code || '/' || coalesce(address, '') "
-            "FROM incidents WHERE number IN (%s, %s)",
+            "SELECT i.number, i.location_flag || '/' || i.channel_code || '/' || "
+            "coalesce(i.address, '') || '/' || coalesce(t.name, '-') FROM incidents i "
+            "LEFT JOIN admin_areas t ON t.id = i.town_id WHERE i.number IN (%s, %s)",
             outside,
             by_address,
         )
     )
-    assert got == {outside: "outside/hotline_12345/", by_address: "missing/hotline_12345/六坝镇"}
+    # an address alone: no point, so flagged, but the gazetteer names the responsible town
+    assert got == {
+        outside: "outside/hotline_12345//-",
+        by_address: "missing/hotline_12345/六坝镇/六坝镇",
+    }
 
 
 @pytest.mark.parametrize(
@@ -409,3 +416,28 @@ def test_serve_command_answers_and_stops_on_a_signal(seeded_copy: str, sig: str)
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_failure_after_the_incident_is_written_leaves_nothing(
+    seeded_copy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """intake.create_incident commits its session; the POST's transaction still wraps it."""
+    key = _key(seeded_copy)
+    before = _counts(seeded_copy)
+    real_record = open311_api.audit.record
+
+    def failing(session: Any, actor: Any, action: str, *args: Any, **kw: Any) -> Any:
+        if action == "incident.open311_post":
+            raise RuntimeError("disk full")
+        return real_record(session, actor, action, *args, **kw)
+
+    monkeypatch.setattr(open311_api.audit, "record", failing)
+    engine = make_engine(seeded_copy)
+    try:
+        form = {"api_key": [key], "service_code": ["010101"], "address_string": ["洪水镇"]}
+        with pytest.raises(RuntimeError, match="disk full"):
+            open311_api.post_request(engine, form)
+    finally:
+        engine.dispose()
+    assert _counts(seeded_copy) == before
+    assert _q(seeded_copy, "SELECT last_used_at FROM api_keys") == [(None,)]
