@@ -31,12 +31,14 @@ var ccMap = (function () {
     map.createPane("boundaries").style.zIndex = 350;
     map.createPane("labels").style.zIndex = 450;
     map.createPane("choropleth").style.zIndex = 300;
+    map.createPane("cameras").style.zIndex = 560;  // under the clusters' counts
     map.boxZoom.disable();  // shift-drag draws an area instead
     incidentLayer = L.layerGroup().addTo(map);
     areaLayer = L.layerGroup().addTo(map);
     installDrawing();
     highlightLayer = L.layerGroup().addTo(map);
     map.on("zoomend", function () { updateLabels(); draw(); });
+    map.on("resize", updateLabels);
     map.on("moveend", function () { if (map.getZoom() >= POINT_ZOOM) { draw(); } });
     if (typeof QWebChannel !== "undefined" && typeof qt !== "undefined") {
       new QWebChannel(qt.webChannelTransport, function (channel) {
@@ -86,6 +88,22 @@ var ccMap = (function () {
       var on = show[level] && visible[level];
       if (on && !map.hasLayer(labelLayers[level])) { labelLayers[level].addTo(map); }
       if (!on && map.hasLayer(labelLayers[level])) { map.removeLayer(labelLayers[level]); }
+      if (on) { declutter(labelLayers[level]); }
+    });
+  }
+
+  function declutter(group) {
+    // a label that would overprint one already shown waits for a closer zoom
+    var kept = [];
+    group.eachLayer(function (m) {
+      var el = m._icon;
+      if (!el) { return; }
+      el.style.visibility = "";
+      var r = el.getBoundingClientRect();
+      var clash = kept.some(function (k) {
+        return r.left < k.right + 4 && r.right + 4 > k.left && r.top < k.bottom && r.bottom > k.top;
+      });
+      if (clash) { el.style.visibility = "hidden"; } else { kept.push(r); }
     });
   }
 
@@ -354,15 +372,14 @@ var ccMap = (function () {
   var CHORO_COLORS = ["#fff5eb", "#fdd0a2", "#fdae6b", "#fd8d3c", "#e6550d", "#a63603"];
 
   function niceBreaks(max) {
-    // five upper bounds, rounded to 1/2/5 × 10^n, the last one the maximum
-    if (max <= 5) { return [1, 2, 3, 4, Math.max(max, 5)]; }
+    // five classes of equal width (a round width), the last one ending at the maximum
+    if (max <= 5) { return [1, 2, 3, 4, 5].filter(function (v) { return v <= Math.max(max, 1); }); }
+    var step = Math.ceil(max / 5);
+    if (step > 10) { step = Math.ceil(step / 5) * 5; }
     var out = [];
-    for (var k = 1; k <= 4; k++) {
-      var v = max * k / 5, p = Math.pow(10, Math.floor(Math.log10(v))), m = v / p;
-      out.push((m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p);
-    }
+    for (var k = 1; k <= 4 && k * step < max; k++) { out.push(k * step); }
     out.push(max);
-    return out.filter(function (v, i, a) { return i === 0 || v > a[i - 1]; });
+    return out;
   }
 
   function setTexts(t) { texts = t; }
@@ -376,9 +393,7 @@ var ccMap = (function () {
     if (!map) { return; }
     if (choroLayer) { map.removeLayer(choroLayer); choroLayer = null; }
     if (legend) { legend.remove(); legend = null; }
-    L.DomUtil.removeClass(map.getContainer(), "cc-choro-on");
     if (!visible.choropleth || !choro || !gridFeatures) { return; }
-    L.DomUtil.addClass(map.getContainer(), "cc-choro-on");  // clusters let the colours through
     var counts = choro.counts, max = 0;
     Object.keys(counts).forEach(function (k) { max = Math.max(max, counts[k]); });
     var breaks = niceBreaks(max);
@@ -420,8 +435,6 @@ var ccMap = (function () {
     return ageH <= 2 ? 1 : ageH <= 8 ? 0.75 : ageH <= 24 ? 0.5 : ageH <= 72 ? 0.3 : 0.15;
   }
 
-  var RISK_COLORS = ["#2e8b57", "#e6b800", "#e67e22", "#c0392b"];
-
   function replaceExtra(layer, group, n) {
     if (extra[layer] && map.hasLayer(extra[layer])) { map.removeLayer(extra[layer]); }
     extra[layer] = group;
@@ -442,12 +455,12 @@ var ccMap = (function () {
   }
 
   function setCameras(cols) {
+    // small squares: told apart from the round incidents and workers at a glance
     var group = L.layerGroup();
     for (var i = 0; i < cols.id.length; i++) {
       var on = cols.online[i] === 1;
-      var m = L.circleMarker([cols.lat[i], cols.lon[i]], {renderer: renderer, radius: 4,
-        color: on ? "#34495e" : "#95a5a6", weight: 1.5, fillColor: on ? "#5dade2" : "#d5d8dc",
-        fillOpacity: 0.95});
+      var m = L.marker([cols.lat[i], cols.lon[i]], {keyboard: false, pane: "cameras",
+        icon: L.divIcon({className: "cc-camera" + (on ? "" : " offline"), iconSize: [9, 9]})});
       m.bindTooltip(cols.name[i] + (on ? "" : " · " + (cols.offline_text || "")));
       group.addLayer(m);
     }
@@ -455,12 +468,13 @@ var ccMap = (function () {
   }
 
   function setDisputes(cols) {
+    // diamonds, larger and redder with the risk
     var group = L.layerGroup();
     for (var i = 0; i < cols.id.length; i++) {
-      var r = cols.risk[i];
-      var m = L.circleMarker([cols.lat[i], cols.lon[i]], {renderer: renderer, radius: 6 + 2 * r,
-        color: "#ffffff", weight: 1.5, fillColor: RISK_COLORS[r] || RISK_COLORS[0],
-        fillOpacity: 0.9});
+      var r = cols.risk[i], size = 12 + 3 * r;
+      var m = L.marker([cols.lat[i], cols.lon[i]], {keyboard: false,
+        icon: L.divIcon({className: "cc-dispute risk-" + r, html: "<i></i>",
+                          iconSize: [size, size]})});
       m.bindTooltip(cols.number[i] + " · " + (cols.risk_text ? cols.risk_text[r] : r) +
                     "<br>" + cols.summary[i]);
       group.addLayer(m);
