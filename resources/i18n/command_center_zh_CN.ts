@@ -685,8 +685,8 @@ command-center demo seed</translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>Filter</source>
-        <translation>筛选</translation>
+        <source>Filter: %1</source>
+        <translation>筛选：%1</translation>
     </message>
     <message>
         <location line="+6"/>

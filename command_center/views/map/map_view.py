@@ -420,7 +420,7 @@ class MapView(QWidget):
         if self._overdue_only:
             parts.append(self.tr("overdue only"))
         if parts:
-            text = self.tr("Filter") + ": " + " · ".join(parts)
+            text = self.tr("Filter: %1").replace("%1", " · ".join(parts))
             if len(text) > 42:
                 text = text[:40] + "…"
             self.filter_button.setText(text)

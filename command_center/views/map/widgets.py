@@ -70,7 +70,7 @@ class FilterPopup(QFrame):
             lw = QListWidget(self)
             lw.setObjectName(f"mapFilter_{key}")
             lw.setMinimumWidth(190)
-            lw.setMinimumHeight(260)
+            lw.setMinimumHeight(300)
             self.lists[key] = lw
             grid.addWidget(lw, 1, col)
         row = QHBoxLayout()
