@@ -201,11 +201,23 @@ def test_pick_mode_emits_the_clicked_point_and_esc_cancels(qtbot, map_view) -> N
     assert lon == pytest.approx(100.81, abs=0.003) and lat == pytest.approx(38.43, abs=0.003)
     assert _info(qtbot, map_view)["mode"] is None
 
+    # Esc in the page
     map_view.start_pick()
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["mode"] == "pick", timeout=5_000)
     with qtbot.waitSignal(map_view.sig_pick_cancelled, timeout=5_000):
-        map_view.cancel_pick()
+        _js(
+            qtbot, map_view, "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}))"
+        )
+    assert _info(qtbot, map_view)["mode"] is None
+    # Esc on the widget (the shortcut) — only armed while picking, the wall has its own Esc
+    assert not map_view._esc.isEnabled()
+    map_view.start_pick()
+    assert map_view._esc.isEnabled()
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["mode"] == "pick", timeout=5_000)
+    with qtbot.waitSignal(map_view.sig_pick_cancelled, timeout=5_000):
+        map_view._esc.activated.emit()
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["mode"] is None, timeout=5_000)
+    assert not map_view._esc.isEnabled()
 
 
 def test_clicking_an_incident_shows_its_card_and_keeps_the_signal(qtbot, map_view, db) -> None:  # type: ignore[no-untyped-def]

@@ -242,6 +242,7 @@ class MapView(QWidget):
         self._esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         self._esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._esc.activated.connect(self.cancel_pick)
+        self._esc.setEnabled(False)  # only while picking or drawing: Esc also leaves the wall
 
         self._live_timer = QTimer(self)
         self._live_timer.setSingleShot(True)
@@ -933,10 +934,12 @@ class MapView(QWidget):
     @Slot()
     def start_lasso(self) -> None:
         """The next drag on the map draws a free-hand area (Esc cancels)."""
+        self._esc.setEnabled(True)
         self.push("startLasso")
 
     @Slot(str)
     def _on_bridge_sig_area_drawn(self, geojson: str) -> None:
+        self._esc.setEnabled(False)
         polygon = json.loads(geojson)
         if self._crs == geo_transform.WGS84:
             polygon = geo_transform.geojson_wgs_to_gcj(polygon)
@@ -963,11 +966,14 @@ class MapView(QWidget):
         """The next click on the map emits :attr:`sig_point_picked` (lon, lat in GCJ-02);
         Esc cancels (:attr:`sig_pick_cancelled`)."""
         self._picking = True
+        self._esc.setEnabled(True)
         self.push("startPick")
         self.view.setFocus()
 
     @Slot()
     def cancel_pick(self) -> None:
+        """Esc: stop picking a point (or drawing a lasso)."""
+        self._esc.setEnabled(False)
         if self._picking:
             self._picking = False
             self.push("cancelMode")
@@ -978,11 +984,13 @@ class MapView(QWidget):
     @Slot(float, float)
     def _on_bridge_sig_point_picked(self, lon: float, lat: float) -> None:
         self._picking = False
+        self._esc.setEnabled(False)
         lon, lat = self._to_stored(lon, lat)
         self.sig_point_picked.emit(round(lon, 6), round(lat, 6))
 
     @Slot(str)
     def _on_bridge_sig_mode_cancelled(self, mode: str) -> None:
+        self._esc.setEnabled(False)
         if mode == "pick" and self._picking:
             self._picking = False
             self.sig_pick_cancelled.emit()
