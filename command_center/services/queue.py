@@ -338,7 +338,7 @@ def _text_condition(text: str, number_col: Any) -> ColumnElement[bool] | None:
     if not text:
         return None
     upper = text.upper()
-    if upper[:2] in ("SJ", "GD") and upper[2:].isdigit():
+    if _is_number_prefix(upper):
         # a number (or the start of one): a range on the unique index
         return and_(number_col >= upper, number_col < upper + "~")
     pattern = "%" + text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
@@ -347,20 +347,40 @@ def _text_condition(text: str, number_col: Any) -> ColumnElement[bool] | None:
     )
 
 
+def _is_number_prefix(text: str) -> bool:
+    upper = text.strip().upper()
+    return upper[:2] in ("SJ", "GD") and upper[2:].isdigit()
+
+
 def _sort_columns(q: Query) -> list[Any]:
-    """The key columns, all sorted in one direction (see :func:`_descending`)."""
+    """The key columns, all sorted in one direction (see :func:`_descending`).
+
+    When the filter is a number prefix, the first key is written so that no index matches it:
+    the rows are then found by number and sorted, which the planner would otherwise not choose
+    (numbers and deadlines both grow with time, so it expects the matching rows early in the
+    deadline index and reads nearly all of it instead)."""
+    by_number = _is_number_prefix(q.filter.text)
     if q.kind == "incidents":
         due = literal_column(f"coalesce(incidents.due_at, {FAR_FUTURE_SQL})")
         if q.sort == "reported":
-            return [Incident.reported_at, Incident.id]
-        if q.sort == "priority":
-            return [Incident.priority, due, Incident.id]
-        return [due, Incident.id]
-    if q.sort == "reported":
-        return [WorkOrder.dispatched_at, WorkOrder.id]
-    if q.sort == "priority":
-        return [Incident.priority, WorkOrder.deadline_at, WorkOrder.id]
-    return [WorkOrder.deadline_at, WorkOrder.id]
+            keys = [Incident.reported_at, Incident.id]
+        elif q.sort == "priority":
+            keys = [Incident.priority, due, Incident.id]
+        else:
+            keys = [due, Incident.id]
+    elif q.sort == "reported":
+        keys = [WorkOrder.dispatched_at, WorkOrder.id]
+    elif q.sort == "priority":
+        keys = [Incident.priority, WorkOrder.deadline_at, WorkOrder.id]
+    else:
+        keys = [WorkOrder.deadline_at, WorkOrder.id]
+    if by_number:
+        first = keys[0]
+        zero = (
+            literal_column("0") if first is Incident.priority else literal_column("interval '0 s'")
+        )
+        keys[0] = (first + zero).self_group()
+    return keys
 
 
 def _descending(q: Query) -> bool:

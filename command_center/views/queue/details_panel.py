@@ -239,7 +239,10 @@ class DetailsPanel(QWidget):
                 else status_text("incidents", inc.status)
             )
             level = ""
-        self.countdown.setStyleSheet(LEVEL_STYLE[level] + "padding:6px 12px; border-radius:4px;")
+        size = "font-size:22pt;" if self._big else "font-size:13pt;"
+        self.countdown.setStyleSheet(
+            LEVEL_STYLE[level] + size + "font-weight:bold; padding:6px 14px; border-radius:4px;"
+        )
 
     def _facts_html(self, d: svc.Details, order: svc.OrderRow | None) -> str:
         inc = d.incident

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from command_center.services import queue as svc
 from command_center.services.auth import UserInfo
@@ -41,6 +41,14 @@ class DepartmentInboxView(QueueView):
         super().__init__(runner, live, user, parent, page_size=page_size)
         self.setObjectName("departmentInboxView")
         self.details.order_action_names = HANDLER_ACTIONS
+        self.heading = QLabel(self)
+        self.heading.setObjectName("inboxHeading")
+        self.heading.setStyleSheet("font-size:15pt; font-weight:bold; color:#1f3550;")
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.heading, 0)
+        layout.setStretch(1, 1)  # the splitter takes the height
+        self._set_heading()
         for w in (self.channel_combo, self.dept_combo, self.bulk_dispatch, self.priority_combo):
             w.hide()
         self.splitter.setStretchFactor(0, 1)
@@ -59,10 +67,16 @@ class DepartmentInboxView(QueueView):
             inbox_user_id=self.user.id,
         )
 
+    def _set_heading(self) -> None:
+        dept = self.user.department_name or ""
+        title = self.tr("Department inbox — %1").replace("%1", dept)
+        self.setWindowTitle(title)
+        if hasattr(self, "heading"):
+            self.heading.setText(title + "　" + self.user.display_name)
+
     def retranslate(self) -> None:
         super().retranslate()
-        dept = self.user.department_name or ""
-        self.setWindowTitle(self.tr("Department inbox — %1").replace("%1", dept))
+        self._set_heading()
         self.bulk_template.hide()
 
 

@@ -282,19 +282,20 @@ class QueueView(QWidget):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(self.model.column_of("title"), QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         fm = self.fontMetrics()
         widths = {
             "number": fm.horizontalAdvance("GD20261201010993") + 16,
-            "category": fm.horizontalAdvance("邻里纠纷纠纷纠纷") + 12,
-            "place": fm.horizontalAdvance("南丰乡 · 永丰村第一网格") + 12,
-            "channel": fm.horizontalAdvance("12345热线热") + 12,
+            "title": fm.horizontalAdvance("马营墩村散养畜禽粪便污染严重") + 12,
+            "category": fm.horizontalAdvance("企业改制职工诉求") + 12,
+            "place": fm.horizontalAdvance("南丰乡 · 永丰村第一") + 12,
+            "channel": fm.horizontalAdvance("12345热线") + 12,
             "department": fm.horizontalAdvance("县住房和城乡建设局") + 12,
-            "priority": fm.horizontalAdvance("优先级级") + 12,
-            "status": fm.horizontalAdvance("等待签收等") + 12,
+            "priority": fm.horizontalAdvance("优先级") + 14,
+            "status": fm.horizontalAdvance("不予受理") + 14,
             "reported": fm.horizontalAdvance("11-30 10:36") + 16,
             "dispatched": fm.horizontalAdvance("11-30 10:36") + 16,
-            "deadline": fm.horizontalAdvance("超期 12 天 23 小时") + 16,
+            "deadline": fm.horizontalAdvance("超期12天23小时") + 16,
             "waiting": fm.horizontalAdvance("答复已超期") + 14,
         }
         for key, w in widths.items():
@@ -325,7 +326,7 @@ class QueueView(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([1100, 700])
+        self.splitter.setSizes([1150, 650])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
