@@ -597,6 +597,18 @@ var ccMap = (function () {
 
   function setView(lat, lng, zoom) { map.setView([lat, lng], zoom, {animate: false}); return true; }
 
+  // a saved view of one town without a centre of its own: the town fills the screen
+  function fitFeature(level, id) {
+    var found = null;
+    if (boundaryLayers[level]) {
+      boundaryLayers[level].eachLayer(function (l) {
+        if (l.feature && l.feature.properties.id === id) { found = l; }
+      });
+    }
+    if (found) { map.fitBounds(found.getBounds(), {animate: false, padding: [20, 20]}); }
+    return !!found;
+  }
+
   function info() {
     return {
       incidents: data.id.length, markers: incidentLayer ? incidentLayer.getLayers().length : 0,
@@ -622,7 +634,7 @@ var ccMap = (function () {
              highlight: highlight, setVisible: setVisible, setTiles: setTiles,
              setChoropleth: setChoropleth, setTexts: setTexts, setWorkers: setWorkers, setCameras: setCameras,
              setDisputes: setDisputes, setArea: setArea, startLasso: startLasso,
-             startPick: startPick, cancelMode: cancelMode, getView: getView, setView: setView,
+             startPick: startPick, cancelMode: cancelMode, getView: getView, setView: setView, fitFeature: fitFeature,
              dragArea: dragArea, clickAt: clickAt, incidentPosition: incidentPosition,
              info: info, clickIncident: clickIncident};
   return api;

@@ -422,3 +422,38 @@ def test_save_this_view_stores_it_for_the_wall(qtbot, map_view, db) -> None:  # 
     assert stored[-1]["name"] == "北部乡镇"
     assert stored[-1]["zoom"] == 11
     assert stored[-1]["center"] == pytest.approx([38.5, 100.7], abs=1e-4)
+
+
+def test_a_saved_town_view_without_a_centre_fills_the_screen_with_the_town(
+    qtbot, map_view, db
+) -> None:  # type: ignore[no-untyped-def]
+    with Session(db.engine) as s:
+        town_id, lon, lat = s.execute(
+            text(
+                "SELECT id, label_lon, label_lat FROM admin_areas WHERE level = 'town' "
+                "ORDER BY code LIMIT 1"
+            )
+        ).one()
+    zoom_before = _info(qtbot, map_view)["zoom"]
+    map_view.apply_view({"name": "一个乡镇", "town_id": town_id, "window": "open"})
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["zoom"] > zoom_before, timeout=10_000)
+    center = _info(qtbot, map_view)["center"]
+    assert center["lat"] == pytest.approx(lat, abs=0.1)
+    assert center["lng"] == pytest.approx(lon, abs=0.1)
+    assert map_view.wall_view_label.text().count("一个乡镇") == 1
+
+
+def test_a_new_dispute_reaches_the_dispute_layer_live(qtbot, map_view, other_engine, db) -> None:  # type: ignore[no-untyped-def]
+    map_view.layer_boxes["disputes"].setChecked(True)
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["disputes"] > 0, timeout=10_000)
+    before = _info(qtbot, map_view)["disputes"]
+    with other_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO dispute_cases (number, type_code, summary, source, room_level, "
+                "lon, lat, risk_level, status, received_at) VALUES ('TJ-MAP-T1', "
+                "(SELECT code FROM dispute_types ORDER BY code LIMIT 1), '地图测试：邻里纠纷', "
+                "'walk_in', 'village', 100.83, 38.45, 'high', 'received', now())"
+            )
+        )
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["disputes"] == before + 1, timeout=15_000)

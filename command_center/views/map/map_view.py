@@ -516,7 +516,7 @@ class MapView(QWidget):
 
     def apply_view(self, view: dict[str, Any]) -> None:
         """Show a saved view: {name, center: [lat, lon] (GCJ-02), zoom, town_id, window,
-        overdue_only}."""
+        overdue_only}; a town without a centre fills the screen."""
         self._overdue_only = bool(view.get("overdue_only"))
         self.set_filter(str(view.get("window") or "open"), view.get("town_id"))
         center = view.get("center")
@@ -525,6 +525,8 @@ class MapView(QWidget):
             if self._crs == geo_transform.WGS84:
                 lon, lat = geo_transform.gcj_to_wgs(lon, lat)
             self.push("setView", lat, lon, float(view.get("zoom") or 10))
+        elif view.get("town_id") is not None:
+            self.push("fitFeature", "town", int(view["town_id"]))
         name = str(view.get("name") or "")
         self.wall_view_label.setText(
             f"<span style='font-size:{28 if self._wall else 16}px; font-weight:700'>{name}</span>"
