@@ -334,3 +334,30 @@ def test_inbox_signs_for_an_order_with_big_buttons(qtbot, cc_app, db, runner, ot
     p = next(p for p in view.details.details.progress if p.note == "已到现场核实")
     assert p.attachments[0]["name"] == "现场.jpg" and "data" not in p.attachments[0]
     view.shutdown()
+
+
+def test_center_queue_offers_only_the_centers_order_actions(
+    qtbot, cc_app, db, runner, other_engine
+) -> None:
+    with other_engine.begin() as c:
+        inc_id = c.execute(
+            text(
+                "SELECT incident_id FROM work_orders WHERE status = 'in_progress' "
+                "AND lead_order_id IS NULL LIMIT 1"
+            )
+        ).scalar_one()
+    view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
+    qtbot.addWidget(view)
+    view.show()
+    _wait_loaded(qtbot, view.model)
+    view.select_incident(inc_id)
+    qtbot.waitUntil(
+        lambda: view.details.details is not None and view.details.details.incident.id == inc_id,
+        timeout=WAIT,
+    )
+    buttons = view.details.action_buttons()
+    assert ("order", "second_dispatch") in buttons
+    assert ("incident", "answer") in buttons
+    # resolving or returning is the department's, in its inbox
+    assert not {("order", "resolve"), ("order", "return"), ("order", "progress")} & set(buttons)
+    view.shutdown()

@@ -40,7 +40,12 @@ LEVEL_STYLE = {
 }
 
 
-PRIMARY_ACTIONS = ("accept", "dispatch", "resolve")
+PRIMARY_ACTIONS = {
+    ("incident", "accept"),
+    ("incident", "dispatch"),
+    ("order", "accept"),
+    ("order", "resolve"),
+}
 
 
 def _t(at: dt.datetime | None) -> str:
@@ -301,7 +306,7 @@ class DetailsPanel(QWidget):
         b.setObjectName(f"action_{kind}_{name}")
         b.setProperty("action", (kind, name))
         b.setAutoDefault(False)
-        if name in PRIMARY_ACTIONS:
+        if (kind, name) in PRIMARY_ACTIONS:
             b.setObjectName("primaryButton")  # the application's style for the main action
         if self._big:
             # the inbox: big targets, as on a counter terminal

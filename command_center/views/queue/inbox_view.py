@@ -49,11 +49,17 @@ class DepartmentInboxView(QueueView):
         layout.insertWidget(0, self.heading, 0)
         layout.setStretch(1, 1)  # the splitter takes the height
         self._set_heading()
-        for w in (self.channel_combo, self.dept_combo, self.bulk_dispatch, self.priority_combo):
+        for w in (
+            self.channel_combo,
+            self.dept_combo,
+            self.bulk_dispatch,
+            self.priority_combo,
+            self.waiting_check,
+        ):
             w.hide()
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        for key in ("channel", "department", "category"):
+        for key in ("channel", "department", "category", "waiting"):
             try:
                 self.table.setColumnHidden(self.model.column_of(key), True)
             except StopIteration:

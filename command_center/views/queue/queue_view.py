@@ -51,6 +51,7 @@ from command_center.workers.ops import OpsRunner
 
 log = logging.getLogger(__name__)
 
+CENTER_ORDER_ACTIONS = ("verify", "second_dispatch")
 LIVE_DELAY_MS = 150  # gather a burst of notifications into one re-read
 TICK_MS = 30_000  # countdowns move
 
@@ -307,6 +308,9 @@ class QueueView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
 
         self.details = DetailsPanel(self, big=self.view_name == "inbox")
+        # the center acts on an order by verifying it or sending it again; signing for it,
+        # objecting, progress and the result are the department's (its inbox)
+        self.details.order_action_names = CENTER_ORDER_ACTIONS
         self.details.sig_action_requested.connect(self._on_details_sig_action_requested)
 
         left = QWidget(self)
@@ -955,6 +959,18 @@ class WorkOrderQueueView(QueueView):
 
     kind = "orders"
     view_name = "orders"
+
+    def __init__(
+        self,
+        runner: OpsRunner,
+        live: LiveChannel | None,
+        user: UserInfo,
+        parent: QWidget | None = None,
+        *,
+        page_size: int = svc.PAGE_SIZE,
+    ) -> None:
+        super().__init__(runner, live, user, parent, page_size=page_size)
+        self.bulk_accept.hide()  # signing for orders is the departments' own
 
 
 def main(argv: list[str] | None = None) -> int:
