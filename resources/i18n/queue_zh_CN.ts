@@ -4,7 +4,7 @@
 <context>
     <name>DepartmentInboxView</name>
     <message>
-        <location filename="../../command_center/views/queue/inbox_view.py" line="+65"/>
+        <location filename="../../command_center/views/queue/inbox_view.py" line="+78"/>
         <source>Department inbox — %1</source>
         <translation>部门收件箱 —— %1</translation>
     </message>
@@ -12,7 +12,7 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+136"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+145"/>
         <location line="+273"/>
         <source>Work orders</source>
         <translation>工单</translation>
@@ -43,12 +43,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+105"/>
+        <location line="+113"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location line="-104"/>
+        <location line="-112"/>
         <source>Dispatched</source>
         <translation>派单时间</translation>
     </message>
@@ -90,7 +90,7 @@
         <translation>选择一行查看详情。</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+92"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
@@ -100,7 +100,7 @@
         <translation>优先级</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+7"/>
         <source>Category</source>
         <translation>分类</translation>
     </message>
@@ -156,7 +156,7 @@
         <translation>描述</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+74"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
@@ -245,7 +245,7 @@
         <translation>二次派送…</translation>
     </message>
     <message>
-        <location line="+103"/>
+        <location line="+125"/>
         <location line="+13"/>
         <source>The row has been read again and shows the current state.</source>
         <translation>已重新读取，显示的是当前状态。</translation>
@@ -605,36 +605,36 @@
     </message>
     <message>
         <location line="-11"/>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location line="-11"/>
-        <location line="+12"/>
+        <location line="-12"/>
+        <location line="+13"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location line="-11"/>
-        <location line="+12"/>
+        <location line="-12"/>
+        <location line="+13"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-11"/>
-        <location line="+12"/>
+        <location line="-12"/>
+        <location line="+13"/>
         <source>Category</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location line="-11"/>
-        <location line="+12"/>
+        <location line="-12"/>
+        <location line="+13"/>
         <source>Town / grid</source>
         <translation>乡镇 · 网格</translation>
     </message>
     <message>
-        <location line="-11"/>
+        <location line="-12"/>
         <source>Channel</source>
         <translation>来源</translation>
     </message>
@@ -655,12 +655,12 @@
         <translation>工单编号</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+2"/>
         <source>Department</source>
         <translation>承办部门</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+6"/>
         <source>Dispatched</source>
         <translation>派单时间</translation>
     </message>
@@ -698,7 +698,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+141"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+142"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -708,7 +708,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+199"/>
+        <location line="+203"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
@@ -848,7 +848,7 @@
         <translation>已选 %1 条</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+70"/>
         <source>This incident is not in the current list (check the filter); its details are shown.</source>
         <translation>此事件不在当前列表中（请检查筛选条件），已显示其详情。</translation>
     </message>

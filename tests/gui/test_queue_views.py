@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from command_center.db.connection import Database
+from command_center.models import ResponseTemplate
 from command_center.services import auth, orders
 from command_center.services import queue as svc
 from command_center.services.audit import Actor
@@ -361,3 +362,94 @@ def test_center_queue_offers_only_the_centers_order_actions(
     # resolving or returning is the department's, in its inbox
     assert not {("order", "resolve"), ("order", "return"), ("order", "progress")} & set(buttons)
     view.shutdown()
+
+
+def test_area_filter_and_the_map_link(qtbot, cc_app, db, runner, other_engine) -> None:
+    view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
+    qtbot.addWidget(view)
+    view.show()
+    view.apply_filter(svc.QueueFilter())  # every status
+    _wait_loaded(qtbot, view.model)
+    with other_engine.connect() as c:
+        x0, x1, y0, y1 = c.execute(
+            text(
+                "SELECT percentile_cont(0.2) WITHIN GROUP (ORDER BY lon), "
+                "percentile_cont(0.6) WITHIN GROUP (ORDER BY lon), "
+                "percentile_cont(0.2) WITHIN GROUP (ORDER BY lat), "
+                "percentile_cont(0.6) WITHIN GROUP (ORDER BY lat) FROM incidents"
+            )
+        ).one()
+    ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+    view.set_area_filter({"type": "Polygon", "coordinates": [ring]})
+    assert view.area_chip.isVisible()
+    qtbot.waitUntil(lambda: view.model.query.filter.polygon is not None, timeout=WAIT)
+    _load_all(qtbot, view.model)
+    expected = _scalar(
+        other_engine,
+        "SELECT count(*) FROM incidents WHERE lon BETWEEN :x0 AND :x1 AND lat BETWEEN :y0 AND :y1",
+        x0=x0,
+        x1=x1,
+        y0=y0,
+        y1=y1,
+    )
+    assert view.model.rowCount() == expected > 0
+    # a click in the list tells the map which incident; the map selects one in the list
+    with qtbot.waitSignal(view.sig_incident_selected, timeout=WAIT) as blocker:
+        view._select_row(3)
+    assert blocker.args == [view.model.item(3).id]
+    view.set_area_filter(None)
+    assert not view.area_chip.isVisible()
+    _wait_loaded(qtbot, view.model)
+    view.shutdown()
+
+
+def test_dialogs_suggest_the_department_fill_templates_and_refuse_big_photos(
+    qtbot, cc_app, db, tmp_path
+) -> None:
+    with db.sessions() as s:
+        row = svc.page(s, svc.Query("incidents"), None, 1).rows[0]
+        s.add(
+            ResponseTemplate(
+                category_code=row.category_code,
+                title="已受理答复",
+                body="您反映的{number}「{title}」已受理。",
+            )
+        )
+        s.commit()
+        target = actions.Target(
+            "incident",
+            row.id,
+            row.version,
+            row.number,
+            row.category_code,
+            row.town_id,
+            row.status,
+            row,
+        )
+        prep = actions.prepare(s, "incident", "dispatch", [target])
+        templates = actions.prepare(s, "incident", "answer", [target]).templates
+    assert prep.suggestion is not None
+    d = actions.DispatchDialog(prep.departments, prep.suggestion)
+    qtbot.addWidget(d)
+    assert d.dept.currentData() == prep.suggestion.department_id
+    assert prep.suggestion.reason in d.reason.text()
+    t = actions.TextDialog("答复", "内容", templates=templates, row=row)
+    qtbot.addWidget(t)
+    index = next(
+        i for i in range(t.template_combo.count()) if t.template_combo.itemText(i) == "已受理答复"
+    )
+    t.template_combo.setCurrentIndex(index)
+    t.template_combo.activated.emit(index)
+    assert t.edit.toPlainText() == f"您反映的{row.number}「{row.title}」已受理。"
+    p = actions.ProgressDialog()
+    qtbot.addWidget(p)
+    small, big = tmp_path / "现场.jpg", tmp_path / "大图.jpg"
+    small.write_bytes(b"\xff\xd8" + b"1" * 2000)
+    big.write_bytes(b"0" * (svc.MAX_PHOTO_BYTES + 1))
+    problems = p.add_files([str(small), str(big)])
+    assert len(problems) == 1 and "大图.jpg" in problems[0] and "5 MB" in problems[0]
+    assert [a["name"] for a in p.attachments] == ["现场.jpg"]
+    assert p.error.isVisibleTo(p)
+    assert not p.validate()  # no note yet
+    p.edit.setPlainText("已到现场")
+    assert p.validate() and p.inputs().attachments[0]["sha256"]

@@ -66,6 +66,7 @@ class DetailsPanel(QWidget):
         self._big = big
         self.details: svc.Details | None = None
         self._orders_only = False
+        self._order_first = False
         self.order_action_names: tuple[str, ...] | None = None
         """Only these order actions are offered (the inbox: the department's own)."""
         self.title = QLabel(self)
@@ -198,9 +199,14 @@ class DetailsPanel(QWidget):
         live = [o for o in d.orders if o.status in svc.OPEN_ORDERS]
         return (live or d.orders)[-1]
 
-    def show_details(self, d: svc.Details | None, *, order_actions_only: bool = False) -> None:
+    def show_details(
+        self, d: svc.Details | None, *, order_actions_only: bool = False, order_first: bool = False
+    ) -> None:
+        """Show ``d``; ``order_first``: the title, countdown and facts are the focused order's
+        (the work-order queue); ``order_actions_only``: and no incident actions (the inbox)."""
         self.details = d
         self._orders_only = order_actions_only
+        self._order_first = order_first or order_actions_only
         for w in (self.title, self.countdown, self.facts, self.action_box, self.tabs):
             w.setVisible(d is not None)
         self.placeholder.setVisible(d is None)
@@ -210,12 +216,12 @@ class DetailsPanel(QWidget):
         inc = d.incident
         focus = self.focus_order()
         now = dt.datetime.now(dt.UTC)
-        if order_actions_only and focus is not None:
+        if self._order_first and focus is not None:
             self.title.setText(f"{focus.number}　{inc.title}")
         else:
             self.title.setText(f"{inc.number}　{inc.title}")
         self._show_countdown(now)
-        self.facts.setText(self._facts_html(d, focus if order_actions_only else None))
+        self.facts.setText(self._facts_html(d, focus if self._order_first else None))
         self._fill_actions(d, focus, order_actions_only)
         self._fill_orders(d, now)
         self._fill_progress(d)
@@ -227,7 +233,7 @@ class DetailsPanel(QWidget):
             return
         inc = d.incident
         focus = self.focus_order()
-        order_actions_only = self._orders_only
+        order_actions_only = self._order_first
         if order_actions_only and focus is not None:
             cd = countdown_of("orders", focus, now)
         else:

@@ -135,12 +135,12 @@ INCIDENT_COLUMNS: tuple[tuple[str, str], ...] = (
 ORDER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("number", QT_TRANSLATE_NOOP("QueueTableModel", "Order")),
     ("deadline", QT_TRANSLATE_NOOP("QueueTableModel", "Time limit")),
+    ("department", QT_TRANSLATE_NOOP("QueueTableModel", "Department")),
     ("priority", QT_TRANSLATE_NOOP("QueueTableModel", "Priority")),
     ("status", QT_TRANSLATE_NOOP("QueueTableModel", "Status")),
     ("title", QT_TRANSLATE_NOOP("QueueTableModel", "Title")),
     ("category", QT_TRANSLATE_NOOP("QueueTableModel", "Category")),
     ("place", QT_TRANSLATE_NOOP("QueueTableModel", "Town / grid")),
-    ("department", QT_TRANSLATE_NOOP("QueueTableModel", "Department")),
     ("dispatched", QT_TRANSLATE_NOOP("QueueTableModel", "Dispatched")),
     ("waiting", QT_TRANSLATE_NOOP("QueueTableModel", "Reporter")),
 )
@@ -598,7 +598,7 @@ class QueueTableModel(QAbstractTableModel):
         for r in rows:
             i = self._pos.get(r.id)
             if i is None:
-                if r.id not in self._new_ids and self._within_held_range(r):
+                if r.id not in self._new_ids:
                     self._new_ids.add(r.id)
                     new += 1
                 continue
@@ -614,9 +614,6 @@ class QueueTableModel(QAbstractTableModel):
             self.sig_new_rows.emit(len(self._new_ids))
         if rows or gone:
             self.refresh_count()
-
-    def _within_held_range(self, r: Any) -> bool:
-        return True
 
     def tick(self) -> None:
         """The clock moved: countdowns read again."""

@@ -611,7 +611,9 @@ class QueueView(QWidget):
     def _on_details(self, incident_id: int, order_id: int | None, d: svc.Details | None) -> None:
         if self._details_for != (incident_id, order_id):
             return
-        self.details.show_details(d, order_actions_only=self.view_name == "inbox")
+        self.details.show_details(
+            d, order_actions_only=self.view_name == "inbox", order_first=self.kind == "orders"
+        )
 
     def select_incident(self, incident_id: int) -> None:
         """Select the incident's row (for the map); loads it when it is not held."""
