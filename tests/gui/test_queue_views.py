@@ -200,6 +200,22 @@ def test_live_change_updates_the_row_in_place(
         )
     qtbot.waitUntil(lambda: view.model.is_stale(target.id), timeout=WAIT)
     assert view.model.row_of(target.id) == row
+    # a closed incident reopened elsewhere now matches: announced, not pushed into the list
+    with other_engine.begin() as c:
+        reopened = c.execute(
+            text(
+                "UPDATE incidents SET status = 'accepted', version = version + 1 WHERE id = "
+                "(SELECT id FROM incidents WHERE status = 'closed' ORDER BY id LIMIT 1) "
+                "RETURNING id"
+            )
+        ).scalar_one()
+    qtbot.waitUntil(lambda: view.new_banner.isVisible(), timeout=WAIT)
+    assert "1" in view.new_banner.text() and view.model.row_of(reopened) == -1
+    assert not resets
+    view.new_banner.click()  # refresh: read again from the start
+    qtbot.waitUntil(
+        lambda: not view.new_banner.isVisible() and view.model.rowCount() > 0, timeout=WAIT
+    )
     view.shutdown()
 
 
