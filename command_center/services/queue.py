@@ -433,9 +433,17 @@ def _conditions(session: Session, q: Query, now: dt.datetime) -> list[ColumnElem
         conds.append(Incident.answered_at.is_(None))
     text_cond = _text_condition(f.text, WorkOrder.number if orders else Incident.number)
     if text_cond is not None:
-        if orders and f.text.strip().upper().startswith("SJ"):
-            upper = f.text.strip().upper()
+        upper = f.text.strip().upper()
+        if orders and _is_number_prefix(upper) and upper.startswith("SJ"):
+            # an incident's number in the order queue: its orders
             text_cond = and_(Incident.number >= upper, Incident.number < upper + "~")
+        elif not orders and _is_number_prefix(upper) and upper.startswith("GD"):
+            # an order's number in the incident queue: its incident
+            text_cond = Incident.id.in_(
+                select(WorkOrder.incident_id).where(
+                    WorkOrder.number >= upper, WorkOrder.number < upper + "~"
+                )
+            )
         conds.append(text_cond)
     if f.polygon:
         x0, y0, x1, y1 = _polygon_bbox(f.polygon)

@@ -126,6 +126,10 @@ def test_filters_count_like_plain_sql(session: Session) -> None:
             f"(title ILIKE '%{word}%' OR address ILIKE '%{word}%' OR number ILIKE '%{word}%')",
         ),
         (QueueFilter(text="sj2026"), "number LIKE 'SJ2026%'"),
+        (
+            QueueFilter(text="GD202611"),
+            "id IN (SELECT incident_id FROM work_orders WHERE number LIKE 'GD202611%')",
+        ),
     ]
     for f, where in cases:
         expected = _ids(s, f"SELECT id FROM incidents WHERE {where}", now=NOW)
