@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from command_center.models import Category, DeadlineRule
+from command_center.services import audit
+from command_center.services.audit import Actor
 from command_center.services.calendar import WorkCalendar, add_working_hours
 
 AMBER_FRACTION = 0.75
@@ -121,3 +123,110 @@ def allowance(session: Session, category_code: str | None, priority: int) -> All
         if days:
             return Allowance(days, None, f"分类「{name}」的办理时限")
     return Allowance(DEFAULT_WORKING_DAYS, None, "默认办理时限")
+
+
+class DeadlineRuleError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    id: int
+    category_code: str | None
+    category_name: str | None
+    priority: int | None
+    working_days: int | None
+    working_hours: int | None
+
+
+def list_rules(session: Session) -> list[RuleRow]:
+    rows = session.execute(
+        select(DeadlineRule, Category.name)
+        .outerjoin(Category, Category.code == DeadlineRule.category_code)
+        .order_by(DeadlineRule.category_code.nulls_first(), DeadlineRule.priority.nulls_last())
+    ).all()
+    return [
+        RuleRow(r.id, r.category_code, name, r.priority, r.working_days, r.working_hours)
+        for r, name in rows
+    ]
+
+
+def save_rule(
+    session: Session,
+    actor: Actor,
+    *,
+    category_code: str | None,
+    priority: int | None,
+    working_days: int | None = None,
+    working_hours: int | None = None,
+) -> int:
+    """Create or replace the rule for (category, priority). Commits."""
+    if (working_days is None) == (working_hours is None):
+        raise DeadlineRuleError(
+            "请填写工作日或工作小时（二选一） / give working days or working hours, not both"
+        )
+    amount = working_days if working_days is not None else working_hours
+    if amount is None or not 1 <= amount <= 365:
+        raise DeadlineRuleError("时限须在1到365之间 / the allowance is 1 to 365")
+    if priority is not None and priority not in (1, 2, 3, 4):
+        raise DeadlineRuleError("优先级须为1至4 / the priority is 1 to 4")
+    if category_code is not None and session.get(Category, category_code) is None:
+        raise DeadlineRuleError(f"没有分类 {category_code} / no category {category_code}")
+    rule = session.scalar(
+        select(DeadlineRule).where(
+            DeadlineRule.category_code.is_(None)
+            if category_code is None
+            else DeadlineRule.category_code == category_code,
+            DeadlineRule.priority.is_(None)
+            if priority is None
+            else DeadlineRule.priority == priority,
+        )
+    )
+    before = None
+    if rule is None:
+        rule = DeadlineRule(category_code=category_code, priority=priority)
+        session.add(rule)
+    else:
+        before = {"working_days": rule.working_days, "working_hours": rule.working_hours}
+    rule.working_days = working_days
+    rule.working_hours = working_hours
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "deadline_rule.save",
+        "deadline_rule",
+        rule.id,
+        f"{actor.name} 设置办理时限：{category_code or '全部分类'}"
+        f"{f' 优先级{priority}' if priority else ''} → "
+        + (f"{working_days}个工作日" if working_days else f"{working_hours}个工作小时"),
+        before=before,
+        after={"working_days": working_days, "working_hours": working_hours},
+    )
+    session.commit()
+    return rule.id
+
+
+def delete_rule(session: Session, actor: Actor, rule_id: int) -> None:
+    rule = session.get(DeadlineRule, rule_id)
+    if rule is None:
+        raise DeadlineRuleError(
+            f"时限规则 {rule_id} 不存在 / deadline rule {rule_id} does not exist"
+        )
+    before = {
+        "category_code": rule.category_code,
+        "priority": rule.priority,
+        "working_days": rule.working_days,
+        "working_hours": rule.working_hours,
+    }
+    session.delete(rule)
+    audit.record(
+        session,
+        actor,
+        "deadline_rule.delete",
+        "deadline_rule",
+        rule_id,
+        f"{actor.name} 删除办理时限规则 {rule.category_code or '全部分类'}",
+        before=before,
+    )
+    session.commit()

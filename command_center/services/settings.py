@@ -46,7 +46,7 @@ def get(session: Session, key: str) -> Any:
 
 def get_all(session: Session) -> dict[str, Any]:
     values = {key: default for key, (default, _) in DEFAULTS.items()}
-    values.update(dict(session.execute(select(AppSetting.key, AppSetting.value)).tuples()))
+    values.update(dict(session.execute(select(AppSetting.key, AppSetting.value)).all()))
     return values
 
 

@@ -1,0 +1,383 @@
+"""Working rules of the center (办理规则), edited by administrators: routing rules (category and
+town → department, with the note operators see as the reason), deadline rules (category and
+priority → working days or office hours) and the order settings (objection window, reopening
+window, days to answer the reporter, dispatch rounds).
+
+Others may look but not change: the buttons are disabled and say why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from command_center.services import deadlines, routing, settings
+from command_center.services.audit import Actor
+from command_center.workers.ops import OpsRunner
+
+ORDER_SETTINGS = (  # (key, label, unit, minimum, maximum)
+    ("orders.objection_hours", "Objection window", "hours", 1, 72),
+    ("orders.reopen_days", "Reopening allowed for", "days after closure", 1, 365),
+    ("orders.answer_working_days", "Answer the reporter within", "working days", 1, 30),
+    ("orders.max_dispatch_rounds", "Dispatches before escalation", "rounds", 1, 10),
+)
+
+
+@dataclass(frozen=True)
+class RulesData:
+    ref: routing.Reference
+    routing_rules: list[routing.RuleRow]
+    deadline_rules: list[deadlines.RuleRow]
+    order_settings: dict[str, Any]
+
+
+def load(session: Session) -> RulesData:
+    values = settings.get_all(session)
+    return RulesData(
+        routing.reference(session),
+        routing.list_rules(session),
+        deadlines.list_rules(session),
+        {key: values[key] for key, *_ in ORDER_SETTINGS},
+    )
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _category_combo(ref: routing.Reference, *, any_label: str | None = None) -> QComboBox:
+    combo = QComboBox()
+    if any_label is not None:
+        combo.addItem(any_label, None)
+    for code, name, level in ref.categories:
+        combo.addItem("　" * (level - 1) + f"{code} {name}", code)
+    combo.setMaxVisibleItems(20)
+    return combo
+
+
+class RoutingRuleForm(QDialog):
+    def __init__(self, ref: routing.Reference, row: routing.RuleRow | None, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Routing rule"))
+        self.category = _category_combo(ref)
+        self.town = QComboBox()
+        self.town.addItem(self.tr("Whole county"), None)
+        for town_id, name in ref.towns:
+            self.town.addItem(name, town_id)
+        self.department = QComboBox()
+        for dept_id, name in ref.departments:
+            self.department.addItem(name, dept_id)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("Why (shown to the operator with the suggestion)"))
+        if row is not None:
+            self.category.setCurrentIndex(self.category.findData(row.category_code))
+            self.category.setEnabled(False)
+            self.town.setCurrentIndex(max(0, self.town.findData(row.town_id)))
+            self.town.setEnabled(False)
+            self.department.setCurrentIndex(max(0, self.department.findData(row.department_id)))
+            self.note.setText(row.note or "")
+        form = QFormLayout(self)
+        form.addRow(self.tr("Category"), self.category)
+        form.addRow(self.tr("Town"), self.town)
+        form.addRow(self.tr("Department"), self.department)
+        form.addRow(self.tr("Note"), self.note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "category_code": self.category.currentData(),
+            "town_id": self.town.currentData(),
+            "department_id": self.department.currentData(),
+            "note": self.note.text().strip() or None,
+        }
+
+
+class DeadlineRuleForm(QDialog):
+    def __init__(self, ref: routing.Reference, row: deadlines.RuleRow | None, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Deadline rule"))
+        self.category = _category_combo(ref, any_label=self.tr("All categories"))
+        self.priority = QComboBox()
+        self.priority.addItem(self.tr("Any priority"), None)
+        for p, label in ((1, self.tr("1 urgent")), (2, "2"), (3, "3"), (4, "4")):
+            self.priority.addItem(label, p)
+        self.amount = QSpinBox()
+        self.amount.setRange(1, 365)
+        self.unit = QComboBox()
+        self.unit.addItem(self.tr("working days"), "days")
+        self.unit.addItem(self.tr("office hours"), "hours")
+        if row is not None:
+            self.category.setCurrentIndex(max(0, self.category.findData(row.category_code)))
+            self.category.setEnabled(False)
+            self.priority.setCurrentIndex(max(0, self.priority.findData(row.priority)))
+            self.priority.setEnabled(False)
+            hours = row.working_hours is not None
+            self.amount.setValue(row.working_hours if hours else (row.working_days or 1))
+            self.unit.setCurrentIndex(1 if hours else 0)
+        else:
+            self.amount.setValue(5)
+        amount = QHBoxLayout()
+        amount.addWidget(self.amount)
+        amount.addWidget(self.unit)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Category"), self.category)
+        form.addRow(self.tr("Priority"), self.priority)
+        form.addRow(self.tr("Time allowed"), amount)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        days = self.unit.currentData() == "days"
+        return {
+            "category_code": self.category.currentData(),
+            "priority": self.priority.currentData(),
+            "working_days": self.amount.value() if days else None,
+            "working_hours": None if days else self.amount.value(),
+        }
+
+
+class RulesDialog(QDialog):
+    """Routing rules, deadline rules and order settings in three tabs."""
+
+    sig_saved = Signal()
+    """A rule or setting was written."""
+
+    def __init__(self, runner: OpsRunner, user: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._actor = Actor(user.id, user.display_name)
+        self._editable = user.role_code == "admin"
+        self._data: RulesData | None = None
+        self.setWindowTitle(self.tr("Working rules"))
+        self.resize(900, 560)
+
+        self.tabs = QTabWidget(self)
+        self.routing_table = _table(
+            [self.tr("Category"), self.tr("Town"), self.tr("Department"), self.tr("Note")]
+        )
+        self.deadline_table = _table(
+            [self.tr("Category"), self.tr("Priority"), self.tr("Time allowed")]
+        )
+        self.tabs.addTab(
+            self._with_buttons(self.routing_table, self._edit_routing, self._delete_routing),
+            self.tr("Routing"),
+        )
+        self.tabs.addTab(
+            self._with_buttons(self.deadline_table, self._edit_deadline, self._delete_deadline),
+            self.tr("Deadlines"),
+        )
+        self.spins: dict[str, QSpinBox] = {}
+        settings_page = QWidget()
+        form = QFormLayout(settings_page)
+        for key, label, unit, lo, hi in ORDER_SETTINGS:
+            spin = QSpinBox()
+            spin.setRange(lo, hi)
+            spin.setSuffix(" " + self.tr(unit))
+            spin.setEnabled(self._editable)
+            self.spins[key] = spin
+            form.addRow(self.tr(label), spin)
+        self.save_settings_button = QPushButton(self.tr("Save settings"))
+        self.save_settings_button.setEnabled(self._editable)
+        self.save_settings_button.clicked.connect(self._save_settings)
+        form.addRow(self.save_settings_button)
+        self.tabs.addTab(settings_page, self.tr("Orders"))
+
+        self.note = QLabel(
+            "" if self._editable else self.tr("Only an administrator can change the working rules.")
+        )
+        self.note.setObjectName("hint")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.note)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout.addWidget(close)
+        self.refresh()
+
+    def _with_buttons(self, table: QTableWidget, edit, delete) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(table)
+        row = QHBoxLayout()
+        for label, slot in (
+            (self.tr("Add…"), lambda: edit(None)),
+            (self.tr("Edit…"), lambda: edit(table.currentRow())),
+            (self.tr("Delete"), lambda: delete(table.currentRow())),
+        ):
+            button = QPushButton(label)
+            button.setEnabled(self._editable)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        table.doubleClicked.connect(lambda index: edit(index.row()))
+        return page
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._runner.submit(load, success=self._show, failure=self._load_failed, owner=self)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self._message(str(exc), error=True)
+
+    def _message(self, text: str, *, error: bool = False) -> None:
+        if not text and not self._editable:
+            text = self.tr("Only an administrator can change the working rules.")
+        self.note.setText(text)
+        self.note.setProperty("error", error)
+        self.note.setStyleSheet("color: #c62828;" if error else "")
+
+    def _show(self, data: RulesData) -> None:
+        self._data = data
+        self.routing_table.setRowCount(len(data.routing_rules))
+        for i, r in enumerate(data.routing_rules):
+            values = (
+                f"{r.category_code} {r.category_name}",
+                r.town_name or self.tr("Whole county"),
+                r.department_name,
+                r.note or "",
+            )
+            for j, v in enumerate(values):
+                self.routing_table.setItem(i, j, QTableWidgetItem(v))
+        self.deadline_table.setRowCount(len(data.deadline_rules))
+        for i, r in enumerate(data.deadline_rules):
+            allowed = (
+                self.tr("%1 office hours").replace("%1", str(r.working_hours))
+                if r.working_hours is not None
+                else self.tr("%1 working days").replace("%1", str(r.working_days))
+            )
+            values = (
+                f"{r.category_code} {r.category_name}" if r.category_code else self.tr("All"),
+                str(r.priority) if r.priority else self.tr("Any"),
+                allowed,
+            )
+            for j, v in enumerate(values):
+                self.deadline_table.setItem(i, j, QTableWidgetItem(v))
+        for key, spin in self.spins.items():
+            spin.setValue(int(data.order_settings[key]))
+
+    def _failed(self, exc: BaseException) -> None:
+        """A refused change: say why in the dialog (nothing was written) and show what is."""
+        self._message(str(exc), error=True)
+        self.refresh()
+
+    def _done(self, _result: object = None) -> None:
+        self._message(self.tr("Saved."))
+        self.sig_saved.emit()
+        self.refresh()
+
+    # --- editing -------------------------------------------------------------------------------
+
+    def _edit_routing(self, row: int | None) -> None:
+        if self._data is None or not self._editable:
+            return
+        current = self._data.routing_rules[row] if row is not None and row >= 0 else None
+        if row is not None and current is None:
+            return
+        form = RoutingRuleForm(self._data.ref, current, self)
+        if form.exec() != QDialog.DialogCode.Accepted:
+            return
+        values, actor = form.values(), self._actor
+        self._runner.submit(
+            lambda s: routing.save_rule(s, actor, **values),
+            success=self._done,
+            failure=self._failed,
+            owner=self,
+        )
+
+    def _delete_routing(self, row: int) -> None:
+        if self._data is None or not 0 <= row < len(self._data.routing_rules):
+            return
+        rule_id, actor = self._data.routing_rules[row].id, self._actor
+        self._runner.submit(
+            lambda s: routing.delete_rule(s, actor, rule_id),
+            success=self._done,
+            failure=self._failed,
+            owner=self,
+        )
+
+    def _edit_deadline(self, row: int | None) -> None:
+        if self._data is None or not self._editable:
+            return
+        current = self._data.deadline_rules[row] if row is not None and row >= 0 else None
+        if row is not None and current is None:
+            return
+        form = DeadlineRuleForm(self._data.ref, current, self)
+        if form.exec() != QDialog.DialogCode.Accepted:
+            return
+        values, actor = form.values(), self._actor
+        self._runner.submit(
+            lambda s: deadlines.save_rule(s, actor, **values),
+            success=self._done,
+            failure=self._failed,
+            owner=self,
+        )
+
+    def _delete_deadline(self, row: int) -> None:
+        if self._data is None or not 0 <= row < len(self._data.deadline_rules):
+            return
+        rule_id, actor = self._data.deadline_rules[row].id, self._actor
+        self._runner.submit(
+            lambda s: deadlines.delete_rule(s, actor, rule_id),
+            success=self._done,
+            failure=self._failed,
+            owner=self,
+        )
+
+    def _save_settings(self) -> None:
+        if self._data is None:
+            return
+        changed = {
+            key: spin.value()
+            for key, spin in self.spins.items()
+            if spin.value() != int(self._data.order_settings[key])
+        }
+        if not changed:
+            return
+        actor = self._actor
+
+        def write(session: Session) -> None:
+            for key, value in changed.items():
+                settings.set_value(session, actor, key, value)
+            session.commit()
+
+        self._runner.submit(write, success=self._done, failure=self._failed, owner=self)
