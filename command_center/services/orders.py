@@ -103,9 +103,8 @@ class ConflictError(TransitionError):
     def __init__(
         self, what: str, actor_name: str | None, at: dt.datetime | None, current_status: str
     ) -> None:
-        zh_status, en_status = (INCIDENT_STATUS_TEXT | ORDER_STATUS_TEXT).get(
-            current_status, (current_status, current_status)
-        )
+        texts = ORDER_STATUS_TEXT if what.startswith("工单") else INCIDENT_STATUS_TEXT
+        zh_status, en_status = texts.get(current_status, (current_status, current_status))
         who = actor_name or "其他用户"
         when = f"于 {at.astimezone(CST):%H:%M} " if at else ""
         when_en = f" at {at.astimezone(CST):%H:%M}" if at else ""

@@ -395,6 +395,7 @@ def test_a_stale_version_is_refused_even_one_after_the_other(Sessions, clock: Cl
         with pytest.raises(ConflictError) as err:
             orders.reject_incident(s, Actor(None, "李四"), inc_id, "重复", expected_version=seen)
         assert err.value.actor_name == "张三" and err.value.current_status == "accepted"
+        assert "当前状态：已受理" in str(err.value)  # an incident's word, not an order's
         assert _status(s, Incident, inc_id) == "accepted"
 
 
@@ -435,3 +436,18 @@ def test_the_demo_county_routes_by_its_own_rules(Sessions) -> None:
         assert in_seat.department_name == "县城市管理综合执法局"
         assert "洪水镇" in in_seat.reason and "城管局负责" in in_seat.reason
         assert routing.suggest(s, leaf, other).rule_id is None  # the category's default
+
+
+def test_the_demo_county_has_answered_most_reporters(Sessions) -> None:
+    with Sessions() as s:
+        closed_waiting = s.scalar(
+            select(func.count()).where(Incident.status == "closed", Incident.answered_at.is_(None))
+        )
+        accepted, waiting = s.execute(
+            select(
+                func.count(),
+                func.count().filter(Incident.answered_at.is_(None)),
+            ).where(Incident.accepted_at.is_not(None), Incident.status != "closed")
+        ).one()
+    assert closed_waiting == 0
+    assert 0 < waiting < accepted * 0.3  # a few still wait for their answer, most do not
