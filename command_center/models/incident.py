@@ -91,6 +91,10 @@ class Category(Base):
     focus: Mapped[bool] = mapped_column(server_default="false")
 
 
+_DUE = "coalesce(due_at, '9999-12-31 00:00:00+00'::timestamptz)"
+_OPEN = "status IN ('new','accepted','dispatched','in_progress')"
+
+
 class Incident(IdMixin, TimestampMixin, Base):
     __tablename__ = "incidents"
     __table_args__ = (
@@ -104,6 +108,10 @@ class Incident(IdMixin, TimestampMixin, Base):
         Index("ix_incidents_status_reported", "status", "reported_at"),
         Index("ix_incidents_reported_at_id", "reported_at", "id"),
         Index("ix_incidents_source_external", "external_source", "external_id", unique=True),
+        # the queues' keyset order (alembic 0003; services/queue.py writes the same expression)
+        Index("ix_incidents_open_due", text(_DUE), "id", postgresql_where=text(_OPEN)),
+        Index("ix_incidents_due_id", text(_DUE), "id"),
+        Index("ix_incidents_priority_due_id", "priority", text(_DUE), "id"),
         Index(
             "ix_incidents_waiting_answer",
             "answer_due_at",
@@ -168,6 +176,13 @@ class WorkOrder(IdMixin, TimestampMixin, Base):
         CheckConstraint("mode IN ('assign','joint','supervised')", name="mode_valid"),
         Index("ix_work_orders_dept_status", "department_id", "status"),
         Index("ix_work_orders_status_deadline", "status", "deadline_at"),
+        Index(
+            "ix_work_orders_open_deadline",
+            "deadline_at",
+            "id",
+            postgresql_where=text("status IN ('dispatched','accepted','in_progress')"),
+        ),
+        Index("ix_work_orders_deadline_id", "deadline_at", "id"),
     )
     number: Mapped[str] = mapped_column(String(32), unique=True)
     incident_id: Mapped[int] = mapped_column(
