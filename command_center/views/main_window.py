@@ -56,13 +56,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command_center.services import gazetteer, intake
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
 from command_center.services.status import describe_url
 from command_center.views.activity.activity_view import ActivityView
+from command_center.views.admin.rules_dialog import RulesDialog
+from command_center.views.intake.import_dialog import ImportTableDialog
+from command_center.views.intake.intake_form import IntakeFormView
 from command_center.views.login_dialog import role_label
 from command_center.views.map.map_view import MapView
 from command_center.views.overview.overview_view import OverviewView
+from command_center.views.queue.inbox_view import DepartmentInboxView
+from command_center.views.queue.queue_view import IncidentQueueView, WorkOrderQueueView
 from command_center.workers.live import CONNECTED, CONNECTING, DISCONNECTED, LiveChannel
 from command_center.workers.ops import OpsRunner
 
@@ -71,7 +77,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the queues, the intake form and the inbox joined the areas
 SETTINGS_GROUP = "mainWindow"
 WALL_VIEWS_KEY = "wall/views"
 LANGUAGE_KEY = "ui/language"
@@ -81,9 +87,23 @@ _CONTEXT = "MainWindow"
 # (key, title): the working areas that exist, in navigation order
 VIEWS: tuple[tuple[str, str], ...] = (
     ("map", QT_TRANSLATE_NOOP("MainWindow", "Map")),
+    ("incidents", QT_TRANSLATE_NOOP("MainWindow", "Incidents")),
+    ("orders", QT_TRANSLATE_NOOP("MainWindow", "Work orders")),
+    ("intake", QT_TRANSLATE_NOOP("MainWindow", "Intake")),
+    ("inbox", QT_TRANSLATE_NOOP("MainWindow", "Inbox")),
     ("overview", QT_TRANSLATE_NOOP("MainWindow", "Overview")),
     ("activity", QT_TRANSLATE_NOOP("MainWindow", "Activity")),
 )
+# A department handler works from the inbox; the center's staff from the map and the queues.
+HANDLER_VIEWS = ("inbox", "map", "activity")
+CENTER_VIEWS = ("map", "incidents", "orders", "intake", "overview", "activity")
+WALL_DEFAULT = ("map", "overview", "activity")
+
+
+def views_for(role_code: str) -> tuple[str, ...]:
+    return HANDLER_VIEWS if role_code == "dept_handler" else CENTER_VIEWS
+
+
 LANGUAGES: tuple[tuple[str, str], ...] = (("zh_CN", "中文"), ("en", "English"))
 
 
@@ -154,9 +174,10 @@ class WallModeDialog(QDialog):
         self.setWindowTitle(self.tr("Wall mode"))
         screens = len(QGuiApplication.screens())
         intro = QLabel(
-            self.tr("Each chosen view fills one screen. Screens found: %1. With more views than "
-                    "screens, a screen shows its views in turn. Esc leaves wall mode.")
-            .replace("%1", str(screens)),
+            self.tr(
+                "Each chosen view fills one screen. Screens found: %1. With more views than "
+                "screens, a screen shows its views in turn. Esc leaves wall mode."
+            ).replace("%1", str(screens)),
             self,
         )
         intro.setWordWrap(True)
@@ -165,9 +186,7 @@ class WallModeDialog(QDialog):
             item = QListWidgetItem(view_title(key))
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if key in chosen else Qt.CheckState.Unchecked
-            )
+            item.setCheckState(Qt.CheckState.Checked if key in chosen else Qt.CheckState.Unchecked)
             self.list.addItem(item)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -360,17 +379,45 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(placeholder)
 
         actor = Actor(user.id, user.display_name)
+        self.keys = views_for(user.role_code)
         self.map_view = MapView(runner, live, self)
+        self.map_view.set_user(user)
         self.map_view.sig_incident_selected.connect(self._on_map_view_sig_incident_selected)
-        self.overview_view = OverviewView(runner, live, self)
+        self.map_view.sig_open_incident.connect(self._on_map_view_sig_open_incident)
+        self.map_view.sig_area_filter_changed.connect(self._on_map_view_sig_area_filter_changed)
+        self.map_view.sig_point_picked.connect(self._on_map_view_sig_point_picked)
         self.activity_view = ActivityView(runner, actor, live, parent=self)
-        self.views: dict[str, QWidget] = {
-            "map": self.map_view,
-            "overview": self.overview_view,
-            "activity": self.activity_view,
-        }
+        self.views: dict[str, QWidget] = {"map": self.map_view, "activity": self.activity_view}
+        self.incidents_view: IncidentQueueView | None = None
+        self.orders_view: WorkOrderQueueView | None = None
+        self.intake_view: IntakeFormView | None = None
+        self.inbox_view: DepartmentInboxView | None = None
+        self.overview_view: OverviewView | None = None
+        if "incidents" in self.keys:
+            self.incidents_view = IncidentQueueView(runner, live, user, self)
+            self.orders_view = WorkOrderQueueView(runner, live, user, self)
+            self.intake_view = IntakeFormView(runner, user, self)
+            self.overview_view = OverviewView(runner, live, self)
+            self.views.update(
+                incidents=self.incidents_view,
+                orders=self.orders_view,
+                intake=self.intake_view,
+                overview=self.overview_view,
+            )
+            for queue in (self.incidents_view, self.orders_view):
+                queue.sig_incident_selected.connect(self._on_queue_sig_incident_selected)
+                queue.sig_message.connect(self._on_view_sig_message)
+            self.intake_view.sig_pick_on_map_requested.connect(self._on_intake_pick_requested)
+            self.intake_view.sig_incident_created.connect(self._on_intake_sig_incident_created)
+        if "inbox" in self.keys:
+            self.inbox_view = DepartmentInboxView(runner, live, user, self)
+            self.inbox_view.sig_incident_selected.connect(self._on_queue_sig_incident_selected)
+            self.inbox_view.sig_message.connect(self._on_view_sig_message)
+            self.views["inbox"] = self.inbox_view
+        if live is not None:
+            live.sig_change_received.connect(self._on_live_sig_change_received)
         self.docks: dict[str, QDockWidget] = {}
-        for key, _title in VIEWS:
+        for key in self.keys:
             dock = QDockWidget(self)
             dock.setObjectName(f"dock_{key}")
             dock.setFeatures(
@@ -419,23 +466,32 @@ class MainWindow(QMainWindow):
         )
 
     def _default_layout(self) -> None:
-        map_dock, overview, activity = (self.docks[k] for k in ("map", "overview", "activity"))
-        for dock in (map_dock, overview, activity):
-            dock.setFloating(False)
-            dock.show()
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, map_dock)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, activity)
-        # the overview shares the big area with the map, one tab (or one click) away
-        self.tabifyDockWidget(map_dock, overview)
-        map_dock.raise_()
+        # the big area on the left holds the map and the queues as tabs (or one click away);
+        # the right one the intake form and the activity feed
+        left = [k for k in ("inbox", "map", "incidents", "orders", "overview") if k in self.docks]
+        right = [k for k in ("intake", "activity") if k in self.docks]
+        for key in self.keys:
+            self.docks[key].setFloating(False)
+            self.docks[key].show()
+        for area, keys in (
+            (Qt.DockWidgetArea.LeftDockWidgetArea, left),
+            (Qt.DockWidgetArea.RightDockWidgetArea, right),
+        ):
+            self.addDockWidget(area, self.docks[keys[0]])
+            for key in keys[1:]:
+                self.tabifyDockWidget(self.docks[keys[0]], self.docks[key])
+            self.docks[keys[0]].raise_()
+        if "activity" in self.docks and "intake" in self.docks:
+            self.docks["activity"].raise_()
         if self.isVisible():
             self._default_proportions()
 
     def _default_proportions(self) -> None:
         # the feed's long lines get a little more room than the overview's numbers
         room = max(self.width() - self.nav.width(), 2) if hasattr(self, "nav") else self.width()
+        first = "inbox" if "inbox" in self.docks else "map"
         self.resizeDocks(
-            [self.docks["map"], self.docks["activity"]],
+            [self.docks[first], self.docks["activity"]],
             [room * 62 // 100, room * 38 // 100],
             Qt.Orientation.Horizontal,
         )
@@ -451,7 +507,7 @@ class MainWindow(QMainWindow):
         self.nav_group = QActionGroup(self)
         self.nav_group.setExclusive(True)
         self.nav_actions: dict[str, QAction] = {}
-        for i, (key, _title) in enumerate(VIEWS, start=1):
+        for i, key in enumerate(self.keys, start=1):
             action = QAction(self)
             action.setCheckable(True)
             action.setShortcut(QKeySequence(f"Ctrl+{i}"))
@@ -467,13 +523,21 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.import_action = QAction(self)
+        self.import_action.triggered.connect(self.open_import_dialog)
+        self.import_action.setVisible(self.intake_view is not None)
+        self.file_menu.addAction(self.import_action)
+        self.rules_action = QAction(self)
+        self.rules_action.triggered.connect(self.open_rules_dialog)
+        self.file_menu.addAction(self.rules_action)
+        self.file_menu.addSeparator()
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.file_menu.addAction(self.quit_action)
 
         self.view_menu = bar.addMenu("")
-        for key, _title in VIEWS:
+        for key in self.keys:
             self.view_menu.addAction(self.docks[key].toggleViewAction())
         self.view_menu.addSeparator()
         self.wall_action = QAction(self)
@@ -531,18 +595,25 @@ class MainWindow(QMainWindow):
 
     def _retranslate(self) -> None:
         self.setWindowTitle(self.tr("Grid Governance Command Center"))
-        for key, _title in VIEWS:
+        for key in self.keys:
             title = view_title(key)
             self.docks[key].setWindowTitle(title)
             self.docks[key].toggleViewAction().setText(title)
             self.nav_actions[key].setText(title)
             self.nav_actions[key].setToolTip(
-                self.tr("Show %1 (%2)").replace("%1", title)
-                .replace("%2", self.nav_actions[key].shortcut().toString(
-                    QKeySequence.SequenceFormat.NativeText))
+                self.tr("Show %1 (%2)")
+                .replace("%1", title)
+                .replace(
+                    "%2",
+                    self.nav_actions[key]
+                    .shortcut()
+                    .toString(QKeySequence.SequenceFormat.NativeText),
+                )
             )
         self.nav.setWindowTitle(self.tr("Navigation"))
         self.file_menu.setTitle(self.tr("&File"))
+        self.import_action.setText(self.tr("Import hotline requests (CSV/XLSX)…"))
+        self.rules_action.setText(self.tr("Working rules…"))
         self.quit_action.setText(self.tr("&Quit"))
         self.view_menu.setTitle(self.tr("&View"))
         self.wall_action.setText(self.tr("&Wall mode…"))
@@ -551,7 +622,8 @@ class MainWindow(QMainWindow):
         self.database_label.setText(self._database_text())
         self.database_label.setToolTip(describe_url(self._database.url))
         self.user_label.setText(
-            self.tr("%1 · %2").replace("%1", self._user.display_name)
+            self.tr("%1 · %2")
+            .replace("%1", self._user.display_name)
             .replace("%2", role_label(self._user.role_code, self._user.role_name))
         )
         self._on_live_sig_connection_changed(
@@ -605,9 +677,7 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_activity_sig_outbox_changed(self, waiting: int) -> None:
         self.outbox_label.setVisible(waiting > 0)
-        self.outbox_label.setText(
-            self.tr("%n duty-log entries waiting to be sent", "", waiting)
-        )
+        self.outbox_label.setText(self.tr("%n duty-log entries waiting to be sent", "", waiting))
 
     @Slot()
     def _update_clock(self) -> None:
@@ -665,12 +735,81 @@ class MainWindow(QMainWindow):
         """Whether this workstation's layout was restored (else the window opens maximised)."""
         return self._layout_restored
 
+    # --- linking the views ---
+
     @Slot(int)
     def _on_map_view_sig_incident_selected(self, incident_id: int) -> None:
-        # the incident queue and details come with their own issue; until then, say which
-        self.statusBar().showMessage(
-            self.tr("Incident %1 selected on the map").replace("%1", str(incident_id)), 8000
-        )
+        """A click on the map selects the incident in the queue too (without raising it)."""
+        queue = self.incidents_view or self.inbox_view
+        if queue is not None and self.sender() is self.map_view:
+            queue.select_incident(incident_id)
+
+    @Slot(int)
+    def _on_map_view_sig_open_incident(self, incident_id: int) -> None:
+        """The map card's "details": the queue with the incident and its details panel."""
+        key = "incidents" if self.incidents_view is not None else "inbox"
+        queue = self.incidents_view or self.inbox_view
+        if queue is not None:
+            self.show_view(key)
+            queue.select_incident(incident_id)
+
+    @Slot(int)
+    def _on_queue_sig_incident_selected(self, incident_id: int) -> None:
+        """Selecting an incident in a queue pans the map to it and rings it."""
+        self.map_view.select_incident(incident_id)
+
+    @Slot(object)
+    def _on_map_view_sig_area_filter_changed(self, polygon: object) -> None:
+        """ "This area only" on the map narrows the queues to the same area."""
+        for queue in (self.incidents_view, self.orders_view):
+            if queue is not None:
+                queue.set_area_filter(polygon)
+        if polygon is None:
+            self.statusBar().showMessage(self.tr("Area filter cleared"), 5000)
+        else:
+            self.statusBar().showMessage(
+                self.tr("The queues show only the area drawn on the map"), 8000
+            )
+
+    @Slot()
+    def _on_intake_pick_requested(self) -> None:
+        self._picking = True
+        self.show_view("map")
+        self.map_view.start_pick()
+        self.statusBar().showMessage(self.tr("Click the place on the map (Esc cancels)"), 15000)
+
+    @Slot(float, float)
+    def _on_map_view_sig_point_picked(self, lon: float, lat: float) -> None:
+        if self.intake_view is None or not getattr(self, "_picking", False):
+            return
+        self._picking = False
+        self.intake_view.set_location(lon, lat)
+        self.show_view("intake")
+
+    @Slot(int)
+    def _on_intake_sig_incident_created(self, incident_id: int) -> None:
+        self.map_view.select_incident(incident_id)
+
+    @Slot(str, str)
+    def _on_view_sig_message(self, text: str, level: str) -> None:
+        self.statusBar().showMessage(text, 15000 if level == "error" else 8000)
+
+    @Slot(dict)
+    def _on_live_sig_change_received(self, change: dict) -> None:
+        # the places of the county changed: the gazetteer and the grid lookup are rebuilt
+        if change.get("t") in ("admin_areas", "*"):
+            gazetteer.invalidate()
+            intake.invalidate()
+
+    def open_import_dialog(self) -> None:
+        dialog = ImportTableDialog(self._runner, self._user, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def open_rules_dialog(self) -> None:
+        dialog = RulesDialog(self._runner, self._user, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def restore_layout(self) -> bool:
         """Restore what :meth:`save_layout` kept; False when nothing was saved."""
@@ -679,9 +818,7 @@ class MainWindow(QMainWindow):
         try:
             geometry = settings.value("geometry")
             state = settings.value("state")
-            docks = {
-                key: settings.value(f"docks/{key}/geometry") for key in self.docks
-            }
+            docks = {key: settings.value(f"docks/{key}/geometry") for key in self.docks}
         finally:
             settings.endGroup()
         if not isinstance(geometry, QByteArray | bytes) or not geometry:
@@ -723,9 +860,10 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self._closing = True
         self._clock.stop()
-        self.map_view.shutdown()
-        self.overview_view.shutdown()
-        self.activity_view.shutdown()
+        for view in self.views.values():
+            shutdown = getattr(view, "shutdown", None)
+            if callable(shutdown):
+                shutdown()
         app = QApplication.instance()
         if app is not None:
             try:
@@ -749,7 +887,7 @@ class MainWindow(QMainWindow):
         if self._wall_windows:
             self.leave_wall_mode()
             return
-        dialog = WallModeDialog([k for k, _ in VIEWS], self.saved_wall_views(), self)
+        dialog = WallModeDialog(list(self.keys), self.saved_wall_views(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
             QSettings().setValue(WALL_VIEWS_KEY, dialog.chosen())
             self.enter_wall_mode(dialog.chosen())
@@ -759,7 +897,7 @@ class MainWindow(QMainWindow):
         if isinstance(saved, str):
             saved = [saved]
         keys = [k for k in (saved or []) if k in self.docks]
-        return keys or [k for k, _ in VIEWS]
+        return keys or [k for k in WALL_DEFAULT if k in self.docks]
 
     def enter_wall_mode(self, keys: Sequence[str] | None = None) -> None:
         """Put the views ``keys`` full-screen, one per screen; Esc leaves."""

@@ -344,9 +344,29 @@ command-center demo seed</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+83"/>
+        <location filename="../../command_center/views/main_window.py" line="+89"/>
         <source>Map</source>
         <translation>地图</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incidents</source>
+        <translation>事件队列</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Work orders</source>
+        <translation>工单队列</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Intake</source>
+        <translation>事件登记</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Inbox</source>
+        <translation>部门收件箱</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -359,7 +379,7 @@ command-center demo seed</translation>
         <translation>最新动态</translation>
     </message>
     <message>
-        <location line="+448"/>
+        <location line="+501"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
@@ -377,6 +397,16 @@ command-center demo seed</translation>
         <location line="+1"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import hotline requests (CSV/XLSX)…</source>
+        <translation>导入12345来件（CSV/XLSX）…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Working rules…</source>
+        <translation>办理规则…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -451,15 +481,25 @@ command-center demo seed</translation>
         </translation>
     </message>
     <message>
-        <location line="+63"/>
-        <source>Incident %1 selected on the map</source>
-        <translation>已在地图上选中事件 %1</translation>
+        <location line="+89"/>
+        <source>Area filter cleared</source>
+        <translation>已清除区域筛选</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The queues show only the area drawn on the map</source>
+        <translation>队列只显示地图上圈选的区域</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Click the place on the map (Esc cancels)</source>
+        <translation>请在地图上点选位置（Esc 取消）</translation>
     </message>
 </context>
 <context>
     <name>MapStatus</name>
     <message>
-        <location line="-221"/>
+        <location filename="../../command_center/views/map/widgets.py" line="-221"/>
         <location line="+17"/>
         <source>New</source>
         <translation>待受理</translation>
@@ -554,12 +594,12 @@ command-center demo seed</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+770"/>
+        <location line="+773"/>
         <source>Incidents per grid</source>
         <translation>各网格事件数</translation>
     </message>
     <message>
-        <location line="-769"/>
+        <location line="-772"/>
         <source>Grid workers (last check-in)</source>
         <translation>网格员（最近签到位置）</translation>
     </message>
@@ -594,7 +634,7 @@ command-center demo seed</translation>
         <translation>重大风险</translation>
     </message>
     <message>
-        <location line="+185"/>
+        <location line="+186"/>
         <source>Incident density</source>
         <translation>事件密度</translation>
     </message>
@@ -699,7 +739,7 @@ command-center demo seed</translation>
         <translation>按渠道、类别、状态筛选</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+140"/>
         <source>New today</source>
         <translation>今日新增</translation>
     </message>
@@ -749,7 +789,7 @@ command-center demo seed</translation>
         <translation>%1 天前签到</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+105"/>
         <source>Save this view</source>
         <translation>保存当前视图</translation>
     </message>
@@ -916,7 +956,7 @@ command-center demo seed</translation>
 <context>
     <name>WallModeDialog</name>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="-518"/>
+        <location filename="../../command_center/views/main_window.py" line="-603"/>
         <source>Wall mode</source>
         <translation>墙面模式</translation>
     </message>

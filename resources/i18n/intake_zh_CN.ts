@@ -4,12 +4,12 @@
 <context>
     <name>CategoryPicker</name>
     <message>
-        <location filename="../../command_center/views/intake/intake_form.py" line="+107" />
+        <location filename="../../command_center/views/intake/intake_form.py" line="+107"/>
         <source>Search categories, e.g. 噪音</source>
         <translation>搜索分类，如：噪音</translation>
     </message>
     <message>
-        <location line="+89" />
+        <location line="+90"/>
         <source>No category chosen (choose a leaf)</source>
         <translation>未选择分类（请选到第三级）</translation>
     </message>
@@ -17,139 +17,139 @@
 <context>
     <name>ImportTableDialog</name>
     <message>
-        <location filename="../../command_center/views/intake/import_dialog.py" line="+51" />
+        <location filename="../../command_center/views/intake/import_dialog.py" line="+51"/>
         <source>Import 12345 requests from a table</source>
         <translation>从表格导入12345工单</translation>
     </message>
     <message>
-        <location line="+10" />
+        <location line="+10"/>
         <source>A CSV (UTF-8 or GB18030) or XLSX file</source>
         <translation>CSV（UTF-8 或 GB18030）或 XLSX 文件</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Choose file…</source>
         <translation>选择文件…</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Read</source>
         <translation>读取</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>First rows of the file</source>
         <translation>文件前几行</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>Name for this mapping</source>
         <translation>映射名称</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Save mapping</source>
         <translation>保存映射</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Saved mappings</source>
         <translation>已存映射</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Columns (our field ← their column)</source>
         <translation>列对应（本系统字段 ← 文件列）</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Source (requests already imported from it are skipped)</source>
         <translation>来源（已从该来源导入的工单将跳过）</translation>
     </message>
     <message>
-        <location line="+29" />
+        <location line="+29"/>
         <source>Choose a file exported from the hotline.</source>
         <translation>请选择从热线平台导出的文件。</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>12345 request table</source>
         <translation>12345工单表格</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Tables (*.csv *.xlsx *.txt);;All files (*)</source>
         <translation>表格 (*.csv *.xlsx *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+14"/>
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location line="+34" />
+        <location line="+34"/>
         <source>(not in the file)</source>
         <translation>（文件中没有）</translation>
     </message>
     <message>
-        <location line="+5" />
-        <location line="+65" />
+        <location line="+5"/>
+        <location line="+65"/>
         <source>(suggested from the headers)</source>
         <translation>（按表头自动识别）</translation>
     </message>
     <message>
-        <location line="-53" />
+        <location line="-53"/>
         <source>%1 rows, %2. Check the columns, then import.</source>
         <translation>共 %1 行，编码 %2。请核对列对应后导入。</translation>
     </message>
     <message>
-        <location line="+57" />
+        <location line="+57"/>
         <source>Mapping “%1” saved.</source>
         <translation>映射「%1」已保存。</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+11"/>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+16"/>
         <source>Row %1: %2</source>
         <translation>第%1行：%2</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Imported %1, skipped %2.</source>
         <translation>导入 %1 件，跳过 %2 行。</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>%1 outside the county</source>
         <translation>%1 件在辖区外</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>%1 without coordinates</source>
         <translation>%1 件无坐标</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Flagged for checking: %1.</source>
         <translation>待核实：%1。</translation>
     </message>
     <message>
-        <location line="+7" />
-        <location line="+3" />
+        <location line="+7"/>
+        <location line="+3"/>
         <source>Nothing imported: %1</source>
         <translation>未导入任何工单：%1</translation>
     </message>
@@ -157,253 +157,255 @@
 <context>
     <name>IntakeFormView</name>
     <message>
-        <location filename="../../command_center/views/intake/intake_form.py" line="+52" />
+        <location filename="../../command_center/views/intake/intake_form.py" line="+52"/>
         <source>What is the problem, in a few words</source>
         <translation>简要概括问题</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>What the caller says: what, where, since when</source>
         <translation>来电人所述：什么问题、在哪里、从何时开始</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Town, village, landmark — e.g. 洪水镇益民村三社</source>
         <translation>乡镇、村社区、地标，如：洪水镇益民村三社</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>longitude, latitude (GCJ-02)</source>
         <translation>经度, 纬度（GCJ-02）</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+15"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>1 · Urgent</source>
         <translation>1 · 紧急</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>2 · High</source>
         <translation>2 · 较急</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>3 · Normal</source>
         <translation>3 · 一般</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>4 · Low</source>
         <translation>4 · 不急</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Channel</source>
         <translation>来源渠道</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Category</source>
         <translation>事件分类</translation>
     </message>
     <message>
-        <location line="+1" />
-        <location line="+43" />
+        <location line="+1"/>
+        <location line="+44"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-42" />
+        <location line="-43"/>
         <source>Description</source>
         <translation>诉求内容</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Address</source>
         <translation>事发地址</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Location</source>
         <translation>坐标</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Caller</source>
         <translation>来电人</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Priority</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Save (Ctrl+Enter)</source>
         <translation>登记（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Clear form</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+17"/>
         <source>Responsibility (where it will be placed)</source>
         <translation>属地定责（归属网格）</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Routing suggestion</source>
         <translation>派单建议</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Apart</source>
         <translation>相隔</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+1"/>
         <source>Match</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>Save and merge into the selected report</source>
         <translation>登记并合并至所选事件</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Possibly the same problem</source>
         <translation>疑似重复反映</translation>
     </message>
     <message>
-        <location line="+74" />
+        <location line="+74"/>
         <source>Type the location as: longitude, latitude</source>
         <translation>坐标格式：经度, 纬度</translation>
     </message>
     <message>
-        <location line="+95" />
+        <location line="+95"/>
         <source>Type an address or pick the place on the map.</source>
         <translation>请输入事发地址，或在地图上选点。</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+3"/>
         <source>Choose a category.</source>
         <translation>请选择事件分类。</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+7"/>
         <source>Placed by the point (town › village › grid).</source>
         <translation>按坐标定位（乡镇 › 村社区 › 网格）。</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>Outside the county — the point is in no grid. Check the location; it will be saved flagged.</source>
         <translation>位置在辖区外——该点不在任何网格内。请核实位置；登记后将标记待核。</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>By the address only, no point: pick it on the map if you can.</source>
         <translation>仅按地址定位，无坐标：如可能请在地图上选点。</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+4"/>
         <source>No usable location — the address names no known place. It will be saved flagged for checking.</source>
         <translation>无可用位置——地址中没有可识别的地名。登记后将标记待核。</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+9"/>
         <source>No suggestion: choose a category.</source>
         <translation>暂无建议：请先选择事件分类。</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>No rule or default department for this category.</source>
         <translation>该分类没有派单规则或默认承办部门。</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+22"/>
         <source>%1 m</source>
         <translation>%1 米</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>same village</source>
         <translation>同村</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>%1 h</source>
         <translation>%1 小时</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+2"/>
         <source>Words in common: %1</source>
         <translation>文字相同部分：%1</translation>
     </message>
     <message numerus="yes">
-        <location line="+8" />
+        <location line="+8"/>
         <source>%n report(s) nearby with similar words in the last days. If it is the same problem, select it and merge: the caller gets its outcome.</source>
-        <translation><numerusform>近几天附近有 %n 件内容相近的事件。如是同一问题，请选中后合并：来电人将收到该事件的办理结果。</numerusform></translation>
+        <translation>
+            <numerusform>近几天附近有 %n 件内容相近的事件。如是同一问题，请选中后合并：来电人将收到该事件的办理结果。</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>None found nearby in the last three days.</source>
         <translation>近三天附近没有相近的事件。</translation>
     </message>
     <message>
-        <location line="+33" />
+        <location line="+33"/>
         <source>Give the incident a title.</source>
         <translation>请填写标题。</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+6"/>
         <source>Saving…</source>
         <translation>正在登记…</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+19"/>
         <source>Saved as %1, but not merged: %2</source>
         <translation>已登记为 %1，但未能合并：%2</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+8"/>
         <source>Saved as %1 and merged as a repeated report.</source>
         <translation>已登记为 %1，并作为重复反映合并。</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+5"/>
         <source>Saved as %1.</source>
         <translation>已登记为 %1。</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+13"/>
         <source>Not saved: the database could not be reached. Nothing was lost — try again.</source>
         <translation>未登记：无法连接数据库。已填内容未丢失，请重试。</translation>
     </message>

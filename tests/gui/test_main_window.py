@@ -40,8 +40,12 @@ from command_center.workers.live import CONNECTED
 def make_window(qtbot, cc_app, people, runner, live, db):
     def make(*, restore: bool = True, show: bool = True, embedded: bool = False) -> MainWindow:
         window = MainWindow(
-            runner, people.operator, DatabaseInfo(db.url, embedded=embedded), live,
-            translations=cc_app, restore_layout=restore,
+            runner,
+            people.operator,
+            DatabaseInfo(db.url, embedded=embedded),
+            live,
+            translations=cc_app,
+            restore_layout=restore,
         )
         qtbot.addWidget(window)
         if show:
@@ -60,22 +64,80 @@ def _on_a_screen(widget: QWidget) -> bool:
 # --- what is there ------------------------------------------------------------------------
 
 
-def test_shows_map_overview_and_activity_and_nothing_else(make_window) -> None:
+def test_the_center_works_from_the_map_the_queues_and_the_intake_form(make_window) -> None:
     window = make_window()
-    assert list(window.docks) == ["map", "overview", "activity"]
-    assert [a.text() for a in window.nav.actions()] == ["地图", "总览", "最新动态"]
+    assert list(window.docks) == ["map", "incidents", "orders", "intake", "overview", "activity"]
+    assert [a.text() for a in window.nav.actions()] == [
+        "地图",
+        "事件队列",
+        "工单队列",
+        "事件登记",
+        "总览",
+        "最新动态",
+    ]
     docks = window.findChildren(QDockWidget)
-    assert sorted(d.objectName() for d in docks) == ["dock_activity", "dock_map", "dock_overview"]
+    assert len(docks) == 6
     assert not any(d.isFloating() for d in docks)
-    # the map and the feed are on screen; the overview is the map's neighbouring tab
+    # the map and the feed are on screen; the queues and the overview are the map's tabs,
+    # the intake form the feed's
     assert window.docks["map"].isVisible() and window.docks["activity"].isVisible()
-    assert window.tabifiedDockWidgets(window.docks["map"]) == [window.docks["overview"]]
+    assert set(window.tabifiedDockWidgets(window.docks["map"])) == {
+        window.docks[k] for k in ("incidents", "orders", "overview")
+    }
+    assert window.tabifiedDockWidgets(window.docks["activity"]) == [window.docks["intake"]]
     assert window.docks["map"].widget() is window.map_view
+    assert window.docks["incidents"].widget() is window.incidents_view
     assert window.docks["overview"].widget() is window.overview_view
     assert window.docks["activity"].widget() is window.activity_view
     # every dock can leave the window
     for dock in docks:
         assert dock.features() & QDockWidget.DockWidgetFeature.DockWidgetFloatable
+
+
+def test_a_department_handler_works_from_the_inbox(qtbot, cc_app, people, runner, live, db) -> None:
+    handler = next(u for u in people.users if u.role_code == "dept_handler")
+    window = MainWindow(runner, handler, DatabaseInfo(db.url, embedded=False), live)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert list(window.docks) == ["inbox", "map", "activity"]
+    assert window.docks["inbox"].isVisible()
+    assert window.incidents_view is None and window.intake_view is None
+    assert not window.import_action.isVisible()
+
+
+def test_the_map_and_the_queues_follow_each_other(qtbot, make_window, monkeypatch) -> None:
+    window = make_window()
+    area = {"type": "Polygon", "coordinates": [[[100, 38], [101, 38], [101, 39], [100, 38]]]}
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(window.incidents_view, "set_area_filter", lambda p: seen.update(i=p))
+    monkeypatch.setattr(window.orders_view, "set_area_filter", lambda p: seen.update(o=p))
+    monkeypatch.setattr(window.map_view, "select_incident", lambda i: seen.update(m=i))
+    monkeypatch.setattr(window.incidents_view, "select_incident", lambda i: seen.update(q=i))
+    window.map_view.sig_area_filter_changed.emit(area)
+    assert seen["i"] == area and seen["o"] == area
+    window.map_view.sig_area_filter_changed.emit(None)
+    assert seen["i"] is None and seen["o"] is None
+    window.incidents_view.sig_incident_selected.emit(42)
+    assert seen["m"] == 42
+    window.map_view.sig_open_incident.emit(7)
+    assert seen["q"] == 7 and window.nav_actions["incidents"].isChecked()
+
+
+def test_a_place_picked_on_the_map_goes_into_the_intake_form(
+    qtbot, make_window, monkeypatch
+) -> None:
+    window = make_window()
+    started: list[bool] = []
+    monkeypatch.setattr(window.map_view, "start_pick", lambda: started.append(True))
+    got: list[tuple[float, float]] = []
+    monkeypatch.setattr(window.intake_view, "set_location", lambda lon, lat: got.append((lon, lat)))
+    window.intake_view.sig_pick_on_map_requested.emit()
+    assert started and window.nav_actions["map"].isChecked()
+    window.map_view.sig_point_picked.emit(100.81, 38.43)
+    assert got == [(100.81, 38.43)] and window.nav_actions["intake"].isChecked()
+    window.map_view.sig_point_picked.emit(100.9, 38.5)  # not picking any more: ignored
+    assert got == [(100.81, 38.43)]
 
 
 def test_status_bar(qtbot, make_window, people) -> None:
@@ -228,8 +290,7 @@ def small_county(insert_row, now):
     """County → 2 towns → 2 villages → 3 grids (+1 micro-grid), workers, check-ins, incidents."""
 
     def area(code: str, name: str, level: str, kind: str, parent: int | None) -> int:
-        return insert_row(AdminArea, code=code, name=name, level=level, kind=kind,
-                          parent_id=parent)
+        return insert_row(AdminArea, code=code, name=name, level=level, kind=kind, parent_id=parent)
 
     county = area("620722000000", "民乐县", "county", "county", None)
     t1 = area("620722101000", "洪水镇", "town", "town", county)
@@ -252,13 +313,24 @@ def small_county(insert_row, now):
     for w, a in ((w1, g1), (w2, g2), (w2, g3), (w3, m1), (w4, m1), (w5, g1)):
         insert_row(GridAssignment, worker_id=w, area_id=a, valid_from=since)
     insert_row(CheckIn, worker_id=w1, day=now.date(), at=now)
-    insert_row(CheckIn, worker_id=w2, day=now.date() - dt.timedelta(days=40),
-               at=now - dt.timedelta(days=40))
+    insert_row(
+        CheckIn,
+        worker_id=w2,
+        day=now.date() - dt.timedelta(days=40),
+        at=now - dt.timedelta(days=40),
+    )
     insert_row(CheckIn, worker_id=w5, day=now.date(), at=now)  # inactive: not counted
 
     def incident(n: int, status: str, at: dt.datetime, **where: int) -> int:
-        return insert_row(Incident, number=f"MLX{n:06d}", channel_code="grid_worker",
-                          title="占道经营", status=status, reported_at=at, **where)
+        return insert_row(
+            Incident,
+            number=f"MLX{n:06d}",
+            channel_code="grid_worker",
+            title="占道经营",
+            status=status,
+            reported_at=at,
+            **where,
+        )
 
     insert_row_channel = insert_row  # channels are reference data the incidents point at
     from command_center.models import Channel
@@ -273,10 +345,16 @@ def small_county(insert_row, now):
 
     dept = insert_row(Department, code="urban", name="县城管局")
     for n, status in ((1, "dispatched"), (2, "closed")):
-        insert_row(WorkOrder, number=f"GD{n:06d}", incident_id=i1, department_id=dept,
-                   status=status, dispatched_at=now, deadline_at=now + dt.timedelta(days=5))
-    return {"county": county, "t1": t1, "t2": t2, "v1": v1, "v2": v2, "g1": g1, "g2": g2,
-            "g3": g3}
+        insert_row(
+            WorkOrder,
+            number=f"GD{n:06d}",
+            incident_id=i1,
+            department_id=dept,
+            status=status,
+            dispatched_at=now,
+            deadline_at=now + dt.timedelta(days=5),
+        )
+    return {"county": county, "t1": t1, "t2": t2, "v1": v1, "v2": v2, "g1": g1, "g2": g2, "g3": g3}
 
 
 def test_overview_figures(db, small_county, now) -> None:
@@ -349,9 +427,17 @@ def test_overview_view_shows_and_follows_changes(
 
     # someone reports an incident: the figures follow without a click
     with qtbot.waitSignal(view.sig_refreshed, timeout=10_000):
-        insert_row(Incident, number="MLX000099", channel_code="grid_worker", title="噪音扰民",
-                   status="new", reported_at=now, grid_id=small_county["g3"],
-                   village_id=small_county["v2"], town_id=small_county["t2"])
+        insert_row(
+            Incident,
+            number="MLX000099",
+            channel_code="grid_worker",
+            title="噪音扰民",
+            status="new",
+            reported_at=now,
+            grid_id=small_county["g3"],
+            village_id=small_county["v2"],
+            town_id=small_county["t2"],
+        )
     assert view.cards["incidents_today"].value.text() == "3"
     assert view.proxy.index(0, COL_OPEN).data() == 5
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,10 +37,34 @@ from command_center.services.audit import Actor
 from command_center.workers.ops import OpsRunner
 
 ORDER_SETTINGS = (  # (key, label, unit, minimum, maximum)
-    ("orders.objection_hours", "Objection window", "hours", 1, 72),
-    ("orders.reopen_days", "Reopening allowed for", "days after closure", 1, 365),
-    ("orders.answer_working_days", "Answer the reporter within", "working days", 1, 30),
-    ("orders.max_dispatch_rounds", "Dispatches before escalation", "rounds", 1, 10),
+    (
+        "orders.objection_hours",
+        QT_TRANSLATE_NOOP("RulesDialog", "Objection window"),
+        QT_TRANSLATE_NOOP("RulesDialog", "hours"),
+        1,
+        72,
+    ),
+    (
+        "orders.reopen_days",
+        QT_TRANSLATE_NOOP("RulesDialog", "Reopening allowed for"),
+        QT_TRANSLATE_NOOP("RulesDialog", "days after closure"),
+        1,
+        365,
+    ),
+    (
+        "orders.answer_working_days",
+        QT_TRANSLATE_NOOP("RulesDialog", "Answer the reporter within"),
+        QT_TRANSLATE_NOOP("RulesDialog", "working days"),
+        1,
+        30,
+    ),
+    (
+        "orders.max_dispatch_rounds",
+        QT_TRANSLATE_NOOP("RulesDialog", "Dispatches before escalation"),
+        QT_TRANSLATE_NOOP("RulesDialog", "rounds"),
+        1,
+        10,
+    ),
 )
 
 
