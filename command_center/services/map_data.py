@@ -441,13 +441,15 @@ def worker_positions(
 ) -> dict[str, list[Any]]:
     """Active grid workers at their last check-in with a position: columns id, name, lon, lat,
     age_h (hours since that check-in)."""
+    from sqlalchemy.dialects.postgresql import distinct_on
+
     from command_center.models import CheckIn, GridWorker
 
     now = now or dt.datetime.now(dt.UTC)
     last = (
         select(CheckIn.worker_id, CheckIn.at, CheckIn.lon, CheckIn.lat)
         .where(CheckIn.lon.is_not(None), CheckIn.lat.is_not(None))
-        .distinct(CheckIn.worker_id)
+        .ext(distinct_on(CheckIn.worker_id))
         .order_by(CheckIn.worker_id, CheckIn.at.desc())
         .subquery()
     )
