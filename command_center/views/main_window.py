@@ -56,24 +56,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from command_center.services import gazetteer, intake
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
 from command_center.services.status import describe_url
 from command_center.views.activity.activity_view import ActivityView
-from command_center.views.admin.rules_dialog import RulesDialog
-from command_center.views.intake.import_dialog import ImportTableDialog
-from command_center.views.intake.intake_form import IntakeFormView
 from command_center.views.login_dialog import role_label
 from command_center.views.map.map_view import MapView
-from command_center.views.overview.overview_view import OverviewView
-from command_center.views.queue.inbox_view import DepartmentInboxView
-from command_center.views.queue.queue_view import IncidentQueueView, WorkOrderQueueView
 from command_center.workers.live import CONNECTED, CONNECTING, DISCONNECTED, LiveChannel
 from command_center.workers.ops import OpsRunner
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from command_center.views.intake.intake_form import IntakeFormView
+    from command_center.views.overview.overview_view import OverviewView
+    from command_center.views.queue.inbox_view import DepartmentInboxView
+    from command_center.views.queue.queue_view import IncidentQueueView, WorkOrderQueueView
 
 log = logging.getLogger(__name__)
 
@@ -388,32 +386,14 @@ class MainWindow(QMainWindow):
         self.map_view.sig_point_picked.connect(self._on_map_view_sig_point_picked)
         self.activity_view = ActivityView(runner, actor, live, parent=self)
         self.views: dict[str, QWidget] = {"map": self.map_view, "activity": self.activity_view}
+        # The other areas are built right after the window is first shown (or when asked for
+        # earlier): their modules and first queries would otherwise delay the first paint.
         self.incidents_view: IncidentQueueView | None = None
         self.orders_view: WorkOrderQueueView | None = None
         self.intake_view: IntakeFormView | None = None
         self.inbox_view: DepartmentInboxView | None = None
         self.overview_view: OverviewView | None = None
-        if "incidents" in self.keys:
-            self.incidents_view = IncidentQueueView(runner, live, user, self)
-            self.orders_view = WorkOrderQueueView(runner, live, user, self)
-            self.intake_view = IntakeFormView(runner, user, self)
-            self.overview_view = OverviewView(runner, live, self)
-            self.views.update(
-                incidents=self.incidents_view,
-                orders=self.orders_view,
-                intake=self.intake_view,
-                overview=self.overview_view,
-            )
-            for queue in (self.incidents_view, self.orders_view):
-                queue.sig_incident_selected.connect(self._on_queue_sig_incident_selected)
-                queue.sig_message.connect(self._on_view_sig_message)
-            self.intake_view.sig_pick_on_map_requested.connect(self._on_intake_pick_requested)
-            self.intake_view.sig_incident_created.connect(self._on_intake_sig_incident_created)
-        if "inbox" in self.keys:
-            self.inbox_view = DepartmentInboxView(runner, live, user, self)
-            self.inbox_view.sig_incident_selected.connect(self._on_queue_sig_incident_selected)
-            self.inbox_view.sig_message.connect(self._on_view_sig_message)
-            self.views["inbox"] = self.inbox_view
+        self._deferred_built = False
         if live is not None:
             live.sig_change_received.connect(self._on_live_sig_change_received)
         self.docks: dict[str, QDockWidget] = {}
@@ -425,7 +405,7 @@ class MainWindow(QMainWindow):
                 | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                 | QDockWidget.DockWidgetFeature.DockWidgetClosable
             )
-            dock.setWidget(self.views[key])
+            dock.setWidget(self.views.get(key) or QWidget(dock))
             self.docks[key] = dock
         self._default_layout()
 
@@ -525,7 +505,7 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("")
         self.import_action = QAction(self)
         self.import_action.triggered.connect(self.open_import_dialog)
-        self.import_action.setVisible(self.intake_view is not None)
+        self.import_action.setVisible("intake" in self.keys)
         self.file_menu.addAction(self.import_action)
         self.rules_action = QAction(self)
         self.rules_action.triggered.connect(self.open_rules_dialog)
@@ -692,6 +672,7 @@ class MainWindow(QMainWindow):
         dock = self.docks.get(key)
         if dock is None or self._wall_windows:
             return
+        self.build_deferred_views()
         dock.show()
         dock.raise_()
         if dock.isFloating():
@@ -735,6 +716,47 @@ class MainWindow(QMainWindow):
         """Whether this workstation's layout was restored (else the window opens maximised)."""
         return self._layout_restored
 
+    # --- the areas built after the first paint ---
+
+    def build_deferred_views(self) -> None:
+        """Build the queues, the intake form, the inbox and the overview (once)."""
+        if self._deferred_built or self._closing:
+            return
+        self._deferred_built = True
+        from command_center.views.intake.intake_form import IntakeFormView
+        from command_center.views.overview.overview_view import OverviewView
+        from command_center.views.queue.inbox_view import DepartmentInboxView
+        from command_center.views.queue.queue_view import IncidentQueueView, WorkOrderQueueView
+
+        runner, live, user = self._runner, self._live, self._user
+        built: dict[str, QWidget] = {}
+        if "incidents" in self.keys:
+            self.incidents_view = IncidentQueueView(runner, live, user, self)
+            self.orders_view = WorkOrderQueueView(runner, live, user, self)
+            built.update(incidents=self.incidents_view, orders=self.orders_view)
+            for queue in (self.incidents_view, self.orders_view):
+                queue.sig_incident_selected.connect(self._on_queue_sig_incident_selected)
+                queue.sig_message.connect(self._on_view_sig_message)
+        if "intake" in self.keys:
+            self.intake_view = IntakeFormView(runner, user, self)
+            self.intake_view.sig_pick_on_map_requested.connect(self._on_intake_pick_requested)
+            self.intake_view.sig_incident_created.connect(self._on_intake_sig_incident_created)
+            built["intake"] = self.intake_view
+        if "overview" in self.keys:
+            self.overview_view = OverviewView(runner, live, self)
+            built["overview"] = self.overview_view
+        if "inbox" in self.keys:
+            self.inbox_view = DepartmentInboxView(runner, live, user, self)
+            self.inbox_view.sig_incident_selected.connect(self._on_queue_sig_incident_selected)
+            self.inbox_view.sig_message.connect(self._on_view_sig_message)
+            built["inbox"] = self.inbox_view
+        for key, view in built.items():
+            placeholder = self.docks[key].widget()
+            self.docks[key].setWidget(view)
+            if placeholder is not None:
+                placeholder.deleteLater()
+            self.views[key] = view
+
     # --- linking the views ---
 
     @Slot(int)
@@ -747,10 +769,10 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_map_view_sig_open_incident(self, incident_id: int) -> None:
         """The map card's "details": the queue with the incident and its details panel."""
-        key = "incidents" if self.incidents_view is not None else "inbox"
+        key = "incidents" if "incidents" in self.keys else "inbox"
+        self.show_view(key)  # builds the queues if they are not yet
         queue = self.incidents_view or self.inbox_view
         if queue is not None:
-            self.show_view(key)
             queue.select_incident(incident_id)
 
     @Slot(int)
@@ -798,15 +820,21 @@ class MainWindow(QMainWindow):
     def _on_live_sig_change_received(self, change: dict) -> None:
         # the places of the county changed: the gazetteer and the grid lookup are rebuilt
         if change.get("t") in ("admin_areas", "*"):
+            from command_center.services import gazetteer, intake
+
             gazetteer.invalidate()
             intake.invalidate()
 
     def open_import_dialog(self) -> None:
+        from command_center.views.intake.import_dialog import ImportTableDialog
+
         dialog = ImportTableDialog(self._runner, self._user, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     def open_rules_dialog(self) -> None:
+        from command_center.views.admin.rules_dialog import RulesDialog
+
         dialog = RulesDialog(self._runner, self._user, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -853,6 +881,7 @@ class MainWindow(QMainWindow):
             for dock in self.docks.values():
                 if dock.isFloating():
                     ensure_on_screen(dock)
+            QTimer.singleShot(0, self.build_deferred_views)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._wall_windows:
@@ -906,6 +935,7 @@ class MainWindow(QMainWindow):
         keys = [k for k in (keys or self.saved_wall_views()) if k in self.docks]
         if not keys:
             return
+        self.build_deferred_views()
         screens = QGuiApplication.screens()
         if not screens:
             return

@@ -51,6 +51,7 @@ def make_window(qtbot, cc_app, people, runner, live, db):
         if show:
             window.show()
             qtbot.waitExposed(window)
+        window.build_deferred_views()
         return window
 
     return make
@@ -100,6 +101,9 @@ def test_a_department_handler_works_from_the_inbox(qtbot, cc_app, people, runner
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    # the inbox is built right after the first paint
+    qtbot.waitUntil(lambda: window.inbox_view is not None, timeout=5_000)
+    assert window.docks["inbox"].widget() is window.inbox_view
     assert list(window.docks) == ["inbox", "map", "activity"]
     assert window.docks["inbox"].isVisible()
     assert window.incidents_view is None and window.intake_view is None
