@@ -80,6 +80,7 @@ SETTINGS_GROUP = "mainWindow"
 WALL_VIEWS_KEY = "wall/views"
 LANGUAGE_KEY = "ui/language"
 WALL_ROTATE_MS = 30_000
+DEFERRED_VIEWS_MS = 150
 
 _CONTEXT = "MainWindow"
 # (key, title): the working areas that exist, in navigation order
@@ -405,7 +406,7 @@ class MainWindow(QMainWindow):
                 | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                 | QDockWidget.DockWidgetFeature.DockWidgetClosable
             )
-            dock.setWidget(self.views.get(key) or QWidget(dock))
+            dock.setWidget(self.views.get(key) or self._placeholder(dock))
             self.docks[key] = dock
         self._default_layout()
 
@@ -718,6 +719,12 @@ class MainWindow(QMainWindow):
 
     # --- the areas built after the first paint ---
 
+    def _placeholder(self, parent: QWidget) -> QWidget:
+        label = QLabel(self.tr("Loading…"), parent)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setObjectName("hint")
+        return label
+
     def build_deferred_views(self) -> None:
         """Build the queues, the intake form, the inbox and the overview (once)."""
         if self._deferred_built or self._closing:
@@ -881,7 +888,8 @@ class MainWindow(QMainWindow):
             for dock in self.docks.values():
                 if dock.isFloating():
                     ensure_on_screen(dock)
-            QTimer.singleShot(0, self.build_deferred_views)
+            # after the first paint and after the map page has started (MapView: 100 ms)
+            QTimer.singleShot(DEFERRED_VIEWS_MS, self.build_deferred_views)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._wall_windows:

@@ -344,7 +344,7 @@ command-center demo seed</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+89"/>
+        <location filename="../../command_center/views/main_window.py" line="+88"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
@@ -379,7 +379,7 @@ command-center demo seed</translation>
         <translation>最新动态</translation>
     </message>
     <message>
-        <location line="+501"/>
+        <location line="+484"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
@@ -389,7 +389,7 @@ command-center demo seed</translation>
         <translation>显示%1（%2）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
@@ -439,7 +439,7 @@ command-center demo seed</translation>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Database: embedded</source>
         <translation>数据库：内置数据库</translation>
     </message>
@@ -474,14 +474,19 @@ command-center demo seed</translation>
         <translation>● 连接中…</translation>
     </message>
     <message numerus="yes">
-        <location line="+16"/>
+        <location line="+15"/>
         <source>%n duty-log entries waiting to be sent</source>
         <translation>
             <numerusform>%n 条值班日志待发送</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+62"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+74"/>
         <source>Area filter cleared</source>
         <translation>已清除区域筛选</translation>
     </message>
@@ -491,7 +496,7 @@ command-center demo seed</translation>
         <translation>队列只显示地图上圈选的区域</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Click the place on the map (Esc cancels)</source>
         <translation>请在地图上点选位置（Esc 取消）</translation>
     </message>
@@ -956,17 +961,17 @@ command-center demo seed</translation>
 <context>
     <name>WallModeDialog</name>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="-603"/>
+        <location filename="../../command_center/views/main_window.py" line="-635"/>
         <source>Wall mode</source>
         <translation>墙面模式</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Each chosen view fills one screen. Screens found: %1. With more views than screens, a screen shows its views in turn. Esc leaves wall mode.</source>
         <translation>每个选中的视图占满一块屏幕。检测到 %1 块屏幕。视图多于屏幕时，同一屏幕轮流显示其视图。按 Esc 退出墙面模式。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+16"/>
         <source>Start wall mode</source>
         <translation>进入墙面模式</translation>
     </message>
