@@ -95,6 +95,26 @@ class GridLocator:
         return found
 
 
+# An import of at least this many rows sends one "reload" notice instead of one per row
+# (alembic 0004: the notify trigger stays quiet while the transaction sets cc.bulk).
+BULK_NOTIFY_THRESHOLD = 50
+RELOAD_NOTICE = json.dumps({"t": "*", "op": "reload"})
+
+
+def quiet_bulk(session: Session, rows: int) -> bool:
+    """For a big import: no notification per row in this transaction; call
+    :func:`announce_reload` before committing. Returns whether it applies."""
+    if rows < BULK_NOTIFY_THRESHOLD:
+        return False
+    session.execute(text("SET LOCAL cc.bulk = 'on'"))
+    return True
+
+
+def announce_reload(session: Session) -> None:
+    """One notice for the whole transaction, delivered at commit (never on rollback)."""
+    session.execute(text("SELECT pg_notify('cc_changes', :p)"), {"p": RELOAD_NOTICE})
+
+
 def import_open311(session: Session, data: bytes, *, actor: Actor, source: str) -> ImportReport:
     """Import a GeoReport v2 request list from ``source`` (a feed name, e.g. "12345-gansu").
 
@@ -111,7 +131,10 @@ def import_open311(session: Session, data: bytes, *, actor: Actor, source: str) 
     parsed = parse_requests(data)  # raises before anything is written
     skipped = list(parsed.skipped)
     try:
+        quiet = quiet_bulk(session, len(parsed.requests))
         report = _import(session, parsed.requests, skipped, actor=actor, source=source)
+        if quiet and report.imported:
+            announce_reload(session)
     except BaseException:
         session.rollback()
         raise
@@ -796,7 +819,10 @@ def import_rows(
             "请指定诉求内容或标题对应的列 / map a column to the description or the title"
         )
     try:
+        quiet = quiet_bulk(session, len(table.rows))
         result = _import_rows(session, actor, table, mapping, source)
+        if quiet and result.imported:
+            announce_reload(session)
     except BaseException:
         session.rollback()
         raise

@@ -469,3 +469,31 @@ def test_dialogs_suggest_the_department_fill_templates_and_refuse_big_photos(
     assert not p.validate()  # no note yet
     p.edit.setPlainText("已到现场")
     assert p.validate() and p.inputs().attachments[0]["sha256"]
+
+
+def test_a_bulk_import_elsewhere_reloads_the_queue_once(
+    qtbot, cc_app, db, runner, live, other_engine, monkeypatch
+) -> None:
+    from pathlib import Path
+
+    from sqlalchemy.orm import Session
+
+    from command_center.services import intake
+    from command_center.services.audit import Actor
+
+    view = IncidentQueueView(runner, live, _user(db, "zhiban1"), page_size=50)
+    qtbot.addWidget(view)
+    view.show()
+    _wait_loaded(qtbot, view.model)
+    resets: list[bool] = []
+    view.model.modelReset.connect(lambda: resets.append(True))
+    monkeypatch.setattr(intake, "BULK_NOTIFY_THRESHOLD", 1)
+    data = (Path(__file__).resolve().parents[1] / "fixtures/open311/cn_requests.json").read_bytes()
+    with Session(other_engine) as s:
+        report = intake.import_open311(s, data, actor=Actor(None, "李强"), source="bulk-test")
+    assert report.imported > 1
+    qtbot.waitUntil(lambda: bool(resets), timeout=WAIT)
+    _wait_loaded(qtbot, view.model)
+    qtbot.wait(500)
+    assert len(resets) == 1  # one reload for the whole import, not one burst per row
+    view.shutdown()

@@ -331,6 +331,9 @@ class ActivityView(QWidget):
 
     @Slot(dict)
     def _on_live_sig_change_received(self, payload: dict[str, Any]) -> None:
+        if payload.get("op") == "reload":  # a bulk write announced once: catch up by time
+            self.catch_up()
+            return
         if payload.get("t") != "audit_log" or payload.get("op") != "insert":
             return
         entry_id = payload.get("id")

@@ -857,7 +857,7 @@ class QueueView(QWidget):
         if self._closed:
             return
         table, row_id = payload.get("t"), payload.get("id")
-        if table == "reload":
+        if table == "*" or payload.get("op") == "reload":  # a bulk write: read anew
             self.reload()
             return
         if not isinstance(row_id, int):
