@@ -63,6 +63,7 @@ from command_center.views.activity.activity_view import ActivityView
 from command_center.views.login_dialog import role_label
 from command_center.views.map.map_view import MapView
 from command_center.workers.live import CONNECTED, CONNECTING, DISCONNECTED, LiveChannel
+from command_center.workers.open311_poll import Open311Poller
 from command_center.workers.ops import OpsRunner
 
 if TYPE_CHECKING:
@@ -397,6 +398,11 @@ class MainWindow(QMainWindow):
         self._deferred_built = False
         if live is not None:
             live.sig_change_received.connect(self._on_live_sig_change_received)
+        # 12345 requests fetched from a remote Open311 endpoint, when the setting enables it
+        self.poller: Open311Poller | None = None
+        if "intake" in self.keys:
+            self.poller = Open311Poller(runner, runner.sessions, live, parent=self)
+            self.poller.sig_polled.connect(self._on_poller_sig_polled)
         self.docks: dict[str, QDockWidget] = {}
         for key in self.keys:
             dock = QDockWidget(self)
@@ -757,6 +763,8 @@ class MainWindow(QMainWindow):
             self.inbox_view.sig_incident_selected.connect(self._on_queue_sig_incident_selected)
             self.inbox_view.sig_message.connect(self._on_view_sig_message)
             built["inbox"] = self.inbox_view
+        if self.poller is not None:
+            self.poller.start()
         for key, view in built.items():
             placeholder = self.docks[key].widget()
             self.docks[key].setWidget(view)
@@ -818,6 +826,19 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_intake_sig_incident_created(self, incident_id: int) -> None:
         self.map_view.select_incident(incident_id)
+
+    @Slot(object)
+    def _on_poller_sig_polled(self, result: object) -> None:
+        ok, imported = getattr(result, "ok", False), getattr(result, "imported", 0)
+        if not ok:
+            self.statusBar().showMessage(
+                self.tr("Open311 polling: %1").replace("%1", str(getattr(result, "error", ""))),
+                30_000,
+            )
+        elif imported:
+            self.statusBar().showMessage(
+                self.tr("%n new request(s) fetched from the hotline", "", imported), 15_000
+            )
 
     @Slot(str, str)
     def _on_view_sig_message(self, text: str, level: str) -> None:
@@ -897,6 +918,8 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self._closing = True
         self._clock.stop()
+        if self.poller is not None:
+            self.poller.shutdown()
         for view in self.views.values():
             shutdown = getattr(view, "shutdown", None)
             if callable(shutdown):

@@ -97,9 +97,12 @@ class OpsRunner(QObject):
         self._delivery.sig_outcome.connect(self._on_delivery_sig_outcome)
         # An op is referenced here until its outcome has been delivered, so Python cannot
         # collect it while the worker still holds it.
-        self._pending: dict[DbOp, tuple[Callable[[Any], None] | None,
-                                        Callable[[BaseException], None] | None,
-                                        QObject | None]] = {}
+        self._pending: dict[
+            DbOp,
+            tuple[
+                Callable[[Any], None] | None, Callable[[BaseException], None] | None, QObject | None
+            ],
+        ] = {}
         self._closed = False
 
     @property
@@ -110,6 +113,11 @@ class OpsRunner(QObject):
     @property
     def is_closed(self) -> bool:
         return self._closed
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The session factory the ops use (for workers that need a thread of their own)."""
+        return self._sessions
 
     def submit(
         self,

@@ -69,7 +69,7 @@
         <translation>%1 / %2 条</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+99"/>
         <source>Type the entry first.</source>
         <translation>请先输入值班日志内容。</translation>
     </message>
@@ -344,7 +344,7 @@ command-center demo seed</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+88"/>
+        <location filename="../../command_center/views/main_window.py" line="+89"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
@@ -379,7 +379,7 @@ command-center demo seed</translation>
         <translation>最新动态</translation>
     </message>
     <message>
-        <location line="+484"/>
+        <location line="+489"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
@@ -486,7 +486,7 @@ command-center demo seed</translation>
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+76"/>
         <source>Area filter cleared</source>
         <translation>已清除区域筛选</translation>
     </message>
@@ -499,6 +499,18 @@ command-center demo seed</translation>
         <location line="+8"/>
         <source>Click the place on the map (Esc cancels)</source>
         <translation>请在地图上点选位置（Esc 取消）</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Open311 polling: %1</source>
+        <translation>12345来件轮询：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n new request(s) fetched from the hotline</source>
+        <translation>
+            <numerusform>已从12345热线获取 %n 件新来件</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -961,7 +973,7 @@ command-center demo seed</translation>
 <context>
     <name>WallModeDialog</name>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="-635"/>
+        <location filename="../../command_center/views/main_window.py" line="-666"/>
         <source>Wall mode</source>
         <translation>墙面模式</translation>
     </message>
