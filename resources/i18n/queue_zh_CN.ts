@@ -174,7 +174,7 @@
 <context>
     <name>QueueActions</name>
     <message>
-        <location filename="../../command_center/views/queue/actions.py" line="+42"/>
+        <location filename="../../command_center/views/queue/actions.py" line="+46"/>
         <source>Accept</source>
         <translation>受理</translation>
     </message>
@@ -195,12 +195,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Verify…</source>
         <translation>核查…</translation>
     </message>
     <message>
-        <location line="-10"/>
+        <location line="-11"/>
         <source>Return visit and close…</source>
         <translation>回访归档…</translation>
     </message>
@@ -213,6 +213,11 @@
         <location line="+1"/>
         <source>Answer the reporter…</source>
         <translation>答复反映人…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Merge as a duplicate…</source>
+        <translation>作为重复反映合并…</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -245,7 +250,7 @@
         <translation>二次派送…</translation>
     </message>
     <message>
-        <location line="+125"/>
+        <location line="+130"/>
         <location line="+13"/>
         <source>The row has been read again and shows the current state.</source>
         <translation>已重新读取，显示的是当前状态。</translation>
@@ -266,7 +271,52 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+35"/>
+        <source>Reports nearby and close in time that may be the same problem. This report joins the one chosen; its reporter will receive that report&apos;s outcome.</source>
+        <translation>附近、时间相近、可能反映同一问题的事件。本件将并入所选事件，反映人将收到该事件的办理结果。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No report nearby and close in time looks like the same problem.</source>
+        <translation>附近近期没有疑似反映同一问题的事件。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Apart</source>
+        <translation>相隔</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Match</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Reason (default: the same problem)</source>
+        <translation>合并理由（默认：重复反映）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Choose a report.</source>
+        <translation>请选择一件事件。</translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>Confirmed</source>
         <translation>核查通过</translation>
     </message>
@@ -463,7 +513,7 @@
         <translation>办理结果：</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+85"/>
         <source>Note:</source>
         <translation>备注：</translation>
     </message>

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtWidgets import QDialog
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
@@ -496,4 +497,53 @@ def test_a_bulk_import_elsewhere_reloads_the_queue_once(
     _wait_loaded(qtbot, view.model)
     qtbot.wait(500)
     assert len(resets) == 1  # one reload for the whole import, not one burst per row
+    view.shutdown()
+
+
+def test_a_duplicate_report_is_merged_from_the_queue(
+    qtbot, cc_app, db, runner, other_engine, monkeypatch
+) -> None:
+    keep_id, dup_id = _make_new(other_engine, 2)
+    with other_engine.begin() as c:  # the same problem, reported twice within the hour
+        c.execute(
+            text(
+                "UPDATE incidents d SET lon = k.lon + 0.0003, lat = k.lat, title = k.title, "
+                "description = k.description, category_code = k.category_code, "
+                "reported_at = k.reported_at + interval '40 minutes', village_id = k.village_id, "
+                "version = d.version + 1 FROM incidents k WHERE k.id = :keep AND d.id = :dup"
+            ),
+            {"keep": keep_id, "dup": dup_id},
+        )
+    view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
+    qtbot.addWidget(view)
+    view.show()
+    view.apply_filter(svc.QueueFilter(statuses=("new",)))
+    _wait_loaded(qtbot, view.model)
+    view.select_incident(dup_id)
+    qtbot.waitUntil(
+        lambda: view.details.details is not None and view.details.details.incident.id == dup_id,
+        timeout=WAIT,
+    )
+    offered: list[list[int]] = []
+
+    def choose(dialog) -> int:  # type: ignore[no-untyped-def]
+        offered.append([c.incident_id for c in dialog._candidates])
+        row = [c.incident_id for c in dialog._candidates].index(keep_id)
+        dialog.table.selectRow(row)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(actions.MergeDialog, "exec", choose)
+    view.details.action_buttons()[("incident", "merge")].click()
+    qtbot.waitUntil(
+        lambda: (
+            _scalar(other_engine, "SELECT status FROM incidents WHERE id = :i", i=dup_id)
+            == "merged"
+        ),
+        timeout=WAIT,
+    )
+    assert keep_id in offered[0]
+    assert (
+        _scalar(other_engine, "SELECT duplicate_of_id FROM incidents WHERE id = :i", i=dup_id)
+        == keep_id
+    )
     view.shutdown()

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QDialog,
@@ -22,11 +23,14 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +51,7 @@ INCIDENT_ACTION_TEXT = {
     "close": QT_TRANSLATE_NOOP("QueueActions", "Return visit and close…"),
     "reopen": QT_TRANSLATE_NOOP("QueueActions", "Reopen…"),
     "answer": QT_TRANSLATE_NOOP("QueueActions", "Answer the reporter…"),
+    "merge": QT_TRANSLATE_NOOP("QueueActions", "Merge as a duplicate…"),
 }
 ORDER_ACTION_TEXT = {
     "accept": QT_TRANSLATE_NOOP("QueueActions", "Sign for it"),
@@ -57,8 +62,8 @@ ORDER_ACTION_TEXT = {
     "verify": QT_TRANSLATE_NOOP("QueueActions", "Verify…"),
     "second_dispatch": QT_TRANSLATE_NOOP("QueueActions", "Dispatch again…"),
 }
-# actions not offered here (merging belongs to the duplicates view)
-HIDDEN_ACTIONS = {"merge"}
+# actions not offered here
+HIDDEN_ACTIONS: set[str] = set()
 
 
 def tr(text: str) -> str:
@@ -92,6 +97,7 @@ class Inputs:
     ok: bool = True
     satisfaction: int = 5
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    keep_id: int | None = None  # merge: the report this one joins
 
 
 def call(session: Session, actor: Actor, t: Target, name: str, i: Inputs) -> Any:
@@ -127,6 +133,10 @@ def call(session: Session, actor: Actor, t: Target, name: str, i: Inputs) -> Any
             return orders.reopen_incident(session, actor, t.id, i.text, expected_version=v)
         if name == "answer":
             return orders.answer_reporter(session, actor, t.id, i.text, expected_version=v)
+        if name == "merge":
+            if i.keep_id is None:
+                raise orders.TransitionError("请选择要合并到的事件", "choose the report to keep")
+            return orders.merge_incidents(session, actor, i.keep_id, [t.id], i.text or None)
     else:
         if name == "accept":
             return orders.accept_order(session, actor, t.id, expected_version=v)
@@ -243,6 +253,80 @@ class _Dialog(QDialog):
 
     def validate(self) -> bool:
         return True
+
+
+class MergeDialog(_Dialog):
+    """Reports of the same problem nearby and close in time: choose the one this report joins.
+    Its reporter will receive that report's outcome."""
+
+    def __init__(self, candidates: Sequence[Any], parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self.setObjectName("queueMergeDialog")
+        self._candidates = list(candidates)
+        if self._candidates:
+            text = QCoreApplication.translate(
+                "QueueActions",
+                "Reports nearby and close in time that may be the same problem. This report "
+                "joins the one chosen; its reporter will receive that report's outcome.",
+            )
+        else:
+            text = QCoreApplication.translate(
+                "QueueActions",
+                "No report nearby and close in time looks like the same problem.",
+            )
+        label = QLabel(text, self)
+        label.setWordWrap(True)
+        self.layout_.addWidget(label)
+        self.table = QTableWidget(len(self._candidates), 5, self)
+        self.table.setHorizontalHeaderLabels(
+            [
+                QCoreApplication.translate("QueueActions", "Number"),
+                QCoreApplication.translate("QueueActions", "Title"),
+                QCoreApplication.translate("QueueActions", "Distance"),
+                QCoreApplication.translate("QueueActions", "Apart"),
+                QCoreApplication.translate("QueueActions", "Match"),
+            ]
+        )
+        for r, c in enumerate(self._candidates):
+            distance = "—" if c.distance_m is None else f"{c.distance_m:.0f} 米"
+            values = (
+                c.number,
+                c.title,
+                distance,
+                f"{c.hours_apart:.0f} 小时",
+                f"{c.score:.0%}",
+            )
+            for col, v in enumerate(values):
+                self.table.setItem(r, col, QTableWidgetItem(v))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.resizeColumnsToContents()
+        if self._candidates:
+            self.table.selectRow(0)
+        self.table.setVisible(bool(self._candidates))
+        self.layout_.addWidget(self.table)
+        self.reason = QLineEdit(self)
+        self.reason.setPlaceholderText(
+            QCoreApplication.translate("QueueActions", "Reason (default: the same problem)")
+        )
+        self.reason.setVisible(bool(self._candidates))
+        self.layout_.addWidget(self.reason)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self._candidates))
+        self.resize(640, 360)
+        self.finish_layout()
+
+    def validate(self) -> bool:
+        if self.table.currentRow() < 0:
+            self.fail(QCoreApplication.translate("QueueActions", "Choose a report."))
+            return False
+        return True
+
+    def inputs(self) -> Inputs:
+        chosen = self._candidates[self.table.currentRow()]
+        return Inputs(text=self.reason.text().strip(), keep_id=chosen.incident_id)
 
 
 class TextDialog(_Dialog):
@@ -610,6 +694,7 @@ class Prepared:
     templates: list[svc.TemplateInfo]
     departments: list[tuple[int, str]]
     suggestion: routing.Suggestion | None
+    duplicates: list[Any] = field(default_factory=list)  # duplicates.Candidate
 
 
 def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -> Prepared:
@@ -630,7 +715,24 @@ def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -
             suggestion = routing.suggest(
                 session, t.category_code, t.town_id if len(towns) == 1 else None
             )
-    return Prepared(templates, departments, suggestion)
+    found: list[Any] = []
+    if name == "merge":
+        from command_center.models import Incident
+        from command_center.services import duplicates
+
+        inc = session.get(Incident, t.id)
+        if inc is not None:
+            found = duplicates.candidates(
+                session,
+                lon=inc.lon,
+                lat=inc.lat,
+                text=f"{inc.title} {inc.description}",
+                at=inc.reported_at,
+                category_code=inc.category_code,
+                exclude_id=inc.id,
+                village_id=inc.village_id,
+            )
+    return Prepared(templates, departments, suggestion, found)
 
 
 def ask(
@@ -657,6 +759,10 @@ def ask(
         )
         d.setWindowTitle(title)
         return d.inputs() if d.exec() == QDialog.DialogCode.Accepted else None
+    if name == "merge":
+        dm = MergeDialog(prep.duplicates, parent)
+        dm.setWindowTitle(title)
+        return dm.inputs() if dm.exec() == QDialog.DialogCode.Accepted else None
     if name == "progress":
         d2 = ProgressDialog(parent, templates=prep.templates, row=t.row)
         d2.setWindowTitle(title)
