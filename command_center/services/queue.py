@@ -983,8 +983,8 @@ def details(
 def _attachment_summary(a: Any) -> dict[str, Any]:
     """What the panel needs of an attachment (not the bytes)."""
     if not isinstance(a, dict):
-        return {"name": str(a)}
-    return {k: v for k, v in a.items() if k != "data"}
+        return {"name": str(a), "stored": False}
+    return {k: v for k, v in a.items() if k != "data"} | {"stored": "data" in a}
 
 
 def attachment_data(session: Session, progress_id: int, index: int) -> tuple[str, bytes] | None:

@@ -12,7 +12,7 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+145"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+149"/>
         <location line="+273"/>
         <source>Work orders</source>
         <translation>工单</translation>
@@ -20,18 +20,18 @@
     <message>
         <location line="-272"/>
         <location line="+16"/>
-        <location line="+265"/>
+        <location line="+273"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-280"/>
-        <location line="+288"/>
+        <location line="-288"/>
+        <location line="+301"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-285"/>
+        <location line="-298"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -169,6 +169,19 @@
         <location line="+9"/>
         <source>No action is open for this one now.</source>
         <translation>当前没有可进行的操作。</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Double-click to open the photo</source>
+        <translation>双击打开照片</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoDialog</name>
+    <message>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+996"/>
+        <source>This file cannot be shown as a picture.</source>
+        <translation>此文件无法作为图片显示。</translation>
     </message>
 </context>
 <context>
@@ -748,7 +761,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+142"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-853"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -758,7 +771,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+203"/>
+        <location line="+204"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
@@ -938,7 +951,12 @@
         <translation>无法读取队列：%1</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+24"/>
+        <source>The photo is no longer there.</source>
+        <translation>照片已不存在。</translation>
+    </message>
+    <message>
+        <location line="+70"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>

@@ -547,3 +547,49 @@ def test_a_duplicate_report_is_merged_from_the_queue(
         == keep_id
     )
     view.shutdown()
+
+
+def test_a_photo_of_a_progress_report_opens(qtbot, cc_app, db, runner, other_engine) -> None:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(320, 200, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3a7bd5"))
+    raw = QByteArray()
+    buffer = QBuffer(raw)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    (inc_id,) = _make_new(other_engine, 1)
+    dept = _scalar(other_engine, "SELECT min(id) FROM departments")
+    with Session(other_engine) as s:
+        (order,) = orders.dispatch(s, Actor(None, "王丽娟"), inc_id, dept)
+        orders.accept_order(s, Actor(None, "郝世"), order.id)
+        orders.report_progress(
+            s,
+            Actor(None, "郝世"),
+            order.id,
+            "已到现场清理",
+            [svc.photo_attachment("现场.png", bytes(raw.data()))],
+        )
+    view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
+    qtbot.addWidget(view)
+    view.show()
+    _wait_loaded(qtbot, view.model)
+    view.select_incident(inc_id)
+    qtbot.waitUntil(
+        lambda: (
+            view.details.details is not None
+            and view.details.details.incident.id == inc_id
+            and view.details.progress.topLevelItemCount() == 1
+        ),
+        timeout=WAIT,
+    )
+    photo = view.details.progress.topLevelItem(0).child(0)
+    assert photo is not None and "现场.png" in photo.text(4)
+    view.details.progress.itemDoubleClicked.emit(photo, 4)
+    qtbot.waitUntil(lambda: getattr(view, "photo_dialog", None) is not None, timeout=WAIT)
+    dialog = view.photo_dialog
+    assert dialog.loaded and dialog.windowTitle() == "现场.png"
+    assert dialog.image.pixmap().width() == 320
+    dialog.close()
+    view.shutdown()

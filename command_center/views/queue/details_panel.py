@@ -60,6 +60,9 @@ class DetailsPanel(QWidget):
     """An action button was pressed. Arguments: "incident" or "order", the action, the
     :class:`actions.Target`."""
 
+    sig_photo_requested = Signal(int, int)
+    """A photo of a progress report was opened. Arguments: the report's id, the photo's index."""
+
     def __init__(self, parent: QWidget | None = None, *, big: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("queueDetails")
@@ -115,6 +118,7 @@ class DetailsPanel(QWidget):
         self.tabs.addTab(self.orders, "")
         self.tabs.addTab(self.progress, "")
         self.tabs.addTab(self.history, "")
+        self.progress.itemDoubleClicked.connect(self._on_progress_item_double_clicked)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
@@ -424,7 +428,20 @@ class DetailsPanel(QWidget):
             item = QTreeWidgetItem([_t(p.at), p.order_number, p.user_name or "", p.note, photos])
             item.setToolTip(3, p.note)
             self.progress.addTopLevelItem(item)
+            for index, a in enumerate(p.attachments):
+                if not a.get("stored"):
+                    continue  # only a name was kept (the demo county's photos)
+                child = QTreeWidgetItem(["", "", "", "", "🖼 " + str(a.get("name", ""))])
+                child.setData(4, Qt.ItemDataRole.UserRole, (p.id, index))
+                child.setToolTip(4, self.tr("Double-click to open the photo"))
+                item.addChild(child)
+            item.setExpanded(True)
         self.tabs.setTabText(1, self.tr("Progress") + f" ({len(d.progress)})")
+
+    def _on_progress_item_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        ref = item.data(4, Qt.ItemDataRole.UserRole)
+        if isinstance(ref, (tuple, list)) and len(ref) == 2:
+            self.sig_photo_requested.emit(int(ref[0]), int(ref[1]))
 
     def _fill_history(self, d: svc.Details) -> None:
         self.history.clear()

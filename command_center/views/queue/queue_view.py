@@ -16,11 +16,12 @@ import sys
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -312,6 +313,7 @@ class QueueView(QWidget):
         # objecting, progress and the result are the department's (its inbox)
         self.details.order_action_names = CENTER_ORDER_ACTIONS
         self.details.sig_action_requested.connect(self._on_details_sig_action_requested)
+        self.details.sig_photo_requested.connect(self.open_photo)
 
         left = QWidget(self)
         ll = QVBoxLayout(left)
@@ -735,6 +737,26 @@ class QueueView(QWidget):
     ) -> None:
         self.start_action(kind, name, [target])
 
+    def open_photo(self, progress_id: int, index: int) -> None:
+        """Show a photo attached to a progress report (read off the GUI thread)."""
+
+        def shown(found: tuple[str, bytes] | None) -> None:
+            if found is None:
+                self.show_message(self.tr("The photo is no longer there."), "error")
+                return
+            dialog = PhotoDialog(*found, parent=self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+            self.photo_dialog = dialog
+
+        self._runner.submit(
+            lambda s: svc.attachment_data(s, progress_id, index),
+            success=shown,
+            failure=lambda exc: self.show_message(actions.error_message(exc), "error"),
+            owner=self,
+            name="queue.photo",
+        )
+
     def bulk_action(self, name: str) -> None:
         rows = self.selected_rows()
         if not rows:
@@ -947,6 +969,33 @@ def _status_label(source: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
     return QCoreApplication.translate("QueueStatus", source)
+
+
+class PhotoDialog(QDialog):
+    """One photo of a progress report, fitted to the screen."""
+
+    def __init__(self, name: str, data: bytes, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(name)
+        self.image = QLabel(self)
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        pixmap = QPixmap()
+        self.loaded = pixmap.loadFromData(data)
+        if self.loaded:
+            screen = self.screen().availableGeometry() if self.screen() else None
+            limit = (screen.width() * 3 // 4, screen.height() * 3 // 4) if screen else (1200, 800)
+            if pixmap.width() > limit[0] or pixmap.height() > limit[1]:
+                pixmap = pixmap.scaled(
+                    limit[0],
+                    limit[1],
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            self.image.setPixmap(pixmap)
+        else:
+            self.image.setText(self.tr("This file cannot be shown as a picture."))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.image)
 
 
 class IncidentQueueView(QueueView):
