@@ -18,6 +18,7 @@ from command_center.models import Category, DeadlineRule
 from command_center.services import audit
 from command_center.services.audit import Actor
 from command_center.services.calendar import WorkCalendar, add_working_hours
+from command_center.services.categories import ancestors
 
 AMBER_FRACTION = 0.75
 DEFAULT_WORKING_DAYS = 5
@@ -85,18 +86,7 @@ def format_remaining(remaining: dt.timedelta) -> str:
 
 def allowance(session: Session, category_code: str | None, priority: int) -> Allowance:
     """The time allowed for an order of this category and priority."""
-    chain: list[tuple[str, str, int | None]] = []  # (code, name, days) from the leaf upwards
-    code = category_code
-    while code is not None:
-        row = session.execute(
-            select(
-                Category.code, Category.name, Category.parent_code, Category.deadline_working_days
-            ).where(Category.code == code)
-        ).one_or_none()
-        if row is None:
-            break
-        chain.append((row.code, row.name, row.deadline_working_days))
-        code = row.parent_code
+    chain = [(n.code, n.name, n.deadline_working_days) for n in ancestors(session, category_code)]
     rules = {
         (r.category_code, r.priority): r
         for r in session.scalars(

@@ -47,6 +47,7 @@ from command_center.models import (
     WorkOrder,
 )
 from command_center.models.incident import OPEN_INCIDENT_STATUSES, OPEN_ORDER_STATUSES
+from command_center.services import categories
 
 Kind = Literal["incidents", "orders"]
 SortKey = Literal["deadline", "reported", "priority"]
@@ -1143,12 +1144,7 @@ def templates_for(
 ) -> list[TemplateInfo]:
     """Active templates for a category (its own, then its parents', then those for all) and a
     status (its own first, then those for any status)."""
-    chain: list[str] = []
-    code = category_code
-    parents = {c: p for c, p in session.execute(select(Category.code, Category.parent_code))}
-    while code is not None and code in parents and code not in chain:
-        chain.append(code)
-        code = parents[code]
+    chain = [n.code for n in categories.ancestors(session, category_code)]
     conds = [ResponseTemplate.category_code.is_(None)]
     if chain:
         conds.append(ResponseTemplate.category_code.in_(chain))

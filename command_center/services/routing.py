@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from command_center.models import AdminArea, Category, Department, RoutingRule
 from command_center.services import audit
 from command_center.services.audit import Actor
+from command_center.services.categories import ancestors
 
 
 class RoutingError(ValueError):
@@ -37,18 +38,7 @@ Suggester = Callable[[Session, str | None, int | None], Suggestion | None]
 
 
 def _category_chain(session: Session, code: str | None) -> list[tuple[str, str, int | None]]:
-    chain = []
-    while code is not None:
-        row = session.execute(
-            select(
-                Category.code, Category.name, Category.parent_code, Category.default_department_id
-            ).where(Category.code == code)
-        ).one_or_none()
-        if row is None:
-            break
-        chain.append((row.code, row.name, row.default_department_id))
-        code = row.parent_code
-    return chain
+    return [(n.code, n.name, n.default_department_id) for n in ancestors(session, code)]
 
 
 def by_rules(session: Session, category_code: str | None, town_id: int | None) -> Suggestion | None:
