@@ -101,9 +101,13 @@ class ConflictError(TransitionError):
     """Someone else changed the row after the user read it."""
 
     def __init__(
-        self, what: str, actor_name: str | None, at: dt.datetime | None, current_status: str
+        self,
+        what: str,
+        actor_name: str | None,
+        at: dt.datetime | None,
+        current_status: str,
+        texts: dict[str, tuple[str, str]],
     ) -> None:
-        texts = ORDER_STATUS_TEXT if what.startswith("工单") else INCIDENT_STATUS_TEXT
         zh_status, en_status = texts.get(current_status, (current_status, current_status))
         who = actor_name or "其他用户"
         when = f"于 {at.astimezone(CST):%H:%M} " if at else ""
@@ -144,22 +148,32 @@ def _last_actor(session: Session, entity_type: str, entity_id: int) -> tuple[str
     return (row.actor_name, row.at) if row else (None, None)
 
 
-def _lock_incident(session: Session, incident_id: int, expected_version: int | None) -> Incident:
-    inc = session.scalars(
-        select(Incident)
-        .where(Incident.id == incident_id)
+# per kind of row: audit entity type, its name in Chinese and English, its status words
+_KIND: dict[type, tuple[str, str, str, dict[str, tuple[str, str]]]] = {
+    Incident: ("incident", "事件", "incident", INCIDENT_STATUS_TEXT),
+    WorkOrder: ("work_order", "工单", "work order", ORDER_STATUS_TEXT),
+}
+
+
+def _lock_row(session: Session, model: type, row_id: int, expected_version: int | None) -> Any:
+    entity, zh, en, texts = _KIND[model]
+    row = session.scalars(
+        select(model)
+        .where(model.id == row_id)  # type: ignore[attr-defined]
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one_or_none()
-    if inc is None:
-        raise TransitionError(
-            f"事件 {incident_id} 不存在", f"incident {incident_id} does not exist"
-        )
-    if expected_version is not None and inc.version != expected_version:
-        who, at = _last_actor(session, "incident", inc.id)
+    if row is None:
+        raise TransitionError(f"{zh} {row_id} 不存在", f"{en} {row_id} does not exist")
+    if expected_version is not None and row.version != expected_version:
+        who, at = _last_actor(session, entity, row.id)
         session.rollback()
-        raise ConflictError(f"事件 {inc.number}", who, at, inc.status)
-    return inc
+        raise ConflictError(f"{zh} {row.number}", who, at, row.status, texts)
+    return row
+
+
+def _lock_incident(session: Session, incident_id: int, expected_version: int | None) -> Incident:
+    return _lock_row(session, Incident, incident_id, expected_version)
 
 
 def _lock_order(session: Session, order_id: int, expected_version: int | None) -> WorkOrder:
@@ -168,67 +182,32 @@ def _lock_order(session: Session, order_id: int, expected_version: int | None) -
     incident_id = session.scalar(select(WorkOrder.incident_id).where(WorkOrder.id == order_id))
     if incident_id is not None:
         _lock_incident(session, incident_id, None)
-    order = session.scalars(
-        select(WorkOrder)
-        .where(WorkOrder.id == order_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if order is None:
-        raise TransitionError(f"工单 {order_id} 不存在", f"work order {order_id} does not exist")
-    if expected_version is not None and order.version != expected_version:
-        who, at = _last_actor(session, "work_order", order.id)
-        session.rollback()
-        raise ConflictError(f"工单 {order.number}", who, at, order.status)
-    return order
+    return _lock_row(session, WorkOrder, order_id, expected_version)
 
 
 def _lock_incident_of(session: Session, order: WorkOrder) -> Incident:
     return _lock_incident(session, order.incident_id, None)
 
 
-def _refuse(
-    session: Session,
-    action: str,
-    label: str,
-    status: str,
-    texts: dict[str, tuple[str, str]],
-    entity: tuple[str, int] | None = None,
+def _require(
+    session: Session, row: Incident | WorkOrder, action: str, allowed: Sequence[str]
 ) -> None:
-    who, at = _last_actor(session, *entity) if entity else (None, None)
+    """Refuse ``action`` unless the row's status is one of ``allowed``, saying why and who last
+    changed it."""
+    if row.status in allowed:
+        return
+    entity, zh, _en, texts = _KIND[type(row)]
+    who, at = _last_actor(session, entity, row.id)
     session.rollback()
     zh_a, en_a = ACTION_TEXT[action]
-    zh_s, en_s = texts.get(status, (status, status))
-    zh = f"{label} 当前状态为「{zh_s}」，不能{zh_a}"
-    en = f"{label} is {en_s}: it cannot {en_a}"
+    zh_s, en_s = texts.get(row.status, (row.status, row.status))
+    label = f"{zh} {row.number}"
+    zh_msg = f"{label} 当前状态为「{zh_s}」，不能{zh_a}"
+    en_msg = f"{label} is {en_s}: it cannot {en_a}"
     if who:
-        zh += f"（最后由 {who} 于 {at.astimezone(CST):%m-%d %H:%M} 处理）"
-        en += f" (last changed by {who} at {at.astimezone(CST):%m-%d %H:%M})"
-    raise TransitionError(zh, en)
-
-
-def _require(session: Session, inc: Incident, action: str, allowed: Sequence[str]) -> None:
-    if inc.status not in allowed:
-        _refuse(
-            session,
-            action,
-            f"事件 {inc.number}",
-            inc.status,
-            INCIDENT_STATUS_TEXT,
-            ("incident", inc.id),
-        )
-
-
-def _require_order(session: Session, order: WorkOrder, action: str, allowed: Sequence[str]) -> None:
-    if order.status not in allowed:
-        _refuse(
-            session,
-            action,
-            f"工单 {order.number}",
-            order.status,
-            ORDER_STATUS_TEXT,
-            ("work_order", order.id),
-        )
+        zh_msg += f"（最后由 {who} 于 {at.astimezone(CST):%m-%d %H:%M} 处理）"
+        en_msg += f" (last changed by {who} at {at.astimezone(CST):%m-%d %H:%M})"
+    raise TransitionError(zh_msg, en_msg)
 
 
 def _text(value: str | None, what_zh: str, what_en: str, *, required: bool = True) -> str | None:
@@ -727,8 +706,7 @@ def answer_reporter(
     """答复: what the reporter was told. The first answer stops the five-working-day clock."""
     answer_ = _text(answer, "答复内容", "answer")
     inc = _lock_incident(session, incident_id, expected_version)
-    if inc.status == IncidentStatus.MERGED:
-        _refuse(session, "answer", f"事件 {inc.number}", inc.status, INCIDENT_STATUS_TEXT)
+    _require(session, inc, "answer", [x for x in IncidentStatus if x != IncidentStatus.MERGED])
     first = inc.answered_at is None
     if first:
         inc.answered_at = clock()
@@ -761,8 +739,10 @@ def merge_incidents(
     # lock in id order so two operators merging overlapping sets never deadlock
     locked = {i: _lock_incident(session, i, None) for i in sorted({keep_id, *dup_ids})}
     keep = locked[keep_id]
-    if keep.status in (IncidentStatus.MERGED, IncidentStatus.REJECTED):
-        _refuse(session, "merge", f"事件 {keep.number}", keep.status, INCIDENT_STATUS_TEXT)
+    keepable = [
+        x for x in IncidentStatus if x not in (IncidentStatus.MERGED, IncidentStatus.REJECTED)
+    ]
+    _require(session, keep, "merge", keepable)
     for dup_id in dup_ids:
         dup = locked[dup_id]
         _require(session, dup, "merge", (IncidentStatus.NEW, IncidentStatus.ACCEPTED))
@@ -799,7 +779,7 @@ def accept_order(
 ) -> Snapshot:
     """签收: the department takes the order on."""
     order = _lock_order(session, order_id, expected_version)
-    _require_order(session, order, "accept", (OrderStatus.DISPATCHED,))
+    _require(session, order, "accept", (OrderStatus.DISPATCHED,))
     inc = _lock_incident_of(session, order)
     now = clock()
     order.accepted_at = now
@@ -871,7 +851,7 @@ def object_order(
     """异议: not this department's matter — allowed within the objection window after dispatch."""
     reason_ = _text(reason, "异议理由", "reason for the objection")
     order = _lock_order(session, order_id, expected_version)
-    _require_order(session, order, "object", (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED))
+    _require(session, order, "object", (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED))
     now = clock()
     if order.objection_deadline_at is not None and now > order.objection_deadline_at:
         session.rollback()
@@ -905,7 +885,7 @@ def return_order(
     """退单: the department hands an accepted order back, with its reason."""
     reason_ = _text(reason, "退单理由", "reason for the return")
     order = _lock_order(session, order_id, expected_version)
-    _require_order(session, order, "return", (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS))
+    _require(session, order, "return", (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS))
     order.return_reason = reason_
     _hand_back(
         session,
@@ -931,7 +911,7 @@ def report_progress(
     """进展: a progress report, with photos."""
     note_ = _text(note, "进展情况", "progress note")
     order = _lock_order(session, order_id, expected_version)
-    _require_order(session, order, "progress", (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS))
+    _require(session, order, "progress", (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS))
     session.add(
         OrderProgress(
             order_id=order.id,
@@ -972,7 +952,7 @@ def resolve_order(
     """办结: the department reports the result; a joint order's lead waits for its co-orders."""
     result_ = _text(result, "办理结果", "result")
     order = _lock_order(session, order_id, expected_version)
-    _require_order(session, order, "resolve", (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS))
+    _require(session, order, "resolve", (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS))
     inc = _lock_incident_of(session, order)
     if _is_main_order(order):
         waiting = [co for co in _co_orders(session, order) if co.status in ACTIVE_ORDER]
@@ -1016,7 +996,7 @@ def verify_order(
 ) -> Snapshot:
     """核查 a resolved order: confirmed (the incident is verified with it), or sent back."""
     order = _lock_order(session, order_id, expected_version)
-    _require_order(session, order, "verify", (OrderStatus.RESOLVED,))
+    _require(session, order, "verify", (OrderStatus.RESOLVED,))
     inc = _lock_incident_of(session, order)
     note_ = _text(note, "核查意见", "verification note", required=not ok)
     if ok:
@@ -1092,7 +1072,7 @@ def second_dispatch(
             f"工单 {order.number} 是协办工单，请对牵头工单二次派送",
             f"{order.number} is a co-order: dispatch its lead order again",
         )
-    _require_order(
+    _require(
         session,
         order,
         "second_dispatch",
