@@ -188,39 +188,3 @@ def delete_rule(session: Session, actor: Actor, rule_id: int) -> None:
         before=before,
     )
     session.commit()
-
-
-@dataclass(frozen=True)
-class Reference:
-    """What the rule editors choose from."""
-
-    categories: list[tuple[str, str, int]]  # code, name, level
-    towns: list[tuple[int, str]]
-    departments: list[tuple[int, str]]
-
-
-def reference(session: Session) -> Reference:
-    return Reference(
-        [
-            (c, n, lv)
-            for c, n, lv in session.execute(
-                select(Category.code, Category.name, Category.level).order_by(Category.code)
-            )
-        ],
-        [
-            (i, n)
-            for i, n in session.execute(
-                select(AdminArea.id, AdminArea.name)
-                .where(AdminArea.level == "town")
-                .order_by(AdminArea.name)
-            )
-        ],
-        [
-            (i, n)
-            for i, n in session.execute(
-                select(Department.id, Department.name)
-                .where(Department.active)
-                .order_by(Department.id)
-            )
-        ],
-    )

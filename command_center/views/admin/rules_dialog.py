@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from command_center.services import deadlines, routing, settings
+from command_center.services import queue as svc
 from command_center.services.audit import Actor
 from command_center.workers.ops import OpsRunner
 
@@ -70,7 +71,7 @@ ORDER_SETTINGS = (  # (key, label, unit, minimum, maximum)
 
 @dataclass(frozen=True)
 class RulesData:
-    ref: routing.Reference
+    ref: svc.Choices
     routing_rules: list[routing.RuleRow]
     deadline_rules: list[deadlines.RuleRow]
     order_settings: dict[str, Any]
@@ -79,7 +80,7 @@ class RulesData:
 def load(session: Session) -> RulesData:
     values = settings.get_all(session)
     return RulesData(
-        routing.reference(session),
+        svc.choices(session),
         routing.list_rules(session),
         deadlines.list_rules(session),
         {key: values[key] for key, *_ in ORDER_SETTINGS},
@@ -98,18 +99,18 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
-def _category_combo(ref: routing.Reference, *, any_label: str | None = None) -> QComboBox:
+def _category_combo(ref: svc.Choices, *, any_label: str | None = None) -> QComboBox:
     combo = QComboBox()
     if any_label is not None:
         combo.addItem(any_label, None)
-    for code, name, level in ref.categories:
+    for code, name, level, _parent in ref.categories:
         combo.addItem("　" * (level - 1) + f"{code} {name}", code)
     combo.setMaxVisibleItems(20)
     return combo
 
 
 class RoutingRuleForm(QDialog):
-    def __init__(self, ref: routing.Reference, row: routing.RuleRow | None, parent=None) -> None:
+    def __init__(self, ref: svc.Choices, row: routing.RuleRow | None, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Routing rule"))
         self.category = _category_combo(ref)
@@ -151,7 +152,7 @@ class RoutingRuleForm(QDialog):
 
 
 class DeadlineRuleForm(QDialog):
-    def __init__(self, ref: routing.Reference, row: deadlines.RuleRow | None, parent=None) -> None:
+    def __init__(self, ref: svc.Choices, row: deadlines.RuleRow | None, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Deadline rule"))
         self.category = _category_combo(ref, any_label=self.tr("All categories"))

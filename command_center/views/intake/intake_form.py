@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from command_center.services import gazetteer, intake
@@ -61,25 +60,19 @@ COLOURS = {"ok": "#1b7f3b", "warning": "#b26a00", "error": "#c62828", "muted": "
 
 @dataclass(frozen=True)
 class FormChoices:
-    channels: list[tuple[str, str, str]]  # code, name, name_en
+    channels: list[tuple[str, str]]  # code, name
     categories: list[tuple[str, str | None, int, str]]  # code, parent, level, name
 
 
 def load_choices(session: Session) -> FormChoices:
-    channels = [
-        (str(c), str(n), str(e))
-        for c, n, e in session.execute(
-            text("SELECT code, name, name_en FROM channels ORDER BY code")
-        ).all()
-    ]
-    categories = [
-        (str(c), p, int(lv), str(n))
-        for c, p, lv, n in session.execute(
-            text("SELECT code, parent_code, level, name FROM categories ORDER BY code")
-        ).all()
-    ]
+    from command_center.services import queue
+
+    choices = queue.choices(session)
     gazetteer.get(session)  # built now, so the first completion is quick
-    return FormChoices(channels, categories)
+    return FormChoices(
+        choices.channels,
+        [(code, parent, level, name) for code, name, level, parent in choices.categories],
+    )
 
 
 def _save(session: Session, actor: Actor, draft: IncidentDraft, merge_into: int | None) -> Any:
@@ -410,7 +403,7 @@ class IntakeFormView(QWidget):
     def _on_choices(self, choices: FormChoices) -> None:
         current = self.channel.currentData()
         self.channel.clear()
-        for code, name, _name_en in choices.channels:
+        for code, name in choices.channels:
             self.channel.addItem(name, code)
         index = self.channel.findData(current or "hotline_12345")
         self.channel.setCurrentIndex(max(0, index))
