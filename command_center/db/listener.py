@@ -22,6 +22,9 @@ from command_center.db.engine import libpq_url
 log = logging.getLogger(__name__)
 
 CHANNEL = "cc_changes"
+# What a bulk write (the demo seed, a big import) sends once instead of a notice per row:
+# listeners read everything anew.
+RELOAD_NOTICE = '{"t": "*", "op": "reload"}'
 
 
 class ConnectionState(StrEnum):

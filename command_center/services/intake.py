@@ -23,6 +23,7 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from command_center.db.listener import CHANNEL, RELOAD_NOTICE
 from command_center.interop.open311 import ServiceRequest, parse_requests
 from command_center.models import IncidentStatus
 from command_center.models.incident import LocationFlag
@@ -98,7 +99,6 @@ class GridLocator:
 # An import of at least this many rows sends one "reload" notice instead of one per row
 # (alembic 0004: the notify trigger stays quiet while the transaction sets cc.bulk).
 BULK_NOTIFY_THRESHOLD = 50
-RELOAD_NOTICE = json.dumps({"t": "*", "op": "reload"})
 
 
 def quiet_bulk(session: Session, rows: int) -> bool:
@@ -112,7 +112,7 @@ def quiet_bulk(session: Session, rows: int) -> bool:
 
 def announce_reload(session: Session) -> None:
     """One notice for the whole transaction, delivered at commit (never on rollback)."""
-    session.execute(text("SELECT pg_notify('cc_changes', :p)"), {"p": RELOAD_NOTICE})
+    session.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": RELOAD_NOTICE})
 
 
 def import_open311(session: Session, data: bytes, *, actor: Actor, source: str) -> ImportReport:

@@ -386,6 +386,8 @@ class MainWindow(QMainWindow):
         self.map_view.sig_open_incident.connect(self._on_map_view_sig_open_incident)
         self.map_view.sig_area_filter_changed.connect(self._on_map_view_sig_area_filter_changed)
         self.map_view.sig_point_picked.connect(self._on_map_view_sig_point_picked)
+        self.map_view.sig_pick_cancelled.connect(self._on_map_view_sig_pick_cancelled)
+        self._picking = False  # the intake form asked the map for a point
         self.activity_view = ActivityView(runner, actor, live, parent=self)
         self.views: dict[str, QWidget] = {"map": self.map_view, "activity": self.activity_view}
         # The other areas are built right after the window is first shown (or when asked for
@@ -817,11 +819,15 @@ class MainWindow(QMainWindow):
 
     @Slot(float, float)
     def _on_map_view_sig_point_picked(self, lon: float, lat: float) -> None:
-        if self.intake_view is None or not getattr(self, "_picking", False):
+        if self.intake_view is None or not self._picking:
             return
         self._picking = False
         self.intake_view.set_location(lon, lat)
         self.show_view("intake")
+
+    @Slot()
+    def _on_map_view_sig_pick_cancelled(self) -> None:
+        self._picking = False
 
     @Slot(int)
     def _on_intake_sig_incident_created(self, incident_id: int) -> None:

@@ -19,6 +19,7 @@ import psycopg
 from sqlalchemy import Engine, text
 
 from command_center.db.engine import libpq_url
+from command_center.db.listener import CHANNEL, RELOAD_NOTICE
 from command_center.services.auth import hash_password
 from command_center.services.calendar import WorkCalendar, official_days
 from command_center.services.demo import geography
@@ -223,7 +224,7 @@ def seed_demo(
         seed_workflow.workflow(ctx)
         for table, trigger in notify_triggers:
             conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
-        conn.execute('SELECT pg_notify(\'cc_changes\', \'{"t": "*", "op": "reload"}\')')
+        conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, RELOAD_NOTICE))
         conn.commit()
         bar.step(3, "commit")
         conn.execute("ANALYZE")
