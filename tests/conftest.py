@@ -26,6 +26,9 @@ ENV_TEST_URL = "COMMAND_CENTER_TEST_DATABASE_URL"
 # Out of root's home: the embedded server opens its data directory's parents for traversal.
 EMBEDDED_TEST_DIR = Path(os.environ.get("COMMAND_CENTER_TEST_PGDATA", "/tmp/command-center-tests"))
 SEED_UNTIL = dt.datetime(2026, 11, 20, 16, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+# The program's clock during the tests: the demo county was seeded "now", and a test runs a few
+# minutes later, whatever the date on the machine (command_center/clock.py).
+TEST_NOW = SEED_UNTIL + dt.timedelta(minutes=10)
 TEST_SCALE = 0.05  # 3,000 incidents: the full geography, a twentieth of the year's incidents
 
 
@@ -34,6 +37,16 @@ def pytest_configure(config: pytest.Config) -> None:
     import main
 
     main._prepare_webengine()
+
+
+@pytest.fixture(autouse=True)
+def test_clock() -> Iterator[None]:
+    """Every test starts at ``TEST_NOW`` on the program's clock, which then flows as usual."""
+    from command_center import clock
+
+    clock.travel_to(TEST_NOW)
+    yield
+    clock.reset()
 
 
 def _with_db(url: str, name: str) -> str:

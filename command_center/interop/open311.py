@@ -31,6 +31,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from command_center.clock import CST
+
 __all__ = [
     "REQUEST_FIELDS",
     "Open311FormatError",
@@ -50,7 +52,6 @@ __all__ = [
 ]
 
 # A time without an offset is taken as China Standard Time: the hotlines we read are Chinese.
-CST = dt.timezone(dt.timedelta(hours=8), "CST")
 
 # The request fields of GeoReport v2, in the order the specification lists them.
 REQUEST_FIELDS = (

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-CST = dt.timezone(dt.timedelta(hours=8), "CST")
+from command_center.clock import CST
+
 MAX_ROWS = 200_000
 
 

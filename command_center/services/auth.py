@@ -12,9 +12,10 @@ import hmac
 import os
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from command_center import clock
 from command_center.models import AppUser, Department, Role
 
 _N, _R, _P = 2**14, 8, 1
@@ -83,6 +84,6 @@ def authenticate(session: Session, username: str, password: str) -> UserInfo:
     if row is None or not verify_password(password, row[0].password_hash):
         raise AuthError("用户名或密码错误 / wrong user name or password")
     user, role, dept = row
-    session.execute(update(AppUser).where(AppUser.id == user.id).values(last_login_at=func.now()))
+    session.execute(update(AppUser).where(AppUser.id == user.id).values(last_login_at=clock.now()))
     session.commit()
     return _info(user, role, dept)

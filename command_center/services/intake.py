@@ -23,6 +23,8 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from command_center import clock
+from command_center.clock import CST
 from command_center.db.listener import CHANNEL, RELOAD_NOTICE
 from command_center.interop.open311 import ServiceRequest, parse_requests
 from command_center.models import IncidentStatus
@@ -38,7 +40,6 @@ PRIORITY = 3
 TITLE_MAX = 200
 ADDRESS_MAX = 300
 EXTERNAL_MAX = 64
-CST = dt.timezone(dt.timedelta(hours=8), "CST")  # incident numbers carry the date in Beijing
 # imports take turns, so two of them never hand out the same number
 _IMPORT_LOCK = 0x0CC0_311
 
@@ -203,7 +204,7 @@ def _import(
         for i, grid in zip(located, GridLocator(session).locate(lons, lats), strict=True):
             grids[i] = grid
 
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     reported = [r.requested_datetime or now for r in todo]
     numbers = _numbers(session, reported)
     ids = session.scalars(
@@ -554,7 +555,7 @@ def preview(
 
     where = place(session, draft.lon, draft.lat, draft.address)
     suggestion = suggest_department(session, draft.category_code, where.town_id)
-    at = draft.reported_at or dt.datetime.now(dt.UTC)
+    at = draft.reported_at or clock.now()
     usable = _usable(draft.lon, draft.lat) and where.flag == LocationFlag.OK
     dups = duplicates.candidates(
         session,
@@ -628,7 +629,7 @@ def create_incident(session: Session, actor: Actor, draft: IncidentDraft) -> Cre
     address = _clean(draft.address, ADDRESS_MAX, ("地址", "the address"))
     name = _clean(draft.reporter_name, NAME_MAX, ("来电人姓名", "the reporter's name"))
     phone = _clean(draft.reporter_phone, PHONE_MAX, ("联系电话", "the phone number"))
-    at = (draft.reported_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    at = (draft.reported_at or clock.now()).astimezone(dt.UTC)
     try:
         where = place(session, draft.lon, draft.lat, address)
         calendar = load_calendar(session)
@@ -859,7 +860,7 @@ def _import_rows(
     for code, name in sorted(categories.values(), key=lambda c: -len(c[0])):  # leaves first
         by_name.setdefault(name, code)
 
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     good: list[dict[str, Any]] = []
     seen: set[str] = set()
     for row_no, rec in records:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from command_center import clock
 from command_center.models import AdminArea, Incident
 from command_center.models.incident import OPEN_INCIDENT_STATUSES
 from command_center.services import geo_transform
@@ -196,11 +197,9 @@ def _select(f: IncidentFilter):  # type: ignore[no-untyped-def]
     if f.until is not None:
         stmt = stmt.where(Incident.reported_at < f.until)
     if f.overdue_only:
-        from sqlalchemy import func
-
         stmt = stmt.where(
             Incident.status.in_([str(s) for s in OPEN_INCIDENT_STATUSES]),
-            Incident.due_at < func.now(),
+            Incident.due_at < clock.now(),
         )
     if f.area is not None:
         minx, miny, maxx, maxy = _area_bounds(f.area)
@@ -261,7 +260,7 @@ def incident_points(
     out_crs: str = geo_transform.GCJ02,
 ) -> IncidentPoints:
     """Columns of the incidents under ``f``; ``out_crs`` WGS-84 converts them for such tiles."""
-    return _points(session.execute(_select(f)), now or dt.datetime.now(dt.UTC), f.area, out_crs)
+    return _points(session.execute(_select(f)), now or clock.now(), f.area, out_crs)
 
 
 def incident_points_by_id(
@@ -277,7 +276,7 @@ def incident_points_by_id(
     f = f or IncidentFilter()
     stmt = _select(f).where(Incident.id.in_(list(ids)))
     points = _points(
-        session.execute(stmt) if ids else [], now or dt.datetime.now(dt.UTC), f.area, out_crs
+        session.execute(stmt) if ids else [], now or clock.now(), f.area, out_crs
     )
     kept = set(points.columns["id"])
     return points, [i for i in ids if i not in kept]
@@ -300,7 +299,7 @@ def map_kpis(session: Session, *, now: dt.datetime | None = None) -> MapKpis:
 
     from command_center.services.overview import county_kpis
 
-    now = now or dt.datetime.now().astimezone()
+    now = now or clock.now()
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     open_codes = [str(s) for s in OPEN_INCIDENT_STATUSES]
     row = session.execute(
@@ -371,7 +370,7 @@ def incident_card(
 
     from command_center.models import Category
 
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     grid, town = aliased(AdminArea), aliased(AdminArea)
     row = session.execute(
         select(Incident, Category.name, Category.name_en, grid.name, town.name)
@@ -445,7 +444,7 @@ def worker_positions(
 
     from command_center.models import CheckIn, GridWorker
 
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     last = (
         select(CheckIn.worker_id, CheckIn.at, CheckIn.lon, CheckIn.lat)
         .where(CheckIn.lon.is_not(None), CheckIn.lat.is_not(None))

@@ -42,6 +42,8 @@ from typing import Any
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
+from command_center import clock
+from command_center.clock import CST
 from command_center.interop.open311 import Service, ServiceRequest
 from command_center.models import ApiKey, Channel, IncidentStatus
 from command_center.services import audit, intake
@@ -53,7 +55,6 @@ DEFAULT_DAYS = 90
 DESCRIPTION_MAX = 4000
 POST_SOURCE = "open311-api"  # external_source of incidents POSTed to the endpoint
 KEY_PREFIX = "cc311_"
-CST = dt.timezone(dt.timedelta(hours=8), "CST")
 
 CLOSED_STATUSES = (
     IncidentStatus.CLOSED.value,
@@ -196,7 +197,7 @@ def parse_query(
     end = _parse_date("end_date", end_raw, end=True) if end_raw.strip() else None
     window = dt.timedelta(days=DEFAULT_DAYS)
     if start is None and end is None:
-        end = now or dt.datetime.now(dt.UTC)
+        end = now or clock.now()
         start = end - window
     elif start is None:
         assert end is not None
@@ -543,7 +544,7 @@ def post_request(
                     "media_url": _one(params, "media_url"),
                 },
             )
-            key.last_used_at = dt.datetime.now(dt.UTC)
+            key.last_used_at = clock.now()
             session.commit()
         finally:
             session.close()

@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from command_center import clock
 from command_center.interop.open311 import (
     Open311FormatError,
     ServiceRequest,
@@ -222,7 +223,7 @@ def poll_once(
     started = time.perf_counter()
     url = str(settings.get("url") or "").strip()
     source = str(settings.get("source") or "open311").strip()
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
 
     def failed(error: str) -> PollResult:
         return PollResult(

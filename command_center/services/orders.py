@@ -22,9 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from command_center import clock
+from command_center.clock import CST
 from command_center.models import (
     AuditEntry,
     Department,
@@ -38,8 +40,6 @@ from command_center.models import (
 from command_center.services import audit, deadlines, settings
 from command_center.services.audit import Actor
 from command_center.services.calendar import load_calendar
-
-CST = dt.timezone(dt.timedelta(hours=8), "CST")
 
 INCIDENT_STATUS_TEXT = {
     "new": ("待受理", "new"),
@@ -81,11 +81,6 @@ ACTION_TEXT = {
 
 ACTIVE_ORDER = (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS)
 MAX_NOTE = 4000
-
-
-def clock() -> dt.datetime:
-    """Now; tests replace it to move through windows and deadlines."""
-    return dt.datetime.now(CST)
 
 
 class TransitionError(ValueError):
@@ -324,7 +319,7 @@ def accept_incident(
     """受理: the center takes the incident on; its deadline is set from the rules."""
     inc = _lock_incident(session, incident_id, expected_version)
     _require(session, inc, "accept", (IncidentStatus.NEW,))
-    now = clock()
+    now = clock.now()
     allowance = deadlines.allowance(session, inc.category_code, inc.priority)
     inc.accepted_at = now
     inc.due_at = allowance.deadline(load_calendar(session), now)
@@ -352,7 +347,7 @@ def reject_incident(
     reason_ = _text(reason, "不予受理的理由", "reason")
     inc = _lock_incident(session, incident_id, expected_version)
     _require(session, inc, "reject", (IncidentStatus.NEW, IncidentStatus.ACCEPTED))
-    inc.closed_at = clock()
+    inc.closed_at = clock.now()
     _set_incident_status(
         session,
         actor,
@@ -461,7 +456,7 @@ def dispatch(
             f"事件 {inc.number} 已派送{round_ - 1}次，请提请督办后再派",
             f"incident {inc.number} has been dispatched {round_ - 1} times: escalate it first",
         )
-    now = clock()
+    now = clock.now()
     calendar = load_calendar(session)
     if inc.status == IncidentStatus.NEW:  # dispatching an incident accepts it
         inc.accepted_at = now
@@ -529,7 +524,7 @@ def resolve_incident(
     result_ = _text(result, "处置结果", "result")
     inc = _lock_incident(session, incident_id, expected_version)
     _require(session, inc, "resolve", (IncidentStatus.NEW, IncidentStatus.ACCEPTED))
-    now = clock()
+    now = clock.now()
     inc.accepted_at = inc.accepted_at or now
     inc.resolved_at = now
     _set_incident_status(
@@ -602,7 +597,7 @@ def close_incident(
     comment_ = _text(comment, "回访意见", "comment", required=False)
     inc = _lock_incident(session, incident_id, expected_version)
     _require(session, inc, "close", (IncidentStatus.VERIFIED,))
-    now = clock()
+    now = clock.now()
     session.add(
         ReturnVisit(
             incident_id=inc.id,
@@ -669,7 +664,7 @@ def reopen_incident(
     inc = _lock_incident(session, incident_id, expected_version)
     _require(session, inc, "reopen", (IncidentStatus.CLOSED,))
     days = int(settings.get(session, "orders.reopen_days"))
-    now = clock()
+    now = clock.now()
     if inc.closed_at is not None and now - inc.closed_at > dt.timedelta(days=days):
         session.rollback()
         raise TransitionError(
@@ -709,7 +704,7 @@ def answer_reporter(
     _require(session, inc, "answer", [x for x in IncidentStatus if x != IncidentStatus.MERGED])
     first = inc.answered_at is None
     if first:
-        inc.answered_at = clock()
+        inc.answered_at = clock.now()
     audit.record(
         session,
         actor,
@@ -781,7 +776,7 @@ def accept_order(
     order = _lock_order(session, order_id, expected_version)
     _require(session, order, "accept", (OrderStatus.DISPATCHED,))
     inc = _lock_incident_of(session, order)
-    now = clock()
+    now = clock.now()
     order.accepted_at = now
     order.handler_id = actor.user_id
     _set_order_status(
@@ -852,7 +847,7 @@ def object_order(
     reason_ = _text(reason, "异议理由", "reason for the objection")
     order = _lock_order(session, order_id, expected_version)
     _require(session, order, "object", (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED))
-    now = clock()
+    now = clock.now()
     if order.objection_deadline_at is not None and now > order.objection_deadline_at:
         session.rollback()
         raise TransitionError(
@@ -915,7 +910,7 @@ def report_progress(
     session.add(
         OrderProgress(
             order_id=order.id,
-            at=clock(),
+            at=clock.now(),
             user_id=actor.user_id,
             note=note_,
             attachments=list(attachments) or None,
@@ -937,7 +932,7 @@ def report_progress(
             after={"photos": len(attachments)},
         )
     session.flush()
-    order.updated_at = func.now()
+    order.updated_at = clock.now()
     session.commit()
     return _snap(order)
 
@@ -962,7 +957,7 @@ def resolve_order(
             raise TransitionError(
                 f"协办部门尚未办结：{names}", f"co-departments have not finished yet: {names}"
             )
-    now = clock()
+    now = clock.now()
     order.resolved_at = now
     order.result = result_
     _set_order_status(
@@ -1125,7 +1120,7 @@ def second_dispatch(
 def allowed_incident_actions(
     inc: Incident, now: dt.datetime | None = None, reopen_days: int = 15
 ) -> list[str]:
-    now = now or clock()
+    now = now or clock.now()
     actions: list[str] = []
     s = inc.status
     if s == IncidentStatus.NEW:
@@ -1146,7 +1141,7 @@ def allowed_incident_actions(
 
 
 def allowed_order_actions(order: WorkOrder, now: dt.datetime | None = None) -> list[str]:
-    now = now or clock()
+    now = now or clock.now()
     s = order.status
     actions: list[str] = []
     if s == OrderStatus.DISPATCHED:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
+from command_center import clock
 from command_center.models import (
     AdminArea,
     CheckIn,
@@ -82,7 +83,7 @@ def _day_start(now: dt.datetime) -> dt.datetime:
 
 def county_kpis(session: Session, *, now: dt.datetime | None = None) -> Kpis:
     """The headline figures. ``now`` (aware) decides what "today" is: the workstation's day."""
-    now = now or dt.datetime.now().astimezone()
+    now = now or clock.now()
     levels = dict(
         session.execute(
             select(AdminArea.level, func.count())
@@ -239,7 +240,7 @@ def _aggregate(
 
 def county_overview(session: Session, *, now: dt.datetime | None = None) -> CountyOverview:
     """Everything the overview screen shows, read in one session."""
-    now = now or dt.datetime.now().astimezone()
+    now = now or clock.now()
     return CountyOverview(
         kpis=county_kpis(session, now=now),
         areas=area_tree(session),

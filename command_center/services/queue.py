@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from command_center import clock
 from command_center.models import (
     AdminArea,
     AppUser,
@@ -654,7 +655,7 @@ def page(
     now: dt.datetime | None = None,
 ) -> Page:
     """The next ``limit`` rows after the key ``after`` (None: the first page)."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     ids_keys, exhausted = _scan(session, q, after, limit, now)
     rows = _materialise(session, q, ids_keys)
     return Page(rows, exhausted, ids_keys[-1][1] if ids_keys else after)
@@ -714,7 +715,7 @@ def key_of(
     session: Session, q: Query, row_id: int, *, now: dt.datetime | None = None
 ) -> tuple[Any, ...] | None:
     """The sort key of the row ``row_id`` if it matches the query, else None."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     base = _base(session, q, now)
     idcol = Incident.id if q.kind == "incidents" else WorkOrder.id
     if q.filter.polygon:
@@ -742,7 +743,7 @@ def window(
 ) -> Window | None:
     """The page starting at ``row_id`` and a few rows before it; None when the row does not
     match the query."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     key = key_of(session, q, row_id, now=now)
     if key is None:
         return None
@@ -766,7 +767,7 @@ def page_before(
 ) -> Page:
     """The ``limit`` rows just before the key (in queue order); ``exhausted``: the queue's
     start was reached."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     back, at_start = _scan(session, q, first_key, limit, now, backwards=True)
     back.reverse()
     return Page(_materialise(session, q, back), at_start, back[0][1] if back else first_key)
@@ -777,7 +778,7 @@ def rows_by_ids(
 ) -> tuple[list[Any], set[int]]:
     """Re-read rows after a change: the rows (with fresh keys) that still match the query, and
     the ids of those that no longer do (or are gone)."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     ids = sorted(set(ids))
     if not ids:
         return [], set()
@@ -815,7 +816,7 @@ def count(
     session: Session, q: Query, *, limit: int = EXACT_COUNT_LIMIT, now: dt.datetime | None = None
 ) -> Count:
     """How many rows match: exact up to ``limit``, the planner's estimate above it."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     base = _base(session, q, now)
     if q.filter.polygon:
         import shapely

@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command_center import clock
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
 from command_center.services.status import describe_url
@@ -98,6 +99,11 @@ VIEWS: tuple[tuple[str, str], ...] = (
 HANDLER_VIEWS = ("inbox", "map", "activity")
 CENTER_VIEWS = ("map", "incidents", "orders", "intake", "overview", "activity")
 WALL_DEFAULT = ("map", "overview", "activity")
+
+
+def _clock_time() -> QDateTime:
+    """The program's clock in Beijing time, as the wall and the status bar show it."""
+    return QDateTime(clock.now().replace(tzinfo=None))
 
 
 def views_for(role_code: str) -> tuple[str, ...]:
@@ -323,7 +329,7 @@ class WallWindow(QWidget):
 
     @Slot()
     def _update_clock(self) -> None:
-        self.clock.setText(QLocale().toString(QDateTime.currentDateTime(), "HH:mm:ss"))
+        self.clock.setText(QLocale().toString(_clock_time(), "HH:mm:ss"))
 
 
 # --- the main window ----------------------------------------------------------------------
@@ -671,7 +677,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _update_clock(self) -> None:
         self.clock_label.setText(
-            QLocale().toString(QDateTime.currentDateTime(), "yyyy-MM-dd ddd HH:mm:ss")
+            QLocale().toString(_clock_time(), "yyyy-MM-dd ddd HH:mm:ss")
         )
 
     # --- navigation ---

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from command_center import clock
 from command_center.db.engine import make_engine
 from command_center.models import Channel, Incident
 
@@ -23,7 +22,7 @@ def test_a_stale_update_is_refused(db_url: str) -> None:
                     number="SJ202611220001",
                     channel_code="hotline_12345",
                     title="路灯不亮",
-                    reported_at=dt.datetime.now(dt.UTC),
+                    reported_at=clock.now(),
                 )
             )
             s.commit()

@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 
+from command_center import clock
 from command_center.db.engine import libpq_url, make_engine, make_session_factory
 from command_center.services.audit import Actor
 from command_center.services.intake import ImportReport, import_open311
@@ -80,7 +81,7 @@ def _inside(url: str) -> tuple[int, float, float]:
 
 def test_a_php_servers_xml(seeded_copy: str) -> None:
     grid, lon, lat = _inside(seeded_copy)
-    started = dt.datetime.now(dt.UTC)
+    started = clock.now()
     report = _import(seeded_copy, XML.format(lat=lat, lon=lon).encode(), "montreal")
     assert report == ImportReport(3, [], 1, 1)
     rows = {

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import psycopg
 import pytest
 
+from command_center import clock
 from command_center.cli import main
 from command_center.db.engine import libpq_url, make_engine, make_session_factory
 from command_center.interop.open311 import parse_requests, parse_services
@@ -150,7 +151,9 @@ def test_requests_filter_by_date_status_code_and_ids(endpoint: tuple[str, str]) 
 def test_the_default_window_is_90_days(endpoint: tuple[str, str]) -> None:
     base, db = endpoint
     ((expected,),) = _q(
-        db, "SELECT count(*) FROM incidents WHERE reported_at >= now() - interval '90 days'"
+        db,
+        "SELECT count(*) FROM incidents WHERE reported_at >= %s - interval '90 days'",
+        clock.now(),
     )
     _, _, body = _http(f"{base}/requests.json")
     assert len(parse_requests(body).requests) == min(expected, 1000)

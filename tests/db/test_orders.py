@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from command_center import clock as program_clock
 from command_center.db.engine import make_engine
 from command_center.models import (
     AdminArea,
@@ -35,21 +36,26 @@ NOW = dt.datetime(2026, 11, 18, 9, 0, tzinfo=CST)  # a Wednesday
 
 
 class Clock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
+    """The program's clock, stopped at a moment and moved by hand."""
 
-    def __call__(self) -> dt.datetime:
-        return self.now
+    def __init__(self, now: dt.datetime) -> None:
+        program_clock.freeze(now)
+
+    @property
+    def now(self) -> dt.datetime:
+        return program_clock.now()
+
+    @now.setter
+    def now(self, moment: dt.datetime) -> None:
+        program_clock.freeze(moment)
 
     def advance(self, **kw: float) -> None:
-        self.now += dt.timedelta(**kw)
+        program_clock.advance(dt.timedelta(**kw))
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    c = Clock(NOW)
-    monkeypatch.setattr(orders, "clock", c)
-    return c
+def clock() -> Clock:
+    return Clock(NOW)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ saved filters, the department inbox and response templates."""
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections.abc import Iterator
 from typing import Any
@@ -18,8 +17,9 @@ from command_center.db.engine import normalize_url
 from command_center.models import ResponseTemplate
 from command_center.services import queue as svc
 from command_center.services.queue import Query, QueueFilter
+from tests.conftest import TEST_NOW
 
-NOW = dt.datetime.now(dt.UTC)
+NOW = TEST_NOW
 
 
 def _engine(url: str) -> Engine:

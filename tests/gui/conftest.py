@@ -28,6 +28,7 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from command_center import clock
 from command_center.db.connection import Database, open_database
 from command_center.db.engine import libpq_url, make_engine
 from command_center.models import AppUser, Department, Role
@@ -298,7 +299,7 @@ def live(db: Database, qtbot) -> Iterator[object]:  # type: ignore[no-untyped-de
 
 @pytest.fixture
 def now() -> dt.datetime:
-    return dt.datetime.now().astimezone()
+    return clock.now()
 
 
 @pytest.fixture

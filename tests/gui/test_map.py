@@ -9,6 +9,7 @@ import psycopg
 import pytest
 from sqlalchemy.orm import Session
 
+from command_center import clock
 from command_center.db.engine import libpq_url
 from command_center.services import map_data
 from command_center.views.map.page import build_page
@@ -94,7 +95,7 @@ def test_a_notified_change_reaches_the_page_without_a_reload(qtbot, map_view, ot
             "INSERT INTO incidents (number, channel_code, title, lon, lat, status, reported_at) "
             "VALUES ('SJ20261122T001', 'hotline_12345', '地图实时测试：井盖缺失', 100.82, 38.44, "
             "'new', %s)",
-            (dt.datetime.now(dt.UTC),),
+            (clock.now(),),
         )
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["incidents"] == before + 1, timeout=15_000)
     assert map_view.loads == [True]  # loaded once, never again
@@ -188,7 +189,7 @@ def test_filtering_by_town_and_time_window(qtbot, map_view, db) -> None:  # type
     ):
         map_view.set_filter("30d", None)
     with Session(db.engine) as s:
-        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+        since = clock.now() - dt.timedelta(days=30)
         month = len(map_data.incident_points(s, map_data.IncidentFilter(since=since)))
     assert _info(qtbot, map_view)["incidents"] == month
 

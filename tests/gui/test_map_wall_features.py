@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from command_center import clock
 from command_center.services import geo_transform, map_data
 from command_center.services import settings as center_settings
 from command_center.services.audit import Actor
@@ -85,7 +86,8 @@ def test_channel_category_and_status_filters_show_the_databases_count(qtbot, map
         "SELECT count(*) FROM incidents WHERE channel_code IN ('hotline_12345','grid_worker') "
         "AND (category_code LIKE '01%' OR category_code LIKE '03%') "
         "AND status IN ('new','closed') AND lon IS NOT NULL AND lat IS NOT NULL "
-        "AND reported_at >= now() - interval '30 days'",
+        "AND reported_at >= :now - interval '30 days'",
+        now=clock.now(),
     )
     assert expected > 0
     assert _info(qtbot, map_view)["incidents"] == expected
@@ -102,12 +104,12 @@ def test_channel_category_and_status_filters_show_the_databases_count(qtbot, map
 
 
 def test_a_custom_date_range_keeps_the_days_chosen(qtbot, map_view, db) -> None:  # type: ignore[no-untyped-def]
-    today = dt.date.today()
+    today = clock.today()
     start, end = today - dt.timedelta(days=20), today - dt.timedelta(days=10)
     with _wait_incidents(qtbot, map_view):
         map_view.set_filter("custom", date_from=start, date_to=end)
     assert map_view.date_from.isVisible() and map_view.date_to.isVisible()
-    tz = dt.datetime.now().astimezone().tzinfo
+    tz = clock.CST  # the map's dates are days in Beijing
     expected = _count(
         db,
         "SELECT count(*) FROM incidents WHERE status <> 'merged' AND lon IS NOT NULL "
@@ -130,9 +132,9 @@ def test_a_live_change_outside_the_filter_stays_off_the_map(
             conn.execute(
                 text(
                     "INSERT INTO incidents (number, channel_code, title, lon, lat, status, "
-                    "reported_at) VALUES (:n, :c, '地图筛选测试', 100.82, 38.44, 'new', now())"
+                    "reported_at) VALUES (:n, :c, '地图筛选测试', 100.82, 38.44, 'new', :now)"
                 ),
-                {"n": f"SJ-T-{channel}", "c": channel},
+                {"n": f"SJ-T-{channel}", "c": channel, "now": clock.now()},
             )
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["incidents"] == before + 1, timeout=15_000)
     qtbot.wait(500)
@@ -400,9 +402,10 @@ def test_wall_mode_cycles_saved_views_and_stops(qtbot, db, runner, live, other_e
         view.apply_view(views[1])
         overdue = _count(
             db,
-            f"SELECT count(*) FROM incidents WHERE status IN {OPEN} AND due_at < now() "
+            f"SELECT count(*) FROM incidents WHERE status IN {OPEN} AND due_at < :now "
             "AND town_id = :t AND lon IS NOT NULL",
             t=town_id,
+            now=clock.now(),
         )
         qtbot.waitUntil(lambda: _info(qtbot, view)["incidents"] == overdue, timeout=10_000)
         view.set_wall_mode(False)
@@ -456,7 +459,8 @@ def test_a_new_dispute_reaches_the_dispute_layer_live(qtbot, map_view, other_eng
                 "INSERT INTO dispute_cases (number, type_code, summary, source, room_level, "
                 "lon, lat, risk_level, status, received_at) VALUES ('TJ-MAP-T1', "
                 "(SELECT code FROM dispute_types ORDER BY code LIMIT 1), '地图测试：邻里纠纷', "
-                "'walk_in', 'village', 100.83, 38.45, 'high', 'received', now())"
-            )
+                "'walk_in', 'village', 100.83, 38.45, 'high', 'received', :now)"
+            ),
+            {"now": clock.now()},
         )
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["disputes"] == before + 1, timeout=15_000)

@@ -18,6 +18,8 @@ import numpy as np
 import psycopg
 from sqlalchemy import Engine, text
 
+from command_center import clock
+from command_center.clock import CST
 from command_center.db.engine import libpq_url
 from command_center.db.listener import CHANNEL, RELOAD_NOTICE
 from command_center.services.auth import hash_password
@@ -26,7 +28,6 @@ from command_center.services.demo import geography
 from command_center.services.demo.copy import bulk_load, copy_rows, reset_identity
 from command_center.services.demo.taxonomy import Taxonomy, load_taxonomy
 
-CST = dt.timezone(dt.timedelta(hours=8), "CST")
 DEMO_PASSWORD = "demo"
 
 ROLES = [
@@ -184,7 +185,7 @@ def seed_demo(
         )
     started = time.monotonic()
     bar = Progress(progress)
-    now = (until or dt.datetime.now(CST)).astimezone(CST).replace(microsecond=0)
+    now = (until or clock.now()).astimezone(CST).replace(microsecond=0)
     url = engine.url.render_as_string(hide_password=False)
     with psycopg.connect(libpq_url(url)) as conn:
         # one transaction: a failed seed leaves nothing half-written

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from command_center import clock
 from command_center.services.activity import ActivityItem
 
 DEFAULT_CAPACITY = 500
@@ -92,7 +93,7 @@ class ActivityTableModel(QAbstractTableModel):
             if col == COL_TIME:
                 local = item.at.astimezone()
                 # the date only when it is not today: the feed is mostly read for today
-                if local.date() == dt.datetime.now().astimezone().date():
+                if local.date() == clock.now().date():
                     return local.strftime("%H:%M:%S")
                 return local.strftime("%m-%d %H:%M")
             if col == COL_ACTOR:

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command_center import clock
 from command_center.services import activity, duty_log
 from command_center.services.audit import Actor
 from command_center.views.activity.activity_table_model import (
@@ -403,7 +404,7 @@ class ActivityView(QWidget):
             entry = OutboxEntry(
                 token=str(uuid.uuid4()),
                 text=text,
-                typed_at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                typed_at=clock.now().isoformat(timespec="seconds"),
                 actor_id=self._actor.user_id,
                 actor_name=self._actor.name,
             )
@@ -432,7 +433,7 @@ class ActivityView(QWidget):
         self._refresh_pending_list()
         if entry is not None and self.duty_edit.toPlainText().strip() == entry.text:
             self.duty_edit.clear()
-        now = dt.datetime.now().strftime("%H:%M:%S")
+        now = clock.now().strftime("%H:%M:%S")
         self._set_duty_status(self.tr("Recorded at %1.").replace("%1", now), "ok")
         if not self._has_failed_entries():
             self._retry_timer.stop()

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command_center import clock
 from command_center.services import geo_transform, map_data
 from command_center.services import settings as center_settings
 from command_center.services.audit import Actor
@@ -318,7 +319,7 @@ class MapView(QWidget):
         self.window_box.setObjectName("mapWindow")
         self.window_box.currentIndexChanged.connect(self._on_filter_changed)
         row.addWidget(self.window_box)
-        today = QDate.currentDate()
+        today = QDate(clock.today())
         self.date_from = QDateEdit(today.addDays(-7), bar)
         self.date_to = QDateEdit(today, bar)
         for edit in (self.date_from, self.date_to):
@@ -696,11 +697,11 @@ class MapView(QWidget):
             end = self.date_to.date().toPython()
             if end < start:
                 start, end = end, start
-            tz = dt.datetime.now().astimezone().tzinfo
+            tz = clock.now().tzinfo
             since = dt.datetime.combine(start, dt.time(), tz)
             until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz)
         elif hours is not None:
-            since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
+            since = clock.now() - dt.timedelta(hours=hours)
         self._filter = map_data.IncidentFilter(
             since=since,
             until=until,

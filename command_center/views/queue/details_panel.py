@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command_center import clock
 from command_center.services import queue as svc
 from command_center.views.queue import actions
 from command_center.views.queue.queue_model import (
@@ -219,7 +220,7 @@ class DetailsPanel(QWidget):
             return
         inc = d.incident
         focus = self.focus_order()
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()
         if self._order_first and focus is not None:
             self.title.setText(f"{focus.number}　{inc.title}")
         else:
@@ -290,7 +291,7 @@ class DetailsPanel(QWidget):
         if reporter:
             rows.append((self.tr("Reporter"), e(reporter)))
         if inc.waiting_answer and inc.answer_due_at is not None:
-            late = inc.answer_due_at < dt.datetime.now(dt.UTC)
+            late = inc.answer_due_at < clock.now()
             colour = "#c62828" if late else "#8a5a00"
             text = self.tr("waiting for an answer, due %1").replace("%1", _t(inc.answer_due_at))
             rows.append((self.tr("Answer"), f"<span style='color:{colour}'>{e(text)}</span>"))
@@ -453,7 +454,7 @@ class DetailsPanel(QWidget):
 
     def tick(self) -> None:
         """The clock moved: the countdown reads again (nothing else is rebuilt)."""
-        self._show_countdown(dt.datetime.now(dt.UTC))
+        self._show_countdown(clock.now())
 
     def current(self) -> Any:
         return self.details

@@ -27,6 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from command_center import clock
 from command_center.services import deadlines
 from command_center.services import queue as svc
 from command_center.workers.ops import OpsRunner
@@ -204,7 +205,7 @@ class QueueTableModel(QAbstractTableModel):
         self._generation = 0
         self._load_started = 0.0
         self._new_ids: set[int] = set()
-        self._now = dt.datetime.now(dt.UTC)
+        self._now = clock.now()
         self.count: svc.Count | None = None
         if autoload:
             self.reload()
@@ -443,7 +444,7 @@ class QueueTableModel(QAbstractTableModel):
         self._generation += 1
         gen = self._generation
         self._load_started = time.perf_counter()
-        self._now = dt.datetime.now(dt.UTC)
+        self._now = clock.now()
         self.beginResetModel()
         self._rows, self._pos, self._stale = [], {}, set()
         self._cursor, self._head, self._exhausted, self._at_start = None, None, True, True
@@ -592,7 +593,7 @@ class QueueTableModel(QAbstractTableModel):
     def _on_refreshed(self, gen: int, rows: list[Any], gone: set[int]) -> None:
         if gen != self._generation:
             return
-        self._now = dt.datetime.now(dt.UTC)
+        self._now = clock.now()
         last = len(self._columns) - 1
         new = 0
         for r in rows:
@@ -617,7 +618,7 @@ class QueueTableModel(QAbstractTableModel):
 
     def tick(self) -> None:
         """The clock moved: countdowns read again."""
-        self._now = dt.datetime.now(dt.UTC)
+        self._now = clock.now()
         if self._rows:
             last = len(self._columns) - 1
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, last))
