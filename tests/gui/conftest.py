@@ -68,7 +68,7 @@ def qapp_args(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 def cc_app(qapp: QApplication):  # type: ignore[no-untyped-def]
     """The QApplication set up as the program does (names, style, Chinese), and its
     translations."""
-    from command_center.app import make_application
+    from command_center.views.application import make_application
 
     _app, translations = make_application(language="zh_CN")
     qapp.setOrganizationName("CommandCenterTests")

@@ -546,7 +546,7 @@ class ActivityView(QWidget):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from command_center.app import run_view
+    from command_center.views.standalone import run_view
 
     return run_view(
         lambda ctx: ActivityView(ctx.runner, ctx.actor, ctx.live),

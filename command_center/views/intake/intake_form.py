@@ -748,7 +748,7 @@ class IntakeFormView(QWidget):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from command_center.app import run_view
+    from command_center.views.standalone import run_view
 
     return run_view(
         lambda ctx: IntakeFormView(ctx.runner, ctx.user),

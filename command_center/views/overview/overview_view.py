@@ -322,7 +322,7 @@ class OverviewView(QWidget):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from command_center.app import run_view
+    from command_center.views.standalone import run_view
 
     return run_view(
         lambda ctx: OverviewView(ctx.runner, ctx.live), title="总览 Overview", argv=argv

@@ -87,7 +87,7 @@ class DepartmentInboxView(QueueView):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from command_center.app import run_view
+    from command_center.views.standalone import run_view
 
     return run_view(
         lambda ctx: DepartmentInboxView(ctx.runner, ctx.live, ctx.user),

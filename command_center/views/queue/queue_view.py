@@ -1025,7 +1025,7 @@ class WorkOrderQueueView(QueueView):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from command_center.app import run_view
+    from command_center.views.standalone import run_view
 
     argv = list(sys.argv[1:] if argv is None else argv)
     orders = "--orders" in argv
