@@ -1,6 +1,6 @@
 """The center's own Open311 GeoReport v2 endpoint, without HTTP: what each call answers.
 
-https://wiki.open311.org/GeoReport_v2 . ``interop/open311_server.py`` puts this on the network.
+https://wiki.open311.org/GeoReport_v2 . ``api/open311_server.py`` puts this on the network.
 
 - **Services** are our incident categories that take reports (the leaves of the taxonomy):
   ``service_code`` is the category code, ``service_name`` its Chinese name, ``group`` the
