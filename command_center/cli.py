@@ -311,8 +311,8 @@ def _until_signalled() -> tuple[object, object]:
 
 
 def _serve_open311(url: str | None, args: argparse.Namespace) -> int:
-    from command_center.db.connection import database
     from command_center.api.open311_server import Open311Server
+    from command_center.db.connection import database
 
     with database(url) as db:
         server = Open311Server(db.engine, args.host, args.port)

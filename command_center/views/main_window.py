@@ -119,7 +119,7 @@ def view_title(key: str) -> str:
 
 
 class LanguageSwitcher(Protocol):
-    """What the main window needs from the application's translations (see views.application.Translations)."""
+    """What the main window needs from the translations (views.application.Translations)."""
 
     @property
     def language(self) -> str: ...

@@ -15,9 +15,9 @@ import psycopg
 import pytest
 
 from command_center import clock
+from command_center.api.open311_server import Open311Server
 from command_center.cli import main
 from command_center.db.engine import libpq_url, make_engine, make_session_factory
-from command_center.api.open311_server import Open311Server
 from command_center.services import open311_api, open311_poll
 from command_center.services.open311_poll import poll_once
 
