@@ -13,10 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QByteArray,
-    QCoreApplication,
-    QDateTime,
     QEvent,
     QLocale,
     QPoint,
@@ -32,37 +29,34 @@ from PySide6.QtGui import (
     QActionGroup,
     QCloseEvent,
     QGuiApplication,
-    QKeyEvent,
     QKeySequence,
-    QScreen,
     QShortcut,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QDockWidget,
-    QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QStackedWidget,
     QToolBar,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
-from command_center import clock
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
 from command_center.services.status import describe_url
 from command_center.views.activity.activity_view import ActivityView
+from command_center.views.areas import (
+    WALL_DEFAULT,
+    view_title,
+    views_for,
+)
 from command_center.views.login_dialog import role_label
 from command_center.views.map.map_view import MapView
+from command_center.views.wall import WallModeDialog, WallWindow, clock_time, wall_assignment
 from command_center.workers.live import CONNECTED, CONNECTING, DISCONNECTED, LiveChannel
 from command_center.workers.open311_poll import Open311Poller
 from command_center.workers.ops import OpsRunner
@@ -81,41 +75,9 @@ STATE_VERSION = 2  # 2: the queues, the intake form and the inbox joined the are
 SETTINGS_GROUP = "mainWindow"
 WALL_VIEWS_KEY = "wall/views"
 LANGUAGE_KEY = "ui/language"
-WALL_ROTATE_MS = 30_000
 DEFERRED_VIEWS_MS = 150
 
-_CONTEXT = "MainWindow"
-# (key, title): the working areas that exist, in navigation order
-VIEWS: tuple[tuple[str, str], ...] = (
-    ("map", QT_TRANSLATE_NOOP("MainWindow", "Map")),
-    ("incidents", QT_TRANSLATE_NOOP("MainWindow", "Incidents")),
-    ("orders", QT_TRANSLATE_NOOP("MainWindow", "Work orders")),
-    ("intake", QT_TRANSLATE_NOOP("MainWindow", "Intake")),
-    ("inbox", QT_TRANSLATE_NOOP("MainWindow", "Inbox")),
-    ("overview", QT_TRANSLATE_NOOP("MainWindow", "Overview")),
-    ("activity", QT_TRANSLATE_NOOP("MainWindow", "Activity")),
-)
-# A department handler works from the inbox; the center's staff from the map and the queues.
-HANDLER_VIEWS = ("inbox", "map", "activity")
-CENTER_VIEWS = ("map", "incidents", "orders", "intake", "overview", "activity")
-WALL_DEFAULT = ("map", "overview", "activity")
-
-
-def _clock_time() -> QDateTime:
-    """The program's clock in Beijing time, as the wall and the status bar show it."""
-    return QDateTime(clock.now().replace(tzinfo=None))
-
-
-def views_for(role_code: str) -> tuple[str, ...]:
-    return HANDLER_VIEWS if role_code == "dept_handler" else CENTER_VIEWS
-
-
 LANGUAGES: tuple[tuple[str, str], ...] = (("zh_CN", "中文"), ("en", "English"))
-
-
-def view_title(key: str) -> str:
-    title = dict(VIEWS).get(key, key)
-    return QCoreApplication.translate(_CONTEXT, title)
 
 
 class LanguageSwitcher(Protocol):
@@ -155,184 +117,6 @@ def ensure_on_screen(window: QWidget) -> bool:
     target.moveTop(max(avail.top(), target.top()))
     window.setGeometry(target)
     return True
-
-
-def wall_assignment(keys: Sequence[str], screen_count: int) -> list[list[str]]:
-    """Views per screen: one each, in order, cycling over the screens when there are more
-    views than screens (such a screen then rotates through its views)."""
-    per_screen: list[list[str]] = [[] for _ in range(max(screen_count, 1))]
-    for i, key in enumerate(keys):
-        per_screen[i % len(per_screen)].append(key)
-    return [keys_ for keys_ in per_screen if keys_]
-
-
-# --- wall mode ----------------------------------------------------------------------------
-
-
-class WallModeDialog(QDialog):
-    """Choose the views to put on the wall."""
-
-    def __init__(
-        self, keys: Sequence[str], chosen: Sequence[str], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("wallModeDialog")
-        self.setWindowTitle(self.tr("Wall mode"))
-        screens = len(QGuiApplication.screens())
-        intro = QLabel(
-            self.tr(
-                "Each chosen view fills one screen. Screens found: %1. With more views than "
-                "screens, a screen shows its views in turn. Esc leaves wall mode."
-            ).replace("%1", str(screens)),
-            self,
-        )
-        intro.setWordWrap(True)
-        self.list = QListWidget(self)
-        for key in keys:
-            item = QListWidgetItem(view_title(key))
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if key in chosen else Qt.CheckState.Unchecked)
-            self.list.addItem(item)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Start wall mode"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.list)
-        layout.addWidget(buttons)
-        self.resize(460, 320)
-
-    def chosen(self) -> list[str]:
-        out = []
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            if item.checkState() == Qt.CheckState.Checked:
-                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
-        return out
-
-
-class WallWindow(QWidget):
-    """One screen of the wall: a title line and the view (or views, in turn) full-screen."""
-
-    sig_leave_requested = Signal()
-    """The operator pressed Esc (or F11) on this screen."""
-
-    def __init__(
-        self, screen: QScreen, pages: list[tuple[str, QWidget]], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
-        self.setObjectName("wallWindow")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        self.target_screen = screen
-        self._keys = [key for key, _ in pages]
-        self.title = QLabel(self)
-        self.title.setObjectName("wallTitle")
-        self.clock = QLabel(self)
-        self.clock.setObjectName("wallClock")
-        self.hint = QLabel(self)
-        self.hint.setObjectName("wallHint")
-        self.stack = QStackedWidget(self)
-        for _, widget in pages:
-            self.stack.addWidget(widget)
-            widget.show()
-        header = QHBoxLayout()
-        header.setContentsMargins(16, 8, 16, 8)
-        header.addWidget(self.title)
-        header.addStretch(1)
-        header.addWidget(self.hint)
-        header.addSpacing(24)
-        header.addWidget(self.clock)
-        bar = QWidget(self)
-        bar.setObjectName("wallHeader")
-        bar.setLayout(header)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(bar)
-        layout.addWidget(self.stack, 1)
-
-        for key in (QKeySequence(Qt.Key.Key_Escape), QKeySequence(Qt.Key.Key_F11)):
-            shortcut = QShortcut(key, self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(self.sig_leave_requested)
-        self._rotate = QTimer(self)
-        self._rotate.setInterval(WALL_ROTATE_MS)
-        self._rotate.timeout.connect(self._on_rotate_timeout)
-        self._tick = QTimer(self)
-        self._tick.setInterval(1000)
-        self._tick.timeout.connect(self._update_clock)
-        self.stack.currentChanged.connect(self._retranslate)
-        self._retranslate()
-        self._update_clock()
-
-    @property
-    def keys(self) -> list[str]:
-        return list(self._keys)
-
-    def place(self) -> None:
-        """Show full-screen on the target screen."""
-        self.setScreen(self.target_screen)
-        self.setGeometry(self.target_screen.geometry())
-        self.showFullScreen()
-        self.activateWindow()
-        if len(self._keys) > 1:
-            self._rotate.start()
-        self._tick.start()
-
-    def take_pages(self) -> list[tuple[str, QWidget]]:
-        """Give the views back (they leave this window); the window is empty afterwards."""
-        self.stop()
-        pages = []
-        for key in self._keys:
-            widget = self.stack.widget(0)
-            self.stack.removeWidget(widget)
-            pages.append((key, widget))
-        self._keys = []
-        return pages
-
-    def stop(self) -> None:
-        self._rotate.stop()
-        self._tick.stop()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # the shortcuts above need this window to be the active one; a key that reaches it
-        # unused (from a view inside) must leave all the same
-        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F11):
-            self.sig_leave_requested.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
-
-    @Slot()
-    def _retranslate(self) -> None:
-        i = self.stack.currentIndex()
-        if 0 <= i < len(self._keys):
-            title = view_title(self._keys[i])
-            if len(self._keys) > 1:
-                title += f"  ({i + 1}/{len(self._keys)})"
-            self.title.setText(title)
-        self.hint.setText(self.tr("Esc: leave wall mode"))
-
-    @Slot()
-    def _on_rotate_timeout(self) -> None:
-        self.stack.setCurrentIndex((self.stack.currentIndex() + 1) % max(self.stack.count(), 1))
-
-    @Slot()
-    def _update_clock(self) -> None:
-        self.clock.setText(QLocale().toString(_clock_time(), "HH:mm:ss"))
-
-
-# --- the main window ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -677,7 +461,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _update_clock(self) -> None:
         self.clock_label.setText(
-            QLocale().toString(_clock_time(), "yyyy-MM-dd ddd HH:mm:ss")
+            QLocale().toString(clock_time(), "yyyy-MM-dd ddd HH:mm:ss")
         )
 
     # --- navigation ---

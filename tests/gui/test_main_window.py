@@ -19,12 +19,7 @@ from command_center.models import (
     WorkOrder,
 )
 from command_center.services import overview
-from command_center.views.main_window import (
-    DatabaseInfo,
-    MainWindow,
-    ensure_on_screen,
-    wall_assignment,
-)
+from command_center.views.main_window import DatabaseInfo, MainWindow, ensure_on_screen
 from command_center.views.overview.area_tree_model import (
     COL_GRIDS,
     COL_NAME,
@@ -33,6 +28,7 @@ from command_center.views.overview.area_tree_model import (
     AreaTreeModel,
 )
 from command_center.views.overview.overview_view import OverviewView
+from command_center.views.wall import wall_assignment
 from command_center.workers.live import CONNECTED
 
 
