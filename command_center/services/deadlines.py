@@ -9,6 +9,7 @@ order shows a countdown: amber past 75 % of its time, red once overdue.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -88,7 +89,7 @@ def allowance(session: Session, category_code: str | None, priority: int) -> All
     """The time allowed for an order of this category and priority."""
     chain = [(n.code, n.name, n.deadline_working_days) for n in ancestors(session, category_code)]
     rules = {
-        (r.category_code, r.priority): r
+        (r.category_code, r.priority): (r.working_days, r.working_hours)
         for r in session.scalars(
             select(DeadlineRule).where(
                 (DeadlineRule.category_code.in_([c for c, _, _ in chain]))
@@ -96,17 +97,28 @@ def allowance(session: Session, category_code: str | None, priority: int) -> All
             )
         )
     }
+    return choose_allowance(chain, rules, priority)
+
+
+def choose_allowance(
+    chain: Sequence[tuple[str, str, int | None]],
+    rules: Mapping[tuple[str | None, int | None], tuple[int | None, int | None]],
+    priority: int,
+) -> Allowance:
+    """The rule itself: ``chain`` is the category and its parents, itself first, as (code, name,
+    deadline_working_days); ``rules`` the deadline rules as {(category, priority): (working
+    days, working hours)} (more may be given than apply)."""
     for code_, name, _ in chain:
         for prio in (priority, None):
             rule = rules.get((code_, prio))
             if rule is not None:
                 what = f"「{name}」" + (f"优先级{prio}" if prio else "")
-                return Allowance(rule.working_days, rule.working_hours, f"规则：{what}")
+                return Allowance(rule[0], rule[1], f"规则：{what}")
     for prio in (priority, None):
         rule = rules.get((None, prio))
         if rule is not None:
             what = f"优先级{prio}" if prio else "全部事件"
-            return Allowance(rule.working_days, rule.working_hours, f"规则：{what}")
+            return Allowance(rule[0], rule[1], f"规则：{what}")
     if priority == 1:
         return Allowance(1, None, "紧急事件默认一个工作日")
     for _, name, days in chain:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from command_center.db import bulk
 from command_center.db.engine import libpq_url, make_engine
 from command_center.models import AuditEntry, Incident
 from command_center.services import intake
@@ -50,7 +51,7 @@ def _import(url: str) -> intake.ImportReport:
 def test_a_bulk_import_sends_one_reload_and_keeps_its_audit(
     seeded_copy: str, listener: psycopg.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(intake, "BULK_NOTIFY_THRESHOLD", 1)
+    monkeypatch.setattr(bulk, "BULK_NOTIFY_THRESHOLD", 1)
     report = _import(seeded_copy)
     assert report.imported > 1
     assert _notices(listener) == [{"t": "*", "op": "reload"}]

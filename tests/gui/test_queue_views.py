@@ -480,6 +480,7 @@ def test_a_bulk_import_elsewhere_reloads_the_queue_once(
 
     from sqlalchemy.orm import Session
 
+    from command_center.db import bulk
     from command_center.services import intake
     from command_center.services.audit import Actor
 
@@ -489,7 +490,7 @@ def test_a_bulk_import_elsewhere_reloads_the_queue_once(
     _wait_loaded(qtbot, view.model)
     resets: list[bool] = []
     view.model.modelReset.connect(lambda: resets.append(True))
-    monkeypatch.setattr(intake, "BULK_NOTIFY_THRESHOLD", 1)
+    monkeypatch.setattr(bulk, "BULK_NOTIFY_THRESHOLD", 1)
     data = (Path(__file__).resolve().parents[1] / "fixtures/open311/cn_requests.json").read_bytes()
     with Session(other_engine) as s:
         report = intake.import_open311(s, data, actor=Actor(None, "李强"), source="bulk-test")

@@ -20,12 +20,12 @@ from sqlalchemy import Engine, text
 
 from command_center import clock
 from command_center.clock import CST
+from command_center.db.bulk import bulk_load, copy_rows, reset_identity
 from command_center.db.engine import libpq_url
 from command_center.db.listener import CHANNEL, RELOAD_NOTICE
 from command_center.services.auth import hash_password
 from command_center.services.calendar import WorkCalendar, official_days
 from command_center.services.demo import geography
-from command_center.services.demo.copy import bulk_load, copy_rows, reset_identity
 from command_center.services.demo.taxonomy import Taxonomy, load_taxonomy
 
 DEMO_PASSWORD = "demo"

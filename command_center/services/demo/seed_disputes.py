@@ -8,8 +8,8 @@ from decimal import Decimal
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
+from command_center.db.bulk import copy_rows, reset_identity
 from command_center.services.demo import texts
-from command_center.services.demo.copy import copy_rows, reset_identity
 
 if TYPE_CHECKING:
     from command_center.services.demo.seed import SeedContext

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
+from command_center.db.bulk import copy_rows, reset_identity
 from command_center.services.demo import texts
-from command_center.services.demo.copy import copy_rows, reset_identity
+from command_center.services.incident_writer import Deadlines, copy_incidents
 
 if TYPE_CHECKING:
     from command_center.services.demo.seed import GridInfo, SeedContext
@@ -267,8 +268,8 @@ def _incident_row(
         "accepted_at": None,
         "resolved_at": None,
         "closed_at": None,
-        "due_at": None,
-        "answer_due_at": ctx.calendar.add_working_days(at, 5),
+        "due_at": None,  # both set by the incident writer, as for every new incident
+        "answer_due_at": None,
         "duplicate_of_id": None,
         "satisfaction": None,
         "version": 1,
@@ -775,6 +776,8 @@ def _duplicates(
             closed_at=None,
             satisfaction=None,
             version=2,
+            due_at=None,  # its own, from its own report (the incident writer)
+            answer_due_at=None,
             lon=None if orig["lon"] is None else round(orig["lon"] + rng.uniform(-4e-4, 4e-4), 6),
             lat=None if orig["lat"] is None else round(orig["lat"] + rng.uniform(-4e-4, 4e-4), 6),
         )
@@ -806,40 +809,6 @@ def _duplicates(
     out.incidents.extend(extra)
 
 
-INCIDENT_COLUMNS = (
-    "id",
-    "number",
-    "channel_code",
-    "category_code",
-    "title",
-    "description",
-    "address",
-    "lon",
-    "lat",
-    "location_flag",
-    "grid_id",
-    "village_id",
-    "town_id",
-    "reporter_name",
-    "reporter_phone",
-    "reporter_worker_id",
-    "priority",
-    "status",
-    "reported_at",
-    "accepted_at",
-    "resolved_at",
-    "closed_at",
-    "due_at",
-    "answer_due_at",
-    "answered_at",
-    "duplicate_of_id",
-    "satisfaction",
-    "version",
-    "created_at",
-    "updated_at",
-)
-
-
 def _answered_at(inc: dict[str, Any], now: dt.datetime) -> dt.datetime | None:
     """When the reporter was told: usually within a day of acceptance (受理告知), sometimes
     late, at the latest with the outcome. Derived from the id, so the year's random draws (and
@@ -859,12 +828,8 @@ def _write(ctx: SeedContext, out: _Out) -> None:
     conn = ctx.conn
     for inc in out.incidents:
         inc["answered_at"] = _answered_at(inc, ctx.now)
-    copy_rows(
-        conn,
-        "incidents",
-        INCIDENT_COLUMNS,
-        ([i[c] for c in INCIDENT_COLUMNS] for i in out.incidents),
-    )
+    # through the writer every importer uses: the same due dates and answer deadlines
+    copy_incidents(conn, out.incidents, Deadlines.of_connection(conn, ctx.calendar))
     reset_identity(conn, "incidents")
     copy_rows(
         conn,

@@ -75,19 +75,6 @@ def load_choices(session: Session) -> FormChoices:
     )
 
 
-def _save(session: Session, actor: Actor, draft: IncidentDraft, merge_into: int | None) -> Any:
-    made = intake.create_incident(session, actor, draft)
-    if merge_into is None:
-        return made, None
-    from command_center.services import orders
-
-    try:
-        orders.merge_incidents(session, actor, merge_into, [made.id], "重复反映")
-    except orders.TransitionError as exc:
-        return made, str(exc)
-    return made, ""
-
-
 class CategoryPicker(QWidget):
     """The three-level taxonomy as a tree with a search field; only leaves can be chosen."""
 
@@ -647,29 +634,20 @@ class IntakeFormView(QWidget):
         self._show_message(self.tr("Saving…"), "muted")
         actor = self._actor
         self._runner.submit(
-            lambda s: _save(s, actor, draft, merge_into),
-            success=self._on_saved,
+            lambda s: intake.create_and_merge(s, actor, draft, merge_into),
+            success=lambda made: self._on_saved(made, merge_into is not None),
             failure=self._on_save_failed,
             owner=self,
             name="intake.save",
         )
 
-    def _on_saved(self, outcome: tuple[CreatedIncident, str | None]) -> None:
-        made, merge_error = outcome
+    def _on_saved(self, made: CreatedIncident, merged: bool) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
         self._last_created = made
         self.clear_form()
         link = f'<a href="incident:{made.id}">{made.number}</a>'
-        if merge_error:
-            self._show_message(
-                self.tr("Saved as %1, but not merged: %2")
-                .replace("%1", link)
-                .replace("%2", merge_error),
-                "warning",
-                rich=True,
-            )
-        elif merge_error == "":
+        if merged:
             self._show_message(
                 self.tr("Saved as %1 and merged as a repeated report.").replace("%1", link),
                 "ok",

@@ -1,4 +1,6 @@
-"""Bulk loading with COPY: the demo county is written this way, never row by row through the ORM.
+"""Bulk writing with COPY, and the live-change etiquette of a bulk write.
+
+The demo county and the 12345 imports are written this way, never row by row through the ORM.
 
 Rows are encoded to COPY's text format here rather than value by value in the driver: for the
 million-row demo (``--scale 16``) that is several times faster.
@@ -14,6 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 import psycopg
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from command_center.db.listener import CHANNEL, RELOAD_NOTICE
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 CHUNK = 1 << 20
@@ -120,3 +126,27 @@ def reset_identity(conn: psycopg.Connection[Any], table: str) -> None:
         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
         f"GREATEST((SELECT max(id) FROM {table}), 1))"
     )
+
+
+# A write of at least this many rows sends one "reload" notice instead of one per row
+# (alembic 0004: the notify trigger stays quiet while the transaction sets cc.bulk).
+BULK_NOTIFY_THRESHOLD = 50
+
+
+def quiet_bulk(session: Session, rows: int, threshold: int | None = None) -> bool:
+    """For a big write: no notification per row in this transaction; call
+    :func:`announce_reload` before committing. Returns whether it applies."""
+    if rows < (BULK_NOTIFY_THRESHOLD if threshold is None else threshold):
+        return False
+    session.execute(text("SET LOCAL cc.bulk = 'on'"))
+    return True
+
+
+def announce_reload(session: Session) -> None:
+    """One notice for the whole transaction, delivered at commit (never on rollback)."""
+    session.execute(text("SELECT pg_notify(:c, :p)"), {"c": CHANNEL, "p": RELOAD_NOTICE})
+
+
+def raw_connection(session: Session) -> psycopg.Connection[Any]:
+    """The session's psycopg connection, in the session's transaction (for COPY)."""
+    return session.connection().connection.driver_connection  # type: ignore[return-value]
