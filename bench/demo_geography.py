@@ -12,7 +12,7 @@ import time
 import numpy as np
 import shapely
 
-from command_center.services.demo import geography as geo
+from command_center.demo import geography as geo
 
 
 def _worst_overlap(geoms: list[shapely.Geometry]) -> float:

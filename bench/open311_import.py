@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from command_center.db import migrate  # noqa: E402
 from command_center.db.engine import libpq_url, make_engine, make_session_factory  # noqa: E402
+from command_center.demo.seed import sample_points, seed_demo  # noqa: E402
 from command_center.services.audit import Actor  # noqa: E402
-from command_center.services.demo.seed import sample_points, seed_demo  # noqa: E402
 from command_center.services.intake import import_open311  # noqa: E402
 
 CST = dt.timezone(dt.timedelta(hours=8))

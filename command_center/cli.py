@@ -216,7 +216,7 @@ def _db(url: str | None, args: argparse.Namespace) -> int:
 def _demo(url: str | None, args: argparse.Namespace) -> int:
     from command_center.db import migrate
     from command_center.db.connection import database
-    from command_center.services.demo.seed import county_present, seed_demo
+    from command_center.demo.seed import county_present, seed_demo
 
     with database(url) as db:
         if args.if_empty and county_present(db.engine):

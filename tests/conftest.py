@@ -115,7 +115,7 @@ def db_url(pg_server: str, migrated_template: str) -> Iterator[str]:
 def seeded_db(pg_server: str, migrated_template: str) -> Iterator[str]:
     """One demo county for read-only tests (do not write to it)."""
     from command_center.db.engine import make_engine
-    from command_center.services.demo.seed import seed_demo
+    from command_center.demo.seed import seed_demo
 
     name = f"cc_seed_{uuid.uuid4().hex[:8]}"
     url = create_database(pg_server, name, template=migrated_template)

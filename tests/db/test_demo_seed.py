@@ -15,8 +15,8 @@ import shapely
 from shapely.geometry import shape
 
 from command_center.db.engine import libpq_url, make_engine
-from command_center.services.demo.geography import area_km2
-from command_center.services.demo.seed import seed_demo
+from command_center.demo.geography import area_km2
+from command_center.demo.seed import seed_demo
 from tests.conftest import SEED_UNTIL, TEST_SCALE
 
 

@@ -12,7 +12,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, Polygon, box, shape
 
-from command_center.services.demo import geography as geo
+from command_center.demo import geography as geo
 
 OVERLAP_TOLERANCE = 1e-9  # of the smaller area
 GAP_TOLERANCE = 1e-3  # union of the children vs the parent

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from command_center.services.demo.taxonomy import DEFAULT_PATH, load_taxonomy
+from command_center.demo.taxonomy import DEFAULT_PATH, load_taxonomy
 
 
 def test_three_levels_ten_departments_and_every_leaf_routed() -> None:

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from command_center.services.demo import texts
-from command_center.services.demo.taxonomy import load_taxonomy
+from command_center.demo import texts
+from command_center.demo.taxonomy import load_taxonomy
 
 TAXONOMY = load_taxonomy()
 LEAVES = [leaf.code for leaf in TAXONOMY.leaves]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from command_center.services.demo.seed import SeedContext
+    from command_center.demo.seed import SeedContext
 
 # (category, town name or None, department code, note)
 ROUTING_RULES = (

@@ -46,7 +46,7 @@ OUTCOMES: tuple[str, ...] = ("agreement", "partial", "failed", "referred_court")
 
 #: The phrase banks (what happened, by category; notes; names; dispute terms …) are data, kept in
 #: resources/demo/phrases.json; this module holds the rules that compose them.
-PHRASES_FILE = Path(__file__).resolve().parents[3] / "resources" / "demo" / "phrases.json"
+PHRASES_FILE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "phrases.json"
 
 
 def _tuples(value: Any) -> Any:
@@ -479,7 +479,7 @@ def _bank(leaf_code: str) -> _LeafBank:
 
 
 def _build_banks() -> None:
-    from command_center.services.demo.taxonomy import load_taxonomy
+    from command_center.demo.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
     for leaf in taxonomy.leaves:

@@ -9,10 +9,10 @@ from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from command_center.db.bulk import copy_rows, reset_identity
-from command_center.services.demo import texts
+from command_center.demo import texts
 
 if TYPE_CHECKING:
-    from command_center.services.demo.seed import SeedContext
+    from command_center.demo.seed import SeedContext
 
 CASES_PER_SCALE = 1500
 SOURCES = (
@@ -51,7 +51,7 @@ def disputes(ctx: SeedContext) -> None:
     mediator = ctx.users["zhiban1"]
     starts = sorted(ctx.now - dt.timedelta(seconds=rng.uniform(0, 365 * 86400)) for _ in range(n))
     cases, parties, sessions, visits = [], [], [], []
-    from command_center.services.demo.seed import sample_points
+    from command_center.demo.seed import sample_points
 
     for cid, received in enumerate(starts, start=1):
         received = received.replace(hour=rng.randint(8, 17), microsecond=0)

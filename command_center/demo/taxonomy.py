@@ -30,7 +30,7 @@ __all__ = [
     "load_taxonomy",
 ]
 
-DEFAULT_PATH = Path(__file__).resolve().parents[3] / "resources" / "taxonomy" / "categories.json"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "resources" / "taxonomy" / "categories.json"
 
 #: Priorities a leaf's ``priority_weights`` refer to, in order.
 PRIORITIES: tuple[int, ...] = (1, 2, 3, 4)  # 1 = urgent … 4 = low

@@ -16,11 +16,11 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from command_center.db.bulk import copy_rows, reset_identity
-from command_center.services.demo import texts
+from command_center.demo import texts
 from command_center.services.incident_writer import Deadlines, copy_incidents
 
 if TYPE_CHECKING:
-    from command_center.services.demo.seed import GridInfo, SeedContext
+    from command_center.demo.seed import GridInfo, SeedContext
 
 INCIDENTS_PER_SCALE = 60_000
 H = dt.timedelta(hours=1)
@@ -172,7 +172,7 @@ def incidents(ctx: SeedContext, progress: Callable[[float, str], None]) -> None:
     progress(0.1, "incidents: timing")
 
     # points inside each grid, drawn in one batch per grid
-    from command_center.services.demo.seed import sample_points
+    from command_center.demo.seed import sample_points
 
     per_grid: dict[int, int] = defaultdict(int)
     for _, _, _, g in specs:

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from command_center.db.bulk import copy_rows, reset_identity
-from command_center.services.demo import texts
+from command_center.demo import texts
 
 if TYPE_CHECKING:
-    from command_center.services.demo.seed import SeedContext
+    from command_center.demo.seed import SeedContext
 
 FULL_TIME = 404
 ACTIVE_SHARE = 0.811  # Minle: 404 workers, 81.1% active
@@ -153,7 +153,7 @@ def activity(ctx: SeedContext) -> None:
     today = ctx.now.date()
     first = today - dt.timedelta(days=364)
     grid_by_id = {g.id: g for g in ctx.grids}
-    from command_center.services.demo.seed import sample_points
+    from command_center.demo.seed import sample_points
 
     n_active = round(len(ctx.workers) * ACTIVE_SHARE)
     idx = list(range(len(ctx.workers)))

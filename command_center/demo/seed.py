@@ -23,10 +23,10 @@ from command_center.clock import CST
 from command_center.db.bulk import bulk_load, copy_rows, reset_identity
 from command_center.db.engine import libpq_url
 from command_center.db.listener import CHANNEL, RELOAD_NOTICE
+from command_center.demo import geography
+from command_center.demo.taxonomy import Taxonomy, load_taxonomy
 from command_center.services.auth import hash_password
 from command_center.services.calendar import WorkCalendar, official_days
-from command_center.services.demo import geography
-from command_center.services.demo.taxonomy import Taxonomy, load_taxonomy
 
 DEMO_PASSWORD = "demo"
 
@@ -169,7 +169,7 @@ def seed_demo(
     ``until`` is the moment the generated year ends (default: now); together with ``seed`` it
     makes the output reproducible. Returns the counts written and the time taken.
     """
-    from command_center.services.demo import (
+    from command_center.demo import (
         seed_activity,
         seed_disputes,
         seed_incidents,
@@ -393,7 +393,7 @@ def _users(ctx: SeedContext) -> None:
         rows.append((uid, username, name, role, None, username, pw))
         ctx.users[username] = (uid, name)
         uid += 1
-    from command_center.services.demo import texts
+    from command_center.demo import texts
 
     for code, dept_id in ctx.dept_ids.items():
         username = f"bm_{code}"

@@ -40,7 +40,7 @@ COORDINATE_SYSTEM = "GCJ-02"
 PRECISION = 1e-6  # degrees (about 0.1 m); every generated vertex lies on this grid
 DEFAULT_SEED = 20261122
 
-RESOURCES_DIR = Path(__file__).resolve().parents[3] / "resources" / "demo"
+RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
 OUTLINE_FILE = RESOURCES_DIR / "minle_620722_fence_gcj02.json"
 DIVISIONS_FILE = RESOURCES_DIR / "minle_620722_towns_villages_adcode.csv"
 
