@@ -180,13 +180,13 @@ def test_the_center_cannot_do_a_departments_part_nor_a_department_the_centers(
     with Session(engine) as s:
         operator = _user(s, "username = 'zhiban1'")
         order = s.scalars(select(WorkOrder).where(WorkOrder.status == "dispatched")).first()
-        inc = s.scalars(select(Incident).where(Incident.status == "accepted")).first()
+        inc = s.scalars(select(Incident).where(Incident.status == "in_progress")).first()
         handler = _user(s, "role_code = 'dept_handler' AND active")
         before = _audit_count(s)
     with Session(engine) as s, pytest.raises(PermissionDenied):
         orders.accept_order(s, operator, order.id)
     with Session(engine) as s, pytest.raises(PermissionDenied):
-        orders.reject_incident(s, handler, inc.id, "不属于本部门职责")
+        orders.answer_reporter(s, handler, inc.id, "已转交有关部门")
     with Session(engine) as s:
         assert _audit_count(s) == before
         assert lifecycle.allowed_actions("incident", inc, role="dept_handler") == []
