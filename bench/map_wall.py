@@ -53,7 +53,7 @@ def main() -> int:
     from sqlalchemy.orm import Session
 
     from command_center.db.engine import make_engine, make_session_factory
-    from command_center.services import map_data
+    from command_center.services import lifecycle, map_data
     from command_center.views.map.map_view import MapView
     from command_center.workers.ops import OpsRunner
 
@@ -122,7 +122,7 @@ def main() -> int:
     for i in range(args.updates):
         rows = rng.sample(range(n), 100)
         upd = {f: [cols[f][r] for r in rows] for f in cols}
-        upd["status"] = [rng.randrange(7) for _ in rows]
+        upd["status"] = [rng.choice(lifecycle.status_codes("incident")[:7]) for _ in rows]
         upd["overdue"] = [rng.random() < 0.1 for _ in rows]
         upd["overdue"] = [int(x) for x in upd["overdue"]]
         t0 = time.perf_counter()

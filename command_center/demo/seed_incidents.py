@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from command_center.db.bulk import copy_rows, reset_identity
 from command_center.demo import texts
 from command_center.services.incident_writer import Deadlines, copy_incidents
+from command_center.services.lifecycle import status_text
 
 if TYPE_CHECKING:
     from command_center.demo.seed import GridInfo, SeedContext
@@ -43,19 +44,6 @@ HOURS_BY_CHANNEL = {
     "online": HOTLINE,
     "video": ROUND_CLOCK,
     "social": HOTLINE,
-}
-STATUS_ZH = {
-    "new": "待受理",
-    "accepted": "已受理",
-    "dispatched": "已派单",
-    "in_progress": "处理中",
-    "resolved": "已办结",
-    "verified": "已核查",
-    "closed": "已归档",
-    "merged": "已合并",
-    "returned": "已退单",
-    "objected": "已提异议",
-    "cancelled": "已撤销",
 }
 RETURN_REASONS = (
     "该事项不属于本部门职责范围，建议转{dept}办理",
@@ -644,7 +632,8 @@ def _order_event(
             f"incident.{incident_status}",
             "incident",
             s.inc["id"],
-            f"{s.label} {STATUS_ZH[previous]} → {STATUS_ZH[incident_status]}",
+            f"{s.label} {status_text('incident', previous)} → "
+            f"{status_text('incident', incident_status)}",
             {"status": previous},
             {"status": incident_status},
             reason,

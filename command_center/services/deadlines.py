@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from command_center.models import Category, DeadlineRule
-from command_center.services import audit
+from command_center.services import audit, permissions
 from command_center.services.audit import Actor
 from command_center.services.calendar import WorkCalendar, add_working_hours
 from command_center.services.categories import ancestors
@@ -162,7 +162,9 @@ def save_rule(
     working_days: int | None = None,
     working_hours: int | None = None,
 ) -> int:
-    """Create or replace the rule for (category, priority). Commits."""
+    """Create or replace the rule for (category, priority). Commits. Only an administrator
+    may (:class:`~command_center.services.permissions.PermissionDenied`)."""
+    permissions.require_edit_rules(session, actor)
     if (working_days is None) == (working_hours is None):
         raise DeadlineRuleError(
             "请填写工作日或工作小时（二选一） / give working days or working hours, not both"
@@ -210,6 +212,8 @@ def save_rule(
 
 
 def delete_rule(session: Session, actor: Actor, rule_id: int) -> None:
+    """Remove a rule. Commits. Only an administrator may."""
+    permissions.require_edit_rules(session, actor)
     rule = session.get(DeadlineRule, rule_id)
     if rule is None:
         raise DeadlineRuleError(

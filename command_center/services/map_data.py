@@ -18,26 +18,9 @@ from sqlalchemy.orm import Session
 
 from command_center import clock
 from command_center.models import AdminArea, Incident
-from command_center.models.incident import OPEN_INCIDENT_STATUSES
-from command_center.services import geo_transform
+from command_center.services import geo_transform, lifecycle
 
 BOUNDARY_LEVELS = ("town", "village", "grid")
-STATUS_CODES = {
-    s: i
-    for i, s in enumerate(
-        (
-            "new",
-            "accepted",
-            "dispatched",
-            "in_progress",
-            "resolved",
-            "verified",
-            "closed",
-            "merged",
-            "rejected",
-        )
-    )
-}
 
 
 @dataclass(frozen=True)
@@ -183,7 +166,7 @@ def _select(f: IncidentFilter):  # type: ignore[no-untyped-def]
     if f.since is not None:
         stmt = stmt.where(Incident.reported_at >= f.since)
     if f.open_only:
-        stmt = stmt.where(Incident.status.in_([str(s) for s in OPEN_INCIDENT_STATUSES]))
+        stmt = stmt.where(Incident.status.in_(list(lifecycle.open_status_codes("incident"))))
     if f.statuses:
         stmt = stmt.where(Incident.status.in_(list(f.statuses)))
     if f.channels:
@@ -198,7 +181,7 @@ def _select(f: IncidentFilter):  # type: ignore[no-untyped-def]
         stmt = stmt.where(Incident.reported_at < f.until)
     if f.overdue_only:
         stmt = stmt.where(
-            Incident.status.in_([str(s) for s in OPEN_INCIDENT_STATUSES]),
+            Incident.status.in_(list(lifecycle.open_status_codes("incident"))),
             Incident.due_at < clock.now(),
         )
     if f.area is not None:
@@ -230,7 +213,7 @@ def _points(  # type: ignore[no-untyped-def]
 ) -> IncidentPoints:
     cols: dict[str, list[Any]] = {k: [] for k in POINT_FIELDS}
     tray: list[tuple[int, str, str]] = []
-    open_codes = {str(s) for s in OPEN_INCIDENT_STATUSES}
+    open_codes = set(lifecycle.open_status_codes("incident"))
     for iid, lon, lat, status, priority, due, number, title in rows:
         if lon is None or lat is None:
             tray.append((iid, number, title))  # never dropped, never put at 0,0
@@ -238,7 +221,7 @@ def _points(  # type: ignore[no-untyped-def]
         cols["id"].append(iid)
         cols["lon"].append(round(lon, 6))
         cols["lat"].append(round(lat, 6))
-        cols["status"].append(STATUS_CODES.get(status, 0))
+        cols["status"].append(status)  # the page colours it by name
         cols["priority"].append(priority)
         cols["overdue"].append(int(status in open_codes and due is not None and due < now))
     if area is not None:
@@ -301,7 +284,7 @@ def map_kpis(session: Session, *, now: dt.datetime | None = None) -> MapKpis:
 
     now = now or clock.now()
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    open_codes = [str(s) for s in OPEN_INCIDENT_STATUSES]
+    open_codes = list(lifecycle.open_status_codes("incident"))
     row = session.execute(
         select(
             func.count().filter(Incident.reported_at >= day),
@@ -382,7 +365,7 @@ def incident_card(
     if row is None:
         return None
     inc, cat, cat_en, grid_name, town_name = row
-    open_codes = {str(s) for s in OPEN_INCIDENT_STATUSES}
+    open_codes = set(lifecycle.open_status_codes("incident"))
     return IncidentCard(
         inc.id,
         inc.number,

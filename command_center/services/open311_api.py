@@ -46,7 +46,7 @@ from command_center import clock
 from command_center.clock import CST
 from command_center.interop.open311 import Service, ServiceRequest
 from command_center.models import ApiKey, Channel, IncidentStatus
-from command_center.services import audit, intake
+from command_center.services import audit, intake, lifecycle
 from command_center.services.audit import Actor
 
 STATUS_EXTENSION = "cc_status"
@@ -63,17 +63,9 @@ CLOSED_STATUSES = (
 )
 OPEN_STATUSES = tuple(s.value for s in IncidentStatus if s.value not in CLOSED_STATUSES)
 
-# our status -> (中文, English) for status_notes
+# our status -> (中文, English) for status_notes, from the lifecycle's words
 STATUS_NOTES: dict[str, tuple[str, str]] = {
-    "new": ("已接收，待受理", "received, awaiting acceptance"),
-    "accepted": ("已受理", "accepted"),
-    "dispatched": ("已派遣至承办部门", "dispatched to the responsible department"),
-    "in_progress": ("承办部门处置中", "being handled by the department"),
-    "resolved": ("已处置，待核查", "resolved, awaiting verification"),
-    "verified": ("已核查，待回访", "verified, awaiting the return visit"),
-    "closed": ("已办结", "closed"),
-    "merged": ("已合并", "merged into another report"),
-    "rejected": ("不予受理", "rejected"),
+    code: lifecycle.public_words(code) for code in lifecycle.status_codes("incident")
 }
 
 

@@ -37,46 +37,17 @@ from command_center.models import (
     ReturnVisit,
     WorkOrder,
 )
-from command_center.services import audit, deadlines, settings
+from command_center.services import audit, deadlines, lifecycle, permissions, settings
 from command_center.services.audit import Actor
 from command_center.services.calendar import load_calendar
+from command_center.services.permissions import PermissionDenied
 
 INCIDENT_STATUS_TEXT = {
-    "new": ("待受理", "new"),
-    "accepted": ("已受理", "accepted"),
-    "dispatched": ("已派单", "dispatched"),
-    "in_progress": ("办理中", "in progress"),
-    "resolved": ("已办结", "resolved"),
-    "verified": ("已核查", "verified"),
-    "closed": ("已归档", "closed"),
-    "merged": ("已合并", "merged"),
-    "rejected": ("不予受理", "rejected"),
+    code: lifecycle.status_words("incident", code) for code in lifecycle.status_codes("incident")
 }
+"""(中文, English) of each incident status, from :mod:`lifecycle` (English in sentence case)."""
 ORDER_STATUS_TEXT = {
-    "dispatched": ("待签收", "waiting for acceptance"),
-    "accepted": ("已签收", "accepted"),
-    "in_progress": ("办理中", "in progress"),
-    "resolved": ("已办结", "resolved"),
-    "verified": ("已核查", "verified"),
-    "closed": ("已归档", "closed"),
-    "returned": ("已退单", "returned"),
-    "objected": ("已异议", "objected"),
-    "cancelled": ("已撤销", "cancelled"),
-}
-ACTION_TEXT = {
-    "accept": ("受理", "accept"),
-    "reject": ("不予受理", "reject"),
-    "dispatch": ("派单", "dispatch"),
-    "resolve": ("办结", "resolve"),
-    "verify": ("核查", "verify"),
-    "close": ("回访归档", "close with a return visit"),
-    "reopen": ("重新办理", "reopen"),
-    "answer": ("答复反映人", "answer the reporter"),
-    "merge": ("合并", "merge"),
-    "object": ("提出异议", "object"),
-    "return": ("退单", "return"),
-    "progress": ("反馈进展", "report progress"),
-    "second_dispatch": ("二次派送", "dispatch again"),
+    code: lifecycle.status_words("order", code) for code in lifecycle.status_codes("order")
 }
 
 ACTIVE_ORDER = (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS)
@@ -148,6 +119,7 @@ _KIND: dict[type, tuple[str, str, str, dict[str, tuple[str, str]]]] = {
     Incident: ("incident", "事件", "incident", INCIDENT_STATUS_TEXT),
     WorkOrder: ("work_order", "工单", "work order", ORDER_STATUS_TEXT),
 }
+_LIFECYCLE_KIND: dict[type, lifecycle.Kind] = {Incident: "incident", WorkOrder: "order"}
 
 
 def _lock_row(session: Session, model: type, row_id: int, expected_version: int | None) -> Any:
@@ -185,16 +157,26 @@ def _lock_incident_of(session: Session, order: WorkOrder) -> Incident:
 
 
 def _require(
-    session: Session, row: Incident | WorkOrder, action: str, allowed: Sequence[str]
+    session: Session,
+    row: Incident | WorkOrder,
+    action: str,
+    allowed: Sequence[str] | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> None:
-    """Refuse ``action`` unless the row's status is one of ``allowed``, saying why and who last
-    changed it."""
-    if row.status in allowed:
+    """Refuse ``action`` unless the row's status is one it starts from (the lifecycle's table,
+    or ``allowed`` where one step checks another row), saying why and who last changed it; and,
+    given the ``actor``, unless that user may do it to this row (:class:`PermissionDenied`)."""
+    kind = _LIFECYCLE_KIND[type(row)]
+    if actor is not None:
+        _require_actor(session, actor, row, kind, action)
+    sources = lifecycle.action(kind, action).sources if allowed is None else allowed
+    if row.status in sources:
         return
     entity, zh, _en, texts = _KIND[type(row)]
     who, at = _last_actor(session, entity, row.id)
     session.rollback()
-    zh_a, en_a = ACTION_TEXT[action]
+    zh_a, en_a = lifecycle.action_words(kind, action)
     zh_s, en_s = texts.get(row.status, (row.status, row.status))
     label = f"{zh} {row.number}"
     zh_msg = f"{label} 当前状态为「{zh_s}」，不能{zh_a}"
@@ -203,6 +185,28 @@ def _require(
         zh_msg += f"（最后由 {who} 于 {at.astimezone(CST):%m-%d %H:%M} 处理）"
         en_msg += f" (last changed by {who} at {at.astimezone(CST):%m-%d %H:%M})"
     raise TransitionError(zh_msg, en_msg)
+
+
+def _require_actor(
+    session: Session, actor: Actor, row: Incident | WorkOrder, kind: lifecycle.Kind, action: str
+) -> None:
+    """Refuse a user whose role may not do ``action``, and a department's handler acting on an
+    order of another department."""
+    me = permissions.who(session, actor)
+    zh_a, en_a = lifecycle.action_words(kind, action)
+    if not lifecycle.role_may(me.role, kind, action):
+        session.rollback()
+        raise PermissionDenied(f"{actor.name} 无权{zh_a}", f"{actor.name} may not {en_a}")
+    if (
+        isinstance(row, WorkOrder)
+        and me.role in lifecycle.DEPARTMENT_ROLES
+        and me.department_id != row.department_id
+    ):
+        session.rollback()
+        raise PermissionDenied(
+            f"工单 {row.number} 不属于本部门，不能{zh_a}",
+            f"{row.number} is another department's order: you cannot {en_a}",
+        )
 
 
 def _text(value: str | None, what_zh: str, what_en: str, *, required: bool = True) -> str | None:
@@ -318,7 +322,7 @@ def accept_incident(
 ) -> Snapshot:
     """受理: the center takes the incident on; its deadline is set from the rules."""
     inc = _lock_incident(session, incident_id, expected_version)
-    _require(session, inc, "accept", (IncidentStatus.NEW,))
+    _require(session, inc, "accept", actor=actor)
     now = clock.now()
     allowance = deadlines.allowance(session, inc.category_code, inc.priority)
     inc.accepted_at = now
@@ -346,7 +350,7 @@ def reject_incident(
     """不予受理: not a matter for the center (the reason is told to the reporter)."""
     reason_ = _text(reason, "不予受理的理由", "reason")
     inc = _lock_incident(session, incident_id, expected_version)
-    _require(session, inc, "reject", (IncidentStatus.NEW, IncidentStatus.ACCEPTED))
+    _require(session, inc, "reject", actor=actor)
     inc.closed_at = clock.now()
     _set_incident_status(
         session,
@@ -434,7 +438,7 @@ def dispatch(
     Returns the new orders, the lead first.
     """
     inc = _lock_incident(session, incident_id, expected_version)
-    _require(session, inc, "dispatch", (IncidentStatus.NEW, IncidentStatus.ACCEPTED))
+    _require(session, inc, "dispatch", actor=actor)
     co = [d for d in dict.fromkeys(co_department_ids) if d != department_id]
     for dept_id in (department_id, *co):
         if not session.scalar(select(Department.active).where(Department.id == dept_id)):
@@ -523,7 +527,7 @@ def resolve_incident(
     """自行处置: resolved on the spot (by a grid worker or the center) without a work order."""
     result_ = _text(result, "处置结果", "result")
     inc = _lock_incident(session, incident_id, expected_version)
-    _require(session, inc, "resolve", (IncidentStatus.NEW, IncidentStatus.ACCEPTED))
+    _require(session, inc, "resolve", actor=actor)
     now = clock.now()
     inc.accepted_at = inc.accepted_at or now
     inc.resolved_at = now
@@ -549,7 +553,7 @@ def verify_incident(
 ) -> Snapshot:
     """核查 the incident's result: confirmed, or sent back to whoever resolved it."""
     inc = _lock_incident(session, incident_id, expected_version)
-    _require(session, inc, "verify", (IncidentStatus.RESOLVED,))
+    _require(session, inc, "verify", actor=actor)
     main = [o for o in _orders_of(session, inc.id) if _is_main_order(o)]
     main = [o for o in main if o.status == OrderStatus.RESOLVED]
     if main:
@@ -596,7 +600,7 @@ def close_incident(
         raise TransitionError("满意度须为1至5星", "the satisfaction rating is 1 to 5")
     comment_ = _text(comment, "回访意见", "comment", required=False)
     inc = _lock_incident(session, incident_id, expected_version)
-    _require(session, inc, "close", (IncidentStatus.VERIFIED,))
+    _require(session, inc, "close", actor=actor)
     now = clock.now()
     session.add(
         ReturnVisit(
@@ -662,10 +666,10 @@ def reopen_incident(
     """重新办理 a closed incident, within the configured number of days after closure."""
     reason_ = _text(reason, "重新办理的理由", "reason")
     inc = _lock_incident(session, incident_id, expected_version)
-    _require(session, inc, "reopen", (IncidentStatus.CLOSED,))
+    _require(session, inc, "reopen", actor=actor)
     days = int(settings.get(session, "orders.reopen_days"))
     now = clock.now()
-    if inc.closed_at is not None and now - inc.closed_at > dt.timedelta(days=days):
+    if not lifecycle.within_reopen_window(inc, now, {"reopen_days": days}):
         session.rollback()
         raise TransitionError(
             f"事件 {inc.number} 归档已超过{days}天，不能重新办理，请作为新事件受理",
@@ -701,7 +705,7 @@ def answer_reporter(
     """答复: what the reporter was told. The first answer stops the five-working-day clock."""
     answer_ = _text(answer, "答复内容", "answer")
     inc = _lock_incident(session, incident_id, expected_version)
-    _require(session, inc, "answer", [x for x in IncidentStatus if x != IncidentStatus.MERGED])
+    _require(session, inc, "answer", actor=actor)
     first = inc.answered_at is None
     if first:
         inc.answered_at = clock.now()
@@ -734,13 +738,10 @@ def merge_incidents(
     # lock in id order so two operators merging overlapping sets never deadlock
     locked = {i: _lock_incident(session, i, None) for i in sorted({keep_id, *dup_ids})}
     keep = locked[keep_id]
-    keepable = [
-        x for x in IncidentStatus if x not in (IncidentStatus.MERGED, IncidentStatus.REJECTED)
-    ]
-    _require(session, keep, "merge", keepable)
+    _require(session, keep, "merge", lifecycle.MERGE_TARGETS, actor=actor)
     for dup_id in dup_ids:
         dup = locked[dup_id]
-        _require(session, dup, "merge", (IncidentStatus.NEW, IncidentStatus.ACCEPTED))
+        _require(session, dup, "merge")
         dup.duplicate_of_id = keep.id
         _set_incident_status(
             session,
@@ -774,7 +775,7 @@ def accept_order(
 ) -> Snapshot:
     """签收: the department takes the order on."""
     order = _lock_order(session, order_id, expected_version)
-    _require(session, order, "accept", (OrderStatus.DISPATCHED,))
+    _require(session, order, "accept", actor=actor)
     inc = _lock_incident_of(session, order)
     now = clock.now()
     order.accepted_at = now
@@ -846,9 +847,9 @@ def object_order(
     """异议: not this department's matter — allowed within the objection window after dispatch."""
     reason_ = _text(reason, "异议理由", "reason for the objection")
     order = _lock_order(session, order_id, expected_version)
-    _require(session, order, "object", (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED))
+    _require(session, order, "object", actor=actor)
     now = clock.now()
-    if order.objection_deadline_at is not None and now > order.objection_deadline_at:
+    if not lifecycle.within_objection_window(order, now, {}):
         session.rollback()
         raise TransitionError(
             f"工单 {order.number} 的异议期已于 "
@@ -880,7 +881,7 @@ def return_order(
     """退单: the department hands an accepted order back, with its reason."""
     reason_ = _text(reason, "退单理由", "reason for the return")
     order = _lock_order(session, order_id, expected_version)
-    _require(session, order, "return", (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS))
+    _require(session, order, "return", actor=actor)
     order.return_reason = reason_
     _hand_back(
         session,
@@ -906,7 +907,7 @@ def report_progress(
     """进展: a progress report, with photos."""
     note_ = _text(note, "进展情况", "progress note")
     order = _lock_order(session, order_id, expected_version)
-    _require(session, order, "progress", (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS))
+    _require(session, order, "progress", actor=actor)
     session.add(
         OrderProgress(
             order_id=order.id,
@@ -947,7 +948,7 @@ def resolve_order(
     """办结: the department reports the result; a joint order's lead waits for its co-orders."""
     result_ = _text(result, "办理结果", "result")
     order = _lock_order(session, order_id, expected_version)
-    _require(session, order, "resolve", (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS))
+    _require(session, order, "resolve", actor=actor)
     inc = _lock_incident_of(session, order)
     if _is_main_order(order):
         waiting = [co for co in _co_orders(session, order) if co.status in ACTIVE_ORDER]
@@ -991,7 +992,7 @@ def verify_order(
 ) -> Snapshot:
     """核查 a resolved order: confirmed (the incident is verified with it), or sent back."""
     order = _lock_order(session, order_id, expected_version)
-    _require(session, order, "verify", (OrderStatus.RESOLVED,))
+    _require(session, order, "verify", actor=actor)
     inc = _lock_incident_of(session, order)
     note_ = _text(note, "核查意见", "verification note", required=not ok)
     if ok:
@@ -1067,17 +1068,7 @@ def second_dispatch(
             f"工单 {order.number} 是协办工单，请对牵头工单二次派送",
             f"{order.number} is a co-order: dispatch its lead order again",
         )
-    _require(
-        session,
-        order,
-        "second_dispatch",
-        (
-            OrderStatus.DISPATCHED,
-            OrderStatus.ACCEPTED,
-            OrderStatus.IN_PROGRESS,
-            OrderStatus.RESOLVED,
-        ),
-    )
+    _require(session, order, "second_dispatch", actor=actor)
     inc = _lock_incident_of(session, order)
     target = department_id or order.department_id
     for co in _co_orders(session, order):
@@ -1118,42 +1109,14 @@ def second_dispatch(
 
 
 def allowed_incident_actions(
-    inc: Incident, now: dt.datetime | None = None, reopen_days: int = 15
+    inc: Incident, now: dt.datetime | None = None, reopen_days: int = 15, role: str | None = None
 ) -> list[str]:
-    now = now or clock.now()
-    actions: list[str] = []
-    s = inc.status
-    if s == IncidentStatus.NEW:
-        actions += ["accept", "dispatch", "resolve", "reject", "merge"]
-    elif s == IncidentStatus.ACCEPTED:
-        actions += ["dispatch", "resolve", "reject", "merge"]
-    elif s == IncidentStatus.RESOLVED:
-        actions.append("verify")
-    elif s == IncidentStatus.VERIFIED:
-        actions.append("close")
-    elif s == IncidentStatus.CLOSED and (
-        inc.closed_at is None or now - inc.closed_at <= dt.timedelta(days=reopen_days)
-    ):
-        actions.append("reopen")
-    if s != IncidentStatus.MERGED:
-        actions.append("answer")
-    return actions
+    """What may be done next to ``inc`` (by ``role``; None: by whoever may)."""
+    return lifecycle.allowed_actions("incident", inc, now, role, reopen_days=reopen_days)
 
 
-def allowed_order_actions(order: WorkOrder, now: dt.datetime | None = None) -> list[str]:
-    now = now or clock.now()
-    s = order.status
-    actions: list[str] = []
-    if s == OrderStatus.DISPATCHED:
-        actions.append("accept")
-    if s in (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED) and (
-        order.objection_deadline_at is None or now <= order.objection_deadline_at
-    ):
-        actions.append("object")
-    if s in (OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS):
-        actions += ["progress", "resolve", "return"]
-    if s == OrderStatus.RESOLVED:
-        actions.append("verify")
-    if order.lead_order_id is None and s in (*ACTIVE_ORDER, OrderStatus.RESOLVED):
-        actions.append("second_dispatch")
-    return actions
+def allowed_order_actions(
+    order: WorkOrder, now: dt.datetime | None = None, role: str | None = None
+) -> list[str]:
+    """What may be done next to ``order`` (by ``role``; None: by whoever may)."""
+    return lifecycle.allowed_actions("order", order, now, role)

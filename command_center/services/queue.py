@@ -47,8 +47,7 @@ from command_center.models import (
     SavedFilter,
     WorkOrder,
 )
-from command_center.models.incident import OPEN_INCIDENT_STATUSES, OPEN_ORDER_STATUSES
-from command_center.services import categories
+from command_center.services import categories, lifecycle
 
 Kind = Literal["incidents", "orders"]
 SortKey = Literal["deadline", "reported", "priority"]
@@ -67,30 +66,10 @@ FAR_FUTURE_SQL = "'9999-12-31 00:00:00+00'::timestamptz"
 as the same literal everywhere so an expression index on it can be used."""
 FAR_FUTURE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 
-INCIDENT_STATUSES = (
-    "new",
-    "accepted",
-    "dispatched",
-    "in_progress",
-    "resolved",
-    "verified",
-    "closed",
-    "merged",
-    "rejected",
-)
-ORDER_STATUSES = (
-    "dispatched",
-    "accepted",
-    "in_progress",
-    "resolved",
-    "verified",
-    "closed",
-    "returned",
-    "objected",
-    "cancelled",
-)
-OPEN_INCIDENTS = tuple(str(s) for s in OPEN_INCIDENT_STATUSES)
-OPEN_ORDERS = tuple(str(s) for s in OPEN_ORDER_STATUSES)
+INCIDENT_STATUSES = lifecycle.status_codes("incident")
+ORDER_STATUSES = lifecycle.status_codes("order")
+OPEN_INCIDENTS = lifecycle.open_status_codes("incident")
+OPEN_ORDERS = lifecycle.open_status_codes("order")
 
 
 class QueueError(ValueError):
@@ -957,7 +936,6 @@ def details(
             .order_by(ReturnVisit.at)
         )
     ]
-    from command_center.services import orders as lifecycle
     from command_center.services import settings
 
     reopen_days = int(settings.get(session, "orders.reopen_days"))
@@ -977,8 +955,8 @@ def details(
         history,
         visits,
         focus_order_id,
-        lifecycle.allowed_incident_actions(inc, reopen_days=reopen_days),
-        {o.id: lifecycle.allowed_order_actions(o) for o in order_objs},
+        lifecycle.allowed_actions("incident", inc, reopen_days=reopen_days),
+        {o.id: lifecycle.allowed_actions("order", o) for o in order_objs},
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from command_center.models import AdminArea, Category, Department, RoutingRule
-from command_center.services import audit
+from command_center.services import audit, permissions
 from command_center.services.audit import Actor
 from command_center.services.categories import ancestors
 
@@ -127,7 +127,9 @@ def save_rule(
     note: str | None = None,
     active: bool = True,
 ) -> int:
-    """Create or replace the rule for (category, town). Commits."""
+    """Create or replace the rule for (category, town). Commits. Only an administrator may
+    (:class:`~command_center.services.permissions.PermissionDenied`)."""
+    permissions.require_edit_rules(session, actor)
     if session.get(Category, category_code) is None:
         raise RoutingError(f"没有分类 {category_code} / no category {category_code}")
     if session.get(Department, department_id) is None:
@@ -169,6 +171,8 @@ def save_rule(
 
 
 def delete_rule(session: Session, actor: Actor, rule_id: int) -> None:
+    """Remove a rule. Commits. Only an administrator may."""
+    permissions.require_edit_rules(session, actor)
     rule = session.get(RoutingRule, rule_id)
     if rule is None:
         raise RoutingError(f"派单规则 {rule_id} 不存在 / routing rule {rule_id} does not exist")

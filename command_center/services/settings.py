@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from command_center.models import AppSetting
-from command_center.services import audit
+from command_center.services import audit, permissions
 from command_center.services.audit import Actor
 
 # key -> (default, description)
@@ -53,9 +53,12 @@ def get_all(session: Session) -> dict[str, Any]:
 def set_value(
     session: Session, actor: Actor, key: str, value: Any, reason: str | None = None
 ) -> None:
-    """Store a setting in the caller's transaction, with an audit entry."""
+    """Store a setting in the caller's transaction, with an audit entry. Refuses
+    (:class:`~command_center.services.permissions.PermissionDenied`) a user who may not change
+    it."""
     if key not in DEFAULTS:
         raise KeyError(key)
+    permissions.require_setting(session, actor, key)
     before = get(session, key)
     stmt = insert(AppSetting).values(key=key, value=value, updated_by_id=actor.user_id)
     stmt = stmt.on_conflict_do_update(

@@ -6,8 +6,10 @@
 "use strict";
 
 var ccMap = (function () {
-  var STATUS_COLORS = ["#e67e22", "#f1c40f", "#2980b9", "#8e44ad", "#27ae60", "#16a085",
-                       "#95a5a6", "#bdc3c7", "#7f8c8d"];  // new … rejected
+  // by status code (services/lifecycle.py names the statuses; map_data sends the codes)
+  var STATUS_COLORS = {new: "#e67e22", accepted: "#f1c40f", dispatched: "#2980b9",
+                       in_progress: "#8e44ad", resolved: "#27ae60", verified: "#16a085",
+                       closed: "#95a5a6", merged: "#bdc3c7", rejected: "#7f8c8d"};
   var POINT_ZOOM = 12;          // below: clusters; from here on: individual markers
   var CELL_PX = 56;             // cluster cell size on screen
   var map = null, bridge = null, renderer = null;

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from command_center.services import deadlines, routing, settings
+from command_center.services import deadlines, permissions, routing, settings
 from command_center.services import queue as svc
 from command_center.services.audit import Actor
 from command_center.workers.ops import OpsRunner
@@ -209,7 +209,7 @@ class RulesDialog(QDialog):
         super().__init__(parent)
         self._runner = runner
         self._actor = Actor(user.id, user.display_name)
-        self._editable = user.role_code == "admin"
+        self._editable = permissions.may_edit_rules(user.role_code)
         self._data: RulesData | None = None
         self.setWindowTitle(self.tr("Working rules"))
         self.resize(900, 560)

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from command_center import clock
-from command_center.services import geo_transform, map_data
+from command_center.services import geo_transform, map_data, permissions
 from command_center.services import settings as center_settings
 from command_center.services.audit import Actor
 from command_center.views.map import scheme
@@ -87,7 +87,6 @@ RISKS = (
     QT_TRANSLATE_NOOP("MapView", "high risk"),
     QT_TRANSLATE_NOOP("MapView", "major risk"),
 )
-ADMIN_ROLE = "admin"
 
 
 def _map_profile() -> QWebEngineProfile:
@@ -456,7 +455,8 @@ class MapView(QWidget):
     def set_user(self, user: Any) -> None:
         """The signed-in user (auth.UserInfo): who saves views; administrators edit the tiles."""
         self._user = user
-        self.tiles_action.setEnabled(getattr(user, "role_code", None) == ADMIN_ROLE)
+        role = getattr(user, "role_code", None)
+        self.tiles_action.setEnabled(role is not None and permissions.may_set_tiles(role))
 
     def _actor(self) -> Actor:
         if self._user is None:

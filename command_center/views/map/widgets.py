@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,27 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from command_center.services import map_data
+from command_center.services import lifecycle, map_data
+from command_center.views import words
 
-STATUSES = (  # incident status -> label
-    ("new", QT_TRANSLATE_NOOP("MapStatus", "New")),
-    ("accepted", QT_TRANSLATE_NOOP("MapStatus", "Accepted")),
-    ("dispatched", QT_TRANSLATE_NOOP("MapStatus", "Dispatched")),
-    ("in_progress", QT_TRANSLATE_NOOP("MapStatus", "In progress")),
-    ("resolved", QT_TRANSLATE_NOOP("MapStatus", "Resolved")),
-    ("verified", QT_TRANSLATE_NOOP("MapStatus", "Verified")),
-    ("closed", QT_TRANSLATE_NOOP("MapStatus", "Closed")),
-    ("rejected", QT_TRANSLATE_NOOP("MapStatus", "Rejected")),
-)
+STATUSES = tuple(c for c in lifecycle.status_codes("incident") if c != "merged")
+"""The statuses the map's filter offers (a merged report is its original's point), with their
+words from the lifecycle."""
 
 
 def status_text(code: str) -> str:
-    label = dict(STATUSES).get(code)
-    return QCoreApplication.translate("MapStatus", label) if label else code
+    return words.status_text("incident", code)
 
 
 def chinese() -> bool:
-    return QCoreApplication.translate("MapStatus", "New") != "New"
+    return words.language() == "zh"
 
 
 class FilterPopup(QFrame):
@@ -115,7 +108,7 @@ class FilterPopup(QFrame):
         self._fill("categories", [(c, n if zh else en) for c, n, en in options.categories])
 
     def set_statuses(self) -> None:
-        self._fill("statuses", [(c, status_text(c)) for c, _ in STATUSES])
+        self._fill("statuses", [(c, status_text(c)) for c in STATUSES])
 
     def checked(self, key: str) -> tuple[str, ...]:
         lw = self.lists[key]

@@ -39,31 +39,17 @@ from sqlalchemy.orm import Session
 from command_center.services import orders, routing
 from command_center.services import queue as svc
 from command_center.services.audit import Actor
+from command_center.services.permissions import PermissionDenied
+from command_center.views import words
 
 _CTX = "QueueActions"
 
-INCIDENT_ACTION_TEXT = {
-    "accept": QT_TRANSLATE_NOOP("QueueActions", "Accept"),
-    "dispatch": QT_TRANSLATE_NOOP("QueueActions", "Dispatch…"),
-    "resolve": QT_TRANSLATE_NOOP("QueueActions", "Resolve on the spot…"),
-    "reject": QT_TRANSLATE_NOOP("QueueActions", "Reject…"),
-    "verify": QT_TRANSLATE_NOOP("QueueActions", "Verify…"),
-    "close": QT_TRANSLATE_NOOP("QueueActions", "Return visit and close…"),
-    "reopen": QT_TRANSLATE_NOOP("QueueActions", "Reopen…"),
-    "answer": QT_TRANSLATE_NOOP("QueueActions", "Answer the reporter…"),
-    "merge": QT_TRANSLATE_NOOP("QueueActions", "Merge as a duplicate…"),
-}
-ORDER_ACTION_TEXT = {
-    "accept": QT_TRANSLATE_NOOP("QueueActions", "Sign for it"),
-    "object": QT_TRANSLATE_NOOP("QueueActions", "Object…"),
-    "progress": QT_TRANSLATE_NOOP("QueueActions", "Report progress…"),
-    "resolve": QT_TRANSLATE_NOOP("QueueActions", "Resolve…"),
-    "return": QT_TRANSLATE_NOOP("QueueActions", "Return…"),
-    "verify": QT_TRANSLATE_NOOP("QueueActions", "Verify…"),
-    "second_dispatch": QT_TRANSLATE_NOOP("QueueActions", "Dispatch again…"),
-}
 # actions not offered here
 HIDDEN_ACTIONS: set[str] = set()
+
+
+REFUSALS = (orders.TransitionError, PermissionDenied, svc.QueueError, routing.RoutingError)
+"""What a service refuses with a message for the operator ("中文 / English")."""
 
 
 def tr(text: str) -> str:
@@ -71,8 +57,8 @@ def tr(text: str) -> str:
 
 
 def action_label(kind: str, name: str) -> str:
-    table = INCIDENT_ACTION_TEXT if kind == "incident" else ORDER_ACTION_TEXT
-    return tr(table.get(name, name))
+    """An action's button, from the lifecycle's table in the interface language."""
+    return words.action_label(kind, name)
 
 
 @dataclass(frozen=True)
@@ -100,65 +86,81 @@ class Inputs:
     keep_id: int | None = None  # merge: the report this one joins
 
 
+def _merge(session: Session, actor: Actor, t: Target, i: Inputs) -> Any:
+    if i.keep_id is None:
+        raise orders.TransitionError("请选择要合并到的事件", "choose the report to keep")
+    return orders.merge_incidents(session, actor, i.keep_id, [t.id], i.text or None)
+
+
+def _dispatch(session: Session, actor: Actor, t: Target, i: Inputs) -> Any:
+    assert i.department_id is not None
+    return orders.dispatch(
+        session,
+        actor,
+        t.id,
+        i.department_id,
+        co_department_ids=i.co_department_ids,
+        note=i.text or None,
+        expected_version=t.version,
+    )
+
+
+Runner = Callable[[Session, Actor, Target, Inputs], Any]
+RUN: dict[tuple[str, str], Runner] = {
+    ("incident", "accept"): lambda s, a, t, i: orders.accept_incident(
+        s, a, t.id, expected_version=t.version
+    ),
+    ("incident", "dispatch"): _dispatch,
+    ("incident", "resolve"): lambda s, a, t, i: orders.resolve_incident(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("incident", "reject"): lambda s, a, t, i: orders.reject_incident(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("incident", "merge"): _merge,
+    ("incident", "verify"): lambda s, a, t, i: orders.verify_incident(
+        s, a, t.id, i.ok, i.text or None, expected_version=t.version
+    ),
+    ("incident", "close"): lambda s, a, t, i: orders.close_incident(
+        s, a, t.id, i.satisfaction, i.text or None, expected_version=t.version
+    ),
+    ("incident", "reopen"): lambda s, a, t, i: orders.reopen_incident(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("incident", "answer"): lambda s, a, t, i: orders.answer_reporter(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("order", "accept"): lambda s, a, t, i: orders.accept_order(
+        s, a, t.id, expected_version=t.version
+    ),
+    ("order", "object"): lambda s, a, t, i: orders.object_order(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("order", "progress"): lambda s, a, t, i: orders.report_progress(
+        s, a, t.id, i.text, i.attachments, expected_version=t.version
+    ),
+    ("order", "resolve"): lambda s, a, t, i: orders.resolve_order(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("order", "return"): lambda s, a, t, i: orders.return_order(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("order", "verify"): lambda s, a, t, i: orders.verify_order(
+        s, a, t.id, i.ok, i.text or None, expected_version=t.version
+    ),
+    ("order", "second_dispatch"): lambda s, a, t, i: orders.second_dispatch(
+        s, a, t.id, i.department_id, i.text, expected_version=t.version
+    ),
+}
+"""The service each lifecycle action runs (one per action of the lifecycle's table)."""
+
+
 def call(session: Session, actor: Actor, t: Target, name: str, i: Inputs) -> Any:
     """Run one action (on the worker thread)."""
-    v = t.version
-    if t.kind == "incident":
-        if name == "accept":
-            return orders.accept_incident(session, actor, t.id, expected_version=v)
-        if name == "dispatch":
-            assert i.department_id is not None
-            return orders.dispatch(
-                session,
-                actor,
-                t.id,
-                i.department_id,
-                co_department_ids=i.co_department_ids,
-                note=i.text or None,
-                expected_version=v,
-            )
-        if name == "resolve":
-            return orders.resolve_incident(session, actor, t.id, i.text, expected_version=v)
-        if name == "reject":
-            return orders.reject_incident(session, actor, t.id, i.text, expected_version=v)
-        if name == "verify":
-            return orders.verify_incident(
-                session, actor, t.id, i.ok, i.text or None, expected_version=v
-            )
-        if name == "close":
-            return orders.close_incident(
-                session, actor, t.id, i.satisfaction, i.text or None, expected_version=v
-            )
-        if name == "reopen":
-            return orders.reopen_incident(session, actor, t.id, i.text, expected_version=v)
-        if name == "answer":
-            return orders.answer_reporter(session, actor, t.id, i.text, expected_version=v)
-        if name == "merge":
-            if i.keep_id is None:
-                raise orders.TransitionError("请选择要合并到的事件", "choose the report to keep")
-            return orders.merge_incidents(session, actor, i.keep_id, [t.id], i.text or None)
-    else:
-        if name == "accept":
-            return orders.accept_order(session, actor, t.id, expected_version=v)
-        if name == "object":
-            return orders.object_order(session, actor, t.id, i.text, expected_version=v)
-        if name == "return":
-            return orders.return_order(session, actor, t.id, i.text, expected_version=v)
-        if name == "progress":
-            return orders.report_progress(
-                session, actor, t.id, i.text, i.attachments, expected_version=v
-            )
-        if name == "resolve":
-            return orders.resolve_order(session, actor, t.id, i.text, expected_version=v)
-        if name == "verify":
-            return orders.verify_order(
-                session, actor, t.id, i.ok, i.text or None, expected_version=v
-            )
-        if name == "second_dispatch":
-            return orders.second_dispatch(
-                session, actor, t.id, i.department_id, i.text, expected_version=v
-            )
-    raise orders.TransitionError(f"未知操作「{name}」", f"unknown action '{name}'")
+    run = RUN.get((t.kind, name))
+    if run is None:
+        raise orders.TransitionError(f"未知操作「{name}」", f"unknown action '{name}'")
+    return run(session, actor, t, i)
 
 
 def conflict_text(exc: orders.ConflictError, kind: str) -> str:
@@ -166,8 +168,7 @@ def conflict_text(exc: orders.ConflictError, kind: str) -> str:
 
     Composed here from the error's fields, with the status named as the row's kind names it
     (an accepted incident is 已受理, an accepted order 已签收)."""
-    table = orders.INCIDENT_STATUS_TEXT if kind == "incident" else orders.ORDER_STATUS_TEXT
-    zh_status, en_status = table.get(exc.current_status, (exc.current_status,) * 2)
+    zh_status, en_status = words.status_words(kind, exc.current_status)
     what_zh, what_en = (
         ("此事件", "this incident") if kind == "incident" else ("此工单", "this order")
     )
@@ -207,7 +208,7 @@ def error_message(exc: BaseException) -> str:
                 "QueueActions", "The row has been read again and shows the current state."
             )
         )
-    if isinstance(exc, (orders.TransitionError, svc.QueueError, routing.RoutingError)):
+    if isinstance(exc, REFUSALS):
         return str(exc)
     return QCoreApplication.translate("QueueActions", "The action failed: %1").replace(
         "%1", str(exc) or type(exc).__name__
@@ -801,7 +802,7 @@ def run_bulk(
     for t in targets:
         try:
             call(session, actor, t, name, make_inputs(t))
-        except (orders.TransitionError, svc.QueueError, routing.RoutingError) as exc:
+        except REFUSALS as exc:
             session.rollback()
             if isinstance(exc, orders.ConflictError):
                 out.conflicts += 1

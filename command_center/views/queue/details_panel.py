@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from command_center import clock
+from command_center.services import lifecycle
 from command_center.services import queue as svc
 from command_center.views.queue import actions
 from command_center.views.queue.queue_model import (
@@ -73,6 +74,8 @@ class DetailsPanel(QWidget):
         self._order_first = False
         self.order_action_names: tuple[str, ...] | None = None
         """Only these order actions are offered (the inbox: the department's own)."""
+        self.role: str | None = None
+        """The signed-in user's role: actions it may not do are not offered."""
         self.title = QLabel(self)
         self.title.setObjectName("detailsTitle")
         self.title.setWordWrap(True)
@@ -328,6 +331,9 @@ class DetailsPanel(QWidget):
         b.clicked.connect(lambda: self.sig_action_requested.emit(kind, name, target))
         return b
 
+    def _may(self, kind: str, name: str) -> bool:
+        return self.role is None or lifecycle.role_may(self.role, kind, name)  # type: ignore[arg-type]
+
     def _fill_actions(self, d: svc.Details, focus: svc.OrderRow | None, orders_only: bool) -> None:
         buttons: list[QPushButton] = []
         inc = d.incident
@@ -343,7 +349,7 @@ class DetailsPanel(QWidget):
                 inc,
             )
             for name in d.incident_actions:
-                if name in actions.HIDDEN_ACTIONS:
+                if name in actions.HIDDEN_ACTIONS or not self._may("incident", name):
                     continue
                 buttons.append(
                     self._button(actions.action_label("incident", name), "incident", name, t)
@@ -362,6 +368,8 @@ class DetailsPanel(QWidget):
             )
             for name in d.order_actions.get(focus.id, []):
                 if self.order_action_names is not None and name not in self.order_action_names:
+                    continue
+                if not self._may("order", name):
                     continue
                 order_buttons.append(
                     self._button(actions.action_label("order", name), "order", name, t2)

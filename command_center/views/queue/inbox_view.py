@@ -14,13 +14,14 @@ import sys
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from command_center.services import lifecycle
 from command_center.services import queue as svc
 from command_center.services.auth import UserInfo
 from command_center.views.queue.queue_view import QueueView
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import OpsRunner
 
-HANDLER_ACTIONS = ("accept", "object", "progress", "resolve", "return")
+HANDLER_ACTIONS = lifecycle.actions_for_role("order", lifecycle.DEPT_HANDLER)
 
 
 class DepartmentInboxView(QueueView):

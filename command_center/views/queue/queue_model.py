@@ -28,8 +28,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from command_center import clock
-from command_center.services import deadlines
+from command_center.services import deadlines, lifecycle
 from command_center.services import queue as svc
+from command_center.views import words
 from command_center.workers.ops import OpsRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -41,28 +42,8 @@ LevelRole = Qt.ItemDataRole.UserRole + 3
 _CTX = "QueueTableModel"
 _ST = "QueueStatus"
 
-INCIDENT_STATUS_TEXT = {
-    "new": QT_TRANSLATE_NOOP("QueueStatus", "New"),
-    "accepted": QT_TRANSLATE_NOOP("QueueStatus", "Accepted"),
-    "dispatched": QT_TRANSLATE_NOOP("QueueStatus", "Dispatched"),
-    "in_progress": QT_TRANSLATE_NOOP("QueueStatus", "In progress"),
-    "resolved": QT_TRANSLATE_NOOP("QueueStatus", "Resolved"),
-    "verified": QT_TRANSLATE_NOOP("QueueStatus", "Verified"),
-    "closed": QT_TRANSLATE_NOOP("QueueStatus", "Closed"),
-    "merged": QT_TRANSLATE_NOOP("QueueStatus", "Merged"),
-    "rejected": QT_TRANSLATE_NOOP("QueueStatus", "Rejected"),
-}
-ORDER_STATUS_TEXT = {
-    "dispatched": QT_TRANSLATE_NOOP("QueueStatus", "Awaiting acceptance"),
-    "accepted": QT_TRANSLATE_NOOP("QueueStatus", "Signed for"),
-    "in_progress": QT_TRANSLATE_NOOP("QueueStatus", "In progress"),
-    "resolved": QT_TRANSLATE_NOOP("QueueStatus", "Resolved"),
-    "verified": QT_TRANSLATE_NOOP("QueueStatus", "Verified"),
-    "closed": QT_TRANSLATE_NOOP("QueueStatus", "Closed"),
-    "returned": QT_TRANSLATE_NOOP("QueueStatus", "Returned"),
-    "objected": QT_TRANSLATE_NOOP("QueueStatus", "Objected"),
-    "cancelled": QT_TRANSLATE_NOOP("QueueStatus", "Cancelled"),
-}
+INCIDENT_STATUS_CODES = lifecycle.status_codes("incident")
+ORDER_STATUS_CODES = lifecycle.status_codes("order")
 PRIORITY_TEXT = {
     1: QT_TRANSLATE_NOOP("QueueStatus", "Urgent"),
     2: QT_TRANSLATE_NOOP("QueueStatus", "High"),
@@ -73,8 +54,8 @@ LEVEL_COLOURS = {"amber": ("#8a5a00", "#fff1c9"), "red": ("#ffffff", "#c62828")}
 
 
 def status_text(kind: str, status: str) -> str:
-    table = INCIDENT_STATUS_TEXT if kind == "incidents" else ORDER_STATUS_TEXT
-    return QCoreApplication.translate(_ST, table.get(status, status)) if status in table else status
+    """The status's word ("incidents" or "orders"), in the interface language."""
+    return words.status_text(kind, status)
 
 
 def priority_text(p: int) -> str:

@@ -36,23 +36,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command_center.services import lifecycle
 from command_center.services import queue as svc
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
 from command_center.views.queue import actions
 from command_center.views.queue.details_panel import DetailsPanel
 from command_center.views.queue.queue_model import (
-    INCIDENT_STATUS_TEXT,
-    ORDER_STATUS_TEXT,
+    INCIDENT_STATUS_CODES,
+    ORDER_STATUS_CODES,
     PRIORITY_TEXT,
     QueueTableModel,
+    status_text,
 )
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import OpsRunner
 
 log = logging.getLogger(__name__)
 
-CENTER_ORDER_ACTIONS = ("verify", "second_dispatch")
+CENTER_ORDER_ACTIONS = lifecycle.actions_for_role("order", lifecycle.DUTY_OPERATOR)
 LIVE_DELAY_MS = 150  # gather a burst of notifications into one re-read
 TICK_MS = 30_000  # countdowns move
 
@@ -138,10 +140,10 @@ class QueueView(QWidget):
         )
 
     def status_choices(self) -> list[tuple[str, tuple[str, ...]]]:
-        table = INCIDENT_STATUS_TEXT if self.kind == "incidents" else ORDER_STATUS_TEXT
+        codes = INCIDENT_STATUS_CODES if self.kind == "incidents" else ORDER_STATUS_CODES
         open_ = svc.OPEN_INCIDENTS if self.kind == "incidents" else svc.OPEN_ORDERS
         out = [(self.tr("Open"), open_), (self.tr("All statuses"), ())]
-        out += [(_status_label(label), (code,)) for code, label in table.items()]
+        out += [(status_text(self.kind, code), (code,)) for code in codes]
         return out
 
     # --- building ---
@@ -312,6 +314,7 @@ class QueueView(QWidget):
         # the center acts on an order by verifying it or sending it again; signing for it,
         # objecting, progress and the result are the department's (its inbox)
         self.details.order_action_names = CENTER_ORDER_ACTIONS
+        self.details.role = self.user.role_code  # offer only what the services will accept
         self.details.sig_action_requested.connect(self._on_details_sig_action_requested)
         self.details.sig_photo_requested.connect(self.open_photo)
 

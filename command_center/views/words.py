@@ -1,0 +1,44 @@
+"""The lifecycle's words as the interface shows them: Chinese or English by the interface
+language.
+
+The words themselves are defined once, with the statuses and actions, in
+:mod:`command_center.services.lifecycle` (services use them for their messages, the Open311 API
+for its notes). The views take them from there by language instead of translating a second copy
+through Qt's .ts files, so a status cannot read one way on the map and another in the queue.
+The interface language is the default QLocale, which the application sets with its translator
+(``app.Translations.switch``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLocale
+
+from command_center.services import lifecycle
+
+
+def language() -> lifecycle.Lang:
+    """Chinese ("zh") while the interface speaks it, else English ("en")."""
+    return "zh" if QLocale().language() == QLocale.Language.Chinese else "en"
+
+
+def _kind(kind: str) -> lifecycle.Kind:
+    # the queues say "incidents"/"orders"/"inbox", the actions "incident"/"order"
+    return "incident" if kind.startswith("incident") else "order"
+
+
+def status_text(kind: str, code: str) -> str:
+    """The word for an incident's or an order's status."""
+    return lifecycle.status_text(_kind(kind), code, language())
+
+
+def action_label(kind: str, code: str) -> str:
+    """An action's button; "…" when a dialog asks for something first."""
+    k = _kind(kind)
+    label = lifecycle.action_label(k, code, language())
+    a = lifecycle.ACTIONS[k].get(code)
+    return label + "…" if a is not None and a.inputs else label
+
+
+def status_words(kind: str, code: str) -> tuple[str, str]:
+    """(中文, English) of a status, for a bilingual message."""
+    return lifecycle.status_words(_kind(kind), code)
