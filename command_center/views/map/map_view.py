@@ -676,6 +676,7 @@ class MapView(QWidget):
             success=lambda r: self._on_boundaries_loaded(r, fit),
             owner=self,
             name="map.boundaries",
+            lane=LONG,  # before the incidents, as the page expects
         )
 
     @Slot()
