@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command_center.db.changes import Changes
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
 from command_center.services.status import describe_url
@@ -189,7 +190,7 @@ class MainWindow(QMainWindow):
         self.overview_view: OverviewView | None = None
         self._deferred_built = False
         if live is not None:
-            live.sig_change_received.connect(self._on_live_sig_change_received)
+            live.sig_changes.connect(self._on_live_sig_changes)
         # 12345 requests fetched from a remote Open311 endpoint, when the setting enables it
         self.poller: Open311Poller | None = None
         if "intake" in self.keys:
@@ -640,10 +641,10 @@ class MainWindow(QMainWindow):
     def _on_view_sig_message(self, text: str, level: str) -> None:
         self.statusBar().showMessage(text, 15000 if level == "error" else 8000)
 
-    @Slot(dict)
-    def _on_live_sig_change_received(self, change: dict) -> None:
+    @Slot(object)
+    def _on_live_sig_changes(self, changes: Changes) -> None:
         # the places of the county changed: the gazetteer and the grid lookup are rebuilt
-        if change.get("t") in ("admin_areas", "*"):
+        if changes.touched("admin_areas"):
             from command_center.services import gazetteer, intake
 
             gazetteer.invalidate()

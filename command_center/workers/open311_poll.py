@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from sqlalchemy.orm import Session
 
+from command_center.db.changes import Changes
 from command_center.services import open311_poll, settings
 from command_center.services.open311_poll import PollResult
 from command_center.workers.live import LiveChannel
@@ -83,7 +84,7 @@ class Open311Poller(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.poll_now)
         if live is not None:
-            live.sig_change_received.connect(self._on_live_sig_change_received)
+            live.sig_changes.connect(self._on_live_sig_changes)
 
     @property
     def active(self) -> bool:
@@ -150,9 +151,9 @@ class Open311Poller(QObject):
             self._watermark = result.watermark
         self.sig_polled.emit(result)
 
-    @Slot(dict)
-    def _on_live_sig_change_received(self, payload: dict[str, Any]) -> None:
-        if payload.get("t") == "app_settings":
+    @Slot(object)
+    def _on_live_sig_changes(self, changes: Changes) -> None:
+        if "app_settings" in changes.tables:
             self.start()
 
     def shutdown(self) -> None:

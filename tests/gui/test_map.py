@@ -194,6 +194,32 @@ def test_filtering_by_town_and_time_window(qtbot, map_view, db) -> None:  # type
     assert _info(qtbot, map_view)["incidents"] == month
 
 
+def test_quick_filter_clicks_show_only_the_last_choice(qtbot, map_view, runner, db) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: map_view.town_box.count() == 13, timeout=10_000)
+    town_id = map_view.town_box.itemData(3)
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=10_000)
+    delivered: list[int] = []
+    shown = map_view._on_incidents_loaded
+
+    def on_loaded(points: map_data.IncidentPoints) -> None:
+        delivered.append(len(points))
+        shown(points)
+
+    map_view._on_incidents_loaded = on_loaded
+    for window in ("24h", "7d", "30d", "open"):  # an operator clicking through the windows
+        map_view.set_filter(window, None)
+    with qtbot.waitSignal(
+        map_view.bridge.sig_push_done,
+        timeout=10_000,
+        check_params_cb=lambda m, _ms: m == "setIncidents",
+    ):
+        map_view.set_filter("open", town_id)
+    qtbot.waitUntil(lambda: runner.pending == 0, timeout=10_000)
+    expected = _count_open_with_location(db, town_id)
+    assert delivered == [expected]
+    assert _info(qtbot, map_view)["incidents"] == expected
+
+
 def test_an_incident_closed_elsewhere_leaves_the_open_map(
     qtbot, map_view, db, other_engine
 ) -> None:  # type: ignore[no-untyped-def]

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from command_center import clock
+from command_center.db.changes import Changes
 from command_center.services import activity, duty_log
 from command_center.services.audit import Actor
 from command_center.views.activity.activity_table_model import (
@@ -67,7 +68,6 @@ log = logging.getLogger(__name__)
 CATCH_UP_MARGIN = dt.timedelta(minutes=5)
 """After a reconnect, re-read from this long before the newest entry held: a transaction that
 was slow to commit may have written an entry that is older than ones already seen."""
-FETCH_DELAY_MS = 100  # gather a burst of notifications into one query
 RETRY_INTERVAL_MS = 10_000
 OUTBOX_KEY = "activity/dutyLogOutbox"
 DRAFT_KEY = "activity/dutyLogDraft"
@@ -120,7 +120,6 @@ class ActivityView(QWidget):
         self._loaded = False
         self._shown_once = False
         self._ever_connected = False
-        self._wanted_ids: set[int] = set()
         self._outbox: dict[str, OutboxEntry] = {}
 
         self.model = ActivityTableModel(capacity, self)
@@ -129,10 +128,6 @@ class ActivityView(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
 
-        self._fetch_timer = QTimer(self)
-        self._fetch_timer.setSingleShot(True)
-        self._fetch_timer.setInterval(FETCH_DELAY_MS)
-        self._fetch_timer.timeout.connect(self._on_fetch_timer_timeout)
         self._retry_timer = QTimer(self)
         self._retry_timer.setInterval(RETRY_INTERVAL_MS)
         self._retry_timer.timeout.connect(self._on_retry_timer_timeout)
@@ -142,7 +137,7 @@ class ActivityView(QWidget):
         self._restore_local_state()
 
         if live is not None:
-            live.sig_change_received.connect(self._on_live_sig_change_received)
+            live.sig_changes.connect(self._on_live_sig_changes)
             live.sig_reconnected.connect(self._on_live_sig_reconnected)
             live.sig_connection_changed.connect(self._on_live_sig_connection_changed)
         self.reload()
@@ -330,23 +325,12 @@ class ActivityView(QWidget):
         if n:
             self.sig_feed_updated.emit(n)
 
-    @Slot(dict)
-    def _on_live_sig_change_received(self, payload: dict[str, Any]) -> None:
-        if payload.get("op") == "reload":  # a bulk write announced once: catch up by time
+    @Slot(object)
+    def _on_live_sig_changes(self, changes: Changes) -> None:
+        if changes.reload:  # a bulk write announced once: catch up by time
             self.catch_up()
             return
-        if payload.get("t") != "audit_log" or payload.get("op") != "insert":
-            return
-        entry_id = payload.get("id")
-        if isinstance(entry_id, int) and entry_id not in self.model:
-            self._wanted_ids.add(entry_id)
-            if not self._fetch_timer.isActive():
-                self._fetch_timer.start()
-
-    @Slot()
-    def _on_fetch_timer_timeout(self) -> None:
-        ids = sorted(self._wanted_ids)
-        self._wanted_ids.clear()
+        ids = sorted(i for i in changes.inserted_into("audit_log") if i not in self.model)
         if not ids:
             return
         self._runner.submit(
@@ -534,7 +518,6 @@ class ActivityView(QWidget):
 
     def shutdown(self) -> None:
         """Stop the timers and keep the unsent draft for next time."""
-        self._fetch_timer.stop()
         self._retry_timer.stop()
         settings = QSettings()
         draft = self.duty_edit.toPlainText()

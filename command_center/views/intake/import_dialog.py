@@ -34,7 +34,7 @@ from command_center.interop import tabular
 from command_center.interop.tabular import FIELDS, Table
 from command_center.services import intake
 from command_center.services.audit import Actor
-from command_center.workers.ops import OpsRunner
+from command_center.workers.ops import LONG, OpsRunner
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +171,7 @@ class ImportTableDialog(QDialog):
             failure=self._on_read_failed,
             owner=self,
             name="import.read",
+            lane=LONG,  # a big file must not hold up the quick reads of the other views
         )
 
     def _on_read(self, result: tuple[Table, dict[str, dict[str, str]]]) -> None:
@@ -286,6 +287,7 @@ class ImportTableDialog(QDialog):
             failure=self._on_import_failed,
             owner=self,
             name="import.rows",
+            lane=LONG,  # a big file must not hold up the quick reads of the other views
         )
 
     def _on_imported(self, result: intake.ImportResult) -> None:

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from command_center import clock
+from command_center.db.changes import Changes
 from command_center.services import geo_transform, map_data, permissions
 from command_center.services import settings as center_settings
 from command_center.services.audit import Actor
@@ -54,12 +55,11 @@ from command_center.views.map.widgets import (
     TileSettingsDialog,
 )
 from command_center.workers.live import LiveChannel
-from command_center.workers.ops import OpsRunner
+from command_center.workers.ops import LONG, OpsRunner
 
 log = logging.getLogger(__name__)
 
 PAGE_URL = "app://cc/map.html"
-LIVE_DELAY_MS = 150  # gather a burst of changes into one update
 PAGE_DELAY_MS = 100  # let the window paint before the map page is built
 KPI_DELAY_MS = 2000  # the strip's counts need not follow every single change
 KPI_PERIOD_MS = 60_000  # and "today" moves on by itself
@@ -188,8 +188,6 @@ class MapView(QWidget):
         self._queue: list[tuple[str, str]] = []
         self._filter = map_data.IncidentFilter(open_only=True)
         self._wall = False
-        self._changed: dict[int, str] = {}
-        self._tables_changed: set[str] = set()
         self._channels: tuple[str, ...] = ()
         self._categories: tuple[str, ...] = ()
         self._statuses: tuple[str, ...] = ()
@@ -244,10 +242,6 @@ class MapView(QWidget):
         self._esc.activated.connect(self.cancel_pick)
         self._esc.setEnabled(False)  # only while picking or drawing: Esc also leaves the wall
 
-        self._live_timer = QTimer(self)
-        self._live_timer.setSingleShot(True)
-        self._live_timer.setInterval(LIVE_DELAY_MS)
-        self._live_timer.timeout.connect(self._on_live_timer_timeout)
         self._kpi_timer = QTimer(self)
         self._kpi_timer.setSingleShot(True)
         self._kpi_timer.setInterval(KPI_DELAY_MS)
@@ -259,7 +253,7 @@ class MapView(QWidget):
         self._cycle_timer = QTimer(self)
         self._cycle_timer.timeout.connect(self._on_cycle_timer_timeout)
         if live is not None:
-            live.sig_change_received.connect(self._on_live_sig_change_received)
+            live.sig_changes.connect(self._on_live_sig_changes)
             live.sig_reconnected.connect(self.reload_incidents)
 
         self._push_texts()
@@ -545,7 +539,7 @@ class MapView(QWidget):
 
     def shutdown(self) -> None:
         """Stop the timers (the window is closing)."""
-        for timer in (self._live_timer, self._kpi_timer, self._kpi_period, self._cycle_timer):
+        for timer in (self._kpi_timer, self._kpi_period, self._cycle_timer):
             timer.stop()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -682,6 +676,7 @@ class MapView(QWidget):
             success=lambda r: self._on_boundaries_loaded(r, fit),
             owner=self,
             name="map.boundaries",
+            lane=LONG,  # before the incidents, as the page expects
         )
 
     @Slot()
@@ -808,6 +803,8 @@ class MapView(QWidget):
             success=self._on_incidents_loaded,
             owner=self,
             name="map.incidents",
+            lane=LONG,
+            key="map.incidents",  # a newer filter replaces a fetch not yet delivered
         )
 
     def _on_incidents_loaded(self, points: map_data.IncidentPoints) -> None:
@@ -859,6 +856,8 @@ class MapView(QWidget):
                 success=done_choro,
                 owner=self,
                 name="map.choropleth",
+                lane=LONG,
+                key="map.choropleth",
             )
         elif layer == "workers":
             self._runner.submit(
@@ -866,6 +865,8 @@ class MapView(QWidget):
                 success=self._on_workers_loaded,
                 owner=self,
                 name="map.workers",
+                lane=LONG,
+                key="map.workers",
             )
         elif layer == "cameras":
             offline = self.tr("offline")
@@ -878,6 +879,8 @@ class MapView(QWidget):
                 success=done_cameras,
                 owner=self,
                 name="map.cameras",
+                lane=LONG,
+                key="map.cameras",
             )
         elif layer == "disputes":
             risks = [QCoreApplication.translate("MapView", r) for r in RISKS]
@@ -890,6 +893,8 @@ class MapView(QWidget):
                 success=done_disputes,
                 owner=self,
                 name="map.disputes",
+                lane=LONG,
+                key="map.disputes",
             )
 
     def _on_workers_loaded(self, cols: dict[str, Any]) -> None:
@@ -1050,37 +1055,22 @@ class MapView(QWidget):
 
     # --- live ---
 
-    @Slot(dict)
-    def _on_live_sig_change_received(self, payload: dict[str, Any]) -> None:
-        table = payload.get("t")
-        if table == "*":
+    @Slot(object)
+    def _on_live_sig_changes(self, changes: Changes) -> None:
+        if "app_settings" in changes.tables:
+            self._load_settings()
+        if changes.reload:
             self.reload_incidents()
             return
-        if table == "app_settings":
-            self._load_settings()
-            return
-        if table in ("dispute_cases", "grid_workers"):
-            self._tables_changed.add(str(table))
-        elif table != "incidents" or not isinstance(payload.get("id"), int):
-            return
-        else:
-            self._changed[payload["id"]] = str(payload.get("op"))
-            if not self._kpi_timer.isActive():
-                self._kpi_timer.start()
-        if not self._live_timer.isActive():
-            self._live_timer.start()
-
-    @Slot()
-    def _on_live_timer_timeout(self) -> None:
-        tables, self._tables_changed = self._tables_changed, set()
         for table, layer in (("dispute_cases", "disputes"), ("grid_workers", "workers")):
-            if table in tables and self.layer_boxes[layer].isChecked():
+            if table in changes.tables and self.layer_boxes[layer].isChecked():
                 self._load_layer(layer)
-        changed, self._changed = self._changed, {}
-        if not changed:
+        ids = list(changes.ids_of("incidents"))
+        if not ids:
             return
-        ids = list(changed)
-        inserted = {i for i, op in changed.items() if op == "insert"}
+        if not self._kpi_timer.isActive():
+            self._kpi_timer.start()
+        inserted = changes.inserted_into("incidents")
 
         f, crs = self._filter, self._crs
 
@@ -1098,6 +1088,7 @@ class MapView(QWidget):
             success=push,
             owner=self,
             name="map.update",
+            lane=LONG,  # after the full fetch it follows, never before
         )
         if self.layer_boxes["choropleth"].isChecked():
             self._load_layer("choropleth")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command_center.db.changes import Changes
 from command_center.services import overview
 from command_center.services.overview import CountyOverview, Kpis
 from command_center.views.overview.area_tree_model import (
@@ -144,7 +144,7 @@ class OverviewView(QWidget):
         self._build()
         self._retranslate()
         if live is not None:
-            live.sig_change_received.connect(self._on_live_sig_change_received)
+            live.sig_changes.connect(self._on_live_sig_changes)
             live.sig_reconnected.connect(self.refresh)
             live.sig_connection_changed.connect(self._on_live_sig_connection_changed)
         self._periodic.start()
@@ -291,10 +291,11 @@ class OverviewView(QWidget):
         when = self.overview.as_of.strftime("%H:%M:%S")
         self.updated_label.setText(self.tr("Updated %1").replace("%1", when))
 
-    @Slot(dict)
-    def _on_live_sig_change_received(self, payload: dict[str, Any]) -> None:
-        if payload.get("t") in RELEVANT_TABLES:
-            self._debounce.start()  # restarts: a burst of changes gives one reload
+    @Slot(object)
+    def _on_live_sig_changes(self, changes: Changes) -> None:
+        # the KPIs are not re-read for every burst: at most once per quiet DEBOUNCE_MS
+        if changes.touched(*RELEVANT_TABLES):
+            self._debounce.start()  # restarts: a stream of changes gives one reload
 
     @Slot(str)
     def _on_live_sig_connection_changed(self, state: str) -> None:

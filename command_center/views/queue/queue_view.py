@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command_center.db.changes import Changes
 from command_center.services import lifecycle
 from command_center.services import queue as svc
 from command_center.services.audit import Actor
@@ -55,7 +56,6 @@ from command_center.workers.ops import OpsRunner
 log = logging.getLogger(__name__)
 
 CENTER_ORDER_ACTIONS = lifecycle.actions_for_role("order", lifecycle.DUTY_OPERATOR)
-LIVE_DELAY_MS = 150  # gather a burst of notifications into one re-read
 TICK_MS = 30_000  # countdowns move
 
 
@@ -95,17 +95,11 @@ class QueueView(QWidget):
         self._polygon: dict[str, Any] | None = None
         self._saved: list[svc.SavedFilterInfo] = []
         self._choices: svc.Choices | None = None
-        self._wanted: set[int] = set()
-        self._wanted_incidents: set[int] = set()
         self._details_for: tuple[int, int | None] | None = None  # incident id, order id
         self._pending_select: int | None = None
         self._closed = False
 
         self.model = QueueTableModel(runner, self._query(), page_size=page_size, parent=self)
-        self._live_timer = QTimer(self)
-        self._live_timer.setSingleShot(True)
-        self._live_timer.setInterval(LIVE_DELAY_MS)
-        self._live_timer.timeout.connect(self._on_live_timer_timeout)
         self._tick_timer = QTimer(self)
         self._tick_timer.setInterval(TICK_MS)
         self._tick_timer.timeout.connect(self._on_tick_timer_timeout)
@@ -120,7 +114,7 @@ class QueueView(QWidget):
         self.model.modelReset.connect(self._update_earlier_button)
         self.model.rowsInserted.connect(self._update_earlier_button)
         if live is not None:
-            live.sig_change_received.connect(self._on_live_sig_change_received)
+            live.sig_changes.connect(self._on_live_sig_changes)
             live.sig_reconnected.connect(self._on_live_sig_reconnected)
         runner.submit(svc.choices, success=self._on_choices, owner=self, name="queue.choices")
         self._load_saved_filters()
@@ -877,30 +871,17 @@ class QueueView(QWidget):
 
     # --- live changes ---
 
-    @Slot(dict)
-    def _on_live_sig_change_received(self, payload: dict[str, Any]) -> None:
+    @Slot(object)
+    def _on_live_sig_changes(self, changes: Changes) -> None:
         if self._closed:
             return
-        table, row_id = payload.get("t"), payload.get("id")
-        if table == "*" or payload.get("op") == "reload":  # a bulk write: read anew
+        if changes.reload:  # a bulk write: read anew
             self.reload()
             return
-        if not isinstance(row_id, int):
+        orders_ids = set(changes.ids_of("work_orders"))
+        inc_ids = set(changes.ids_of("incidents"))
+        if not orders_ids and not inc_ids:
             return
-        if table == "incidents":
-            self._wanted_incidents.add(row_id)
-        elif table == "work_orders":
-            self._wanted.add(row_id)
-        else:
-            return
-        if not self._live_timer.isActive():
-            self._live_timer.start()
-
-    @Slot()
-    def _on_live_timer_timeout(self) -> None:
-        orders_ids, inc_ids = set(self._wanted), set(self._wanted_incidents)
-        self._wanted.clear()
-        self._wanted_incidents.clear()
         if self.kind == "incidents":
             self.model.refresh_ids(inc_ids)
             if orders_ids:
@@ -953,7 +934,6 @@ class QueueView(QWidget):
         """Stop the timers; live changes are ignored from now on."""
         self._closed = True
         self._tick_timer.stop()
-        self._live_timer.stop()
 
 
 def _find_data(combo: QComboBox, value: Any) -> int:
