@@ -449,6 +449,16 @@ def test_a_saved_town_view_without_a_centre_fills_the_screen_with_the_town(
     assert map_view.wall_view_label.text().count("一个乡镇") == 1
 
 
+def test_a_view_name_with_markup_is_shown_as_typed(qtbot, map_view) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QTextDocument
+
+    map_view.apply_view({"name": "<b>x</b>", "window": "open"})
+    shown = QTextDocument()
+    shown.setHtml(map_view.wall_view_label.text())
+    assert shown.toPlainText() == "<b>x</b>"
+    assert map_view.wall_view_label.isVisibleTo(map_view)
+
+
 def test_a_new_dispute_reaches_the_dispute_layer_live(qtbot, map_view, other_engine, db) -> None:  # type: ignore[no-untyped-def]
     map_view.layer_boxes["disputes"].setChecked(True)
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["disputes"] > 0, timeout=10_000)

@@ -8,6 +8,7 @@ webview does), so nothing is lost during the first load.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import logging
 from typing import Any
@@ -17,7 +18,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QDate,
     QEvent,
-    QObject,
     Qt,
     QTimer,
     QUrl,
@@ -26,10 +26,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QShortcut, QShowEvent
 from PySide6.QtWebChannel import QWebChannel
-from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
+from PySide6.QtWebEngineCore import QWebEnginePage
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDateEdit,
     QFrame,
@@ -48,7 +47,10 @@ from command_center.services import geo_transform, map_data, permissions
 from command_center.services import settings as center_settings
 from command_center.services.audit import Actor
 from command_center.views.map import scheme
+from command_center.views.map.bridge import MapBridge, map_profile
+from command_center.views.map.layers import DATA_LAYERS
 from command_center.views.map.page import build_page
+from command_center.views.map.wall_cycle import WallCycle
 from command_center.views.map.widgets import (
     FilterPopup,
     IncidentCardPanel,
@@ -81,77 +83,6 @@ LAYERS = (  # (page layer, label, on at start)
     ("cameras", QT_TRANSLATE_NOOP("MapView", "Cameras"), False),
     ("disputes", QT_TRANSLATE_NOOP("MapView", "Open disputes by risk"), False),
 )
-RISKS = (
-    QT_TRANSLATE_NOOP("MapView", "low risk"),
-    QT_TRANSLATE_NOOP("MapView", "medium risk"),
-    QT_TRANSLATE_NOOP("MapView", "high risk"),
-    QT_TRANSLATE_NOOP("MapView", "major risk"),
-)
-
-
-def _map_profile() -> QWebEngineProfile:
-    """One off-the-record profile for the map: nothing cached on disk, so a new version of the
-    program never runs yesterday's scripts."""
-    app = QApplication.instance()
-    profile = app.property("cc_map_profile") if app is not None else None
-    if not isinstance(profile, QWebEngineProfile):
-        profile = QWebEngineProfile(app)  # no storage name: off the record
-        if app is not None:
-            app.setProperty("cc_map_profile", profile)
-    return profile
-
-
-class MapBridge(QObject):
-    """The object the page sees as ``bridge``."""
-
-    dataPushed = Signal(str, str)  # camelCase: the page connects to it by this name
-    """Python → page: call ``ccMap[method](...args)``. Arguments: method, JSON list of args."""
-
-    sig_page_ready = Signal()
-    """The page has loaded and can take calls."""
-
-    sig_push_done = Signal(str, float)
-    """The page finished a pushed call. Arguments: method, milliseconds it took."""
-
-    sig_incident_clicked = Signal(int)
-    """An incident was clicked on the map. Arguments: its id."""
-
-    sig_area_drawn = Signal(str)
-    """The operator drew an area. Arguments: a GeoJSON Polygon (page coordinates) as JSON."""
-
-    sig_point_picked = Signal(float, float)
-    """A point was picked. Arguments: lon, lat (page coordinates)."""
-
-    sig_mode_cancelled = Signal(str)
-    """Esc ended picking ("pick") or drawing a lasso ("lasso")."""
-
-    @Slot(str)
-    def areaDrawn(self, geojson: str) -> None:
-        self.sig_area_drawn.emit(geojson)
-
-    @Slot(float, float)
-    def pointPicked(self, lon: float, lat: float) -> None:
-        self.sig_point_picked.emit(lon, lat)
-
-    @Slot()
-    def pickCancelled(self) -> None:
-        self.sig_mode_cancelled.emit("pick")
-
-    @Slot()
-    def lassoCancelled(self) -> None:
-        self.sig_mode_cancelled.emit("lasso")
-
-    @Slot()
-    def pageReady(self) -> None:
-        self.sig_page_ready.emit()
-
-    @Slot(int)
-    def incidentClicked(self, incident_id: int) -> None:
-        self.sig_incident_clicked.emit(incident_id)
-
-    @Slot(str, float)
-    def pushDone(self, method: str, ms: float) -> None:
-        self.sig_push_done.emit(method, ms)
 
 
 class MapView(QWidget):
@@ -198,15 +129,12 @@ class MapView(QWidget):
         self._settings_loaded = False
         self._loaded_layers: set[str] = set()
         self._user: Any = None
-        self._wall_views: list[dict[str, Any]] = []
-        self._wall_index = -1
-        self._wall_saved_state: tuple[Any, ...] | None = None
         self._picking = False
         self.geometry_problems: tuple[map_data.GeometryProblem, ...] = ()
         self.no_location: tuple[tuple[int, str, str], ...] = ()
 
         self.view = QWebEngineView(self)
-        profile = _map_profile()
+        profile = map_profile()
         self._handler = scheme.install(profile)
         self._page_started = False
         self.page = QWebEnginePage(profile, self.view)
@@ -250,8 +178,7 @@ class MapView(QWidget):
         self._kpi_period.setInterval(KPI_PERIOD_MS)
         self._kpi_period.timeout.connect(self._on_kpi_period_timeout)
         self._kpi_period.start()
-        self._cycle_timer = QTimer(self)
-        self._cycle_timer.timeout.connect(self._on_cycle_timer_timeout)
+        self._wall_cycle = WallCycle(self.apply_view, self._state, self._restore, self)
         if live is not None:
             live.sig_changes.connect(self._on_live_sig_changes)
             live.sig_reconnected.connect(self.reload_incidents)
@@ -480,34 +407,21 @@ class MapView(QWidget):
 
     def _on_wall_settings_loaded(self, result: tuple[Any, Any]) -> None:
         views, seconds = result
-        if not self._wall:
-            return
-        self._wall_views = [v for v in (views or []) if isinstance(v, dict)]
-        if len(self._wall_views) < 2:
-            return
-        self._wall_saved_state = self._state()
-        self._wall_index = -1
-        self._cycle_timer.setInterval(max(int(seconds or 60), 1) * 1000)
-        self._cycle_timer.start()
-        self._on_cycle_timer_timeout()
+        if self._wall:
+            self._wall_cycle.start(views, seconds)
 
     def _stop_cycling(self) -> None:
-        self._cycle_timer.stop()
+        self._wall_cycle.stop()
         self.wall_view_label.hide()
-        if self._wall_saved_state is not None:
-            state, self._wall_saved_state = self._wall_saved_state, None
-            self._restore(state)
 
     @property
     def is_cycling(self) -> bool:
-        return self._cycle_timer.isActive()
+        return self._wall_cycle.is_active
 
-    @Slot()
-    def _on_cycle_timer_timeout(self) -> None:
-        if not self._wall_views:
-            return
-        self._wall_index = (self._wall_index + 1) % len(self._wall_views)
-        self.apply_view(self._wall_views[self._wall_index])
+    @property
+    def _wall_views(self) -> list[dict[str, Any]]:
+        """The saved views as last read or written (the wall cycles through them)."""
+        return self._wall_cycle.views
 
     def apply_view(self, view: dict[str, Any]) -> None:
         """Show a saved view: {name, center: [lat, lon] (GCJ-02), zoom, town_id, window,
@@ -523,8 +437,9 @@ class MapView(QWidget):
         elif view.get("town_id") is not None:
             self.push("fitFeature", "town", int(view["town_id"]))
         name = str(view.get("name") or "")
-        self.wall_view_label.setText(
-            f"<span style='font-size:{28 if self._wall else 16}px; font-weight:700'>{name}</span>"
+        size = 28 if self._wall else 16
+        self.wall_view_label.setText(  # the name is typed by a user: shown as it was typed
+            f"<span style='font-size:{size}px; font-weight:700'>{html.escape(name)}</span>"
         )
         self.wall_view_label.setVisible(bool(name))
         self.sig_wall_view_changed.emit(name)
@@ -539,8 +454,9 @@ class MapView(QWidget):
 
     def shutdown(self) -> None:
         """Stop the timers (the window is closing)."""
-        for timer in (self._kpi_timer, self._kpi_period, self._cycle_timer):
+        for timer in (self._kpi_timer, self._kpi_period):
             timer.stop()
+        self._wall_cycle.shutdown()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -836,76 +752,24 @@ class MapView(QWidget):
             action.setChecked(visible)  # comes back here through toggled
             return
         self.push("setVisible", layer, visible)
-        if visible and layer in ("choropleth", "workers", "cameras", "disputes"):
+        if visible and layer in DATA_LAYERS:
             self._load_layer(layer)
 
-    def _load_layer(self, layer: str) -> None:
+    def _load_layer(self, key: str) -> None:
         """Fetch a layer's data off the GUI thread and push it (the page shows it if on)."""
-        if not self._settings_loaded:
+        layer = DATA_LAYERS.get(key)
+        if layer is None or not self._settings_loaded:
             return
-        self._loaded_layers.add(layer)
+        self._loaded_layers.add(key)
         crs, f = self._crs, self._filter
-        if layer == "choropleth":
-            title = self.tr("Incidents per grid")
-
-            def done_choro(counts: dict[int, int]) -> None:
-                self.push("setChoropleth", {"counts": counts, "title": title})
-
-            self._runner.submit(
-                lambda s: map_data.grid_counts(s, f),
-                success=done_choro,
-                owner=self,
-                name="map.choropleth",
-                lane=LONG,
-                key="map.choropleth",
-            )
-        elif layer == "workers":
-            self._runner.submit(
-                lambda s: map_data.worker_positions(s, out_crs=crs),
-                success=self._on_workers_loaded,
-                owner=self,
-                name="map.workers",
-                lane=LONG,
-                key="map.workers",
-            )
-        elif layer == "cameras":
-            offline = self.tr("offline")
-
-            def done_cameras(cols: dict[str, Any]) -> None:
-                self.push("setCameras", {**cols, "offline_text": offline})
-
-            self._runner.submit(
-                lambda s: map_data.camera_points(s, out_crs=crs),
-                success=done_cameras,
-                owner=self,
-                name="map.cameras",
-                lane=LONG,
-                key="map.cameras",
-            )
-        elif layer == "disputes":
-            risks = [QCoreApplication.translate("MapView", r) for r in RISKS]
-
-            def done_disputes(cols: dict[str, Any]) -> None:
-                self.push("setDisputes", {**cols, "risk_text": risks})
-
-            self._runner.submit(
-                lambda s: map_data.dispute_points(s, out_crs=crs),
-                success=done_disputes,
-                owner=self,
-                name="map.disputes",
-                lane=LONG,
-                key="map.disputes",
-            )
-
-    def _on_workers_loaded(self, cols: dict[str, Any]) -> None:
-        def age(hours: float) -> str:
-            if hours < 1:
-                return self.tr("checked in %1 min ago").replace("%1", str(int(hours * 60)))
-            if hours < 48:
-                return self.tr("checked in %1 h ago").replace("%1", str(int(hours)))
-            return self.tr("checked in %1 days ago").replace("%1", str(int(hours // 24)))
-
-        self.push("setWorkers", {**cols, "ages": [age(h) for h in cols["age_h"]]})
+        self._runner.submit(
+            lambda s: layer.fetch(s, f, crs),
+            success=lambda data: layer.show(self, data),
+            owner=self,
+            name=layer.op_name,
+            lane=LONG,
+            key=layer.op_name,  # a newer fetch replaces one not yet delivered
+        )
 
     # --- clicks, areas, picking ---
 
@@ -1051,7 +915,7 @@ class MapView(QWidget):
         self.evaluate("JSON.stringify(ccMap.getView())", got_view)
 
     def _on_views_saved(self, views: list[dict[str, Any]]) -> None:
-        self._wall_views = views
+        self._wall_cycle.views = views
 
     # --- live ---
 
@@ -1062,9 +926,9 @@ class MapView(QWidget):
         if changes.reload:
             self.reload_incidents()
             return
-        for table, layer in (("dispute_cases", "disputes"), ("grid_workers", "workers")):
-            if table in changes.tables and self.layer_boxes[layer].isChecked():
-                self._load_layer(layer)
+        for key, layer in DATA_LAYERS.items():
+            if layer.live_tables & changes.tables and self.layer_boxes[key].isChecked():
+                self._load_layer(key)
         ids = list(changes.ids_of("incidents"))
         if not ids:
             return
