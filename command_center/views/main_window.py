@@ -644,7 +644,8 @@ class MainWindow(QMainWindow):
     def _on_live_sig_change_received(self, change: dict) -> None:
         # the places of the county changed: the gazetteer and the grid lookup are rebuilt
         if change.get("t") in ("admin_areas", "*"):
-            from command_center.services import gazetteer, intake
+            from command_center.services import gazetteer
+            from command_center.services import incident_writer as intake
 
             gazetteer.invalidate()
             intake.invalidate()

@@ -481,7 +481,7 @@ def test_a_bulk_import_elsewhere_reloads_the_queue_once(
     from sqlalchemy.orm import Session
 
     from command_center.db import bulk
-    from command_center.services import intake
+    from command_center.services import imports
     from command_center.services.audit import Actor
 
     view = IncidentQueueView(runner, live, _user(db, "zhiban1"), page_size=50)
@@ -493,7 +493,7 @@ def test_a_bulk_import_elsewhere_reloads_the_queue_once(
     monkeypatch.setattr(bulk, "BULK_NOTIFY_THRESHOLD", 1)
     data = (Path(__file__).resolve().parents[1] / "fixtures/open311/cn_requests.json").read_bytes()
     with Session(other_engine) as s:
-        report = intake.import_open311(s, data, actor=Actor(None, "李强"), source="bulk-test")
+        report = imports.import_open311(s, data, actor=Actor(None, "李强"), source="bulk-test")
     assert report.imported > 1
     qtbot.waitUntil(lambda: bool(resets), timeout=WAIT)
     _wait_loaded(qtbot, view.model)
