@@ -37,7 +37,7 @@ from command_center.db import migrate  # noqa: E402
 from command_center.db.engine import libpq_url, make_engine, make_session_factory  # noqa: E402
 from command_center.demo.seed import sample_points, seed_demo  # noqa: E402
 from command_center.services.audit import Actor  # noqa: E402
-from command_center.services.intake import import_open311  # noqa: E402
+from command_center.services.imports import import_open311  # noqa: E402
 
 CST = dt.timezone(dt.timedelta(hours=8))
 UNTIL = dt.datetime(2026, 11, 20, 16, 30, tzinfo=CST)

@@ -254,7 +254,7 @@ def _import(url: str | None, args: argparse.Namespace) -> int:
     from command_center.db.connection import database
     from command_center.interop.open311 import parse_requests
     from command_center.services.audit import Actor
-    from command_center.services.intake import import_open311
+    from command_center.services.imports import import_open311
 
     data = Path(args.path).read_bytes()
     parse_requests(data)  # a file that is not GeoReport v2 is refused before the database opens
@@ -270,7 +270,7 @@ def _import_table(url: str | None, args: argparse.Namespace) -> int:
     from command_center.db.connection import database
     from command_center.interop.tabular import read_table, suggest_mapping
     from command_center.services.audit import Actor
-    from command_center.services.intake import import_table, list_mappings
+    from command_center.services.imports import import_table, list_mappings
 
     table = read_table(args.path)  # a file that cannot be read is refused before the database
     with database(url) as db, db.sessions() as session:

@@ -3,7 +3,7 @@ XLSX, with a column mapping {our field: their column header} and a suggestion fo
 headers hotline exports commonly use (工单编号, 诉求内容, 来电人, 联系电话 …).
 
 Only reading and converting values here; the import (one transaction, audit) is
-``services.intake.import_table``. No Qt, no database.
+``services.imports.import_table``. No Qt, no database.
 """
 
 from __future__ import annotations

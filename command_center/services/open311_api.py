@@ -46,7 +46,7 @@ from command_center import clock
 from command_center.clock import CST
 from command_center.interop.open311 import Service, ServiceRequest
 from command_center.models import ApiKey, Channel, IncidentStatus
-from command_center.services import audit, intake, lifecycle
+from command_center.services import audit, imports, intake, lifecycle
 from command_center.services.audit import Actor
 
 STATUS_EXTENSION = "cc_status"
@@ -498,7 +498,7 @@ def post_request(
             head = " ".join(description.split())
             head = head if len(head) <= 60 else head[:59] + "…"
             draft = intake.IncidentDraft(
-                channel_code=key.channel_code or intake.CHANNEL_CODE,
+                channel_code=key.channel_code or imports.CHANNEL_CODE,
                 title=f"{record['service_name']}：{head}" if head else record["service_name"],
                 category_code=record["service_code"],
                 description=description,

@@ -4,7 +4,7 @@ Off by default: the setting ``open311.poll`` (``services/settings.py``) holds ``
 ``url``, ``interval_s`` and ``source``. :func:`poll_once` fetches the remote's requests since
 the last successful poll (its *watermark*: the newest ``requested_datetime`` seen), pages back
 with ``end_date`` when the server answers with its maximum of 1000, and imports them all in one
-transaction through ``intake.import_open311``; requests imported before are skipped there. It
+transaction through ``imports.import_open311``; requests imported before are skipped there. It
 never raises for the remote's faults: a timeout, an HTTP error, an HTML page or a truncated
 document give a :class:`PollResult` with ``ok`` false, a "中文 / English" ``error`` and nothing
 imported.
@@ -36,7 +36,7 @@ from command_center.interop.open311 import (
     parse_requests,
     write_requests_json,
 )
-from command_center.services import intake
+from command_center.services import imports
 from command_center.services.audit import Actor
 
 TIMEOUT_S = 30.0
@@ -250,11 +250,11 @@ def poll_once(
         + ([since] if since else []),
         default=None,
     )
-    report = intake.ImportReport(0)
+    report = imports.ImportReport(0)
     if requests:
         try:
             with session_factory() as session:
-                report = intake.import_open311(
+                report = imports.import_open311(
                     session, write_requests_json(requests), actor=actor, source=source
                 )
         except Exception as exc:

@@ -7,7 +7,9 @@ base table alone (filters, order, limit) and only then joined to the names it sh
 The department inbox takes the signed-in user's id and reads that user's department from the
 database: a handler sees only their department's orders whatever filter the view sends.
 
-Also here: per-user saved filters and response templates (wording per category and status).
+The details of one incident are in ``record_details``, photo attachments in ``attachments``,
+the lists forms choose from in ``choices``, saved filters in ``saved_filters`` and response
+templates in ``response_templates``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    delete,
     func,
     literal_column,
     or_,
@@ -36,18 +37,13 @@ from command_center import clock
 from command_center.models import (
     AdminArea,
     AppUser,
-    AuditEntry,
     Category,
     Channel,
     Department,
     Incident,
-    OrderProgress,
-    ResponseTemplate,
-    ReturnVisit,
-    SavedFilter,
     WorkOrder,
 )
-from command_center.services import categories, lifecycle
+from command_center.services import lifecycle
 
 Kind = Literal["incidents", "orders"]
 SortKey = Literal["deadline", "reported", "priority"]
@@ -58,8 +54,6 @@ PAGE_SIZE = 100
 EXACT_COUNT_LIMIT = 10_000
 """Up to this many rows are counted exactly; above it the planner's estimate is shown."""
 POLYGON_EXACT_LIMIT = 200_000
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-MAX_PHOTOS = 9
 
 FAR_FUTURE_SQL = "'9999-12-31 00:00:00+00'::timestamptz"
 """Stands in for a missing deadline in the sort key (last when sorting by deadline). Written
@@ -475,9 +469,11 @@ def _keyset(
 # --- reading pages ------------------------------------------------------------------------
 
 
-def _incident_rows(
+def incident_rows(
     session: Session, q: Query, ids_keys: list[tuple[int, tuple[Any, ...]]]
 ) -> list[IncidentRow]:
+    """The incident rows of these ids, each with its given key, in the given order (ids that
+    are gone are left out)."""
     if not ids_keys:
         return []
     town = aliased(AdminArea)
@@ -518,9 +514,11 @@ def _incident_rows(
     return [IncidentRow(*by_id[i], key=k) for i, k in ids_keys if i in by_id]
 
 
-def _order_rows(
+def order_rows(
     session: Session, q: Query, ids_keys: list[tuple[int, tuple[Any, ...]]]
 ) -> list[OrderRow]:
+    """The work-order rows of these ids, each with its given key, in the given order (ids that
+    are gone are left out)."""
     if not ids_keys:
         return []
     town = aliased(AdminArea)
@@ -573,8 +571,8 @@ def _materialise(
     session: Session, q: Query, ids_keys: list[tuple[int, tuple[Any, ...]]]
 ) -> list[Any]:
     if q.kind == "incidents":
-        return _incident_rows(session, q, ids_keys)
-    return _order_rows(session, q, ids_keys)
+        return incident_rows(session, q, ids_keys)
+    return order_rows(session, q, ids_keys)
 
 
 def _scan(
@@ -829,334 +827,3 @@ def _estimate(session: Session, stmt: Select[Any]) -> int:
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
-
-
-# --- details ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: dt.datetime
-    actor: str
-    action: str
-    summary: str
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class ProgressEntry:
-    id: int
-    order_id: int
-    order_number: str
-    at: dt.datetime
-    user_name: str | None
-    note: str
-    attachments: list[dict[str, Any]]
-
-
-@dataclass(frozen=True)
-class Details:
-    incident: IncidentRow
-    description: str
-    reporter_name: str | None
-    reporter_phone: str | None
-    satisfaction: int | None
-    orders: list[OrderRow]
-    progress: list[ProgressEntry]
-    history: list[HistoryEntry]
-    visits: list[tuple[dt.datetime, int | None, str | None]]
-    focus_order_id: int | None = None
-    incident_actions: list[str] = field(default_factory=list)
-    order_actions: dict[int, list[str]] = field(default_factory=dict)
-
-
-def details(
-    session: Session,
-    incident_id: int,
-    *,
-    focus_order_id: int | None = None,
-    history_limit: int = 200,
-) -> Details | None:
-    """Everything the details panel shows for one incident: its orders, their progress, and
-    the audit entries of the incident and of its orders, oldest first."""
-    inc_q = Query("incidents")
-    rows = _incident_rows(session, inc_q, [(incident_id, ())])
-    if not rows:
-        return None
-    inc = session.get(Incident, incident_id)
-    assert inc is not None
-    order_ids = list(
-        session.scalars(
-            select(WorkOrder.id).where(WorkOrder.incident_id == incident_id).order_by(WorkOrder.id)
-        )
-    )
-    orders = _order_rows(session, Query("orders"), [(i, ()) for i in order_ids])
-    numbers = {o.id: o.number for o in orders}
-    prog = session.execute(
-        select(OrderProgress, AppUser.display_name)
-        .outerjoin(AppUser, AppUser.id == OrderProgress.user_id)
-        .where(OrderProgress.order_id.in_(order_ids) if order_ids else literal_column("false"))
-        .order_by(OrderProgress.at, OrderProgress.id)
-    ).all()
-    progress = [
-        ProgressEntry(
-            p.id,
-            p.order_id,
-            numbers.get(p.order_id, ""),
-            p.at,
-            name,
-            p.note,
-            [_attachment_summary(a) for a in (p.attachments or [])],
-        )
-        for p, name in prog
-    ]
-    conds = [and_(AuditEntry.entity_type == "incident", AuditEntry.entity_id == incident_id)]
-    if order_ids:
-        conds.append(
-            and_(AuditEntry.entity_type == "work_order", AuditEntry.entity_id.in_(order_ids))
-        )
-    hist = session.execute(
-        select(
-            AuditEntry.at,
-            AuditEntry.actor_name,
-            AuditEntry.action,
-            AuditEntry.summary,
-            AuditEntry.reason,
-        )
-        .where(or_(*conds))
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(history_limit)
-    ).all()
-    history = [HistoryEntry(*h) for h in reversed(hist)]
-    visits = [
-        (v.at, v.satisfaction, v.comment)
-        for v in session.scalars(
-            select(ReturnVisit)
-            .where(ReturnVisit.incident_id == incident_id)
-            .order_by(ReturnVisit.at)
-        )
-    ]
-    from command_center.services import settings
-
-    reopen_days = int(settings.get(session, "orders.reopen_days"))
-    order_objs = (
-        list(session.scalars(select(WorkOrder).where(WorkOrder.id.in_(order_ids))))
-        if order_ids
-        else []
-    )
-    return Details(
-        rows[0],
-        inc.description,
-        inc.reporter_name,
-        inc.reporter_phone,
-        inc.satisfaction,
-        orders,
-        progress,
-        history,
-        visits,
-        focus_order_id,
-        lifecycle.allowed_actions("incident", inc, reopen_days=reopen_days),
-        {o.id: lifecycle.allowed_actions("order", o) for o in order_objs},
-    )
-
-
-def _attachment_summary(a: Any) -> dict[str, Any]:
-    """What the panel needs of an attachment (not the bytes)."""
-    if not isinstance(a, dict):
-        return {"name": str(a), "stored": False}
-    return {k: v for k, v in a.items() if k != "data"} | {"stored": "data" in a}
-
-
-def attachment_data(session: Session, progress_id: int, index: int) -> tuple[str, bytes] | None:
-    """The bytes of one attached photo (base64 in the row), for opening it."""
-    import base64
-
-    p = session.get(OrderProgress, progress_id)
-    if p is None or not p.attachments or not 0 <= index < len(p.attachments):
-        return None
-    a = p.attachments[index]
-    if not isinstance(a, dict) or "data" not in a:
-        return None
-    return str(a.get("name", "photo")), base64.b64decode(a["data"])
-
-
-def photo_attachment(name: str, data: bytes) -> dict[str, Any]:
-    """An attachment for ``OrderProgress.attachments``: name, size, SHA-256 and the bytes
-    (base64). Refuses a photo over :data:`MAX_PHOTO_BYTES`."""
-    import base64
-    import hashlib
-    import mimetypes
-
-    if len(data) > MAX_PHOTO_BYTES:
-        mb = len(data) / 1024 / 1024
-        raise QueueError(
-            f"照片「{name}」有 {mb:.1f} MB，超过 5 MB 上限，请压缩后再传 / the photo '{name}' is "
-            f"{mb:.1f} MB, over the 5 MB limit; reduce it and try again"
-        )
-    return {
-        "name": name,
-        "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "mime": mimetypes.guess_type(name)[0] or "application/octet-stream",
-        "data": base64.b64encode(data).decode("ascii"),
-    }
-
-
-# --- choices for the filter bar -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Choices:
-    channels: list[tuple[str, str]]
-    categories: list[tuple[str, str, int, str | None]]  # code, name, level, parent
-    towns: list[tuple[int, str]]
-    departments: list[tuple[int, str]]
-
-
-def choices(session: Session) -> Choices:
-    return Choices(
-        [(c.code, c.name) for c in session.scalars(select(Channel).order_by(Channel.code))],
-        [
-            (c.code, c.name, c.level, c.parent_code)
-            for c in session.scalars(select(Category).order_by(Category.code))
-        ],
-        [
-            (a.id, a.name)
-            for a in session.scalars(
-                select(AdminArea)
-                .where(AdminArea.level == "town", AdminArea.valid_to.is_(None))
-                .order_by(AdminArea.code)
-            )
-        ],
-        [
-            (d.id, d.name)
-            for d in session.scalars(
-                select(Department).where(Department.active).order_by(Department.id)
-            )
-        ],
-    )
-
-
-# --- saved filters ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SavedFilterInfo:
-    id: int
-    name: str
-    view: str
-    filter: QueueFilter
-    sort: str
-
-
-def _check_view(view: str) -> None:
-    if view not in VIEWS:
-        raise QueueError(f"未知视图「{view}」 / unknown view '{view}'")
-
-
-def save_filter(
-    session: Session, user_id: int, view: str, name: str, f: QueueFilter, sort: str = "deadline"
-) -> SavedFilterInfo:
-    """Save (or overwrite) the user's filter ``name`` for ``view``; commits."""
-    _check_view(view)
-    name = name.strip()
-    if not name:
-        raise QueueError("请输入筛选名称 / give the filter a name")
-    if len(name) > 64:
-        raise QueueError("筛选名称最多64个字 / a filter name has at most 64 characters")
-    definition = {"filter": f.to_json(), "sort": sort if sort in SORTS else "deadline"}
-    row = session.scalar(
-        select(SavedFilter).where(
-            SavedFilter.user_id == user_id, SavedFilter.view == view, SavedFilter.name == name
-        )
-    )
-    if row is None:
-        row = SavedFilter(user_id=user_id, view=view, name=name, definition=definition)
-        session.add(row)
-    else:
-        row.definition = definition
-    session.commit()
-    return SavedFilterInfo(row.id, row.name, row.view, f, definition["sort"])
-
-
-def list_filters(session: Session, user_id: int, view: str) -> list[SavedFilterInfo]:
-    _check_view(view)
-    return [
-        SavedFilterInfo(
-            r.id,
-            r.name,
-            r.view,
-            QueueFilter.from_json((r.definition or {}).get("filter")),
-            str((r.definition or {}).get("sort", "deadline")),
-        )
-        for r in session.scalars(
-            select(SavedFilter)
-            .where(SavedFilter.user_id == user_id, SavedFilter.view == view)
-            .order_by(SavedFilter.name)
-        )
-    ]
-
-
-def delete_filter(session: Session, user_id: int, filter_id: int) -> bool:
-    """Delete one of the user's own filters; False if there is none such. Commits."""
-    result = session.execute(
-        delete(SavedFilter).where(SavedFilter.id == filter_id, SavedFilter.user_id == user_id)
-    )
-    session.commit()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-# --- response templates -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TemplateInfo:
-    id: int
-    title: str
-    body: str
-    category_code: str | None
-    status: str | None
-
-
-def templates_for(
-    session: Session, category_code: str | None, status: str | None = None
-) -> list[TemplateInfo]:
-    """Active templates for a category (its own, then its parents', then those for all) and a
-    status (its own first, then those for any status)."""
-    chain = [n.code for n in categories.ancestors(session, category_code)]
-    conds = [ResponseTemplate.category_code.is_(None)]
-    if chain:
-        conds.append(ResponseTemplate.category_code.in_(chain))
-    status_cond = ResponseTemplate.status.is_(None)
-    if status:
-        status_cond = or_(status_cond, ResponseTemplate.status == status)
-    rows = list(
-        session.scalars(
-            select(ResponseTemplate).where(ResponseTemplate.active, or_(*conds), status_cond)
-        )
-    )
-    depth = {c: i for i, c in enumerate(chain)}
-
-    def rank(t: ResponseTemplate) -> tuple[int, int, str]:
-        d = depth.get(t.category_code, len(chain)) if t.category_code else len(chain)
-        return (d, 0 if t.status else 1, t.title)
-
-    return [
-        TemplateInfo(t.id, t.title, t.body, t.category_code, t.status)
-        for t in sorted(rows, key=rank)
-    ]
-
-
-def fill_template(body: str, row: Any) -> str:
-    """Put the incident's number, title and address into ``{number}``, ``{title}``,
-    ``{address}``."""
-    values = {
-        "number": getattr(row, "incident_number", None) or getattr(row, "number", ""),
-        "title": getattr(row, "title", ""),
-        "address": getattr(row, "address", None) or "",
-        "department": getattr(row, "department_name", None) or "",
-    }
-    out = body
-    for k, v in values.items():
-        out = out.replace("{" + k + "}", str(v))
-    return out

@@ -645,10 +645,10 @@ class MainWindow(QMainWindow):
     def _on_live_sig_changes(self, changes: Changes) -> None:
         # the places of the county changed: the gazetteer and the grid lookup are rebuilt
         if changes.touched("admin_areas"):
-            from command_center.services import gazetteer, intake
+            from command_center.services import gazetteer, incident_writer
 
             gazetteer.invalidate()
-            intake.invalidate()
+            incident_writer.invalidate()
 
     def open_import_dialog(self) -> None:
         from command_center.views.intake.import_dialog import ImportTableDialog

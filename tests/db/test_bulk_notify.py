@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from command_center.db import bulk
 from command_center.db.engine import libpq_url, make_engine
 from command_center.models import AuditEntry, Incident
-from command_center.services import intake
+from command_center.services import imports
 from command_center.services.audit import Actor
 
 CN_JSON = Path(__file__).resolve().parents[1] / "fixtures" / "open311" / "cn_requests.json"
@@ -37,11 +37,11 @@ def listener(seeded_copy: str):  # type: ignore[no-untyped-def]
     conn.close()
 
 
-def _import(url: str) -> intake.ImportReport:
+def _import(url: str) -> imports.ImportReport:
     engine = make_engine(url)
     try:
         with Session(engine) as s:
-            return intake.import_open311(
+            return imports.import_open311(
                 s, CN_JSON.read_bytes(), actor=Actor(None, "测试"), source="12345-test"
             )
     finally:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from command_center import clock
 from command_center.db.engine import make_engine, make_session_factory
 from command_center.interop.tabular import read_table
-from command_center.services import intake, orders, queue
+from command_center.services import imports, intake, orders, queue
 from command_center.services.audit import Actor
 from command_center.services.open311_poll import poll_once
 
@@ -94,7 +94,7 @@ def _check_imported(sessions: Any, source: str, code: str) -> None:
 def test_an_imported_open311_file_gets_deadlines_and_waits_for_its_answer(sessions: Any) -> None:
     with sessions() as s:
         code, _ = _leaf(s)
-        report = intake.import_open311(s, _requests(code), actor=ACTOR, source="writer-file")
+        report = imports.import_open311(s, _requests(code), actor=ACTOR, source="writer-file")
     assert report.imported == 2
     _check_imported(sessions, "writer-file", code)
 
@@ -147,7 +147,7 @@ def test_an_imported_table_row_gets_the_same(sessions: Any, tmp_path: Path) -> N
         "lat": "纬度",
     }
     with sessions() as s:
-        result = intake.import_rows(s, ACTOR, read_table(str(path)), mapping, "writer-table")
+        result = imports.import_rows(s, ACTOR, read_table(str(path)), mapping, "writer-table")
     assert result.imported == 2, result.skipped
     _check_imported(sessions, "writer-table", code)
 

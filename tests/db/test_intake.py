@@ -16,7 +16,7 @@ from command_center.cli import main
 from command_center.db.engine import libpq_url, make_engine, make_session_factory
 from command_center.interop.open311 import Open311FormatError
 from command_center.services.audit import Actor
-from command_center.services.intake import ImportReport, import_open311
+from command_center.services.imports import ImportReport, import_open311
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "open311"
 CN_JSON = FIXTURES / "cn_requests.json"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from command_center.db.engine import make_engine, make_session_factory
 from command_center.interop.tabular import TabularFormatError, read_table, suggest_mapping
-from command_center.services import intake
+from command_center.services import imports, intake
 from command_center.services.audit import Actor
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tabular"
@@ -28,10 +28,10 @@ def session(seeded_copy: str) -> Iterator[Session]:
         engine.dispose()
 
 
-def _import(session: Session, name: str, source: str = "12345-民乐") -> intake.ImportResult:
+def _import(session: Session, name: str, source: str = "12345-民乐") -> imports.ImportResult:
     path = FIXTURES / name
     mapping = suggest_mapping(read_table(path).headers)
-    return intake.import_table(session, ACTOR, str(path), mapping, source)
+    return imports.import_table(session, ACTOR, str(path), mapping, source)
 
 
 def _count(session: Session, source: str = "12345-民乐") -> int:
@@ -128,7 +128,7 @@ def test_a_broken_file_imports_nothing(session: Session, name: str) -> None:
     before = session.scalar(text("SELECT count(*) FROM incidents"))
     audit_before = session.scalar(text("SELECT count(*) FROM audit_log"))
     with pytest.raises(TabularFormatError) as err:
-        intake.import_table(
+        imports.import_table(
             session, ACTOR, str(FIXTURES / name), {"external_id": "工单编号"}, "12345"
         )
     assert " / " in str(err.value)
@@ -139,20 +139,20 @@ def test_a_broken_file_imports_nothing(session: Session, name: str) -> None:
 def test_a_mapping_naming_missing_columns_imports_nothing(session: Session) -> None:
     path = str(FIXTURES / "hotline.xlsx")
     with pytest.raises(TabularFormatError, match="no column"):
-        intake.import_table(
+        imports.import_table(
             session, ACTOR, path, {"external_id": "工单号", "description": "内容"}, "x"
         )
     with pytest.raises(TabularFormatError, match="request number"):
-        intake.import_table(session, ACTOR, path, {"description": "诉求内容"}, "x")
+        imports.import_table(session, ACTOR, path, {"description": "诉求内容"}, "x")
     assert _count(session, "x") == 0
 
 
 def test_mappings_are_saved_by_name(session: Session) -> None:
     mapping = suggest_mapping(read_table(FIXTURES / "hotline.xlsx").headers)
-    intake.save_mapping(session, ACTOR, "省12345平台导出", mapping)
-    assert intake.list_mappings(session)["省12345平台导出"] == mapping
+    imports.save_mapping(session, ACTOR, "省12345平台导出", mapping)
+    assert imports.list_mappings(session)["省12345平台导出"] == mapping
     changed = {**mapping, "title": "诉求分类"}
-    intake.save_mapping(session, ACTOR, "省12345平台导出", changed)
-    assert intake.list_mappings(session)["省12345平台导出"] == changed
+    imports.save_mapping(session, ACTOR, "省12345平台导出", changed)
+    assert imports.list_mappings(session)["省12345平台导出"] == changed
     with pytest.raises(intake.IntakeError, match="unknown fields"):
-        intake.save_mapping(session, ACTOR, "坏的", {"colour": "颜色"})
+        imports.save_mapping(session, ACTOR, "坏的", {"colour": "颜色"})

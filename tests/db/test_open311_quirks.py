@@ -1,7 +1,7 @@
 """Files from cities we do not have, imported end to end: what their quirks become in the database.
 
 The reader's unit tests (tests/unit/test_open311.py) cover each quirk in isolation; here two
-small documents mix them the way real servers do and go through ``intake.import_open311``.
+small documents mix them the way real servers do and go through ``imports.import_open311``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import psycopg
 from command_center import clock
 from command_center.db.engine import libpq_url, make_engine, make_session_factory
 from command_center.services.audit import Actor
-from command_center.services.intake import ImportReport, import_open311
+from command_center.services.imports import ImportReport, import_open311
 
 ACTOR = Actor(None, "测试值班员")
 

@@ -15,6 +15,12 @@ from sqlalchemy.pool import NullPool
 
 from command_center.db.engine import normalize_url
 from command_center.models import ResponseTemplate
+from command_center.services import (
+    attachments,
+    record_details,
+    response_templates,
+    saved_filters,
+)
 from command_center.services import queue as svc
 from command_center.services.queue import Query, QueueFilter
 from tests.conftest import TEST_NOW
@@ -277,28 +283,30 @@ def test_saved_filters_round_trip_per_user(seeded_copy: str) -> None:
                 text="噪音",
                 area_id=None,
             )
-            svc.save_filter(s, a, "incidents", "我的急件", f, "priority")
-            svc.save_filter(s, a, "orders", "我的急件", QueueFilter(department_id=3))
-            svc.save_filter(s, b, "incidents", "别人的", QueueFilter())
+            saved_filters.save_filter(s, a, "incidents", "我的急件", f, "priority")
+            saved_filters.save_filter(s, a, "orders", "我的急件", QueueFilter(department_id=3))
+            saved_filters.save_filter(s, b, "incidents", "别人的", QueueFilter())
         with Session(engine) as s:
-            mine = svc.list_filters(s, a, "incidents")
+            mine = saved_filters.list_filters(s, a, "incidents")
             assert [(x.name, x.filter, x.sort) for x in mine] == [("我的急件", f, "priority")]
-            assert [x.name for x in svc.list_filters(s, b, "incidents")] == ["别人的"]
-            assert svc.list_filters(s, a, "orders")[0].filter.department_id == 3
+            assert [x.name for x in saved_filters.list_filters(s, b, "incidents")] == ["别人的"]
+            assert saved_filters.list_filters(s, a, "orders")[0].filter.department_id == 3
             # the same name again overwrites
-            svc.save_filter(s, a, "incidents", "我的急件", QueueFilter(waiting_answer=True))
-            again = svc.list_filters(s, a, "incidents")
+            saved_filters.save_filter(
+                s, a, "incidents", "我的急件", QueueFilter(waiting_answer=True)
+            )
+            again = saved_filters.list_filters(s, a, "incidents")
             assert len(again) == 1 and again[0].filter == QueueFilter(waiting_answer=True)
             # one cannot delete another's filter
-            theirs = svc.list_filters(s, b, "incidents")[0].id
-            assert not svc.delete_filter(s, a, theirs)
-            assert svc.delete_filter(s, a, again[0].id)
-            assert svc.list_filters(s, a, "incidents") == []
-            assert len(svc.list_filters(s, b, "incidents")) == 1
+            theirs = saved_filters.list_filters(s, b, "incidents")[0].id
+            assert not saved_filters.delete_filter(s, a, theirs)
+            assert saved_filters.delete_filter(s, a, again[0].id)
+            assert saved_filters.list_filters(s, a, "incidents") == []
+            assert len(saved_filters.list_filters(s, b, "incidents")) == 1
             with pytest.raises(svc.QueueError):
-                svc.save_filter(s, a, "incidents", "  ", QueueFilter())
+                saved_filters.save_filter(s, a, "incidents", "  ", QueueFilter())
             with pytest.raises(svc.QueueError):
-                svc.list_filters(s, a, "nonsense")
+                saved_filters.list_filters(s, a, "nonsense")
     finally:
         engine.dispose()
 
@@ -333,12 +341,18 @@ def test_templates_walk_up_the_category_tree(seeded_copy: str) -> None:
                 ]
             )
             s.commit()
-            titles = [t.title for t in svc.templates_for(s, leaf, "resolved")]
+            titles = [t.title for t in response_templates.templates_for(s, leaf, "resolved")]
             assert titles == ["小类", "中类办结", "大类", "通用"]
-            assert [t.title for t in svc.templates_for(s, leaf, "new")] == ["小类", "大类", "通用"]
-            assert [t.title for t in svc.templates_for(s, None)] == ["通用"]
+            assert [t.title for t in response_templates.templates_for(s, leaf, "new")] == [
+                "小类",
+                "大类",
+                "通用",
+            ]
+            assert [t.title for t in response_templates.templates_for(s, None)] == ["通用"]
             row = svc.page(s, Query("incidents"), None, 1).rows[0]
-            assert svc.fill_template("{number} 已办结", row) == f"{row.number} 已办结"
+            assert (
+                response_templates.fill_template("{number} 已办结", row) == f"{row.number} 已办结"
+            )
     finally:
         engine.dispose()
 
@@ -350,7 +364,7 @@ def test_details_show_orders_progress_history_and_allowed_actions(session: Sessi
         "o.incident_id = i.id JOIN order_progress p ON p.order_id = o.id "
         "WHERE i.status = 'in_progress' LIMIT 1",
     )
-    d = svc.details(session, inc_id)
+    d = record_details.details(session, inc_id)
     assert d is not None
     assert d.orders and d.progress and d.history
     assert any(h.action == "incident.create" for h in d.history)
@@ -361,7 +375,7 @@ def test_details_show_orders_progress_history_and_allowed_actions(session: Sessi
 
 
 def test_a_photo_over_5_mb_is_refused_with_a_clear_message() -> None:
-    ok = svc.photo_attachment("现场.jpg", b"\xff\xd8" + b"0" * 1000)
+    ok = attachments.photo_attachment("现场.jpg", b"\xff\xd8" + b"0" * 1000)
     assert ok["size"] == 1002 and len(ok["sha256"]) == 64 and ok["mime"] == "image/jpeg"
     with pytest.raises(svc.QueueError, match="5 MB"):
-        svc.photo_attachment("big.jpg", b"0" * (svc.MAX_PHOTO_BYTES + 1))
+        attachments.photo_attachment("big.jpg", b"0" * (attachments.MAX_PHOTO_BYTES + 1))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from command_center import clock
 from command_center.db.connection import Database
 from command_center.models import ResponseTemplate
-from command_center.services import auth, orders
+from command_center.services import attachments, auth, orders
 from command_center.services import queue as svc
 from command_center.services.audit import Actor
 from command_center.views.queue import actions
@@ -340,7 +340,8 @@ def test_inbox_signs_for_an_order_with_big_buttons(qtbot, cc_app, db, runner, ot
         "progress",
         [actions.Target("order", row.id, view.model.item(view.model.row_of(row.id)).version, "x")],
         actions.Inputs(
-            text="已到现场核实", attachments=[svc.photo_attachment("现场.jpg", b"\xff\xd8jpeg")]
+            text="已到现场核实",
+            attachments=[attachments.photo_attachment("现场.jpg", b"\xff\xd8jpeg")],
         ),
     )
     qtbot.waitUntil(
@@ -463,7 +464,7 @@ def test_dialogs_suggest_the_department_fill_templates_and_refuse_big_photos(
     qtbot.addWidget(p)
     small, big = tmp_path / "现场.jpg", tmp_path / "大图.jpg"
     small.write_bytes(b"\xff\xd8" + b"1" * 2000)
-    big.write_bytes(b"0" * (svc.MAX_PHOTO_BYTES + 1))
+    big.write_bytes(b"0" * (attachments.MAX_PHOTO_BYTES + 1))
     problems = p.add_files([str(small), str(big)])
     assert len(problems) == 1 and "大图.jpg" in problems[0] and "5 MB" in problems[0]
     assert [a["name"] for a in p.attachments] == ["现场.jpg"]
@@ -481,7 +482,7 @@ def test_a_bulk_import_elsewhere_reloads_the_queue_once(
     from sqlalchemy.orm import Session
 
     from command_center.db import bulk
-    from command_center.services import intake
+    from command_center.services import imports
     from command_center.services.audit import Actor
 
     view = IncidentQueueView(runner, live, _user(db, "zhiban1"), page_size=50)
@@ -493,7 +494,7 @@ def test_a_bulk_import_elsewhere_reloads_the_queue_once(
     monkeypatch.setattr(bulk, "BULK_NOTIFY_THRESHOLD", 1)
     data = (Path(__file__).resolve().parents[1] / "fixtures/open311/cn_requests.json").read_bytes()
     with Session(other_engine) as s:
-        report = intake.import_open311(s, data, actor=Actor(None, "李强"), source="bulk-test")
+        report = imports.import_open311(s, data, actor=Actor(None, "李强"), source="bulk-test")
     assert report.imported > 1
     qtbot.waitUntil(lambda: bool(resets), timeout=WAIT)
     _wait_loaded(qtbot, view.model)
@@ -571,7 +572,7 @@ def test_a_photo_of_a_progress_report_opens(qtbot, cc_app, db, runner, other_eng
             Actor(None, "郝世"),
             order.id,
             "已到现场清理",
-            [svc.photo_attachment("现场.png", bytes(raw.data()))],
+            [attachments.photo_attachment("现场.png", bytes(raw.data()))],
         )
     view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
     qtbot.addWidget(view)

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from command_center.services import deadlines, permissions, routing, settings
-from command_center.services import queue as svc
 from command_center.services.audit import Actor
+from command_center.services.choices import Choices, choices
 from command_center.workers.ops import OpsRunner
 
 ORDER_SETTINGS = (  # (key, label, unit, minimum, maximum)
@@ -71,7 +71,7 @@ ORDER_SETTINGS = (  # (key, label, unit, minimum, maximum)
 
 @dataclass(frozen=True)
 class RulesData:
-    ref: svc.Choices
+    ref: Choices
     routing_rules: list[routing.RuleRow]
     deadline_rules: list[deadlines.RuleRow]
     order_settings: dict[str, Any]
@@ -80,7 +80,7 @@ class RulesData:
 def load(session: Session) -> RulesData:
     values = settings.get_all(session)
     return RulesData(
-        svc.choices(session),
+        choices(session),
         routing.list_rules(session),
         deadlines.list_rules(session),
         {key: values[key] for key, *_ in ORDER_SETTINGS},
@@ -99,7 +99,7 @@ def _table(headers: list[str]) -> QTableWidget:
     return table
 
 
-def _category_combo(ref: svc.Choices, *, any_label: str | None = None) -> QComboBox:
+def _category_combo(ref: Choices, *, any_label: str | None = None) -> QComboBox:
     combo = QComboBox()
     if any_label is not None:
         combo.addItem(any_label, None)
@@ -110,7 +110,7 @@ def _category_combo(ref: svc.Choices, *, any_label: str | None = None) -> QCombo
 
 
 class RoutingRuleForm(QDialog):
-    def __init__(self, ref: svc.Choices, row: routing.RuleRow | None, parent=None) -> None:
+    def __init__(self, ref: Choices, row: routing.RuleRow | None, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Routing rule"))
         self.category = _category_combo(ref)
@@ -152,7 +152,7 @@ class RoutingRuleForm(QDialog):
 
 
 class DeadlineRuleForm(QDialog):
-    def __init__(self, ref: svc.Choices, row: deadlines.RuleRow | None, parent=None) -> None:
+    def __init__(self, ref: Choices, row: deadlines.RuleRow | None, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Deadline rule"))
         self.category = _category_combo(ref, any_label=self.tr("All categories"))

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from command_center.interop import tabular
 from command_center.interop.tabular import FIELDS, Table
-from command_center.services import intake
+from command_center.services import imports
 from command_center.services.audit import Actor
 from command_center.workers.ops import LONG, OpsRunner
 
@@ -54,7 +54,7 @@ class ImportTableDialog(QDialog):
         self._table: Table | None = None
         self._saved: dict[str, dict[str, str]] = {}
         self._busy = False
-        self.last_result: intake.ImportResult | None = None
+        self.last_result: imports.ImportResult | None = None
 
         self.path = QLineEdit(self)
         self.path.setObjectName("importPath")
@@ -100,7 +100,7 @@ class ImportTableDialog(QDialog):
 
         self.source = QLineEdit("12345", self)
         self.source.setObjectName("importSource")
-        self.source.setMaxLength(intake.EXTERNAL_MAX)
+        self.source.setMaxLength(imports.EXTERNAL_MAX)
         self.import_button = QPushButton(self.tr("Import"), self)
         self.import_button.setObjectName("importRun")
         self.import_button.setEnabled(False)
@@ -163,7 +163,7 @@ class ImportTableDialog(QDialog):
         self._set_status(self.tr("Reading…"), "muted")
 
         def read(session: Session) -> tuple[Table, dict[str, dict[str, str]]]:
-            return tabular.read_table(path), intake.list_mappings(session)
+            return tabular.read_table(path), imports.list_mappings(session)
 
         self._runner.submit(
             read,
@@ -251,8 +251,8 @@ class ImportTableDialog(QDialog):
         actor = self._actor
 
         def save(session: Session) -> dict[str, dict[str, str]]:
-            intake.save_mapping(session, actor, name, mapping)
-            return intake.list_mappings(session)
+            imports.save_mapping(session, actor, name, mapping)
+            return imports.list_mappings(session)
 
         self._runner.submit(
             save,
@@ -282,7 +282,7 @@ class ImportTableDialog(QDialog):
         self.import_button.setEnabled(False)
         self._set_status(self.tr("Importing…"), "muted")
         self._runner.submit(
-            lambda s: intake.import_rows(s, actor, table, mapping, source),
+            lambda s: imports.import_rows(s, actor, table, mapping, source),
             success=self._on_imported,
             failure=self._on_import_failed,
             owner=self,
@@ -290,7 +290,7 @@ class ImportTableDialog(QDialog):
             lane=LONG,  # a big file must not hold up the quick reads of the other views
         )
 
-    def _on_imported(self, result: intake.ImportResult) -> None:
+    def _on_imported(self, result: imports.ImportResult) -> None:
         self._busy = False
         self.import_button.setEnabled(True)
         self.last_result = result

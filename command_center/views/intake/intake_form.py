@@ -65,9 +65,9 @@ class FormChoices:
 
 
 def load_choices(session: Session) -> FormChoices:
-    from command_center.services import queue
+    from command_center.services.choices import choices as read_choices
 
-    choices = queue.choices(session)
+    choices = read_choices(session)
     gazetteer.get(session)  # built now, so the first completion is quick
     return FormChoices(
         choices.channels,

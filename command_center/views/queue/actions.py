@@ -38,8 +38,11 @@ from sqlalchemy.orm import Session
 
 from command_center.services import orders, routing
 from command_center.services import queue as svc
+from command_center.services.attachments import MAX_PHOTO_BYTES, MAX_PHOTOS, photo_attachment
 from command_center.services.audit import Actor
+from command_center.services.choices import choices
 from command_center.services.permissions import PermissionDenied
+from command_center.services.response_templates import TemplateInfo, fill_template, templates_for
 from command_center.views import words
 
 _CTX = "QueueActions"
@@ -339,7 +342,7 @@ class TextDialog(_Dialog):
         prompt: str,
         parent: QWidget | None = None,
         *,
-        templates: Sequence[svc.TemplateInfo] = (),
+        templates: Sequence[TemplateInfo] = (),
         row: Any = None,
         required: bool = True,
         with_verdict: bool = False,
@@ -413,7 +416,7 @@ class TextDialog(_Dialog):
         if self.template_combo is None or index <= 0:
             return
         t = self._templates[index - 1]
-        self.edit.setPlainText(svc.fill_template(t.body, self._row) if self._row else t.body)
+        self.edit.setPlainText(fill_template(t.body, self._row) if self._row else t.body)
 
     def validate(self) -> bool:
         if self._required and not self.edit.toPlainText().strip():
@@ -561,7 +564,7 @@ class ProgressDialog(_Dialog):
         self,
         parent: QWidget | None = None,
         *,
-        templates: Sequence[svc.TemplateInfo] = (),
+        templates: Sequence[TemplateInfo] = (),
         row: Any = None,
     ) -> None:
         super().__init__(QCoreApplication.translate("QueueActions", "Report progress"), parent)
@@ -607,7 +610,7 @@ class ProgressDialog(_Dialog):
     def _on_template_combo_activated(self, index: int) -> None:
         if index > 0:
             t = self._templates[index - 1]
-            self.edit.setPlainText(svc.fill_template(t.body, self._row) if self._row else t.body)
+            self.edit.setPlainText(fill_template(t.body, self._row) if self._row else t.body)
 
     def _on_add_photo_clicked(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
@@ -625,21 +628,21 @@ class ProgressDialog(_Dialog):
         problems = []
         for p in paths:
             path = Path(p)
-            if len(self.attachments) >= svc.MAX_PHOTOS:
+            if len(self.attachments) >= MAX_PHOTOS:
                 problems.append(
                     QCoreApplication.translate(
                         "QueueActions", "At most %1 photos per report."
-                    ).replace("%1", str(svc.MAX_PHOTOS))
+                    ).replace("%1", str(MAX_PHOTOS))
                 )
                 break
             try:
-                if path.stat().st_size > svc.MAX_PHOTO_BYTES:
+                if path.stat().st_size > MAX_PHOTO_BYTES:
                     raise svc.QueueError(
                         f"照片「{path.name}」有 {path.stat().st_size / 1048576:.1f} MB，超过 5 MB "
                         f"上限，请压缩后再传 / the photo '{path.name}' is over the 5 MB limit; "
                         "reduce it and try again"
                     )
-                att = svc.photo_attachment(path.name, path.read_bytes())
+                att = photo_attachment(path.name, path.read_bytes())
             except (OSError, svc.QueueError) as exc:
                 problems.append(str(exc))
                 continue
@@ -692,7 +695,7 @@ PROMPTS = {
 class Prepared:
     """What a dialog needs, read on the worker thread before it opens."""
 
-    templates: list[svc.TemplateInfo]
+    templates: list[TemplateInfo]
     departments: list[tuple[int, str]]
     suggestion: routing.Suggestion | None
     duplicates: list[Any] = field(default_factory=list)  # duplicates.Candidate
@@ -700,16 +703,16 @@ class Prepared:
 
 def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -> Prepared:
     t = targets[0]
-    templates: list[svc.TemplateInfo] = []
+    templates: list[TemplateInfo] = []
     if name in ("answer", "resolve", "progress", "reject", "object", "return", "close"):
         cats = {x.category_code for x in targets}
-        templates = svc.templates_for(
+        templates = templates_for(
             session, t.category_code if len(cats) == 1 else None, t.status or None
         )
     departments: list[tuple[int, str]] = []
     suggestion = None
     if name in ("dispatch", "second_dispatch"):
-        departments = svc.choices(session).departments
+        departments = choices(session).departments
         cats = {x.category_code for x in targets}
         towns = {x.town_id for x in targets}
         if len(cats) == 1:

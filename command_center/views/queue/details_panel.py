@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from command_center import clock
 from command_center.services import lifecycle
 from command_center.services import queue as svc
+from command_center.services.record_details import Details
 from command_center.views.queue import actions
 from command_center.views.queue.queue_model import (
     countdown_of,
@@ -69,7 +70,7 @@ class DetailsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("queueDetails")
         self._big = big
-        self.details: svc.Details | None = None
+        self.details: Details | None = None
         self._orders_only = False
         self._order_first = False
         self.order_action_names: tuple[str, ...] | None = None
@@ -208,7 +209,7 @@ class DetailsPanel(QWidget):
         return (live or d.orders)[-1]
 
     def show_details(
-        self, d: svc.Details | None, *, order_actions_only: bool = False, order_first: bool = False
+        self, d: Details | None, *, order_actions_only: bool = False, order_first: bool = False
     ) -> None:
         """Show ``d``; ``order_first``: the title, countdown and facts are the focused order's
         (the work-order queue); ``order_actions_only``: and no incident actions (the inbox)."""
@@ -263,7 +264,7 @@ class DetailsPanel(QWidget):
             LEVEL_STYLE[level] + size + "font-weight:bold; padding:6px 14px; border-radius:4px;"
         )
 
-    def _facts_html(self, d: svc.Details, order: svc.OrderRow | None) -> str:
+    def _facts_html(self, d: Details, order: svc.OrderRow | None) -> str:
         inc = d.incident
         e = html.escape
         order_word = self.tr("Work order")
@@ -334,7 +335,7 @@ class DetailsPanel(QWidget):
     def _may(self, kind: str, name: str) -> bool:
         return self.role is None or lifecycle.role_may(self.role, kind, name)  # type: ignore[arg-type]
 
-    def _fill_actions(self, d: svc.Details, focus: svc.OrderRow | None, orders_only: bool) -> None:
+    def _fill_actions(self, d: Details, focus: svc.OrderRow | None, orders_only: bool) -> None:
         buttons: list[QPushButton] = []
         inc = d.incident
         if not orders_only:
@@ -412,7 +413,7 @@ class DetailsPanel(QWidget):
                 out[tuple(w.property("action"))] = w
         return out  # type: ignore[return-value]
 
-    def _fill_orders(self, d: svc.Details, now: dt.datetime) -> None:
+    def _fill_orders(self, d: Details, now: dt.datetime) -> None:
         self.orders.clear()
         for o in d.orders:
             cd = countdown_of("orders", o, now)
@@ -430,7 +431,7 @@ class DetailsPanel(QWidget):
             self.orders.addTopLevelItem(item)
         self.tabs.setTabText(0, self.tr("Work orders") + f" ({len(d.orders)})")
 
-    def _fill_progress(self, d: svc.Details) -> None:
+    def _fill_progress(self, d: Details) -> None:
         self.progress.clear()
         for p in d.progress:
             photos = ", ".join(str(a.get("name", "")) for a in p.attachments)
@@ -452,7 +453,7 @@ class DetailsPanel(QWidget):
         if isinstance(ref, (tuple, list)) and len(ref) == 2:
             self.sig_photo_requested.emit(int(ref[0]), int(ref[1]))
 
-    def _fill_history(self, d: svc.Details) -> None:
+    def _fill_history(self, d: Details) -> None:
         self.history.clear()
         for h in reversed(d.history):  # newest on top
             item = QTreeWidgetItem([_t(h.at), h.actor, h.summary, h.reason or ""])

@@ -37,10 +37,18 @@ from PySide6.QtWidgets import (
 )
 
 from command_center.db.changes import Changes
-from command_center.services import lifecycle
+from command_center.services import lifecycle, record_details
 from command_center.services import queue as svc
+from command_center.services.attachments import attachment_data
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
+from command_center.services.choices import Choices, choices
+from command_center.services.saved_filters import (
+    SavedFilterInfo,
+    delete_filter,
+    list_filters,
+    save_filter,
+)
 from command_center.views.queue import actions
 from command_center.views.queue.details_panel import DetailsPanel
 from command_center.views.queue.queue_model import (
@@ -93,8 +101,8 @@ class QueueView(QWidget):
         self._filter = self.default_filter()
         self._sort = "deadline"
         self._polygon: dict[str, Any] | None = None
-        self._saved: list[svc.SavedFilterInfo] = []
-        self._choices: svc.Choices | None = None
+        self._saved: list[SavedFilterInfo] = []
+        self._choices: Choices | None = None
         self._details_for: tuple[int, int | None] | None = None  # incident id, order id
         self._pending_select: int | None = None
         self._closed = False
@@ -116,7 +124,7 @@ class QueueView(QWidget):
         if live is not None:
             live.sig_changes.connect(self._on_live_sig_changes)
             live.sig_reconnected.connect(self._on_live_sig_reconnected)
-        runner.submit(svc.choices, success=self._on_choices, owner=self, name="queue.choices")
+        runner.submit(choices, success=self._on_choices, owner=self, name="queue.choices")
         self._load_saved_filters()
 
     # --- what this queue is ---
@@ -392,7 +400,7 @@ class QueueView(QWidget):
         ]
         fill(self.sort_combo, sorts, self._sort)
 
-    def _fill_choice_combos(self, c: svc.Choices) -> None:
+    def _fill_choice_combos(self, c: Choices) -> None:
         def fill(combo: QComboBox, items: list[tuple[str, Any]], current: Any) -> None:
             combo.blockSignals(True)
             combo.clear()
@@ -421,7 +429,7 @@ class QueueView(QWidget):
             self._filter.department_id,
         )
 
-    def _on_choices(self, c: svc.Choices) -> None:
+    def _on_choices(self, c: Choices) -> None:
         self._choices = c
         self._fill_choice_combos(c)
 
@@ -508,13 +516,13 @@ class QueueView(QWidget):
     def _load_saved_filters(self) -> None:
         uid, view = self.user.id, self.view_name
         self._runner.submit(
-            lambda s: svc.list_filters(s, uid, view),
+            lambda s: list_filters(s, uid, view),
             success=self._on_saved_filters,
             owner=self,
             name="queue.filters",
         )
 
-    def _on_saved_filters(self, saved: list[svc.SavedFilterInfo]) -> None:
+    def _on_saved_filters(self, saved: list[SavedFilterInfo]) -> None:
         self._saved = saved
         self._rebuild_saved_menu()
 
@@ -546,7 +554,7 @@ class QueueView(QWidget):
     def save_filter_as(self, name: str) -> None:
         uid, view, f, sort = self.user.id, self.view_name, self._filter, self._sort
         self._runner.submit(
-            lambda s: svc.save_filter(s, uid, view, name, f, sort),
+            lambda s: save_filter(s, uid, view, name, f, sort),
             success=lambda _info: self._load_saved_filters(),
             failure=lambda exc: self.show_message(actions.error_message(exc), "error"),
             owner=self,
@@ -556,7 +564,7 @@ class QueueView(QWidget):
     def delete_saved_filter(self, filter_id: int) -> None:
         uid = self.user.id
         self._runner.submit(
-            lambda s: svc.delete_filter(s, uid, filter_id),
+            lambda s: delete_filter(s, uid, filter_id),
             success=lambda _ok: self._load_saved_filters(),
             failure=lambda exc: self.show_message(actions.error_message(exc), "error"),
             owner=self,
@@ -564,7 +572,7 @@ class QueueView(QWidget):
         )
 
     @property
-    def saved_filters(self) -> list[svc.SavedFilterInfo]:
+    def saved_filters(self) -> list[SavedFilterInfo]:
         return list(self._saved)
 
     # --- selection, details ---
@@ -600,14 +608,16 @@ class QueueView(QWidget):
     def load_details(self, incident_id: int, order_id: int | None = None) -> None:
         self._details_for = (incident_id, order_id)
         self._runner.submit(
-            lambda s: svc.details(s, incident_id, focus_order_id=order_id),
+            lambda s: record_details.details(s, incident_id, focus_order_id=order_id),
             success=lambda d: self._on_details(incident_id, order_id, d),
             failure=lambda exc: self.show_message(actions.error_message(exc), "error"),
             owner=self,
             name="queue.details",
         )
 
-    def _on_details(self, incident_id: int, order_id: int | None, d: svc.Details | None) -> None:
+    def _on_details(
+        self, incident_id: int, order_id: int | None, d: record_details.Details | None
+    ) -> None:
         if self._details_for != (incident_id, order_id):
             return
         self.details.show_details(
@@ -747,7 +757,7 @@ class QueueView(QWidget):
             self.photo_dialog = dialog
 
         self._runner.submit(
-            lambda s: svc.attachment_data(s, progress_id, index),
+            lambda s: attachment_data(s, progress_id, index),
             success=shown,
             failure=lambda exc: self.show_message(actions.error_message(exc), "error"),
             owner=self,

@@ -1,0 +1,44 @@
+"""The lists the filter bar and the forms choose from: channels, categories, towns and active
+departments. No Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from command_center.models import AdminArea, Category, Channel, Department
+
+
+@dataclass(frozen=True)
+class Choices:
+    channels: list[tuple[str, str]]
+    categories: list[tuple[str, str, int, str | None]]  # code, name, level, parent
+    towns: list[tuple[int, str]]
+    departments: list[tuple[int, str]]
+
+
+def choices(session: Session) -> Choices:
+    return Choices(
+        [(c.code, c.name) for c in session.scalars(select(Channel).order_by(Channel.code))],
+        [
+            (c.code, c.name, c.level, c.parent_code)
+            for c in session.scalars(select(Category).order_by(Category.code))
+        ],
+        [
+            (a.id, a.name)
+            for a in session.scalars(
+                select(AdminArea)
+                .where(AdminArea.level == "town", AdminArea.valid_to.is_(None))
+                .order_by(AdminArea.code)
+            )
+        ],
+        [
+            (d.id, d.name)
+            for d in session.scalars(
+                select(Department).where(Department.active).order_by(Department.id)
+            )
+        ],
+    )

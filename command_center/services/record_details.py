@@ -1,0 +1,151 @@
+"""The details of one incident as the details panel shows them: the incident, its work orders,
+their progress notes (with photo summaries, not the bytes), the return visits, the audit history
+of the incident and its orders, and the actions the lifecycle allows on each. No Qt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, literal_column, or_, select
+from sqlalchemy.orm import Session
+
+from command_center.models import (
+    AppUser,
+    AuditEntry,
+    Incident,
+    OrderProgress,
+    ReturnVisit,
+    WorkOrder,
+)
+from command_center.services import lifecycle
+from command_center.services.attachments import attachment_summary
+from command_center.services.queue import IncidentRow, OrderRow, Query, incident_rows, order_rows
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    actor: str
+    action: str
+    summary: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ProgressEntry:
+    id: int
+    order_id: int
+    order_number: str
+    at: dt.datetime
+    user_name: str | None
+    note: str
+    attachments: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Details:
+    incident: IncidentRow
+    description: str
+    reporter_name: str | None
+    reporter_phone: str | None
+    satisfaction: int | None
+    orders: list[OrderRow]
+    progress: list[ProgressEntry]
+    history: list[HistoryEntry]
+    visits: list[tuple[dt.datetime, int | None, str | None]]
+    focus_order_id: int | None = None
+    incident_actions: list[str] = field(default_factory=list)
+    order_actions: dict[int, list[str]] = field(default_factory=dict)
+
+
+def details(
+    session: Session,
+    incident_id: int,
+    *,
+    focus_order_id: int | None = None,
+    history_limit: int = 200,
+) -> Details | None:
+    """Everything the details panel shows for one incident: its orders, their progress, and
+    the audit entries of the incident and of its orders, oldest first."""
+    inc_q = Query("incidents")
+    rows = incident_rows(session, inc_q, [(incident_id, ())])
+    if not rows:
+        return None
+    inc = session.get(Incident, incident_id)
+    assert inc is not None
+    order_ids = list(
+        session.scalars(
+            select(WorkOrder.id).where(WorkOrder.incident_id == incident_id).order_by(WorkOrder.id)
+        )
+    )
+    orders = order_rows(session, Query("orders"), [(i, ()) for i in order_ids])
+    numbers = {o.id: o.number for o in orders}
+    prog = session.execute(
+        select(OrderProgress, AppUser.display_name)
+        .outerjoin(AppUser, AppUser.id == OrderProgress.user_id)
+        .where(OrderProgress.order_id.in_(order_ids) if order_ids else literal_column("false"))
+        .order_by(OrderProgress.at, OrderProgress.id)
+    ).all()
+    progress = [
+        ProgressEntry(
+            p.id,
+            p.order_id,
+            numbers.get(p.order_id, ""),
+            p.at,
+            name,
+            p.note,
+            [attachment_summary(a) for a in (p.attachments or [])],
+        )
+        for p, name in prog
+    ]
+    conds = [and_(AuditEntry.entity_type == "incident", AuditEntry.entity_id == incident_id)]
+    if order_ids:
+        conds.append(
+            and_(AuditEntry.entity_type == "work_order", AuditEntry.entity_id.in_(order_ids))
+        )
+    hist = session.execute(
+        select(
+            AuditEntry.at,
+            AuditEntry.actor_name,
+            AuditEntry.action,
+            AuditEntry.summary,
+            AuditEntry.reason,
+        )
+        .where(or_(*conds))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(history_limit)
+    ).all()
+    history = [HistoryEntry(*h) for h in reversed(hist)]
+    visits = [
+        (v.at, v.satisfaction, v.comment)
+        for v in session.scalars(
+            select(ReturnVisit)
+            .where(ReturnVisit.incident_id == incident_id)
+            .order_by(ReturnVisit.at)
+        )
+    ]
+    from command_center.services import settings
+
+    reopen_days = int(settings.get(session, "orders.reopen_days"))
+    order_objs = (
+        list(session.scalars(select(WorkOrder).where(WorkOrder.id.in_(order_ids))))
+        if order_ids
+        else []
+    )
+    return Details(
+        rows[0],
+        inc.description,
+        inc.reporter_name,
+        inc.reporter_phone,
+        inc.satisfaction,
+        orders,
+        progress,
+        history,
+        visits,
+        focus_order_id,
+        lifecycle.allowed_actions("incident", inc, reopen_days=reopen_days),
+        {o.id: lifecycle.allowed_actions("order", o) for o in order_objs},
+    )
