@@ -14,12 +14,11 @@ from sqlalchemy.orm import Session
 from command_center import clock
 from command_center.db.engine import make_engine
 from command_center.models import AuditEntry, Incident, RoutingRule, WorkOrder
-from command_center.services import lifecycle, orders, routing, settings
+from command_center.services import actions, lifecycle, orders, routing, settings
 from command_center.services.audit import Actor
 from command_center.services.permissions import PermissionDenied
 from command_center.services.queue import QueueError
 from command_center.services.routing import RoutingError
-from command_center.views.queue import actions
 
 
 @pytest.fixture

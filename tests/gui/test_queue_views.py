@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 from command_center import clock
 from command_center.db.connection import Database
 from command_center.models import ResponseTemplate
+from command_center.services import actions as lifecycle_actions
 from command_center.services import attachments, auth, orders
 from command_center.services import queue as svc
+from command_center.services.actions import Inputs, Target
 from command_center.services.audit import Actor
-from command_center.views.queue import actions
+from command_center.views.queue import action_dialogs
 from command_center.views.queue.inbox_view import DepartmentInboxView
 from command_center.views.queue.queue_model import IdRole, QueueTableModel
 from command_center.views.queue.queue_view import IncidentQueueView
@@ -272,8 +274,8 @@ def test_bulk_accept_and_saved_filters(qtbot, cc_app, db, runner, other_engine) 
             QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
         )
     assert view.bulk_accept.isEnabled()
-    targets = [actions.Target("incident", r.id, r.version, r.number) for r in picked]
-    view.start_action("incident", "accept", targets, actions.Inputs())
+    targets = [Target("incident", r.id, r.version, r.number) for r in picked]
+    view.start_action("incident", "accept", targets, Inputs())
     qtbot.waitUntil(lambda: "2" in view.details.message.text(), timeout=WAIT)
     for r in picked:
         assert (
@@ -338,8 +340,8 @@ def test_inbox_signs_for_an_order_with_big_buttons(qtbot, cc_app, db, runner, ot
     view.start_action(
         "order",
         "progress",
-        [actions.Target("order", row.id, view.model.item(view.model.row_of(row.id)).version, "x")],
-        actions.Inputs(
+        [Target("order", row.id, view.model.item(view.model.row_of(row.id)).version, "x")],
+        Inputs(
             text="已到现场核实",
             attachments=[attachments.photo_attachment("现场.jpg", b"\xff\xd8jpeg")],
         ),
@@ -435,7 +437,7 @@ def test_dialogs_suggest_the_department_fill_templates_and_refuse_big_photos(
             )
         )
         s.commit()
-        target = actions.Target(
+        target = Target(
             "incident",
             row.id,
             row.version,
@@ -445,14 +447,14 @@ def test_dialogs_suggest_the_department_fill_templates_and_refuse_big_photos(
             row.status,
             row,
         )
-        prep = actions.prepare(s, "incident", "dispatch", [target])
-        templates = actions.prepare(s, "incident", "answer", [target]).templates
+        prep = lifecycle_actions.prepare(s, "incident", "dispatch", [target])
+        templates = lifecycle_actions.prepare(s, "incident", "answer", [target]).templates
     assert prep.suggestion is not None
-    d = actions.DispatchDialog(prep.departments, prep.suggestion)
+    d = action_dialogs.DispatchDialog(prep.departments, prep.suggestion)
     qtbot.addWidget(d)
     assert d.dept.currentData() == prep.suggestion.department_id
     assert prep.suggestion.reason in d.reason.text()
-    t = actions.TextDialog("答复", "内容", templates=templates, row=row)
+    t = action_dialogs.TextDialog("答复", "内容", templates=templates, row=row)
     qtbot.addWidget(t)
     index = next(
         i for i in range(t.template_combo.count()) if t.template_combo.itemText(i) == "已受理答复"
@@ -460,7 +462,7 @@ def test_dialogs_suggest_the_department_fill_templates_and_refuse_big_photos(
     t.template_combo.setCurrentIndex(index)
     t.template_combo.activated.emit(index)
     assert t.edit.toPlainText() == f"您反映的{row.number}「{row.title}」已受理。"
-    p = actions.ProgressDialog()
+    p = action_dialogs.ProgressDialog()
     qtbot.addWidget(p)
     small, big = tmp_path / "现场.jpg", tmp_path / "大图.jpg"
     small.write_bytes(b"\xff\xd8" + b"1" * 2000)
@@ -535,7 +537,7 @@ def test_a_duplicate_report_is_merged_from_the_queue(
         dialog.table.selectRow(row)
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(actions.MergeDialog, "exec", choose)
+    monkeypatch.setattr(action_dialogs.MergeDialog, "exec", choose)
     view.details.action_buttons()[("incident", "merge")].click()
     qtbot.waitUntil(
         lambda: (

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from command_center import clock
 from command_center.services import lifecycle
 from command_center.services import queue as svc
+from command_center.services.actions import Target
 from command_center.services.record_details import Details
 from command_center.views.queue import actions
 from command_center.views.queue.queue_model import (
@@ -61,7 +62,7 @@ class DetailsPanel(QWidget):
 
     sig_action_requested = Signal(str, str, object)
     """An action button was pressed. Arguments: "incident" or "order", the action, the
-    :class:`actions.Target`."""
+    :class:`Target`."""
 
     sig_photo_requested = Signal(int, int)
     """A photo of a progress report was opened. Arguments: the report's id, the photo's index."""
@@ -316,7 +317,7 @@ class DetailsPanel(QWidget):
             if w is not None:
                 w.deleteLater()
 
-    def _button(self, text: str, kind: str, name: str, target: actions.Target) -> QPushButton:
+    def _button(self, text: str, kind: str, name: str, target: Target) -> QPushButton:
         b = QPushButton(text, self.action_box)
         b.setObjectName(f"action_{kind}_{name}")
         b.setProperty("action", (kind, name))
@@ -339,7 +340,7 @@ class DetailsPanel(QWidget):
         buttons: list[QPushButton] = []
         inc = d.incident
         if not orders_only:
-            t = actions.Target(
+            t = Target(
                 "incident",
                 inc.id,
                 inc.version,
@@ -357,7 +358,7 @@ class DetailsPanel(QWidget):
                 )
         order_buttons: list[QPushButton] = []
         if focus is not None:
-            t2 = actions.Target(
+            t2 = Target(
                 "order",
                 focus.id,
                 focus.version,

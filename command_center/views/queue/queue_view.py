@@ -37,8 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from command_center.db.changes import Changes
+from command_center.services import actions as lifecycle_actions
 from command_center.services import lifecycle, record_details
 from command_center.services import queue as svc
+from command_center.services.actions import BulkOutcome, Inputs, Prepared, Target
 from command_center.services.attachments import attachment_data
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
@@ -733,14 +735,14 @@ class QueueView(QWidget):
 
     # --- actions ---
 
-    def _target(self, row: Any, kind: str) -> actions.Target:
-        return actions.Target(
+    def _target(self, row: Any, kind: str) -> Target:
+        return Target(
             kind, row.id, row.version, row.number, row.category_code, row.town_id, row.status, row
         )
 
     @Slot(str, str, object)
     def _on_details_sig_action_requested(
-        self, kind: str, name: str, target: actions.Target
+        self, kind: str, name: str, target: Target
     ) -> None:
         self.start_action(kind, name, [target])
 
@@ -771,7 +773,7 @@ class QueueView(QWidget):
         kind = "incident" if self.kind == "incidents" else "order"
         if name == "answer" and kind == "order":
             targets = [
-                actions.Target(
+                Target(
                     "incident",
                     r.incident_id,
                     None,
@@ -791,15 +793,15 @@ class QueueView(QWidget):
         self,
         kind: str,
         name: str,
-        targets: list[actions.Target],
-        inputs: actions.Inputs | None = None,
+        targets: list[Target],
+        inputs: Inputs | None = None,
     ) -> None:
         """Read what the dialog needs, ask the operator, run the action (for each target)."""
         if inputs is not None:
             self._run_action(kind, name, targets, inputs)
             return
         self._runner.submit(
-            lambda s: actions.prepare(s, kind, name, targets),
+            lambda s: lifecycle_actions.prepare(s, kind, name, targets),
             success=lambda prep: self._ask_and_run(kind, name, targets, prep),
             failure=lambda exc: self.show_message(actions.error_message(exc), "error"),
             owner=self,
@@ -807,7 +809,7 @@ class QueueView(QWidget):
         )
 
     def _ask_and_run(
-        self, kind: str, name: str, targets: list[actions.Target], prep: actions.Prepared
+        self, kind: str, name: str, targets: list[Target], prep: Prepared
     ) -> None:
         if self._closed:
             return
@@ -816,12 +818,12 @@ class QueueView(QWidget):
             self._run_action(kind, name, targets, inputs)
 
     def _run_action(
-        self, kind: str, name: str, targets: list[actions.Target], inputs: actions.Inputs
+        self, kind: str, name: str, targets: list[Target], inputs: Inputs
     ) -> None:
         actor = self.actor
         self.details.show_message(self.tr("Working…"), "info")
         self._runner.submit(
-            lambda s: actions.run_bulk(s, actor, name, targets, lambda _t: inputs),
+            lambda s: lifecycle_actions.run_bulk(s, actor, name, targets, lambda _t: inputs),
             success=lambda out: self._on_action_done(kind, name, targets, out),
             failure=lambda exc: self._on_action_failed(targets, exc),
             owner=self,
@@ -829,7 +831,7 @@ class QueueView(QWidget):
         )
 
     def _on_action_done(
-        self, kind: str, name: str, targets: list[actions.Target], out: actions.BulkOutcome
+        self, kind: str, name: str, targets: list[Target], out: BulkOutcome
     ) -> None:
         label = actions.action_label(kind, name).rstrip("…")
         if len(targets) == 1:
@@ -860,11 +862,11 @@ class QueueView(QWidget):
             self.sig_action_done.emit(name, ", ".join(out.done))
         self._reread(targets)
 
-    def _on_action_failed(self, targets: list[actions.Target], exc: BaseException) -> None:
+    def _on_action_failed(self, targets: list[Target], exc: BaseException) -> None:
         self.show_message(actions.error_message(exc), "error")
         self._reread(targets)
 
-    def _reread(self, targets: list[actions.Target]) -> None:
+    def _reread(self, targets: list[Target]) -> None:
         """After an action (or its refusal) the rows and the details read again."""
         inc_ids = {t.id for t in targets if t.kind == "incident"}
         order_ids = {t.id for t in targets if t.kind == "order"}

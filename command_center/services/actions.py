@@ -1,0 +1,232 @@
+"""Running the lifecycle's actions by name: the row an action is for (:class:`Target`), what the
+operator gave it (:class:`Inputs`), the service each action calls (:data:`RUN`), what a dialog
+needs read first (:func:`prepare`) and one action on many rows (:func:`run_bulk`).
+
+The views ask for the inputs and show the outcome; everything here runs on a worker thread, one
+service call per action, each in its own transaction. Every action names the version of the row
+the operator saw, so when someone else acted first the service refuses with a ConflictError
+(:func:`conflict_text` says who acted, when, and the state now).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from command_center.services import lifecycle, orders, routing
+from command_center.services import queue as svc
+from command_center.services.audit import Actor
+from command_center.services.choices import choices
+from command_center.services.permissions import PermissionDenied
+from command_center.services.response_templates import TemplateInfo, templates_for
+
+REFUSALS = (orders.TransitionError, PermissionDenied, svc.QueueError, routing.RoutingError)
+"""What a service refuses with a message for the operator ("中文 / English")."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The row an action is for: "incident" or "order", its id and the version seen."""
+
+    kind: str
+    id: int
+    version: int | None
+    number: str
+    category_code: str | None = None
+    town_id: int | None = None
+    status: str = ""
+    row: Any = None
+
+
+@dataclass
+class Inputs:
+    text: str = ""
+    department_id: int | None = None
+    co_department_ids: list[int] = field(default_factory=list)
+    ok: bool = True
+    satisfaction: int = 5
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    keep_id: int | None = None  # merge: the report this one joins
+
+
+def _merge(session: Session, actor: Actor, t: Target, i: Inputs) -> Any:
+    if i.keep_id is None:
+        raise orders.TransitionError("请选择要合并到的事件", "choose the report to keep")
+    return orders.merge_incidents(session, actor, i.keep_id, [t.id], i.text or None)
+
+
+def _dispatch(session: Session, actor: Actor, t: Target, i: Inputs) -> Any:
+    assert i.department_id is not None
+    return orders.dispatch(
+        session,
+        actor,
+        t.id,
+        i.department_id,
+        co_department_ids=i.co_department_ids,
+        note=i.text or None,
+        expected_version=t.version,
+    )
+
+
+Runner = Callable[[Session, Actor, Target, Inputs], Any]
+RUN: dict[tuple[str, str], Runner] = {
+    ("incident", "accept"): lambda s, a, t, i: orders.accept_incident(
+        s, a, t.id, expected_version=t.version
+    ),
+    ("incident", "dispatch"): _dispatch,
+    ("incident", "resolve"): lambda s, a, t, i: orders.resolve_incident(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("incident", "reject"): lambda s, a, t, i: orders.reject_incident(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("incident", "merge"): _merge,
+    ("incident", "verify"): lambda s, a, t, i: orders.verify_incident(
+        s, a, t.id, i.ok, i.text or None, expected_version=t.version
+    ),
+    ("incident", "close"): lambda s, a, t, i: orders.close_incident(
+        s, a, t.id, i.satisfaction, i.text or None, expected_version=t.version
+    ),
+    ("incident", "reopen"): lambda s, a, t, i: orders.reopen_incident(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("incident", "answer"): lambda s, a, t, i: orders.answer_reporter(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("order", "accept"): lambda s, a, t, i: orders.accept_order(
+        s, a, t.id, expected_version=t.version
+    ),
+    ("order", "object"): lambda s, a, t, i: orders.object_order(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("order", "progress"): lambda s, a, t, i: orders.report_progress(
+        s, a, t.id, i.text, i.attachments, expected_version=t.version
+    ),
+    ("order", "resolve"): lambda s, a, t, i: orders.resolve_order(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("order", "return"): lambda s, a, t, i: orders.return_order(
+        s, a, t.id, i.text, expected_version=t.version
+    ),
+    ("order", "verify"): lambda s, a, t, i: orders.verify_order(
+        s, a, t.id, i.ok, i.text or None, expected_version=t.version
+    ),
+    ("order", "second_dispatch"): lambda s, a, t, i: orders.second_dispatch(
+        s, a, t.id, i.department_id, i.text, expected_version=t.version
+    ),
+}
+"""The service each lifecycle action runs (one per action of the lifecycle's table)."""
+
+
+def call(session: Session, actor: Actor, t: Target, name: str, i: Inputs) -> Any:
+    """Run one action (on the worker thread)."""
+    run = RUN.get((t.kind, name))
+    if run is None:
+        raise orders.TransitionError(f"未知操作「{name}」", f"unknown action '{name}'")
+    return run(session, actor, t, i)
+
+
+def conflict_text(exc: orders.ConflictError, kind: str) -> str:
+    """Who acted first, when, and the state now, for an incident or an order ("中文 / English").
+
+    Composed here from the error's fields, with the status named as the row's kind names it
+    (an accepted incident is 已受理, an accepted order 已签收)."""
+    zh_status, en_status = lifecycle.status_words(
+        "incident" if kind.startswith("incident") else "order", exc.current_status
+    )
+    what_zh, what_en = (
+        ("此事件", "this incident") if kind == "incident" else ("此工单", "this order")
+    )
+    who_zh = exc.actor_name or "其他用户"
+    who_en = exc.actor_name or "another user"
+    if exc.at is not None:
+        hm = exc.at.astimezone(orders.CST).strftime("%H:%M")
+        zh = f"{who_zh} 已于 {hm} 处理了{what_zh}，当前状态：{zh_status}"
+        en = f"{who_en} acted on {what_en} first, at {hm}; it is now {en_status}"
+    else:
+        zh = f"{who_zh} 已先处理了{what_zh}，当前状态：{zh_status}"
+        en = f"{who_en} acted on {what_en} first; it is now {en_status}"
+    return f"{zh} / {en}"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a dialog needs, read on the worker thread before it opens."""
+
+    templates: list[TemplateInfo]
+    departments: list[tuple[int, str]]
+    suggestion: routing.Suggestion | None
+    duplicates: list[Any] = field(default_factory=list)  # duplicates.Candidate
+
+
+def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -> Prepared:
+    t = targets[0]
+    templates: list[TemplateInfo] = []
+    if name in ("answer", "resolve", "progress", "reject", "object", "return", "close"):
+        cats = {x.category_code for x in targets}
+        templates = templates_for(
+            session, t.category_code if len(cats) == 1 else None, t.status or None
+        )
+    departments: list[tuple[int, str]] = []
+    suggestion = None
+    if name in ("dispatch", "second_dispatch"):
+        departments = choices(session).departments
+        cats = {x.category_code for x in targets}
+        towns = {x.town_id for x in targets}
+        if len(cats) == 1:
+            suggestion = routing.suggest(
+                session, t.category_code, t.town_id if len(towns) == 1 else None
+            )
+    found: list[Any] = []
+    if name == "merge":
+        from command_center.models import Incident
+        from command_center.services import duplicates
+
+        inc = session.get(Incident, t.id)
+        if inc is not None:
+            found = duplicates.candidates(
+                session,
+                lon=inc.lon,
+                lat=inc.lat,
+                text=f"{inc.title} {inc.description}",
+                at=inc.reported_at,
+                category_code=inc.category_code,
+                exclude_id=inc.id,
+                village_id=inc.village_id,
+            )
+    return Prepared(templates, departments, suggestion, found)
+
+
+@dataclass
+class BulkOutcome:
+    done: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # number, message
+    conflicts: int = 0
+
+
+def run_bulk(
+    session: Session,
+    actor: Actor,
+    name: str,
+    targets: Sequence[Target],
+    make_inputs: Callable[[Target], Inputs],
+) -> BulkOutcome:
+    """One action on many rows, each in its own transaction: what went through and what did
+    not (and why)."""
+    out = BulkOutcome()
+    for t in targets:
+        try:
+            call(session, actor, t, name, make_inputs(t))
+        except REFUSALS as exc:
+            session.rollback()
+            if isinstance(exc, orders.ConflictError):
+                out.conflicts += 1
+                out.failed.append((t.number, conflict_text(exc, t.kind)))
+            else:
+                out.failed.append((t.number, str(exc)))
+        else:
+            out.done.append(t.number)
+    return out
