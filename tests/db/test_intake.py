@@ -5,18 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
-import psycopg
 import pytest
 import shapely
 
 from command_center import clock
 from command_center.cli import main
-from command_center.db.engine import libpq_url, make_engine, make_session_factory
+from command_center.db.engine import make_engine, make_session_factory
 from command_center.interop.open311 import Open311FormatError
 from command_center.services.audit import Actor
 from command_center.services.intake import ImportReport, import_open311
+from tests.db.conftest import q as _q
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "open311"
 CN_JSON = FIXTURES / "cn_requests.json"
@@ -29,11 +28,6 @@ ACTOR = Actor(None, "测试值班员")
 def county_db(seeded_copy: str) -> str:
     """A writable copy of the demo county (seeded once per test session)."""
     return seeded_copy
-
-
-def _q(url: str, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    with psycopg.connect(libpq_url(url)) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def _import(url: str, data: bytes, source: str = "test-12345") -> ImportReport:

@@ -11,22 +11,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import psycopg
 import pytest
 
 from command_center import clock
 from command_center.cli import main
-from command_center.db.engine import libpq_url, make_engine, make_session_factory
+from command_center.db.engine import make_engine, make_session_factory
 from command_center.interop.open311_server import Open311Server
 from command_center.services import open311_api, open311_poll
 from command_center.services.open311_poll import poll_once
+from tests.db.conftest import q as _q
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "open311"
-
-
-def _q(url: str, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    with psycopg.connect(libpq_url(url)) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def _counts(db: str) -> tuple[int, int]:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
-
-import psycopg
 
 from command_center import clock
-from command_center.db.engine import libpq_url, make_engine, make_session_factory
+from command_center.db.engine import make_engine, make_session_factory
 from command_center.services.audit import Actor
 from command_center.services.intake import ImportReport, import_open311
+from tests.db.conftest import q as _q
 
 ACTOR = Actor(None, "测试值班员")
 
@@ -54,11 +52,6 @@ XML = """<?xml version="1.0" encoding="utf-8"?>
   </request>
 </service_requests>
 """
-
-
-def _q(url: str, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    with psycopg.connect(libpq_url(url)) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def _import(url: str, data: bytes, source: str) -> ImportReport:

@@ -29,6 +29,7 @@ from command_center.models import (
 from command_center.services import orders, routing
 from command_center.services.audit import Actor
 from command_center.services.orders import ConflictError, TransitionError
+from tests.db.conftest import joined
 
 CST = dt.timezone(dt.timedelta(hours=8))
 OPERATOR = Actor(None, "王丽娟")
@@ -59,15 +60,21 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def engine(seeded_copy: str) -> Iterator[Engine]:
-    eng = make_engine(seeded_copy)
-    yield eng
-    eng.dispose()
+def Sessions(county_engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions one after another on the shared demo county, on one connection whose transaction
+    is rolled back after the test; their commits release savepoints (see tests/db/conftest.py)."""
+    with joined(county_engine) as conn:
+        yield sessionmaker(
+            bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        )
 
 
 @pytest.fixture
-def Sessions(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def ConcurrentSessions(seeded_copy: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on connections of their own, on a copy of the county: operators acting at once."""
+    engine = make_engine(seeded_copy)
+    yield sessionmaker(engine, expire_on_commit=False)
+    engine.dispose()
 
 
 def _leaf(session: Session) -> Category:
@@ -356,7 +363,10 @@ def test_deadline_across_the_national_day_holiday(Sessions, clock: Clock) -> Non
         assert s.get(WorkOrder, fast.id).deadline_at == dt.datetime(2026, 9, 30, 16, 30, tzinfo=CST)
 
 
-def test_of_two_operators_acting_at_once_exactly_one_succeeds(Sessions, clock: Clock) -> None:
+def test_of_two_operators_acting_at_once_exactly_one_succeeds(
+    ConcurrentSessions, clock: Clock
+) -> None:
+    Sessions = ConcurrentSessions
     with Sessions() as s:
         inc_id = _new_incident(s)
         dept = _departments(s)[0]
