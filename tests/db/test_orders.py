@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from command_center import clock as program_clock
@@ -29,7 +29,6 @@ from command_center.models import (
 from command_center.services import orders, routing
 from command_center.services.audit import Actor
 from command_center.services.orders import ConflictError, TransitionError
-from tests.db.conftest import joined
 
 CST = dt.timezone(dt.timedelta(hours=8))
 OPERATOR = Actor(None, "王丽娟")
@@ -60,13 +59,12 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def Sessions(county_engine: Engine) -> Iterator[sessionmaker[Session]]:
+def Sessions(county: Connection) -> sessionmaker[Session]:
     """Sessions one after another on the shared demo county, on one connection whose transaction
     is rolled back after the test; their commits release savepoints (see tests/db/conftest.py)."""
-    with joined(county_engine) as conn:
-        yield sessionmaker(
-            bind=conn, expire_on_commit=False, join_transaction_mode="create_savepoint"
-        )
+    return sessionmaker(
+        bind=county, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
 
 
 @pytest.fixture
