@@ -267,8 +267,8 @@ _cache: dict[str, Gazetteer] = {}
 
 
 def _key(session: Session) -> str:
-    bind = session.get_bind()
-    return bind.url.render_as_string(hide_password=True)
+    # an Engine's .engine is itself; a Connection's is the engine it came from
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
 
 
 def get(session: Session) -> Gazetteer:

@@ -119,7 +119,7 @@ _locators: dict[str, GridLocator] = {}
 
 def cached_locator(session: Session) -> GridLocator:
     """The grids of the session's database, built once per process (see :func:`invalidate`)."""
-    key = session.get_bind().url.render_as_string(hide_password=True)
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)  # engine or connection
     loc = _locators.get(key)
     if loc is None:
         loc = _locators[key] = GridLocator(session)

@@ -20,13 +20,23 @@ from command_center.services.audit import Actor
 CN_JSON = Path(__file__).resolve().parents[1] / "fixtures" / "open311" / "cn_requests.json"
 
 
-def _notices(conn: psycopg.Connection, wait_s: float = 1.0) -> list[dict]:
+FENCE = {"t": "test-fence"}
+
+
+def _notices(conn: psycopg.Connection, url: str, timeout_s: float = 30.0) -> list[dict]:
+    """What was announced before a fence notified afterwards from another connection:
+    notifications arrive in commit order, so by the fence everything committed earlier is in."""
+    with psycopg.connect(libpq_url(url), autocommit=True) as other:
+        other.execute("SELECT pg_notify('cc_changes', %s)", (json.dumps(FENCE),))
     got: list[dict] = []
-    deadline = time.monotonic() + wait_s
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         for n in conn.notifies(timeout=0.2, stop_after=1000):
-            got.append(json.loads(n.payload))
-    return got
+            payload = json.loads(n.payload)
+            if payload == FENCE:
+                return got
+            got.append(payload)
+    raise AssertionError(f"the fence did not arrive within {timeout_s} s")
 
 
 @pytest.fixture
@@ -54,7 +64,7 @@ def test_a_bulk_import_sends_one_reload_and_keeps_its_audit(
     monkeypatch.setattr(bulk, "BULK_NOTIFY_THRESHOLD", 1)
     report = _import(seeded_copy)
     assert report.imported > 1
-    assert _notices(listener) == [{"t": "*", "op": "reload"}]
+    assert _notices(listener, seeded_copy) == [{"t": "*", "op": "reload"}]
     engine = make_engine(seeded_copy)
     with Session(engine) as s:  # nothing else of the import is quieter: one entry per incident
         n_audit = s.scalar(select(func.count()).where(AuditEntry.action == "incident.import"))
@@ -67,7 +77,7 @@ def test_a_small_import_is_announced_row_by_row(
     seeded_copy: str, listener: psycopg.Connection
 ) -> None:
     report = _import(seeded_copy)  # below the threshold
-    notices = _notices(listener)
+    notices = _notices(listener, seeded_copy)
     incidents = [n for n in notices if n.get("t") == "incidents"]
     assert len(incidents) == report.imported
     assert {"t": "*", "op": "reload"} not in notices

@@ -9,20 +9,15 @@ import os
 import subprocess
 import sys
 
-import psycopg
 import pytest
 import shapely
 from shapely.geometry import shape
 
-from command_center.db.engine import libpq_url, make_engine
+from command_center.db.engine import make_engine
 from command_center.demo.geography import area_km2
 from command_center.demo.seed import seed_demo
 from tests.conftest import SEED_UNTIL, TEST_SCALE
-
-
-def _q(url: str, sql: str, *args: object) -> list[tuple]:
-    with psycopg.connect(libpq_url(url)) as conn:
-        return conn.execute(sql, args).fetchall()
+from tests.db.conftest import q as _q
 
 
 def test_status_json_reports_the_real_figures(seeded_db: str) -> None:

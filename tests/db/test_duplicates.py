@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from command_center.db.engine import make_engine, make_session_factory
 from command_center.services import duplicates
 from command_center.services.audit import Actor
 from command_center.services.intake import IncidentDraft, create_incident
@@ -20,16 +18,6 @@ YIMIN = (100.850033, 38.471608)
 SANZHAI = (100.595601, 38.640677)
 AT = dt.datetime(2026, 11, 19, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 TEXT = "益民村文化广场每晚广场舞音响声音过大，持续到晚上十点以后，影响休息"
-
-
-@pytest.fixture
-def session(seeded_copy: str) -> Iterator[Session]:
-    engine = make_engine(seeded_copy)
-    try:
-        with make_session_factory(engine)() as s:
-            yield s
-    finally:
-        engine.dispose()
 
 
 def _add(session: Session, title: str, where: tuple[float, float], at: dt.datetime) -> int:

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy.orm import Session
 
-from command_center.db.engine import make_engine, make_session_factory
 from command_center.services import gazetteer
-
-
-@pytest.fixture
-def session(seeded_db: str) -> Iterator[Session]:
-    engine = make_engine(seeded_db)
-    try:
-        with make_session_factory(engine)() as s:
-            yield s
-    finally:
-        engine.dispose()
 
 
 def names(places: list[gazetteer.Place]) -> list[str]:

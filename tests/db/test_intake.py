@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
 
-import psycopg
 import pytest
 import shapely
+from sqlalchemy import Connection
 
 from command_center import clock
 from command_center.cli import main
-from command_center.db.engine import libpq_url, make_engine, make_session_factory
 from command_center.interop.open311 import Open311FormatError
 from command_center.services.audit import Actor
 from command_center.services.imports import ImportReport, import_open311
+from tests.db.conftest import q as _q
+from tests.db.conftest import session_on
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "open311"
 CN_JSON = FIXTURES / "cn_requests.json"
@@ -26,33 +26,25 @@ ACTOR = Actor(None, "测试值班员")
 
 
 @pytest.fixture
-def county_db(seeded_copy: str) -> str:
-    """A writable copy of the demo county (seeded once per test session)."""
-    return seeded_copy
+def county_db(county: Connection) -> Connection:
+    """The shared demo county, in a transaction rolled back after the test: the import's commits
+    become savepoints (tests/db/conftest.py)."""
+    return county
 
 
-def _q(url: str, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    with psycopg.connect(libpq_url(url)) as conn:
-        return conn.execute(sql, args).fetchall()
+def _import(db: str | Connection, data: bytes, source: str = "test-12345") -> ImportReport:
+    with session_on(db) as session:
+        return import_open311(session, data, actor=ACTOR, source=source)
 
 
-def _import(url: str, data: bytes, source: str = "test-12345") -> ImportReport:
-    engine = make_engine(url)
-    try:
-        with make_session_factory(engine)() as session:
-            return import_open311(session, data, actor=ACTOR, source=source)
-    finally:
-        engine.dispose()
-
-
-def _counts(url: str) -> tuple[int, int]:
+def _counts(url: str | Connection) -> tuple[int, int]:
     ((incidents, audit),) = _q(
         url, "SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM audit_log)"
     )
     return incidents, audit
 
 
-def _grids(url: str, n: int) -> list[tuple[int, int, int, float, float]]:
+def _grids(url: str | Connection, n: int) -> list[tuple[int, int, int, float, float]]:
     """n grids spread over the county: (grid id, village id, town id, label lon, label lat)."""
     return [
         tuple(r)  # type: ignore[misc]
@@ -65,7 +57,7 @@ def _grids(url: str, n: int) -> list[tuple[int, int, int, float, float]]:
     ][:: max(1, 448 // n)][:n]
 
 
-def test_a_chinese_request_lands_in_its_grid(county_db: str) -> None:
+def test_a_chinese_request_lands_in_its_grid(county_db: Connection) -> None:
     grid_id, village_id, town_id, lon, lat = _grids(county_db, 1)[0]
     request = {
         "service_request_id": "GS-0001",
@@ -107,7 +99,7 @@ def test_a_chinese_request_lands_in_its_grid(county_db: str) -> None:
     ) == [("grid",), ("town",), ("village",)]
 
 
-def test_many_points_each_land_in_their_own_grid(county_db: str) -> None:
+def test_many_points_each_land_in_their_own_grid(county_db: Connection) -> None:
     grids = _grids(county_db, 60)
     requests = [
         {"service_request_id": f"P{i}", "service_code": "x", "lat": g[4], "long": g[3]}
@@ -119,7 +111,7 @@ def test_many_points_each_land_in_their_own_grid(county_db: str) -> None:
     assert got == {f"P{i}": g[0] for i, g in enumerate(grids)}
 
 
-def test_the_chinese_sample_outside_and_missing_points(county_db: str) -> None:
+def test_the_chinese_sample_outside_and_missing_points(county_db: Connection) -> None:
     report = _import(county_db, CN_JSON.read_bytes())
     assert report.imported == 5
     assert report.skipped == [
@@ -150,7 +142,7 @@ def test_the_chinese_sample_outside_and_missing_points(county_db: str) -> None:
     assert rows["GS12345-20261118-0001"][4] == "new"
 
 
-def test_reimport_skips_everything_as_already_imported(county_db: str) -> None:
+def test_reimport_skips_everything_as_already_imported(county_db: Connection) -> None:
     first = _import(county_db, CN_JSON.read_bytes())
     before = _counts(county_db)
     again = _import(county_db, CN_JSON.read_bytes())
@@ -165,7 +157,7 @@ def test_reimport_skips_everything_as_already_imported(county_db: str) -> None:
     assert _import(county_db, CN_JSON.read_bytes(), source="other-feed").imported == 5
 
 
-def test_numbers_continue_the_day(county_db: str) -> None:
+def test_numbers_continue_the_day(county_db: Connection) -> None:
     _import(county_db, CN_XML.read_bytes())
     one = {"service_code": "x", "requested_datetime": "2026-11-20T23:59:00+08:00"}
     _import(county_db, json.dumps([{**one, "service_request_id": "later"}]).encode())
@@ -177,7 +169,7 @@ def test_numbers_continue_the_day(county_db: str) -> None:
     }
 
 
-def test_a_broken_file_imports_nothing(county_db: str, tmp_path: Path) -> None:
+def test_a_broken_file_imports_nothing(county_db: Connection, tmp_path: Path) -> None:
     before = _counts(county_db)
     good = CN_JSON.read_bytes()
     for broken in (good[: len(good) // 2], b"<html><body>502</body></html>", b"\xff\xfe\x00"):
@@ -186,7 +178,7 @@ def test_a_broken_file_imports_nothing(county_db: str, tmp_path: Path) -> None:
     assert _counts(county_db) == before
 
 
-def test_each_imported_incident_has_one_audit_entry(county_db: str) -> None:
+def test_each_imported_incident_has_one_audit_entry(county_db: Connection) -> None:
     report = _import(county_db, CN_XML.read_bytes(), source="gansu-12345")
     entries = _q(
         county_db,
@@ -209,7 +201,7 @@ def test_the_channel_is_created_when_missing(db_url: str) -> None:
     assert _q(db_url, "SELECT code, name FROM channels") == [("hotline_12345", "12345热线")]
 
 
-def test_long_texts_fit(county_db: str) -> None:
+def test_long_texts_fit(county_db: Connection) -> None:
     long = "很长的描述" * 200
     data = json.dumps(
         [
@@ -238,29 +230,29 @@ def test_long_texts_fit(county_db: str) -> None:
 
 
 def test_the_command_line(
-    county_db: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    seeded_copy: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     args = ["import", "open311", str(CN_JSON), "--source", "cli-12345"]
-    assert main([*args, "--database-url", county_db]) == 0
+    assert main([*args, "--database-url", seeded_copy]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "imported=5 skipped=1"
     assert out[1].strip().startswith("#6:") and "no service_request_id" in out[1]
 
-    assert main(["--database-url", county_db, *args]) == 0
+    assert main(["--database-url", seeded_copy, *args]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "imported=0 skipped=6"
     assert sum("已导入 / already imported" in line for line in out[1:]) == 5
 
-    before = _counts(county_db)
+    before = _counts(seeded_copy)
     broken = tmp_path / "requests.json"
     broken.write_bytes(CN_JSON.read_bytes()[:-40])
-    assert main(["import", "open311", str(broken), "--database-url", county_db]) == 1
+    assert main(["import", "open311", str(broken), "--database-url", seeded_copy]) == 1
     captured = capsys.readouterr()
     assert "不是有效的 Open311 GeoReport v2 文件 / not a valid Open311 GeoReport v2 file" in (
         captured.err
     )
     assert "imported=" not in captured.out and "Traceback" not in captured.err
-    assert _counts(county_db) == before
+    assert _counts(seeded_copy) == before
 
 
 def test_nothing_to_import(db_url: str) -> None:

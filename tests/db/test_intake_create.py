@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from command_center.db.engine import make_engine, make_session_factory
 from command_center.models import Incident
 from command_center.services import intake
 from command_center.services.audit import Actor
@@ -18,16 +16,6 @@ from command_center.services.intake import IncidentDraft, IntakeError, create_in
 ACTOR = Actor(None, "王丽娟")
 CST = dt.timezone(dt.timedelta(hours=8))
 YIMIN = (100.850033, 38.471608)  # in 洪水镇 (village polygons depend on the demo seed)
-
-
-@pytest.fixture
-def session(seeded_copy: str) -> Iterator[Session]:
-    engine = make_engine(seeded_copy)
-    try:
-        with make_session_factory(engine)() as s:
-            yield s
-    finally:
-        engine.dispose()
 
 
 def _audit(session: Session, incident_id: int) -> list[tuple[str, str, dict]]:

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from command_center.db.engine import make_engine, make_session_factory
 from command_center.interop.tabular import TabularFormatError, read_table, suggest_mapping
 from command_center.services import imports, intake
 from command_center.services.audit import Actor
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tabular"
 ACTOR = Actor(None, "陈建国")
-
-
-@pytest.fixture
-def session(seeded_copy: str) -> Iterator[Session]:
-    engine = make_engine(seeded_copy)
-    try:
-        with make_session_factory(engine)() as s:
-            yield s
-    finally:
-        engine.dispose()
 
 
 def _import(session: Session, name: str, source: str = "12345-民乐") -> imports.ImportResult:

@@ -11,25 +11,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import psycopg
 import pytest
+from sqlalchemy import Connection
+from sqlalchemy.orm import sessionmaker
 
 from command_center import clock
 from command_center.api.open311_server import Open311Server
 from command_center.cli import main
-from command_center.db.engine import libpq_url, make_engine, make_session_factory
+from command_center.db.engine import make_engine, make_session_factory
 from command_center.services import open311_api, open311_poll
 from command_center.services.open311_poll import poll_once
+from tests.db.conftest import q as _q
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "open311"
 
 
-def _q(url: str, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    with psycopg.connect(libpq_url(url)) as conn:
-        return conn.execute(sql, args).fetchall()
-
-
-def _counts(db: str) -> tuple[int, int]:
+def _counts(db: str | Connection) -> tuple[int, int]:
     ((incidents, audit),) = _q(
         db, "SELECT (SELECT count(*) FROM incidents), (SELECT count(*) FROM audit_log)"
     )
@@ -82,17 +79,26 @@ def _file(name: str, ctype: str = "application/json") -> Answer:
 
 
 @pytest.fixture
-def sessions(seeded_copy: str) -> Iterator[Any]:
+def sessions(county: Connection) -> Any:
+    """Sessions one after another on ``county``: the import's commits become savepoints."""
+    return sessionmaker(
+        bind=county, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+def copy_sessions(seeded_copy: str) -> Iterator[Any]:
+    """Sessions on a copy of the county, for a test that serves the shared county itself."""
     engine = make_engine(seeded_copy)
     yield make_session_factory(engine)
     engine.dispose()
 
 
 def test_recorded_files_import_with_the_right_counts_once(
-    seeded_copy: str, sessions: Any, remote: Any
+    county: Connection, sessions: Any, remote: Any
 ) -> None:
     url = remote(_file("cn_requests.json"))
-    before = _counts(seeded_copy)
+    before = _counts(county)
     first = poll_once(sessions, {"url": url, "source": "gansu-12345"})
     assert first.ok, first.error
     # six requests: one without id, service code or description is skipped by the reader;
@@ -100,10 +106,10 @@ def test_recorded_files_import_with_the_right_counts_once(
     assert (first.fetched, first.imported, len(first.skipped)) == (5, 5, 1)
     assert (first.flagged_outside, first.flagged_missing) == (1, 2)
     assert first.watermark is not None and first.watermark.isoformat().startswith("2026-11-19")
-    assert _counts(seeded_copy) == (before[0] + 5, before[1] + 5)
+    assert _counts(county) == (before[0] + 5, before[1] + 5)
     second = poll_once(sessions, {"url": url, "source": "gansu-12345"}, since=first.watermark)
     assert second.ok and second.imported == 0
-    assert _counts(seeded_copy) == (before[0] + 5, before[1] + 5)
+    assert _counts(county) == (before[0] + 5, before[1] + 5)
     assert "start_date=2026-11-19" in remote.seen[-1]  # asked only for what is new
     # without a watermark passed in, the newest imported request stands in for it
     third = poll_once(sessions, {"url": url, "source": "gansu-12345"})
@@ -113,9 +119,7 @@ def test_recorded_files_import_with_the_right_counts_once(
     assert dt.datetime.fromisoformat(start) == newest - open311_poll.OVERLAP
 
 
-def test_xml_and_a_full_requests_url_with_its_own_query(
-    seeded_copy: str, sessions: Any, remote: Any
-) -> None:
+def test_xml_and_a_full_requests_url_with_its_own_query(sessions: Any, remote: Any) -> None:
     base = remote(_file("toronto_requests.xml", "text/xml; charset=utf-8"))
     url = f"{base}/requests.xml?jurisdiction_id=toronto.ca"
     result = poll_once(sessions, {"url": url, "source": "toronto"})
@@ -124,7 +128,7 @@ def test_xml_and_a_full_requests_url_with_its_own_query(
 
 
 def test_our_own_endpoint_paged_back_imports_everything_once(
-    seeded_db: str, seeded_copy: str, sessions: Any, monkeypatch: pytest.MonkeyPatch
+    seeded_db: str, seeded_copy: str, copy_sessions: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One center (the shared demo county, only read) serves; another (a copy) polls it."""
     # small pages so that paging back with end_date is exercised
@@ -139,10 +143,12 @@ def test_our_own_endpoint_paged_back_imports_everything_once(
     engine = make_engine(seeded_db)
     server = Open311Server(engine, "127.0.0.1", 0).start()
     try:
-        first = poll_once(sessions, {"url": server.url, "source": "mirror"})
+        first = poll_once(copy_sessions, {"url": server.url, "source": "mirror"})
         assert first.ok, first.error
         assert first.pages > 3 and first.fetched == first.imported == served
-        again = poll_once(sessions, {"url": server.url, "source": "mirror"}, since=first.watermark)
+        again = poll_once(
+            copy_sessions, {"url": server.url, "source": "mirror"}, since=first.watermark
+        )
         assert again.ok and again.fetched > 0 and again.imported == 0
     finally:
         server.stop()
@@ -189,14 +195,14 @@ def _truncated(path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes]
     ],
 )
 def test_a_bad_remote_is_reported_and_nothing_imported(
-    seeded_copy: str, sessions: Any, remote: Any, answer: Answer, says: str
+    county: Connection, sessions: Any, remote: Any, answer: Answer, says: str
 ) -> None:
     url = remote(answer)
-    before = _counts(seeded_copy)
+    before = _counts(county)
     result = poll_once(sessions, {"url": url, "source": "bad"}, timeout=0.5)
     assert not result.ok and result.imported == 0
     assert says in (result.error or "") and " / " in (result.error or "")
-    assert _counts(seeded_copy) == before
+    assert _counts(county) == before
     if answer is _error:
         assert "database down" in (result.error or "")
 

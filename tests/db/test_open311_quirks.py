@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
-import psycopg
+from sqlalchemy import Connection
 
 from command_center import clock
-from command_center.db.engine import libpq_url, make_engine, make_session_factory
 from command_center.services.audit import Actor
 from command_center.services.imports import ImportReport, import_open311
+from tests.db.conftest import q as _q
+from tests.db.conftest import session_on
 
 ACTOR = Actor(None, "测试值班员")
 
@@ -56,38 +56,29 @@ XML = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def _q(url: str, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    with psycopg.connect(libpq_url(url)) as conn:
-        return conn.execute(sql, args).fetchall()
+def _import(db: Connection, data: bytes, source: str) -> ImportReport:
+    with session_on(db) as session:
+        return import_open311(session, data, actor=ACTOR, source=source)
 
 
-def _import(url: str, data: bytes, source: str) -> ImportReport:
-    engine = make_engine(url)
-    try:
-        with make_session_factory(engine)() as session:
-            return import_open311(session, data, actor=ACTOR, source=source)
-    finally:
-        engine.dispose()
-
-
-def _inside(url: str) -> tuple[int, float, float]:
+def _inside(db: Connection) -> tuple[int, float, float]:
     ((grid, lon, lat),) = _q(
-        url,
+        db,
         "SELECT id, label_lon, label_lat FROM admin_areas WHERE level = 'grid' "
         "AND valid_to IS NULL ORDER BY id LIMIT 1",
     )
     return grid, lon, lat
 
 
-def test_a_php_servers_xml(seeded_copy: str) -> None:
-    grid, lon, lat = _inside(seeded_copy)
+def test_a_php_servers_xml(county: Connection) -> None:
+    grid, lon, lat = _inside(county)
     started = clock.now()
-    report = _import(seeded_copy, XML.format(lat=lat, lon=lon).encode(), "montreal")
+    report = _import(county, XML.format(lat=lat, lon=lon).encode(), "montreal")
     assert report == ImportReport(3, [], 1, 1)
     rows = {
         r[0]: r[1:]
         for r in _q(
-            seeded_copy,
+            county,
             "SELECT external_id, status, title, description, address, location_flag, grid_id, "
             "reported_at, closed_at FROM incidents WHERE external_source = 'montreal'",
         )
@@ -109,8 +100,8 @@ def test_a_php_servers_xml(seeded_copy: str) -> None:
     assert q3[6] >= started - dt.timedelta(minutes=1)
 
 
-def test_a_json_feed_with_nulls_and_missing_fields(seeded_copy: str) -> None:
-    grid, lon, lat = _inside(seeded_copy)
+def test_a_json_feed_with_nulls_and_missing_fields(county: Connection) -> None:
+    grid, lon, lat = _inside(county)
     items = [
         {"service_request_id": 1001, "status": "Open", "lat": None, "long": None},
         {"service_request_id": "1002", "service_code": "X", "lat": str(lat), "long": str(lon),
@@ -120,14 +111,14 @@ def test_a_json_feed_with_nulls_and_missing_fields(seeded_copy: str) -> None:
         {"service_request_id": "1004", "status": "Pending", "service_code": "X"},
         {"service_request_id": "1005", "description": "only one coordinate", "lat": lat},
     ]  # fmt: skip
-    report = _import(seeded_copy, json.dumps(items).encode(), "elsewhere")
+    report = _import(county, json.dumps(items).encode(), "elsewhere")
     # an id alone is still a request of the remote's: kept, flagged, never dropped
     assert report.imported == 4 and report.flagged_missing == 3
     ((label, reason),) = report.skipped
     assert label == "1004" and "Pending" in reason and " / " in reason
     rows = dict(
         _q(
-            seeded_copy,
+            county,
             "SELECT external_id, status || '|' || title || '|' || location_flag || '|' || "
             "coalesce(grid_id::text, '-') FROM incidents WHERE external_source = 'elsewhere'",
         )
@@ -139,7 +130,7 @@ def test_a_json_feed_with_nulls_and_missing_fields(seeded_copy: str) -> None:
         "1005": "new|only one coordinate|missing|-",
     }
     audit = _q(
-        seeded_copy,
+        county,
         "SELECT count(*) FROM audit_log WHERE action = 'incident.import' "
         "AND after->>'external_source' = 'elsewhere'",
     )

@@ -11,36 +11,41 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-import psycopg
 import pytest
 
 from command_center import clock
 from command_center.api.open311_server import Open311Server
 from command_center.cli import main
-from command_center.db.engine import libpq_url, make_engine, make_session_factory
+from command_center.db.engine import make_engine, make_session_factory
 from command_center.interop.open311 import parse_requests, parse_services
 from command_center.services import open311_api
 from command_center.services.audit import Actor
+from tests.db.conftest import q as _q
 
 CST = dt.timezone(dt.timedelta(hours=8))
 ACTOR = Actor(None, "测试管理员")
 
 
-@pytest.fixture
-def endpoint(seeded_copy: str) -> Iterator[tuple[str, str]]:
-    """(base URL of a running endpoint, database URL)."""
-    engine = make_engine(seeded_copy)
+def _serving(db: str) -> Iterator[tuple[str, str]]:
+    engine = make_engine(db)
     server = Open311Server(engine, "127.0.0.1", 0).start()
     try:
-        yield server.url, seeded_copy
+        yield server.url, db
     finally:
         server.stop()
-        engine.dispose()
+        engine.dispose()  # no connection stays open: the shared county is a template
 
 
-def _q(url: str, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    with psycopg.connect(libpq_url(url)) as conn:
-        return conn.execute(sql, args).fetchall()
+@pytest.fixture
+def endpoint(seeded_copy: str) -> Iterator[tuple[str, str]]:
+    """(base URL of a running endpoint, database URL) on a copy of the county, for writing."""
+    yield from _serving(seeded_copy)
+
+
+@pytest.fixture
+def read_endpoint(seeded_db: str) -> Iterator[tuple[str, str]]:
+    """The same on the shared demo county, for tests that only read."""
+    yield from _serving(seeded_db)
 
 
 def _http(
@@ -76,8 +81,8 @@ def _counts(db: str) -> tuple[int, int]:
 # --- GET services ---------------------------------------------------------------------------
 
 
-def test_services_are_our_leaf_categories(endpoint: tuple[str, str]) -> None:
-    base, db = endpoint
+def test_services_are_our_leaf_categories(read_endpoint: tuple[str, str]) -> None:
+    base, db = read_endpoint
     status, ctype, body = _http(f"{base}/services.json")
     assert status == 200 and ctype == "application/json; charset=utf-8"
     services = parse_services(body)
@@ -104,8 +109,8 @@ def _ids(body: bytes) -> set[str]:
     return {r.service_request_id for r in parsed.requests if r.service_request_id}
 
 
-def test_requests_filter_by_date_status_code_and_ids(endpoint: tuple[str, str]) -> None:
-    base, db = endpoint
+def test_requests_filter_by_date_status_code_and_ids(read_endpoint: tuple[str, str]) -> None:
+    base, db = read_endpoint
     start, end = "2026-10-01T00:00:00+08:00", "2026-10-31T23:59:59+08:00"
     window = "reported_at BETWEEN %s AND %s"
     everything = {r[0] for r in _q(db, f"SELECT number FROM incidents WHERE {window}", start, end)}
@@ -148,8 +153,8 @@ def test_requests_filter_by_date_status_code_and_ids(endpoint: tuple[str, str]) 
     assert _ids(body) == set(some)  # the ids override the other filters
 
 
-def test_the_default_window_is_90_days(endpoint: tuple[str, str]) -> None:
-    base, db = endpoint
+def test_the_default_window_is_90_days(read_endpoint: tuple[str, str]) -> None:
+    base, db = read_endpoint
     ((expected,),) = _q(
         db,
         "SELECT count(*) FROM incidents WHERE reported_at >= %s - interval '90 days'",
@@ -159,8 +164,8 @@ def test_the_default_window_is_90_days(endpoint: tuple[str, str]) -> None:
     assert len(parse_requests(body).requests) == min(expected, 1000)
 
 
-def test_our_status_travels_in_status_notes_and_cc_status(endpoint: tuple[str, str]) -> None:
-    base, db = endpoint
+def test_our_status_travels_in_status_notes_and_cc_status(read_endpoint: tuple[str, str]) -> None:
+    base, db = read_endpoint
     ((number, dept),) = _q(
         db,
         "SELECT i.number, d.name FROM incidents i JOIN work_orders w ON w.incident_id = i.id "
@@ -188,8 +193,8 @@ def test_our_status_travels_in_status_notes_and_cc_status(endpoint: tuple[str, s
     assert parsed and {r.extensions["cc_status"] for r in parsed} == {"in_progress"}
 
 
-def test_bad_queries_get_the_specification_error_format(endpoint: tuple[str, str]) -> None:
-    base, _ = endpoint
+def test_bad_queries_get_the_specification_error_format(read_endpoint: tuple[str, str]) -> None:
+    base, _ = read_endpoint
     status, ctype, body = _http(f"{base}/requests.json?status=pending")
     assert status == 400 and ctype.startswith("application/json")
     ((error),) = json.loads(body)
@@ -394,14 +399,14 @@ def test_apikey_commands(seeded_copy: str, capsys: pytest.CaptureFixture[str]) -
 
 
 @pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
-def test_serve_command_answers_and_stops_on_a_signal(seeded_copy: str, sig: str) -> None:
+def test_serve_command_answers_and_stops_on_a_signal(seeded_db: str, sig: str) -> None:
     import signal
     import subprocess
     import sys
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "command_center.cli", "serve", "open311", "--port", "0",
-         "--database-url", seeded_copy],
+         "--database-url", seeded_db],
         stdout=subprocess.PIPE,
         text=True,
     )  # fmt: skip

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from command_center import clock as program_clock
@@ -59,15 +59,20 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def engine(seeded_copy: str) -> Iterator[Engine]:
-    eng = make_engine(seeded_copy)
-    yield eng
-    eng.dispose()
+def Sessions(county: Connection) -> sessionmaker[Session]:
+    """Sessions one after another on the shared demo county, on one connection whose transaction
+    is rolled back after the test; their commits release savepoints (see tests/db/conftest.py)."""
+    return sessionmaker(
+        bind=county, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
 
 
 @pytest.fixture
-def Sessions(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def ConcurrentSessions(seeded_copy: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on connections of their own, on a copy of the county: operators acting at once."""
+    engine = make_engine(seeded_copy)
+    yield sessionmaker(engine, expire_on_commit=False)
+    engine.dispose()
 
 
 def _leaf(session: Session) -> Category:
@@ -356,7 +361,10 @@ def test_deadline_across_the_national_day_holiday(Sessions, clock: Clock) -> Non
         assert s.get(WorkOrder, fast.id).deadline_at == dt.datetime(2026, 9, 30, 16, 30, tzinfo=CST)
 
 
-def test_of_two_operators_acting_at_once_exactly_one_succeeds(Sessions, clock: Clock) -> None:
+def test_of_two_operators_acting_at_once_exactly_one_succeeds(
+    ConcurrentSessions, clock: Clock
+) -> None:
+    Sessions = ConcurrentSessions
     with Sessions() as s:
         inc_id = _new_incident(s)
         dept = _departments(s)[0]

@@ -4,7 +4,6 @@ saved filters, the department inbox and response templates."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,19 +30,6 @@ NOW = TEST_NOW
 def _engine(url: str) -> Engine:
     # no pooled connection stays open on the shared county, so copies of it can be made
     return create_engine(normalize_url(url), poolclass=NullPool)
-
-
-@pytest.fixture(scope="module")
-def county(seeded_db: str) -> Iterator[Engine]:
-    engine = _engine(seeded_db)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def session(county: Engine) -> Iterator[Session]:
-    with Session(county) as s:
-        yield s
 
 
 def _all_pages(s: Session, q: Query, size: int) -> list[Any]:
@@ -311,50 +297,38 @@ def test_saved_filters_round_trip_per_user(seeded_copy: str) -> None:
         engine.dispose()
 
 
-def test_templates_walk_up_the_category_tree(seeded_copy: str) -> None:
-    engine = _engine(seeded_copy)
-    try:
-        with Session(engine) as s:
-            leaf = _sample(s, "SELECT code FROM categories WHERE level = 3 ORDER BY code LIMIT 1")
-            mid, top = leaf[:4], leaf[:2]
-            other = _sample(
-                s, f"SELECT code FROM categories WHERE level = 1 AND code <> '{top}' LIMIT 1"
-            )
-            s.execute(text("DELETE FROM response_templates"))  # the demo's own
-            s.add_all(
-                [
-                    ResponseTemplate(category_code=None, status=None, title="通用", body="已收到"),
-                    ResponseTemplate(category_code=top, status=None, title="大类", body="大类答复"),
-                    ResponseTemplate(
-                        category_code=mid,
-                        status="resolved",
-                        title="中类办结",
-                        body="{number} 已办结",
-                    ),
-                    ResponseTemplate(
-                        category_code=leaf, status=None, title="小类", body="小类答复"
-                    ),
-                    ResponseTemplate(category_code=other, status=None, title="别的大类", body="x"),
-                    ResponseTemplate(
-                        category_code=leaf, status=None, title="停用", body="x", active=False
-                    ),
-                ]
-            )
-            s.commit()
-            titles = [t.title for t in response_templates.templates_for(s, leaf, "resolved")]
-            assert titles == ["小类", "中类办结", "大类", "通用"]
-            assert [t.title for t in response_templates.templates_for(s, leaf, "new")] == [
-                "小类",
-                "大类",
-                "通用",
-            ]
-            assert [t.title for t in response_templates.templates_for(s, None)] == ["通用"]
-            row = svc.page(s, Query("incidents"), None, 1).rows[0]
-            assert (
-                response_templates.fill_template("{number} 已办结", row) == f"{row.number} 已办结"
-            )
-    finally:
-        engine.dispose()
+def test_templates_walk_up_the_category_tree(session: Session) -> None:
+    s = session
+    leaf = _sample(s, "SELECT code FROM categories WHERE level = 3 ORDER BY code LIMIT 1")
+    mid, top = leaf[:4], leaf[:2]
+    other = _sample(s, f"SELECT code FROM categories WHERE level = 1 AND code <> '{top}' LIMIT 1")
+    s.execute(text("DELETE FROM response_templates"))  # the demo's own
+    s.add_all(
+        [
+            ResponseTemplate(category_code=None, status=None, title="通用", body="已收到"),
+            ResponseTemplate(category_code=top, status=None, title="大类", body="大类答复"),
+            ResponseTemplate(
+                category_code=mid,
+                status="resolved",
+                title="中类办结",
+                body="{number} 已办结",
+            ),
+            ResponseTemplate(category_code=leaf, status=None, title="小类", body="小类答复"),
+            ResponseTemplate(category_code=other, status=None, title="别的大类", body="x"),
+            ResponseTemplate(category_code=leaf, status=None, title="停用", body="x", active=False),
+        ]
+    )
+    s.commit()
+    titles = [t.title for t in response_templates.templates_for(s, leaf, "resolved")]
+    assert titles == ["小类", "中类办结", "大类", "通用"]
+    assert [t.title for t in response_templates.templates_for(s, leaf, "new")] == [
+        "小类",
+        "大类",
+        "通用",
+    ]
+    assert [t.title for t in response_templates.templates_for(s, None)] == ["通用"]
+    row = svc.page(s, Query("incidents"), None, 1).rows[0]
+    assert response_templates.fill_template("{number} 已办结", row) == f"{row.number} 已办结"
 
 
 def test_details_show_orders_progress_history_and_allowed_actions(session: Session) -> None:

@@ -8,6 +8,7 @@ import json
 import math
 
 import pytest
+from PySide6.QtCore import QTimer
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -129,15 +130,29 @@ def test_a_live_change_outside_the_filter_stays_off_the_map(
     before = _info(qtbot, map_view)["incidents"]
     with other_engine.begin() as conn:
         for channel in ("hotline_12345", "petition"):
-            conn.execute(
+            shown = conn.execute(
                 text(
                     "INSERT INTO incidents (number, channel_code, title, lon, lat, status, "
-                    "reported_at) VALUES (:n, :c, '地图筛选测试', 100.82, 38.44, 'new', :now)"
+                    "reported_at) VALUES (:n, :c, '地图筛选测试', 100.82, 38.44, 'new', :now) "
+                    "RETURNING id"
                 ),
                 {"n": f"SJ-T-{channel}", "c": channel, "now": clock.now()},
-            )
+            ).scalar_one()
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["incidents"] == before + 1, timeout=15_000)
-    qtbot.wait(500)
+    # A fence: move the petition a little in a later commit and wait until its marker has moved;
+    # notifications arrive in commit order, so the hotline call has been dealt with by then.
+    with other_engine.begin() as conn:
+        conn.execute(
+            text("UPDATE incidents SET lon = 100.83, version = version + 1 WHERE id = :i"),
+            {"i": shown},
+        )
+    qtbot.waitUntil(
+        lambda: (
+            (_js(qtbot, map_view, f"ccMap.incidentPosition({shown})") or {}).get("lon")
+            == pytest.approx(100.83)
+        ),
+        timeout=15_000,
+    )
     assert _info(qtbot, map_view)["incidents"] == before + 1  # the hotline call stays off
 
 
@@ -411,7 +426,13 @@ def test_wall_mode_cycles_saved_views_and_stops(qtbot, db, runner, live, other_e
         view.set_wall_mode(False)
         assert not view.is_cycling
         count = len(names)
-        qtbot.wait(1500)
+        # Qt fires due timers in the order they fall due: had the one-second cycle kept running,
+        # it would have turned the wall before a fence set a little later than one cycle goes off.
+        fence = QTimer(view)
+        fence.setSingleShot(True)
+        fence.setInterval(1_000 + 200)
+        with qtbot.waitSignal(fence.timeout, timeout=10_000):
+            fence.start()
         assert len(names) == count  # stopped
         assert not view.incident_filter.overdue_only  # the operator's own filter is back
     finally:

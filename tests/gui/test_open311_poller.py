@@ -54,7 +54,11 @@ def test_polling_follows_the_setting_and_imports_once(
     poller = Open311Poller(runner, db.sessions, live, fetcher=fetcher)
     try:
         poller.start()
-        qtbot.wait(500)
+        # A fence: the runner runs ops one after another, so once a later no-op has finished, the
+        # poller has read the setting; switched off, it has no poll scheduled either.
+        fenced: list[object] = []
+        runner.submit(lambda s: None, success=fenced.append, name="fence")
+        qtbot.waitUntil(lambda: bool(fenced), timeout=10_000)
         assert not poller.active and not asked  # off by default
         with qtbot.waitSignal(poller.sig_state_changed, timeout=10_000) as on:
             _set_poll(other_engine, enabled=True, url=REMOTE, interval_s=600, source="12345-remote")

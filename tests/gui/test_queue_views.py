@@ -72,6 +72,24 @@ def _wait_loaded(qtbot, model: QueueTableModel) -> None:  # type: ignore[no-unty
     qtbot.waitUntil(lambda: model.rowCount() > 0 and not model.loading, timeout=WAIT)
 
 
+def _fence(qtbot, model: QueueTableModel, other_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    """Commit a harmless title change from the other workstation and wait until the queue shows
+    it. Notifications arrive in commit order, so whatever was committed before has been seen too:
+    what has not happened by then is not going to happen."""
+    target = model.item(0)
+    title = f"{target.title}（核对）"
+    with other_engine.begin() as c:
+        c.execute(
+            text("UPDATE incidents SET title = :t, version = version + 1 WHERE id = :id"),
+            {"t": title, "id": target.id},
+        )
+    title_col = model.column_of("title")
+    qtbot.waitUntil(
+        lambda: any(model.index(r, title_col).data() == title for r in range(model.rowCount())),
+        timeout=WAIT,
+    )
+
+
 def _load_all(qtbot, model: QueueTableModel) -> None:  # type: ignore[no-untyped-def]
     _wait_loaded(qtbot, model)
     while not model.exhausted:
@@ -500,7 +518,7 @@ def test_a_bulk_import_elsewhere_reloads_the_queue_once(
     assert report.imported > 1
     qtbot.waitUntil(lambda: bool(resets), timeout=WAIT)
     _wait_loaded(qtbot, view.model)
-    qtbot.wait(500)
+    _fence(qtbot, view.model, other_engine)
     assert len(resets) == 1  # one reload for the whole import, not one burst per row
     view.shutdown()
 

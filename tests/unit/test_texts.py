@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 
 import pytest
 
@@ -286,14 +285,13 @@ def test_fallback_bank_for_a_leaf_without_phrases(monkeypatch: pytest.MonkeyPatc
     assert len(seen) >= 180
 
 
-def test_speed() -> None:
+def test_every_leaf_and_channel_gets_a_title_and_a_description() -> None:
+    # How fast this runs is measured by bench/demo_texts.py, not asserted here.
     rng = random.Random(99)
-    jobs = [(LEAVES[i % len(LEAVES)], CHANNELS[i % len(CHANNELS)]) for i in range(60_000)]
-    texts.incident_title(rng, LEAVES[0])  # build the banks
-    start = time.perf_counter()
+    jobs = [(leaf, channel) for leaf in LEAVES for channel in CHANNELS]
     for leaf, channel in jobs:
-        texts.incident_title(rng, leaf)
-        texts.incident_description(
+        assert texts.incident_title(rng, leaf)
+        text = texts.incident_description(
             rng, leaf, town="民联乡", village="友爱村", landmark="村委会门口", channel=channel
         )
-    assert time.perf_counter() - start < 3.0
+        assert texts.MIN_DESCRIPTION <= len(text) <= texts.MAX_DESCRIPTION
