@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -81,3 +81,37 @@ def set_value(
         after={"key": key, "value": value},
         reason=reason,
     )
+
+
+def change(
+    session: Session, actor: Actor, values: dict[str, Any], reason: str | None = None
+) -> None:
+    """Store several settings in one transaction and commit: all of them, or none when one is
+    refused."""
+    try:
+        for key, value in values.items():
+            set_value(session, actor, key, value, reason)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def save_wall_view(session: Session, actor: Actor, view: dict[str, Any]) -> list[dict[str, Any]]:
+    """Add a saved map view to "map.wall_views" (replacing one of the same name) and commit;
+    returns the views now saved. Two workstations saving at once both keep their view: the
+    list is read and written under a lock held to the end of the transaction."""
+    key = "map.wall_views"
+    try:
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"app_settings:{key}"}
+        )
+        name = view.get("name")
+        views = [v for v in get(session, key) or [] if v.get("name") != name]
+        views.append(view)
+        set_value(session, actor, key, views)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return views

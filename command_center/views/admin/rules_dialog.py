@@ -400,9 +400,9 @@ class RulesDialog(QDialog):
             return
         actor = self._actor
 
-        def write(session: Session) -> None:
-            for key, value in changed.items():
-                settings.set_value(session, actor, key, value)
-            session.commit()
-
-        self._runner.submit(write, success=self._done, failure=self._failed, owner=self)
+        self._runner.submit(
+            lambda s: settings.change(s, actor, changed),
+            success=self._done,
+            failure=self._failed,
+            owner=self,
+        )

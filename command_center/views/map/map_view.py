@@ -575,12 +575,11 @@ class MapView(QWidget):
         value = dialog.value()
         actor = self._actor()
 
-        def store(s: Any) -> None:
-            center_settings.set_value(s, actor, "map.tiles", value)
-            s.commit()
-
         self._runner.submit(
-            store, success=lambda _r: self.set_tiles(value), owner=self, name="map.tiles.save"
+            lambda s: center_settings.change(s, actor, {"map.tiles": value}),
+            success=lambda _r: self.set_tiles(value),
+            owner=self,
+            name="map.tiles.save",
         )
 
     # --- data ---
@@ -897,19 +896,11 @@ class MapView(QWidget):
             }
             actor = self._actor()
 
-            def store(s: Any) -> list[dict[str, Any]]:
-                views = [
-                    v
-                    for v in center_settings.get(s, "map.wall_views") or []
-                    if v.get("name") != name
-                ]
-                views.append(entry)
-                center_settings.set_value(s, actor, "map.wall_views", views)
-                s.commit()
-                return views
-
             self._runner.submit(
-                store, success=self._on_views_saved, owner=self, name="map.save_view"
+                lambda s: center_settings.save_wall_view(s, actor, entry),
+                success=self._on_views_saved,
+                owner=self,
+                name="map.save_view",
             )
 
         self.evaluate("JSON.stringify(ccMap.getView())", got_view)
