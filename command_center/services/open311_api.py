@@ -485,9 +485,6 @@ def post_request(
     together or not at all.
     """
     with engine.connect() as conn, conn.begin():
-        # intake's grid and gazetteer caches are keyed by session.get_bind().url, which an
-        # Engine has and a Connection has not (it has .engine.url): lend it the engine's
-        conn.url = engine.url  # type: ignore[attr-defined]
         session = Session(bind=conn, join_transaction_mode="create_savepoint")
         try:
             key = _check_key(session, _one(params, "api_key"))
