@@ -78,6 +78,8 @@ class Open311Server:
     def url(self) -> str:
         """The endpoint's base URL, e.g. ``http://127.0.0.1:8311/open311/v2``."""
         host = self.httpd.server_address[0]
+        if isinstance(host, (bytes, bytearray)):  # the socket API's type; IPv4 gives a str
+            host = host.decode("ascii")
         return f"http://{host}:{self.port}{PREFIX}"
 
     def serve_forever(self) -> None:

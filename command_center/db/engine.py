@@ -33,12 +33,18 @@ def make_engine(url: str, *, application_name: str = APPLICATION_NAME, **kwargs:
     return create_engine(
         normalize_url(url),
         pool_pre_ping=True,
-        pool_size=kwargs.pop("pool_size", 4),  # type: ignore[arg-type]
-        max_overflow=kwargs.pop("max_overflow", 4),  # type: ignore[arg-type]
+        pool_size=kwargs.pop("pool_size", 4),
+        max_overflow=kwargs.pop("max_overflow", 4),
         connect_args={"application_name": application_name, "connect_timeout": 5},
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def database_key(session: Session) -> str:
+    """The URL (without password) of the database ``session`` works in: the key of the
+    per-database caches. Works whether the session is bound to an Engine or a Connection."""
+    return session.get_bind().engine.url.render_as_string(hide_password=True)

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 import numpy as np
 import shapely
@@ -65,7 +65,7 @@ PARK_NAME = "民乐生态工业园区"
 
 EXPECTED_COUNTS = {"towns": 12, "villages": 186, "grids": 448, "micro_grids": 896}
 
-Geometry = Polygon | MultiPolygon
+Geometry: TypeAlias = Polygon | MultiPolygon
 
 # ---------------------------------------------------------------------------------------------
 # Data model
@@ -143,7 +143,7 @@ class County(_Labelled):
     towns: tuple[Town, ...]
 
     @property
-    def geometry(self) -> Polygon:  # type: ignore[override]
+    def geometry(self) -> Polygon:
         return self.outline
 
 
@@ -363,7 +363,7 @@ def _lloyd_seeds(
     labels = ((xy[:, None, :] - c[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
     c_ll = _from_plane(c)
     inside = shapely.contains_xy(parent, c_ll[:, 0], c_ll[:, 1])
-    for j in np.flatnonzero(~inside):
+    for j in map(int, np.flatnonzero(~inside)):
         members = np.flatnonzero(labels == j)
         if len(members) == 0:
             members = np.arange(len(xy))
@@ -816,7 +816,7 @@ def _snap_to_grid(county: County) -> County:
     tree = shapely.STRtree(geoms)
     face_index, geom_index = tree.query(shapely.point_on_surface(faces), predicate="within")
     owner[face_index] = geom_index
-    for f in np.flatnonzero(owner < 0):  # a sliver whose inner point sits on a border
+    for f in map(int, np.flatnonzero(owner < 0)):  # a sliver whose inner point sits on a border
         candidates = tree.query(faces[f])
         shared = shapely.area(shapely.intersection(geoms[candidates], faces[f]))
         owner[f] = candidates[int(np.argmax(shared))]

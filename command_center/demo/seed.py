@@ -231,9 +231,8 @@ def seed_demo(
         conn.execute("ANALYZE")
         bar.step(2, "analyze")
     bar.finish()
-    ctx.counts["seconds"] = round(time.monotonic() - started, 1)
-    ctx.counts["until"] = now.isoformat()  # type: ignore[assignment]
-    return ctx.counts
+    seconds = round(time.monotonic() - started, 1)
+    return {**ctx.counts, "seconds": seconds, "until": now.isoformat()}
 
 
 def _reference(ctx: SeedContext) -> None:
@@ -387,7 +386,8 @@ def _users(ctx: SeedContext) -> None:
     rng = ctx.rng
     salt = rng.randbytes(16)
     pw = hash_password(DEMO_PASSWORD, salt=salt)  # the same demo password for every demo user
-    rows = []
+    # id, username, display_name, role_code, department_id, db_login, password_hash
+    rows: list[tuple[int, str, str, str, int | None, str, str]] = []
     uid = 1
     for username, name, role, _ in DEMO_USERS:
         rows.append((uid, username, name, role, None, username, pw))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,8 @@ def workers(ctx: SeedContext) -> None:
     unstaffed = set(order[:UNSTAFFED_GRIDS])
     staffed = [i for i in range(len(grids)) if i not in unstaffed]
     doubles = len(staffed) - FULL_TIME  # these workers serve two neighbouring grids
-    rows: list[tuple[object, ...]] = []
+    # id, code, name, kind, gender, birth_year, phone, id_number, hired_on
+    rows: list[tuple[int, str, str, str, str, int, str, str, dt.date]] = []
     assignments: list[tuple[object, ...]] = []
     wid = 0
     left: dict[int, dt.date] = {}  # predecessors who handed their grid over during the year
@@ -140,7 +142,7 @@ def workers(ctx: SeedContext) -> None:
     ctx.counts["grid_workers_all"] = len(rows)
 
 
-def _id_number(rng, year: int) -> str:  # type: ignore[no-untyped-def]
+def _id_number(rng: random.Random, year: int) -> str:
     body = f"620722{year}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     check = "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]

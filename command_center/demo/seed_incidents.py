@@ -22,6 +22,7 @@ from command_center.services.lifecycle import status_text
 
 if TYPE_CHECKING:
     from command_center.demo.seed import GridInfo, SeedContext
+    from command_center.demo.taxonomy import Category
 
 INCIDENTS_PER_SCALE = 60_000
 H = dt.timedelta(hours=1)
@@ -131,10 +132,14 @@ def incidents(ctx: SeedContext, progress: Callable[[float, str], None]) -> None:
         w = MONTH_FACTOR[d.month - 1] * WEEKDAY_FACTOR[d.weekday()] * (1 + 0.12 * i / 365)
         return w * (0.65 if d in holidays else 1.0)
 
+    def leaf_weight(leaf: Category, m: int) -> float:
+        # the taxonomy loader requires both on every leaf
+        assert leaf.relative_frequency is not None and leaf.seasonal is not None
+        return leaf.relative_frequency * leaf.seasonal[m]
+
     day_cum = list(accumulate(day_weight(i, d) for i, d in enumerate(days)))
     leaf_cum_by_month = [
-        list(accumulate(leaf.relative_frequency * leaf.seasonal[m] for leaf in leaves))
-        for m in range(12)
+        list(accumulate(leaf_weight(leaf, m) for leaf in leaves)) for m in range(12)
     ]
     channel_cum = list(accumulate(c.share for c in channels))
     grid_cum = list(accumulate(g.weight for g in ctx.grids))
@@ -153,9 +158,9 @@ def incidents(ctx: SeedContext, progress: Callable[[float, str], None]) -> None:
         if at > ctx.now:
             at = ctx.now - dt.timedelta(seconds=rng.randrange(1, 6 * 3600))
         lc = leaf_cum_by_month[d.month - 1]
-        leaf = bisect.bisect(lc, rng.random() * lc[-1])
-        grid = bisect.bisect(grid_cum, rng.random() * grid_cum[-1])
-        specs.append((at, leaf, ch, grid))
+        leaf_i = bisect.bisect(lc, rng.random() * lc[-1])
+        grid_i = bisect.bisect(grid_cum, rng.random() * grid_cum[-1])
+        specs.append((at, leaf_i, ch, grid_i))
     specs.sort()
     progress(0.1, "incidents: timing")
 
@@ -163,8 +168,8 @@ def incidents(ctx: SeedContext, progress: Callable[[float, str], None]) -> None:
     from command_center.demo.seed import sample_points
 
     per_grid: dict[int, int] = defaultdict(int)
-    for _, _, _, g in specs:
-        per_grid[g] += 1
+    for *_, grid_i in specs:
+        per_grid[grid_i] += 1
     points = {g: sample_points(ctx.np_rng, ctx.grids[g].geometry, n) for g, n in per_grid.items()}
     progress(0.1, "incidents: places")
 
@@ -329,7 +334,12 @@ def _simulate(
     if scenario in ("objection", "return"):
         if scenario == "objection":  # within the eight-hour window
             t = order.dispatched_at + H * rng.uniform(0.5, 7.5)
-            how = ("order.object", "objected", "对 {number} 提出异议", OBJECTION_REASONS)
+            how: tuple[str, str, str, tuple[str, ...]] = (
+                "order.object",
+                "objected",
+                "对 {number} 提出异议",
+                OBJECTION_REASONS,
+            )
             wait, why = (15, 120), "异议成立，改派"
         else:  # accepted, then handed back a day or two later
             t = order.dispatched_at + H * rng.uniform(0.5, 6)

@@ -252,7 +252,7 @@ def _compile_all(templates: Sequence[str], ctx: Sequence[str] = ()) -> tuple[Com
 
 def _render(rng: random.Random, compiled: Compiled, ctx: Sequence[str] = ()) -> str:
     if compiled.__class__ is str:
-        return compiled  # type: ignore[return-value]
+        return compiled
     out = []
     for p in compiled:
         cls = p.__class__
@@ -483,7 +483,7 @@ def _build_banks() -> None:
 
     taxonomy = load_taxonomy()
     for leaf in taxonomy.leaves:
-        dept = taxonomy.department(leaf.default_department).name_zh
+        dept = taxonomy.department_of(leaf.code).name_zh
         _BANKS[leaf.code] = _LeafBank(leaf, dept)
 
 

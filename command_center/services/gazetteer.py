@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from command_center.db.engine import database_key
+
 # Where an address names the province, city and county before the place itself.
 _PREFIXES = ("甘肃省", "甘肃", "张掖市", "张掖", "民乐县", "民乐")
 _SEPARATORS = re.compile(r"[\s·,，、/\\\-—_()（）]+")
@@ -266,14 +268,9 @@ _lock = threading.Lock()
 _cache: dict[str, Gazetteer] = {}
 
 
-def _key(session: Session) -> str:
-    # an Engine's .engine is itself; a Connection's is the engine it came from
-    return session.get_bind().engine.url.render_as_string(hide_password=True)
-
-
 def get(session: Session) -> Gazetteer:
     """The gazetteer of the session's database, built on first use."""
-    key = _key(session)
+    key = database_key(session)
     with _lock:
         gaz = _cache.get(key)
     if gaz is None:

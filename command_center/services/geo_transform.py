@@ -110,8 +110,8 @@ def geojson_gcj_to_wgs(geometry: dict[str, Any]) -> dict[str, Any]:
             and isinstance(coords[0][0], (int, float))
         ):
             arr = np.asarray(coords, dtype=float)
-            lon, lat = gcj_to_wgs_arrays(arr[:, 0], arr[:, 1])
-            return np.round(np.column_stack([lon, lat]), 7).tolist()
+            lons, lats = gcj_to_wgs_arrays(arr[:, 0], arr[:, 1])
+            return np.round(np.column_stack([lons, lats]), 7).tolist()
         return [convert(c) for c in coords]
 
     if geometry.get("type") == "GeometryCollection":

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from command_center.clock import CST
 from command_center.db.bulk import announce_reload, copy_rows, quiet_bulk, raw_connection
+from command_center.db.engine import database_key
 from command_center.models import IncidentStatus
 from command_center.models.incident import LocationFlag
 from command_center.services import deadlines as deadline_rules
@@ -119,7 +120,7 @@ _locators: dict[str, GridLocator] = {}
 
 def cached_locator(session: Session) -> GridLocator:
     """The grids of the session's database, built once per process (see :func:`invalidate`)."""
-    key = session.get_bind().engine.url.render_as_string(hide_password=True)  # engine or connection
+    key = database_key(session)
     loc = _locators.get(key)
     if loc is None:
         loc = _locators[key] = GridLocator(session)
@@ -202,9 +203,28 @@ def place_many(
 
     gaz = gazetteer.get(session)
 
-    def named(flag: str, source: str, ids: tuple[int | None, ...], **more: Any) -> Placement:
-        names = [gaz.place_of_area(i) if i else None for i in ids]
-        return Placement(flag, source, *ids, *(n.name if n else None for n in names), **more)
+    def name_of(area_id: int | None) -> str | None:
+        p = gaz.place_of_area(area_id) if area_id else None
+        return p.name if p else None
+
+    def named(
+        flag: str,
+        source: str,
+        ids: tuple[int | None, int | None, int | None],
+        place_name: str | None = None,
+    ) -> Placement:
+        grid_id, village_id, town_id = ids
+        return Placement(
+            flag,
+            source,
+            grid_id,
+            village_id,
+            town_id,
+            name_of(grid_id),
+            name_of(village_id),
+            name_of(town_id),
+            place_name,
+        )
 
     located = [i for i, (lon, lat, _) in enumerate(points) if usable(lon, lat)]
     grids: dict[int, _Grid | None] = {}

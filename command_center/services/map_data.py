@@ -9,11 +9,11 @@ compact JSON document the page turns into canvas markers in one pass.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 from sqlalchemy.orm import Session
 
 from command_center import clock
@@ -152,7 +152,10 @@ class IncidentPoints:
 POINT_FIELDS = ("id", "lon", "lat", "status", "priority", "overdue")
 
 
-def _select(f: IncidentFilter):  # type: ignore[no-untyped-def]
+def _select(
+    f: IncidentFilter,
+) -> Select[int, float | None, float | None, str, int, dt.datetime | None, str, str]:
+    """id, lon, lat, status, priority, due_at, number, title of the incidents under ``f``."""
     stmt = select(
         Incident.id,
         Incident.lon,
@@ -194,7 +197,7 @@ def _select(f: IncidentFilter):  # type: ignore[no-untyped-def]
 def _area_bounds(area: dict[str, Any]) -> tuple[float, float, float, float]:
     from shapely.geometry import shape
 
-    return shape(area).bounds  # type: ignore[no-any-return]
+    return shape(area).bounds
 
 
 def _inside(area: dict[str, Any], lon: list[float], lat: list[float]) -> list[bool]:
@@ -208,8 +211,11 @@ def _inside(area: dict[str, Any], lon: list[float], lat: list[float]) -> list[bo
     return [bool(x) for x in shapely.intersects_xy(polygon, lon, lat)]
 
 
-def _points(  # type: ignore[no-untyped-def]
-    rows, now: dt.datetime, area: dict[str, Any] | None = None, out_crs: str = "GCJ-02"
+def _points(
+    rows: Iterable[Row[int, float | None, float | None, str, int, dt.datetime | None, str, str]],
+    now: dt.datetime,
+    area: dict[str, Any] | None = None,
+    out_crs: str = "GCJ-02",
 ) -> IncidentPoints:
     cols: dict[str, list[Any]] = {k: [] for k in POINT_FIELDS}
     tray: list[tuple[int, str, str]] = []
@@ -229,9 +235,9 @@ def _points(  # type: ignore[no-untyped-def]
         cols = {k: [v for v, ok in zip(col, keep, strict=True) if ok] for k, col in cols.items()}
         tray = []  # an area holds only what has a place
     if out_crs == geo_transform.WGS84 and cols["id"]:
-        lon, lat = geo_transform.gcj_to_wgs_arrays(cols["lon"], cols["lat"])
-        cols["lon"] = [round(x, 6) for x in lon.tolist()]
-        cols["lat"] = [round(y, 6) for y in lat.tolist()]
+        lons, lats = geo_transform.gcj_to_wgs_arrays(cols["lon"], cols["lat"])
+        cols["lon"] = [round(x, 6) for x in lons.tolist()]
+        cols["lat"] = [round(y, 6) for y in lats.tolist()]
     return IncidentPoints(cols, tuple(tray))
 
 

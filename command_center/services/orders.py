@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -209,7 +209,12 @@ def _require_actor(
         )
 
 
+@overload
+def _text(value: str | None, what_zh: str, what_en: str) -> str: ...
+@overload
+def _text(value: str | None, what_zh: str, what_en: str, *, required: bool) -> str | None: ...
 def _text(value: str | None, what_zh: str, what_en: str, *, required: bool = True) -> str | None:
+    """``value`` stripped and at most MAX_NOTE long; None when empty and not ``required``."""
     value = (value or "").strip()
     if not value:
         if required:
@@ -850,12 +855,13 @@ def object_order(
     _require(session, order, "object", actor=actor)
     now = clock.now()
     if not lifecycle.within_objection_window(order, now, {}):
+        ended = order.objection_deadline_at
+        assert ended is not None  # an order without an objection deadline is always in time
         session.rollback()
         raise TransitionError(
-            f"工单 {order.number} 的异议期已于 "
-            f"{order.objection_deadline_at.astimezone(CST):%m-%d %H:%M} 结束，只能退单",
+            f"工单 {order.number} 的异议期已于 {ended.astimezone(CST):%m-%d %H:%M} 结束，只能退单",
             f"the objection window of {order.number} ended at "
-            f"{order.objection_deadline_at.astimezone(CST):%m-%d %H:%M}: return it instead",
+            f"{ended.astimezone(CST):%m-%d %H:%M}: return it instead",
         )
     order.objection_reason = reason_
     _hand_back(

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from command_center import clock
@@ -176,9 +177,9 @@ def area_tree(session: Session) -> tuple[AreaSummary, ...]:
 
 
 def _aggregate(
-    rows: list,
-    assignments: list,
-    incidents: list,  # type: ignore[type-arg]
+    rows: Sequence[Row[int, int | None, str, str, str, str]],  # id, parent_id, level, kind, ...
+    assignments: Sequence[Row[int, int]],  # area_id, worker_id
+    incidents: Sequence[Row[int | None, int]],  # area_id (None: unlocated), open incidents
 ) -> tuple[AreaSummary, ...]:
     by_id = {r.id: r for r in rows}
     children: dict[int | None, list[int]] = defaultdict(list)
@@ -193,8 +194,8 @@ def _aggregate(
     for area_id, worker_id in assignments:
         workers[area_id].add(worker_id)
     open_here: dict[int | None, int] = defaultdict(int)
-    for area_id, n in incidents:
-        open_here[area_id if area_id in by_id else None] += int(n)
+    for located_at, n in incidents:
+        open_here[located_at if located_at in by_id else None] += int(n)
 
     grids: dict[int, int] = {}
     worker_sets: dict[int, set[int]] = {}

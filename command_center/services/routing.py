@@ -68,11 +68,11 @@ def by_rules(session: Session, category_code: str | None, town_id: int | None) -
                 return Suggestion(rule.department_id, dept, reason, rule.id)
     for _, name, dept_id in chain:
         if dept_id is not None:
-            dept = session.scalar(
+            dept_name = session.scalar(
                 select(Department.name).where(Department.id == dept_id, Department.active)
             )
-            if dept is not None:
-                return Suggestion(dept_id, dept, f"分类「{name}」的默认承办部门")
+            if dept_name is not None:
+                return Suggestion(dept_id, dept_name, f"分类「{name}」的默认承办部门")
     return None
 
 

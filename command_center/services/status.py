@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -46,7 +46,7 @@ def describe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _count(session: Session, stmt) -> int:  # type: ignore[no-untyped-def]
+def _count(session: Session, stmt: Select[int]) -> int:
     return int(session.scalar(stmt) or 0)
 
 
