@@ -126,7 +126,7 @@ def preview(
     return IntakePreview(where, suggestion, dups)
 
 
-def _clean(value: str | None, limit: int, what: str) -> str | None:
+def _clean(value: str | None, limit: int, what: tuple[str, str]) -> str | None:
     value = " ".join((value or "").split())
     if not value:
         return None

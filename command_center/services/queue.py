@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Select,
     and_,
@@ -303,9 +304,9 @@ def _literal_in(column: Any, values: Iterable[str], allowed: Sequence[str]) -> C
     can match a partial index on the same list."""
     vals = [v for v in values if v in allowed]
     if not vals:
-        return literal_column("false")  # type: ignore[return-value]
+        return literal_column("false", Boolean)
     inner = ",".join(f"'{v}'" for v in vals)
-    return literal_column(f"{column.table.name}.{column.name} IN ({inner})")  # type: ignore[return-value]
+    return literal_column(f"{column.table.name}.{column.name} IN ({inner})", Boolean)
 
 
 def _text_condition(text: str, number_col: Any) -> ColumnElement[bool] | None:
@@ -335,8 +336,9 @@ def _sort_columns(q: Query) -> list[Any]:
     (numbers and deadlines both grow with time, so it expects the matching rows early in the
     deadline index and reads nearly all of it instead)."""
     by_number = _is_number_prefix(q.filter.text)
+    keys: list[Any]
     if q.kind == "incidents":
-        due = literal_column(f"coalesce(incidents.due_at, {FAR_FUTURE_SQL})")
+        due: Any = literal_column(f"coalesce(incidents.due_at, {FAR_FUTURE_SQL})")
         if q.sort == "reported":
             keys = [Incident.reported_at, Incident.id]
         elif q.sort == "priority":
@@ -351,7 +353,7 @@ def _sort_columns(q: Query) -> list[Any]:
         keys = [WorkOrder.deadline_at, WorkOrder.id]
     if by_number:
         first = keys[0]
-        zero = (
+        zero: Any = (
             literal_column("0") if first is Incident.priority else literal_column("interval '0 s'")
         )
         keys[0] = (first + zero).self_group()
@@ -511,7 +513,8 @@ def incident_rows(
         .where(Incident.id.in_(ids))
     ).all()
     by_id = {r.id: r for r in rows}
-    return [IncidentRow(*by_id[i], key=k) for i, k in ids_keys if i in by_id]
+    # a Row's columns are the dataclass's fields in order; mypy cannot count a Row's length
+    return [IncidentRow(*by_id[i], key=k) for i, k in ids_keys if i in by_id]  # type: ignore[call-arg]
 
 
 def order_rows(
@@ -564,7 +567,8 @@ def order_rows(
         .where(WorkOrder.id.in_(ids))
     ).all()
     by_id = {r.id: r for r in rows}
-    return [OrderRow(*by_id[i], key=k) for i, k in ids_keys if i in by_id]
+    # a Row's columns are the dataclass's fields in order; mypy cannot count a Row's length
+    return [OrderRow(*by_id[i], key=k) for i, k in ids_keys if i in by_id]  # type: ignore[call-arg]
 
 
 def _materialise(
@@ -593,8 +597,7 @@ def _scan(
     if not q.filter.polygon:
         stmt = _keyset(q, base, after, inclusive=inclusive, backwards=backwards).limit(limit + 1)
         rows = session.execute(stmt).all()
-        out = [(r[0], tuple(r[1 : 1 + nkeys])) for r in rows[:limit]]
-        return out, len(rows) <= limit
+        return [(r[0], tuple(r[1 : 1 + nkeys])) for r in rows[:limit]], len(rows) <= limit
     import shapely
 
     polygon = _prepared_polygon(q.filter.polygon)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from command_center.models import ResponseTemplate
@@ -33,7 +33,7 @@ def templates_for(
     conds = [ResponseTemplate.category_code.is_(None)]
     if chain:
         conds.append(ResponseTemplate.category_code.in_(chain))
-    status_cond = ResponseTemplate.status.is_(None)
+    status_cond: ColumnElement[bool] = ResponseTemplate.status.is_(None)
     if status:
         status_cond = or_(status_cond, ResponseTemplate.status == status)
     rows = list(

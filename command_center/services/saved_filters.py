@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -35,7 +36,10 @@ def save_filter(
         raise QueueError("请输入筛选名称 / give the filter a name")
     if len(name) > 64:
         raise QueueError("筛选名称最多64个字 / a filter name has at most 64 characters")
-    definition = {"filter": f.to_json(), "sort": sort if sort in SORTS else "deadline"}
+    definition: dict[str, Any] = {
+        "filter": f.to_json(),
+        "sort": sort if sort in SORTS else "deadline",
+    }
     row = session.scalar(
         select(SavedFilter).where(
             SavedFilter.user_id == user_id, SavedFilter.view == view, SavedFilter.name == name
