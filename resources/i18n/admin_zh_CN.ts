@@ -4,7 +4,7 @@
 <context>
     <name>DeadlineRuleForm</name>
     <message>
-        <location filename="../../command_center/views/admin/rules_dialog.py" line="+156"/>
+        <location filename="../../command_center/views/admin/rules_dialog.py" line="+157"/>
         <source>Deadline rule</source>
         <translation>办理时限规则</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>ActivityTableModel</name>
     <message>
-        <location filename="../../command_center/views/activity/activity_table_model.py" line="+31"/>
+        <location filename="../../command_center/views/activity/activity_table_model.py" line="+32"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -27,7 +27,7 @@
 <context>
     <name>ActivityView</name>
     <message>
-        <location filename="../../command_center/views/activity/activity_view.py" line="+280"/>
+        <location filename="../../command_center/views/activity/activity_view.py" line="+276"/>
         <source>Filter: person, action, reason…</source>
         <translation>筛选：人员、内容、原因…</translation>
     </message>
@@ -69,7 +69,7 @@
         <translation>%1 / %2 条</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+88"/>
         <source>Type the entry first.</source>
         <translation>请先输入值班日志内容。</translation>
     </message>
@@ -92,7 +92,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../command_center/app.py" line="+216"/>
+        <location filename="../../command_center/views/application.py" line="+211"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
@@ -195,7 +195,7 @@ command-center demo seed</translation>
 <context>
     <name>FilterPopup</name>
     <message>
-        <location filename="../../command_center/views/map/widgets.py" line="+92"/>
+        <location filename="../../command_center/views/map/widgets.py" line="+85"/>
         <source>Channels</source>
         <translation>来源渠道</translation>
     </message>
@@ -344,7 +344,7 @@ command-center demo seed</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+89"/>
+        <location filename="../../command_center/views/areas.py" line="+10"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
@@ -379,7 +379,7 @@ command-center demo seed</translation>
         <translation>最新动态</translation>
     </message>
     <message>
-        <location line="+489"/>
+        <location filename="../../command_center/views/main_window.py" line="+377"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
@@ -501,7 +501,7 @@ command-center demo seed</translation>
         <translation>请在地图上点选位置（Esc 取消）</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+23"/>
         <source>Open311 polling: %1</source>
         <translation>12345来件轮询：%1</translation>
     </message>
@@ -514,53 +514,9 @@ command-center demo seed</translation>
     </message>
 </context>
 <context>
-    <name>MapStatus</name>
-    <message>
-        <location filename="../../command_center/views/map/widgets.py" line="-221"/>
-        <location line="+17"/>
-        <source>New</source>
-        <translation>待受理</translation>
-    </message>
-    <message>
-        <location line="-16"/>
-        <source>Accepted</source>
-        <translation>已受理</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Dispatched</source>
-        <translation>已派遣</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>In progress</source>
-        <translation>处置中</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Resolved</source>
-        <translation>已办结</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Verified</source>
-        <translation>已核查</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Closed</source>
-        <translation>已结案</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Rejected</source>
-        <translation>不予受理</translation>
-    </message>
-</context>
-<context>
     <name>MapView</name>
     <message>
-        <location filename="../../command_center/views/map/map_view.py" line="+66"/>
+        <location filename="../../command_center/views/map/map_view.py" line="+69"/>
         <source>All open</source>
         <translation>全部在办</translation>
     </message>
@@ -611,12 +567,11 @@ command-center demo seed</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+773"/>
         <source>Incidents per grid</source>
         <translation>各网格事件数</translation>
     </message>
     <message>
-        <location line="-772"/>
+        <location line="+1"/>
         <source>Grid workers (last check-in)</source>
         <translation>网格员（最近签到位置）</translation>
     </message>
@@ -631,7 +586,7 @@ command-center demo seed</translation>
         <translation>在办矛盾纠纷（按风险）</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location filename="../../command_center/views/map/layers.py" line="+20"/>
         <source>low risk</source>
         <translation>低风险</translation>
     </message>
@@ -651,7 +606,7 @@ command-center demo seed</translation>
         <translation>重大风险</translation>
     </message>
     <message>
-        <location line="+186"/>
+        <location filename="../../command_center/views/map/map_view.py" line="+110"/>
         <source>Incident density</source>
         <translation>事件密度</translation>
     </message>
@@ -756,7 +711,7 @@ command-center demo seed</translation>
         <translation>按渠道、类别、状态筛选</translation>
     </message>
     <message>
-        <location line="+140"/>
+        <location line="+130"/>
         <source>New today</source>
         <translation>今日新增</translation>
     </message>
@@ -786,27 +741,7 @@ command-center demo seed</translation>
         <translation>以下边界数据有误，未在地图上显示：</translation>
     </message>
     <message>
-        <location line="+78"/>
-        <source>offline</source>
-        <translation>离线</translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>checked in %1 min ago</source>
-        <translation>%1 分钟前签到</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>checked in %1 h ago</source>
-        <translation>%1 小时前签到</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>checked in %1 days ago</source>
-        <translation>%1 天前签到</translation>
-    </message>
-    <message>
-        <location line="+105"/>
+        <location line="+171"/>
         <source>Save this view</source>
         <translation>保存当前视图</translation>
     </message>
@@ -940,7 +875,7 @@ command-center demo seed</translation>
 <context>
     <name>TileSettingsDialog</name>
     <message>
-        <location filename="../../command_center/views/map/widgets.py" line="+246"/>
+        <location filename="../../command_center/views/map/widgets.py" line="+32"/>
         <source>Map base layer</source>
         <translation>地图底图</translation>
     </message>
@@ -973,7 +908,7 @@ command-center demo seed</translation>
 <context>
     <name>WallModeDialog</name>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="-666"/>
+        <location filename="../../command_center/views/wall.py" line="+70"/>
         <source>Wall mode</source>
         <translation>墙面模式</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>CategoryPicker</name>
     <message>
-        <location filename="../../command_center/views/intake/intake_form.py" line="+107"/>
+        <location filename="../../command_center/views/intake/intake_form.py" line="+87"/>
         <source>Search categories, e.g. 噪音</source>
         <translation>搜索分类，如：噪音</translation>
     </message>
@@ -97,7 +97,7 @@
         <translation>正在读取…</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>(not in the file)</source>
         <translation>（文件中没有）</translation>
     </message>
@@ -123,7 +123,7 @@
         <translation>正在导入…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>Row %1: %2</source>
         <translation>第%1行：%2</translation>
     </message>
@@ -390,12 +390,7 @@
         <translation>正在登记…</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>Saved as %1, but not merged: %2</source>
-        <translation>已登记为 %1，但未能合并：%2</translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+18"/>
         <source>Saved as %1 and merged as a repeated report.</source>
         <translation>已登记为 %1，并作为重复反映合并。</translation>
     </message>

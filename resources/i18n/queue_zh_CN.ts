@@ -4,7 +4,7 @@
 <context>
     <name>DepartmentInboxView</name>
     <message>
-        <location filename="../../command_center/views/queue/inbox_view.py" line="+78"/>
+        <location filename="../../command_center/views/queue/inbox_view.py" line="+79"/>
         <source>Department inbox — %1</source>
         <translation>部门收件箱 —— %1</translation>
     </message>
@@ -12,26 +12,26 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+149"/>
-        <location line="+273"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+155"/>
+        <location line="+278"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-272"/>
+        <location line="-277"/>
         <location line="+16"/>
-        <location line="+273"/>
+        <location line="+278"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-288"/>
-        <location line="+301"/>
+        <location line="-293"/>
+        <location line="+306"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-303"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -156,7 +156,7 @@
         <translation>描述</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+79"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
@@ -179,7 +179,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+996"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+991"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -187,83 +187,7 @@
 <context>
     <name>QueueActions</name>
     <message>
-        <location filename="../../command_center/views/queue/actions.py" line="+46"/>
-        <source>Accept</source>
-        <translation>受理</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Dispatch…</source>
-        <translation>派单…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Resolve on the spot…</source>
-        <translation>自行处置…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Reject…</source>
-        <translation>不予受理…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+12"/>
-        <source>Verify…</source>
-        <translation>核查…</translation>
-    </message>
-    <message>
-        <location line="-11"/>
-        <source>Return visit and close…</source>
-        <translation>回访归档…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Reopen…</source>
-        <translation>重新办理…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Answer the reporter…</source>
-        <translation>答复反映人…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Merge as a duplicate…</source>
-        <translation>作为重复反映合并…</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Sign for it</source>
-        <translation>签收</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Object…</source>
-        <translation>提出异议…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Report progress…</source>
-        <translation>反馈进展…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Resolve…</source>
-        <translation>办结…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Return…</source>
-        <translation>退单…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Dispatch again…</source>
-        <translation>二次派送…</translation>
-    </message>
-    <message>
-        <location line="+130"/>
+        <location filename="../../command_center/views/queue/actions.py" line="+54"/>
         <location line="+13"/>
         <source>The row has been read again and shows the current state.</source>
         <translation>已重新读取，显示的是当前状态。</translation>
@@ -274,7 +198,7 @@
         <translation>操作失败：%1</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location filename="../../command_center/views/queue/action_dialogs.py" line="+49"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
@@ -480,7 +404,7 @@
         <translation>请填写办理进展。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location filename="../../command_center/views/queue/actions.py" line="+8"/>
         <source>How was it resolved?</source>
         <translation>处置结果：</translation>
     </message>
@@ -526,7 +450,7 @@
         <translation>办理结果：</translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+37"/>
         <source>Note:</source>
         <translation>备注：</translation>
     </message>
@@ -534,81 +458,7 @@
 <context>
     <name>QueueStatus</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_model.py" line="+44"/>
-        <source>New</source>
-        <translation>待受理</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Accepted</source>
-        <translation>已受理</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Dispatched</source>
-        <translation>已派单</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+10"/>
-        <source>In progress</source>
-        <translation>办理中</translation>
-    </message>
-    <message>
-        <location line="-9"/>
-        <location line="+10"/>
-        <source>Resolved</source>
-        <translation>已办结</translation>
-    </message>
-    <message>
-        <location line="-9"/>
-        <location line="+10"/>
-        <source>Verified</source>
-        <translation>已核查</translation>
-    </message>
-    <message>
-        <location line="-9"/>
-        <location line="+10"/>
-        <source>Closed</source>
-        <translation>已归档</translation>
-    </message>
-    <message>
-        <location line="-9"/>
-        <source>Merged</source>
-        <translation>已合并</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Rejected</source>
-        <translation>不予受理</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Awaiting acceptance</source>
-        <translation>待签收</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Signed for</source>
-        <translation>已签收</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Returned</source>
-        <translation>已退单</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Objected</source>
-        <translation>已异议</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Cancelled</source>
-        <translation>已撤销</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location filename="../../command_center/views/queue/queue_model.py" line="+48"/>
         <source>Urgent</source>
         <translation>紧急</translation>
     </message>
@@ -761,7 +611,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-853"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-842"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -771,7 +621,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+204"/>
+        <location line="+205"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
@@ -911,7 +761,7 @@
         <translation>已选 %1 条</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+72"/>
         <source>This incident is not in the current list (check the filter); its details are shown.</source>
         <translation>此事件不在当前列表中（请检查筛选条件），已显示其详情。</translation>
     </message>
