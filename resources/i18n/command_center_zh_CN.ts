@@ -566,12 +566,13 @@ command-center demo seed</translation>
         <translation>密度（热力图）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../command_center/views/map/layers.py" line="+28"/>
+        <location filename="../../command_center/views/map/map_view.py" line="+1"/>
         <source>Incidents per grid</source>
         <translation>各网格事件数</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../command_center/views/map/map_view.py" line="+1"/>
         <source>Grid workers (last check-in)</source>
         <translation>网格员（最近签到位置）</translation>
     </message>
@@ -586,7 +587,7 @@ command-center demo seed</translation>
         <translation>在办矛盾纠纷（按风险）</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/map/layers.py" line="+20"/>
+        <location filename="../../command_center/views/map/layers.py" line="-8"/>
         <source>low risk</source>
         <translation>低风险</translation>
     </message>
@@ -741,7 +742,27 @@ command-center demo seed</translation>
         <translation>以下边界数据有误，未在地图上显示：</translation>
     </message>
     <message>
-        <location line="+171"/>
+        <location filename="../../command_center/views/map/layers.py" line="+9"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>checked in %1 min ago</source>
+        <translation>%1 分钟前签到</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>checked in %1 h ago</source>
+        <translation>%1 小时前签到</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>checked in %1 days ago</source>
+        <translation>%1 天前签到</translation>
+    </message>
+    <message>
+        <location filename="../../command_center/views/map/map_view.py" line="+171"/>
         <source>Save this view</source>
         <translation>保存当前视图</translation>
     </message>

@@ -179,7 +179,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+991"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+998"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -611,7 +611,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-842"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-848"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -621,7 +621,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+205"/>
+        <location line="+211"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>

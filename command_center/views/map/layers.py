@@ -24,6 +24,14 @@ RISKS = (
 )
 
 
+# the layers' words (translated when shown, in the map's translation context)
+CHOROPLETH_TITLE = QT_TRANSLATE_NOOP("MapView", "Incidents per grid")
+CHECKED_IN_MIN = QT_TRANSLATE_NOOP("MapView", "checked in %1 min ago")
+CHECKED_IN_H = QT_TRANSLATE_NOOP("MapView", "checked in %1 h ago")
+CHECKED_IN_DAYS = QT_TRANSLATE_NOOP("MapView", "checked in %1 days ago")
+OFFLINE = QT_TRANSLATE_NOOP("MapView", "offline")
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("MapView", text)
 
@@ -65,7 +73,7 @@ class ChoroplethLayer(DataLayer):
         return map_data.grid_counts(session, f)
 
     def show(self, view: Page, data: dict[int, int]) -> None:
-        view.push("setChoropleth", {"counts": data, "title": _tr("Incidents per grid")})
+        view.push("setChoropleth", {"counts": data, "title": _tr(CHOROPLETH_TITLE)})
 
 
 @dataclass(frozen=True)
@@ -81,10 +89,10 @@ class WorkersLayer(DataLayer):
     @staticmethod
     def age_text(hours: float) -> str:
         if hours < 1:
-            return _tr("checked in %1 min ago").replace("%1", str(int(hours * 60)))
+            return _tr(CHECKED_IN_MIN).replace("%1", str(int(hours * 60)))
         if hours < 48:
-            return _tr("checked in %1 h ago").replace("%1", str(int(hours)))
-        return _tr("checked in %1 days ago").replace("%1", str(int(hours // 24)))
+            return _tr(CHECKED_IN_H).replace("%1", str(int(hours)))
+        return _tr(CHECKED_IN_DAYS).replace("%1", str(int(hours // 24)))
 
 
 @dataclass(frozen=True)
@@ -95,7 +103,7 @@ class CamerasLayer(DataLayer):
         return map_data.camera_points(session, out_crs=crs)
 
     def show(self, view: Page, data: dict[str, Any]) -> None:
-        view.push("setCameras", {**data, "offline_text": _tr("offline")})
+        view.push("setCameras", {**data, "offline_text": _tr(OFFLINE)})
 
 
 @dataclass(frozen=True)

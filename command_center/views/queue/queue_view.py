@@ -51,6 +51,7 @@ from command_center.services.saved_filters import (
     list_filters,
     save_filter,
 )
+from command_center.views import words
 from command_center.views.queue import actions
 from command_center.views.queue.details_panel import DetailsPanel
 from command_center.views.queue.queue_model import (
@@ -300,7 +301,13 @@ class QueueView(QWidget):
             "channel": fm.horizontalAdvance("12345热线") + 12,
             "department": fm.horizontalAdvance("县住房和城乡建设局") + 12,
             "priority": fm.horizontalAdvance("优先级") + 14,
-            "status": fm.horizontalAdvance("不予受理") + 14,
+            "status": max(
+                fm.horizontalAdvance(words.status_text(self.kind, code))
+                for code in lifecycle.status_codes(
+                    "incident" if self.kind == "incidents" else "order"
+                )
+            )
+            + 14,
             "reported": fm.horizontalAdvance("11-30 10:36") + 16,
             "dispatched": fm.horizontalAdvance("11-30 10:36") + 16,
             "deadline": fm.horizontalAdvance("超期12天23小时") + 16,
