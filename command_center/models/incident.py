@@ -91,18 +91,21 @@ class Category(Base):
     focus: Mapped[bool] = mapped_column(server_default="false")
 
 
+def status_in(values: tuple[StrEnum, ...] | type[StrEnum]) -> str:
+    """``status IN ('a','b')`` for a CHECK constraint or a partial index: the lists are the enums
+    above, so the schema cannot say something else than the code (the migrations spell them out,
+    as migrations must)."""
+    return "status IN (" + ",".join(f"'{v}'" for v in values) + ")"
+
+
 _DUE = "coalesce(due_at, '9999-12-31 00:00:00+00'::timestamptz)"
-_OPEN = "status IN ('new','accepted','dispatched','in_progress')"
+_OPEN = status_in(OPEN_INCIDENT_STATUSES)
 
 
 class Incident(IdMixin, TimestampMixin, Base):
     __tablename__ = "incidents"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('new','accepted','dispatched','in_progress','resolved','verified',"
-            "'closed','merged','rejected')",
-            name="status_valid",
-        ),
+        CheckConstraint(status_in(IncidentStatus), name="status_valid"),
         CheckConstraint("priority BETWEEN 1 AND 4", name="priority_valid"),
         CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction_valid"),
         Index("ix_incidents_status_reported", "status", "reported_at"),
@@ -168,11 +171,7 @@ class WorkOrder(IdMixin, TimestampMixin, Base):
 
     __tablename__ = "work_orders"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('dispatched','accepted','in_progress','resolved','verified','closed',"
-            "'returned','objected','cancelled')",
-            name="status_valid",
-        ),
+        CheckConstraint(status_in(OrderStatus), name="status_valid"),
         CheckConstraint("mode IN ('assign','joint','supervised')", name="mode_valid"),
         Index("ix_work_orders_dept_status", "department_id", "status"),
         Index("ix_work_orders_status_deadline", "status", "deadline_at"),
@@ -180,7 +179,7 @@ class WorkOrder(IdMixin, TimestampMixin, Base):
             "ix_work_orders_open_deadline",
             "deadline_at",
             "id",
-            postgresql_where=text("status IN ('dispatched','accepted','in_progress')"),
+            postgresql_where=text(status_in(OPEN_ORDER_STATUSES)),
         ),
         Index("ix_work_orders_deadline_id", "deadline_at", "id"),
     )

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from command_center import clock
-from command_center.models.incident import IncidentStatus, OrderStatus
+from command_center.models.incident import (
+    OPEN_INCIDENT_STATUSES,
+    OPEN_ORDER_STATUSES,
+    IncidentStatus,
+    OrderStatus,
+)
 
 Kind = Literal["incident", "order"]
 Lang = Literal["zh", "en"]
@@ -45,9 +50,16 @@ class Status:
     code: str
     zh: str
     en: str
-    open: bool
     public: tuple[str, str] | None = None
     """What the reporter is told (Open311 ``status_notes``) when it says more than the word."""
+
+    @property
+    def open(self) -> bool:
+        """Still waiting for someone: the models' OPEN_* lists, which the schema's partial
+        indexes are built on, decide."""
+        return self.code in (
+            OPEN_INCIDENT_STATUSES if self.kind == "incident" else OPEN_ORDER_STATUSES
+        )
 
 
 @dataclass(frozen=True)
@@ -82,16 +94,13 @@ class Action:
 _I, _O = IncidentStatus, OrderStatus
 
 INCIDENT_STATUSES: tuple[Status, ...] = (
-    Status(
-        INCIDENT, _I.NEW, "待受理", "New", True, ("已接收，待受理", "received, awaiting acceptance")
-    ),
-    Status(INCIDENT, _I.ACCEPTED, "已受理", "Accepted", True),
+    Status(INCIDENT, _I.NEW, "待受理", "New", ("已接收，待受理", "received, awaiting acceptance")),
+    Status(INCIDENT, _I.ACCEPTED, "已受理", "Accepted"),
     Status(
         INCIDENT,
         _I.DISPATCHED,
         "已派单",
         "Dispatched",
-        True,
         ("已派遣至承办部门", "dispatched to the responsible department"),
     ),
     Status(
@@ -99,7 +108,6 @@ INCIDENT_STATUSES: tuple[Status, ...] = (
         _I.IN_PROGRESS,
         "办理中",
         "In progress",
-        True,
         ("承办部门处置中", "being handled by the department"),
     ),
     Status(
@@ -107,7 +115,6 @@ INCIDENT_STATUSES: tuple[Status, ...] = (
         _I.RESOLVED,
         "已办结",
         "Resolved",
-        False,
         ("已处置，待核查", "resolved, awaiting verification"),
     ),
     Status(
@@ -115,25 +122,22 @@ INCIDENT_STATUSES: tuple[Status, ...] = (
         _I.VERIFIED,
         "已核查",
         "Verified",
-        False,
         ("已核查，待回访", "verified, awaiting the return visit"),
     ),
-    Status(INCIDENT, _I.CLOSED, "已归档", "Closed", False),
-    Status(
-        INCIDENT, _I.MERGED, "已合并", "Merged", False, ("已合并", "merged into another report")
-    ),
-    Status(INCIDENT, _I.REJECTED, "不予受理", "Rejected", False),
+    Status(INCIDENT, _I.CLOSED, "已归档", "Closed"),
+    Status(INCIDENT, _I.MERGED, "已合并", "Merged", ("已合并", "merged into another report")),
+    Status(INCIDENT, _I.REJECTED, "不予受理", "Rejected"),
 )
 ORDER_STATUSES: tuple[Status, ...] = (
-    Status(ORDER, _O.DISPATCHED, "待签收", "Awaiting acceptance", True),
-    Status(ORDER, _O.ACCEPTED, "已签收", "Signed for", True),
-    Status(ORDER, _O.IN_PROGRESS, "办理中", "In progress", True),
-    Status(ORDER, _O.RESOLVED, "已办结", "Resolved", False),
-    Status(ORDER, _O.VERIFIED, "已核查", "Verified", False),
-    Status(ORDER, _O.CLOSED, "已归档", "Closed", False),
-    Status(ORDER, _O.RETURNED, "已退单", "Returned", False),
-    Status(ORDER, _O.OBJECTED, "已异议", "Objected", False),
-    Status(ORDER, _O.CANCELLED, "已撤销", "Cancelled", False),
+    Status(ORDER, _O.DISPATCHED, "待签收", "Awaiting acceptance"),
+    Status(ORDER, _O.ACCEPTED, "已签收", "Signed for"),
+    Status(ORDER, _O.IN_PROGRESS, "办理中", "In progress"),
+    Status(ORDER, _O.RESOLVED, "已办结", "Resolved"),
+    Status(ORDER, _O.VERIFIED, "已核查", "Verified"),
+    Status(ORDER, _O.CLOSED, "已归档", "Closed"),
+    Status(ORDER, _O.RETURNED, "已退单", "Returned"),
+    Status(ORDER, _O.OBJECTED, "已异议", "Objected"),
+    Status(ORDER, _O.CANCELLED, "已撤销", "Cancelled"),
 )
 STATUSES: dict[Kind, dict[str, Status]] = {
     INCIDENT: {s.code: s for s in INCIDENT_STATUSES},

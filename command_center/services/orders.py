@@ -37,6 +37,7 @@ from command_center.models import (
     ReturnVisit,
     WorkOrder,
 )
+from command_center.models.incident import OPEN_ORDER_STATUSES
 from command_center.services import audit, deadlines, lifecycle, permissions, settings
 from command_center.services.audit import Actor
 from command_center.services.calendar import load_calendar
@@ -50,7 +51,7 @@ ORDER_STATUS_TEXT = {
     code: lifecycle.status_words("order", code) for code in lifecycle.status_codes("order")
 }
 
-ACTIVE_ORDER = (OrderStatus.DISPATCHED, OrderStatus.ACCEPTED, OrderStatus.IN_PROGRESS)
+ACTIVE_ORDER = OPEN_ORDER_STATUSES  # an order a department still works on
 MAX_NOTE = 4000
 
 
