@@ -661,7 +661,7 @@ class IntakeFormView(QWidget):
         self._saving = False
         self.save_button.setEnabled(True)
         self._on_duplicates_itemSelectionChanged()
-        if isinstance(exc, ValueError):
+        if isinstance(exc, (ValueError, PermissionError)):  # a refusal says why ("中文 / English")
             self._show_message(str(exc), "error")
         else:
             log.error("saving an incident failed", exc_info=exc)
