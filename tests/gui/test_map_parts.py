@@ -55,3 +55,37 @@ def test_one_saved_view_does_not_cycle(qtbot) -> None:  # type: ignore[no-untype
     cycle.start([{"name": "全县"}], 1)
     assert not cycle.is_active and shown == []
     cycle.stop()
+
+
+def test_markup_from_outside_shows_literally_in_the_card(qtbot, cc_app) -> None:  # type: ignore[no-untyped-def]
+    """A POSTed request's title or address with HTML is shown as the characters it is made of,
+    never as a red headline, a link or an image on the duty desk."""
+    import datetime as dt
+
+    from PySide6.QtCore import Qt
+
+    from command_center import clock
+    from command_center.services.map_data import IncidentCard
+    from command_center.views.map.widgets import IncidentCardPanel
+
+    title = '<h1 style="color:red">紧急通知：全员撤离</h1>'
+    address = '<a href="http://x">点此</a><img src="http://x/a.png">'
+    panel = IncidentCardPanel()
+    qtbot.addWidget(panel)
+    panel.show_loading(1)  # as a click on the map does
+    panel.show_card(
+        IncidentCard(
+            1, "SJ<b>1</b>", title, "<i>类</i>", None, "new", clock.now(),
+            clock.now() - dt.timedelta(hours=1), True, address, "<u>网格</u>", None,
+        )
+    )
+    shown = {
+        "number": panel.number, "title": panel.title, "address": panel.fields["address"],
+        "category": panel.fields["category"], "grid": panel.fields["grid"],
+    }
+    for name, label in shown.items():
+        assert label.textFormat() == Qt.TextFormat.PlainText, name
+    assert panel.title.text() == title
+    assert panel.fields["address"].text() == address
+    assert panel.number.text() == "SJ<b>1</b>"
+    assert "超期" in panel.fields["deadline"].text()  # the program's own mark-up still works

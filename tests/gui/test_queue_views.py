@@ -3,10 +3,11 @@ live changes in place, actions (and a colleague acting first), saved filters, th
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QModelIndex
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
@@ -616,3 +617,36 @@ def test_a_photo_of_a_progress_report_opens(qtbot, cc_app, db, runner, other_eng
     assert dialog.image.pixmap().width() == 320
     dialog.close()
     view.shutdown()
+
+
+def test_markup_in_a_report_shows_literally_in_the_queue_and_the_details(
+    qtbot, cc_app, db, runner, other_engine
+) -> None:
+    """Text from outside (a POSTed title, description or address) is text on every screen."""
+    (new_id,) = _make_new(other_engine, 1)
+    title = '<h1 style="color:red">紧急通知</h1>'
+    description = '<img src="http://x/a.png">请点<a href="http://x">这里</a>'
+    with other_engine.begin() as c:
+        c.execute(
+            text("UPDATE incidents SET title = :t, description = :d, address = :a WHERE id = :i"),
+            {"t": title, "d": description, "a": "<b>东大街</b>", "i": new_id},
+        )
+    view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
+    qtbot.addWidget(view)
+    view.show()
+    view.apply_filter(svc.QueueFilter(statuses=("new",)))
+    _wait_loaded(qtbot, view.model)
+    view.select_incident(new_id)
+    qtbot.waitUntil(
+        lambda: view.details.details is not None and view.details.details.incident.id == new_id,
+        timeout=WAIT,
+    )
+    # the queue's cell: the characters as typed (item views draw plain text)
+    row = view.model.row_of(new_id)
+    assert view.model.index(row, view.model.column_of("title")).data() == title
+    # the details: the title as plain text; the description and address escaped in the facts
+    assert view.details.title.textFormat() == Qt.TextFormat.PlainText
+    assert title in view.details.title.text()
+    facts = view.details.facts.text()
+    assert html.escape(description) in facts and "<img" not in facts
+    assert html.escape("<b>东大街</b>") in facts and "<b>东大街" not in facts

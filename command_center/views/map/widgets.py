@@ -165,6 +165,7 @@ class IncidentCardPanel(QFrame):
         top = QHBoxLayout()
         self.number = QLabel(self)
         self.number.setObjectName("cardNumber")
+        self.number.setTextFormat(Qt.TextFormat.PlainText)
         self.number.setStyleSheet("font-weight: 700")
         self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.close_button = QToolButton(self)
@@ -176,6 +177,7 @@ class IncidentCardPanel(QFrame):
         layout.addLayout(top)
         self.title = QLabel(self)
         self.title.setObjectName("cardTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # the caller's words, never markup
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-size: 15px; font-weight: 600")
         layout.addWidget(self.title)
@@ -187,6 +189,11 @@ class IncidentCardPanel(QFrame):
         for key in ("category", "status", "reported", "deadline", "address", "grid"):
             title, value = QLabel(self), QLabel(self)
             value.setObjectName(f"card_{key}")
+            # text from outside (an address, a category name) is shown as text; only the
+            # deadline, which the program writes, is marked up
+            value.setTextFormat(
+                Qt.TextFormat.RichText if key == "deadline" else Qt.TextFormat.PlainText
+            )
             value.setWordWrap(True)
             self.fields[key], self.field_titles[key] = value, title
             self.form.addRow(title, value)

@@ -80,6 +80,7 @@ class DetailsPanel(QWidget):
         """The signed-in user's role: actions it may not do are not offered."""
         self.title = QLabel(self)
         self.title.setObjectName("detailsTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # the caller's words, never markup
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         f = self.title.font()
