@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from command_center.services import lifecycle, orders, routing
@@ -202,9 +204,16 @@ def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -
 
 @dataclass
 class BulkOutcome:
+    """What one action on many rows did: ``done`` and ``failed`` (number, why) were tried;
+    after a lost connection (``interrupted`` says so), ``not_done`` were not, and ``unknown``
+    is the one whose commit was under way when the connection went and could not be checked."""
+
     done: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # number, message
     conflicts: int = 0
+    not_done: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    interrupted: str | None = None
 
 
 def run_bulk(
@@ -215,9 +224,11 @@ def run_bulk(
     make_inputs: Callable[[Target], Inputs],
 ) -> BulkOutcome:
     """One action on many rows, each in its own transaction: what went through and what did
-    not (and why)."""
+    not (and why). A lost connection stops the run and says exactly where: the rows done
+    before it stay done, the row under way is checked on a new connection (its version moved:
+    it went through; it did not: not done; no connection: unknown), the rest are not done."""
     out = BulkOutcome()
-    for t in targets:
+    for i, t in enumerate(targets):
         try:
             call(session, actor, t, name, make_inputs(t))
         except REFUSALS as exc:
@@ -227,6 +238,49 @@ def run_bulk(
                 out.failed.append((t.number, conflict_text(exc, t.kind)))
             else:
                 out.failed.append((t.number, str(exc)))
+        except DBAPIError as exc:
+            if not _connection_lost(exc):
+                raise
+            out.interrupted = (
+                f"与数据库的连接中断，已停止（{len(out.done)}/{len(targets)} 已完成）"
+                f" / the connection to the database was lost; stopped "
+                f"({len(out.done)} of {len(targets)} done)"
+            )
+            went = _went_through(session, t)
+            if went is None:
+                out.unknown.append(t.number)
+            elif went:
+                out.done.append(t.number)
+            else:
+                out.not_done.append(t.number)
+            out.not_done.extend(x.number for x in targets[i + 1 :])
+            break
         else:
             out.done.append(t.number)
     return out
+
+
+def _connection_lost(exc: DBAPIError) -> bool:
+    return bool(exc.connection_invalidated) or isinstance(
+        exc, (OperationalError, InterfaceError)
+    )
+
+
+def _went_through(session: Session, t: Target) -> bool | None:
+    """Whether the action on ``t`` committed before the connection went: its version moved.
+    None when the database cannot be reached to tell."""
+    try:
+        session.rollback()
+    except DBAPIError:
+        pass
+    if t.version is None:
+        return None
+    try:
+        table = "incidents" if t.kind == "incident" else "work_orders"
+        version = session.execute(
+            text(f"SELECT version FROM {table} WHERE id = :id"), {"id": t.id}
+        ).scalar_one_or_none()
+        session.rollback()
+    except DBAPIError:
+        return None
+    return version is not None and version != t.version

@@ -223,7 +223,7 @@ command-center demo seed</translation>
 <context>
     <name>IncidentCardPanel</name>
     <message>
-        <location line="+112"/>
+        <location line="+119"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>

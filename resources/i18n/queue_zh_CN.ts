@@ -12,7 +12,7 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+155"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+156"/>
         <location line="+278"/>
         <source>Work orders</source>
         <translation>工单</translation>
@@ -179,7 +179,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+998"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1012"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -611,7 +611,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-848"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-862"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -811,7 +811,17 @@
         <translation>正在处理…</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+16"/>
+        <source>Not known whether it went through: %1</source>
+        <translation>不确定是否已完成：%1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Not done (%1): %2</source>
+        <translation>未完成（%1 件）：%2</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>%1: done for %2.</source>
         <translation>%1：%2 已完成。</translation>
     </message>

@@ -841,7 +841,21 @@ class QueueView(QWidget):
         self, kind: str, name: str, targets: list[Target], out: BulkOutcome
     ) -> None:
         label = actions.action_label(kind, name).rstrip("…")
-        if len(targets) == 1:
+        if out.interrupted:
+            text = out.interrupted
+            if out.unknown:
+                text += "\n" + self.tr("Not known whether it went through: %1").replace(
+                    "%1", ", ".join(out.unknown)
+                )
+            if out.not_done:
+                shown = ", ".join(out.not_done[:8]) + ("…" if len(out.not_done) > 8 else "")
+                text += "\n" + self.tr("Not done (%1): %2").replace(
+                    "%1", str(len(out.not_done))
+                ).replace("%2", shown)
+            if out.failed:
+                text += "\n" + "\n".join(f"{num}: {msg}" for num, msg in out.failed[:8])
+            self.show_message(text, "error")
+        elif len(targets) == 1:
             if out.failed:
                 self.show_message(
                     actions.error_message_text(out.failed[0][1], out.conflicts > 0), "error"
