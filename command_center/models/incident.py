@@ -91,6 +91,13 @@ class Category(Base):
     focus: Mapped[bool] = mapped_column(server_default="false")
 
 
+def column_length(column: Any) -> int:
+    """The length of a String column (``Incident.title`` → 200): the one cap on that field."""
+    length = column.property.columns[0].type.length
+    assert isinstance(length, int), column
+    return length
+
+
 def status_in(values: tuple[StrEnum, ...] | type[StrEnum]) -> str:
     """``status IN ('a','b')`` for a CHECK constraint or a partial index: the lists are the enums
     above, so the schema cannot say something else than the code (the migrations spell them out,

@@ -30,15 +30,21 @@ from command_center.services.incident_writer import (
     usable,
     write_incidents,
 )
-from command_center.services.intake import ADDRESS_MAX, NAME_MAX, PHONE_MAX, IntakeError
+from command_center.services.intake import (
+    ADDRESS_MAX,
+    EXTERNAL_MAX,
+    NAME_MAX,
+    PHONE_MAX,
+    TITLE_FORM_MAX,
+    IntakeError,
+)
 
 CHANNEL_CODE = "hotline_12345"
 CHANNEL_NAME = "12345热线"
 CHANNEL_NAME_EN = "12345 government hotline"
 NUMBER_PREFIX = "RX"
 PRIORITY = 3
-TITLE_MAX = 200
-EXTERNAL_MAX = 64
+TITLE_MAX = TITLE_FORM_MAX
 # imports take turns, so two of them never import the same request twice
 _IMPORT_LOCK = 0x0CC0_311
 

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from command_center import clock
-from command_center.models.incident import LocationFlag
+from command_center.models.incident import Incident, LocationFlag, column_length
 from command_center.services.audit import Actor
 from command_center.services.incident_writer import (
     NewIncident,
@@ -29,10 +29,13 @@ from command_center.services.incident_writer import (
 )
 
 FORM_NUMBER_PREFIX = "SJ"  # like the incidents of the demo county: SJ + Beijing date + sequence
-TITLE_FORM_MAX = 200
-ADDRESS_MAX = 300
-NAME_MAX = 64
-PHONE_MAX = 32
+# Field lengths are the columns' (the database refuses longer text); every path that writes an
+# incident (this form, the imports, the HTTP service) caps or refuses by these same numbers.
+TITLE_FORM_MAX = column_length(Incident.title)
+ADDRESS_MAX = column_length(Incident.address)
+NAME_MAX = column_length(Incident.reporter_name)
+PHONE_MAX = column_length(Incident.reporter_phone)
+EXTERNAL_MAX = column_length(Incident.external_id)
 
 
 class IntakeError(ValueError):
