@@ -23,7 +23,7 @@ CONNECTED = ConnectionState.CONNECTED.value
 DISCONNECTED = ConnectionState.DISCONNECTED.value
 CONNECTING = ConnectionState.CONNECTING.value
 
-BATCH_MS = 120  # long enough to gather a burst, short enough to look instant
+BATCH_MS = 100  # long enough to gather a burst, short enough to look instant
 
 
 class ChangeBatcher(QObject):
