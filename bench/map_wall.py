@@ -21,6 +21,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 # not bench/ itself: a benchmark named like a standard module (bench/queue.py) would shadow it
@@ -53,7 +54,7 @@ def main() -> int:
     from sqlalchemy.orm import Session
 
     from command_center.db.engine import make_engine, make_session_factory
-    from command_center.services import lifecycle, map_data
+    from command_center.services import map_data
     from command_center.views.map.map_view import MapView
     from command_center.workers.ops import OpsRunner
 
@@ -121,8 +122,9 @@ def main() -> int:
     heap_100 = heap_1000 = None
     for i in range(args.updates):
         rows = rng.sample(range(n), 100)
-        upd = {f: [cols[f][r] for r in rows] for f in cols}
-        upd["status"] = [rng.choice(lifecycle.status_codes("incident")[:7]) for _ in rows]
+        upd: dict[str, Any] = {f: [cols[f][r] for r in rows] for f in map_data.POINT_FIELDS}
+        upd["status"] = [rng.randrange(7) for _ in rows]  # indexes into status_names
+        upd["status_names"] = cols["status_names"]
         upd["overdue"] = [rng.random() < 0.1 for _ in rows]
         upd["overdue"] = [int(x) for x in upd["overdue"]]
         t0 = time.perf_counter()

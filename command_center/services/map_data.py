@@ -220,6 +220,8 @@ def _points(
     cols: dict[str, list[Any]] = {k: [] for k in POINT_FIELDS}
     tray: list[tuple[int, str, str]] = []
     open_codes = set(lifecycle.open_status_codes("incident"))
+    names = lifecycle.status_codes("incident")
+    status_index = {code: i for i, code in enumerate(names)}
     for iid, lon, lat, status, priority, due, number, title in rows:
         if lon is None or lat is None:
             tray.append((iid, number, title))  # never dropped, never put at 0,0
@@ -227,13 +229,14 @@ def _points(
         cols["id"].append(iid)
         cols["lon"].append(round(lon, 6))
         cols["lat"].append(round(lat, 6))
-        cols["status"].append(status)  # the page colours it by name
+        cols["status"].append(status_index[status])  # into status_names, sent along
         cols["priority"].append(priority)
         cols["overdue"].append(int(status in open_codes and due is not None and due < now))
     if area is not None:
         keep = _inside(area, cols["lon"], cols["lat"])
         cols = {k: [v for v, ok in zip(col, keep, strict=True) if ok] for k, col in cols.items()}
         tray = []  # an area holds only what has a place
+    cols["status_names"] = list(names)  # the page colours a point by its status's name
     if out_crs == geo_transform.WGS84 and cols["id"]:
         lons, lats = geo_transform.gcj_to_wgs_arrays(cols["lon"], cols["lat"])
         cols["lon"] = [round(x, 6) for x in lons.tolist()]

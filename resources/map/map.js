@@ -6,7 +6,9 @@
 "use strict";
 
 var ccMap = (function () {
-  // by status code (services/lifecycle.py names the statuses; map_data sends the codes)
+  // by status code (services/lifecycle.py names the statuses). map_data sends each point's
+  // status as an index into the status_names that come with the data: small numbers to parse
+  // and keep, and no order for this page to know.
   var STATUS_COLORS = {new: "#e67e22", accepted: "#f1c40f", dispatched: "#2980b9",
                        in_progress: "#8e44ad", resolved: "#27ae60", verified: "#16a085",
                        closed: "#95a5a6", merged: "#bdc3c7", rejected: "#7f8c8d"};
@@ -14,6 +16,7 @@ var ccMap = (function () {
   var CELL_PX = 56;             // cluster cell size on screen
   var map = null, bridge = null, renderer = null;
   var data = {id: [], lon: [], lat: [], status: [], priority: [], overdue: []};
+  var fillOf = [];              // status index -> colour, from the status_names sent
   var index = new Map();        // id -> row
   var boundaryLayers = {}, labelLayers = {}, incidentLayer = null, highlightLayer = null;
   var markers = new Map();      // id -> circle marker (point mode only)
@@ -109,8 +112,15 @@ var ccMap = (function () {
     });
   }
 
+  function takeStatusNames(cols) {
+    if (!cols.status_names) { return; }
+    fillOf = cols.status_names.map(function (s) { return STATUS_COLORS[s] || "#7f8c8d"; });
+    delete cols.status_names;
+  }
+
   function setIncidents(cols) {
     var t0 = performance.now();
+    takeStatusNames(cols);
     data = cols;
     index = new Map();
     for (var i = 0; i < data.id.length; i++) { index.set(data.id[i], i); }
@@ -123,6 +133,7 @@ var ccMap = (function () {
 
   function updateIncidents(cols, pulse) {
     var t0 = performance.now();
+    takeStatusNames(cols);
     var fresh = [], moved = false, touched = new Set();
     var clustered = clusters !== null && map.getZoom() < POINT_ZOOM && visible.incidents;
     for (var k = 0; k < cols.id.length; k++) {
@@ -175,7 +186,7 @@ var ccMap = (function () {
   function pointStyle(row) {
     var overdue = data.overdue[row] === 1;
     return {renderer: renderer, radius: radius(row), color: overdue ? "#c0392b" : "#ffffff",
-            weight: overdue ? 3 : 1, fillColor: STATUS_COLORS[data.status[row]] || "#7f8c8d",
+            weight: overdue ? 3 : 1, fillColor: fillOf[data.status[row]] || "#7f8c8d",
             fillOpacity: 0.9};
   }
 
