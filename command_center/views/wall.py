@@ -43,8 +43,9 @@ WALL_ROTATE_MS = 30_000
 
 
 def clock_time() -> QDateTime:
-    """The program's clock in Beijing time, as the wall and the status bar show it."""
-    return QDateTime(clock.now().replace(tzinfo=None))
+    """The program's clock in the workstation's time zone (as every other time on screen), for
+    the wall and the status bar."""
+    return QDateTime(clock.now().astimezone().replace(tzinfo=None))
 
 
 def wall_assignment(keys: Sequence[str], screen_count: int) -> list[list[str]]:

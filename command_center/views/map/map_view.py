@@ -239,7 +239,7 @@ class MapView(QWidget):
         self.window_box.setObjectName("mapWindow")
         self.window_box.currentIndexChanged.connect(self._on_filter_changed)
         row.addWidget(self.window_box)
-        today = QDate(clock.today())
+        today = QDate(clock.now().astimezone().date())  # the workstation's day, as before
         self.date_from = QDateEdit(today.addDays(-7), bar)
         self.date_to = QDateEdit(today, bar)
         for edit in (self.date_from, self.date_to):
@@ -607,7 +607,7 @@ class MapView(QWidget):
             end = self.date_to.date().toPython()
             if end < start:
                 start, end = end, start
-            tz = clock.now().tzinfo
+            tz = clock.now().astimezone().tzinfo  # days as the workstation counts them
             since = dt.datetime.combine(start, dt.time(), tz)
             until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz)
         elif hours is not None:
