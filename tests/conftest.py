@@ -17,6 +17,7 @@ os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 import psycopg
 import pytest
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from command_center.db import migrate
@@ -133,3 +134,28 @@ def seeded_copy(pg_server: str, seeded_db: str) -> Iterator[str]:
     url = create_database(pg_server, name, template=make_url(seeded_db).database)
     yield url
     drop_database(pg_server, name)
+
+
+def make_new_incidents(engine: Engine, n: int) -> list[int]:
+    """n incidents without orders, made new again (the small county may have none waiting)."""
+    with engine.begin() as c:
+        ids = list(
+            c.execute(
+                text(
+                    "SELECT id FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM work_orders o "
+                    "WHERE o.incident_id = i.id) AND duplicate_of_id IS NULL "
+                    "ORDER BY id DESC LIMIT :n"
+                ),
+                {"n": n},
+            ).scalars()
+        )
+        c.execute(
+            text(
+                "UPDATE incidents SET status = 'new', accepted_at = NULL, "
+                "resolved_at = NULL, closed_at = NULL, version = version + 1 "
+                "WHERE id = ANY(:ids)"
+            ),
+            {"ids": ids},
+        )
+    assert len(ids) == n
+    return ids

@@ -13,6 +13,7 @@ from command_center.db.engine import make_engine
 from command_center.models import Incident
 from command_center.services import actions
 from command_center.services.audit import Actor
+from tests.conftest import make_new_incidents
 
 
 @pytest.fixture
@@ -23,24 +24,7 @@ def engine(seeded_copy: str) -> Iterator[Engine]:
 
 
 def _new_incidents(engine: Engine, n: int) -> list[Incident]:
-    with engine.begin() as c:
-        ids = list(
-            c.execute(
-                text(
-                    "SELECT id FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM work_orders o "
-                    "WHERE o.incident_id = i.id) AND duplicate_of_id IS NULL "
-                    "ORDER BY id DESC LIMIT :n"
-                ),
-                {"n": n},
-            ).scalars()
-        )
-        c.execute(
-            text(
-                "UPDATE incidents SET status = 'new', accepted_at = NULL, resolved_at = NULL, "
-                "closed_at = NULL, version = version + 1 WHERE id = ANY(:ids)"
-            ),
-            {"ids": ids},
-        )
+    ids = make_new_incidents(engine, n)
     with Session(engine) as s:
         return list(s.query(Incident).filter(Incident.id.in_(ids)).order_by(Incident.id))
 

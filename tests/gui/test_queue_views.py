@@ -24,6 +24,7 @@ from command_center.views.queue import action_dialogs
 from command_center.views.queue.inbox_view import DepartmentInboxView
 from command_center.views.queue.queue_model import IdRole, QueueTableModel
 from command_center.views.queue.queue_view import IncidentQueueView
+from tests.conftest import make_new_incidents as _make_new
 
 WAIT = 10_000
 
@@ -42,31 +43,6 @@ def _user(db: Database, username: str) -> auth.UserInfo:
 def _scalar(engine: Engine, sql: str, **params: Any) -> Any:
     with engine.connect() as c:
         return c.execute(text(sql), params).scalar_one()
-
-
-def _make_new(engine: Engine, n: int) -> list[int]:
-    """n incidents without orders, made new again (the small county may have none waiting)."""
-    with engine.begin() as c:
-        ids = list(
-            c.execute(
-                text(
-                    "SELECT id FROM incidents i WHERE NOT EXISTS (SELECT 1 FROM work_orders o "
-                    "WHERE o.incident_id = i.id) AND duplicate_of_id IS NULL "
-                    "ORDER BY id DESC LIMIT :n"
-                ),
-                {"n": n},
-            ).scalars()
-        )
-        c.execute(
-            text(
-                "UPDATE incidents SET status = 'new', accepted_at = NULL, "
-                "resolved_at = NULL, closed_at = NULL, version = version + 1 "
-                "WHERE id = ANY(:ids)"
-            ),
-            {"ids": ids},
-        )
-    assert len(ids) == n
-    return ids
 
 
 def _wait_loaded(qtbot, model: QueueTableModel) -> None:  # type: ignore[no-untyped-def]
