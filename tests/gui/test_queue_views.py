@@ -218,10 +218,8 @@ def test_live_change_updates_the_row_in_place(
     view.shutdown()
 
 
-def test_conflict_says_who_acted_and_rereads_the_row(
-    qtbot, cc_app, db, runner, other_engine
-) -> None:
-    (new_id,) = _make_new(other_engine, 1)
+def _new_incident_in_details(qtbot, db, runner, new_id: int) -> IncidentQueueView:  # type: ignore[no-untyped-def]
+    """The queue of new incidents, with ``new_id`` selected and its details shown."""
     view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
     qtbot.addWidget(view)
     view.show()
@@ -232,6 +230,14 @@ def test_conflict_says_who_acted_and_rereads_the_row(
         lambda: view.details.details is not None and view.details.details.incident.id == new_id,
         timeout=WAIT,
     )
+    return view
+
+
+def test_conflict_says_who_acted_and_rereads_the_row(
+    qtbot, cc_app, db, runner, other_engine
+) -> None:
+    (new_id,) = _make_new(other_engine, 1)
+    view = _new_incident_in_details(qtbot, db, runner, new_id)
     button = view.details.action_buttons()[("incident", "accept")]
     seen = view.model.item(view.model.row_of(new_id))
     # a colleague accepts it first
@@ -607,16 +613,7 @@ def test_markup_in_a_report_shows_literally_in_the_queue_and_the_details(
             text("UPDATE incidents SET title = :t, description = :d, address = :a WHERE id = :i"),
             {"t": title, "d": description, "a": "<b>东大街</b>", "i": new_id},
         )
-    view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
-    qtbot.addWidget(view)
-    view.show()
-    view.apply_filter(svc.QueueFilter(statuses=("new",)))
-    _wait_loaded(qtbot, view.model)
-    view.select_incident(new_id)
-    qtbot.waitUntil(
-        lambda: view.details.details is not None and view.details.details.incident.id == new_id,
-        timeout=WAIT,
-    )
+    view = _new_incident_in_details(qtbot, db, runner, new_id)
     # the queue's cell: the characters as typed (item views draw plain text)
     row = view.model.row_of(new_id)
     assert view.model.index(row, view.model.column_of("title")).data() == title

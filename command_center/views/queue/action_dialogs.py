@@ -59,6 +59,28 @@ class _Dialog(QDialog):
         self.error.setStyleSheet("color: #c62828;")
         self.error.hide()
 
+    def _add_template_combo(self) -> None:
+        """"Start from a template…": a chosen response template (of ``self._templates``),
+        filled in for ``self._row``, replaces the text in ``self.edit``."""
+        self.template_combo: QComboBox | None = None
+        if not self._templates:
+            return
+        self.template_combo = QComboBox(self)
+        self.template_combo.setObjectName("templateCombo")
+        self.template_combo.addItem(
+            QCoreApplication.translate("QueueActions", "Start from a template…"), None
+        )
+        for t in self._templates:
+            self.template_combo.addItem(t.title, t.id)
+        self.template_combo.activated.connect(self._on_template_combo_activated)
+        self.layout_.addWidget(self.template_combo)
+
+    def _on_template_combo_activated(self, index: int) -> None:
+        if self.template_combo is None or index <= 0:
+            return
+        t = self._templates[index - 1]
+        self.edit.setPlainText(fill_template(t.body, self._row) if self._row else t.body)
+
     def finish_layout(self) -> None:
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(self.buttons)
@@ -209,17 +231,7 @@ class TextDialog(_Dialog):
                 row_.addWidget(b)
             row_.addStretch(1)
             self.layout_.addLayout(row_)
-        self.template_combo: QComboBox | None = None
-        if self._templates:
-            self.template_combo = QComboBox(self)
-            self.template_combo.setObjectName("templateCombo")
-            self.template_combo.addItem(
-                QCoreApplication.translate("QueueActions", "Start from a template…"), None
-            )
-            for t in self._templates:
-                self.template_combo.addItem(t.title, t.id)
-            self.template_combo.activated.connect(self._on_template_combo_activated)
-            self.layout_.addWidget(self.template_combo)
+        self._add_template_combo()
         self.edit = QPlainTextEdit(self)
         self.edit.setObjectName("actionText")
         self.edit.setTabChangesFocus(True)
@@ -227,12 +239,6 @@ class TextDialog(_Dialog):
         self.layout_.addWidget(self.edit, 1)
         self.finish_layout()
         self.resize(520, 320)
-
-    def _on_template_combo_activated(self, index: int) -> None:
-        if self.template_combo is None or index <= 0:
-            return
-        t = self._templates[index - 1]
-        self.edit.setPlainText(fill_template(t.body, self._row) if self._row else t.body)
 
     def validate(self) -> bool:
         if self._required and not self.edit.toPlainText().strip():
@@ -390,15 +396,7 @@ class ProgressDialog(_Dialog):
         self.layout_.addWidget(
             QLabel(QCoreApplication.translate("QueueActions", "What has been done so far:"), self)
         )
-        if self._templates:
-            self.template_combo = QComboBox(self)
-            self.template_combo.addItem(
-                QCoreApplication.translate("QueueActions", "Start from a template…"), None
-            )
-            for t in self._templates:
-                self.template_combo.addItem(t.title, t.id)
-            self.template_combo.activated.connect(self._on_template_combo_activated)
-            self.layout_.addWidget(self.template_combo)
+        self._add_template_combo()
         self.edit = QPlainTextEdit(self)
         self.edit.setObjectName("progressNote")
         self.edit.setMinimumHeight(100)
@@ -422,11 +420,6 @@ class ProgressDialog(_Dialog):
         self.attachments: list[dict[str, Any]] = []
         self.finish_layout()
         self.resize(520, 420)
-
-    def _on_template_combo_activated(self, index: int) -> None:
-        if index > 0:
-            t = self._templates[index - 1]
-            self.edit.setPlainText(fill_template(t.body, self._row) if self._row else t.body)
 
     def _on_add_photo_clicked(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
