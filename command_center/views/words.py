@@ -26,6 +26,11 @@ def _kind(kind: str) -> lifecycle.Kind:
     return "incident" if kind.startswith("incident") else "order"
 
 
+def status_codes(kind: str) -> tuple[str, ...]:
+    """Every status of incidents or of orders, in the lifecycle's order."""
+    return lifecycle.status_codes(_kind(kind))
+
+
 def status_text(kind: str, code: str) -> str:
     """The word for an incident's or an order's status."""
     return lifecycle.status_text(_kind(kind), code, language())

@@ -303,9 +303,7 @@ class QueueView(QWidget):
             "priority": fm.horizontalAdvance("优先级") + 14,
             "status": max(
                 fm.horizontalAdvance(words.status_text(self.kind, code))
-                for code in lifecycle.status_codes(
-                    "incident" if self.kind == "incidents" else "order"
-                )
+                for code in words.status_codes(self.kind)
             )
             + 14,
             "reported": fm.horizontalAdvance("11-30 10:36") + 16,
