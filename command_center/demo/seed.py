@@ -25,10 +25,8 @@ from command_center.db.engine import libpq_url
 from command_center.db.listener import CHANNEL, RELOAD_NOTICE
 from command_center.demo import geography
 from command_center.demo.taxonomy import Taxonomy, load_taxonomy
-from command_center.services.auth import hash_password
+from command_center.services.auth import DEMO_PASSWORD, new_params, verifier_of
 from command_center.services.calendar import WorkCalendar, official_days
-
-DEMO_PASSWORD = "demo"
 
 ROLES = [
     ("duty_operator", "值班员", "Duty operator", "cc_duty_operator"),
@@ -222,6 +220,7 @@ def seed_demo(
             _write_audit(ctx)
             bar.step(6, "audit log")
         bar.step(4, "indexes and keys")
+        _passwords(ctx)
         seed_workflow.workflow(ctx)
         for table, trigger in notify_triggers:
             conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
@@ -383,14 +382,13 @@ def _areas(ctx: SeedContext, seed: int) -> None:
 
 
 def _users(ctx: SeedContext) -> None:
+    """The demo accounts (their logins are made by the database, alembic 0005)."""
     rng = ctx.rng
-    salt = rng.randbytes(16)
-    pw = hash_password(DEMO_PASSWORD, salt=salt)  # the same demo password for every demo user
-    # id, username, display_name, role_code, department_id, db_login, password_hash
-    rows: list[tuple[int, str, str, str, int | None, str, str]] = []
+    # id, username, display_name, role_code, department_id
+    rows: list[tuple[int, str, str, str, int | None]] = []
     uid = 1
     for username, name, role, _ in DEMO_USERS:
-        rows.append((uid, username, name, role, None, username, pw))
+        rows.append((uid, username, name, role, None))
         ctx.users[username] = (uid, name)
         uid += 1
     from command_center.demo import texts
@@ -398,26 +396,34 @@ def _users(ctx: SeedContext) -> None:
     for code, dept_id in ctx.dept_ids.items():
         username = f"bm_{code}"
         name = texts.person_name(rng)
-        rows.append((uid, username, name, "dept_handler", dept_id, username, pw))
+        rows.append((uid, username, name, "dept_handler", dept_id))
         ctx.users[username] = (uid, name)
         ctx.handlers[dept_id] = (uid, f"{name}（{ctx.dept_names[code]}）")
         uid += 1
     copy_rows(
         ctx.conn,
         "app_users",
-        (
-            "id",
-            "username",
-            "display_name",
-            "role_code",
-            "department_id",
-            "db_login",
-            "password_hash",
-        ),
+        ("id", "username", "display_name", "role_code", "department_id"),
         rows,
     )
     reset_identity(ctx.conn, "app_users")
     ctx.counts["users"] = len(rows)
+
+
+def _passwords(ctx: SeedContext) -> None:
+    """Every demo account's password is the demo one, each with a salt of its own; the
+    database is marked as the demo (the sign-in dialog lists its accounts, ``--user`` works)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ids = [uid for uid, _ in ctx.users.values()]
+    params = [new_params() for _ in ids]
+    with ThreadPoolExecutor(4) as pool:  # argon2 leaves the GIL while it works
+        verifiers = list(pool.map(lambda p: verifier_of(DEMO_PASSWORD, p), params))
+    with ctx.conn.cursor() as cur:
+        cur.executemany(
+            "SELECT cc_set_password(%s, %s, %s, false)", list(zip(ids, params, verifiers, strict=True))
+        )
+    ctx.conn.execute("UPDATE cc_installation SET demo = true")
 
 
 def _cameras(ctx: SeedContext) -> None:

@@ -23,6 +23,7 @@ from command_center.models.incident import (
     WorkOrder,
 )
 from command_center.models.org import AppUser, Department, Role, RoleCode
+from command_center.models.security import Credential, Installation, LoginSecret
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
 from command_center.models.workflow import (
     ApiKey,
@@ -39,6 +40,9 @@ __all__ = [
     "ApiKey",
     "AppSetting",
     "AppUser",
+    "Credential",
+    "Installation",
+    "LoginSecret",
     "AreaBoundary",
     "AreaKind",
     "AreaLevel",

@@ -1,6 +1,9 @@
 """The append-only audit log: who, when, what, before/after, why.
 
-The database refuses UPDATE, DELETE and TRUNCATE on this table (a trigger in the migration).
+The database refuses UPDATE, DELETE and TRUNCATE on this table (a trigger, alembic 0001). Since
+alembic 0005 a SECURITY DEFINER trigger stamps each new entry with the login that wrote it, the
+server's time and, for an operator's login, the operator (no forged actor or date), and links
+it into a hash chain that ``command-center audit verify`` checks.
 """
 
 from __future__ import annotations
@@ -8,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, text
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from command_center.db.base import Base, IdMixin
@@ -29,6 +32,10 @@ class AuditEntry(IdMixin, Base):
     before: Mapped[dict[str, Any] | None] = mapped_column()
     after: Mapped[dict[str, Any] | None] = mapped_column()
     reason: Mapped[str | None] = mapped_column(Text)
+    # the hash chain (alembic 0005): set by the database on insert, never by the program
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    hash: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class DutyLogEntry(IdMixin, Base):

@@ -1,7 +1,9 @@
 """Departments, users and roles.
 
-Each user maps to a PostgreSQL login (``db_login``) and each role to a PostgreSQL group role
-(``db_role``), so that grants and row-level security can key on ``session_user``.
+Each user has a PostgreSQL login of their own (``db_login``, ``cc_u_`` and the user name; alembic
+0005 creates it), a member of the group ``cc_app``. Row-level security keys on the role and the
+department this table records for ``session_user``; ``roles.db_role`` names the role for people
+reading the server's roles and grants nothing.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, Computed, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from command_center.db.base import Base, IdMixin, TimestampMixin
@@ -49,6 +51,10 @@ class AppUser(IdMixin, TimestampMixin, Base):
     """A person who signs in: duty operator, supervisor, department handler, analyst, admin."""
 
     __tablename__ = "app_users"
+    __table_args__ = (
+        # the name becomes part of a PostgreSQL login: services/auth.USERNAME_PATTERN
+        CheckConstraint("username ~ '^[a-z][a-z0-9_]{1,31}$'", name="username_valid"),
+    )
 
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(64))
@@ -57,8 +63,9 @@ class AppUser(IdMixin, TimestampMixin, Base):
         BigInteger, ForeignKey("departments.id"), index=True
     )
     scope_area_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("admin_areas.id"))
-    db_login: Mapped[str] = mapped_column(String(63), unique=True)
-    password_hash: Mapped[str | None] = mapped_column(String(200))
+    db_login: Mapped[str] = mapped_column(
+        String(63), Computed("'cc_u_' || username", persisted=True), unique=True
+    )
     phone: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(server_default="true")
     last_login_at: Mapped[dt.datetime | None] = mapped_column()
