@@ -48,15 +48,21 @@ def run(
 ) -> int:
     """The desktop program; returns the exit code."""
     app, translations = make_application(sys.argv, lang)
-    db = open_database_interactively(url, pending)
-    if db is None:
+    gate = open_database_interactively(url, pending)
+    if gate is None:
         return 1
+    gate_runner = OpsRunner(gate.sessions)
+    try:
+        outcome = sign_in(gate, gate_runner, user)
+    finally:
+        gate_runner.shutdown()
+        gate.close()  # stops the embedded server only if nobody signed in
+    if outcome is None:
+        return 0
+    signed_in, db = outcome
     runner = OpsRunner(db.sessions)
     live = LiveChannel(db.url)
     try:
-        signed_in = sign_in(db, runner, user)
-        if signed_in is None:
-            return 0
         window = MainWindow(
             runner, signed_in, DatabaseInfo(db.url, db.is_embedded), live,
             translations=translations,

@@ -110,6 +110,33 @@ def _parser() -> argparse.ArgumentParser:
     krevoke.add_argument("name", metavar="NAME")
     keysub.add_parser("list", help="list the keys (never the keys themselves)")
 
+    user = sub.add_parser(
+        "user", help="accounts: create, disable, reset (an administrator's database login)"
+    )
+    usersub = _SubParsers(user.add_subparsers(dest="user_command", required=True), common)
+    uadd = usersub.add_parser("add", help="create an account and its database login")
+    uadd.add_argument("username", metavar="NAME", help="login name: a-z, 0-9, _ (2–32)")
+    uadd.add_argument("--display-name", required=True, metavar="TEXT", help="the person's name")
+    uadd.add_argument(
+        "--role",
+        required=True,
+        choices=["duty_operator", "supervisor", "dept_handler", "analyst", "admin"],
+    )
+    uadd.add_argument("--department", metavar="CODE", help="a department handler's department")
+    for name, text in (
+        ("disable", "disable an account (its login can no longer connect)"),
+        ("enable", "enable a disabled account"),
+        ("reset", "set a new password, to be changed at the next sign-in"),
+    ):
+        usersub.add_parser(name, help=text).add_argument("username", metavar="NAME")
+    usersub.add_parser("list", help="the accounts, with their logins and lockouts")
+
+    aud = sub.add_parser("audit", help="the audit log")
+    audsub = _SubParsers(aud.add_subparsers(dest="audit_command", required=True), common)
+    audsub.add_parser(
+        "verify", help="check the hash chain; name the first entry that was changed or removed"
+    )
+
     poll = sub.add_parser("poll", help="fetch incidents from another system")
     pollsub = _SubParsers(poll.add_subparsers(dest="poll_command", required=True), common)
     p311 = pollsub.add_parser(
@@ -146,7 +173,8 @@ RUN_OPTIONS = ("--lang", "--user", "--wall")
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if any(a.split("=")[0] in RUN_OPTIONS for a in argv) and not any(
-        a in ("run", "db", "demo", "status", "import", "serve", "apikey", "poll") for a in argv
+        a in ("run", "db", "demo", "status", "import", "serve", "apikey", "poll", "user", "audit")
+        for a in argv
     ):
         argv.insert(0, "run")  # `command-center --lang en` means `command-center run --lang en`
     args = _parser().parse_args(argv)
@@ -188,6 +216,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _apikey(url, args)
         if command == "poll":
             return _poll_open311(url, args)
+        if command == "user":
+            return _user(url, args)
+        if command == "audit":
+            return _audit(url, args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear message, not a traceback, for the person at the keyboard
@@ -201,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _open_database(url: str | None):  # type: ignore[no-untyped-def]
     from command_center.db.connection import open_database
 
-    return open_database(url)
+    return open_database(url, as_gatekeeper=True)
 
 
 def _db(url: str | None, args: argparse.Namespace) -> int:
@@ -218,7 +250,7 @@ def _demo(url: str | None, args: argparse.Namespace) -> int:
     from command_center.db.connection import database
     from command_center.demo.seed import county_present, seed_demo
 
-    with database(url) as db:
+    with database(url, upgrade_schema=True) as db:
         if args.if_empty and county_present(db.engine):
             print("demo county already present; nothing to do")
             return 0
@@ -228,6 +260,89 @@ def _demo(url: str | None, args: argparse.Namespace) -> int:
         report = seed_demo(db.engine, scale=args.scale, seed=args.seed, progress=not args.quiet)
         print(json.dumps(report, ensure_ascii=False))
     return 0
+
+
+def _ask_password(prompt: str) -> str:
+    """A password typed twice at the terminal (or one line on standard input when piped)."""
+    import getpass
+    import os
+
+    env = os.environ.get("COMMAND_CENTER_NEW_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("再输入一次 / again: ") != first:
+        raise ValueError("两次输入的密码不一致 / the two passwords differ")
+    return first
+
+
+def _user(url: str | None, args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from command_center.db.connection import database
+    from command_center.models import Department
+    from command_center.services import auth
+    from command_center.services.audit import Actor
+
+    actor = Actor(None, "命令行 / command line")
+    with database(url) as db, db.sessions() as session:
+        if args.user_command == "list":
+            locks = auth.lockout_state(session)
+            for u in auth.list_users(session, include_disabled=True):
+                failed, until = locks.get(u.id, (0, None))
+                state = "" if u.id in locks else "  (no password)"
+                if until is not None:
+                    state = f"  locked until {until:%Y-%m-%d %H:%M}"
+                elif failed:
+                    state = f"  {failed} failed"
+                active = session.scalar(
+                    select(auth.AppUser.active).where(auth.AppUser.id == u.id)
+                )
+                print(
+                    f"{u.username:<20} cc_u_{u.username:<20} {u.role_code:<14} "
+                    f"{u.department_name or '-':<12} {u.display_name}"
+                    f"{'' if active else '  DISABLED'}{state}"
+                )
+            return 0
+        if args.user_command == "add":
+            dept_id = None
+            if args.department:
+                dept_id = session.scalar(
+                    select(Department.id).where(Department.code == args.department)
+                )
+                if dept_id is None:
+                    raise ValueError(
+                        f"没有部门 {args.department} / no department {args.department}"
+                    )
+            password = _ask_password(f"{args.username} 的初始密码 / initial password: ")
+            info = auth.add_user(
+                session, actor, args.username, args.display_name, args.role, password,
+                department_id=dept_id, must_change=True,
+            )
+            print(f"created {info.username} (login cc_u_{info.username}, {info.role_code})")
+            return 0
+        if args.user_command in ("disable", "enable"):
+            info = auth.set_active(session, actor, args.username, args.user_command == "enable")
+            print(f"{args.user_command}d {info.username}")
+            return 0
+        if args.user_command == "reset":
+            password = _ask_password(f"{args.username} 的新密码 / new password: ")
+            auth.reset_password(session, actor, args.username, password)
+            print(f"password reset for {args.username}; to be changed at the next sign-in")
+            return 0
+    return 2
+
+
+def _audit(url: str | None, args: argparse.Namespace) -> int:
+    from command_center.db.connection import database
+    from command_center.services.audit import verify_chain
+
+    with database(url) as db, db.sessions() as session:
+        result = verify_chain(session)
+    print(result.describe())
+    return 0 if result.intact else 3
 
 
 def _status(url: str | None, args: argparse.Namespace) -> int:

@@ -677,7 +677,7 @@ $$;
     op.drop_column("audit_log", "hash")
     op.drop_column("audit_log", "prev_hash")
     op.drop_column("audit_log", "seq")
-    op.drop_constraint("ck_app_users_username_valid", "app_users", type_="check")
+    op.drop_constraint("username_valid", "app_users", type_="check")
     op.execute("ALTER TABLE app_users ALTER COLUMN db_login DROP EXPRESSION")
     op.add_column(
         "app_users", sa.Column("password_hash", sa.String(length=200), nullable=True)

@@ -21,6 +21,20 @@ warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 DATABASE_NAME = "command_center"
 
+# Who may connect, and how (written over the package's "trust everyone"): the server's own
+# superuser through the socket in the data directory, for the administrator's commands (`db
+# upgrade`, `demo seed`, `user`, `backup`); the gatekeeper, which may only call the sign-in
+# functions; every operator's login only with the password the gatekeeper hands out.
+HBA = """\
+# Command Center (command_center/db/embedded.py): rewritten at every start
+local all {superuser} trust
+local all cc_gatekeeper trust
+local all all scram-sha-256
+"""
+
+
+SUPERUSER = "postgres"
+
 
 class EmbeddedDatabaseError(RuntimeError):
     pass
@@ -53,6 +67,7 @@ class EmbeddedPostgres:
                 f"无法启动内置数据库（{self.data_dir}）/ cannot start the embedded database: {exc}"
             ) from exc
         admin_uri = self._server.get_uri()
+        self._restrict_logins(admin_uri)
         with psycopg.connect(admin_uri, autocommit=True) as conn:
             exists = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)
@@ -60,6 +75,15 @@ class EmbeddedPostgres:
             if not exists:
                 conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
         return self.url()
+
+    def _restrict_logins(self, admin_uri: str) -> None:
+        hba = self.data_dir / "pg_hba.conf"
+        wanted = HBA.format(superuser=SUPERUSER)
+        if hba.read_text(encoding="utf-8") == wanted:
+            return
+        hba.write_text(wanted, encoding="utf-8")  # truncates in place: the owner stays
+        with psycopg.connect(admin_uri, autocommit=True) as conn:
+            conn.execute("SELECT pg_reload_conf()")
 
     def url(self) -> str:
         if self._server is None:

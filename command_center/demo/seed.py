@@ -421,7 +421,8 @@ def _passwords(ctx: SeedContext) -> None:
         verifiers = list(pool.map(lambda p: verifier_of(DEMO_PASSWORD, p), params))
     with ctx.conn.cursor() as cur:
         cur.executemany(
-            "SELECT cc_set_password(%s, %s, %s, false)", list(zip(ids, params, verifiers, strict=True))
+            "SELECT cc_set_password(%s, %s, %s, false)",
+            list(zip(ids, params, verifiers, strict=True)),
         )
     ctx.conn.execute("UPDATE cc_installation SET demo = true")
 

@@ -23,8 +23,8 @@ from command_center.models.incident import (
     WorkOrder,
 )
 from command_center.models.org import AppUser, Department, Role, RoleCode
-from command_center.models.security import Credential, Installation, LoginSecret
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
+from command_center.models.security import Credential, Installation, LoginSecret
 from command_center.models.workflow import (
     ApiKey,
     AppSetting,
@@ -40,9 +40,6 @@ __all__ = [
     "ApiKey",
     "AppSetting",
     "AppUser",
-    "Credential",
-    "Installation",
-    "LoginSecret",
     "AreaBoundary",
     "AreaKind",
     "AreaLevel",
@@ -52,6 +49,7 @@ __all__ = [
     "Category",
     "Channel",
     "CheckIn",
+    "Credential",
     "DeadlineRule",
     "Department",
     "DisputeCase",
@@ -64,6 +62,8 @@ __all__ = [
     "ImportMapping",
     "Incident",
     "IncidentStatus",
+    "Installation",
+    "LoginSecret",
     "MediationSession",
     "OrderProgress",
     "OrderStatus",

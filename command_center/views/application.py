@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSplashScreen,
 from command_center import config
 from command_center.db.connection import Database, open_database
 from command_center.services import auth
-from command_center.services.auth import UserInfo
+from command_center.services.auth import SignIn, UserInfo
 from command_center.services.status import describe_url
 from command_center.views.login_dialog import LoginDialog
 from command_center.views.main_window import LANGUAGE_KEY
@@ -44,7 +44,6 @@ QSS_FILE = RESOURCES_DIR / "qss" / "command_center.qss"
 TRANSLATION_BASENAME = "command_center"
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGES = ("zh_CN", "en")
-DEMO_PASSWORD = "demo"
 FONT_FAMILIES = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",
                  "Source Han Sans SC", "sans-serif"]
 BASE_POINT_SIZE = 11
@@ -141,7 +140,7 @@ def _splash(text: str) -> QSplashScreen:
 
 
 def open_database_interactively(
-    url: str | None, pending: Future[Database] | None = None
+    url: str | None, pending: Future[Database] | None = None, *, as_gatekeeper: bool = True
 ) -> Database | None:
     """Open (or start) the database on a helper thread behind a splash screen; on failure say
     so in Chinese and English and return None. ``pending`` is an opening already under way
@@ -153,7 +152,10 @@ def open_database_interactively(
 
     def work() -> None:
         try:
-            outcome["db"] = pending.result() if pending is not None else open_database(url)
+            outcome["db"] = (
+                pending.result() if pending is not None
+                else open_database(url, as_gatekeeper=as_gatekeeper)
+            )
         except Exception as exc:  # shown to the operator below
             outcome["error"] = exc
         finally:
@@ -198,46 +200,62 @@ def _safe_describe(url: str) -> str:
 # --- signing in --------------------------------------------------------------------------
 
 
-def sign_in(db: Database, runner: OpsRunner, username: str | None) -> UserInfo | None:
-    """``username`` with the demo password, else the sign-in dialog; None if cancelled."""
-    if username:
-        try:
-            # before any window exists: nothing to freeze, so done in place
-            with db.sessions() as session:
-                return auth.authenticate(session, username, DEMO_PASSWORD)
-        except auth.AuthError:
-            QMessageBox.warning(
-                None,
-                QCoreApplication.translate("App", "Sign in"),
-                QCoreApplication.translate(
-                    "App", "Cannot sign in as %1 with the demo password."
-                ).replace("%1", username),
-            )
+def sign_in(
+    gate: Database, runner: OpsRunner, username: str | None
+) -> tuple[UserInfo, Database] | None:
+    """Sign in through the gatekeeper (``gate``): ``username`` with the demo password on a
+    demo database, else the sign-in dialog. Returns the user and the database opened as the
+    user's own login (``gate`` then no longer owns the embedded server); None if cancelled."""
+    signed: SignIn | None = None
+    accounts: list[UserInfo] = []
     try:
-        # the user list is read synchronously: the dialog is the first thing shown
-        with db.sessions() as session:
-            users = auth.list_users(session)
+        # before any window exists: nothing to freeze, so done in place
+        with gate.sessions() as session:
+            demo = auth.is_demo(session)
+            if username and not demo:
+                QMessageBox.warning(
+                    None,
+                    QCoreApplication.translate("App", "Sign in"),
+                    QCoreApplication.translate(
+                        "App", "--user works only on the demo database. Sign in with your "
+                        "password."
+                    ),
+                )
+            elif username:
+                try:
+                    signed = auth.sign_in(session, username, auth.DEMO_PASSWORD)
+                except auth.AuthError as exc:
+                    QMessageBox.warning(
+                        None, QCoreApplication.translate("App", "Sign in"), str(exc)
+                    )
+            if signed is None and demo:
+                accounts = auth.demo_accounts(session)
     except Exception as exc:
         QMessageBox.critical(
-            None, "无法读取用户 / Cannot read the users",
-            f"无法读取用户列表。\nThe list of users cannot be read.\n\n{exc}",
+            None, "无法登录 / Cannot sign in",
+            f"无法连接登录服务。\nThe sign-in service cannot be reached.\n\n{exc}",
         )
         return None
-    if not users:
-        QMessageBox.information(
-            None,
-            QCoreApplication.translate("App", "No users yet"),
-            QCoreApplication.translate(
-                "App",
-                "The database has no users yet. Create the demo county first:\n"
-                "command-center demo seed",
-            ),
+    if signed is None:
+        dialog = LoginDialog(accounts, runner)
+        close_on_sigint(dialog)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.signed_in is None:
+            return None
+        signed = dialog.signed_in
+    db = gate.as_login(signed.db_login, signed.secret)
+    try:
+        with db.sessions() as session:
+            user = auth.user_info(session, signed.user_id)
+    except Exception as exc:
+        db.release()
+        QMessageBox.critical(
+            None, "无法登录 / Cannot sign in",
+            f"无法以您的账户连接数据库。\nThe database refused your account's connection.\n\n"
+            f"{exc}",
         )
         return None
-    dialog = LoginDialog(users, runner)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return None
-    return dialog.user
+    gate.release()
+    return user, db
 
 
 def close_on_sigint(window: QWidget) -> QTimer:

@@ -1,4 +1,5 @@
-"""Signing in: the users grouped by role, a password, the last user remembered."""
+"""Signing in: a login name and a password, the last login name remembered; on a demo database
+the accounts too, grouped by role (the gatekeeper lists them nowhere else)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from command_center.models.org import RoleCode
 from command_center.services import auth
-from command_center.services.auth import UserInfo
+from command_center.services.auth import SignIn, UserInfo
 from command_center.workers.ops import OpsRunner
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,12 @@ UsernameRole = Qt.ItemDataRole.UserRole + 1
 
 
 class LoginDialog(QDialog):
-    """Choose a user, type the password; ``user`` holds who signed in after ``accept()``."""
+    """Type (or, on a demo database, choose) a login name and the password. After
+    ``accept()``, ``signed_in`` holds what the gatekeeper handed out and ``user`` the account
+    when it was in the list."""
 
     sig_signed_in = Signal(object)
-    """Sign-in succeeded. Arguments: the :class:`UserInfo`."""
+    """Sign-in succeeded. Arguments: the :class:`SignIn`."""
 
     def __init__(
         self, users: Sequence[UserInfo], runner: OpsRunner, parent: QWidget | None = None
@@ -71,6 +74,7 @@ class LoginDialog(QDialog):
         self._runner = runner
         self._busy = False
         self.user: UserInfo | None = None
+        self.signed_in: SignIn | None = None
 
         self.heading = QLabel(self)
         self.heading.setObjectName("loginHeading")
@@ -84,7 +88,15 @@ class LoginDialog(QDialog):
         self.user_tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.user_tree.itemSelectionChanged.connect(self._on_user_tree_item_selection_changed)
         self.user_tree.itemDoubleClicked.connect(self._on_user_tree_item_double_clicked)
+        self.user_tree.setVisible(bool(self._users))
         self.user_label = QLabel(self)
+        self.login_label = QLabel(self)
+        self.login_edit = QLineEdit(self)
+        self.login_edit.setObjectName("loginName")
+        self.login_edit.setMaxLength(32)
+        self.login_edit.textEdited.connect(self._on_login_edit_text_edited)
+        self.login_edit.returnPressed.connect(self._on_login_edit_return_pressed)
+        self.login_label.setBuddy(self.login_edit)
         self.password_label = QLabel(self)
         self.password_edit = QLineEdit(self)
         self.password_edit.setObjectName("loginPassword")
@@ -112,11 +124,17 @@ class LoginDialog(QDialog):
         layout.addWidget(self.subheading)
         layout.addWidget(self.user_tree, 1)
         layout.addWidget(self.user_label)
+        layout.addWidget(self.login_label)
+        layout.addWidget(self.login_edit)
         layout.addWidget(self.password_label)
         layout.addWidget(self.password_edit)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.resize(540, 720)
+        if self._users:
+            self.resize(540, 760)
+        else:
+            layout.insertStretch(2, 1)
+            self.resize(440, 360)
 
         self._fill_users()
         self._retranslate()
@@ -156,7 +174,11 @@ class LoginDialog(QDialog):
     def _retranslate(self) -> None:
         self.setWindowTitle(self.tr("Sign in — Command Center"))
         self.heading.setText(self.tr("Grid Governance Command Center"))
-        self.subheading.setText(self.tr("Choose your name and enter your password."))
+        self.subheading.setText(
+            self.tr("Choose your name and enter your password.") if self._users
+            else self.tr("Enter your login name and your password.")
+        )
+        self.login_label.setText(self.tr("&Login name"))
         self.password_label.setText(self.tr("&Password"))
         self.sign_in_button.setText(self.tr("Sign in"))
         self.cancel_button.setText(self.tr("Cancel"))
@@ -170,13 +192,15 @@ class LoginDialog(QDialog):
     # --- choosing ---
 
     def selected_username(self) -> str | None:
-        items = self.user_tree.selectedItems()
-        if not items:
-            return None
-        name = items[0].data(0, UsernameRole)
-        return str(name) if name else None
+        name = self.login_edit.text().strip().lower()
+        return name or None
 
     def select_user(self, username: str) -> bool:
+        """Choose ``username``: in the list where there is one, else typed in."""
+        if not self._users:
+            self.login_edit.setText(username)
+            self._show_selected_user()
+            return True
         for i in range(self.user_tree.topLevelItemCount()):
             group = self.user_tree.topLevelItem(i)
             for j in range(group.childCount()):
@@ -193,13 +217,29 @@ class LoginDialog(QDialog):
         last = QSettings().value(LAST_USER_KEY, "")
         if last and self.select_user(str(last)):
             self.password_edit.setFocus()
-        else:
+        elif self._users:
             self.user_tree.setFocus()
+        else:
+            self.login_edit.setFocus()
 
     @Slot()
     def _on_user_tree_item_selection_changed(self) -> None:
         self.message.clear()
+        items = self.user_tree.selectedItems()
+        name = items[0].data(0, UsernameRole) if items else None
+        if name:
+            self.login_edit.setText(str(name))
         self._show_selected_user()
+
+    @Slot(str)
+    def _on_login_edit_text_edited(self, _text: str) -> None:
+        self.message.clear()
+        self.user_tree.clearSelection()
+        self._show_selected_user()
+
+    @Slot()
+    def _on_login_edit_return_pressed(self) -> None:
+        self.password_edit.setFocus()
 
     @Slot(QTreeWidgetItem, int)
     def _on_user_tree_item_double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
@@ -209,6 +249,7 @@ class LoginDialog(QDialog):
     def _show_selected_user(self) -> None:
         username = self.selected_username()
         user = next((u for u in self._users if u.username == username), None)
+        self.user_label.setVisible(bool(self._users))
         if user is None:
             self.user_label.setText(self.tr("No user chosen"))
         else:
@@ -217,7 +258,7 @@ class LoginDialog(QDialog):
                 .replace("%1", user.display_name)
                 .replace("%2", role_label(user.role_code, user.role_name))
             )
-        self.sign_in_button.setEnabled(user is not None and not self._busy)
+        self.sign_in_button.setEnabled(username is not None and not self._busy)
 
     # --- signing in (the password check runs off the GUI thread) ---
 
@@ -227,7 +268,8 @@ class LoginDialog(QDialog):
         if self._busy:
             return
         if username is None:
-            self._show_message(self.tr("Choose your name in the list first."))
+            self._show_message(self.tr("Enter your login name first."))
+            self.login_edit.setFocus()
             return
         password = self.password_edit.text()
         if not password:
@@ -238,24 +280,26 @@ class LoginDialog(QDialog):
         self.message.setProperty("kind", "info")
         self.message.setText(self.tr("Checking…"))
         self._runner.submit(
-            lambda s: auth.authenticate(s, username, password),
-            success=self._on_authenticated,
+            lambda s: auth.sign_in(s, username, password),
+            success=lambda signed: self._on_authenticated(username, signed),
             failure=self._on_authentication_failed,
             owner=self,
-            name="auth.authenticate",
+            name="auth.sign_in",
         )
 
-    def _on_authenticated(self, user: UserInfo) -> None:
+    def _on_authenticated(self, username: str, signed: SignIn) -> None:
         self._set_busy(False)
-        self.user = user
-        QSettings().setValue(LAST_USER_KEY, user.username)
-        self.sig_signed_in.emit(user)
+        self.signed_in = signed
+        self.user = next((u for u in self._users if u.id == signed.user_id), None)
+        QSettings().setValue(LAST_USER_KEY, username)
+        self.sig_signed_in.emit(signed)
         self.accept()
 
     def _on_authentication_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         if isinstance(exc, auth.AuthError):
-            self._show_message(self.tr("Wrong password. Check it and try again."))
+            # the database's own words: a wrong password, a locked or disabled account
+            self._show_message(str(exc))
         else:
             log.warning("sign-in failed: %s", exc)
             self._show_message(
@@ -267,6 +311,7 @@ class LoginDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.user_tree.setEnabled(not busy)
+        self.login_edit.setEnabled(not busy)
         self.password_edit.setEnabled(not busy)
         self.sign_in_button.setEnabled(not busy and self.selected_username() is not None)
 

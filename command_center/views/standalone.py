@@ -50,16 +50,24 @@ def run_view(
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     app, _translations = make_application([sys.argv[0]], args.lang)
-    db = open_database_interactively(config.database_url_from(args.database_url))
-    if db is None:
+    gate = open_database_interactively(
+        config.database_url_from(args.database_url), as_gatekeeper=True
+    )
+    if gate is None:
         return 1
+    gate_runner = OpsRunner(gate.sessions)
+    try:
+        outcome = sign_in(gate, gate_runner, args.user)
+    finally:
+        gate_runner.shutdown()
+        gate.close()  # stops the embedded server only if nobody signed in
+    if outcome is None:
+        return 0
+    user, db = outcome
     runner = OpsRunner(db.sessions)
     live = LiveChannel(db.url)
     widget: QWidget | None = None
     try:
-        user = sign_in(db, runner, args.user)
-        if user is None:
-            return 0
         widget = make(ViewContext(db, runner, live, user, Actor(user.id, user.display_name)))
         widget.setWindowTitle(title)
         widget.resize(1280, 800)

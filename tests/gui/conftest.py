@@ -24,7 +24,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QThread, QThreadPool, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -206,7 +206,6 @@ class People:
 @pytest.fixture
 def people(db: Database) -> People:
     """One user or two of every role, all with the password "demo"."""
-    password_hash = auth.hash_password(DEMO_PASSWORD)
     with db.sessions() as s:
         for code, name, name_en in ROLES:
             s.add(Role(code=code, name=name, name_en=name_en, db_role=f"cc_{code}"))
@@ -220,10 +219,11 @@ def people(db: Database) -> People:
                     display_name=display,
                     role_code=role,
                     department_id=dept.id if role == "dept_handler" else None,
-                    db_login=f"cc_{username}",
-                    password_hash=password_hash,
                 )
             )
+        s.flush()
+        for (uid,) in s.execute(select(AppUser.id)).all():
+            auth.store_password(s, uid, DEMO_PASSWORD)
         s.commit()
         users = tuple(auth.list_users(s))
     operator = next(u for u in users if u.username == "zhangmin")
