@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from command_center.models import OrderProgress
+from command_center.models import OrderProgress, WorkOrder
+from command_center.services import permissions
+from command_center.services.audit import Actor
 from command_center.services.queue import QueueError
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -23,13 +25,21 @@ def attachment_summary(a: Any) -> dict[str, Any]:
     return {k: v for k, v in a.items() if k != "data"} | {"stored": "data" in a}
 
 
-def attachment_data(session: Session, progress_id: int, index: int) -> tuple[str, bytes] | None:
-    """The bytes of one attached photo (base64 in the row), for opening it."""
+def attachment_data(
+    session: Session, progress_id: int, index: int, *, actor: Actor | None = None
+) -> tuple[str, bytes] | None:
+    """The bytes of one attached photo (base64 in the row), for opening it; given the
+    ``actor``, refused (PermissionDenied) when the order is another department's."""
     import base64
 
     p = session.get(OrderProgress, progress_id)
     if p is None or not p.attachments or not 0 <= index < len(p.attachments):
         return None
+    if actor is not None:
+        order = session.get(WorkOrder, p.order_id)
+        if order is not None:
+            me = permissions.who(session, actor)
+            permissions.require_order(session, me, order.number, order.department_id)
     a = p.attachments[index]
     if not isinstance(a, dict) or "data" not in a:
         return None

@@ -192,22 +192,21 @@ def _require_actor(
     session: Session, actor: Actor, row: Incident | WorkOrder, kind: lifecycle.Kind, action: str
 ) -> None:
     """Refuse a user whose role may not do ``action``, and a department's handler acting on an
-    order of another department."""
+    order (or an incident) not of its department (:func:`permissions.may_reach_order`)."""
     me = permissions.who(session, actor)
     zh_a, en_a = lifecycle.action_words(kind, action)
-    if not lifecycle.role_may(me.role, kind, action):
+    try:
+        if not lifecycle.role_may(me.role, kind, action):
+            raise PermissionDenied(f"{actor.name} 无权{zh_a}", f"{actor.name} may not {en_a}")
+        if isinstance(row, WorkOrder):
+            permissions.require_order(
+                session, me, row.number, row.department_id, (zh_a, en_a)
+            )
+        else:
+            permissions.require_incident(session, me, row.number, row.id, (zh_a, en_a))
+    except PermissionDenied:
         session.rollback()
-        raise PermissionDenied(f"{actor.name} 无权{zh_a}", f"{actor.name} may not {en_a}")
-    if (
-        isinstance(row, WorkOrder)
-        and me.role in lifecycle.DEPARTMENT_ROLES
-        and me.department_id != row.department_id
-    ):
-        session.rollback()
-        raise PermissionDenied(
-            f"工单 {row.number} 不属于本部门，不能{zh_a}",
-            f"{row.number} is another department's order: you cannot {en_a}",
-        )
+        raise
 
 
 @overload

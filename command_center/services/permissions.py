@@ -8,18 +8,27 @@ the rule. The lifecycle's actions say who may do them in :mod:`command_center.se
 An actor without a user id is the program itself (the command line, the poller, the seed): it
 may do everything. A user's role and department are read from ``app_users``, not taken from what
 the caller claims.
+
+Departments (the one rule, :func:`may_reach_order`): a department's handler acts on, and sees,
+only its own department's work orders — a plain order or a joint handling's lead order of that
+department, or the co-order of that department (each co-order is a row of its own with its
+department) — and the incidents those orders belong to. The center (duty operators,
+supervisors, administrators), analysts (who only read: the lifecycle gives them no action) and
+the program itself are not bound to a department. :func:`visible_orders` and
+:func:`visible_incidents` are the same rule as SQL conditions, for queries (the department
+inbox).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, false, select
 from sqlalchemy.orm import Session
 
-from command_center.models import AppUser
+from command_center.models import AppUser, Department, Incident, WorkOrder
 from command_center.services.audit import Actor
-from command_center.services.lifecycle import ADMIN
+from command_center.services.lifecycle import ADMIN, ANALYST, CENTER_ROLES, DEPARTMENT_ROLES
 
 ADMIN_SETTINGS_PREFIXES = ("orders.", "map.tiles", "open311.")
 """Center settings only an administrator changes (the working rules, the base layer, the
@@ -89,3 +98,116 @@ def require_setting(session: Session, actor: Actor, key: str) -> None:
         raise PermissionDenied(
             f"只有系统管理员可以修改设置 {key}", f"only an administrator can change {key}"
         )
+
+
+# --- departments: who acts on and sees which work orders ----------------------------------------
+
+
+def sees_every_department(me: Who) -> bool:
+    """The program, the center's roles and analysts are not bound to a department."""
+    return me.role is None or me.role in CENTER_ROLES or me.role == ANALYST
+
+
+def may_reach_order(me: Who, order_department_id: int) -> bool:
+    """THE rule: whether ``me`` may act on (as far as the lifecycle lets its role) and see a
+    work order of ``order_department_id``. A department's handler: only its own department's
+    orders; a user of no known role (unknown or inactive): none."""
+    if sees_every_department(me):
+        return True
+    return (
+        me.role in DEPARTMENT_ROLES
+        and me.department_id is not None
+        and me.department_id == order_department_id
+    )
+
+
+def visible_orders(me: Who) -> ColumnElement[bool] | None:
+    """:func:`may_reach_order` as a condition on ``work_orders`` (None: every order)."""
+    if sees_every_department(me):
+        return None
+    if me.role in DEPARTMENT_ROLES and me.department_id is not None:
+        return department_orders(me.department_id)
+    return false()
+
+
+def department_orders(department_id: int) -> ColumnElement[bool]:
+    """The orders of one department (what its handler may reach; the department inbox)."""
+    return WorkOrder.department_id == department_id
+
+
+def visible_incidents(me: Who) -> ColumnElement[bool] | None:
+    """The incidents ``me`` may see: those with an order ``me`` may reach (None: every one)."""
+    orders = visible_orders(me)
+    if orders is None:
+        return None
+    return exists().where(WorkOrder.incident_id == Incident.id, orders)
+
+
+def may_reach_incident(session: Session, me: Who, incident_id: int) -> bool:
+    """Whether ``me`` may see (and, as far as its role may, act on) this incident."""
+    orders = visible_orders(me)
+    if orders is None:
+        return True
+    return bool(
+        session.scalar(
+            select(exists().where(WorkOrder.incident_id == incident_id, orders))
+        )
+    )
+
+
+def department_words(session: Session, department_id: int | None) -> tuple[str, str]:
+    """(中文, English) name of a department, for a refusal."""
+    if department_id is None:
+        return "", ""
+    row = session.execute(
+        select(Department.name, Department.name_en).where(Department.id == department_id)
+    ).one_or_none()
+    if row is None:
+        return f"部门 {department_id}", f"department {department_id}"
+    return row.name, row.name_en or row.name
+
+
+def _yours(session: Session, me: Who) -> tuple[str, str]:
+    if me.role not in DEPARTMENT_ROLES:
+        return "您的账号无权查看或办理部门工单", "your account may not see or handle any order"
+    if me.department_id is None:
+        return "您不属于任何部门", "you belong to no department"
+    zh, en = department_words(session, me.department_id)
+    return f"您属于{zh}", f"you are in {en}"
+
+
+def require_order(
+    session: Session,
+    me: Who,
+    number: str,
+    department_id: int,
+    doing: tuple[str, str] = ("查看", "see it"),
+) -> None:
+    """Refuse (:class:`PermissionDenied`, naming both departments) an order ``me`` may not
+    reach; ``doing`` is the action in a sentence ("签收", "sign for it")."""
+    if may_reach_order(me, department_id):
+        return
+    zh_d, en_d = department_words(session, department_id)
+    zh_y, en_y = _yours(session, me)
+    raise PermissionDenied(
+        f"工单 {number} 不属于本部门：该工单属于{zh_d}，{zh_y}，不能{doing[0]}",
+        f"order {number} is not your department's: it belongs to {en_d}, {en_y}; "
+        f"you cannot {doing[1]}",
+    )
+
+
+def require_incident(
+    session: Session,
+    me: Who,
+    number: str,
+    incident_id: int,
+    doing: tuple[str, str] = ("查看", "see it"),
+) -> None:
+    """Refuse an incident none of whose orders ``me`` may reach."""
+    if may_reach_incident(session, me, incident_id):
+        return
+    zh_y, en_y = _yours(session, me)
+    raise PermissionDenied(
+        f"事件 {number} 没有派给本部门的工单，{zh_y}，不能{doing[0]}",
+        f"incident {number} has no order for your department ({en_y}); you cannot {doing[1]}",
+    )

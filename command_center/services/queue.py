@@ -44,7 +44,7 @@ from command_center.models import (
     Incident,
     WorkOrder,
 )
-from command_center.services import lifecycle
+from command_center.services import lifecycle, permissions
 
 Kind = Literal["incidents", "orders"]
 SortKey = Literal["deadline", "reported", "priority"]
@@ -431,7 +431,8 @@ def _conditions(session: Session, q: Query, now: dt.datetime) -> list[ColumnElem
         if q.inbox_user_id is not None:
             dept = inbox_department(session, q.inbox_user_id)  # the user's, whatever was asked
         if dept is not None:
-            conds.append(WorkOrder.department_id == dept)
+            # the rule of permissions.may_reach_order: a handler reaches its department's orders
+            conds.append(permissions.department_orders(dept))
     return conds
 
 

@@ -20,8 +20,9 @@ from command_center.models import (
     ReturnVisit,
     WorkOrder,
 )
-from command_center.services import lifecycle
+from command_center.services import lifecycle, permissions
 from command_center.services.attachments import attachment_summary
+from command_center.services.audit import Actor
 from command_center.services.queue import IncidentRow, OrderRow, Query, incident_rows, order_rows
 
 
@@ -67,18 +68,33 @@ def details(
     *,
     focus_order_id: int | None = None,
     history_limit: int = 200,
+    actor: Actor | None = None,
 ) -> Details | None:
     """Everything the details panel shows for one incident: its orders, their progress, and
-    the audit entries of the incident and of its orders, oldest first."""
+    the audit entries of the incident and of its orders, oldest first.
+
+    Given the ``actor`` (None: no one in particular, as the program), what that user may see:
+    another department's incident or order is refused with
+    :class:`~command_center.services.permissions.PermissionDenied`, the other departments'
+    orders of a joint handling are left out, and the actions are those the user's role may do."""
+    me = permissions.who(session, actor) if actor is not None else permissions.SYSTEM_WHO
     inc_q = Query("incidents")
     rows = incident_rows(session, inc_q, [(incident_id, ())])
     if not rows:
         return None
     inc = session.get(Incident, incident_id)
     assert inc is not None
+    if focus_order_id is not None:
+        focus = session.get(WorkOrder, focus_order_id)
+        if focus is not None:
+            permissions.require_order(session, me, focus.number, focus.department_id)
+    permissions.require_incident(session, me, inc.number, inc.id)
+    visible = permissions.visible_orders(me)
     order_ids = list(
         session.scalars(
-            select(WorkOrder.id).where(WorkOrder.incident_id == incident_id).order_by(WorkOrder.id)
+            select(WorkOrder.id)
+            .where(WorkOrder.incident_id == incident_id, *([] if visible is None else [visible]))
+            .order_by(WorkOrder.id)
         )
     )
     orders = order_rows(session, Query("orders"), [(i, ()) for i in order_ids])
@@ -146,6 +162,6 @@ def details(
         history,
         visits,
         focus_order_id,
-        lifecycle.allowed_actions("incident", inc, reopen_days=reopen_days),
-        {o.id: lifecycle.allowed_actions("order", o) for o in order_objs},
+        lifecycle.allowed_actions("incident", inc, role=me.role, reopen_days=reopen_days),
+        {o.id: lifecycle.allowed_actions("order", o, role=me.role) for o in order_objs},
     )
