@@ -615,7 +615,9 @@ class QueueView(QWidget):
     def load_details(self, incident_id: int, order_id: int | None = None) -> None:
         self._details_for = (incident_id, order_id)
         self._runner.submit(
-            lambda s: record_details.details(s, incident_id, focus_order_id=order_id, actor=self.actor),
+            lambda s: record_details.details(
+                s, incident_id, focus_order_id=order_id, actor=self.actor
+            ),
             success=lambda d: self._on_details(incident_id, order_id, d),
             failure=lambda exc: self.show_message(actions.error_message(exc), "error"),
             owner=self,
