@@ -117,9 +117,7 @@ def _import(
                 )
             )
         elif len(rid) > EXTERNAL_MAX:
-            skipped.append(
-                (rid[:EXTERNAL_MAX] + "…", f"编号超过{EXTERNAL_MAX}个字符 / id too long")
-            )
+            skipped.append((cut(rid, EXTERNAL_MAX), f"编号超过{EXTERNAL_MAX}个字符 / id too long"))
         elif rid in existing:
             skipped.append((rid, "已导入 / already imported"))
         elif rid in seen:
@@ -411,7 +409,8 @@ def _convert(
     phone = cell_text(rec.get("reporter_phone")) or None if "reporter_phone" in rec else None
     fit_text("reporter_name", name, refuse=True)  # a name or phone cut is a wrong one: skipped
     fit_text("reporter_phone", phone, refuse=True)
-    address = fit_text("address", cell_text(rec.get("address")) or None) if "address" in rec else None
+    address = cell_text(rec.get("address")) or None if "address" in rec else None
+    address = fit_text("address", address)
     return {
         "external_id": rid,
         "title": title,

@@ -37,7 +37,6 @@ from command_center.services import deadlines as deadline_rules
 from command_center.services.audit import Actor
 from command_center.services.calendar import WorkCalendar
 
-
 # --- how long text from outside may be ----------------------------------------------------
 # The one rule for text from outside (the operator's form, the imports, the Open311 service and
 # its poller): a field is at most its column's length; text without a column of its own (the
