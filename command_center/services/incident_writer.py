@@ -110,20 +110,18 @@ def _fit_note(value: Any) -> Any:
 def capped(new: NewIncident) -> NewIncident:
     """``new`` with every text field within :data:`FIELD_MAX` (the writer's last word: nothing
     longer reaches the incidents or the audit log, whichever path it came by)."""
-    fields = {
-        name: fit_text(name, getattr(new, name))
-        for name in (
-            "title",
-            "description",
-            "address",
-            "reporter_name",
-            "reporter_phone",
-            "external_source",
-            "external_id",
-        )
-    }
     note = {fit_text("note", str(k)) or "": _fit_note(v) for k, v in new.note.items()}
-    return dataclasses.replace(new, note=note, **fields)
+    return dataclasses.replace(
+        new,
+        title=fit_text("title", new.title) or "",
+        description=fit_text("description", new.description) or "",
+        address=fit_text("address", new.address),
+        reporter_name=fit_text("reporter_name", new.reporter_name),
+        reporter_phone=fit_text("reporter_phone", new.reporter_phone),
+        external_source=fit_text("external_source", new.external_source),
+        external_id=fit_text("external_id", new.external_id),
+        note=note,
+    )
 
 
 @dataclass(frozen=True)
