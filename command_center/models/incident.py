@@ -91,6 +91,11 @@ class Category(Base):
     focus: Mapped[bool] = mapped_column(server_default="false")
 
 
+# The description is a Text column (no length of its own); this is its cap on every path that
+# writes one (services.incident_writer.FIELD_MAX).
+DESCRIPTION_MAX = 4000
+
+
 def column_length(column: Any) -> int:
     """The length of a String column (``Incident.title`` → 200): the one cap on that field."""
     length = column.property.columns[0].type.length

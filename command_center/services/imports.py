@@ -27,17 +27,13 @@ from command_center.services.incident_writer import (
     CategoryMatcher,
     NewIncident,
     Origin,
+    TextTooLong,
+    cut,
+    fit_text,
     usable,
     write_incidents,
 )
-from command_center.services.intake import (
-    ADDRESS_MAX,
-    EXTERNAL_MAX,
-    NAME_MAX,
-    PHONE_MAX,
-    TITLE_FORM_MAX,
-    IntakeError,
-)
+from command_center.services.intake import EXTERNAL_MAX, TITLE_FORM_MAX, IntakeError
 
 CHANNEL_CODE = "hotline_12345"
 CHANNEL_NAME = "12345热线"
@@ -121,9 +117,7 @@ def _import(
                 )
             )
         elif len(rid) > EXTERNAL_MAX:
-            skipped.append(
-                (rid[:EXTERNAL_MAX] + "…", f"编号超过{EXTERNAL_MAX}个字符 / id too long")
-            )
+            skipped.append((cut(rid, EXTERNAL_MAX), f"编号超过{EXTERNAL_MAX}个字符 / id too long"))
         elif rid in existing:
             skipped.append((rid, "已导入 / already imported"))
         elif rid in seen:
@@ -145,9 +139,9 @@ def _import(
                 channel_code=CHANNEL_CODE,
                 title=_title(req),
                 reported_at=reported,
-                description=req.description or "",
+                description=fit_text("description", req.description) or "",
                 category_code=categories.match(req.service_code, req.service_name),
-                address=_cut(req.address, ADDRESS_MAX),
+                address=fit_text("address", req.address),
                 lon=req.long,
                 lat=req.lat,
                 priority=PRIORITY,
@@ -170,18 +164,12 @@ def _import(
     )
 
 
-def _cut(value: str | None, limit: int) -> str | None:
-    if value is None or len(value) <= limit:
-        return value
-    return value[: limit - 1] + "…"
-
-
 def _title(req: ServiceRequest) -> str:
     """The service name and the start of the description, at most 200 characters."""
-    name = _cut(" ".join((req.service_name or req.service_code or "").split()), 100) or ""
-    desc = _cut(" ".join((req.description or "").split()), 60) or ""
+    name = cut(" ".join((req.service_name or req.service_code or "").split()), 100)
+    desc = cut(" ".join((req.description or "").split()), 60)
     title = f"{name}：{desc}" if name and desc else name or desc or "12345热线来件"
-    return _cut(title, TITLE_MAX) or ""
+    return fit_text("title", title) or ""
 
 
 # --- 12345 request tables (CSV / XLSX) with a column mapping ---------------------------------
@@ -225,6 +213,11 @@ def save_mapping(session: Session, actor: Actor, name: str, mapping: dict[str, s
     if unknown:
         raise IntakeError(f"未知字段 {', '.join(unknown)} / unknown fields {', '.join(unknown)}")
     clean = {k: v for k, v in mapping.items() if v}
+    try:
+        for header in clean.values():
+            fit_text("column", header, refuse=True)
+    except TextTooLong as exc:
+        raise IntakeError(str(exc)) from None
     before = list_mappings(session).get(name)
     stmt = pg_insert(ImportMapping).values(name=name, mapping=clean)
     session.execute(
@@ -366,8 +359,7 @@ def _convert(
     rid = cell_text(rec.get("external_id"))
     if not rid:
         raise ValueError("缺少工单编号 / no request number")
-    if len(rid) > EXTERNAL_MAX:
-        raise ValueError(f"工单编号超过{EXTERNAL_MAX}个字符 / request number too long")
+    fit_text("external_id", rid, refuse=True)  # TextTooLong is a ValueError: the row is skipped
     raw = rec.get("description") if "description" in rec else None
     description = (
         "\n".join(" ".join(line.split()) for line in str(raw).strip().splitlines())
@@ -381,9 +373,10 @@ def _convert(
     category_code = categories.match(category_text)
     if not title:
         name = category_text.split("/")[-1].strip() if category_text else ""
-        short = _cut(description, 60) or ""
+        short = cut(description, 60)
         title = f"{name}：{short}" if name else short
-    title = _cut(title, TITLE_MAX) or ""
+    title = fit_text("title", title) or ""
+    description = fit_text("description", description) or ""
     lon = lat = None
     try:
         lon = parse_float(rec.get("lon"))
@@ -414,11 +407,10 @@ def _convert(
             raise ValueError(f"紧急程度「{ptext}」无法识别 / unknown priority {ptext!r}")
     name = cell_text(rec.get("reporter_name")) or None if "reporter_name" in rec else None
     phone = cell_text(rec.get("reporter_phone")) or None if "reporter_phone" in rec else None
-    if name and len(name) > NAME_MAX:
-        raise ValueError(f"来电人姓名过长 / reporter name longer than {NAME_MAX}")
-    if phone and len(phone) > PHONE_MAX:
-        raise ValueError(f"联系电话过长 / phone longer than {PHONE_MAX}")
-    address = _cut(cell_text(rec.get("address")) or None, ADDRESS_MAX) if "address" in rec else None
+    fit_text("reporter_name", name, refuse=True)  # a name or phone cut is a wrong one: skipped
+    fit_text("reporter_phone", phone, refuse=True)
+    address = cell_text(rec.get("address")) or None if "address" in rec else None
+    address = fit_text("address", address)
     return {
         "external_id": rid,
         "title": title,

@@ -14,6 +14,7 @@ to it (a merge, an API token).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -31,10 +32,96 @@ from command_center.clock import CST
 from command_center.db.bulk import announce_reload, copy_rows, quiet_bulk, raw_connection
 from command_center.db.engine import database_key
 from command_center.models import IncidentStatus
-from command_center.models.incident import LocationFlag
+from command_center.models.incident import DESCRIPTION_MAX, Incident, LocationFlag, column_length
 from command_center.services import deadlines as deadline_rules
 from command_center.services.audit import Actor
 from command_center.services.calendar import WorkCalendar
+
+# --- how long text from outside may be ----------------------------------------------------
+# The one rule for text from outside (the operator's form, the imports, the Open311 service and
+# its poller): a field is at most its column's length; text without a column of its own (the
+# description, what an audit entry keeps of an Open311 request) at most the number here. The
+# writer cuts every field of a new incident to this before anything is stored or audited;
+# callers that would rather refuse (the form, the HTTP service, a table row) ask the same
+# function with ``refuse=True`` and get its message.
+FIELD_MAX: dict[str, int] = {
+    "title": column_length(Incident.title),
+    "description": DESCRIPTION_MAX,
+    "address": column_length(Incident.address),
+    "reporter_name": column_length(Incident.reporter_name),
+    "reporter_phone": column_length(Incident.reporter_phone),
+    "external_source": column_length(Incident.external_source),
+    "external_id": column_length(Incident.external_id),
+    "address_id": column_length(Incident.external_id),
+    "media_url": 2000,  # what browsers and servers take in a URL
+    "email": 254,  # RFC 5321's longest address
+    "device_id": column_length(Incident.external_id),
+    "column": 200,  # a column header of an imported table
+    "note": 1000,  # any other value an audit entry keeps
+}
+FIELD_WORDS: dict[str, tuple[str, str]] = {
+    "title": ("标题", "the title"),
+    "description": ("描述", "the description"),
+    "address": ("地址", "the address"),
+    "reporter_name": ("来电人姓名", "the reporter's name"),
+    "reporter_phone": ("联系电话", "the phone number"),
+    "external_source": ("来源名称", "the source name"),
+    "external_id": ("工单编号", "the request number"),
+    "address_id": ("address_id", "address_id"),
+    "media_url": ("media_url", "media_url"),
+    "email": ("email", "email"),
+    "device_id": ("device_id", "device_id"),
+    "column": ("列名", "a column name"),
+    "note": ("附注", "a note"),
+}
+
+
+class TextTooLong(ValueError):
+    """Text longer than its field takes; str is "中文 / English"."""
+
+
+def cut(value: str, limit: int) -> str:
+    """``value`` in at most ``limit`` characters, an ellipsis marking a cut."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def fit_text(field_name: str, value: str | None, *, refuse: bool = False) -> str | None:
+    """``value`` within the cap of ``field_name`` (:data:`FIELD_MAX`; unknown names take the
+    audit note's): cut with an ellipsis, or with ``refuse`` a :class:`TextTooLong` that names
+    the field and the cap in Chinese and English."""
+    if value is None:
+        return None
+    limit = FIELD_MAX.get(field_name, FIELD_MAX["note"])
+    if len(value) <= limit:
+        return value
+    if refuse:
+        zh, en = FIELD_WORDS.get(field_name, (field_name, field_name))
+        raise TextTooLong(f"{zh}不能超过{limit}个字符 / {en} must be at most {limit} characters")
+    return cut(value, limit)
+
+
+def _fit_note(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return value if len(shown) <= FIELD_MAX["note"] else fit_text("note", shown)
+
+
+def capped(new: NewIncident) -> NewIncident:
+    """``new`` with every text field within :data:`FIELD_MAX` (the writer's last word: nothing
+    longer reaches the incidents or the audit log, whichever path it came by)."""
+    note = {fit_text("note", str(k)) or "": _fit_note(v) for k, v in new.note.items()}
+    return dataclasses.replace(
+        new,
+        title=fit_text("title", new.title) or "",
+        description=fit_text("description", new.description) or "",
+        address=fit_text("address", new.address),
+        reporter_name=fit_text("reporter_name", new.reporter_name),
+        reporter_phone=fit_text("reporter_phone", new.reporter_phone),
+        external_source=fit_text("external_source", new.external_source),
+        external_id=fit_text("external_id", new.external_id),
+        note=note,
+    )
 
 
 @dataclass(frozen=True)
@@ -574,9 +661,9 @@ def write_incident(
 ) -> Written:
     """Write one incident with its audit entry in the caller's transaction (flushed, not
     committed). Locks the numbering of ``origin``'s prefix until the transaction ends."""
-    from command_center.models import Incident
     from command_center.services import audit
 
+    new = capped(new)
     where = place(session, new.lon, new.lat, new.address)
     lock_numbers(session, origin.number_prefix)
     number = numbers(session, [new.reported_at], origin.number_prefix, origin.number_digits)[0]
@@ -607,6 +694,7 @@ def write_incidents(
     created when missing; ``by_address`` places requests without coordinates by the address."""
     if not news:
         return []
+    news = [capped(n) for n in news]
     quiet = quiet_bulk(session, len(news))
     if channel is not None:
         session.execute(

@@ -17,25 +17,29 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from command_center import clock
-from command_center.models.incident import Incident, LocationFlag, column_length
+from command_center.models.incident import LocationFlag
 from command_center.services.audit import Actor
 from command_center.services.incident_writer import (
+    FIELD_MAX,
     NewIncident,
     Origin,
     Placement,
+    TextTooLong,
+    fit_text,
     place,
     usable,
     write_incident,
 )
 
 FORM_NUMBER_PREFIX = "SJ"  # like the incidents of the demo county: SJ + Beijing date + sequence
-# Field lengths are the columns' (the database refuses longer text); every path that writes an
-# incident (this form, the imports, the HTTP service) caps or refuses by these same numbers.
-TITLE_FORM_MAX = column_length(Incident.title)
-ADDRESS_MAX = column_length(Incident.address)
-NAME_MAX = column_length(Incident.reporter_name)
-PHONE_MAX = column_length(Incident.reporter_phone)
-EXTERNAL_MAX = column_length(Incident.external_id)
+# Field lengths are the writer's (incident_writer.FIELD_MAX, from the columns); every path that
+# writes an incident (this form, the imports, the HTTP service) caps or refuses by them.
+TITLE_FORM_MAX = FIELD_MAX["title"]
+DESCRIPTION_MAX = FIELD_MAX["description"]
+ADDRESS_MAX = FIELD_MAX["address"]
+NAME_MAX = FIELD_MAX["reporter_name"]
+PHONE_MAX = FIELD_MAX["reporter_phone"]
+EXTERNAL_MAX = FIELD_MAX["external_id"]
 
 
 class IntakeError(ValueError):
@@ -129,15 +133,16 @@ def preview(
     return IntakePreview(where, suggestion, dups)
 
 
-def _clean(value: str | None, limit: int, what: tuple[str, str]) -> str | None:
-    value = " ".join((value or "").split())
-    if not value:
-        return None
-    if len(value) > limit:
-        raise IntakeError(
-            f"{what[0]}不能超过{limit}个字符 / {what[1]} must be at most {limit} characters"
-        )
-    return value
+def _clean(value: str | None, field_name: str) -> str | None:
+    """One line of the form, refused (IntakeError) when longer than its field takes."""
+    return _fits(" ".join((value or "").split()) or None, field_name)
+
+
+def _fits(value: str | None, field_name: str) -> str | None:
+    try:
+        return fit_text(field_name, value, refuse=True)
+    except TextTooLong as exc:
+        raise IntakeError(str(exc)) from None
 
 
 def _validate(session: Session, draft: IncidentDraft) -> None:
@@ -197,19 +202,19 @@ def create_and_merge(
     from command_center.services import duplicates
 
     _validate(session, draft)
-    title = _clean(draft.title, TITLE_FORM_MAX, ("标题", "the title")) or ""
+    title = _clean(draft.title, "title") or ""
     at = (draft.reported_at or clock.now()).astimezone(dt.UTC)
     new = NewIncident(
         channel_code=draft.channel_code,
         title=title,
         reported_at=at,
-        description=(draft.description or "").strip(),
+        description=_fits((draft.description or "").strip(), "description") or "",
         category_code=draft.category_code or None,
-        address=_clean(draft.address, ADDRESS_MAX, ("地址", "the address")),
+        address=_clean(draft.address, "address"),
         lon=draft.lon,
         lat=draft.lat,
-        reporter_name=_clean(draft.reporter_name, NAME_MAX, ("来电人姓名", "the reporter's name")),
-        reporter_phone=_clean(draft.reporter_phone, PHONE_MAX, ("联系电话", "the phone number")),
+        reporter_name=_clean(draft.reporter_name, "reporter_name"),
+        reporter_phone=_clean(draft.reporter_phone, "reporter_phone"),
         priority=draft.priority,
     )
     try:

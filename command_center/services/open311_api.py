@@ -48,11 +48,12 @@ from command_center.interop.open311 import Service, ServiceRequest
 from command_center.models import ApiKey, Channel, IncidentStatus
 from command_center.services import audit, imports, intake, lifecycle
 from command_center.services.audit import Actor
+from command_center.services.incident_writer import FIELD_MAX, TextTooLong, cut, fit_text
 
 STATUS_EXTENSION = "cc_status"
 MAX_REQUESTS = 1000
 DEFAULT_DAYS = 90
-DESCRIPTION_MAX = 4000
+DESCRIPTION_MAX = FIELD_MAX["description"]
 POST_SOURCE = "open311-api"  # external_source of incidents POSTed to the endpoint
 KEY_PREFIX = "cc311_"
 
@@ -448,16 +449,37 @@ def validate_post(session: Session, params: Mapping[str, Sequence[str]]) -> dict
             "required: lat and long, or address_string, or address_id"
         )
     description = _one(params, "description")
-    if description and len(description) > DESCRIPTION_MAX:
-        problems.append(
-            f"description 超过{DESCRIPTION_MAX}个字符 / description is longer than "
-            f"{DESCRIPTION_MAX} characters"
-        )
+    first, last = _one(params, "first_name"), _one(params, "last_name")
+    name = "".join(p for p in (last, first) if p) or None
+    # every text of the request within its field's cap (the writer's rule), or refused
+    texts = {
+        "description": ("description", description),
+        "address": ("address_string", address),
+        "address_id": ("address_id", address_id),
+        "reporter_name": ("first_name/last_name", name),
+        "reporter_phone": ("phone", _one(params, "phone")),
+        "media_url": ("media_url", _one(params, "media_url")),
+        "email": ("email", _one(params, "email")),
+        "device_id": ("device_id", _one(params, "device_id")),
+    }
+    for field_name, (param, value) in texts.items():
+        try:
+            fit_text(field_name, value, refuse=True)
+        except TextTooLong:
+            limit = FIELD_MAX[field_name]
+            problems.append(
+                f"{param} 超过{limit}个字符 / {param} is longer than {limit} characters"
+            )
+    media = texts["media_url"][1]
+    if media and not problems:
+        description = f"{description or ''}\n照片 / photo: {media}".strip()
+        if len(description) > DESCRIPTION_MAX:
+            problems.append(
+                f"description 与 media_url 合计超过{DESCRIPTION_MAX}个字符 / description and "
+                f"media_url together are longer than {DESCRIPTION_MAX} characters"
+            )
     if problems:
         raise Open311Error(400, problems[0], *((400, p) for p in problems[1:]))
-    media = _one(params, "media_url")
-    if media:
-        description = f"{description or ''}\n照片 / photo: {media}".strip()
     if address_id and not address:
         address = f"地址编号 / address id {address_id}"
     return {
@@ -469,6 +491,11 @@ def validate_post(session: Session, params: Mapping[str, Sequence[str]]) -> dict
         "lat": lat,
         "long": lon,
         "status": "open",
+        "reporter_name": name,
+        "reporter_phone": texts["reporter_phone"][1],
+        "media_url": media,
+        "email": texts["email"][1],
+        "device_id": texts["device_id"][1],
     }
 
 
@@ -490,10 +517,8 @@ def post_request(
             key = _check_key(session, _one(params, "api_key"))
             record = validate_post(session, params)
             actor = Actor(None, (actor_name or f"Open311接口:{key.name}")[:64])
-            first, last = _one(params, "first_name"), _one(params, "last_name")
             description = record["description"] or ""
-            head = " ".join(description.split())
-            head = head if len(head) <= 60 else head[:59] + "…"
+            head = cut(" ".join(description.split()), 60)
             draft = intake.IncidentDraft(
                 channel_code=key.channel_code or imports.CHANNEL_CODE,
                 title=f"{record['service_name']}：{head}" if head else record["service_name"],
@@ -502,8 +527,8 @@ def post_request(
                 address=record["address"],
                 lon=record["long"],
                 lat=record["lat"],
-                reporter_name="".join(p for p in (last, first) if p)[:64] or None,
-                reporter_phone=(_one(params, "phone") or "")[:32] or None,
+                reporter_name=record["reporter_name"],
+                reporter_phone=record["reporter_phone"],
             )
             try:
                 created = intake.create_incident(session, actor, draft)
@@ -528,9 +553,10 @@ def post_request(
                     "external_source": POST_SOURCE,
                     "external_id": token,
                     "api_key": key.name,
-                    "email": _one(params, "email"),
-                    "device_id": _one(params, "device_id"),
-                    "media_url": _one(params, "media_url"),
+                    # checked against their caps by validate_post: nothing longer is kept
+                    "email": fit_text("email", record["email"]),
+                    "device_id": fit_text("device_id", record["device_id"]),
+                    "media_url": fit_text("media_url", record["media_url"]),
                 },
             )
             key.last_used_at = clock.now()

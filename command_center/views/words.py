@@ -47,3 +47,16 @@ def action_label(kind: str, code: str) -> str:
 def status_words(kind: str, code: str) -> tuple[str, str]:
     """(中文, English) of a status, for a bilingual message."""
     return lifecycle.status_words(_kind(kind), code)
+
+
+def plain_tip(text: str | None) -> str | None:
+    """A tooltip that shows ``text`` as the characters it is made of.
+
+    Qt takes a tooltip that looks like HTML (Qt.mightBeRichText) for rich text, so a caller's
+    ``<h1>``, link or image would be drawn; this escapes the text and wraps it in a paragraph,
+    which Qt then renders as exactly the text given (line breaks kept)."""
+    if not text:
+        return None
+    from PySide6.QtGui import Qt
+
+    return Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)

@@ -30,6 +30,14 @@ var ccMap = (function () {
   var stats = {lastDrawMs: 0, lastUpdateMs: 0, draws: 0};
   var clusters = null;          // {zoom, cellOf: row -> cell, cells: [...], byKey: Map}
 
+  // Every string this page puts into HTML (a divIcon, a tooltip, a legend) goes through esc():
+  // names, summaries and words come from the database, and text from outside is text.
+  var ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"};
+  function esc(value) {
+    return String(value === null || value === undefined ? "" : value)
+      .replace(/[&<>"']/g, function (ch) { return ESCAPES[ch]; });
+  }
+
   function attach(leafletMap) {
     map = leafletMap;
     renderer = L.canvas({padding: 0.3});
@@ -74,7 +82,7 @@ var ccMap = (function () {
       labelLayers[level] = L.layerGroup(fc.features.map(function (f) {
         return L.marker(f.properties.label, {
           pane: "labels", interactive: false,
-          icon: L.divIcon({className: "cc-label " + level, html: f.properties.name,
+          icon: L.divIcon({className: "cc-label " + level, html: esc(f.properties.name),
                            iconSize: null, iconAnchor: [0, 0]})
         });
       }));
@@ -360,9 +368,9 @@ var ccMap = (function () {
       heatLegend = L.control({position: "bottomright"});
       heatLegend.onAdd = function () {
         var div = L.DomUtil.create("div", "cc-legend");
-        div.innerHTML = "<b>" + (texts.heat || "") + "</b><div class='cc-heat-scale'></div>" +
-          "<div class='cc-heat-ends'><span>" + (texts.low || "") + "</span><span>" +
-          (texts.high || "") + "</span></div>";
+        div.innerHTML = "<b>" + esc(texts.heat) + "</b><div class='cc-heat-scale'></div>" +
+          "<div class='cc-heat-ends'><span>" + esc(texts.low) + "</span><span>" +
+          esc(texts.high) + "</span></div>";
         return div;
       };
       heatLegend.addTo(map);
@@ -423,13 +431,14 @@ var ccMap = (function () {
                 weight: 0.5, pane: "choropleth"};
       },
       onEachFeature: function (f, layer) {
-        layer.bindTooltip(f.properties.name + "：" + (counts[f.properties.id] || 0), {sticky: true});
+        layer.bindTooltip(esc(f.properties.name) + "：" + (counts[f.properties.id] || 0),
+                          {sticky: true});
       }
     }).addTo(map);
     legend = L.control({position: "bottomright"});
     legend.onAdd = function () {
       var div = L.DomUtil.create("div", "cc-legend");
-      var rows = ["<b>" + (choro.title || "") + "</b>"], lo = 1;
+      var rows = ["<b>" + esc(choro.title) + "</b>"], lo = 1;
       rows.push("<div><i style='background:" + CHORO_COLORS[0] + "'></i>0</div>");
       breaks.forEach(function (hi, i) {
         rows.push("<div><i style='background:" + CHORO_COLORS[i + 1] + "'></i>" +
@@ -461,7 +470,7 @@ var ccMap = (function () {
       var op = workerOpacity(cols.age_h[i]);
       var m = L.circleMarker([cols.lat[i], cols.lon[i]], {renderer: renderer, radius: 6,
         color: "#0b5394", weight: 2, opacity: op, fillColor: "#6fa8dc", fillOpacity: op});
-      m.bindTooltip(cols.name[i] + " · " + cols.ages[i]);
+      m.bindTooltip(esc(cols.name[i]) + " · " + esc(cols.ages[i]));
       group.addLayer(m);
     }
     replaceExtra("workers", group, cols.id.length);
@@ -474,7 +483,7 @@ var ccMap = (function () {
       var on = cols.online[i] === 1;
       var m = L.marker([cols.lat[i], cols.lon[i]], {keyboard: false, pane: "cameras",
         icon: L.divIcon({className: "cc-camera" + (on ? "" : " offline"), iconSize: [9, 9]})});
-      m.bindTooltip(cols.name[i] + (on ? "" : " · " + (cols.offline_text || "")));
+      m.bindTooltip(esc(cols.name[i]) + (on ? "" : " · " + esc(cols.offline_text)));
       group.addLayer(m);
     }
     replaceExtra("cameras", group, cols.id.length);
@@ -488,8 +497,8 @@ var ccMap = (function () {
       var m = L.marker([cols.lat[i], cols.lon[i]], {keyboard: false,
         icon: L.divIcon({className: "cc-dispute risk-" + r, html: "<i></i>",
                           iconSize: [size, size]})});
-      m.bindTooltip(cols.number[i] + " · " + (cols.risk_text ? cols.risk_text[r] : r) +
-                    "<br>" + cols.summary[i]);
+      m.bindTooltip(esc(cols.number[i]) + " · " + esc(cols.risk_text ? cols.risk_text[r] : r) +
+                    "<br>" + esc(cols.summary[i]));
       group.addLayer(m);
     }
     replaceExtra("disputes", group, cols.id.length);

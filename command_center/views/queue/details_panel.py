@@ -35,6 +35,7 @@ from command_center.views.queue.queue_model import (
     remaining_text,
     status_text,
 )
+from command_center.views.words import plain_tip
 
 LEVEL_STYLE = {
     "ok": "background:#e6f4ea; color:#1e6b34;",
@@ -115,6 +116,7 @@ class DetailsPanel(QWidget):
         self.action_layout.setVerticalSpacing(6)
         self.message = QLabel(self)
         self.message.setObjectName("detailsMessage")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # may quote a title: never markup
         self.message.setWordWrap(True)
         self.message.hide()
 
@@ -438,7 +440,7 @@ class DetailsPanel(QWidget):
         for p in d.progress:
             photos = ", ".join(str(a.get("name", "")) for a in p.attachments)
             item = QTreeWidgetItem([_t(p.at), p.order_number, p.user_name or "", p.note, photos])
-            item.setToolTip(3, p.note)
+            item.setToolTip(3, plain_tip(p.note) or "")
             self.progress.addTopLevelItem(item)
             for index, a in enumerate(p.attachments):
                 if not a.get("stored"):
@@ -459,7 +461,7 @@ class DetailsPanel(QWidget):
         self.history.clear()
         for h in reversed(d.history):  # newest on top
             item = QTreeWidgetItem([_t(h.at), h.actor, h.summary, h.reason or ""])
-            item.setToolTip(2, h.summary)
+            item.setToolTip(2, plain_tip(h.summary) or "")
             self.history.addTopLevelItem(item)
         self.tabs.setTabText(2, self.tr("History") + f" ({len(d.history)})")
 

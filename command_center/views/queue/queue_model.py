@@ -356,8 +356,8 @@ class QueueTableModel(QAbstractTableModel):
             return QCoreApplication.translate(
                 "QueueTableModel", "Changed: no longer matches the filter. Refresh to remove it."
             )
-        if key == "title":
-            return row.title + (f"\n{row.address}" if row.address else "")
+        if key == "title":  # the caller's words, never markup
+            return words.plain_tip(row.title + (f"\n{row.address}" if row.address else ""))
         if key == "deadline" and row.deadline is not None:
             cd = countdown_of(self.kind, row, self._now)
             text = QCoreApplication.translate("QueueTableModel", "Due %1").replace(
@@ -374,7 +374,7 @@ class QueueTableModel(QAbstractTableModel):
                 "QueueTableModel", "The reporter is waiting for an answer, due %1"
             ).replace("%1", row.answer_due_at.astimezone().strftime("%Y-%m-%d %H:%M"))
         if key == "place":
-            return self._display(row, key) or None
+            return words.plain_tip(self._display(row, key))
         return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
