@@ -52,12 +52,15 @@ CENTER_READ = f"{ROLE} IN ('duty_operator', 'supervisor', 'admin', 'analyst')"
 CENTER_WRITE = f"{ROLE} IN ('duty_operator', 'supervisor', 'admin')"
 ADMIN = f"{ROLE} = 'admin'"
 ANYONE = "true"
+HANDLER = f"{ROLE} = 'dept_handler'"
 # a department handler's orders: its department's, and the co-orders of the orders it leads
-ORDER_MINE = f"(department_id = {DEPT} OR cc_order_department(lead_order_id) = {DEPT})"
+ORDER_MINE = (
+    f"{HANDLER} AND (department_id = {DEPT} OR cc_order_department(lead_order_id) = {DEPT})"
+)
 # the rows of work_orders a handler may see are filtered by work_orders' own policy
-INCIDENT_SEEN = "EXISTS (SELECT 1 FROM work_orders w WHERE w.incident_id = {col})"
-ORDER_SEEN = "{col} IN (SELECT id FROM work_orders)"
-INCIDENT_VISIBLE = "{col} IN (SELECT id FROM incidents)"
+INCIDENT_SEEN = HANDLER + " AND EXISTS (SELECT 1 FROM work_orders w WHERE w.incident_id = {col})"
+ORDER_SEEN = HANDLER + " AND {col} IN (SELECT id FROM work_orders)"
+INCIDENT_VISIBLE = HANDLER + " AND {col} IN (SELECT id FROM incidents)"
 
 
 def _or(*parts: str) -> str:
@@ -370,11 +373,14 @@ BEGIN
     IF s IS NULL THEN
         s := replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
         until_ := t + make_interval(hours => inst.session_hours);
-        EXECUTE format('ALTER ROLE %I PASSWORD %L VALID UNTIL %L', u.db_login, s, until_);
         INSERT INTO cc_login_secrets (db_login, secret, valid_until) VALUES (u.db_login, s, until_)
             ON CONFLICT ON CONSTRAINT pk_cc_login_secrets
             DO UPDATE SET secret = EXCLUDED.secret, valid_until = EXCLUDED.valid_until;
+    ELSE
+        SELECT ls.valid_until INTO until_ FROM cc_login_secrets ls WHERE ls.db_login = u.db_login;
     END IF;
+    -- set again even when reused: the login belongs to the server, the secret to this database
+    EXECUTE format('ALTER ROLE %I PASSWORD %L VALID UNTIL %L', u.db_login, s, until_);
     INSERT INTO audit_log (actor_id, actor_name, action, entity_type, entity_id, summary)
         VALUES (u.id, u.display_name, 'user.sign_in', 'user', u.id, '登录 / signed in');
     RETURN QUERY SELECT true, NULL::text, u.db_login::text, s, u.id;

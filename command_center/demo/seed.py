@@ -209,6 +209,7 @@ def seed_demo(
             _areas(ctx, seed)
             bar.step(10, "county geography")
             _users(ctx)
+            _passwords(ctx)
             seed_activity.workers(ctx)
             _cameras(ctx)
             bar.step(4, "grid workers")
@@ -220,7 +221,6 @@ def seed_demo(
             _write_audit(ctx)
             bar.step(6, "audit log")
         bar.step(4, "indexes and keys")
-        _passwords(ctx)
         seed_workflow.workflow(ctx)
         for table, trigger in notify_triggers:
             conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
@@ -412,17 +412,27 @@ def _users(ctx: SeedContext) -> None:
 
 def _passwords(ctx: SeedContext) -> None:
     """Every demo account's password is the demo one, each with a salt of its own; the
-    database is marked as the demo (the sign-in dialog lists its accounts, ``--user`` works)."""
+    database is marked as the demo (the sign-in dialog lists its accounts, ``--user`` works).
+    Written as the owner, like the rest of the county, and audited at the county's "now"."""
     from concurrent.futures import ThreadPoolExecutor
 
-    ids = [uid for uid, _ in ctx.users.values()]
-    params = [new_params() for _ in ids]
+    users = list(ctx.users.items())
+    params = [new_params() for _ in users]
     with ThreadPoolExecutor(4) as pool:  # argon2 leaves the GIL while it works
         verifiers = list(pool.map(lambda p: verifier_of(DEMO_PASSWORD, p), params))
-    with ctx.conn.cursor() as cur:
-        cur.executemany(
-            "SELECT cc_set_password(%s, %s, %s, false)",
-            list(zip(ids, params, verifiers, strict=True)),
+    copy_rows(
+        ctx.conn,
+        "cc_credentials",
+        ("user_id", "params", "verifier", "changed_at"),
+        [
+            (uid, p, "\\x" + v.hex(), ctx.now)
+            for (_, (uid, _)), p, v in zip(users, params, verifiers, strict=True)
+        ],
+    )
+    for username, (uid, name) in users:
+        ctx.add_audit(
+            ctx.now, (None, "系统"), "user.password", "user", uid,
+            f"设置密码：{name} / password set: {username}",
         )
     ctx.conn.execute("UPDATE cc_installation SET demo = true")
 

@@ -222,8 +222,16 @@ def people(db: Database) -> People:
                 )
             )
         s.flush()
+        # as the seed does: the owner writes the credentials (no audit entry to fill the feed)
         for (uid,) in s.execute(select(AppUser.id)).all():
-            auth.store_password(s, uid, DEMO_PASSWORD)
+            params = auth.new_params()
+            s.execute(
+                text(
+                    "INSERT INTO cc_credentials (user_id, params, verifier, changed_at) "
+                    "VALUES (:u, :p, :v, clock_timestamp())"
+                ),
+                {"u": uid, "p": params, "v": auth.verifier_of(DEMO_PASSWORD, params)},
+            )
         s.commit()
         users = tuple(auth.list_users(s))
     operator = next(u for u in users if u.username == "zhangmin")
