@@ -113,7 +113,9 @@ def test_a_handler_sees_exactly_its_departments_orders_and_their_incidents(
         assert seen_orders == expected_orders
         assert seen_incidents == expected_incidents
         # the progress and audit entries it sees are of those orders and incidents only
-        progress_orders = {r[0] for r in conn.execute("SELECT DISTINCT order_id FROM order_progress")}
+        progress_orders = {
+            r[0] for r in conn.execute("SELECT DISTINCT order_id FROM order_progress")
+        }
         assert progress_orders <= expected_orders
         audited = conn.execute(
             "SELECT entity_type, entity_id FROM audit_log WHERE entity_type IN "
@@ -158,9 +160,11 @@ def test_a_handler_cannot_move_its_order_to_another_department(seeded_copy: str)
     police, court = dept_id(seeded_copy, "police"), dept_id(seeded_copy, "court")
     mine = admin_one(seeded_copy, "SELECT id FROM work_orders WHERE department_id = %s LIMIT 1",
                      police)
-    with login(seeded_copy, POLICE) as conn:
-        with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
-            conn.execute("UPDATE work_orders SET department_id = %s WHERE id = %s", (court, mine))
+    with (
+        login(seeded_copy, POLICE) as conn,
+        pytest.raises(errors.InsufficientPrivilege, match="row-level security"),
+    ):
+        conn.execute("UPDATE work_orders SET department_id = %s WHERE id = %s", (court, mine))
     assert admin_one(seeded_copy, "SELECT department_id FROM work_orders WHERE id = %s",
                      mine) == police
 
