@@ -26,6 +26,7 @@ Create Date: 2026-12-03 21:30:00
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from alembic import op
@@ -36,6 +37,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 APP_ROLE = "cc_app"
+CENTER_GROUP = "cc_center"
+HANDLER_GROUP = "cc_handler"
 GATEKEEPER = "cc_gatekeeper"
 LOGIN_PREFIX = "cc_u_"
 # argon2id as OWASP's cheat sheet recommends at least: 19 MiB, 2 passes, 1 lane
@@ -48,7 +51,9 @@ AUDIT_LOCK_KEY = "7161672704635201908"
 
 ROLE = "(SELECT cc_my_role())"
 DEPT = "(SELECT cc_my_department())"
-CENTER_READ = f"{ROLE} IN ('duty_operator', 'supervisor', 'admin', 'analyst')"
+# the center's logins read everything: their group (cc_center, kept by cc_sync_login from the
+# role app_users records) is the key, so the commonest query carries no condition at all
+CENTER_READ = "true"
 CENTER_WRITE = f"{ROLE} IN ('duty_operator', 'supervisor', 'admin')"
 ADMIN = f"{ROLE} = 'admin'"
 ANYONE = "true"
@@ -69,44 +74,59 @@ def _or(*parts: str) -> str:
     return "(" + " OR ".join(f"({p})" for p in parts) + ")"
 
 
-# table: (select, insert, update, delete); None: nobody (only the owner)
-POLICIES: dict[str, tuple[str | None, str | None, str | None, str | None]] = {
+class Split(NamedTuple):
+    """One policy for the center's logins (``cc_center``) and one for the departments'
+    (``cc_handler``): the planner then sees only the rule of the role at hand, so a duty
+    operator's query carries no department subqueries at all. Writes and the handlers' rows
+    still check the role and department that ``app_users`` records for ``session_user``."""
+
+    center: str | None
+    handler: str | None
+
+
+Rule = str | Split | None
+# table: (select, insert, update, delete); a string applies to every application login,
+# None to nobody (only the owner)
+POLICIES: dict[str, tuple[Rule, Rule, Rule, Rule]] = {
     "incidents": (
-        _or(CENTER_READ, INCIDENT_SEEN.format(col="incidents.id")),
+        Split(CENTER_READ, INCIDENT_SEEN.format(col="incidents.id")),
         CENTER_WRITE,
-        _or(CENTER_WRITE, INCIDENT_SEEN.format(col="incidents.id")),
+        Split(CENTER_WRITE, INCIDENT_SEEN.format(col="incidents.id")),
         ADMIN,
     ),
     "work_orders": (
-        _or(CENTER_READ, ORDER_MINE),
+        Split(CENTER_READ, ORDER_MINE),
         CENTER_WRITE,
-        _or(CENTER_WRITE, ORDER_MINE),
+        Split(CENTER_WRITE, ORDER_MINE),
         ADMIN,
     ),
     "order_progress": (
-        _or(CENTER_READ, ORDER_SEEN.format(col="order_progress.order_id")),
-        _or(CENTER_WRITE, ORDER_SEEN.format(col="order_progress.order_id")),
+        Split(CENTER_READ, ORDER_SEEN.format(col="order_progress.order_id")),
+        Split(CENTER_WRITE, ORDER_SEEN.format(col="order_progress.order_id")),
         ADMIN,
         ADMIN,
     ),
     "return_visits": (
-        _or(CENTER_READ, INCIDENT_SEEN.format(col="return_visits.incident_id")),
+        Split(CENTER_READ, INCIDENT_SEEN.format(col="return_visits.incident_id")),
         CENTER_WRITE,
         CENTER_WRITE,
         ADMIN,
     ),
     "supervision_orders": (
-        _or(CENTER_READ, ORDER_SEEN.format(col="supervision_orders.work_order_id")),
+        Split(CENTER_READ, ORDER_SEEN.format(col="supervision_orders.work_order_id")),
         CENTER_WRITE,
         CENTER_WRITE,
         ADMIN,
     ),
     "audit_log": (
-        _or(
+        Split(
             CENTER_READ,
-            "actor_id = (SELECT cc_current_user_id())",
-            "entity_type = 'incident' AND " + INCIDENT_SEEN.format(col="audit_log.entity_id"),
-            "entity_type = 'work_order' AND " + ORDER_SEEN.format(col="audit_log.entity_id"),
+            _or(
+                "actor_id = (SELECT cc_current_user_id())",
+                "entity_type = 'incident' AND "
+                + INCIDENT_SEEN.format(col="audit_log.entity_id"),
+                "entity_type = 'work_order' AND " + ORDER_SEEN.format(col="audit_log.entity_id"),
+            ),
         ),
         ANYONE,  # the stamping trigger decides who and when
         None,
@@ -125,7 +145,7 @@ POLICIES: dict[str, tuple[str | None, str | None, str | None, str | None]] = {
         "user_id = (SELECT cc_current_user_id())",
         "user_id = (SELECT cc_current_user_id())",
     ),
-    "duty_log": (CENTER_READ, CENTER_WRITE, None, None),
+    "duty_log": (Split(CENTER_READ, None), CENTER_WRITE, None, None),
     "api_keys": (ADMIN, ADMIN, ADMIN, ADMIN),
     "import_mappings": (ANYONE, CENTER_WRITE, CENTER_WRITE, CENTER_WRITE),
 }
@@ -141,7 +161,7 @@ PERSONAL = (
     "follow_up_visits",
 )
 for _t in PERSONAL:
-    POLICIES[_t] = (CENTER_READ, CENTER_WRITE, CENTER_WRITE, ADMIN)
+    POLICIES[_t] = (Split(CENTER_READ, None), CENTER_WRITE, CENTER_WRITE, ADMIN)
 REFERENCE = (
     "admin_areas",
     "area_boundaries",
@@ -164,6 +184,12 @@ ROLES_SQL = f"""
 DO $$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
         CREATE ROLE {APP_ROLE} NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{CENTER_GROUP}') THEN
+        CREATE ROLE {CENTER_GROUP} NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{HANDLER_GROUP}') THEN
+        CREATE ROLE {HANDLER_GROUP} NOLOGIN;
     END IF;
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{GATEKEEPER}') THEN
         CREATE ROLE {GATEKEEPER} LOGIN;
@@ -214,6 +240,18 @@ BEGIN
     -- the policies' subqueries make the planner's estimates high enough to start the JIT
     -- compiler, which costs tens of milliseconds on every query an operator makes
     EXECUTE format('ALTER ROLE %I SET jit = off', u.db_login);
+    -- the group whose policies apply: the center's or the departments'
+    IF u.role_code = 'dept_handler' THEN
+        EXECUTE format('GRANT cc_handler TO %I', u.db_login);
+        IF pg_has_role(u.db_login, 'cc_center', 'MEMBER') THEN
+            EXECUTE format('REVOKE cc_center FROM %I', u.db_login);
+        END IF;
+    ELSE
+        EXECUTE format('GRANT cc_center TO %I', u.db_login);
+        IF pg_has_role(u.db_login, 'cc_handler', 'MEMBER') THEN
+            EXECUTE format('REVOKE cc_handler FROM %I', u.db_login);
+        END IF;
+    END IF;
     IF u.active THEN
         EXECUTE format('ALTER ROLE %I LOGIN', u.db_login);
     ELSE
@@ -490,38 +528,44 @@ DROP_FUNCTIONS = (
 )
 
 
+def _policy(table: str, command: str, name: str, group: str, expr: str) -> str:
+    clause = {
+        "SELECT": f"USING ({expr})",
+        "INSERT": f"WITH CHECK ({expr})",
+        "UPDATE": f"USING ({expr}) WITH CHECK ({expr})",
+        "DELETE": f"USING ({expr})",
+    }[command]
+    return f"CREATE POLICY {name} ON {table} FOR {command} TO {group} {clause}"
+
+
 def _policies() -> list[str]:
     out = []
-    for table, (sel, ins, upd, dele) in POLICIES.items():
+    for table, rules in POLICIES.items():
         out += [
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
             f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
         ]
-        if sel:
-            out.append(f"CREATE POLICY cc_read ON {table} FOR SELECT TO {APP_ROLE} USING {_p(sel)}")
-        if ins:
-            out.append(
-                f"CREATE POLICY cc_insert ON {table} FOR INSERT TO {APP_ROLE} WITH CHECK {_p(ins)}"
-            )
-        if upd:
-            out.append(
-                f"CREATE POLICY cc_update ON {table} FOR UPDATE TO {APP_ROLE} "
-                f"USING {_p(upd)} WITH CHECK {_p(upd)}"
-            )
-        if dele:
-            out.append(
-                f"CREATE POLICY cc_delete ON {table} FOR DELETE TO {APP_ROLE} USING {_p(dele)}"
-            )
+        for command, name, rule in zip(
+            ("SELECT", "INSERT", "UPDATE", "DELETE"),
+            ("cc_read", "cc_insert", "cc_update", "cc_delete"),
+            rules,
+            strict=True,
+        ):
+            if isinstance(rule, Split):
+                if rule.center:
+                    out.append(_policy(table, command, f"{name}_center", CENTER_GROUP, rule.center))
+                if rule.handler:
+                    out.append(
+                        _policy(table, command, f"{name}_handler", HANDLER_GROUP, rule.handler)
+                    )
+            elif rule:
+                out.append(_policy(table, command, name, APP_ROLE, rule))
     for table in PRIVATE:
         out += [
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
             f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
         ]
     return out
-
-
-def _p(expr: str) -> str:
-    return f"({expr})"
 
 
 def _owner_policies() -> str:
@@ -641,7 +685,7 @@ def upgrade() -> None:
         "FOR EACH ROW EXECUTE FUNCTION cc_audit_stamp()"
     )
     op.execute(
-        "CREATE TRIGGER cc_app_users_login AFTER INSERT OR UPDATE OF active, username "
+        "CREATE TRIGGER cc_app_users_login AFTER INSERT OR UPDATE OF active, username, role_code "
         "ON app_users FOR EACH ROW EXECUTE FUNCTION cc_app_users_login()"
     )
     op.execute("SELECT cc_sync_login(id) FROM app_users")

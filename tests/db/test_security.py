@@ -241,7 +241,8 @@ def security_problems(url: str) -> list[str]:
             problems.append(f"table {table} without RLS+FORCE")
         logins = conn.execute(
             "SELECT rolname, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles "
-            "WHERE rolname IN (SELECT db_login FROM app_users) OR rolname IN ('cc_app', %s)",
+            "WHERE rolname IN (SELECT db_login FROM app_users) OR rolname IN "
+            "('cc_app', 'cc_center', 'cc_handler', %s)",
             (GATEKEEPER,),
         ).fetchall()
         for name, superuser, bypass, createrole, createdb in logins:
@@ -259,9 +260,10 @@ def security_problems(url: str) -> list[str]:
         for (name,) in conn.execute(
             "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
             "JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolname IN "
-            "(SELECT db_login FROM app_users) AND g.rolname <> 'cc_app'"
+            "(SELECT db_login FROM app_users) AND g.rolname NOT IN ('cc_app', 'cc_center', "
+            "'cc_handler')"
         ):
-            problems.append(f"login {name} belongs to a group other than cc_app")
+            problems.append(f"login {name} belongs to a group other than the program's")
     return problems
 
 
