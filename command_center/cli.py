@@ -248,10 +248,12 @@ def _db(url: str | None, args: argparse.Namespace) -> int:
 def _demo(url: str | None, args: argparse.Namespace) -> int:
     from command_center.db import migrate
     from command_center.db.connection import database
-    from command_center.demo.seed import county_present, seed_demo
+    from command_center.demo.seed import county_present, ensure_demo_accounts, seed_demo
 
     with database(url, upgrade_schema=True) as db:
         if args.if_empty and county_present(db.engine):
+            if ensure_demo_accounts(db.engine):
+                print("demo accounts given the demo password again (schema 0005)")
             print("demo county already present; nothing to do")
             return 0
         if args.replace:

@@ -429,6 +429,51 @@ BEGIN
     RETURN QUERY SELECT true, NULL::text, u.db_login::text, s, u.id;
 END $$;
 
+-- the signed-in operator proves the password again (unlocking an idle workstation): the same
+-- counting and lockout as signing in
+CREATE FUNCTION cc_auth_check(p_proof bytea)
+RETURNS TABLE(ok boolean, message text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    inst cc_installation%ROWTYPE;
+    u app_users%ROWTYPE;
+    c cc_credentials%ROWTYPE;
+    t timestamptz := clock_timestamp();
+BEGIN
+    SELECT * INTO inst FROM cc_installation WHERE id = 1;
+    SELECT * INTO u FROM app_users WHERE db_login = session_user AND active;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT false, '该账户已停用 / this account is disabled';
+        RETURN;
+    END IF;
+    SELECT * INTO c FROM cc_credentials WHERE cc_credentials.user_id = u.id FOR UPDATE;
+    IF c.locked_until IS NOT NULL AND c.locked_until > t THEN
+        RETURN QUERY SELECT false, format(
+            '账户因多次密码错误已锁定，请于 %s 后再试 / too many wrong passwords: the account '
+            'is locked until %s', to_char(c.locked_until AT TIME ZONE 'Asia/Shanghai', 'HH24:MI'),
+            to_char(c.locked_until AT TIME ZONE 'Asia/Shanghai', 'HH24:MI'));
+        RETURN;
+    END IF;
+    IF p_proof IS NULL OR c.verifier IS NULL OR sha256(p_proof) <> c.verifier THEN
+        UPDATE cc_credentials SET
+            failed_attempts = CASE WHEN c.failed_attempts + 1 >= inst.max_failed_attempts
+                                   THEN 0 ELSE c.failed_attempts + 1 END,
+            locked_until = CASE WHEN c.failed_attempts + 1 >= inst.max_failed_attempts
+                                THEN t + make_interval(mins => inst.lockout_minutes) END
+            WHERE cc_credentials.user_id = u.id;
+        INSERT INTO audit_log (actor_id, actor_name, action, entity_type, entity_id, summary)
+            VALUES (u.id, u.display_name,
+                    CASE WHEN c.failed_attempts + 1 >= inst.max_failed_attempts
+                         THEN 'user.locked' ELSE 'user.unlock_failed' END,
+                    'user', u.id, '解锁失败：密码错误 / unlocking failed: wrong password');
+        RETURN QUERY SELECT false, '密码错误 / wrong password';
+        RETURN;
+    END IF;
+    UPDATE cc_credentials SET failed_attempts = 0, locked_until = NULL
+        WHERE cc_credentials.user_id = u.id;
+    RETURN QUERY SELECT true, NULL::text;
+END $$;
+
 CREATE FUNCTION cc_auth_is_demo() RETURNS boolean LANGUAGE sql STABLE
 SECURITY DEFINER SET search_path = public, pg_temp AS $$
     SELECT coalesce((SELECT demo FROM cc_installation WHERE id = 1), false)
@@ -514,6 +559,7 @@ DROP_FUNCTIONS = (
     "cc_set_password(bigint, text, bytea, boolean)",
     "cc_auth_demo_accounts()",
     "cc_auth_is_demo()",
+    "cc_auth_check(bytea)",
     "cc_auth_sign_in(text, bytea)",
     "cc_auth_params(text)",
     "cc_audit_verify()",
@@ -600,7 +646,8 @@ REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION cc_current_user_id(), cc_my_role(), cc_my_department(),
     cc_order_department(bigint), cc_admin_setting(text), cc_notify_change(),
     cc_audit_append_only(), cc_audit_verify(), cc_set_password(bigint, text, bytea, boolean),
-    cc_must_change_password(), cc_auth_is_demo() TO {APP_ROLE};
+    cc_must_change_password(), cc_auth_is_demo(), cc_auth_check(bytea), cc_auth_params(text)
+    TO {APP_ROLE};
 GRANT EXECUTE ON FUNCTION cc_auth_params(text), cc_auth_sign_in(text, bytea), cc_auth_is_demo(),
     cc_auth_demo_accounts() TO {GATEKEEPER};
 DO $$ BEGIN

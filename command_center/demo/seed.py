@@ -154,6 +154,28 @@ def county_present(engine: Engine) -> bool:
             return False
 
 
+def ensure_demo_accounts(engine: Engine) -> bool:
+    """A demo county seeded before alembic 0005 lost its shared password hash: give its demo
+    accounts the demo password again (each with its own salt) and mark the database as the
+    demo. Only where no account has a password at all. Returns whether it did."""
+    from sqlalchemy import text as sql
+
+    with engine.begin() as conn:
+        has_credentials = conn.execute(sql("SELECT EXISTS (SELECT 1 FROM cc_credentials)")).scalar()
+        users = conn.execute(sql("SELECT id, username, display_name FROM app_users")).all()
+        if has_credentials or not any(u.username == DEMO_USERS[0][0] for u in users):
+            return False
+        for u in users:
+            params = new_params()
+            conn.execute(
+                sql("INSERT INTO cc_credentials (user_id, params, verifier, changed_at) "
+                    "VALUES (:u, :p, :v, clock_timestamp())"),
+                {"u": u.id, "p": params, "v": verifier_of(DEMO_PASSWORD, params)},
+            )
+        conn.execute(sql("UPDATE cc_installation SET demo = true"))
+    return True
+
+
 def seed_demo(
     engine: Engine,
     *,

@@ -137,6 +137,19 @@ def sign_in(session: Session, username: str, password: str) -> SignIn:
     return SignIn(row.user_id, row.db_login, row.secret)
 
 
+def check_own_password(session: Session, username: str, password: str) -> None:
+    """The signed-in user proves the password again (an idle workstation's lock); raises
+    :class:`AuthError`. Wrong passwords count towards the lockout as at sign-in. Commits."""
+    params = session.execute(text("SELECT cc_auth_params(:u)"), {"u": username}).scalar_one()
+    row = session.execute(
+        text("SELECT ok, message FROM cc_auth_check(:p)"),
+        {"p": derive_proof(password, params)},
+    ).one()
+    session.commit()
+    if not row.ok:
+        raise AuthError(row.message)
+
+
 def is_demo(session: Session) -> bool:
     """Whether the database holds the demo county (``--user`` and the account list)."""
     return bool(session.execute(text("SELECT cc_auth_is_demo()")).scalar())

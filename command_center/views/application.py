@@ -30,9 +30,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QSplashScreen,
 from command_center import config
 from command_center.db.connection import Database, open_database
 from command_center.services import auth
+from command_center.services.audit import Actor
 from command_center.services.auth import SignIn, UserInfo
 from command_center.services.status import describe_url
-from command_center.views.login_dialog import LoginDialog
+from command_center.views.login_dialog import ChangePasswordDialog, LoginDialog
 from command_center.views.main_window import LANGUAGE_KEY
 from command_center.workers.ops import OpsRunner
 
@@ -246,6 +247,7 @@ def sign_in(
     try:
         with db.sessions() as session:
             user = auth.user_info(session, signed.user_id)
+            must_change = auth.must_change_password(session)
     except Exception as exc:
         db.release()
         QMessageBox.critical(
@@ -254,8 +256,21 @@ def sign_in(
             f"{exc}",
         )
         return None
+    if must_change and not _choose_password(db, user):
+        db.release()
+        return None
     gate.release()
     return user, db
+
+
+def _choose_password(db: Database, user: UserInfo) -> bool:
+    """The first sign-in after an administrator set the password: the user chooses one."""
+
+    def save(password: str) -> None:
+        with db.sessions() as session:
+            auth.set_password(session, Actor(user.id, user.display_name), user.id, password)
+
+    return ChangePasswordDialog(user, save).exec() == QDialog.DialogCode.Accepted
 
 
 def close_on_sigint(window: QWidget) -> QTimer:

@@ -4,7 +4,7 @@ the accounts too, grouped by role (the gatekeeper lists them nowhere else)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -320,3 +320,79 @@ class LoginDialog(QDialog):
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
         self.message.setText(text)
+
+
+class ChangePasswordDialog(QDialog):
+    """A new password, typed twice: after an administrator set or reset it, at the first
+    sign-in. ``save(password)`` stores it and raises with a message to show."""
+
+    def __init__(
+        self, user: UserInfo, save: Callable[[str], None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("changePasswordDialog")
+        self._save = save
+        self.heading = QLabel(self)
+        self.heading.setObjectName("loginHeading")
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.explanation = QLabel(self)
+        self.explanation.setWordWrap(True)
+        self.new_edit = QLineEdit(self)
+        self.new_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again_edit = QLineEdit(self)
+        self.again_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again_edit.returnPressed.connect(self.submit)
+        self.message = QLabel(self)
+        self.message.setObjectName("loginMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.ok_button = QPushButton(self)
+        self.ok_button.setObjectName("primaryButton")
+        self.ok_button.setDefault(True)
+        self.ok_button.clicked.connect(self.submit)
+        self.cancel_button = QPushButton(self)
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.ok_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.explanation)
+        self.new_label = QLabel(self)
+        self.again_label = QLabel(self)
+        for label, edit in ((self.new_label, self.new_edit), (self.again_label, self.again_edit)):
+            label.setBuddy(edit)
+            layout.addWidget(label)
+            layout.addWidget(edit)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.setWindowTitle(self.tr("Choose a new password"))
+        self.heading.setText(user.display_name)
+        self.explanation.setText(
+            self.tr("An administrator set your password. Choose your own before you go on "
+                    "(at least %1 characters).").replace("%1", str(auth.MIN_PASSWORD_LENGTH))
+        )
+        self.new_label.setText(self.tr("&New password"))
+        self.again_label.setText(self.tr("&Again"))
+        self.ok_button.setText(self.tr("Save"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.resize(440, 300)
+
+    @Slot()
+    def submit(self) -> None:
+        first, second = self.new_edit.text(), self.again_edit.text()
+        if first != second:
+            self.message.setText(self.tr("The two passwords differ."))
+            return
+        try:
+            self._save(first)
+        except (auth.AccountError, auth.AuthError) as exc:
+            self.message.setText(str(exc))
+            return
+        except Exception as exc:  # a lost connection: say so, keep the dialog
+            log.warning("cannot change the password: %s", exc)
+            self.message.setText(self.tr("Cannot reach the database. Try again in a moment."))
+            return
+        self.accept()

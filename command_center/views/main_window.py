@@ -55,6 +55,7 @@ from command_center.views.areas import (
     view_title,
     views_for,
 )
+from command_center.views.idle_lock import IdleLock, idle_minutes
 from command_center.views.login_dialog import role_label
 from command_center.views.map.map_view import MapView
 from command_center.views.wall import WallModeDialog, WallWindow, clock_time, wall_assignment
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
         *,
         translations: LanguageSwitcher | None = None,
         restore_layout: bool = True,
+        idle_lock_ms: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -170,6 +172,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(placeholder)
 
         actor = Actor(user.id, user.display_name)
+        self.idle_lock = IdleLock(
+            self,
+            runner,
+            user,
+            idle_minutes() * 60_000 if idle_lock_ms is None else idle_lock_ms,
+            exempt=lambda: self.in_wall_mode,
+        )
         self.keys = views_for(user.role_code)
         self.map_view = MapView(runner, live, self)
         self.map_view.set_user(user)
@@ -714,6 +723,7 @@ class MainWindow(QMainWindow):
             self.leave_wall_mode()
         self.save_layout()
         self._closing = True
+        self.idle_lock.stop()
         self._clock.stop()
         if self.poller is not None:
             self.poller.shutdown()

@@ -192,7 +192,7 @@ def test_settings_roles_and_replication_gain_nothing(seeded_copy: str) -> None:
             "DROP TRIGGER cc_audit_stamp ON audit_log",
             "ALTER TABLE incidents DISABLE ROW LEVEL SECURITY",
             "ALTER TABLE work_orders NO FORCE ROW LEVEL SECURITY",
-            "DROP POLICY cc_read ON work_orders",
+            "DROP POLICY cc_read_handler ON work_orders",
         ):
             with pytest.raises(errors.InsufficientPrivilege, match="must be owner"):
                 conn.execute(sql)
