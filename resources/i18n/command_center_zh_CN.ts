@@ -92,26 +92,15 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../command_center/views/application.py" line="+211"/>
+        <location filename="../../command_center/views/application.py" line="+219"/>
+        <location line="+11"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Cannot sign in as %1 with the demo password.</source>
-        <translation>无法用演示密码以 %1 的身份登录。</translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>No users yet</source>
-        <translation>还没有用户</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>The database has no users yet. Create the demo county first:
-command-center demo seed</source>
-        <translation>数据库中还没有用户。请先建立演示县：
-command-center demo seed</translation>
+        <location line="-10"/>
+        <source>--user works only on the demo database. Sign in with your password.</source>
+        <translation>--user 只能用于演示数据库。请输入密码登录。</translation>
     </message>
 </context>
 <context>
@@ -190,6 +179,49 @@ command-center demo seed</translation>
         <location line="+115"/>
         <source>No full-time grid worker is assigned to this grid</source>
         <translation>该网格未配备专职网格员</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../command_center/views/login_dialog.py" line="+371"/>
+        <source>Choose a new password</source>
+        <translation>设置新密码</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>An administrator set your password. Choose your own before you go on (at least %1 characters).</source>
+        <translation>您的密码由管理员设置，请先设置自己的密码（至少 %1 个字符）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;New password</source>
+        <translation>新密码(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Again</source>
+        <translation>再输入一次(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation type="unfinished">取消</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Cannot reach the database. Try again in a moment.</source>
+        <translation type="unfinished">无法连接数据库，请稍后重试。</translation>
     </message>
 </context>
 <context>
@@ -274,9 +306,37 @@ command-center demo seed</translation>
     </message>
 </context>
 <context>
+    <name>LockDialog</name>
+    <message>
+        <location filename="../../command_center/views/idle_lock.py" line="+90"/>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Locked — %1, enter your password to go on</source>
+        <translation>已锁定 —— %1，请输入密码继续</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Cannot reach the database. Try again in a moment.</source>
+        <translation type="unfinished">无法连接数据库，请稍后重试。</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../command_center/views/login_dialog.py" line="+157"/>
+        <location filename="../../command_center/views/login_dialog.py" line="-221"/>
         <source>Sign in — Command Center</source>
         <translation>登录 — 网格化综治指挥中心</translation>
     </message>
@@ -286,9 +346,19 @@ command-center demo seed</translation>
         <translation>网格化综治指挥中心</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Choose your name and enter your password.</source>
         <translation>请选择您的姓名并输入密码。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter your login name and your password.</source>
+        <translation>请输入登录名和密码。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Login name</source>
+        <translation>登录名(&amp;L)</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -306,7 +376,7 @@ command-center demo seed</translation>
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+70"/>
         <source>No user chosen</source>
         <translation>尚未选择用户</translation>
     </message>
@@ -317,11 +387,11 @@ command-center demo seed</translation>
     </message>
     <message>
         <location line="+14"/>
-        <source>Choose your name in the list first.</source>
-        <translation>请先在列表中选择您的姓名。</translation>
+        <source>Enter your login name first.</source>
+        <translation>请先输入登录名。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Enter your password.</source>
         <translation>请输入密码。</translation>
     </message>
@@ -331,12 +401,7 @@ command-center demo seed</translation>
         <translation>正在验证…</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <source>Wrong password. Check it and try again.</source>
-        <translation>密码错误，请检查后重试。</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+25"/>
         <source>Cannot reach the database. Try again in a moment.</source>
         <translation>无法连接数据库，请稍后重试。</translation>
     </message>
@@ -379,7 +444,7 @@ command-center demo seed</translation>
         <translation>最新动态</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+377"/>
+        <location filename="../../command_center/views/main_window.py" line="+386"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
@@ -868,7 +933,7 @@ command-center demo seed</translation>
 <context>
     <name>Role</name>
     <message>
-        <location filename="../../command_center/views/login_dialog.py" line="-221"/>
+        <location filename="../../command_center/views/login_dialog.py" line="-264"/>
         <source>Duty operator</source>
         <translation>值班员</translation>
     </message>
@@ -929,7 +994,7 @@ command-center demo seed</translation>
 <context>
     <name>WallModeDialog</name>
     <message>
-        <location filename="../../command_center/views/wall.py" line="+70"/>
+        <location filename="../../command_center/views/wall.py" line="+71"/>
         <source>Wall mode</source>
         <translation>墙面模式</translation>
     </message>

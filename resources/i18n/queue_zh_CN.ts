@@ -12,7 +12,7 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+156"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+158"/>
         <location line="+278"/>
         <source>Work orders</source>
         <translation>工单</translation>
@@ -208,7 +208,7 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+57"/>
         <source>Reports nearby and close in time that may be the same problem. This report joins the one chosen; its reporter will receive that report&apos;s outcome.</source>
         <translation>附近、时间相近、可能反映同一问题的事件。本件将并入所选事件，反映人将收到该事件的办理结果。</translation>
     </message>
@@ -293,13 +293,12 @@
         <translation>非常满意</translation>
     </message>
     <message>
-        <location line="+14"/>
-        <location line="+179"/>
+        <location line="-154"/>
         <source>Start from a template…</source>
         <translation>从模板开始…</translation>
     </message>
     <message>
-        <location line="-157"/>
+        <location line="+174"/>
         <source>Please write it first.</source>
         <translation>请先填写内容。</translation>
     </message>
@@ -374,7 +373,7 @@
         <translation>目前办理情况：</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+9"/>
         <source>Add photos…</source>
         <translation>添加照片…</translation>
     </message>
@@ -384,7 +383,7 @@
         <translation>移除</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+17"/>
         <source>Choose photos</source>
         <translation>选择照片</translation>
     </message>
@@ -621,7 +620,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+211"/>
+        <location line="+209"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
@@ -761,7 +760,7 @@
         <translation>已选 %1 条</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+74"/>
         <source>This incident is not in the current list (check the filter); its details are shown.</source>
         <translation>此事件不在当前列表中（请检查筛选条件），已显示其详情。</translation>
     </message>
