@@ -211,7 +211,7 @@
     <message>
         <location line="+1"/>
         <source>Cancel</source>
-        <translation type="unfinished">取消</translation>
+        <translation>取消</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -221,7 +221,7 @@
     <message>
         <location line="+9"/>
         <source>Cannot reach the database. Try again in a moment.</source>
-        <translation type="unfinished">无法连接数据库，请稍后重试。</translation>
+        <translation>无法连接数据库，请稍后重试。</translation>
     </message>
 </context>
 <context>
@@ -330,7 +330,7 @@
     <message>
         <location line="+41"/>
         <source>Cannot reach the database. Try again in a moment.</source>
-        <translation type="unfinished">无法连接数据库，请稍后重试。</translation>
+        <translation>无法连接数据库，请稍后重试。</translation>
     </message>
 </context>
 <context>
