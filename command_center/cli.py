@@ -131,6 +131,16 @@ def _parser() -> argparse.ArgumentParser:
         usersub.add_parser(name, help=text).add_argument("username", metavar="NAME")
     usersub.add_parser("list", help="the accounts, with their logins and lockouts")
 
+    bk = sub.add_parser("backup", help="the whole database into one file")
+    bk.add_argument(
+        "path", metavar="FILE", nargs="?",
+        help="where (default: command-center-YYYYMMDD-HHMM.ccbackup here)",
+    )
+    rs = sub.add_parser(
+        "restore", help="replace the database by a backup (the current one is kept beside it)"
+    )
+    rs.add_argument("path", metavar="FILE")
+
     aud = sub.add_parser("audit", help="the audit log")
     audsub = _SubParsers(aud.add_subparsers(dest="audit_command", required=True), common)
     audsub.add_parser(
@@ -170,11 +180,16 @@ class _SubParsers:
 RUN_OPTIONS = ("--lang", "--user", "--wall")
 
 
+COMMANDS = (
+    "run", "db", "demo", "status", "import", "serve", "apikey", "poll", "user", "audit", "backup",
+    "restore",
+)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if any(a.split("=")[0] in RUN_OPTIONS for a in argv) and not any(
-        a in ("run", "db", "demo", "status", "import", "serve", "apikey", "poll", "user", "audit")
-        for a in argv
+        a in COMMANDS for a in argv
     ):
         argv.insert(0, "run")  # `command-center --lang en` means `command-center run --lang en`
     args = _parser().parse_args(argv)
@@ -220,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _user(url, args)
         if command == "audit":
             return _audit(url, args)
+        if command in ("backup", "restore"):
+            return _backup(url, args, command)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear message, not a traceback, for the person at the keyboard
@@ -335,6 +352,27 @@ def _user(url: str | None, args: argparse.Namespace) -> int:
             print(f"password reset for {args.username}; to be changed at the next sign-in")
             return 0
     return 2
+
+
+def _backup(url: str | None, args: argparse.Namespace, command: str) -> int:
+    from pathlib import Path
+
+    from command_center.db import backup
+    from command_center.db.connection import database
+
+    with database(url) as db:
+        bin_dir = db.embedded.bin_dir() if db.embedded is not None else None
+        db.engine.dispose()
+        if command == "backup":
+            target = Path(args.path or backup.default_name())
+            size = backup.backup(db.url, target, bin_dir=bin_dir)
+            print(f"备份完成 / backed up: {target} ({size / 1e6:.1f} MB)")
+            return 0
+        kept = backup.restore(db.url, Path(args.path), bin_dir=bin_dir)
+    print(f"恢复完成 / restored from {args.path}")
+    if kept:
+        print(f"原数据库保留为 {kept} / the previous database is kept as {kept}")
+    return 0
 
 
 def _audit(url: str | None, args: argparse.Namespace) -> int:

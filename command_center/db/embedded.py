@@ -90,6 +90,10 @@ class EmbeddedPostgres:
             raise EmbeddedDatabaseError("embedded database not started")
         return self._server.get_uri(database=DATABASE_NAME, driver="psycopg")
 
+    def bin_dir(self) -> Path | None:
+        """Where the server's own programs are (pg_dump and pg_restore of its version)."""
+        return None if self._server is None else Path(self._server.bin_path)
+
     def stop(self) -> None:
         if self._server is not None:
             try:
