@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from command_center.models import DutyLogEntry
-from command_center.services import audit
+from command_center.services import audit, permissions
 from command_center.services.audit import Actor
 
 MAX_LENGTH = 2000
@@ -28,6 +28,7 @@ class DutyLogResult:
 def add_entry(session: Session, actor: Actor, text: str, client_token: str) -> DutyLogResult:
     """Write one entry, exactly once per ``client_token``, so a retry after a lost connection
     never writes it twice. Commits."""
+    permissions.require_duty_log(session, actor)
     text = text.strip()
     if not text:
         raise DutyLogError("值班日志内容为空 / the duty-log entry is empty")

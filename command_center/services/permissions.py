@@ -70,6 +70,19 @@ def who(session: Session, actor: Actor) -> Who:
     return Who(row.role_code, row.department_id)
 
 
+def may_write_duty_log(role: str | None) -> bool:
+    """The duty log is the center's: the duty desk, supervisors and administrators write it
+    (the database's policy on duty_log says the same, alembic 0005)."""
+    return role is None or role in CENTER_ROLES
+
+
+def require_duty_log(session: Session, actor: Actor) -> None:
+    if not may_write_duty_log(who(session, actor).role):
+        raise PermissionDenied(
+            "值班日志由指挥中心值班人员填写", "the duty log is written by the center's duty staff"
+        )
+
+
 def may_edit_rules(role: str | None) -> bool:
     """The working rules (routing rules, deadlines, objection and reopening windows)."""
     return role is None or role == ADMIN

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from command_center.db.changes import Changes
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
+from command_center.services.permissions import may_write_duty_log
 from command_center.services.status import describe_url
 from command_center.views.activity.activity_view import ActivityView
 from command_center.views.areas import (
@@ -188,7 +189,9 @@ class MainWindow(QMainWindow):
         self.map_view.sig_point_picked.connect(self._on_map_view_sig_point_picked)
         self.map_view.sig_pick_cancelled.connect(self._on_map_view_sig_pick_cancelled)
         self._picking = False  # the intake form asked the map for a point
-        self.activity_view = ActivityView(runner, actor, live, parent=self)
+        self.activity_view = ActivityView(
+            runner, actor, live, duty_log=may_write_duty_log(user.role_code), parent=self
+        )
         self.views: dict[str, QWidget] = {"map": self.map_view, "activity": self.activity_view}
         # The other areas are built right after the window is first shown (or when asked for
         # earlier): their modules and first queries would otherwise delay the first paint.

@@ -357,3 +357,24 @@ def test_signing_in_gives_a_session_password_of_the_users_login(seeded_copy: str
     # a second workstation of the same person gets the same session password, so the first
     # one's new connections keep working
     assert second == first
+
+
+def test_the_duty_log_is_refused_to_a_handler_with_a_reason(seeded_copy: str) -> None:
+    from command_center.db.engine import make_engine, make_session_factory
+    from command_center.services import duty_log
+    from command_center.services.audit import Actor
+    from command_center.services.permissions import PermissionDenied
+
+    before = admin_one(seeded_copy, "SELECT count(*) FROM duty_log")
+    uid, name = admin_one(
+        seeded_copy, "SELECT ROW(id, display_name) FROM app_users WHERE username = %s", POLICE
+    )
+    engine = make_engine(with_login(seeded_copy, f"cc_u_{POLICE}", None))
+    try:
+        with make_session_factory(engine)() as s, pytest.raises(
+            PermissionDenied, match="值班日志"
+        ):
+            duty_log.add_entry(s, Actor(int(uid), name), "公安值班情况正常", "token-1")
+    finally:
+        engine.dispose()
+    assert admin_one(seeded_copy, "SELECT count(*) FROM duty_log") == before

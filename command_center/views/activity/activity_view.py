@@ -110,10 +110,12 @@ class ActivityView(QWidget):
         live: LiveChannel | None = None,
         *,
         capacity: int = DEFAULT_CAPACITY,
+        duty_log: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("activityView")
+        self._duty_log_allowed = duty_log
         self._runner = runner
         self._actor = actor
         self._live = live
@@ -228,6 +230,7 @@ class ActivityView(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(feed)
         self.splitter.addWidget(self.duty_box)
+        self.duty_box.setVisible(duty_log)  # the center's duty staff write it
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
 
@@ -270,7 +273,7 @@ class ActivityView(QWidget):
 
     def set_wall_mode(self, on: bool) -> None:
         """On a wall screen the feed is for watching: the duty log stays at the desk."""
-        self.duty_box.setVisible(not on)
+        self.duty_box.setVisible(not on and self._duty_log_allowed)
 
     def _retranslate(self) -> None:
         self.filter_edit.setPlaceholderText(self.tr("Filter: person, action, reason…"))
