@@ -104,6 +104,8 @@ def test_a_department_handler_works_from_the_inbox(qtbot, cc_app, people, runner
     assert window.docks["inbox"].isVisible()
     assert window.incidents_view is None and window.intake_view is None
     assert not window.import_action.isVisible()
+    # the duty log is the center's: not offered at a department's desk
+    assert window.activity_view.duty_box.isHidden()
 
 
 def test_the_map_and_the_queues_follow_each_other(qtbot, make_window, monkeypatch) -> None:

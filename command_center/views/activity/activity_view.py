@@ -230,7 +230,6 @@ class ActivityView(QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(feed)
         self.splitter.addWidget(self.duty_box)
-        self.duty_box.setVisible(duty_log)  # the center's duty staff write it
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
 
@@ -244,6 +243,7 @@ class ActivityView(QWidget):
         self.proxy.rowsRemoved.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self._refresh_pending_list()
+        self.duty_box.setVisible(self._duty_log_allowed)  # the center's duty staff write it
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
