@@ -136,6 +136,21 @@ def seeded_copy(pg_server: str, seeded_db: str) -> Iterator[str]:
     drop_database(pg_server, name)
 
 
+LOGIN_TEST_PASSWORD = "a-test-session-password"
+
+
+def login_url(url: str, username: str) -> str:
+    """``url`` as the user's own login. Its password is set as the server's owner would (an
+    embedded server asks for one, the shared test server trusts), so that no sign-in writes to
+    the database the test reads."""
+    from command_center.db.connection import with_login
+
+    login = f"cc_u_{username}"
+    with _admin(url) as conn:
+        conn.execute(f'ALTER ROLE "{login}" PASSWORD \'{LOGIN_TEST_PASSWORD}\'')
+    return with_login(url, login, LOGIN_TEST_PASSWORD)
+
+
 def make_new_incidents(engine: Engine, n: int) -> list[int]:
     """n incidents without orders, made new again (the small county may have none waiting)."""
     with engine.begin() as c:

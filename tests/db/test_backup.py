@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from command_center import cli
 from command_center.db import backup
 from command_center.db.engine import libpq_url
-from tests.conftest import drop_database
+from tests.conftest import drop_database, login_url
 from tests.db.test_security import security_problems
 
 
@@ -50,8 +50,7 @@ def test_a_backup_restores_the_database_as_it_was(
         # the chain, the policies and the logins came back with it
         assert cli.main(["--database-url", seeded_copy, "audit", "verify"]) == 0
         assert security_problems(seeded_copy) == []
-        login = make_url(seeded_copy).set(username="cc_u_bm_police")
-        with psycopg.connect(libpq_url(login.render_as_string(hide_password=False))) as conn:
+        with psycopg.connect(libpq_url(login_url(seeded_copy, "bm_police"))) as conn:
             row = conn.execute("SELECT count(*), count(DISTINCT department_id) FROM work_orders "
                                "WHERE lead_order_id IS NULL").fetchone()
         assert row is not None and row[0] > 0 and row[1] == 1

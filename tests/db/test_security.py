@@ -21,12 +21,10 @@ from command_center.db.connection import GATEKEEPER, with_login
 from command_center.db.engine import libpq_url
 from command_center.services import auth
 from command_center.services.permissions import ADMIN_SETTINGS_PREFIXES
+from tests.conftest import login_url
 
 POLICE = "bm_police"
 COURT = "bm_court"
-
-
-TEST_SECRET = "security-test-session-password"
 
 
 @contextmanager
@@ -36,13 +34,8 @@ def login(
     """A connection as a user's own login (``None``: the gatekeeper). The login's password is
     set as the server's owner would (an embedded server asks for it; the shared test server
     trusts), so that signing in does not write to the shared demo county."""
-    name = GATEKEEPER if username is None else f"cc_u_{username}"
-    secret = None
-    if username is not None:
-        secret = TEST_SECRET
-        with psycopg.connect(libpq_url(url), autocommit=True) as admin:
-            admin.execute(f"ALTER ROLE {name} PASSWORD '{secret}'")
-    with psycopg.connect(libpq_url(with_login(url, name, secret)), autocommit=autocommit) as conn:
+    target = with_login(url, GATEKEEPER, None) if username is None else login_url(url, username)
+    with psycopg.connect(libpq_url(target), autocommit=autocommit) as conn:
         yield conn
 
 
@@ -369,7 +362,7 @@ def test_the_duty_log_is_refused_to_a_handler_with_a_reason(seeded_copy: str) ->
     uid, name = admin_one(
         seeded_copy, "SELECT ROW(id, display_name) FROM app_users WHERE username = %s", POLICE
     )
-    engine = make_engine(with_login(seeded_copy, f"cc_u_{POLICE}", None))
+    engine = make_engine(login_url(seeded_copy, POLICE))
     try:
         with make_session_factory(engine)() as s, pytest.raises(
             PermissionDenied, match="值班日志"

@@ -9,20 +9,21 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import text
 
-from command_center.db.connection import Database, with_login
+from command_center.db.connection import Database
 from command_center.db.engine import make_engine, make_session_factory
 from command_center.services import auth
 from command_center.services.audit import SYSTEM, Actor
 from command_center.views.login_dialog import ChangePasswordDialog
 from command_center.views.main_window import DatabaseInfo, MainWindow
 from command_center.workers.ops import OpsRunner
+from tests.conftest import login_url
 
 
 @pytest.fixture
 def operator_runner(db: Database, people) -> Iterator[OpsRunner]:
     """A runner working as the operator's own login (the shared test server trusts it; the
     policies and the password check see that login)."""
-    engine = make_engine(with_login(db.url, f"cc_u_{people.operator.username}", None))
+    engine = make_engine(login_url(db.url, people.operator.username))
     runner = OpsRunner(make_session_factory(engine))
     yield runner
     runner.shutdown()
