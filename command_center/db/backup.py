@@ -146,11 +146,35 @@ def restore(url: str, source: Path, *, bin_dir: Path | None = None) -> str:
             roles_file = tar.extractfile(ROLES_MEMBER)
             assert roles_file is not None
             roles_sql = roles_file.read().decode()
+            dump_file = tar.extractfile(DATABASE_MEMBER)  # None unless a regular file
+            if dump_file is None:
+                raise BackupError(
+                    "这不是指挥中心的备份文件 / this is not a Command Center backup"
+                )
             with tempfile.TemporaryDirectory() as tmp:
-                tar.extract(DATABASE_MEMBER, tmp, filter="data")
-                return _restore(url, database, roles_sql, Path(tmp) / DATABASE_MEMBER, bin_dir)
+                dump = Path(tmp) / DATABASE_MEMBER
+                with dump_file, dump.open("wb") as out:
+                    shutil.copyfileobj(dump_file, out)
+                return _restore(url, database, roles_sql, dump, bin_dir)
     except (tarfile.TarError, OSError) as exc:
         raise BackupError(f"无法读取备份文件 / cannot read the backup: {exc}") from exc
+
+
+_CREATE = re.compile(r"^CREATE ROLE (cc_[a-z0-9_]{1,60});$")
+_GRANT = re.compile(r"^GRANT (cc_app|cc_center|cc_handler) TO (cc_[a-z0-9_]{1,60})\b")
+GATEKEEPER_ROLE = "cc_gatekeeper"
+
+
+def _role_statements(roles_sql: str) -> list[str]:
+    creates, grants = [], []
+    for line in roles_sql.splitlines():
+        if m := _CREATE.match(line.strip()):
+            creates.append(f'CREATE ROLE "{m.group(1)}" NOLOGIN')
+        elif m := _GRANT.match(line.strip()):
+            grants.append(f'GRANT "{m.group(1)}" TO "{m.group(2)}"')
+    if f'CREATE ROLE "{GATEKEEPER_ROLE}" NOLOGIN' in creates:
+        creates.append(f'ALTER ROLE "{GATEKEEPER_ROLE}" LOGIN')
+    return creates + grants
 
 
 def _restore(
@@ -161,16 +185,16 @@ def _restore(
     kept = f"{database}_before_restore_{stamp}"
     major = _server_major(url)
     with psycopg.connect(_conninfo(url, "postgres"), autocommit=True) as admin:
-        for statement in roles_sql.splitlines():
-            if not statement.strip():
-                continue
+        # the file's roles.sql is not run as it is (a restore runs as the server's owner): only
+        # the program's role names and group memberships are read from it, and the statements
+        # are made here; each login's rights are then set by cc_sync_login
+        for statement in _role_statements(roles_sql):
             try:
                 admin.execute(statement)
             except psycopg.errors.DuplicateObject:
                 pass  # the role is there already (the same server)
             except psycopg.Error as exc:
-                if "already" not in str(exc):
-                    raise BackupError(f"无法建立角色 / cannot create a role: {exc}") from exc
+                raise BackupError(f"无法建立角色 / cannot create a role: {exc}") from exc
         admin.execute(f'DROP DATABASE IF EXISTS "{staging}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{staging}"')
     try:

@@ -9,6 +9,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Numeric, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from command_center.db.base import Base, IdMixin, TimestampMixin
+from command_center.models.personal import masked_column
 
 
 class DisputeType(Base):
@@ -68,10 +69,15 @@ class DisputeParty(IdMixin, Base):
         BigInteger, ForeignKey("dispute_cases.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[str] = mapped_column(String(12))
-    name: Mapped[str] = mapped_column(String(100))
-    phone: Mapped[str | None] = mapped_column(String(32))
-    id_number: Mapped[str | None] = mapped_column(String(18))
-    address: Mapped[str | None] = mapped_column(String(200))
+    # personal data (models/personal.py): deferred, read masked
+    name: Mapped[str] = mapped_column(String(100), deferred=True)
+    phone: Mapped[str | None] = mapped_column(String(32), deferred=True)
+    id_number: Mapped[str | None] = mapped_column(String(18), deferred=True)
+    address: Mapped[str | None] = mapped_column(String(200), deferred=True)
+    name_masked: Mapped[str | None] = masked_column("dispute_parties", "name")
+    phone_masked: Mapped[str | None] = masked_column("dispute_parties", "phone")
+    id_number_masked: Mapped[str | None] = masked_column("dispute_parties", "id_number")
+    address_masked: Mapped[str | None] = masked_column("dispute_parties", "address")
 
 
 class MediationSession(IdMixin, Base):

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from command_center.db.base import Base, IdMixin, TimestampMixin
+from command_center.models.personal import masked_column
 
 
 class IncidentStatus(StrEnum):
@@ -152,8 +153,11 @@ class Incident(IdMixin, TimestampMixin, Base):
     town_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("admin_areas.id"), index=True
     )
-    reporter_name: Mapped[str | None] = mapped_column(String(64))
-    reporter_phone: Mapped[str | None] = mapped_column(String(32))
+    # personal data (models/personal.py): deferred, read masked
+    reporter_name: Mapped[str | None] = mapped_column(String(64), deferred=True)
+    reporter_phone: Mapped[str | None] = mapped_column(String(32), deferred=True)
+    reporter_name_masked: Mapped[str | None] = masked_column("incidents", "reporter_name")
+    reporter_phone_masked: Mapped[str | None] = masked_column("incidents", "reporter_phone")
     reporter_worker_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("grid_workers.id")
     )

@@ -9,6 +9,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInte
 from sqlalchemy.orm import Mapped, mapped_column
 
 from command_center.db.base import Base, IdMixin, TimestampMixin
+from command_center.models.personal import masked_column
 
 
 class WorkerKind(StrEnum):
@@ -36,7 +37,8 @@ class GridWorker(IdMixin, TimestampMixin, Base):
     gender: Mapped[str | None] = mapped_column(String(1))
     birth_year: Mapped[int | None] = mapped_column(SmallInteger)
     phone: Mapped[str | None] = mapped_column(String(32))
-    id_number: Mapped[str | None] = mapped_column(String(18))
+    id_number: Mapped[str | None] = mapped_column(String(18), deferred=True)  # personal
+    id_number_masked: Mapped[str | None] = masked_column("grid_workers", "id_number")
     user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
     hired_on: Mapped[dt.date | None] = mapped_column()
     left_on: Mapped[dt.date | None] = mapped_column()

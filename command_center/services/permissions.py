@@ -28,7 +28,13 @@ from sqlalchemy.orm import Session
 
 from command_center.models import AppUser, Department, Incident, WorkOrder
 from command_center.services.audit import Actor
-from command_center.services.lifecycle import ADMIN, ANALYST, CENTER_ROLES, DEPARTMENT_ROLES
+from command_center.services.lifecycle import (
+    ADMIN,
+    ANALYST,
+    CENTER_ROLES,
+    DEPARTMENT_ROLES,
+    SUPERVISOR,
+)
 
 ADMIN_SETTINGS_PREFIXES = ("orders.", "map.tiles", "open311.")
 """Center settings only an administrator changes (the working rules, the base layer, the
@@ -224,3 +230,26 @@ def require_incident(
         f"事件 {number} 没有派给本部门的工单，{zh_y}，不能{doing[0]}",
         f"incident {number} has no order for your department ({en_y}); you cannot {doing[1]}",
     )
+
+
+# --- personal data: who may see a record's raw values (each time recorded) --------------------
+
+REVEAL_KINDS = ("incident", "dispute_case", "grid_worker")
+"""What :func:`may_reveal` and the database's ``cc_reveal`` know: an incident's reporter, a
+dispute case's parties, a grid worker's identity number."""
+
+
+def may_reveal(me: Who, kind: str, *, reaches_record: bool = True) -> bool:
+    """Whether ``me`` may see the unmasked personal data of a record of ``kind`` (the
+    database's ``cc_reveal`` applies the same rule, alembic 0006). ``reaches_record``: for an
+    incident, whether ``me`` may reach it (a department's handler, only through its own
+    department's order). The program itself reads everything; analysts never see a person."""
+    if me.role is None:
+        return True
+    if kind == "incident":
+        return me.role in CENTER_ROLES or (me.role in DEPARTMENT_ROLES and reaches_record)
+    if kind == "dispute_case":
+        return me.role in CENTER_ROLES
+    if kind == "grid_worker":
+        return me.role in (SUPERVISOR, ADMIN)
+    return False

@@ -50,8 +50,8 @@ class ProgressEntry:
 class Details:
     incident: IncidentRow
     description: str
-    reporter_name: str | None
-    reporter_phone: str | None
+    reporter_name: str | None  # masked (services/personal.py); reveal_reporter for the rest
+    reporter_phone: str | None  # masked
     satisfaction: int | None
     orders: list[OrderRow]
     progress: list[ProgressEntry]
@@ -60,6 +60,7 @@ class Details:
     focus_order_id: int | None = None
     incident_actions: list[str] = field(default_factory=list)
     order_actions: dict[int, list[str]] = field(default_factory=dict)
+    may_reveal_reporter: bool = False  # the user may see the reporter unmasked (recorded)
 
 
 def details(
@@ -154,8 +155,8 @@ def details(
     return Details(
         rows[0],
         inc.description,
-        inc.reporter_name,
-        inc.reporter_phone,
+        inc.reporter_name_masked,
+        inc.reporter_phone_masked,
         inc.satisfaction,
         orders,
         progress,
@@ -164,4 +165,6 @@ def details(
         focus_order_id,
         lifecycle.allowed_actions("incident", inc, role=me.role, reopen_days=reopen_days),
         {o.id: lifecycle.allowed_actions("order", o, role=me.role) for o in order_objs},
+        bool(inc.reporter_name_masked or inc.reporter_phone_masked)
+        and permissions.may_reveal(me, "incident"),
     )

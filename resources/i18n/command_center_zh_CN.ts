@@ -27,7 +27,7 @@
 <context>
     <name>ActivityView</name>
     <message>
-        <location filename="../../command_center/views/activity/activity_view.py" line="+276"/>
+        <location filename="../../command_center/views/activity/activity_view.py" line="+279"/>
         <source>Filter: person, action, reason…</source>
         <translation>筛选：人员、内容、原因…</translation>
     </message>
@@ -444,7 +444,7 @@
         <translation>最新动态</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+386"/>
+        <location filename="../../command_center/views/main_window.py" line="+389"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>

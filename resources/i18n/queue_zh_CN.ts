@@ -12,26 +12,26 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+158"/>
-        <location line="+278"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+168"/>
+        <location line="+306"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-277"/>
+        <location line="-305"/>
         <location line="+16"/>
-        <location line="+278"/>
+        <location line="+306"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-293"/>
-        <location line="+306"/>
+        <location line="-321"/>
+        <location line="+334"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-303"/>
+        <location line="-331"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -43,12 +43,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+113"/>
+        <location line="+115"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location line="-112"/>
+        <location line="-114"/>
         <source>Dispatched</source>
         <translation>派单时间</translation>
     </message>
@@ -90,7 +90,7 @@
         <translation>选择一行查看详情。</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+94"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
@@ -136,12 +136,18 @@
         <translation>异议截止</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <location line="+6"/>
         <source>Reporter</source>
         <translation>反映人</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-2"/>
+        <source>Show in full</source>
+        <translation>查看完整</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>waiting for an answer, due %1</source>
         <translation>等待答复，期限 %1</translation>
     </message>
@@ -156,7 +162,7 @@
         <translation>描述</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+98"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
@@ -179,7 +185,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+1012"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1049"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -610,7 +616,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-862"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-899"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -620,7 +626,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+209"/>
+        <location line="+210"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
@@ -805,7 +811,17 @@
         <translation>照片已不存在。</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+21"/>
+        <source>Show the reporter in full</source>
+        <translation>查看反映人完整信息</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Why? (recorded in the audit log)</source>
+        <translation>查看原因（将记入操作日志）：</translation>
+    </message>
+    <message>
+        <location line="+84"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>

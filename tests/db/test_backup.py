@@ -81,3 +81,40 @@ def test_a_broken_backup_changes_nothing(seeded_copy: str, tmp_path: Path) -> No
             (make_url(seeded_copy).database + "%",),
         )]
     assert names == [make_url(seeded_copy).database]  # no half-restored database left behind
+
+
+def test_a_backup_cannot_slip_in_a_superuser(
+    seeded_copy: str, pg_server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A restore runs as the server's owner: what the file's roles.sql says is not run as it is,
+    only the program's role names and memberships are taken from it."""
+    import io
+    import tarfile
+
+    file = tmp_path / "county.ccbackup"
+    backup.backup(seeded_copy, file)
+    forged = tmp_path / "forged.ccbackup"
+    with tarfile.open(file) as src, tarfile.open(forged, "w") as dst:
+        roles = src.extractfile(backup.ROLES_MEMBER)
+        assert roles is not None
+        text = roles.read().decode() + (
+            "ALTER ROLE cc_u_zhiban1 WITH SUPERUSER;\n"
+            "CREATE ROLE cc_evil SUPERUSER LOGIN PASSWORD 'x';\n"
+            "GRANT pg_read_server_files TO cc_u_zhiban1;\n"
+            "CREATE ROLE cc_u_x; DROP TABLE incidents;\n"
+        )
+        info = tarfile.TarInfo(backup.ROLES_MEMBER)
+        info.size = len(text.encode())
+        dst.addfile(info, io.BytesIO(text.encode()))
+        member = src.getmember(backup.DATABASE_MEMBER)
+        dst.addfile(member, src.extractfile(member))
+    capsys.readouterr()
+    assert cli.main(["--database-url", seeded_copy, "restore", str(forged)]) == 0
+    kept = capsys.readouterr().out.split("the previous database is kept as ")[-1].strip()
+    try:
+        assert security_problems(seeded_copy) == []
+        assert _count(seeded_copy, "SELECT count(*) FROM pg_roles WHERE rolname IN "
+                      "('cc_evil', 'cc_u_x') OR (rolname LIKE 'cc\\_%' AND rolsuper)") == 0
+        assert _count(seeded_copy, "SELECT count(*) FROM incidents") > 0
+    finally:
+        drop_database(pg_server, kept)

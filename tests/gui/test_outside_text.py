@@ -115,8 +115,10 @@ def _check_the_queue(qtbot, view, incident: int) -> None:  # type: ignore[no-unt
         if tip and literal(tip):
             assert literal(shown(tip, Qt.TextFormat.AutoText)), tip
     assert HEADLINE in shown(title.data(Qt.ItemDataRole.ToolTipRole), Qt.TextFormat.AutoText)
-    # (b) the details: every label reads the characters as given
+    # (b) the details: every label reads the characters as given (the reporter as an operator
+    # reads it after "show in full": the reveal itself is tested in test_personal_data.py)
     details = view.details
+    details.show_reporter(incident, f"<b>王</b>{IMAGE}"[:64], "13800000000")
     texts = [
         shown(label.text(), label.textFormat())
         for label in details.findChildren(QLabel)

@@ -7,7 +7,7 @@ import datetime as dt
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -65,6 +65,9 @@ class DetailsPanel(QWidget):
     """An action button was pressed. Arguments: "incident" or "order", the action, the
     :class:`Target`."""
 
+    sig_reveal_requested = Signal(int)
+    """The masked reporter's "show" link was pressed. Arguments: the incident's id."""
+
     sig_photo_requested = Signal(int, int)
     """A photo of a progress report was opened. Arguments: the report's id, the photo's index."""
 
@@ -105,7 +108,14 @@ class DetailsPanel(QWidget):
         self.facts.setObjectName("detailsFacts")
         self.facts.setWordWrap(True)
         self.facts.setTextFormat(Qt.TextFormat.RichText)
-        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        self.facts.setOpenExternalLinks(False)
+        self.facts.linkActivated.connect(self._on_facts_link)
+        self._revealed: tuple[int, str | None, str | None] | None = None
+        """(incident id, name, phone) of a reporter shown unmasked; gone with the incident."""
         self.facts.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
         self.action_box = QFrame(self)
@@ -217,6 +227,8 @@ class DetailsPanel(QWidget):
     ) -> None:
         """Show ``d``; ``order_first``: the title, countdown and facts are the focused order's
         (the work-order queue); ``order_actions_only``: and no incident actions (the inbox)."""
+        if d is None or self._revealed is None or self._revealed[0] != d.incident.id:
+            self._revealed = None
         self.details = d
         self._orders_only = order_actions_only
         self._order_first = order_first or order_actions_only
@@ -295,9 +307,16 @@ class DetailsPanel(QWidget):
                 rows.append((self.tr("Objection until"), _t(order.objection_deadline_at)))
         elif inc.due_at:
             rows.append((self.tr("Due"), _t(inc.due_at)))
-        reporter = " ".join(x for x in (d.reporter_name, d.reporter_phone) if x)
-        if reporter:
-            rows.append((self.tr("Reporter"), e(reporter)))
+        if self._revealed is not None and self._revealed[0] == inc.id:
+            reporter = " ".join(x for x in self._revealed[1:] if x)
+            if reporter:
+                rows.append((self.tr("Reporter"), e(reporter)))
+        else:
+            reporter = " ".join(x for x in (d.reporter_name, d.reporter_phone) if x)
+            if reporter:
+                show = self.tr("Show in full")
+                link = f"　<a href='reveal:{inc.id}'>{e(show)}</a>" if d.may_reveal_reporter else ""
+                rows.append((self.tr("Reporter"), e(reporter) + link))
         if inc.waiting_answer and inc.answer_due_at is not None:
             late = inc.answer_due_at < clock.now()
             colour = "#c62828" if late else "#8a5a00"
@@ -312,6 +331,25 @@ class DetailsPanel(QWidget):
             if v
         )
         return f"<table cellspacing='2'>{cells}</table>"
+
+    def show_reporter(self, incident_id: int, name: str | None, phone: str | None) -> None:
+        """Show the reporter of ``incident_id`` unmasked (a reveal the database recorded),
+        until another incident is shown."""
+        d = self.details
+        if d is None or d.incident.id != incident_id:
+            return
+        self._revealed = (incident_id, name, phone)
+        self.facts.setText(self._facts_html(d, self.focus_order() if self._order_first else None))
+
+    @property
+    def reporter_revealed(self) -> bool:
+        return self._revealed is not None
+
+    @Slot(str)
+    def _on_facts_link(self, link: str) -> None:
+        kind, _, value = link.partition(":")
+        if kind == "reveal" and value.isdigit():
+            self.sig_reveal_requested.emit(int(value))
 
     def _clear_actions(self) -> None:
         while self.action_layout.count():

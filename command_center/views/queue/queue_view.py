@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from command_center.db.changes import Changes
 from command_center.services import actions as lifecycle_actions
-from command_center.services import lifecycle, record_details
+from command_center.services import lifecycle, personal, record_details
 from command_center.services import queue as svc
 from command_center.services.actions import BulkOutcome, Inputs, Prepared, Target
 from command_center.services.attachments import attachment_data
@@ -326,6 +326,7 @@ class QueueView(QWidget):
         self.details.role = self.user.role_code  # offer only what the services will accept
         self.details.sig_action_requested.connect(self._on_details_sig_action_requested)
         self.details.sig_photo_requested.connect(self.open_photo)
+        self.details.sig_reveal_requested.connect(self.reveal_reporter)
 
         left = QWidget(self)
         ll = QVBoxLayout(left)
@@ -771,6 +772,42 @@ class QueueView(QWidget):
             failure=lambda exc: self.show_message(actions.error_message(exc), "error"),
             owner=self,
             name="queue.photo",
+        )
+
+    def ask_reveal_reason(self) -> str | None:
+        """Why the operator wants the reporter unmasked (None: cancelled)."""
+        zh = words.language() == "zh"
+        items = [r[0] if zh else r[1] for r in personal.REASONS]
+        reason, ok = QInputDialog.getItem(
+            self,
+            self.tr("Show the reporter in full"),
+            self.tr("Why? (recorded in the audit log)"),
+            items,
+            0,
+            True,
+        )
+        return reason.strip() if ok and reason.strip() else None
+
+    @Slot(int)
+    def reveal_reporter(self, incident_id: int) -> None:
+        """Unmask the reporter of ``incident_id`` for the operator, with a reason the database
+        records; shown until another incident is selected."""
+        reason = self.ask_reveal_reason()
+        if reason is None:
+            return
+        actor = self.actor
+
+        def reveal(s: Any) -> personal.Reporter:
+            got = personal.reveal_reporter(s, actor, incident_id, reason)
+            s.commit()
+            return got
+
+        self._runner.submit(
+            reveal,
+            success=lambda r: self.details.show_reporter(incident_id, r.name, r.phone),
+            failure=lambda exc: self.show_message(actions.error_message(exc), "error"),
+            owner=self,
+            name="queue.reveal",
         )
 
     def bulk_action(self, name: str) -> None:
