@@ -18,11 +18,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import random
 import re
+import time
 from dataclasses import dataclass
 
 from argon2.low_level import Type, hash_secret_raw
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from command_center.models import AppUser, Department, Role
@@ -120,6 +123,9 @@ def check_new_password(password: str) -> None:
 # --- signing in -----------------------------------------------------------------------------
 
 
+SIGN_IN_TRIES = 4
+
+
 def sign_in(session: Session, username: str, password: str) -> SignIn:
     """Ask the gatekeeper; raises :class:`AuthError` with its message. Commits (a wrong password
     is counted even though signing in fails)."""
@@ -127,11 +133,22 @@ def sign_in(session: Session, username: str, password: str) -> SignIn:
         text("SELECT cc_auth_params(:u)"), {"u": username}
     ).scalar_one()
     proof = derive_proof(password, params)
-    row = session.execute(
-        text("SELECT ok, message, db_login, secret, user_id FROM cc_auth_sign_in(:u, :p)"),
-        {"u": username, "p": proof},
-    ).one()
-    session.commit()
+    for attempt in range(SIGN_IN_TRIES):
+        try:
+            row = session.execute(
+                text("SELECT ok, message, db_login, secret, user_id FROM cc_auth_sign_in(:u, :p)"),
+                {"u": username, "p": proof},
+            ).one()
+            session.commit()
+            break
+        except DBAPIError as exc:
+            # the same person signing in at two workstations at once: both alter the one
+            # login (a role is a catalogue row PostgreSQL does not lock), one of them is told
+            # "tuple concurrently updated" and simply asks again
+            session.rollback()
+            if "concurrently updated" not in str(exc) or attempt == SIGN_IN_TRIES - 1:
+                raise
+            time.sleep(random.uniform(0.05, 0.3))
     if not row.ok:
         raise AuthError(row.message)
     return SignIn(row.user_id, row.db_login, row.secret)

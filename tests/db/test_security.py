@@ -352,6 +352,46 @@ def test_signing_in_gives_a_session_password_of_the_users_login(seeded_copy: str
     assert second == first
 
 
+def test_one_person_signing_in_at_two_workstations_at_once(
+    seeded_copy: str, seeded_db: str, pg_server: str
+) -> None:
+    """Every sign-in alters the person's login, a catalogue row PostgreSQL does not lock: two
+    at once (here on two databases of one server, where no row of ours serialises them) must
+    not refuse either workstation."""
+    import threading
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    from command_center.db.connection import open_database
+    from tests.conftest import create_database, drop_database
+
+    other = f"cc_t_{uuid.uuid4().hex[:10]}"
+    other_url = create_database(pg_server, other, template=make_url(seeded_db).database)
+    gates = [open_database(with_login(u, GATEKEEPER, None)) for u in (seeded_copy, other_url)]
+    results: list[object] = []
+
+    def work(gate: object) -> None:
+        for _ in range(15):
+            try:
+                with gate.sessions() as s:  # type: ignore[attr-defined]
+                    results.append(auth.sign_in(s, "zhiban2", "demo").db_login)
+            except Exception as exc:  # noqa: BLE001 - the test counts what went wrong
+                results.append(exc)
+
+    threads = [threading.Thread(target=work, args=(g,)) for g in gates * 2]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+    finally:
+        for g in gates:
+            g.close()
+        drop_database(pg_server, other)
+    assert results == ["cc_u_zhiban2"] * 60
+
+
 def test_the_duty_log_is_refused_to_a_handler_with_a_reason(seeded_copy: str) -> None:
     from command_center.db.engine import make_engine, make_session_factory
     from command_center.services import duty_log
