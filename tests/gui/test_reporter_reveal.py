@@ -1,5 +1,6 @@
 """The details panel shows a reporter masked; "show in full" asks why, and the database hands
-over the name and phone and records who looked (services/personal.py, alembic 0006; the rules in tests/db/test_personal_data.py)."""
+over the name and phone and records who looked (services/personal.py, alembic 0006; the rules
+themselves are tested in tests/db/test_personal_data.py)."""
 
 from __future__ import annotations
 
