@@ -4,7 +4,7 @@
 <context>
     <name>CategoryPicker</name>
     <message>
-        <location filename="../../command_center/views/intake/intake_form.py" line="+87"/>
+        <location filename="../../command_center/views/intake/intake_form.py" line="+126"/>
         <source>Search categories, e.g. 噪音</source>
         <translation>搜索分类，如：噪音</translation>
     </message>
@@ -400,9 +400,19 @@
         <translation>已登记为 %1。</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>Not saved: the database could not be reached. Nothing was lost — try again.</source>
-        <translation>未登记：无法连接数据库。已填内容未丢失，请重试。</translation>
+        <location line="+15"/>
+        <source>Not saved: the connection to the database is lost. What you typed is kept — press save again once the connection is back.</source>
+        <translation>未登记：与数据库的连接已中断。已填写的内容都保留着，连接恢复后请再按“登记”。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Not saved, because of an error (what you typed is kept): %1</source>
+        <translation>出错，未登记（已填写的内容都保留着）：%1</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>The database cannot be reached: no placement, suggestions or address completion for now. Go on typing — what you type is kept.</source>
+        <translation>暂时连不上数据库：暂无属地定责、派单建议和地址提示。请继续填写，已填写的内容会保留。</translation>
     </message>
 </context>
 </TS>

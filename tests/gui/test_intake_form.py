@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from command_center.db.connection import Database
 from command_center.services import auth, intake
@@ -47,14 +47,18 @@ def _label(db: Database, grid: str) -> tuple[float, float, str]:
         return float(row[0]), float(row[1]), str(row[2])
 
 
-@pytest.fixture
-def form(qtbot, runner, operator, cc_app) -> IntakeFormView:  # type: ignore[no-untyped-def]
-    view = IntakeFormView(runner, operator)
+def _open_form(qtbot, runner, user: auth.UserInfo) -> IntakeFormView:  # type: ignore[no-untyped-def]
+    view = IntakeFormView(runner, user)
     qtbot.addWidget(view)
     view.resize(1400, 800)
     view.show()
     qtbot.waitUntil(lambda: view.channel.count() > 0, timeout=10_000)
     return view
+
+
+@pytest.fixture
+def form(qtbot, runner, operator, cc_app) -> IntakeFormView:  # type: ignore[no-untyped-def]
+    return _open_form(qtbot, runner, operator)
 
 
 def test_filling_the_form_and_saving_creates_one_incident(
@@ -212,3 +216,122 @@ def test_import_dialog_imports_a_file_and_lists_skipped_rows(
     dialog.open_file(str(FIXTURES / "broken_utf16.csv"))
     qtbot.waitUntil(lambda: "UTF-16" in dialog.status.text(), timeout=10_000)
     assert not dialog.import_button.isEnabled()
+
+
+# --- a lost connection --------------------------------------------------------------------
+
+CALL = {
+    "title": "楼道堆放杂物堵塞消防通道",
+    "description": "三单元一楼到三楼楼道堆满纸箱和旧家具，老人上下楼不方便，担心着火",
+    "address": "洪水镇益民村三社",
+    "reporter_name": "李秀英",
+    "reporter_phone": "13909361234",
+}
+
+
+def _fields(form: IntakeFormView) -> dict[str, Any]:
+    return {
+        "channel": form.channel.currentData(),
+        "category": form.category.code(),
+        "title": form.title_edit.text(),
+        "description": form.description.toPlainText(),
+        "address": form.address.text(),
+        "location": form.location.text(),
+        "reporter_name": form.reporter_name.text(),
+        "reporter_phone": form.reporter_phone.text(),
+        "priority": form.priority.currentData(),
+    }
+
+
+def _type_call(form: IntakeFormView, type_text, db: Database) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Type CALL as an operator does, on another channel than the default, with a category, a
+    location picked on the map and the urgent priority; return the form's fields."""
+    other = next(
+        i for i in range(form.channel.count()) if form.channel.itemData(i) != "hotline_12345"
+    )
+    form.channel.setCurrentIndex(other)
+    type_text(form.category.search, "消防")
+    leaf = next(
+        item
+        for item in form.category.tree.findItems(
+            "消防", Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive
+        )
+        if item.childCount() == 0
+    )
+    form.category.tree.setCurrentItem(leaf)
+    assert form.category.code() is not None
+    for name in ("title", "description", "address", "reporter_name", "reporter_phone"):
+        widget = form.title_edit if name == "title" else getattr(form, name)
+        type_text(widget, CALL[name])
+    lon, lat, _town = _label(db, "益民村第一网格")
+    form.set_location(lon, lat)
+    form.priority.setCurrentIndex(form.priority.findData(1))
+    fields = _fields(form)
+    assert fields["title"] == CALL["title"] and fields["reporter_phone"] == CALL["reporter_phone"]
+    return fields
+
+
+def _empty(form: IntakeFormView) -> bool:
+    f = _fields(form)
+    return not any(f[k] for k in ("category", *CALL, "location")) and f["priority"] == 3
+
+
+def test_a_save_on_a_lost_connection_keeps_the_input_and_succeeds_once_it_is_back(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    other_engine: Engine,
+    terminate_connections,
+    allow_connections,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    before = _count(db)
+    typed = _type_call(form, type_text, db)
+    qtbot.waitUntil(lambda: form.placement_label.property("kind") == "ok", timeout=10_000)
+    # the server goes away under the operator's hands: it refuses new connections and cuts
+    # the program's (from another client, connected beforehand)
+    other_engine.connect().close()
+    allow_connections(False)
+    assert terminate_connections(other_engine) >= 1
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form.save_button.isEnabled(), timeout=15_000)
+    message = form.message.text()
+    assert form.message.property("kind") == "error"
+    assert ("未登记" in message and "连接" in message and "保留" in message) or (
+        "Not saved" in message and "connection" in message and "kept" in message
+    ), message
+    assert form.message.toolTip()  # the server's own words, for whoever looks after it
+    assert _fields(form) == typed
+
+    allow_connections(True)
+    assert _count(db) == before
+    with qtbot.waitSignal(form.sig_incident_created, timeout=10_000):
+        form.save_button.click()
+    assert _count(db) == before + 1
+    assert _empty(form)
+
+
+def test_a_save_failing_otherwise_shows_the_error_and_keeps_the_input(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    type_text,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("编号生成失败 / could not make a number")
+
+    monkeypatch.setattr(intake, "create_and_merge", broken)
+    before = _count(db)
+    type_text(form.title_edit, CALL["title"])
+    type_text(form.reporter_name, CALL["reporter_name"])
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form.save_button.isEnabled(), timeout=10_000)
+    message = form.message.text()
+    assert "编号生成失败 / could not make a number" in message
+    assert "保留" in message or "kept" in message, message
+    # not blamed on the connection
+    assert not any(w in message for w in ("连接", "connection", "reach")), message
+    assert form.title_edit.text() == CALL["title"]
+    assert form.reporter_name.text() == CALL["reporter_name"]
+    assert _count(db) == before

@@ -20,6 +20,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
+import psycopg.errors
 from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -44,6 +46,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from command_center.services import gazetteer, intake
@@ -73,6 +76,42 @@ def load_choices(session: Session) -> FormChoices:
         choices.channels,
         [(code, parent, level, name) for code, name, level, parent in choices.categories],
     )
+
+
+# OperationalErrors that do not mean the connection is gone: the statement was cancelled or
+# timed out, waited for a lock, lost a deadlock or a serialization check, or the server is out
+# of disk or memory. Everything else of that class (a connection refused, broken, terminated,
+# a server shutting down or not accepting connections) is a lost connection.
+_NOT_A_LOST_CONNECTION = (
+    psycopg.errors.QueryCanceled,
+    psycopg.errors.LockNotAvailable,
+    psycopg.errors.TransactionRollback,
+    psycopg.errors.DiskFull,
+    psycopg.errors.OutOfMemory,
+)
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database could not be reached or the connection broke."""
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, InterfaceError):
+            return True
+        if not isinstance(exc, OperationalError):
+            return False
+        exc = exc.orig if exc.orig is not None else exc
+        if not isinstance(exc, psycopg.Error):  # an OperationalError without a driver error
+            return True
+    if isinstance(exc, psycopg.InterfaceError):
+        return True
+    return isinstance(exc, psycopg.OperationalError) and not isinstance(exc, _NOT_A_LOST_CONNECTION)
+
+
+def error_text(exc: BaseException) -> str:
+    """What went wrong, as the driver or server said it: for a database error its message
+    without the statement and its parameters (which hold what the operator typed)."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        return str(exc.orig).strip() or type(exc.orig).__name__
+    return str(exc).strip() or type(exc).__name__
 
 
 class CategoryPicker(QWidget):
@@ -661,15 +700,26 @@ class IntakeFormView(QWidget):
         self._saving = False
         self.save_button.setEnabled(True)
         self._on_duplicates_itemSelectionChanged()
+        # whatever went wrong, the form keeps what was typed
         if isinstance(exc, (ValueError, PermissionError)):  # a refusal says why ("中文 / English")
             self._show_message(str(exc), "error")
+        elif connection_lost(exc):
+            detail = error_text(exc)
+            log.warning("saving an incident failed, the connection is lost: %s", detail)
+            self._show_message(
+                self.tr(
+                    "Not saved: the connection to the database is lost. What you typed is "
+                    "kept — press save again once the connection is back."
+                ),
+                "error",
+                detail=detail,  # for whoever looks after the server; the operator needs less
+            )
         else:
             log.error("saving an incident failed", exc_info=exc)
             self._show_message(
-                self.tr(
-                    "Not saved: the database could not be reached. Nothing was lost — try again."
-                )
-                + f"\n{exc}".rstrip(),
+                self.tr("Not saved, because of an error (what you typed is kept): %1").replace(
+                    "%1", error_text(exc)
+                ),
                 "error",
             )
 
@@ -699,12 +749,14 @@ class IntakeFormView(QWidget):
         self._preview_timer.stop()
         self._show_preview(None)
         self.message.clear()
+        self.message.setToolTip("")
         self.title_edit.setFocus()
 
     # --- messages -----------------------------------------------------------------------
 
-    def _show_message(self, text_: str, kind: str, *, rich: bool = False) -> None:
+    def _show_message(self, text_: str, kind: str, *, rich: bool = False, detail: str = "") -> None:
         self._set_label(self.message, text_, kind, rich=rich)
+        self.message.setToolTip(detail)
 
     def _set_label(self, label: QLabel, text_: str, kind: str, *, rich: bool = False) -> None:
         label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
@@ -713,8 +765,19 @@ class IntakeFormView(QWidget):
         label.setStyleSheet(f"color: {COLOURS.get(kind, COLOURS['muted'])};")
 
     def _on_failure(self, exc: BaseException) -> None:
-        log.warning("intake form: %s", exc)
-        self._show_message(str(exc), "error")
+        text_ = error_text(exc)
+        log.warning("intake form: %s", text_)
+        if connection_lost(exc):
+            self._show_message(
+                self.tr(
+                    "The database cannot be reached: no placement, suggestions or address "
+                    "completion for now. Go on typing — what you type is kept."
+                ),
+                "error",
+                detail=text_,
+            )
+        else:
+            self._show_message(text_, "error")
 
     def shutdown(self) -> None:
         self._preview_timer.stop()
