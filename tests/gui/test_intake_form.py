@@ -7,13 +7,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from sqlalchemy import Engine, text
 
 from command_center.db.connection import Database
 from command_center.services import auth, intake
 from command_center.services.audit import Actor
 from command_center.views.intake import ImportTableDialog, IntakeFormView
+from command_center.views.intake.intake_form import DRAFT_DELAY_MS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tabular"
 
@@ -218,7 +219,7 @@ def test_import_dialog_imports_a_file_and_lists_skipped_rows(
     assert not dialog.import_button.isEnabled()
 
 
-# --- a lost connection --------------------------------------------------------------------
+# --- the unsaved call survives a restart and a lost connection -----------------------------
 
 CALL = {
     "title": "楼道堆放杂物堵塞消防通道",
@@ -274,6 +275,105 @@ def _type_call(form: IntakeFormView, type_text, db: Database) -> dict[str, Any]:
 def _empty(form: IntakeFormView) -> bool:
     f = _fields(form)
     return not any(f[k] for k in ("category", *CALL, "location")) and f["priority"] == 3
+
+
+def _restored_message(form: IntakeFormView) -> bool:
+    text_ = form.message.text()
+    return "已恢复" in text_ or "Restored the call" in text_
+
+
+@pytest.mark.parametrize("end", ["closed", "crashed"])
+def test_an_unsaved_call_comes_back_after_a_restart_and_goes_once_saved(
+    qtbot,
+    runner,
+    operator,
+    db: Database,
+    cc_app,
+    type_text,
+    end: str,  # type: ignore[no-untyped-def]
+) -> None:
+    """ "closed": the program is closed (or restarted) right after the last key press.
+    "crashed": it is never closed; the power goes a moment after the operator stopped typing."""
+    before = _count(db)
+    first = _open_form(qtbot, runner, operator)
+    typed = _type_call(first, type_text, db)
+    if end == "closed":
+        first.close()
+    else:
+        # on disk, not just in memory, within a moment of the last key press
+        ini = Path(QSettings().fileName())
+        qtbot.waitUntil(
+            lambda: ini.exists() and CALL["reporter_phone"] in ini.read_text("utf-8", "replace"),
+            timeout=DRAFT_DELAY_MS + 2_000,
+        )
+
+    # another login on the same workstation does not get it
+    with db.sessions() as s:
+        colleague = next(u for u in auth.list_users(s) if u.username == "zhiban2")
+    theirs = _open_form(qtbot, runner, colleague)
+    assert _empty(theirs) and not _restored_message(theirs)
+    theirs.close()
+
+    second = _open_form(qtbot, runner, operator)
+    qtbot.waitUntil(lambda: second.category.code() is not None, timeout=5_000)
+    assert _fields(second) == typed
+    assert _restored_message(second), second.message.text()
+    assert second.location_value() == first.location_value()
+    # nothing went to the database by itself
+    assert _count(db) == before
+
+    with qtbot.waitSignal(second.sig_incident_created, timeout=10_000) as created:
+        second.save_button.click()
+    assert _count(db) == before + 1
+    with db.sessions() as s:
+        row = s.execute(
+            text(
+                "SELECT title, description, reporter_name, reporter_phone, channel_code, "
+                "category_code, priority FROM incidents WHERE id = :i"
+            ),
+            {"i": created.args[0]},
+        ).one()
+    assert tuple(row) == (
+        CALL["title"],
+        CALL["description"],
+        CALL["reporter_name"],
+        CALL["reporter_phone"],
+        typed["channel"],
+        typed["category"],
+        1,
+    )
+    second.close()
+    if end == "crashed":
+        first.close()  # the old window from before the "power cut" must not bring it back
+
+    third = _open_form(qtbot, runner, operator)
+    qtbot.wait(100)
+    assert _empty(third) and not _restored_message(third)
+    assert CALL["reporter_phone"] not in Path(QSettings().fileName()).read_text("utf-8")
+
+
+def test_clearing_the_form_forgets_the_draft(
+    qtbot,
+    form: IntakeFormView,
+    runner,
+    operator,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    type_text(form.title_edit, CALL["title"])
+    type_text(form.reporter_phone, CALL["reporter_phone"])
+    ini = Path(QSettings().fileName())
+    qtbot.waitUntil(
+        lambda: ini.exists() and CALL["reporter_phone"] in ini.read_text("utf-8", "replace"),
+        timeout=DRAFT_DELAY_MS + 2_000,
+    )
+    form.clear_button.click()
+    assert form.title_edit.text() == "" and form.reporter_phone.text() == ""
+    assert CALL["reporter_phone"] not in ini.read_text("utf-8")
+    form.close()
+
+    again = _open_form(qtbot, runner, operator)
+    qtbot.wait(100)
+    assert _empty(again) and not _restored_message(again)
 
 
 def test_a_save_on_a_lost_connection_keeps_the_input_and_succeeds_once_it_is_back(
