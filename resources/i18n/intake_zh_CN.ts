@@ -4,7 +4,7 @@
 <context>
     <name>CategoryPicker</name>
     <message>
-        <location filename="../../command_center/views/intake/intake_form.py" line="+87"/>
+        <location filename="../../command_center/views/intake/intake_form.py" line="+153"/>
         <source>Search categories, e.g. 噪音</source>
         <translation>搜索分类，如：噪音</translation>
     </message>
@@ -157,7 +157,7 @@
 <context>
     <name>IntakeFormView</name>
     <message>
-        <location filename="../../command_center/views/intake/intake_form.py" line="+52"/>
+        <location filename="../../command_center/views/intake/intake_form.py" line="+66"/>
         <source>What is the problem, in a few words</source>
         <translation>简要概括问题</translation>
     </message>
@@ -303,7 +303,7 @@
         <translation>疑似重复反映</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+96"/>
         <source>Type the location as: longitude, latitude</source>
         <translation>坐标格式：经度, 纬度</translation>
     </message>
@@ -400,9 +400,24 @@
         <translation>已登记为 %1。</translation>
     </message>
     <message>
-        <location line="+13"/>
-        <source>Not saved: the database could not be reached. Nothing was lost — try again.</source>
-        <translation>未登记：无法连接数据库。已填内容未丢失，请重试。</translation>
+        <location line="+15"/>
+        <source>Not saved: the connection to the database is lost. What you typed is kept — press save again once the connection is back.</source>
+        <translation>未登记：与数据库的连接已中断。已填写的内容都保留着，连接恢复后请再按“登记”。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Not saved, because of an error (what you typed is kept): %1</source>
+        <translation>出错，未登记（已填写的内容都保留着）：%1</translation>
+    </message>
+    <message>
+        <location line="+161"/>
+        <source>Restored the call you had not saved when the program closed (last typed %1). Check it and save it; nothing has been saved yet.</source>
+        <translation>已恢复上次程序关闭时未保存的登记（最后填写于 %1）。请核对后按“登记”，目前尚未保存。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>The database cannot be reached: no placement, suggestions or address completion for now. Go on typing — what you type is kept.</source>
+        <translation>暂时连不上数据库：暂无属地定责、派单建议和地址提示。请继续填写，已填写的内容会保留。</translation>
     </message>
 </context>
 </TS>

@@ -7,13 +7,14 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from sqlalchemy import text
+from PySide6.QtCore import QSettings, Qt
+from sqlalchemy import Engine, text
 
 from command_center.db.connection import Database
 from command_center.services import auth, intake
 from command_center.services.audit import Actor
 from command_center.views.intake import ImportTableDialog, IntakeFormView
+from command_center.views.intake.intake_form import DRAFT_DELAY_MS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tabular"
 
@@ -47,14 +48,18 @@ def _label(db: Database, grid: str) -> tuple[float, float, str]:
         return float(row[0]), float(row[1]), str(row[2])
 
 
-@pytest.fixture
-def form(qtbot, runner, operator, cc_app) -> IntakeFormView:  # type: ignore[no-untyped-def]
-    view = IntakeFormView(runner, operator)
+def _open_form(qtbot, runner, user: auth.UserInfo) -> IntakeFormView:  # type: ignore[no-untyped-def]
+    view = IntakeFormView(runner, user)
     qtbot.addWidget(view)
     view.resize(1400, 800)
     view.show()
     qtbot.waitUntil(lambda: view.channel.count() > 0, timeout=10_000)
     return view
+
+
+@pytest.fixture
+def form(qtbot, runner, operator, cc_app) -> IntakeFormView:  # type: ignore[no-untyped-def]
+    return _open_form(qtbot, runner, operator)
 
 
 def test_filling_the_form_and_saving_creates_one_incident(
@@ -212,3 +217,221 @@ def test_import_dialog_imports_a_file_and_lists_skipped_rows(
     dialog.open_file(str(FIXTURES / "broken_utf16.csv"))
     qtbot.waitUntil(lambda: "UTF-16" in dialog.status.text(), timeout=10_000)
     assert not dialog.import_button.isEnabled()
+
+
+# --- the unsaved call survives a restart and a lost connection -----------------------------
+
+CALL = {
+    "title": "楼道堆放杂物堵塞消防通道",
+    "description": "三单元一楼到三楼楼道堆满纸箱和旧家具，老人上下楼不方便，担心着火",
+    "address": "洪水镇益民村三社",
+    "reporter_name": "李秀英",
+    "reporter_phone": "13909361234",
+}
+
+
+def _fields(form: IntakeFormView) -> dict[str, Any]:
+    return {
+        "channel": form.channel.currentData(),
+        "category": form.category.code(),
+        "title": form.title_edit.text(),
+        "description": form.description.toPlainText(),
+        "address": form.address.text(),
+        "location": form.location.text(),
+        "reporter_name": form.reporter_name.text(),
+        "reporter_phone": form.reporter_phone.text(),
+        "priority": form.priority.currentData(),
+    }
+
+
+def _type_call(form: IntakeFormView, type_text, db: Database) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Type CALL as an operator does, on another channel than the default, with a category, a
+    location picked on the map and the urgent priority; return the form's fields."""
+    other = next(
+        i for i in range(form.channel.count()) if form.channel.itemData(i) != "hotline_12345"
+    )
+    form.channel.setCurrentIndex(other)
+    type_text(form.category.search, "消防")
+    leaf = next(
+        item
+        for item in form.category.tree.findItems(
+            "消防", Qt.MatchFlag.MatchContains | Qt.MatchFlag.MatchRecursive
+        )
+        if item.childCount() == 0
+    )
+    form.category.tree.setCurrentItem(leaf)
+    assert form.category.code() is not None
+    for name in ("title", "description", "address", "reporter_name", "reporter_phone"):
+        widget = form.title_edit if name == "title" else getattr(form, name)
+        type_text(widget, CALL[name])
+    lon, lat, _town = _label(db, "益民村第一网格")
+    form.set_location(lon, lat)
+    form.priority.setCurrentIndex(form.priority.findData(1))
+    fields = _fields(form)
+    assert fields["title"] == CALL["title"] and fields["reporter_phone"] == CALL["reporter_phone"]
+    return fields
+
+
+def _empty(form: IntakeFormView) -> bool:
+    f = _fields(form)
+    return not any(f[k] for k in ("category", *CALL, "location")) and f["priority"] == 3
+
+
+def _restored_message(form: IntakeFormView) -> bool:
+    text_ = form.message.text()
+    return "已恢复" in text_ or "Restored the call" in text_
+
+
+@pytest.mark.parametrize("end", ["closed", "crashed"])
+def test_an_unsaved_call_comes_back_after_a_restart_and_goes_once_saved(
+    qtbot,
+    runner,
+    operator,
+    db: Database,
+    cc_app,
+    type_text,
+    end: str,  # type: ignore[no-untyped-def]
+) -> None:
+    """ "closed": the program is closed (or restarted) right after the last key press.
+    "crashed": it is never closed; the power goes a moment after the operator stopped typing."""
+    before = _count(db)
+    first = _open_form(qtbot, runner, operator)
+    typed = _type_call(first, type_text, db)
+    if end == "closed":
+        first.close()
+    else:
+        # on disk, not just in memory, within a moment of the last key press
+        ini = Path(QSettings().fileName())
+        qtbot.waitUntil(
+            lambda: ini.exists() and CALL["reporter_phone"] in ini.read_text("utf-8", "replace"),
+            timeout=DRAFT_DELAY_MS + 2_000,
+        )
+
+    # another login on the same workstation does not get it
+    with db.sessions() as s:
+        colleague = next(u for u in auth.list_users(s) if u.username == "zhiban2")
+    theirs = _open_form(qtbot, runner, colleague)
+    assert _empty(theirs) and not _restored_message(theirs)
+    theirs.close()
+
+    second = _open_form(qtbot, runner, operator)
+    qtbot.waitUntil(lambda: second.category.code() is not None, timeout=5_000)
+    assert _fields(second) == typed
+    assert _restored_message(second), second.message.text()
+    assert second.location_value() == first.location_value()
+    # nothing went to the database by itself
+    assert _count(db) == before
+
+    with qtbot.waitSignal(second.sig_incident_created, timeout=10_000) as created:
+        second.save_button.click()
+    assert _count(db) == before + 1
+    with db.sessions() as s:
+        row = s.execute(
+            text(
+                "SELECT title, description, reporter_name, reporter_phone, channel_code, "
+                "category_code, priority FROM incidents WHERE id = :i"
+            ),
+            {"i": created.args[0]},
+        ).one()
+    assert tuple(row) == (
+        CALL["title"],
+        CALL["description"],
+        CALL["reporter_name"],
+        CALL["reporter_phone"],
+        typed["channel"],
+        typed["category"],
+        1,
+    )
+    second.close()
+    if end == "crashed":
+        first.close()  # the old window from before the "power cut" must not bring it back
+
+    third = _open_form(qtbot, runner, operator)
+    qtbot.wait(100)
+    assert _empty(third) and not _restored_message(third)
+    assert CALL["reporter_phone"] not in Path(QSettings().fileName()).read_text("utf-8")
+
+
+def test_clearing_the_form_forgets_the_draft(
+    qtbot,
+    form: IntakeFormView,
+    runner,
+    operator,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    type_text(form.title_edit, CALL["title"])
+    type_text(form.reporter_phone, CALL["reporter_phone"])
+    ini = Path(QSettings().fileName())
+    qtbot.waitUntil(
+        lambda: ini.exists() and CALL["reporter_phone"] in ini.read_text("utf-8", "replace"),
+        timeout=DRAFT_DELAY_MS + 2_000,
+    )
+    form.clear_button.click()
+    assert form.title_edit.text() == "" and form.reporter_phone.text() == ""
+    assert CALL["reporter_phone"] not in ini.read_text("utf-8")
+    form.close()
+
+    again = _open_form(qtbot, runner, operator)
+    qtbot.wait(100)
+    assert _empty(again) and not _restored_message(again)
+
+
+def test_a_save_on_a_lost_connection_keeps_the_input_and_succeeds_once_it_is_back(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    other_engine: Engine,
+    terminate_connections,
+    allow_connections,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    before = _count(db)
+    typed = _type_call(form, type_text, db)
+    qtbot.waitUntil(lambda: form.placement_label.property("kind") == "ok", timeout=10_000)
+    # the server goes away under the operator's hands: it refuses new connections and cuts
+    # the program's (from another client, connected beforehand)
+    other_engine.connect().close()
+    allow_connections(False)
+    assert terminate_connections(other_engine) >= 1
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form.save_button.isEnabled(), timeout=15_000)
+    message = form.message.text()
+    assert form.message.property("kind") == "error"
+    assert ("未登记" in message and "连接" in message and "保留" in message) or (
+        "Not saved" in message and "connection" in message and "kept" in message
+    ), message
+    assert form.message.toolTip()  # the server's own words, for whoever looks after it
+    assert _fields(form) == typed
+
+    allow_connections(True)
+    assert _count(db) == before
+    with qtbot.waitSignal(form.sig_incident_created, timeout=10_000):
+        form.save_button.click()
+    assert _count(db) == before + 1
+    assert _empty(form)
+
+
+def test_a_save_failing_otherwise_shows_the_error_and_keeps_the_input(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    type_text,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("编号生成失败 / could not make a number")
+
+    monkeypatch.setattr(intake, "create_and_merge", broken)
+    before = _count(db)
+    type_text(form.title_edit, CALL["title"])
+    type_text(form.reporter_name, CALL["reporter_name"])
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form.save_button.isEnabled(), timeout=10_000)
+    message = form.message.text()
+    assert "编号生成失败 / could not make a number" in message
+    assert "保留" in message or "kept" in message, message
+    # not blamed on the connection
+    assert not any(w in message for w in ("连接", "connection", "reach")), message
+    assert form.title_edit.text() == CALL["title"]
+    assert form.reporter_name.text() == CALL["reporter_name"]
+    assert _count(db) == before

@@ -8,6 +8,11 @@ placed (or that it lies outside the county / has no location), the department ro
 with its reason, and reports that may be the same problem, each with "save and merge into this
 one". Ctrl+Enter saves; the form then clears and shows the new number.
 
+What the operator types is kept on the workstation half a second after each edit (QSettings,
+see :data:`DRAFT_KEY`), so a restart, a crash or a power cut loses nothing: the next form of the
+same login puts it back and says so; nothing is saved to the database until the operator
+presses save. A save that fails because the connection is lost keeps the input and says so.
+
 All database work goes through the OpsRunner; nothing blocks the GUI thread.
 
 Run alone: ``python -m command_center.views.intake.intake_form [--database-url URL]``.
@@ -15,12 +20,16 @@ Run alone: ``python -m command_center.views.intake.intake_form [--database-url U
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import sys
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
+import psycopg
+import psycopg.errors
+from PySide6.QtCore import QSettings, QStringListModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +53,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from command_center.services import gazetteer, intake
@@ -55,6 +65,26 @@ log = logging.getLogger(__name__)
 
 PREVIEW_DELAY_MS = 400
 COMPLETE_DELAY_MS = 150
+DRAFT_DELAY_MS = 500
+DRAFT_KEY = "intake/draft"
+"""The unsaved call, as JSON, under ``intake/draft/<user name>`` in QSettings.
+
+The reporter's name and phone are personal data. The draft holding them lives only on this
+workstation, in the settings of the operating-system account the program runs under, under
+the key of the login that typed it (another login on the same workstation never sees it), and
+it is removed as soon as the call is saved or the form is cleared (清空) or emptied."""
+DRAFT_VERSION = 1
+DRAFT_FIELDS = (
+    "channel",
+    "title",
+    "category",
+    "description",
+    "address",
+    "location",
+    "reporter_name",
+    "reporter_phone",
+    "priority",
+)
 COLOURS = {"ok": "#1b7f3b", "warning": "#b26a00", "error": "#c62828", "muted": "#5f6b7a"}
 
 
@@ -73,6 +103,42 @@ def load_choices(session: Session) -> FormChoices:
         choices.channels,
         [(code, parent, level, name) for code, name, level, parent in choices.categories],
     )
+
+
+# OperationalErrors that do not mean the connection is gone: the statement was cancelled or
+# timed out, waited for a lock, lost a deadlock or a serialization check, or the server is out
+# of disk or memory. Everything else of that class (a connection refused, broken, terminated,
+# a server shutting down or not accepting connections) is a lost connection.
+_NOT_A_LOST_CONNECTION = (
+    psycopg.errors.QueryCanceled,
+    psycopg.errors.LockNotAvailable,
+    psycopg.errors.TransactionRollback,
+    psycopg.errors.DiskFull,
+    psycopg.errors.OutOfMemory,
+)
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database could not be reached or the connection broke."""
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated or isinstance(exc, InterfaceError):
+            return True
+        if not isinstance(exc, OperationalError):
+            return False
+        exc = exc.orig if exc.orig is not None else exc
+        if not isinstance(exc, psycopg.Error):  # an OperationalError without a driver error
+            return True
+    if isinstance(exc, psycopg.InterfaceError):
+        return True
+    return isinstance(exc, psycopg.OperationalError) and not isinstance(exc, _NOT_A_LOST_CONNECTION)
+
+
+def error_text(exc: BaseException) -> str:
+    """What went wrong, as the driver or server said it: for a database error its message
+    without the statement and its parameters (which hold what the operator typed)."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        return str(exc.orig).strip() or type(exc.orig).__name__
+    return str(exc).strip() or type(exc).__name__
 
 
 class CategoryPicker(QWidget):
@@ -200,7 +266,18 @@ class IntakeFormView(QWidget):
         self._saving = False
         self._last_created: CreatedIncident | None = None
         self._preview: IntakePreview | None = None
+        # the draft kept on this workstation (see DRAFT_KEY)
+        self._draft_key = f"{DRAFT_KEY}/{user.username}"
+        self._draft_dirty = False  # edited since the draft was last written
+        self._draft_quiet = False  # filling the form ourselves: not an edit
+        self._choices_loaded = False
+        self._pending_channel: str | None = None  # restored, waiting for the choices
+        self._pending_category: str | None = None
         self._build()
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.flush_draft)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
@@ -216,6 +293,9 @@ class IntakeFormView(QWidget):
             owner=self,
             name="intake.choices",
         )
+        # at once, not when the choices arrive: if the database is still down after the
+        # restart, the operator has the call in front of them all the same
+        self._restore_draft()
 
     # --- building ---------------------------------------------------------------------
 
@@ -383,18 +463,40 @@ class IntakeFormView(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.save)
+        for edit in (
+            self.title_edit,
+            self.address,
+            self.location,
+            self.reporter_name,
+            self.reporter_phone,
+        ):
+            edit.textChanged.connect(self._schedule_draft)
+        self.description.textChanged.connect(self._schedule_draft)
+        self.category.sig_changed.connect(self._schedule_draft)
+        self.channel.currentIndexChanged.connect(self._schedule_draft)
+        self.priority.currentIndexChanged.connect(self._schedule_draft)
         self._show_preview(None)
 
     # --- choices ------------------------------------------------------------------------
 
     def _on_choices(self, choices: FormChoices) -> None:
-        current = self.channel.currentData()
-        self.channel.clear()
-        for code, name in choices.channels:
-            self.channel.addItem(name, code)
-        index = self.channel.findData(current or "hotline_12345")
-        self.channel.setCurrentIndex(max(0, index))
-        self.category.set_categories(choices.categories)
+        self._draft_quiet = True
+        try:
+            current = self._pending_channel or self.channel.currentData()
+            self.channel.clear()
+            for code, name in choices.channels:
+                self.channel.addItem(name, code)
+            index = self.channel.findData(current) if current else -1
+            if index < 0:
+                index = self.channel.findData("hotline_12345")
+            self.channel.setCurrentIndex(max(0, index))
+            self.category.set_categories(choices.categories)
+            self._choices_loaded = True
+            if self._pending_category and self.category.code() is None:
+                self.category.set_code(self._pending_category)
+            self._pending_channel = self._pending_category = None
+        finally:
+            self._draft_quiet = False
 
     # --- location -----------------------------------------------------------------------
 
@@ -661,15 +763,26 @@ class IntakeFormView(QWidget):
         self._saving = False
         self.save_button.setEnabled(True)
         self._on_duplicates_itemSelectionChanged()
+        # whatever went wrong, the form keeps what was typed (and so does the draft)
         if isinstance(exc, (ValueError, PermissionError)):  # a refusal says why ("中文 / English")
             self._show_message(str(exc), "error")
+        elif connection_lost(exc):
+            detail = error_text(exc)
+            log.warning("saving an incident failed, the connection is lost: %s", detail)
+            self._show_message(
+                self.tr(
+                    "Not saved: the connection to the database is lost. What you typed is "
+                    "kept — press save again once the connection is back."
+                ),
+                "error",
+                detail=detail,  # for whoever looks after the server; the operator needs less
+            )
         else:
             log.error("saving an incident failed", exc_info=exc)
             self._show_message(
-                self.tr(
-                    "Not saved: the database could not be reached. Nothing was lost — try again."
-                )
-                + f"\n{exc}".rstrip(),
+                self.tr("Not saved, because of an error (what you typed is kept): %1").replace(
+                    "%1", error_text(exc)
+                ),
                 "error",
             )
 
@@ -694,17 +807,151 @@ class IntakeFormView(QWidget):
         self.description.clear()
         self.category.clear()
         self.priority.setCurrentIndex(2)
+        self._pending_category = None
         self._lon = self._lat = None
         self._generation += 1  # drop a preview still on its way
         self._preview_timer.stop()
         self._show_preview(None)
         self.message.clear()
+        self.message.setToolTip("")
         self.title_edit.setFocus()
+        self.discard_draft()
+
+    # --- the draft kept on this workstation (see DRAFT_KEY) ---------------------------------
+
+    def draft_values(self) -> dict[str, Any]:
+        """What the operator has typed, as the draft keeps it."""
+        if self._choices_loaded:
+            channel, category = self.channel.currentData(), self.category.code()
+        else:  # a restored draft's codes wait for the lists to arrive
+            channel = self._pending_channel or self.channel.currentData()
+            category = self._pending_category
+        return {
+            "channel": channel or None,
+            "title": self.title_edit.text(),
+            "category": category,
+            "description": self.description.toPlainText(),
+            "address": self.address.text(),
+            "location": self.location.text(),
+            "reporter_name": self.reporter_name.text(),
+            "reporter_phone": self.reporter_phone.text(),
+            "priority": int(self.priority.currentData() or 3),
+        }
+
+    @staticmethod
+    def _is_empty(values: dict[str, Any]) -> bool:
+        # the channel and the priority always have a value: alone they are no call
+        return not values["category"] and not any(
+            str(values[k]).strip()
+            for k in (
+                "title",
+                "description",
+                "address",
+                "location",
+                "reporter_name",
+                "reporter_phone",
+            )
+        )
+
+    @Slot()
+    def _schedule_draft(self) -> None:
+        if self._draft_quiet:
+            return
+        self._draft_dirty = True
+        self._draft_timer.start()
+
+    @Slot()
+    def flush_draft(self) -> None:
+        """Write the draft now if it changed (an empty form removes it)."""
+        self._draft_timer.stop()
+        if not self._draft_dirty:
+            return
+        self._draft_dirty = False
+        values = self.draft_values()
+        settings = QSettings()
+        if self._is_empty(values):
+            settings.remove(self._draft_key)
+        else:
+            stored = {
+                "version": DRAFT_VERSION,
+                "typed_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                **values,
+            }
+            settings.setValue(self._draft_key, json.dumps(stored, ensure_ascii=False))
+        settings.sync()  # on disk now: the power may go next
+
+    def discard_draft(self) -> None:
+        """The call was saved or cleared: forget the draft."""
+        self._draft_timer.stop()
+        self._draft_dirty = False
+        settings = QSettings()
+        settings.remove(self._draft_key)
+        settings.sync()
+
+    def _read_draft(self) -> dict[str, Any] | None:
+        raw = QSettings().value(self._draft_key, "")
+        if not raw:
+            return None
+        try:
+            stored = json.loads(str(raw))
+            if not isinstance(stored, dict) or stored.get("version") != DRAFT_VERSION:
+                raise ValueError("not a draft of this version")
+        except ValueError:
+            log.warning("unreadable intake draft in the settings; ignored")
+            return None
+        values = {k: stored.get(k) for k in DRAFT_FIELDS}
+        values["typed_at"] = stored.get("typed_at")
+        return values
+
+    def _restore_draft(self) -> None:
+        """Put an unsaved call back into the (new, empty) form and say so."""
+        values = self._read_draft()
+        if values is None or self._is_empty(values) or not self._is_empty(self.draft_values()):
+            return
+
+        def text_of(key: str) -> str:
+            value = values.get(key)
+            return value if isinstance(value, str) else ""
+
+        self._draft_quiet = True  # the same call as stored: nothing to write back
+        try:
+            self.title_edit.setText(text_of("title"))
+            self.description.setPlainText(text_of("description"))
+            self.address.setText(text_of("address"))
+            self.location.setText(text_of("location"))
+            self.reporter_name.setText(text_of("reporter_name"))
+            self.reporter_phone.setText(text_of("reporter_phone"))
+            priority = values.get("priority")
+            index = self.priority.findData(priority) if isinstance(priority, int) else -1
+            if index >= 0:
+                self.priority.setCurrentIndex(index)
+            # the lists are not there yet (_on_choices puts these in)
+            self._pending_channel = text_of("channel") or None
+            self._pending_category = text_of("category") or None
+        finally:
+            self._draft_quiet = False
+        self._parse_location(quiet=True)
+        typed_at = ""
+        try:
+            typed_at = (
+                dt.datetime.fromisoformat(str(values["typed_at"]))
+                .astimezone()
+                .strftime("%Y-%m-%d %H:%M")
+            )
+        except (TypeError, ValueError):
+            pass
+        message = self.tr(
+            "Restored the call you had not saved when the program closed (last typed %1). "
+            "Check it and save it; nothing has been saved yet."
+        ).replace("%1", typed_at or "?")
+        self._show_message(message, "warning")
+        self._schedule_preview()
 
     # --- messages -----------------------------------------------------------------------
 
-    def _show_message(self, text_: str, kind: str, *, rich: bool = False) -> None:
+    def _show_message(self, text_: str, kind: str, *, rich: bool = False, detail: str = "") -> None:
         self._set_label(self.message, text_, kind, rich=rich)
+        self.message.setToolTip(detail)
 
     def _set_label(self, label: QLabel, text_: str, kind: str, *, rich: bool = False) -> None:
         label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
@@ -713,12 +960,24 @@ class IntakeFormView(QWidget):
         label.setStyleSheet(f"color: {COLOURS.get(kind, COLOURS['muted'])};")
 
     def _on_failure(self, exc: BaseException) -> None:
-        log.warning("intake form: %s", exc)
-        self._show_message(str(exc), "error")
+        text_ = error_text(exc)
+        log.warning("intake form: %s", text_)
+        if connection_lost(exc):
+            self._show_message(
+                self.tr(
+                    "The database cannot be reached: no placement, suggestions or address "
+                    "completion for now. Go on typing — what you type is kept."
+                ),
+                "error",
+                detail=text_,
+            )
+        else:
+            self._show_message(text_, "error")
 
     def shutdown(self) -> None:
         self._preview_timer.stop()
         self._complete_timer.stop()
+        self.flush_draft()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
