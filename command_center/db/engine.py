@@ -36,6 +36,9 @@ def make_engine(url: str, *, application_name: str = APPLICATION_NAME, **kwargs:
         pool_size=kwargs.pop("pool_size", 4),
         max_overflow=kwargs.pop("max_overflow", 4),
         connect_args={"application_name": application_name, "connect_timeout": 5},
+        # an error's text (logged, shown) never carries a statement's values: they hold
+        # callers' names and phones
+        hide_parameters=kwargs.pop("hide_parameters", True),
         **kwargs,
     )
 
