@@ -22,6 +22,7 @@ from command_center.views.application import (
     sign_in,
 )
 from command_center.views.main_window import DatabaseInfo, MainWindow
+from command_center.views.webengine import prepare_webengine
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import OpsRunner
 
@@ -47,6 +48,7 @@ def run(
     pending: Future[Database] | None = None,
 ) -> int:
     """The desktop program; returns the exit code."""
+    prepare_webengine()  # before the QApplication, whichever command started the program
     app, translations = make_application(sys.argv, lang)
     gate = open_database_interactively(url, pending)
     if gate is None:
