@@ -23,7 +23,11 @@ from command_center.services import queue as svc
 from command_center.services.audit import Actor
 from command_center.services.choices import choices
 from command_center.services.permissions import PermissionDenied
-from command_center.services.response_templates import TemplateInfo, templates_for
+from command_center.services.response_templates import (
+    TEMPLATE_ACTIONS,
+    TemplateInfo,
+    templates_for_action,
+)
 
 REFUSALS = (orders.TransitionError, PermissionDenied, svc.QueueError, routing.RoutingError)
 """What a service refuses with a message for the operator ("中文 / English")."""
@@ -167,10 +171,15 @@ class Prepared:
 def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -> Prepared:
     t = targets[0]
     templates: list[TemplateInfo] = []
-    if name in ("answer", "resolve", "progress", "reject", "object", "return", "close"):
+    if (kind, name) in TEMPLATE_ACTIONS:  # the templates for this action only
         cats = {x.category_code for x in targets}
-        templates = templates_for(
-            session, t.category_code if len(cats) == 1 else None, t.status or None
+        statuses = {x.status for x in targets}
+        templates = templates_for_action(
+            session,
+            kind,
+            name,
+            t.category_code if len(cats) == 1 else None,
+            (t.status or None) if len(statuses) == 1 else None,
         )
     departments: list[tuple[int, str]] = []
     suggestion = None

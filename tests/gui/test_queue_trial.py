@@ -1,0 +1,122 @@
+"""What the operator trial (issue 10) found in the queues and the department's dialogs: the
+templates each dialog offers, the inbox row after an objection or a return, a bulk action after
+the filter changed, the return visit, a jump to a number outside the filter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QDialog
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from command_center.db.connection import Database
+from command_center.models import ResponseTemplate
+from command_center.services import auth
+from command_center.views.queue import action_dialogs
+from command_center.views.queue.inbox_view import DepartmentInboxView
+from command_center.views.queue.queue_model import QueueTableModel
+
+WAIT = 10_000
+
+
+@pytest.fixture
+def database_url(seeded_copy: str) -> str:
+    """These tests run on a writable copy of the demo county."""
+    return seeded_copy
+
+
+def _user(db: Database, username: str) -> auth.UserInfo:
+    with db.sessions() as s:
+        return auth.authenticate(s, username, "demo")
+
+
+def _wait_loaded(qtbot, model: QueueTableModel) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: model.rowCount() > 0 and not model.loading, timeout=WAIT)
+
+
+class Opened(list[Any]):
+    """The action dialogs the views opened; ``answer`` plays the operator (a function of the
+    dialog returning whether OK was pressed; default: cancel)."""
+
+    answer: Callable[[Any], bool] = staticmethod(lambda d: False)  # type: ignore[assignment]
+
+
+@pytest.fixture
+def dialogs(monkeypatch) -> Opened:  # type: ignore[no-untyped-def]
+    opened = Opened()
+
+    def exec_(self: Any) -> QDialog.DialogCode:
+        opened.append(self)
+        if opened.answer(self) and self.validate():
+            return QDialog.DialogCode.Accepted
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(action_dialogs._Dialog, "exec", exec_)
+    return opened
+
+
+def _inbox_on(qtbot, db, runner, live, order_id: int, username: str) -> DepartmentInboxView:  # type: ignore[no-untyped-def]
+    view = DepartmentInboxView(runner, live, _user(db, username))
+    qtbot.addWidget(view)
+    view.resize(1500, 800)
+    view.show()
+    _wait_loaded(qtbot, view.model)
+    view.model.jump_to_id(order_id)
+    qtbot.waitUntil(lambda: view.model.row_of(order_id) >= 0, timeout=WAIT)
+    view._select_row(view.model.row_of(order_id))
+    qtbot.waitUntil(lambda: view.details.details is not None, timeout=WAIT)
+    return view
+
+
+def _order_of_status(engine: Engine, status: str, extra: str = "") -> Any:
+    with engine.begin() as c:
+        return c.execute(
+            text(
+                "SELECT o.id, o.version, o.number, u.username, u.id AS user_id, "
+                "u.display_name FROM work_orders o JOIN app_users u ON "
+                "u.department_id = o.department_id AND u.role_code = 'dept_handler' "
+                f"WHERE o.status = :s {extra} ORDER BY o.id LIMIT 1"
+            ),
+            {"s": status},
+        ).one()
+
+
+def _combo_items(d: Any) -> list[str]:
+    combo = d.template_combo
+    return [] if combo is None else [combo.itemText(i) for i in range(1, combo.count())]
+
+
+# --- bug 7: templates per action ---------------------------------------------------------------
+
+
+def test_department_dialogs_offer_only_the_templates_for_their_action(
+    qtbot, cc_app, db, runner, other_engine, dialogs
+) -> None:
+    with Session(other_engine) as s:
+        s.add_all(
+            [
+                ResponseTemplate(status="returned", title="非本部门职责", body="不属本部门"),
+                ResponseTemplate(status="in_progress", title="已到现场", body="已派人到现场"),
+                ResponseTemplate(status=None, title="通用答复", body="您好，已收到"),
+            ]
+        )
+        s.commit()
+    row = _order_of_status(other_engine, "accepted")
+    view = _inbox_on(qtbot, db, runner, None, row.id, row.username)
+    buttons = view.details.action_buttons()
+    buttons[("order", "return")].click()
+    qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=WAIT)
+    returned = _combo_items(dialogs[0])
+    assert "非本部门职责" in returned
+    # no reply to the citizen among the reasons for a return
+    assert not {"受理告知", "民生诉求受理", "通用答复", "已到现场"} & set(returned)
+    buttons[("order", "progress")].click()
+    qtbot.waitUntil(lambda: len(dialogs) == 2, timeout=WAIT)
+    progress = _combo_items(dialogs[1])
+    assert "已到现场" in progress
+    assert not {"受理告知", "民生诉求受理", "通用答复", "非本部门职责"} & set(progress)
+    dialogs[1].grab().save("/tmp/trial_progress_dialog.png")
+    view.shutdown()
