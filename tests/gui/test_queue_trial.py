@@ -14,10 +14,13 @@ from sqlalchemy.orm import Session
 
 from command_center.db.connection import Database
 from command_center.models import ResponseTemplate
-from command_center.services import auth
+from command_center.services import auth, orders
+from command_center.services.actions import Inputs, Target
+from command_center.services.audit import Actor
 from command_center.views.queue import action_dialogs
 from command_center.views.queue.inbox_view import DepartmentInboxView
 from command_center.views.queue.queue_model import QueueTableModel
+from tests.conftest import make_new_incidents as _make_new
 
 WAIT = 10_000
 
@@ -119,4 +122,49 @@ def test_department_dialogs_offer_only_the_templates_for_their_action(
     assert "已到现场" in progress
     assert not {"受理告知", "民生诉求受理", "通用答复", "非本部门职责"} & set(progress)
     dialogs[1].grab().save("/tmp/trial_progress_dialog.png")
+    view.shutdown()
+
+
+# --- bug 8: the inbox row after an objection or a return ---------------------------------------
+
+
+def test_inbox_row_shows_objected_and_returned_at_once(
+    qtbot, cc_app, db, runner, live, other_engine
+) -> None:
+    inc_id, inc2_id = _make_new(other_engine, 2)
+    handler = _user(db, "bm_police")
+    assert handler.department_id is not None
+    me = Actor(handler.id, handler.display_name)
+    with Session(other_engine) as s:
+        orders.dispatch(s, Actor(None, "李强"), inc_id, handler.department_id)
+        orders.dispatch(s, Actor(None, "李强"), inc2_id, handler.department_id)
+    other = _order_of_status(other_engine, "dispatched", f"AND o.incident_id = {inc2_id}")
+    with Session(other_engine) as s:
+        orders.accept_order(s, me, other.id)
+    row = _order_of_status(other_engine, "dispatched", f"AND o.incident_id = {inc_id}")
+    view = _inbox_on(qtbot, db, runner, live, row.id, row.username)
+    status_col = view.model.column_of("status")
+
+    def status_of(order_id: int) -> str:
+        return view.model.index(view.model.row_of(order_id), status_col).data()
+
+    item = view.model.item(view.model.row_of(row.id))
+    view.start_action(
+        "order",
+        "object",
+        [Target("order", row.id, item.version, row.number, row=item)],
+        Inputs(text="不属于本部门职责"),
+    )
+    qtbot.waitUntil(lambda: status_of(row.id) == "已异议", timeout=WAIT)
+    # returned at another workstation of the same department: the row follows live
+    other = _order_of_status(other_engine, "accepted", f"AND o.incident_id = {inc2_id}")
+    view.model.jump_to_id(other.id)
+    qtbot.waitUntil(lambda: view.model.row_of(other.id) >= 0, timeout=WAIT)
+    assert status_of(other.id) == "已签收"
+    with Session(other_engine) as s:
+        orders.return_order(
+            s, me, other.id, "需上级部门协调",
+            expected_version=other.version,
+        )
+    qtbot.waitUntil(lambda: status_of(other.id) == "已退单", timeout=WAIT)
     view.shutdown()
