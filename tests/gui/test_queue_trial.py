@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
@@ -15,11 +16,13 @@ from sqlalchemy.orm import Session
 from command_center.db.connection import Database
 from command_center.models import ResponseTemplate
 from command_center.services import auth, orders
+from command_center.services import queue as svc
 from command_center.services.actions import Inputs, Target
 from command_center.services.audit import Actor
 from command_center.views.queue import action_dialogs
 from command_center.views.queue.inbox_view import DepartmentInboxView
 from command_center.views.queue.queue_model import QueueTableModel
+from command_center.views.queue.queue_view import IncidentQueueView
 from tests.conftest import make_new_incidents as _make_new
 
 WAIT = 10_000
@@ -167,4 +170,32 @@ def test_inbox_row_shows_objected_and_returned_at_once(
             expected_version=other.version,
         )
     qtbot.waitUntil(lambda: status_of(other.id) == "已退单", timeout=WAIT)
+    view.shutdown()
+
+
+# --- bug 9: a bulk action after the filter changed ---------------------------------------------
+
+
+def test_selection_follows_the_filter_and_an_empty_bulk_action_says_so(
+    qtbot, cc_app, db, runner
+) -> None:
+    view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
+    qtbot.addWidget(view)
+    view.show()
+    _wait_loaded(qtbot, view.model)
+    view.table.selectionModel().select(
+        view.model.index(0, 0),
+        QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    assert view.selection_label.text() == "已选 1 条" and view.bulk_accept.isEnabled()
+    view.apply_filter(svc.QueueFilter(priorities=(1,)))
+    _wait_loaded(qtbot, view.model)
+    # the rows read again: nothing is selected any more, and the label and buttons say so
+    assert view.selected_rows() == []
+    assert view.selection_label.text() == "已选 0 条"
+    assert not view.bulk_accept.isEnabled()
+    messages: list[str] = []
+    view.sig_message.connect(lambda t, _k: messages.append(t))
+    view.bulk_action("accept")
+    assert messages and view.details.message.text() == messages[-1]  # said, not ignored
     view.shutdown()

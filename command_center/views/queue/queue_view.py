@@ -123,6 +123,9 @@ class QueueView(QWidget):
         self.model.sig_failed.connect(self._on_model_sig_failed)
         self.model.sig_loading_changed.connect(self._on_model_sig_loading_changed)
         self.model.modelReset.connect(self._update_earlier_button)
+        # a reset (another filter, a reload, a jump) clears the selection without saying so
+        self.model.modelReset.connect(self._update_selection_actions)
+        self.model.rowsRemoved.connect(self._update_selection_actions)
         self.model.rowsInserted.connect(self._update_earlier_button)
         if live is not None:
             live.sig_changes.connect(self._on_live_sig_changes)
@@ -812,7 +815,15 @@ class QueueView(QWidget):
 
     def bulk_action(self, name: str) -> None:
         rows = self.selected_rows()
+        self._update_selection_actions()
         if not rows:
+            self.show_message(
+                self.tr(
+                    "Nothing is selected: select the rows first (the selection is cleared when "
+                    "the list is read again)."
+                ),
+                "info",
+            )
             return
         kind = "incident" if self.kind == "incidents" else "order"
         if name == "answer" and kind == "order":
