@@ -53,7 +53,8 @@ class Inputs:
     department_id: int | None = None
     co_department_ids: list[int] = field(default_factory=list)
     ok: bool = True
-    satisfaction: int = 5
+    satisfaction: int = 0  # the return visit's rating, 1 to 5: chosen, never preset
+    reached: bool = True  # the return visit reached the reporter (False: recorded, not closed)
     attachments: list[dict[str, Any]] = field(default_factory=list)
     keep_id: int | None = None  # merge: the report this one joins
 
@@ -93,8 +94,12 @@ RUN: dict[tuple[str, str], Runner] = {
     ("incident", "verify"): lambda s, a, t, i: orders.verify_incident(
         s, a, t.id, i.ok, i.text or None, expected_version=t.version
     ),
-    ("incident", "close"): lambda s, a, t, i: orders.close_incident(
-        s, a, t.id, i.satisfaction, i.text or None, expected_version=t.version
+    ("incident", "close"): lambda s, a, t, i: (
+        orders.close_incident(
+            s, a, t.id, i.satisfaction, i.text or None, expected_version=t.version
+        )
+        if i.reached
+        else orders.record_unreached_visit(s, a, t.id, i.text or None, expected_version=t.version)
     ),
     ("incident", "reopen"): lambda s, a, t, i: orders.reopen_incident(
         s, a, t.id, i.text, expected_version=t.version

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QRadioButton
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
@@ -198,4 +198,78 @@ def test_selection_follows_the_filter_and_an_empty_bulk_action_says_so(
     view.sig_message.connect(lambda t, _k: messages.append(t))
     view.bulk_action("accept")
     assert messages and view.details.message.text() == messages[-1]  # said, not ignored
+    view.shutdown()
+
+
+# --- bug 12: the return visit ------------------------------------------------------------------
+
+
+def test_return_visit_has_no_preset_rating_and_records_could_not_reach(
+    qtbot, cc_app, db, runner, other_engine, dialogs
+) -> None:
+    with other_engine.begin() as c:
+        inc = c.execute(
+            text("SELECT id, number, version FROM incidents WHERE status = 'verified' LIMIT 1")
+        ).one()
+    view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
+    qtbot.addWidget(view)
+    view.show()
+    view.apply_filter(svc.QueueFilter(statuses=("verified",)))
+    _wait_loaded(qtbot, view.model)
+    view.select_incident(inc.id)
+    qtbot.waitUntil(
+        lambda: view.details.details is not None and view.details.details.incident.id == inc.id,
+        timeout=WAIT,
+    )
+    seen: dict[str, Any] = {}
+
+    def first_try(d: Any) -> bool:
+        # nothing chosen for the operator; OK without a choice is refused
+        seen["checked"] = [b.text() for b in d.findChildren(QRadioButton) if b.isChecked()]
+        seen["names"] = [b.objectName() for b in d.findChildren(QRadioButton)]
+        seen["valid"] = d.validate()
+        seen["error"] = d.error.text()
+        d.grab().save("/tmp/trial_visit_dialog.png")
+        return False
+
+    dialogs.answer = first_try
+    view.details.action_buttons()[("incident", "close")].click()
+    qtbot.waitUntil(lambda: len(dialogs) == 1, timeout=WAIT)
+    assert seen["checked"] == []
+    assert "visitUnreached" in seen["names"]
+    assert not seen["valid"] and seen["error"]
+
+    def unreached(d: Any) -> bool:
+        d.findChild(QRadioButton, "visitUnreached").setChecked(True)
+        d.edit.setPlainText("两次拨打均无人接听")
+        return True
+
+    dialogs.answer = unreached
+    view.details.action_buttons()[("incident", "close")].click()
+    said = view.tr(
+        "%1: the reporter could not be reached. The attempt is recorded; the "
+        "incident stays open for another visit."
+    ).replace("%1", inc.number)
+    qtbot.waitUntil(lambda: view.details.message.text() == said, timeout=WAIT)
+    with other_engine.begin() as c:
+        assert c.execute(
+            text("SELECT status FROM incidents WHERE id = :i"), {"i": inc.id}
+        ).scalar_one() == "verified"
+        visit = c.execute(
+            text("SELECT satisfaction, comment, by_user_id FROM return_visits "
+                 "WHERE incident_id = :i ORDER BY id DESC LIMIT 1"),
+            {"i": inc.id},
+        ).one()
+        audit = c.execute(
+            text("SELECT actor_name, reason FROM audit_log WHERE entity_type = 'incident' "
+                 "AND entity_id = :i AND action = 'incident.visit_unreached'"),
+            {"i": inc.id},
+        ).one()
+    assert visit.satisfaction is None and visit.comment == "两次拨打均无人接听"
+    assert visit.by_user_id == view.user.id
+    assert audit.actor_name == view.user.display_name and audit.reason == "两次拨打均无人接听"
+    # the incident can still be visited and closed
+    qtbot.waitUntil(
+        lambda: ("incident", "close") in view.details.action_buttons(), timeout=WAIT
+    )
     view.shutdown()

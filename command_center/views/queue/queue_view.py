@@ -879,16 +879,22 @@ class QueueView(QWidget):
         self.details.show_message(self.tr("Working…"), "info")
         self._runner.submit(
             lambda s: lifecycle_actions.run_bulk(s, actor, name, targets, lambda _t: inputs),
-            success=lambda out: self._on_action_done(kind, name, targets, out),
+            success=lambda out: self._on_action_done(kind, name, targets, out, inputs),
             failure=lambda exc: self._on_action_failed(targets, exc),
             owner=self,
             name=f"queue.{kind}.{name}",
         )
 
     def _on_action_done(
-        self, kind: str, name: str, targets: list[Target], out: BulkOutcome
+        self,
+        kind: str,
+        name: str,
+        targets: list[Target],
+        out: BulkOutcome,
+        inputs: Inputs | None = None,
     ) -> None:
         label = actions.action_label(kind, name).rstrip("…")
+        unreached = name == "close" and inputs is not None and not inputs.reached
         if out.interrupted:
             text = out.interrupted
             if out.unknown:
@@ -907,6 +913,14 @@ class QueueView(QWidget):
             if out.failed:
                 self.show_message(
                     actions.error_message_text(out.failed[0][1], out.conflicts > 0), "error"
+                )
+            elif unreached:
+                self.show_message(
+                    self.tr(
+                        "%1: the reporter could not be reached. The attempt is recorded; the "
+                        "incident stays open for another visit."
+                    ).replace("%1", targets[0].number),
+                    "info",
                 )
             else:
                 self.show_message(
