@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QDialog, QRadioButton
+from PySide6.QtWidgets import QDialog, QPushButton, QRadioButton
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
@@ -272,4 +272,48 @@ def test_return_visit_has_no_preset_rating_and_records_could_not_reach(
     qtbot.waitUntil(
         lambda: ("incident", "close") in view.details.action_buttons(), timeout=WAIT
     )
+    view.shutdown()
+
+
+# --- bug 13: a jump to a number outside the filter ---------------------------------------------
+
+
+def test_a_jump_outside_the_filter_says_so_at_the_jump_and_offers_to_clear(
+    qtbot, cc_app, db, runner, other_engine, type_text
+) -> None:
+    with other_engine.begin() as c:
+        closed = c.execute(
+            text("SELECT id, number FROM incidents WHERE status = 'closed' LIMIT 1")
+        ).one()
+    view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
+    qtbot.addWidget(view)
+    view.resize(1500, 800)
+    view.show()
+    _wait_loaded(qtbot, view.model)
+    view._select_row(2)
+    qtbot.waitUntil(lambda: view.details.details is not None, timeout=WAIT)
+    shown_before = view.details.details.incident.id
+    type_text(view.jump_edit, closed.number + "\n")
+    notice = view.jump_notice
+    qtbot.waitUntil(lambda: notice.isVisible(), timeout=WAIT)
+    assert closed.number in view.jump_message.text()
+    # not in the panel of the incident shown before
+    assert closed.number not in view.details.message.text()
+    assert view.details.details.incident.id == shown_before
+    view.grab().save("/tmp/trial_jump_notice.png")
+    button = notice.findChild(QPushButton, "jumpClearFilters")
+    assert button is not None and button.isVisible()
+    button.click()
+    qtbot.waitUntil(
+        lambda: view.table.currentIndex().isValid()
+        and view.model.item(view.table.currentIndex().row()).id == closed.id,
+        timeout=WAIT,
+    )
+    assert view.current_filter().statuses == ()
+    assert not notice.isVisible()
+    qtbot.waitUntil(lambda: view.details.details.incident.id == closed.id, timeout=WAIT)
+    # a number nobody has: said at the jump, no button
+    type_text(view.jump_edit, "SJ19990101000001\n")
+    qtbot.waitUntil(lambda: notice.isVisible(), timeout=WAIT)
+    assert "SJ19990101000001" in view.jump_message.text() and not button.isVisible()
     view.shutdown()
