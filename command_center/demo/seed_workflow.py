@@ -25,7 +25,10 @@ DEADLINE_RULES = (
     ("0202", None, 2, None),
 )
 
-# (category or None, status or None, title, body)
+# (category or None, status or None, title, body). The status says which action a template serves
+# (services/response_templates.py): the status of the incident when the reporter is answered,
+# or the status an action leads to — ``returned`` 退单, ``objected`` 异议, ``in_progress`` 进展,
+# ``resolved`` 办结, ``rejected`` 不予受理.
 TEMPLATES = (
     (
         None,
@@ -50,14 +53,29 @@ TEMPLATES = (
     (
         "01",
         "resolved",
-        "调解结果告知",
-        "您好，您反映的纠纷已由村（社区）调委会组织调解，双方达成一致意见，后续网格员将跟踪回访。",
+        "调解结果",
+        "已由村（社区）调委会组织调解，双方达成一致意见，网格员将跟踪回访。",
     ),
     (
         "03",
         "in_progress",
         "现场处置中",
-        "您好，城管执法人员已到现场核实处置，处理完毕后将第一时间告知您。",
+        "城管执法人员已到现场核实处置，处理完毕后反馈结果。",
+    ),
+    (None, "in_progress", "已到现场核实", "已派员到现场核实情况，正在处置。"),
+    (None, "resolved", "已处置完毕", "已到现场处置完毕，问题已解决。"),
+    (
+        None,
+        "returned",
+        "非本部门职责",
+        "经现场核实，该事项不属于本部门职责范围，请中心重新研判派单。",
+    ),
+    (None, "returned", "需多部门协调", "该事项涉及多个部门职责，本部门无法单独办理，请中心协调。"),
+    (
+        None,
+        "objected",
+        "职责异议",
+        "该事项不属于本部门法定职责，建议转有关部门办理。",
     ),
     (
         None,

@@ -23,7 +23,11 @@ from command_center.services import queue as svc
 from command_center.services.audit import Actor
 from command_center.services.choices import choices
 from command_center.services.permissions import PermissionDenied
-from command_center.services.response_templates import TemplateInfo, templates_for
+from command_center.services.response_templates import (
+    TEMPLATE_ACTIONS,
+    TemplateInfo,
+    templates_for_action,
+)
 
 REFUSALS = (orders.TransitionError, PermissionDenied, svc.QueueError, routing.RoutingError)
 """What a service refuses with a message for the operator ("中文 / English")."""
@@ -49,7 +53,8 @@ class Inputs:
     department_id: int | None = None
     co_department_ids: list[int] = field(default_factory=list)
     ok: bool = True
-    satisfaction: int = 5
+    satisfaction: int = 0  # the return visit's rating, 1 to 5: chosen, never preset
+    reached: bool = True  # the return visit reached the reporter (False: recorded, not closed)
     attachments: list[dict[str, Any]] = field(default_factory=list)
     keep_id: int | None = None  # merge: the report this one joins
 
@@ -89,8 +94,12 @@ RUN: dict[tuple[str, str], Runner] = {
     ("incident", "verify"): lambda s, a, t, i: orders.verify_incident(
         s, a, t.id, i.ok, i.text or None, expected_version=t.version
     ),
-    ("incident", "close"): lambda s, a, t, i: orders.close_incident(
-        s, a, t.id, i.satisfaction, i.text or None, expected_version=t.version
+    ("incident", "close"): lambda s, a, t, i: (
+        orders.close_incident(
+            s, a, t.id, i.satisfaction, i.text or None, expected_version=t.version
+        )
+        if i.reached
+        else orders.record_unreached_visit(s, a, t.id, i.text or None, expected_version=t.version)
     ),
     ("incident", "reopen"): lambda s, a, t, i: orders.reopen_incident(
         s, a, t.id, i.text, expected_version=t.version
@@ -167,10 +176,15 @@ class Prepared:
 def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -> Prepared:
     t = targets[0]
     templates: list[TemplateInfo] = []
-    if name in ("answer", "resolve", "progress", "reject", "object", "return", "close"):
+    if (kind, name) in TEMPLATE_ACTIONS:  # the templates for this action only
         cats = {x.category_code for x in targets}
-        templates = templates_for(
-            session, t.category_code if len(cats) == 1 else None, t.status or None
+        statuses = {x.status for x in targets}
+        templates = templates_for_action(
+            session,
+            kind,
+            name,
+            t.category_code if len(cats) == 1 else None,
+            (t.status or None) if len(statuses) == 1 else None,
         )
     departments: list[tuple[int, str]] = []
     suggestion = None

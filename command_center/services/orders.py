@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from command_center import clock
@@ -657,6 +657,53 @@ def close_incident(
             f"{_label(dup)} 随原件 {inc.number} 办结，结果告知反映人",
             after={"outcome_of": inc.number, "satisfaction": satisfaction},
         )
+    session.commit()
+    return _snap(inc)
+
+
+def record_unreached_visit(
+    session: Session,
+    actor: Actor,
+    incident_id: int,
+    note: str | None = None,
+    *,
+    method: str = "phone",
+    expected_version: int | None = None,
+) -> Snapshot:
+    """回访未联系上: the return visit could not reach the reporter. The attempt is kept (a
+    return visit without a rating, with what was tried) and audited; the incident is not
+    closed and waits, verified, for the next attempt."""
+    note_ = _text(note, "回访情况", "note", required=False)
+    inc = _lock_incident(session, incident_id, expected_version)
+    _require(session, inc, "close", actor=actor)  # a visit is made where it may close
+    attempt = 1 + (
+        session.scalar(
+            select(func.count())
+            .select_from(ReturnVisit)
+            .where(ReturnVisit.incident_id == inc.id, ReturnVisit.satisfaction.is_(None))
+        )
+        or 0
+    )
+    session.add(
+        ReturnVisit(
+            incident_id=inc.id,
+            at=clock.now(),
+            by_user_id=actor.user_id,
+            method=method,
+            satisfaction=None,
+            comment=note_,
+        )
+    )
+    audit.record(
+        session,
+        actor,
+        "incident.visit_unreached",
+        "incident",
+        inc.id,
+        f"{actor.name} 回访 {_label(inc)} 未联系上反映人（第{attempt}次），待再次回访",
+        after={"reached": False, "attempt": attempt, "method": method},
+        reason=note_,
+    )
     session.commit()
     return _snap(inc)
 

@@ -782,6 +782,17 @@ def rows_by_ids(
     return rows, set(ids) - matched
 
 
+def present_rows(session: Session, q: Query, ids: Iterable[int]) -> list[Any]:
+    """Rows that left the query's filter, as they are now (their new status, …): read within
+    what the user may see at all — the queue without the operator's narrowing; the department
+    inbox still only its department's orders."""
+    ids = set(ids)
+    if not ids:
+        return []
+    scope = Query(q.kind, QueueFilter(), q.sort, inbox_user_id=q.inbox_user_id)
+    return rows_by_ids(session, scope, ids)[0]
+
+
 def orders_of_incidents(session: Session, incident_ids: Iterable[int]) -> list[int]:
     """Work-order ids of these incidents (an incident change re-reads its orders' rows)."""
     ids = list(set(incident_ids))

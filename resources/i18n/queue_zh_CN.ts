@@ -185,7 +185,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+1049"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1120"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -204,7 +204,7 @@
         <translation>操作失败：%1</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/queue/action_dialogs.py" line="+49"/>
+        <location filename="../../command_center/views/queue/action_dialogs.py" line="+52"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
@@ -269,7 +269,7 @@
         <translation>未办好，退回重办</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Satisfaction:</source>
         <translation>满意度：</translation>
     </message>
@@ -299,17 +299,27 @@
         <translation>非常满意</translation>
     </message>
     <message>
-        <location line="-154"/>
+        <location line="-156"/>
         <source>Start from a template…</source>
         <translation>从模板开始…</translation>
     </message>
     <message>
-        <location line="+174"/>
+        <location line="+167"/>
+        <source>Could not reach the reporter (recorded; not closed)</source>
+        <translation>未联系上反映人（记录本次回访，不归档）</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Choose the reporter&apos;s rating, or that the reporter could not be reached.</source>
+        <translation>请选择反映人的满意度，或选择“未联系上”。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Please write it first.</source>
         <translation>请先填写内容。</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <source>Dispatch again</source>
         <translation>二次派送</translation>
     </message>
@@ -420,17 +430,17 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Verification note:</source>
         <translation>核查意见：</translation>
     </message>
     <message>
-        <location line="-8"/>
-        <source>What the reporter said:</source>
-        <translation>回访情况：</translation>
+        <location line="-10"/>
+        <source>What the reporter said (not reached: what was tried):</source>
+        <translation>反映人意见（未联系上时填写联系情况）：</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Why is it reopened?</source>
         <translation>重新办理的理由：</translation>
     </message>
@@ -463,7 +473,7 @@
 <context>
     <name>QueueStatus</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_model.py" line="+48"/>
+        <location filename="../../command_center/views/queue/queue_model.py" line="+49"/>
         <source>Urgent</source>
         <translation>紧急</translation>
     </message>
@@ -616,7 +626,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-899"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-966"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -626,7 +636,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+210"/>
+        <location line="+235"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
@@ -669,6 +679,16 @@
         <location line="+1"/>
         <source>Answer with a template…</source>
         <translation>按模板答复…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clear the filters and show it</source>
+        <translation>清除筛选并显示</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -736,7 +756,7 @@
         <translation>全部部门</translation>
     </message>
     <message>
-        <location line="+110"/>
+        <location line="+111"/>
         <source>Save current filter as…</source>
         <translation>将当前筛选另存为…</translation>
     </message>
@@ -766,7 +786,7 @@
         <translation>已选 %1 条</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+91"/>
         <source>This incident is not in the current list (check the filter); its details are shown.</source>
         <translation>此事件不在当前列表中（请检查筛选条件），已显示其详情。</translation>
     </message>
@@ -776,12 +796,12 @@
         <translation>没有编号为 %1 的事件或工单。</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>%1 exists but is not in the current list; clear the filter to see it.</source>
-        <translation>%1 存在，但不在当前列表中；清除筛选条件后可见。</translation>
+        <location line="+4"/>
+        <source>%1 exists but is not in the current list (the filter hides it).</source>
+        <translation>%1 存在，但不在当前列表中（被筛选条件隐藏）。</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>%1 in all</source>
         <translation>共 %1 条</translation>
     </message>
@@ -821,12 +841,17 @@
         <translation>查看原因（将记入操作日志）：</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+35"/>
+        <source>Nothing is selected: select the rows first (the selection is cleared when the list is read again).</source>
+        <translation>未选中任何行：请先选择（列表重新读取后选择会清空）。</translation>
+    </message>
+    <message>
+        <location line="+57"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+22"/>
         <source>Not known whether it went through: %1</source>
         <translation>不确定是否已完成：%1</translation>
     </message>
@@ -836,7 +861,12 @@
         <translation>未完成（%1 件）：%2</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
+        <source>%1: the reporter could not be reached. The attempt is recorded; the incident stays open for another visit.</source>
+        <translation>%1：未联系上反映人。本次回访已记录，事件保持待回访，请再次回访。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>%1: done for %2.</source>
         <translation>%1：%2 已完成。</translation>
     </message>

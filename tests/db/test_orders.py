@@ -181,6 +181,53 @@ def test_the_whole_loop_from_intake_to_return_visit(Sessions, clock: Clock) -> N
         ]
 
 
+def test_a_return_visit_that_could_not_reach_the_reporter_is_recorded_and_closes_nothing(
+    Sessions, clock: Clock
+) -> None:
+    with Sessions() as s:
+        inc_id = _new_incident(s)
+        dept = s.get(Category, s.get(Incident, inc_id).category_code).default_department_id
+        handler = _handler(s, dept)
+        (order,) = orders.dispatch(s, OPERATOR, inc_id, dept)
+        with pytest.raises(TransitionError, match="cannot close"):  # not yet verified
+            orders.record_unreached_visit(s, OPERATOR, inc_id, "无人接听")
+        orders.accept_order(s, handler, order.id)
+        orders.resolve_order(s, handler, order.id, "已修复")
+        orders.verify_order(s, OPERATOR, order.id, True)
+        clock.advance(hours=2)
+        orders.record_unreached_visit(s, OPERATOR, inc_id, "两次拨打无人接听")
+        clock.advance(hours=3)
+        orders.record_unreached_visit(s, OPERATOR, inc_id, None, method="visit")
+        s.expire_all()
+        inc = s.get(Incident, inc_id)
+        assert (inc.status, inc.satisfaction, inc.closed_at) == ("verified", None, None)
+        visits = s.scalars(
+            select(ReturnVisit).where(ReturnVisit.incident_id == inc_id).order_by(ReturnVisit.id)
+        ).all()
+        assert [(v.satisfaction, v.comment, v.method) for v in visits] == [
+            (None, "两次拨打无人接听", "phone"),
+            (None, None, "visit"),
+        ]
+        assert visits[0].at == NOW + dt.timedelta(hours=2)
+        entries = s.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.entity_type == "incident",
+                AuditEntry.entity_id == inc_id,
+                AuditEntry.action == "incident.visit_unreached",
+            )
+            .order_by(AuditEntry.id)
+        ).all()
+        assert [(e.actor_name, e.reason, e.after["attempt"]) for e in entries] == [
+            ("王丽娟", "两次拨打无人接听", 1),
+            ("王丽娟", None, 2),
+        ]
+        assert "未联系上" in entries[0].summary
+        # reached at last: closed with the rating
+        orders.close_incident(s, OPERATOR, inc_id, 4, "已修好")
+        assert _status(s, Incident, inc_id) == "closed"
+
+
 def test_an_illegal_transition_is_refused_with_the_reason_and_changes_nothing(
     Sessions, clock: Clock
 ) -> None:

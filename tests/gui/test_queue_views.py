@@ -155,9 +155,10 @@ def test_queue_shows_countdown_and_jumps_to_a_number(
     )
     assert target in view.details.title.text()
     assert view.earlier_button.isVisible()  # rows above the window can be loaded
-    # a number that does not exist
+    # a number that does not exist: said where it was typed
     view.jump_to("SJ209901010001")
-    qtbot.waitUntil(lambda: "SJ209901010001" in view.details.message.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "SJ209901010001" in view.jump_message.text(), timeout=WAIT)
+    assert view.jump_notice.isVisible() and not view.jump_clear.isVisible()
     view.shutdown()
 
 

@@ -36,6 +36,9 @@ from command_center.services.actions import Inputs
 from command_center.services.attachments import MAX_PHOTO_BYTES, MAX_PHOTOS, photo_attachment
 from command_center.services.response_templates import TemplateInfo, fill_template
 
+UNREACHED = 0
+"""The return visit's choice "could not reach the reporter" (the ratings are 1 to 5)."""
+
 
 class _Dialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None) -> None:
@@ -212,6 +215,8 @@ class TextDialog(_Dialog):
             self.layout_.addLayout(row_)
         self.rating: QButtonGroup | None = None
         if with_rating:
+            # the return visit: the reporter's rating, or that they could not be reached;
+            # nothing is chosen for the operator
             row_ = QHBoxLayout()
             row_.addWidget(
                 QLabel(QCoreApplication.translate("QueueActions", "Satisfaction:"), self)
@@ -226,11 +231,23 @@ class TextDialog(_Dialog):
             )
             for score, text in enumerate(names, start=1):
                 b = QRadioButton(f"{score} {text}", self)
-                b.setChecked(score == 5)
+                b.setObjectName(f"rating{score}")
                 self.rating.addButton(b, score)
                 row_.addWidget(b)
             row_.addStretch(1)
             self.layout_.addLayout(row_)
+            row2 = QHBoxLayout()
+            self.unreached = QRadioButton(
+                QCoreApplication.translate(
+                    "QueueActions", "Could not reach the reporter (recorded; not closed)"
+                ),
+                self,
+            )
+            self.unreached.setObjectName("visitUnreached")
+            self.rating.addButton(self.unreached, UNREACHED)
+            row2.addWidget(self.unreached)
+            row2.addStretch(1)
+            self.layout_.addLayout(row2)
         self._add_template_combo()
         self.edit = QPlainTextEdit(self)
         self.edit.setObjectName("actionText")
@@ -241,6 +258,14 @@ class TextDialog(_Dialog):
         self.resize(520, 320)
 
     def validate(self) -> bool:
+        if self.rating is not None and self.rating.checkedId() < 0:
+            self.fail(
+                QCoreApplication.translate(
+                    "QueueActions",
+                    "Choose the reporter's rating, or that the reporter could not be reached.",
+                )
+            )
+            return False
         if self._required and not self.edit.toPlainText().strip():
             self.fail(QCoreApplication.translate("QueueActions", "Please write it first."))
             return False
@@ -251,7 +276,9 @@ class TextDialog(_Dialog):
         if self.verdict is not None:
             i.ok = self.verdict.checkedId() == 0
         if self.rating is not None:
-            i.satisfaction = max(1, self.rating.checkedId())
+            chosen = self.rating.checkedId()
+            i.reached = chosen != UNREACHED
+            i.satisfaction = chosen if 1 <= chosen <= 5 else 0
         return i
 
 

@@ -83,7 +83,9 @@ PROMPTS = {
         "QueueActions", "Why is it not a matter for the center? (the reporter is told)"
     ),
     ("incident", "verify"): QT_TRANSLATE_NOOP("QueueActions", "Verification note:"),
-    ("incident", "close"): QT_TRANSLATE_NOOP("QueueActions", "What the reporter said:"),
+    ("incident", "close"): QT_TRANSLATE_NOOP(
+        "QueueActions", "What the reporter said (not reached: what was tried):"
+    ),
     ("incident", "reopen"): QT_TRANSLATE_NOOP("QueueActions", "Why is it reopened?"),
     ("incident", "answer"): QT_TRANSLATE_NOOP("QueueActions", "The answer to the reporter:"),
     ("order", "object"): QT_TRANSLATE_NOOP(

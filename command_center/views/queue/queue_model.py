@@ -5,12 +5,13 @@
 ahead replaces the rows with a window around that row (``earlier`` rows can then be loaded on
 top). Live changes re-read only the affected rows by id and update them in place
 (``dataChanged``), so the selection and the scroll position stay; a row that no longer matches
-the filter stays greyed until the next reload, and new rows are counted, not inserted, so the
-list does not move under the operator's hand.
+the filter stays greyed until the next reload, showing what it is now (its new status), and new
+rows are counted, not inserted, so the list does not move under the operator's hand.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable
@@ -561,17 +562,21 @@ class QueueTableModel(QAbstractTableModel):
             return
         query, gen, kind = self._query, self._generation, self.kind
 
-        def work(s: Any) -> tuple[list[Any], set[int]]:
+        def work(s: Any) -> tuple[list[Any], set[int], list[Any]]:
             wanted = set(ids)
             if kind == "orders" and inc_ids:
                 wanted.update(svc.orders_of_incidents(s, inc_ids))
             elif kind == "incidents":
                 wanted.update(inc_ids)
-            return svc.rows_by_ids(s, query, wanted)
+            rows, gone = svc.rows_by_ids(s, query, wanted)
+            # those that left the filter: as they are now, to be shown greyed with it
+            return rows, gone, svc.present_rows(s, query, gone)
 
         self._submit(work, lambda res: self._on_refreshed(gen, *res), "queue.refresh", busy=False)
 
-    def _on_refreshed(self, gen: int, rows: list[Any], gone: set[int]) -> None:
+    def _on_refreshed(
+        self, gen: int, rows: list[Any], gone: set[int], present: Iterable[Any] = ()
+    ) -> None:
         if gen != self._generation:
             return
         self._now = clock.now()
@@ -587,11 +592,18 @@ class QueueTableModel(QAbstractTableModel):
             self._rows[i] = r
             self._stale.discard(r.id)
             self.dataChanged.emit(self.index(i, 0), self.index(i, last))
+        now_as = {r.id: r for r in present}
         for row_id in gone:
             i = self._pos.get(row_id)
-            if i is not None and row_id not in self._stale:
-                self._stale.add(row_id)
-                self.dataChanged.emit(self.index(i, 0), self.index(i, last))
+            if i is None:
+                continue
+            fresh = now_as.get(row_id)
+            if fresh is not None:  # its new status shows at once; it keeps its place
+                self._rows[i] = dataclasses.replace(fresh, key=self._rows[i].key)
+            elif row_id in self._stale:
+                continue
+            self._stale.add(row_id)
+            self.dataChanged.emit(self.index(i, 0), self.index(i, last))
         if new:
             self.sig_new_rows.emit(len(self._new_ids))
         if rows or gone:

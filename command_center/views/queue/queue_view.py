@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -123,6 +124,9 @@ class QueueView(QWidget):
         self.model.sig_failed.connect(self._on_model_sig_failed)
         self.model.sig_loading_changed.connect(self._on_model_sig_loading_changed)
         self.model.modelReset.connect(self._update_earlier_button)
+        # a reset (another filter, a reload, a jump) clears the selection without saying so
+        self.model.modelReset.connect(self._update_selection_actions)
+        self.model.rowsRemoved.connect(self._update_selection_actions)
         self.model.rowsInserted.connect(self._update_earlier_button)
         if live is not None:
             live.sig_changes.connect(self._on_live_sig_changes)
@@ -214,6 +218,30 @@ class QueueView(QWidget):
         self.jump_edit.returnPressed.connect(self._on_jump_edit_return_pressed)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("countLabel")
+        # what a jump found, said where it was typed (not in the panel of another incident)
+        self.jump_notice = QFrame(self)
+        self.jump_notice.setObjectName("jumpNotice")
+        self.jump_notice.setStyleSheet(
+            "QFrame#jumpNotice { background:#e8f0fa; border:1px solid #9bb5d6; }"
+        )
+        self.jump_message = QLabel(self.jump_notice)
+        self.jump_message.setObjectName("jumpMessage")
+        self.jump_message.setTextFormat(Qt.TextFormat.PlainText)
+        self.jump_message.setWordWrap(True)
+        self.jump_clear = QPushButton(self.jump_notice)
+        self.jump_clear.setObjectName("jumpClearFilters")
+        self.jump_clear.clicked.connect(self.clear_filters_and_show)
+        self.jump_close = QToolButton(self.jump_notice)
+        self.jump_close.setObjectName("jumpNoticeClose")
+        self.jump_close.setText("×")
+        self.jump_close.setAutoRaise(True)
+        self.jump_close.clicked.connect(self.jump_notice.hide)
+        notice = QHBoxLayout(self.jump_notice)
+        notice.setContentsMargins(8, 4, 4, 4)
+        notice.addWidget(self.jump_message, 1)
+        notice.addWidget(self.jump_clear)
+        notice.addWidget(self.jump_close)
+        self.jump_notice.hide()
 
         bar1 = QHBoxLayout()
         bar1.setSpacing(6)
@@ -334,6 +362,7 @@ class QueueView(QWidget):
         ll.setSpacing(4)
         ll.addLayout(bar1)
         ll.addLayout(bar2)
+        ll.addWidget(self.jump_notice)
         ll.addLayout(bulk)
         ll.addWidget(self.new_banner)
         ll.addWidget(self.earlier_button)
@@ -367,6 +396,8 @@ class QueueView(QWidget):
         )
         self.bulk_dispatch.setText(self.tr("Dispatch selected…"))
         self.bulk_template.setText(self.tr("Answer with a template…"))
+        self.jump_clear.setText(self.tr("Clear the filters and show it"))
+        self.jump_close.setToolTip(self.tr("Close"))
         self.refresh_button.setText(self.tr("Refresh"))
         self.earlier_button.setText(self.tr("↑ Show earlier rows"))
         self.area_chip.setText(self.tr("Area on the map ✕"))
@@ -480,6 +511,7 @@ class QueueView(QWidget):
             self._sort = sort
         self._sync_widgets()
         self.details.clear_message()
+        self.jump_notice.hide()
         self.model.set_query(self._query())
 
     def _sync_widgets(self) -> None:
@@ -666,7 +698,24 @@ class QueueView(QWidget):
         number = number.strip().upper()
         if number:
             self._jump_number = number
+            self.jump_notice.hide()
             self.model.jump(number)
+
+    def clear_filters_and_show(self) -> None:
+        """After a jump to a number outside the filter: show the whole queue (every status, no
+        area) and go to that number."""
+        number = getattr(self, "_jump_number", "")
+        self._polygon = None
+        self.area_chip.hide()
+        self.apply_filter(svc.QueueFilter())
+        if number:
+            self.jump_to(number)
+
+    def _show_jump_notice(self, text: str, offer_clear: bool) -> None:
+        self.jump_message.setText(text)
+        self.jump_clear.setVisible(offer_clear)
+        self.jump_notice.show()
+        self.sig_message.emit(text, "info" if offer_clear else "error")
 
     @Slot()
     def _on_jump_edit_return_pressed(self) -> None:
@@ -690,15 +739,15 @@ class QueueView(QWidget):
             )
             return
         if not exists:
-            self.show_message(
-                self.tr("No incident or order has the number %1.").replace("%1", number), "error"
+            self._show_jump_notice(
+                self.tr("No incident or order has the number %1.").replace("%1", number), False
             )
         else:
-            self.show_message(
-                self.tr(
-                    "%1 exists but is not in the current list; clear the filter to see it."
-                ).replace("%1", number),
-                "info",
+            self._show_jump_notice(
+                self.tr("%1 exists but is not in the current list (the filter hides it).").replace(
+                    "%1", number
+                ),
+                True,
             )
 
     @Slot()
@@ -812,7 +861,15 @@ class QueueView(QWidget):
 
     def bulk_action(self, name: str) -> None:
         rows = self.selected_rows()
+        self._update_selection_actions()
         if not rows:
+            self.show_message(
+                self.tr(
+                    "Nothing is selected: select the rows first (the selection is cleared when "
+                    "the list is read again)."
+                ),
+                "info",
+            )
             return
         kind = "incident" if self.kind == "incidents" else "order"
         if name == "answer" and kind == "order":
@@ -868,16 +925,22 @@ class QueueView(QWidget):
         self.details.show_message(self.tr("Working…"), "info")
         self._runner.submit(
             lambda s: lifecycle_actions.run_bulk(s, actor, name, targets, lambda _t: inputs),
-            success=lambda out: self._on_action_done(kind, name, targets, out),
+            success=lambda out: self._on_action_done(kind, name, targets, out, inputs),
             failure=lambda exc: self._on_action_failed(targets, exc),
             owner=self,
             name=f"queue.{kind}.{name}",
         )
 
     def _on_action_done(
-        self, kind: str, name: str, targets: list[Target], out: BulkOutcome
+        self,
+        kind: str,
+        name: str,
+        targets: list[Target],
+        out: BulkOutcome,
+        inputs: Inputs | None = None,
     ) -> None:
         label = actions.action_label(kind, name).rstrip("…")
+        unreached = name == "close" and inputs is not None and not inputs.reached
         if out.interrupted:
             text = out.interrupted
             if out.unknown:
@@ -896,6 +959,14 @@ class QueueView(QWidget):
             if out.failed:
                 self.show_message(
                     actions.error_message_text(out.failed[0][1], out.conflicts > 0), "error"
+                )
+            elif unreached:
+                self.show_message(
+                    self.tr(
+                        "%1: the reporter could not be reached. The attempt is recorded; the "
+                        "incident stays open for another visit."
+                    ).replace("%1", targets[0].number),
+                    "info",
                 )
             else:
                 self.show_message(
