@@ -289,14 +289,14 @@ def map_kpis(session: Session, *, now: dt.datetime | None = None) -> MapKpis:
     """``now`` (aware) decides what "today" is: the workstation's day."""
     from sqlalchemy import func
 
-    from command_center.services.overview import county_kpis
+    from command_center.services.overview import county_kpis, reported_today
 
     now = now or clock.now()
     day = now.replace(hour=0, minute=0, second=0, microsecond=0)
     open_codes = list(lifecycle.open_status_codes("incident"))
     row = session.execute(
         select(
-            func.count().filter(Incident.reported_at >= day),
+            func.count().filter(reported_today(now)),
             func.count().filter(Incident.status.in_(open_codes)),
             func.count().filter(Incident.status.in_(open_codes), Incident.due_at < now),
             func.count().filter(Incident.resolved_at >= day),

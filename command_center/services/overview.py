@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Row, case, func, select
+from sqlalchemy import ColumnElement, Row, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from command_center import clock
@@ -82,6 +82,17 @@ def _day_start(now: dt.datetime) -> dt.datetime:
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def reported_today(now: dt.datetime) -> ColumnElement[bool]:
+    """THE "today's incidents" (the map's 今日新增, the overview's 今日事件): reported since the
+    start of the workstation's day, a repeated report merged into another not counted again."""
+    start = _day_start(now)
+    return (
+        (Incident.reported_at >= start)
+        & (Incident.reported_at < start + dt.timedelta(days=1))
+        & (Incident.status != "merged")
+    )
+
+
 def county_kpis(session: Session, *, now: dt.datetime | None = None) -> Kpis:
     """The headline figures. ``now`` (aware) decides what "today" is: the workstation's day."""
     now = now or clock.now()
@@ -117,10 +128,7 @@ def county_kpis(session: Session, *, now: dt.datetime | None = None) -> Kpis:
         session.scalar(
             select(func.count())
             .select_from(Incident)
-            .where(
-                Incident.reported_at >= _day_start(now),
-                Incident.reported_at < _day_start(now) + dt.timedelta(days=1),
-            )
+            .where(reported_today(now))
         )
         or 0
     )
