@@ -23,7 +23,8 @@ def test_the_map_and_the_overview_count_the_same_incidents_today(seeded_copy: st
             before = map_data.map_kpis(s).new_today
             assert overview.county_kpis(s).incidents_today == before
             draft = intake.IncidentDraft(
-                channel_code="hotline_12345", title="东街路灯不亮", category_code=leaf, description="整条街都黑了",
+                channel_code="hotline_12345", title="东街路灯不亮", category_code=leaf,
+                description="整条街都黑了",
                 address="城关镇", lon=100.81, lat=38.43,
             )
             first = intake.create_incident(s, operator, draft)
