@@ -232,3 +232,31 @@ def test_an_incident_closed_elsewhere_leaves_the_open_map(
         )
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["incidents"] == before - 1, timeout=15_000)
     assert map_view.loads == [True]
+
+
+def test_the_tray_of_incidents_without_a_location_follows_live_changes(
+    qtbot, map_view, other_engine
+) -> None:  # type: ignore[no-untyped-def]
+    """A call with an address only, taken at another workstation, shows in 无位置事件 at once;
+    once it is closed there it leaves the tray (issue 10, bug 5)."""
+    before = len(map_view.no_location)
+    label = map_view.tray_button.text()
+    assert str(before) in label
+    with psycopg.connect(libpq_url(str(other_engine.url.render_as_string(False)))) as conn:
+        row = conn.execute(
+            "INSERT INTO incidents (number, channel_code, title, address, location_flag, status, "
+            "reported_at) VALUES ('SJ20261122T002', 'hotline_12345', '无坐标来电：噪音扰民', "
+            "'城关镇某小区', 'missing', 'new', %s) RETURNING id",
+            (clock.now(),),
+        ).fetchone()
+    assert row is not None
+    qtbot.waitUntil(lambda: len(map_view.no_location) == before + 1, timeout=15_000)
+    assert map_view.no_location[0][0] == row[0]
+    assert str(before + 1) in map_view.tray_button.text()
+    with psycopg.connect(libpq_url(str(other_engine.url.render_as_string(False)))) as conn:
+        conn.execute(
+            "UPDATE incidents SET status = 'closed', version = version + 1 WHERE id = %s",
+            (row[0],),
+        )
+    qtbot.waitUntil(lambda: len(map_view.no_location) == before, timeout=15_000)
+    assert map_view.loads == [True]

@@ -931,6 +931,13 @@ class MapView(QWidget):
 
         def push(result: tuple[map_data.IncidentPoints, list[int]]) -> None:
             points, gone = result
+            # the tray of incidents without a location follows the same changes: the changed
+            # ones leave it, and come back if they still have no usable location
+            changed = set(ids)
+            tray = points.no_location + tuple(x for x in self.no_location if x[0] not in changed)
+            if tray != self.no_location:
+                self.no_location = tray
+                self._fill_tray()
             cols = points.columns
             fresh = [i for i in cols["id"] if i in inserted]
             if cols["id"]:
