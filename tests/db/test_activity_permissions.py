@@ -26,7 +26,8 @@ def test_a_departments_feed_holds_only_its_own_work(seeded_copy: str) -> None:
         assert other_order is not None
         conn.execute(
             "INSERT INTO audit_log (actor_name, action, entity_type, entity_id, summary) "
-            "VALUES ('李强', 'order.resolve', 'work_order', %s, '住建局办结回复')", (other_order[0],)
+            "VALUES ('李强', 'order.resolve', 'work_order', %s, '住建局办结回复')",
+            (other_order[0],),
         )
     engine = make_engine(login_url(seeded_copy, POLICE))
     try:
