@@ -435,3 +435,70 @@ def test_a_save_failing_otherwise_shows_the_error_and_keeps_the_input(
     assert form.title_edit.text() == CALL["title"]
     assert form.reporter_name.text() == CALL["reporter_name"]
     assert _count(db) == before
+
+
+# --- the keyboard and the lists (issue 10, bug 15) -------------------------------------------
+
+
+def test_bringing_the_form_forward_puts_the_cursor_in_its_first_field(
+    qtbot,
+    runner,
+    operator,
+    cc_app,  # type: ignore[no-untyped-def]
+) -> None:
+    """Ctrl+4: the main window shows the form's dock and gives the dock's widget the focus
+    (MainWindow.show_view); the operator can type at once."""
+    from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit, QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    elsewhere = QLineEdit(window)
+    window.setCentralWidget(elsewhere)
+    dock = QDockWidget("事件登记", window)
+    form = IntakeFormView(runner, operator, dock)
+    dock.setWidget(form)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitUntil(lambda: form.channel.count() > 0, timeout=10_000)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    elsewhere.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is elsewhere, timeout=2_000)
+
+    dock.widget().setFocus(Qt.FocusReason.OtherFocusReason)  # what show_view does
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.channel, timeout=2_000)
+    elsewhere.setFocus()
+    form.focus_first_field()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.channel, timeout=2_000)
+
+
+def test_enter_in_the_category_search_takes_the_only_match(
+    qtbot,
+    form: IntakeFormView,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    type_text(form.category.search, "广场舞")
+    qtbot.keyClick(form.category.search, Qt.Key.Key_Return)
+    assert form.category.code() == "030202"
+    assert "商铺广场舞噪音" in form.category.chosen.text()
+    # several matches: Enter chooses none of them
+    form.category.clear()
+    type_text(form.category.search, "噪音")
+    qtbot.keyClick(form.category.search, Qt.Key.Key_Return)
+    assert form.category.code() is None
+
+
+def test_the_address_completer_lists_grids_in_their_order(
+    qtbot,
+    form: IntakeFormView,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    type_text(form.address, "南街社区第")
+    model = form._completion_model
+    qtbot.waitUntil(lambda: model.rowCount() >= 6, timeout=10_000)
+    listed = [n for n in model.stringList() if n.endswith("网格")]
+    ordinals = [n[n.index("第") : n.index("网格")] for n in listed]
+    order = ["第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十"]
+    assert len(ordinals) >= 6, listed
+    assert ordinals == sorted(ordinals, key=order.index), listed

@@ -169,6 +169,7 @@ class CategoryPicker(QWidget):
         self._code: str | None = None
         self._paths: dict[str, str] = {}
         self.search.textChanged.connect(self._on_search_textChanged)
+        self.search.returnPressed.connect(self._on_search_returnPressed)
         self.tree.currentItemChanged.connect(self._on_tree_currentItemChanged)
         self._show_chosen()
 
@@ -217,6 +218,23 @@ class CategoryPicker(QWidget):
             self.tree.expandAll()
         else:
             self.tree.collapseAll()
+
+    @Slot()
+    def _on_search_returnPressed(self) -> None:
+        """Enter takes the only category the search leaves; with several, none is chosen."""
+        if not self.search.text().strip():
+            return
+        shown = []
+        it = QTreeWidgetItemIterator(self.tree)
+        while it.value():
+            item = it.value()
+            leaf = item.data(0, Qt.ItemDataRole.UserRole) in getattr(self, "_leaves", set())
+            if leaf and not item.isHidden():  # a shown leaf's parents are shown too
+                shown.append(item)
+            it += 1
+        if len(shown) == 1:
+            self.tree.setCurrentItem(shown[0])
+            self.tree.scrollToItem(shown[0])
 
     def _filter(self, item: QTreeWidgetItem, q: str) -> bool:
         own = not q or q in item.text(0)
@@ -446,6 +464,9 @@ class IntakeFormView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # brought forward (Ctrl+4: the main window focuses the dock's widget), the cursor is
+        # in the first field, ready for the call
+        self.setFocusProxy(self.channel)
 
         for edit in (self.title_edit, self.address, self.location):
             edit.textChanged.connect(self._schedule_preview)
@@ -476,6 +497,11 @@ class IntakeFormView(QWidget):
         self.channel.currentIndexChanged.connect(self._schedule_draft)
         self.priority.currentIndexChanged.connect(self._schedule_draft)
         self._show_preview(None)
+
+    def focus_first_field(self) -> None:
+        """Put the cursor in the form's first field (the window calls it, or focuses the form:
+        the same)."""
+        self.channel.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- choices ------------------------------------------------------------------------
 
