@@ -77,11 +77,38 @@ class CreatedIncident:
 
 @dataclass(frozen=True)
 class IntakePreview:
-    """What the form shows before saving."""
+    """What the form shows before saving.
+
+    ``point`` says what is wrong with the coordinates the operator typed, if anything: "none"
+    (none given), "ok" (placed), "invalid" (not a longitude and a latitude: out of range; the
+    placement is then the address's), "outside" (a point outside the county); ``swapped``:
+    the two numbers the other way round lie in the county (latitude and longitude swapped)."""
 
     placement: Placement
     suggestion: Any  # routing.Suggestion | None
     duplicates: list[Any]
+    point: str = "none"
+    swapped: bool = False
+
+
+def check_point(
+    session: Session, lon: float | None, lat: float | None, where: Placement | None = None
+) -> tuple[str, bool]:
+    """What is wrong with a typed point ("none", "ok", "invalid", "outside"; see
+    :class:`IntakePreview`) and whether swapping its two numbers puts it in the county."""
+    if lon is None or lat is None:
+        return "none", False
+    if not usable(lon, lat):
+        point = "invalid"
+    else:
+        flag = (where or place(session, lon, lat, None)).flag
+        point = "outside" if flag == LocationFlag.OUTSIDE else "ok"
+    swapped = (
+        point != "ok"
+        and usable(lat, lon)
+        and place(session, lat, lon, None).flag == LocationFlag.OK.value
+    )
+    return point, swapped
 
 
 def suggest_department(session: Session, category_code: str | None, town_id: int | None) -> Any:
@@ -130,7 +157,10 @@ def preview(
         exclude_id=exclude_id,
         village_id=where.village_id,
     )
-    return IntakePreview(where, suggestion, dups)
+    point, swapped = check_point(
+        session, draft.lon, draft.lat, where if usable(draft.lon, draft.lat) else None
+    )
+    return IntakePreview(where, suggestion, dups, point, swapped)
 
 
 def _clean(value: str | None, field_name: str) -> str | None:
@@ -153,7 +183,11 @@ def _validate(session: Session, draft: IncidentDraft) -> None:
     if (draft.lon is None) != (draft.lat is None):
         raise IntakeError("经度和纬度须同时填写 / give both longitude and latitude, or neither")
     if draft.lon is not None and not usable(draft.lon, draft.lat):
-        raise IntakeError("坐标无效 / the coordinates are not valid")
+        raise IntakeError(
+            "坐标无效：经度须在−180至180之间，纬度须在−90至90之间（经纬度是否填反？） / the "
+            "coordinates are not valid: longitude is −180 to 180, latitude −90 to 90 (are "
+            "they swapped?)"
+        )
     if (
         session.scalar(text("SELECT 1 FROM channels WHERE code = :c"), {"c": draft.channel_code})
         is None

@@ -202,3 +202,15 @@ def test_preview_shows_placement_routing_and_a_duplicate(session: Session) -> No
     assert pv.placement.town_name == "洪水镇" and pv.placement.grid_id is not None
     assert pv.suggestion is not None
     assert first.id in [c.incident_id for c in pv.duplicates]
+
+
+def test_a_swapped_point_is_recognised(session: Session) -> None:
+    lon, lat = _label(session, "益民村第一网格")
+    assert intake.check_point(session, lon, lat) == ("ok", False)
+    assert intake.check_point(session, lat, lon) == ("invalid", True)  # latitude 100: no place
+    assert intake.check_point(session, 103.834, 36.061) == ("outside", False)
+    assert intake.check_point(session, None, None) == ("none", False)
+    with pytest.raises(IntakeError, match=r"填反|swapped"):
+        create_incident(
+            session, ACTOR, IncidentDraft(channel_code="online", title="x", lon=lat, lat=lon)
+        )

@@ -502,3 +502,49 @@ def test_the_address_completer_lists_grids_in_their_order(
     order = ["第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十"]
     assert len(ordinals) >= 6, listed
     assert ordinals == sorted(ordinals, key=order.index), listed
+
+
+# --- a bad coordinate is blamed on the coordinate (issue 10, bug 6) --------------------------
+
+
+def _placement(form: IntakeFormView) -> str:
+    return form.placement_label.text()
+
+
+def test_a_coordinate_that_is_no_number_is_named_not_the_address(
+    qtbot,
+    form: IntakeFormView,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    form.address.setText("洪水镇益民村")
+    qtbot.waitUntil(lambda: "益民村" in _placement(form), timeout=10_000)
+    type_text(form.location, "abc")
+    form.location.editingFinished.emit()
+    form.refresh_preview()
+    qtbot.waitUntil(lambda: "abc" in _placement(form), timeout=10_000)
+    text_ = _placement(form)
+    assert form.placement_label.property("kind") == "error"
+    assert "坐标" in text_ or "coordinate" in text_, text_
+    assert "地址" not in text_ and "address" not in text_, text_
+    assert form.swap_button.isHidden()
+
+
+def test_latitude_and_longitude_swapped_are_detected_and_swapped_on_request(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    lon, lat, town = _label(db, "益民村第一网格")
+    type_text(form.location, f"{lat:.6f}, {lon:.6f}")
+    form.location.editingFinished.emit()
+    qtbot.waitUntil(form.swap_button.isVisible, timeout=10_000)
+    text_ = _placement(form)
+    assert form.placement_label.property("kind") == "error"
+    assert "填反" in text_ or "swapped" in text_, text_
+    assert "地址" not in text_ and "address" not in text_, text_
+    form.swap_button.click()
+    assert form.location_value() == (pytest.approx(lon), pytest.approx(lat))
+    qtbot.waitUntil(lambda: form.placement_label.property("kind") == "ok", timeout=10_000)
+    assert town in _placement(form)
+    assert form.swap_button.isHidden()

@@ -133,6 +133,11 @@ def connection_lost(exc: BaseException) -> bool:
     return isinstance(exc, psycopg.OperationalError) and not isinstance(exc, _NOT_A_LOST_CONNECTION)
 
 
+def lon_lat_text(lon: float | None, lat: float | None) -> str:
+    """ "100.850033, 38.471608" (what the operator typed, as numbers)."""
+    return "" if lon is None or lat is None else f"{lon:g}, {lat:g}"
+
+
 def error_text(exc: BaseException) -> str:
     """What went wrong, as the driver or server said it: for a database error its message
     without the statement and its parameters (which hold what the operator typed)."""
@@ -282,6 +287,7 @@ class IntakeFormView(QWidget):
         self._lon: float | None = None
         self._lat: float | None = None
         self._saving = False
+        self._shut_down = False
         self._last_created: CreatedIncident | None = None
         self._preview: IntakePreview | None = None
         # the draft kept on this workstation (see DRAFT_KEY)
@@ -349,9 +355,13 @@ class IntakeFormView(QWidget):
         self.pick_button = QPushButton(self.tr("Pick on map"), self)
         self.pick_button.setObjectName("intakePickOnMap")
         self.clear_location_button = QPushButton(self.tr("Clear"), self)
+        self.swap_button = QPushButton(self.tr("Swap longitude and latitude"), self)
+        self.swap_button.setObjectName("intakeSwapLocation")
+        self.swap_button.hide()  # offered when the numbers look swapped
         loc_row = QHBoxLayout()
         loc_row.setContentsMargins(0, 0, 0, 0)
         loc_row.addWidget(self.location, 1)
+        loc_row.addWidget(self.swap_button)
         loc_row.addWidget(self.pick_button)
         loc_row.addWidget(self.clear_location_button)
         self.reporter_name = QLineEdit(self)
@@ -476,6 +486,7 @@ class IntakeFormView(QWidget):
         self.location.editingFinished.connect(self._on_location_editingFinished)
         self.pick_button.clicked.connect(self.sig_pick_on_map_requested)
         self.clear_location_button.clicked.connect(self._on_clear_location_clicked)
+        self.swap_button.clicked.connect(self._on_swap_button_clicked)
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.clear_form)
         self.merge_button.clicked.connect(self._on_merge_button_clicked)
@@ -554,12 +565,27 @@ class IntakeFormView(QWidget):
 
     @Slot()
     def _on_location_editingFinished(self) -> None:
-        if self._parse_location():
-            self._schedule_preview()
+        self._parse_location()
+        self._schedule_preview()  # says what is wrong with a location that is no coordinate
+
+    @Slot()
+    def _on_swap_button_clicked(self) -> None:
+        """Latitude and longitude were typed the other way round: put them right."""
+        if self._lon is None or self._lat is None:
+            return
+        self.swap_button.hide()
+        self.set_location(self._lat, self._lon)
+
+    def _bad_location_text(self) -> str:
+        return self.tr(
+            "The location “%1” is not a coordinate: type longitude, latitude — e.g. "
+            "100.850, 38.472 — or pick it on the map."
+        ).replace("%1", self.location.text().strip())
 
     @Slot()
     def _on_clear_location_clicked(self) -> None:
         self._lon = self._lat = None
+        self.swap_button.hide()
         self.location.clear()
 
     # --- completion ---------------------------------------------------------------------
@@ -612,12 +638,16 @@ class IntakeFormView(QWidget):
 
     @Slot()
     def _schedule_preview(self) -> None:
-        self._preview_timer.start()
+        if not self._shut_down:  # closing moves the focus: a field's editingFinished comes late
+            self._preview_timer.start()
 
     @Slot()
     def refresh_preview(self) -> None:
         self._preview_timer.stop()
         if not self._parse_location(quiet=True):
+            self._generation += 1  # an answer on its way is for the old text
+            self.swap_button.hide()
+            self._set_label(self.placement_label, self._bad_location_text(), "error")
             return
         draft = self.draft()
         if draft.lon is None and not draft.address and not draft.title.strip():
@@ -640,6 +670,7 @@ class IntakeFormView(QWidget):
     def _show_preview(self, pv: IntakePreview | None) -> None:
         self._preview = pv
         if pv is None:
+            self.swap_button.hide()
             self._set_label(
                 self.placement_label,
                 self.tr("Type an address or pick the place on the map."),
@@ -651,13 +682,35 @@ class IntakeFormView(QWidget):
         p = pv.placement
         rich = False
         path = f"<b>{p.path.replace('·', ' › ')}</b><br>"
-        if p.flag == "ok":
+        self.swap_button.setVisible(pv.swapped)
+        swapped = (
+            " "
+            + self.tr(
+                "Latitude and longitude look swapped: the other way round the point is in "
+                "the county. Press “Swap longitude and latitude”."
+            )
+            if pv.swapped
+            else ""
+        )
+        if pv.point == "invalid":
+            text_ = (
+                self.tr(
+                    "The coordinate %1 is not a place on Earth: the longitude comes first "
+                    "(−180 to 180), then the latitude (−90 to 90)."
+                ).replace("%1", f"{lon_lat_text(self._lon, self._lat)}")
+                + swapped
+            )
+            kind = "error"
+        elif p.flag == "ok":
             text_ = path + self.tr("Placed by the point (town › village › grid).")
             kind, rich = "ok", True
         elif p.flag == "outside":
-            text_ = self.tr(
-                "Outside the county — the point is in no grid. Check the location; "
-                "it will be saved flagged."
+            text_ = (
+                self.tr(
+                    "Outside the county — the point is in no grid. Check the location; "
+                    "it will be saved flagged."
+                )
+                + swapped
             )
             kind = "error"
         elif p.source == "address":
@@ -1001,6 +1054,7 @@ class IntakeFormView(QWidget):
             self._show_message(text_, "error")
 
     def shutdown(self) -> None:
+        self._shut_down = True
         self._preview_timer.stop()
         self._complete_timer.stop()
         self.flush_draft()
