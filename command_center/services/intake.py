@@ -91,6 +91,17 @@ class IntakePreview:
     swapped: bool = False
 
 
+def county_name(session: Session) -> str:
+    """The county's name (民乐县), as the current areas give it."""
+    name = session.scalar(
+        text(
+            "SELECT name FROM admin_areas WHERE level = 'county' AND valid_to IS NULL "
+            "ORDER BY id LIMIT 1"
+        )
+    )
+    return str(name) if name else "本县"
+
+
 def check_point(
     session: Session, lon: float | None, lat: float | None, where: Placement | None = None
 ) -> tuple[str, bool]:

@@ -548,3 +548,66 @@ def test_latitude_and_longitude_swapped_are_detected_and_swapped_on_request(
     qtbot.waitUntil(lambda: form.placement_label.property("kind") == "ok", timeout=10_000)
     assert town in _placement(form)
     assert form.swap_button.isHidden()
+
+
+# --- a point outside the county is saved only when the operator says so (issue 10, bug 4) ----
+
+
+def _fill_complete_call(form: IntakeFormView, type_text) -> None:  # type: ignore[no-untyped-def]
+    type_text(form.category.search, "广场舞")
+    leaf = form.category.tree.findItems("商铺广场舞噪音", Qt.MatchFlag.MatchRecursive)[0]
+    form.category.tree.setCurrentItem(leaf)
+    form.title_edit.setText("广场舞音响扰民")
+    form.description.setPlainText("每晚十点后还在放音乐")
+    form.address.setText("洪水镇益民村文化广场")
+
+
+@pytest.mark.parametrize("answer", ["no", "yes"])
+def test_a_point_outside_the_county_asks_before_saving(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    type_text,
+    answer: str,  # type: ignore[no-untyped-def]
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    before = _count(db)
+    _fill_complete_call(form, type_text)
+    form.set_location(103.834, 36.061)  # Lanzhou
+    form.save_button.click()
+    qtbot.waitUntil(
+        lambda: form.outside_question is not None and form.outside_question.isVisible(),
+        timeout=10_000,
+    )
+    box = form.outside_question
+    assert "民乐县" in box.text() and ("外" in box.text() or "outside" in box.text()), box.text()
+    assert _count(db) == before  # nothing saved while the question is open
+    if answer == "no":
+        box.button(QMessageBox.StandardButton.No).click()
+        qtbot.wait(300)
+        assert _count(db) == before
+        assert form.title_edit.text() == "广场舞音响扰民"  # kept, to correct the point
+        assert form.window().focusWidget() is form.location
+    else:
+        with qtbot.waitSignal(form.sig_incident_created, timeout=10_000) as created:
+            box.button(QMessageBox.StandardButton.Yes).click()
+        with db.sessions() as s:
+            flag = s.scalar(
+                text("SELECT location_flag FROM incidents WHERE id = :i"), {"i": created.args[0]}
+            )
+        assert flag == "outside"
+
+
+def test_a_point_inside_saves_without_a_question(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    _fill_complete_call(form, type_text)
+    lon, lat, _town = _label(db, "益民村第一网格")
+    form.set_location(lon, lat)
+    with qtbot.waitSignal(form.sig_incident_created, timeout=10_000):
+        form.save_button.click()
+    assert form.outside_question is None or not form.outside_question.isVisible()

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -288,6 +289,8 @@ class IntakeFormView(QWidget):
         self._lat: float | None = None
         self._saving = False
         self._shut_down = False
+        self.outside_question: QMessageBox | None = None
+        """The question asked before saving a point outside the county (while it is open)."""
         self._last_created: CreatedIncident | None = None
         self._preview: IntakePreview | None = None
         # the draft kept on this workstation (see DRAFT_KEY)
@@ -812,6 +815,69 @@ class IntakeFormView(QWidget):
         self._saving = True
         self.save_button.setEnabled(False)
         self.merge_button.setEnabled(False)
+        if draft.lon is not None and draft.lat is not None:
+            # a point outside the county is saved only when the operator says so
+            lon, lat = draft.lon, draft.lat
+            self._runner.submit(
+                lambda s: (intake.check_point(s, lon, lat), intake.county_name(s)),
+                success=lambda got: self._on_point_checked(draft, merge_into, *got),
+                failure=self._on_save_failed,
+                owner=self,
+                name="intake.check_point",
+            )
+            return
+        self._really_save(draft, merge_into)
+
+    def _on_point_checked(
+        self,
+        draft: IncidentDraft,
+        merge_into: int | None,
+        checked: tuple[str, bool],
+        county: str,
+    ) -> None:
+        point, swapped = checked
+        if point != "outside":
+            self._really_save(draft, merge_into)
+            return
+        text_ = self.tr(
+            "The point %1 lies outside %2: it is in none of its grids, and the incident "
+            "would be saved flagged “outside the county”.\n\nSave it all the same?"
+        )
+        text_ = text_.replace("%1", lon_lat_text(draft.lon, draft.lat)).replace("%2", county)
+        if swapped:
+            text_ += "\n\n" + self.tr(
+                "Latitude and longitude look swapped: the other way round the point is in "
+                "the county. Press “Swap longitude and latitude”."
+            )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Outside %1?").replace("%1", county),
+            text_,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Save outside the county"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Correct the location"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.outside_question = box
+
+        def answered(result: int) -> None:
+            self.outside_question = None
+            if result == QMessageBox.StandardButton.Yes:
+                self._really_save(draft, merge_into)
+                return
+            self._saving = False
+            self.save_button.setEnabled(True)
+            self._on_duplicates_itemSelectionChanged()
+            self._show_message(self.tr("Not saved: correct the location, or clear it."), "warning")
+            self.location.setFocus()
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _really_save(self, draft: IncidentDraft, merge_into: int | None) -> None:
         self._show_message(self.tr("Saving…"), "muted")
         actor = self._actor
         self._runner.submit(
