@@ -160,6 +160,7 @@ def test_a_duplicate_is_offered_and_merged(
         lon=lon + 0.0004,
         lat=lat,
     )
+    form.category.set_code("060101")  # a call is saved with its category (issue 10, bug 3)
     form.title_edit.setText(orig.title)
     form.description.setPlainText(orig.description)
     form.set_location(orig.lon, orig.lat)
@@ -423,9 +424,9 @@ def test_a_save_failing_otherwise_shows_the_error_and_keeps_the_input(
 
     monkeypatch.setattr(intake, "create_and_merge", broken)
     before = _count(db)
-    type_text(form.title_edit, CALL["title"])
-    type_text(form.reporter_name, CALL["reporter_name"])
+    _type_call(form, type_text, db)  # a complete call (a title alone is not saved: bug 3)
     form.save_button.click()
+    qtbot.waitUntil(lambda: "编号生成失败" in form.message.text(), timeout=10_000)
     qtbot.waitUntil(lambda: form.save_button.isEnabled(), timeout=10_000)
     message = form.message.text()
     assert "编号生成失败 / could not make a number" in message
@@ -611,3 +612,48 @@ def test_a_point_inside_saves_without_a_question(
     with qtbot.waitSignal(form.sig_incident_created, timeout=10_000):
         form.save_button.click()
     assert form.outside_question is None or not form.outside_question.isVisible()
+
+
+# --- a call is saved with what the workflow needs (issue 10, bug 3) --------------------------
+
+
+def test_a_title_alone_is_not_saved_and_the_form_says_what_is_missing(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    before = _count(db)
+    type_text(form.title_edit, "路灯不亮")
+    qtbot.keyClick(form.title_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(300)
+    assert _count(db) == before
+    message = form.message.text()
+    assert form.message.property("kind") == "error"
+    for zh, en in (("分类", "category"), ("描述", "description"), ("地址", "address")):
+        assert zh in message or en in message, message
+    assert form.window().focusWidget() is form.category.search  # the first missing field
+    assert form.category.search.property("missing") is True
+    assert form.title_edit.property("missing") is False
+
+    _fill_complete_call(form, type_text)
+    form.address.clear()
+    form.save_button.click()
+    assert form.window().focusWidget() is form.address
+    assert ("分类" not in form.message.text()) and ("category" not in form.message.text())
+    # no place, but the reason why: saved, the reason in the audit entry
+    type_text(form.no_location, "来电人不清楚具体位置")
+    with qtbot.waitSignal(form.sig_incident_created, timeout=10_000) as created:
+        form.save_button.click()
+    with db.sessions() as s:
+        row = s.execute(
+            text(
+                "SELECT i.category_code, i.description, i.location_flag, a.after "
+                "FROM incidents i JOIN audit_log a ON a.entity_type = 'incident' "
+                "AND a.entity_id = i.id WHERE i.id = :i"
+            ),
+            {"i": created.args[0]},
+        ).one()
+    assert row[0] == "030202" and row[1] == "每晚十点后还在放音乐"
+    assert row[2] == "missing"
+    assert row[3]["no_location_reason"] == "来电人不清楚具体位置"

@@ -85,6 +85,7 @@ DRAFT_FIELDS = (
     "reporter_name",
     "reporter_phone",
     "priority",
+    "no_location_reason",
 )
 COLOURS = {"ok": "#1b7f3b", "warning": "#b26a00", "error": "#c62828", "muted": "#5f6b7a"}
 
@@ -367,6 +368,12 @@ class IntakeFormView(QWidget):
         loc_row.addWidget(self.swap_button)
         loc_row.addWidget(self.pick_button)
         loc_row.addWidget(self.clear_location_button)
+        self.no_location = QLineEdit(self)
+        self.no_location.setObjectName("intakeNoLocationReason")
+        self.no_location.setMaxLength(200)
+        self.no_location.setPlaceholderText(
+            self.tr("Only if there is no place: why — e.g. 来电人不清楚具体位置")
+        )
         self.reporter_name = QLineEdit(self)
         self.reporter_name.setObjectName("intakeReporterName")
         self.reporter_name.setMaxLength(intake.NAME_MAX)
@@ -397,6 +404,7 @@ class IntakeFormView(QWidget):
         form.addRow(self.tr("Description"), self.description)
         form.addRow(self.tr("Address"), self.address)
         form.addRow(self.tr("Location"), loc_row)
+        form.addRow(self.tr("No location"), self.no_location)
         form.addRow(self.tr("Caller"), reporter_row)
         form.addRow(self.tr("Priority"), self.priority)
 
@@ -504,6 +512,7 @@ class IntakeFormView(QWidget):
             self.location,
             self.reporter_name,
             self.reporter_phone,
+            self.no_location,
         ):
             edit.textChanged.connect(self._schedule_draft)
         self.description.textChanged.connect(self._schedule_draft)
@@ -637,6 +646,7 @@ class IntakeFormView(QWidget):
             reporter_name=self.reporter_name.text() or None,
             reporter_phone=self.reporter_phone.text() or None,
             priority=int(self.priority.currentData() or 3),
+            no_location_reason=self.no_location.text().strip() or None,
         )
 
     @Slot()
@@ -808,9 +818,10 @@ class IntakeFormView(QWidget):
         if not self._parse_location():
             return
         draft = self.draft()
-        if not draft.title.strip():
-            self._show_message(self.tr("Give the incident a title."), "error")
-            self.title_edit.setFocus()
+        missing = intake.call_missing(draft)  # the service's rule (intake.take_call)
+        self._mark_missing(missing)
+        if missing:
+            self._say_missing(missing)
             return
         self._saving = True
         self.save_button.setEnabled(False)
@@ -827,6 +838,39 @@ class IntakeFormView(QWidget):
             )
             return
         self._really_save(draft, merge_into)
+
+    def _needed_widgets(self) -> dict[str, QWidget]:
+        return {
+            "title": self.title_edit,
+            "category": self.category.search,
+            "description": self.description,
+            "place": self.address,
+        }
+
+    def _needed_words(self) -> dict[str, str]:
+        return {
+            "title": self.tr("a title"),
+            "category": self.tr("a category of the third level"),
+            "description": self.tr("a description"),
+            "place": self.tr("an address or a point — or, if there is none, why"),
+        }
+
+    def _mark_missing(self, missing: tuple[str, ...]) -> None:
+        """Red frames on the fields a call still needs (none: all cleared)."""
+        for key, widget in self._needed_widgets().items():
+            widget.setProperty("missing", key in missing)
+            widget.setStyleSheet("border: 2px solid #c62828;" if key in missing else "")
+        self.no_location.setStyleSheet("border: 2px solid #c62828;" if "place" in missing else "")
+
+    def _say_missing(self, missing: tuple[str, ...]) -> None:
+        words = self._needed_words()
+        self._show_message(
+            self.tr("Not saved yet — still needed: %1.").replace(
+                "%1", self.tr(", ").join(words[k] for k in missing)
+            ),
+            "error",
+        )
+        self._needed_widgets()[missing[0]].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_point_checked(
         self,
@@ -881,7 +925,7 @@ class IntakeFormView(QWidget):
         self._show_message(self.tr("Saving…"), "muted")
         actor = self._actor
         self._runner.submit(
-            lambda s: intake.create_and_merge(s, actor, draft, merge_into),
+            lambda s: intake.take_call(s, actor, draft, merge_into),
             success=lambda made: self._on_saved(made, merge_into is not None),
             failure=self._on_save_failed,
             owner=self,
@@ -909,7 +953,10 @@ class IntakeFormView(QWidget):
         self.save_button.setEnabled(True)
         self._on_duplicates_itemSelectionChanged()
         # whatever went wrong, the form keeps what was typed (and so does the draft)
-        if isinstance(exc, (ValueError, PermissionError)):  # a refusal says why ("中文 / English")
+        if isinstance(exc, intake.IntakeError) and exc.missing:
+            self._mark_missing(exc.missing)
+            self._say_missing(exc.missing)
+        elif isinstance(exc, (ValueError, PermissionError)):  # a refusal: "中文 / English"
             self._show_message(str(exc), "error")
         elif connection_lost(exc):
             detail = error_text(exc)
@@ -947,8 +994,10 @@ class IntakeFormView(QWidget):
             self.location,
             self.reporter_name,
             self.reporter_phone,
+            self.no_location,
         ):
             edit.clear()
+        self._mark_missing(())
         self.description.clear()
         self.category.clear()
         self.priority.setCurrentIndex(2)
@@ -981,13 +1030,14 @@ class IntakeFormView(QWidget):
             "reporter_name": self.reporter_name.text(),
             "reporter_phone": self.reporter_phone.text(),
             "priority": int(self.priority.currentData() or 3),
+            "no_location_reason": self.no_location.text(),
         }
 
     @staticmethod
     def _is_empty(values: dict[str, Any]) -> bool:
         # the channel and the priority always have a value: alone they are no call
         return not values["category"] and not any(
-            str(values[k]).strip()
+            str(values.get(k) or "").strip()
             for k in (
                 "title",
                 "description",
@@ -995,6 +1045,7 @@ class IntakeFormView(QWidget):
                 "location",
                 "reporter_name",
                 "reporter_phone",
+                "no_location_reason",
             )
         )
 
@@ -1066,6 +1117,7 @@ class IntakeFormView(QWidget):
             self.location.setText(text_of("location"))
             self.reporter_name.setText(text_of("reporter_name"))
             self.reporter_phone.setText(text_of("reporter_phone"))
+            self.no_location.setText(text_of("no_location_reason"))
             priority = values.get("priority")
             index = self.priority.findData(priority) if isinstance(priority, int) else -1
             if index >= 0:
