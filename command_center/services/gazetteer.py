@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -131,12 +132,13 @@ class Gazetteer:
     def search(self, query: str, limit: int = 20) -> list[Place]:
         """Places matching a partial name: exact name first, then names starting with it, then
         names containing it, then full names (洪水镇益民 or "洪水 益民") containing it; within
-        each, towns before villages before grids, shorter names first."""
+        each, towns before villages before grids, shorter names first, numbers in their order
+        (第一 < 第二 < … < 第十 < 第十一: :func:`natural_key`)."""
         q = normalise(query)
         if not q:
             return []
         tokens = [t for t in _SEPARATORS.split(strip_prefixes(query.strip())) if t]
-        scored: list[tuple[tuple[int, bool, int, int, str], Place]] = []
+        scored: list[tuple[tuple[Any, ...], Place]] = []
         for e in self.entries:
             if e.key == q:
                 tier = 0
@@ -151,7 +153,12 @@ class Gazetteer:
             else:
                 continue
             derived = e.place.level == "place"
-            scored.append(((tier, derived, e.rank, len(e.place.name), e.place.full_name), e.place))
+            scored.append(
+                (
+                    (tier, derived, e.rank, len(e.place.name), natural_key(e.place.full_name)),
+                    e.place,
+                )
+            )
         scored.sort(key=lambda x: x[0])
         return [p for _, p in scored[:limit]]
 
@@ -256,6 +263,40 @@ def strip_prefixes(s: str) -> str:
                 s = rest.lstrip()
                 changed = True
     return s
+
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_DIGITS.update({"七": 7, "八": 8, "九": 9})
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMBER = re.compile(r"[0-9]+|[零〇一二两三四五六七八九十百千]+")
+
+
+def chinese_number(word: str) -> int:
+    """一 → 1, 十 → 10, 十一 → 11, 二十三 → 23, 一百零五 → 105 (up to the thousands)."""
+    total = digit = 0
+    for ch in word:
+        if ch in _UNITS:
+            total += (digit or 1) * _UNITS[ch]
+            digit = 0
+        else:
+            digit = _DIGITS[ch]
+    return total + digit
+
+
+def natural_key(s: str) -> tuple[tuple[int, int | str], ...]:
+    """A sort key that orders the numbers in a name by value, in Arabic or Chinese numerals:
+    第一网格 < 第二网格 < 第三网格 < … < 第十网格 < 第十一网格, 第2组 < 第10组."""
+    parts: list[tuple[int, int | str]] = []
+    pos = 0
+    for m in _NUMBER.finditer(s):
+        if m.start() > pos:
+            parts.append((1, s[pos : m.start()]))
+        word = m.group()
+        parts.append((0, int(word) if word.isdigit() else chinese_number(word)))
+        pos = m.end()
+    if pos < len(s):
+        parts.append((1, s[pos:]))
+    return tuple(parts)
 
 
 def normalise(s: str) -> str:

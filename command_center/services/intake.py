@@ -43,7 +43,48 @@ EXTERNAL_MAX = FIELD_MAX["external_id"]
 
 
 class IntakeError(ValueError):
-    """Input the form cannot save; str is "中文 / English"."""
+    """Input the form cannot save; str is "中文 / English". ``missing``: the fields a call
+    still needs (:data:`CALL_NEEDS`), in the form's order."""
+
+    def __init__(self, message: str, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+# --- what a call needs before it is saved (the one rule; the form asks it too) -------------
+# An operator taking a call saves an incident the workflow can route and answer: a title, a
+# third-level (leaf) category, a description, and a place — an address or a point — or the
+# reason there is none. Imported records (the 12345 files, Open311, the poller, the demo
+# county) keep their own rules: they are written by create_incident, not take_call.
+CALL_NEEDS: dict[str, tuple[str, str]] = {
+    "title": ("标题", "a title"),
+    "category": ("三级事件分类", "a third-level category"),
+    "description": ("事件描述", "a description"),
+    "place": ("地址或坐标（或无位置的原因）", "an address or a point (or why there is none)"),
+}
+
+
+def call_missing(draft: IncidentDraft, *, category_is_leaf: bool | None = None) -> tuple[str, ...]:
+    """What ``draft`` still lacks to be saved as a call (keys of :data:`CALL_NEEDS`, in the
+    form's order). ``category_is_leaf``: whether its category is a leaf, when known."""
+    missing = []
+    if not (draft.title or "").strip():
+        missing.append("title")
+    if not draft.category_code or category_is_leaf is False:
+        missing.append("category")
+    if not (draft.description or "").strip():
+        missing.append("description")
+    has_place = bool((draft.address or "").strip()) or draft.lon is not None
+    if not has_place and not (draft.no_location_reason or "").strip():
+        missing.append("place")
+    return tuple(missing)
+
+
+def missing_text(missing: tuple[str, ...]) -> str:
+    """ "还须填写：… / still needed: …" for :func:`call_missing`'s answer."""
+    zh = "、".join(CALL_NEEDS[k][0] for k in missing)
+    en = ", ".join(CALL_NEEDS[k][1] for k in missing)
+    return f"还须填写：{zh} / still needed: {en}"
 
 
 @dataclass(frozen=True)
@@ -61,6 +102,7 @@ class IncidentDraft:
     reporter_phone: str | None = None
     priority: int = 3
     reported_at: dt.datetime | None = None  # default: now
+    no_location_reason: str | None = None  # a call without a place says why (audited)
 
 
 @dataclass(frozen=True)
@@ -77,11 +119,49 @@ class CreatedIncident:
 
 @dataclass(frozen=True)
 class IntakePreview:
-    """What the form shows before saving."""
+    """What the form shows before saving.
+
+    ``point`` says what is wrong with the coordinates the operator typed, if anything: "none"
+    (none given), "ok" (placed), "invalid" (not a longitude and a latitude: out of range; the
+    placement is then the address's), "outside" (a point outside the county); ``swapped``:
+    the two numbers the other way round lie in the county (latitude and longitude swapped)."""
 
     placement: Placement
     suggestion: Any  # routing.Suggestion | None
     duplicates: list[Any]
+    point: str = "none"
+    swapped: bool = False
+
+
+def county_name(session: Session) -> str:
+    """The county's name (民乐县), as the current areas give it."""
+    name = session.scalar(
+        text(
+            "SELECT name FROM admin_areas WHERE level = 'county' AND valid_to IS NULL "
+            "ORDER BY id LIMIT 1"
+        )
+    )
+    return str(name) if name else "本县"
+
+
+def check_point(
+    session: Session, lon: float | None, lat: float | None, where: Placement | None = None
+) -> tuple[str, bool]:
+    """What is wrong with a typed point ("none", "ok", "invalid", "outside"; see
+    :class:`IntakePreview`) and whether swapping its two numbers puts it in the county."""
+    if lon is None or lat is None:
+        return "none", False
+    if not usable(lon, lat):
+        point = "invalid"
+    else:
+        flag = (where or place(session, lon, lat, None)).flag
+        point = "outside" if flag == LocationFlag.OUTSIDE else "ok"
+    swapped = (
+        point != "ok"
+        and usable(lat, lon)
+        and place(session, lat, lon, None).flag == LocationFlag.OK.value
+    )
+    return point, swapped
 
 
 def suggest_department(session: Session, category_code: str | None, town_id: int | None) -> Any:
@@ -130,7 +210,10 @@ def preview(
         exclude_id=exclude_id,
         village_id=where.village_id,
     )
-    return IntakePreview(where, suggestion, dups)
+    point, swapped = check_point(
+        session, draft.lon, draft.lat, where if usable(draft.lon, draft.lat) else None
+    )
+    return IntakePreview(where, suggestion, dups, point, swapped)
 
 
 def _clean(value: str | None, field_name: str) -> str | None:
@@ -153,7 +236,11 @@ def _validate(session: Session, draft: IncidentDraft) -> None:
     if (draft.lon is None) != (draft.lat is None):
         raise IntakeError("经度和纬度须同时填写 / give both longitude and latitude, or neither")
     if draft.lon is not None and not usable(draft.lon, draft.lat):
-        raise IntakeError("坐标无效 / the coordinates are not valid")
+        raise IntakeError(
+            "坐标无效：经度须在−180至180之间，纬度须在−90至90之间（经纬度是否填反？） / the "
+            "coordinates are not valid: longitude is −180 to 180, latitude −90 to 90 (are "
+            "they swapped?)"
+        )
     if (
         session.scalar(text("SELECT 1 FROM channels WHERE code = :c"), {"c": draft.channel_code})
         is None
@@ -192,6 +279,25 @@ def create_incident(session: Session, actor: Actor, draft: IncidentDraft) -> Cre
     return create_and_merge(session, actor, draft, None)
 
 
+def take_call(
+    session: Session, actor: Actor, draft: IncidentDraft, merge_into: int | None = None
+) -> CreatedIncident:
+    """Save a call an operator took (the intake form): refused (:class:`IntakeError`, naming
+    what is missing) unless it has what the workflow needs (:func:`call_missing`: a title, a
+    leaf category, a description, a place or the reason there is none); then
+    :func:`create_and_merge`. Commits."""
+    leaf = None
+    if draft.category_code:
+        leaf = not session.scalar(
+            text("SELECT EXISTS (SELECT 1 FROM categories WHERE parent_code = :c)"),
+            {"c": draft.category_code},
+        )
+    missing = call_missing(draft, category_is_leaf=leaf)
+    if missing:
+        raise IntakeError(missing_text(missing), missing)
+    return create_and_merge(session, actor, draft, merge_into)
+
+
 def create_and_merge(
     session: Session, actor: Actor, draft: IncidentDraft, merge_into: int | None
 ) -> CreatedIncident:
@@ -216,6 +322,11 @@ def create_and_merge(
         reporter_name=_clean(draft.reporter_name, "reporter_name"),
         reporter_phone=_clean(draft.reporter_phone, "reporter_phone"),
         priority=draft.priority,
+        note=(
+            {"no_location_reason": _clean(draft.no_location_reason, "note")}
+            if (draft.no_location_reason or "").strip()
+            else {}
+        ),
     )
     try:
         made = write_incident(session, actor, new, _FORM)

@@ -4,12 +4,12 @@
 <context>
     <name>CategoryPicker</name>
     <message>
-        <location filename="../../command_center/views/intake/intake_form.py" line="+153"/>
+        <location filename="../../command_center/views/intake/intake_form.py" line="+160"/>
         <source>Search categories, e.g. 噪音</source>
         <translation>搜索分类，如：噪音</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+108"/>
         <source>No category chosen (choose a leaf)</source>
         <translation>未选择分类（请选到第三级）</translation>
     </message>
@@ -157,7 +157,7 @@
 <context>
     <name>IntakeFormView</name>
     <message>
-        <location filename="../../command_center/views/intake/intake_form.py" line="+66"/>
+        <location filename="../../command_center/views/intake/intake_form.py" line="+69"/>
         <source>What is the problem, in a few words</source>
         <translation>简要概括问题</translation>
     </message>
@@ -187,7 +187,17 @@
         <translation>清除</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+1"/>
+        <source>Swap longitude and latitude</source>
+        <translation>交换经纬度</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Only if there is no place: why — e.g. 来电人不清楚具体位置</source>
+        <translation>仅在没有位置时填写原因，如：来电人不清楚具体位置</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
@@ -223,12 +233,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-44"/>
         <source>Description</source>
         <translation>诉求内容</translation>
     </message>
@@ -241,6 +251,11 @@
         <location line="+1"/>
         <source>Location</source>
         <translation>坐标</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No location</source>
+        <translation>无位置原因</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -303,12 +318,17 @@
         <translation>疑似重复反映</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+106"/>
         <source>Type the location as: longitude, latitude</source>
         <translation>坐标格式：经度, 纬度</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+20"/>
+        <source>The location “%1” is not a coordinate: type longitude, latitude — e.g. 100.850, 38.472 — or pick it on the map.</source>
+        <translation>位置“%1”不是坐标：请按“经度, 纬度”填写（如 100.850, 38.472），或在地图上选取。</translation>
+    </message>
+    <message>
+        <location line="+96"/>
         <source>Type an address or pick the place on the map.</source>
         <translation>请输入事发地址，或在地图上选点。</translation>
     </message>
@@ -318,17 +338,28 @@
         <translation>请选择事件分类。</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <location line="+191"/>
+        <source>Latitude and longitude look swapped: the other way round the point is in the county. Press “Swap longitude and latitude”.</source>
+        <translation>经纬度似乎填反了：交换后该点位于本县。请点击“交换经纬度”。</translation>
+    </message>
+    <message>
+        <location line="-182"/>
+        <source>The coordinate %1 is not a place on Earth: the longitude comes first (−180 to 180), then the latitude (−90 to 90).</source>
+        <translation>坐标 %1 无效：先填经度（−180 至 180），再填纬度（−90 至 90）。</translation>
+    </message>
+    <message>
         <location line="+7"/>
         <source>Placed by the point (town › village › grid).</source>
         <translation>按坐标定位（乡镇 › 村社区 › 网格）。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Outside the county — the point is in no grid. Check the location; it will be saved flagged.</source>
         <translation>位置在辖区外——该点不在任何网格内。请核实位置；登记后将标记待核。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>By the address only, no point: pick it on the map if you can.</source>
         <translation>仅按地址定位，无坐标：如可能请在地图上选点。</translation>
     </message>
@@ -380,12 +411,66 @@
         <translation>近三天附近没有相近的事件。</translation>
     </message>
     <message>
-        <location line="+33"/>
-        <source>Give the incident a title.</source>
-        <translation>请填写标题。</translation>
+        <location line="+63"/>
+        <source>a title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a category of the third level</source>
+        <translation>三级事件分类</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a description</source>
+        <translation>事件描述</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>an address or a point — or, if there is none, why</source>
+        <translation>地址或坐标（没有时填写无位置原因）</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Not saved yet — still needed: %1.</source>
+        <translation>尚未登记，还须填写：%1。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The point %1 lies outside %2: it is in none of its grids, and the incident would be saved flagged “outside the county”.
+
+Save it all the same?</source>
+        <translation>坐标 %1 位于%2之外：不在任何网格内，事件将标记为“位置在辖区外”登记。
+
+仍要登记吗？</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Outside %1?</source>
+        <translation>位于%1之外？</translation>
     </message>
     <message>
         <location line="+6"/>
+        <source>Save outside the county</source>
+        <translation>仍按辖区外登记</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Correct the location</source>
+        <translation>修改位置</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Not saved: correct the location, or clear it.</source>
+        <translation>未登记：请修改位置，或清除位置。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Saving…</source>
         <translation>正在登记…</translation>
     </message>
@@ -400,7 +485,7 @@
         <translation>已登记为 %1。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>Not saved: the connection to the database is lost. What you typed is kept — press save again once the connection is back.</source>
         <translation>未登记：与数据库的连接已中断。已填写的内容都保留着，连接恢复后请再按“登记”。</translation>
     </message>
@@ -410,7 +495,7 @@
         <translation>出错，未登记（已填写的内容都保留着）：%1</translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+166"/>
         <source>Restored the call you had not saved when the program closed (last typed %1). Check it and save it; nothing has been saved yet.</source>
         <translation>已恢复上次程序关闭时未保存的登记（最后填写于 %1）。请核对后按“登记”，目前尚未保存。</translation>
     </message>

@@ -70,3 +70,23 @@ def test_cached_until_invalidated(session: Session) -> None:
     assert gazetteer.get(session) is first
     gazetteer.invalidate()
     assert gazetteer.get(session) is not first
+
+
+def test_chinese_ordinals_sort_naturally() -> None:
+    grids = ["第十一网格", "第三网格", "第十网格", "第一网格", "第二网格"]
+    assert sorted(grids, key=gazetteer.natural_key) == [
+        "第一网格",
+        "第二网格",
+        "第三网格",
+        "第十网格",
+        "第十一网格",
+    ]
+    assert sorted(["第10组", "第2组"], key=gazetteer.natural_key) == ["第2组", "第10组"]
+    assert gazetteer.chinese_number("二十三") == 23 and gazetteer.chinese_number("一百零五") == 105
+
+
+def test_grids_of_a_village_are_listed_in_their_order(session: Session) -> None:
+    grids = [p.name for p in gazetteer.search(session, "南街社区第", 20) if p.level == "grid"]
+    assert len(grids) >= 6, grids
+    assert grids == sorted(grids, key=gazetteer.natural_key), grids
+    assert grids[0].endswith("第一网格") and grids[1].endswith("第二网格"), grids

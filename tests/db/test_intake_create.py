@@ -202,3 +202,84 @@ def test_preview_shows_placement_routing_and_a_duplicate(session: Session) -> No
     assert pv.placement.town_name == "洪水镇" and pv.placement.grid_id is not None
     assert pv.suggestion is not None
     assert first.id in [c.incident_id for c in pv.duplicates]
+
+
+def test_a_swapped_point_is_recognised(session: Session) -> None:
+    lon, lat = _label(session, "益民村第一网格")
+    assert intake.check_point(session, lon, lat) == ("ok", False)
+    assert intake.check_point(session, lat, lon) == ("invalid", True)  # latitude 100: no place
+    assert intake.check_point(session, 103.834, 36.061) == ("outside", False)
+    assert intake.check_point(session, None, None) == ("none", False)
+    with pytest.raises(IntakeError, match=r"填反|swapped"):
+        create_incident(
+            session, ACTOR, IncidentDraft(channel_code="online", title="x", lon=lat, lat=lon)
+        )
+
+
+def _audit_count(session: Session) -> int:
+    return int(session.scalar(text("SELECT count(*) FROM audit_log")))
+
+
+@pytest.mark.parametrize(
+    ("draft", "missing"),
+    [
+        (IncidentDraft(channel_code="hotline_12345", title="路灯不亮"), "category"),
+        (
+            IncidentDraft(
+                channel_code="hotline_12345",
+                title="路灯不亮",
+                category_code="0302",  # a second-level category
+                description="村口路灯三天不亮",
+                address="洪水镇益民村",
+            ),
+            "category",
+        ),
+        (
+            IncidentDraft(
+                channel_code="hotline_12345",
+                title="路灯不亮",
+                category_code="030202",
+                address="洪水镇益民村",
+            ),
+            "description",
+        ),
+        (
+            IncidentDraft(
+                channel_code="hotline_12345",
+                title="路灯不亮",
+                category_code="030202",
+                description="村口路灯三天不亮",
+            ),
+            "place",
+        ),
+    ],
+)
+def test_a_call_is_refused_until_it_has_what_the_workflow_needs(
+    session: Session, draft: IncidentDraft, missing: str
+) -> None:
+    before = session.scalar(text("SELECT count(*) FROM incidents"))
+    audits = _audit_count(session)
+    with pytest.raises(IntakeError) as refused:
+        intake.take_call(session, ACTOR, draft)
+    assert missing in refused.value.missing
+    assert " / " in str(refused.value) and "还须填写" in str(refused.value)
+    session.rollback()
+    assert session.scalar(text("SELECT count(*) FROM incidents")) == before
+    assert _audit_count(session) == audits
+
+
+def test_a_call_without_a_place_says_why(session: Session) -> None:
+    made = intake.take_call(
+        session,
+        ACTOR,
+        IncidentDraft(
+            channel_code="hotline_12345",
+            title="咨询低保政策",
+            category_code="030202",
+            description="来电人询问低保申请条件",
+            no_location_reason="咨询类，无具体地点",
+        ),
+    )
+    ((_, _summary, after),) = _audit(session, made.id)
+    assert after["no_location_reason"] == "咨询类，无具体地点"
+    assert made.placement.flag == "missing"

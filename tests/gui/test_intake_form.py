@@ -160,6 +160,7 @@ def test_a_duplicate_is_offered_and_merged(
         lon=lon + 0.0004,
         lat=lat,
     )
+    form.category.set_code("060101")  # a call is saved with its category (issue 10, bug 3)
     form.title_edit.setText(orig.title)
     form.description.setPlainText(orig.description)
     form.set_location(orig.lon, orig.lat)
@@ -423,9 +424,9 @@ def test_a_save_failing_otherwise_shows_the_error_and_keeps_the_input(
 
     monkeypatch.setattr(intake, "create_and_merge", broken)
     before = _count(db)
-    type_text(form.title_edit, CALL["title"])
-    type_text(form.reporter_name, CALL["reporter_name"])
+    _type_call(form, type_text, db)  # a complete call (a title alone is not saved: bug 3)
     form.save_button.click()
+    qtbot.waitUntil(lambda: "编号生成失败" in form.message.text(), timeout=10_000)
     qtbot.waitUntil(lambda: form.save_button.isEnabled(), timeout=10_000)
     message = form.message.text()
     assert "编号生成失败 / could not make a number" in message
@@ -435,3 +436,224 @@ def test_a_save_failing_otherwise_shows_the_error_and_keeps_the_input(
     assert form.title_edit.text() == CALL["title"]
     assert form.reporter_name.text() == CALL["reporter_name"]
     assert _count(db) == before
+
+
+# --- the keyboard and the lists (issue 10, bug 15) -------------------------------------------
+
+
+def test_bringing_the_form_forward_puts_the_cursor_in_its_first_field(
+    qtbot,
+    runner,
+    operator,
+    cc_app,  # type: ignore[no-untyped-def]
+) -> None:
+    """Ctrl+4: the main window shows the form's dock and gives the dock's widget the focus
+    (MainWindow.show_view); the operator can type at once."""
+    from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit, QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    elsewhere = QLineEdit(window)
+    window.setCentralWidget(elsewhere)
+    dock = QDockWidget("事件登记", window)
+    form = IntakeFormView(runner, operator, dock)
+    dock.setWidget(form)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitUntil(lambda: form.channel.count() > 0, timeout=10_000)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    elsewhere.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is elsewhere, timeout=2_000)
+
+    dock.widget().setFocus(Qt.FocusReason.OtherFocusReason)  # what show_view does
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.channel, timeout=2_000)
+    elsewhere.setFocus()
+    form.focus_first_field()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.channel, timeout=2_000)
+
+
+def test_enter_in_the_category_search_takes_the_only_match(
+    qtbot,
+    form: IntakeFormView,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    type_text(form.category.search, "广场舞")
+    qtbot.keyClick(form.category.search, Qt.Key.Key_Return)
+    assert form.category.code() == "030202"
+    assert "商铺广场舞噪音" in form.category.chosen.text()
+    # several matches: Enter chooses none of them
+    form.category.clear()
+    type_text(form.category.search, "噪音")
+    qtbot.keyClick(form.category.search, Qt.Key.Key_Return)
+    assert form.category.code() is None
+
+
+def test_the_address_completer_lists_grids_in_their_order(
+    qtbot,
+    form: IntakeFormView,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    type_text(form.address, "南街社区第")
+    model = form._completion_model
+    qtbot.waitUntil(lambda: model.rowCount() >= 6, timeout=10_000)
+    listed = [n for n in model.stringList() if n.endswith("网格")]
+    ordinals = [n[n.index("第") : n.index("网格")] for n in listed]
+    order = ["第一", "第二", "第三", "第四", "第五", "第六", "第七", "第八", "第九", "第十"]
+    assert len(ordinals) >= 6, listed
+    assert ordinals == sorted(ordinals, key=order.index), listed
+
+
+# --- a bad coordinate is blamed on the coordinate (issue 10, bug 6) --------------------------
+
+
+def _placement(form: IntakeFormView) -> str:
+    return form.placement_label.text()
+
+
+def test_a_coordinate_that_is_no_number_is_named_not_the_address(
+    qtbot,
+    form: IntakeFormView,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    form.address.setText("洪水镇益民村")
+    qtbot.waitUntil(lambda: "益民村" in _placement(form), timeout=10_000)
+    type_text(form.location, "abc")
+    form.location.editingFinished.emit()
+    form.refresh_preview()
+    qtbot.waitUntil(lambda: "abc" in _placement(form), timeout=10_000)
+    text_ = _placement(form)
+    assert form.placement_label.property("kind") == "error"
+    assert "坐标" in text_ or "coordinate" in text_, text_
+    assert "地址" not in text_ and "address" not in text_, text_
+    assert form.swap_button.isHidden()
+
+
+def test_latitude_and_longitude_swapped_are_detected_and_swapped_on_request(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    lon, lat, town = _label(db, "益民村第一网格")
+    type_text(form.location, f"{lat:.6f}, {lon:.6f}")
+    form.location.editingFinished.emit()
+    qtbot.waitUntil(form.swap_button.isVisible, timeout=10_000)
+    text_ = _placement(form)
+    assert form.placement_label.property("kind") == "error"
+    assert "填反" in text_ or "swapped" in text_, text_
+    assert "地址" not in text_ and "address" not in text_, text_
+    form.swap_button.click()
+    assert form.location_value() == (pytest.approx(lon), pytest.approx(lat))
+    qtbot.waitUntil(lambda: form.placement_label.property("kind") == "ok", timeout=10_000)
+    assert town in _placement(form)
+    assert form.swap_button.isHidden()
+
+
+# --- a point outside the county is saved only when the operator says so (issue 10, bug 4) ----
+
+
+def _fill_complete_call(form: IntakeFormView, type_text) -> None:  # type: ignore[no-untyped-def]
+    type_text(form.category.search, "广场舞")
+    leaf = form.category.tree.findItems("商铺广场舞噪音", Qt.MatchFlag.MatchRecursive)[0]
+    form.category.tree.setCurrentItem(leaf)
+    form.title_edit.setText("广场舞音响扰民")
+    form.description.setPlainText("每晚十点后还在放音乐")
+    form.address.setText("洪水镇益民村文化广场")
+
+
+@pytest.mark.parametrize("answer", ["no", "yes"])
+def test_a_point_outside_the_county_asks_before_saving(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    type_text,
+    answer: str,  # type: ignore[no-untyped-def]
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    before = _count(db)
+    _fill_complete_call(form, type_text)
+    form.set_location(103.834, 36.061)  # Lanzhou
+    form.save_button.click()
+    qtbot.waitUntil(
+        lambda: form.outside_question is not None and form.outside_question.isVisible(),
+        timeout=10_000,
+    )
+    box = form.outside_question
+    assert "民乐县" in box.text() and ("外" in box.text() or "outside" in box.text()), box.text()
+    assert _count(db) == before  # nothing saved while the question is open
+    if answer == "no":
+        box.button(QMessageBox.StandardButton.No).click()
+        qtbot.wait(300)
+        assert _count(db) == before
+        assert form.title_edit.text() == "广场舞音响扰民"  # kept, to correct the point
+        assert form.window().focusWidget() is form.location
+    else:
+        with qtbot.waitSignal(form.sig_incident_created, timeout=10_000) as created:
+            box.button(QMessageBox.StandardButton.Yes).click()
+        with db.sessions() as s:
+            flag = s.scalar(
+                text("SELECT location_flag FROM incidents WHERE id = :i"), {"i": created.args[0]}
+            )
+        assert flag == "outside"
+
+
+def test_a_point_inside_saves_without_a_question(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    _fill_complete_call(form, type_text)
+    lon, lat, _town = _label(db, "益民村第一网格")
+    form.set_location(lon, lat)
+    with qtbot.waitSignal(form.sig_incident_created, timeout=10_000):
+        form.save_button.click()
+    assert form.outside_question is None or not form.outside_question.isVisible()
+
+
+# --- a call is saved with what the workflow needs (issue 10, bug 3) --------------------------
+
+
+def test_a_title_alone_is_not_saved_and_the_form_says_what_is_missing(
+    qtbot,
+    form: IntakeFormView,
+    db: Database,
+    type_text,  # type: ignore[no-untyped-def]
+) -> None:
+    before = _count(db)
+    type_text(form.title_edit, "路灯不亮")
+    qtbot.keyClick(form.title_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(300)
+    assert _count(db) == before
+    message = form.message.text()
+    assert form.message.property("kind") == "error"
+    for zh, en in (("分类", "category"), ("描述", "description"), ("地址", "address")):
+        assert zh in message or en in message, message
+    assert form.window().focusWidget() is form.category.search  # the first missing field
+    assert form.category.search.property("missing") is True
+    assert form.title_edit.property("missing") is False
+
+    _fill_complete_call(form, type_text)
+    form.address.clear()
+    form.save_button.click()
+    assert form.window().focusWidget() is form.address
+    assert ("分类" not in form.message.text()) and ("category" not in form.message.text())
+    # no place, but the reason why: saved, the reason in the audit entry
+    type_text(form.no_location, "来电人不清楚具体位置")
+    with qtbot.waitSignal(form.sig_incident_created, timeout=10_000) as created:
+        form.save_button.click()
+    with db.sessions() as s:
+        row = s.execute(
+            text(
+                "SELECT i.category_code, i.description, i.location_flag, a.after "
+                "FROM incidents i JOIN audit_log a ON a.entity_type = 'incident' "
+                "AND a.entity_id = i.id WHERE i.id = :i"
+            ),
+            {"i": created.args[0]},
+        ).one()
+    assert row[0] == "030202" and row[1] == "每晚十点后还在放音乐"
+    assert row[2] == "missing"
+    assert row[3]["no_location_reason"] == "来电人不清楚具体位置"

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -84,6 +85,7 @@ DRAFT_FIELDS = (
     "reporter_name",
     "reporter_phone",
     "priority",
+    "no_location_reason",
 )
 COLOURS = {"ok": "#1b7f3b", "warning": "#b26a00", "error": "#c62828", "muted": "#5f6b7a"}
 
@@ -133,6 +135,11 @@ def connection_lost(exc: BaseException) -> bool:
     return isinstance(exc, psycopg.OperationalError) and not isinstance(exc, _NOT_A_LOST_CONNECTION)
 
 
+def lon_lat_text(lon: float | None, lat: float | None) -> str:
+    """ "100.850033, 38.471608" (what the operator typed, as numbers)."""
+    return "" if lon is None or lat is None else f"{lon:g}, {lat:g}"
+
+
 def error_text(exc: BaseException) -> str:
     """What went wrong, as the driver or server said it: for a database error its message
     without the statement and its parameters (which hold what the operator typed)."""
@@ -169,6 +176,7 @@ class CategoryPicker(QWidget):
         self._code: str | None = None
         self._paths: dict[str, str] = {}
         self.search.textChanged.connect(self._on_search_textChanged)
+        self.search.returnPressed.connect(self._on_search_returnPressed)
         self.tree.currentItemChanged.connect(self._on_tree_currentItemChanged)
         self._show_chosen()
 
@@ -218,6 +226,23 @@ class CategoryPicker(QWidget):
         else:
             self.tree.collapseAll()
 
+    @Slot()
+    def _on_search_returnPressed(self) -> None:
+        """Enter takes the only category the search leaves; with several, none is chosen."""
+        if not self.search.text().strip():
+            return
+        shown = []
+        it = QTreeWidgetItemIterator(self.tree)
+        while it.value():
+            item = it.value()
+            leaf = item.data(0, Qt.ItemDataRole.UserRole) in getattr(self, "_leaves", set())
+            if leaf and not item.isHidden():  # a shown leaf's parents are shown too
+                shown.append(item)
+            it += 1
+        if len(shown) == 1:
+            self.tree.setCurrentItem(shown[0])
+            self.tree.scrollToItem(shown[0])
+
     def _filter(self, item: QTreeWidgetItem, q: str) -> bool:
         own = not q or q in item.text(0)
         child_hit = False
@@ -264,6 +289,9 @@ class IntakeFormView(QWidget):
         self._lon: float | None = None
         self._lat: float | None = None
         self._saving = False
+        self._shut_down = False
+        self.outside_question: QMessageBox | None = None
+        """The question asked before saving a point outside the county (while it is open)."""
         self._last_created: CreatedIncident | None = None
         self._preview: IntakePreview | None = None
         # the draft kept on this workstation (see DRAFT_KEY)
@@ -331,11 +359,21 @@ class IntakeFormView(QWidget):
         self.pick_button = QPushButton(self.tr("Pick on map"), self)
         self.pick_button.setObjectName("intakePickOnMap")
         self.clear_location_button = QPushButton(self.tr("Clear"), self)
+        self.swap_button = QPushButton(self.tr("Swap longitude and latitude"), self)
+        self.swap_button.setObjectName("intakeSwapLocation")
+        self.swap_button.hide()  # offered when the numbers look swapped
         loc_row = QHBoxLayout()
         loc_row.setContentsMargins(0, 0, 0, 0)
         loc_row.addWidget(self.location, 1)
+        loc_row.addWidget(self.swap_button)
         loc_row.addWidget(self.pick_button)
         loc_row.addWidget(self.clear_location_button)
+        self.no_location = QLineEdit(self)
+        self.no_location.setObjectName("intakeNoLocationReason")
+        self.no_location.setMaxLength(200)
+        self.no_location.setPlaceholderText(
+            self.tr("Only if there is no place: why — e.g. 来电人不清楚具体位置")
+        )
         self.reporter_name = QLineEdit(self)
         self.reporter_name.setObjectName("intakeReporterName")
         self.reporter_name.setMaxLength(intake.NAME_MAX)
@@ -366,6 +404,7 @@ class IntakeFormView(QWidget):
         form.addRow(self.tr("Description"), self.description)
         form.addRow(self.tr("Address"), self.address)
         form.addRow(self.tr("Location"), loc_row)
+        form.addRow(self.tr("No location"), self.no_location)
         form.addRow(self.tr("Caller"), reporter_row)
         form.addRow(self.tr("Priority"), self.priority)
 
@@ -446,6 +485,9 @@ class IntakeFormView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # brought forward (Ctrl+4: the main window focuses the dock's widget), the cursor is
+        # in the first field, ready for the call
+        self.setFocusProxy(self.channel)
 
         for edit in (self.title_edit, self.address, self.location):
             edit.textChanged.connect(self._schedule_preview)
@@ -455,6 +497,7 @@ class IntakeFormView(QWidget):
         self.location.editingFinished.connect(self._on_location_editingFinished)
         self.pick_button.clicked.connect(self.sig_pick_on_map_requested)
         self.clear_location_button.clicked.connect(self._on_clear_location_clicked)
+        self.swap_button.clicked.connect(self._on_swap_button_clicked)
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.clear_form)
         self.merge_button.clicked.connect(self._on_merge_button_clicked)
@@ -469,6 +512,7 @@ class IntakeFormView(QWidget):
             self.location,
             self.reporter_name,
             self.reporter_phone,
+            self.no_location,
         ):
             edit.textChanged.connect(self._schedule_draft)
         self.description.textChanged.connect(self._schedule_draft)
@@ -476,6 +520,11 @@ class IntakeFormView(QWidget):
         self.channel.currentIndexChanged.connect(self._schedule_draft)
         self.priority.currentIndexChanged.connect(self._schedule_draft)
         self._show_preview(None)
+
+    def focus_first_field(self) -> None:
+        """Put the cursor in the form's first field (the window calls it, or focuses the form:
+        the same)."""
+        self.channel.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- choices ------------------------------------------------------------------------
 
@@ -528,12 +577,27 @@ class IntakeFormView(QWidget):
 
     @Slot()
     def _on_location_editingFinished(self) -> None:
-        if self._parse_location():
-            self._schedule_preview()
+        self._parse_location()
+        self._schedule_preview()  # says what is wrong with a location that is no coordinate
+
+    @Slot()
+    def _on_swap_button_clicked(self) -> None:
+        """Latitude and longitude were typed the other way round: put them right."""
+        if self._lon is None or self._lat is None:
+            return
+        self.swap_button.hide()
+        self.set_location(self._lat, self._lon)
+
+    def _bad_location_text(self) -> str:
+        return self.tr(
+            "The location “%1” is not a coordinate: type longitude, latitude — e.g. "
+            "100.850, 38.472 — or pick it on the map."
+        ).replace("%1", self.location.text().strip())
 
     @Slot()
     def _on_clear_location_clicked(self) -> None:
         self._lon = self._lat = None
+        self.swap_button.hide()
         self.location.clear()
 
     # --- completion ---------------------------------------------------------------------
@@ -582,16 +646,21 @@ class IntakeFormView(QWidget):
             reporter_name=self.reporter_name.text() or None,
             reporter_phone=self.reporter_phone.text() or None,
             priority=int(self.priority.currentData() or 3),
+            no_location_reason=self.no_location.text().strip() or None,
         )
 
     @Slot()
     def _schedule_preview(self) -> None:
-        self._preview_timer.start()
+        if not self._shut_down:  # closing moves the focus: a field's editingFinished comes late
+            self._preview_timer.start()
 
     @Slot()
     def refresh_preview(self) -> None:
         self._preview_timer.stop()
         if not self._parse_location(quiet=True):
+            self._generation += 1  # an answer on its way is for the old text
+            self.swap_button.hide()
+            self._set_label(self.placement_label, self._bad_location_text(), "error")
             return
         draft = self.draft()
         if draft.lon is None and not draft.address and not draft.title.strip():
@@ -614,6 +683,7 @@ class IntakeFormView(QWidget):
     def _show_preview(self, pv: IntakePreview | None) -> None:
         self._preview = pv
         if pv is None:
+            self.swap_button.hide()
             self._set_label(
                 self.placement_label,
                 self.tr("Type an address or pick the place on the map."),
@@ -625,13 +695,35 @@ class IntakeFormView(QWidget):
         p = pv.placement
         rich = False
         path = f"<b>{p.path.replace('·', ' › ')}</b><br>"
-        if p.flag == "ok":
+        self.swap_button.setVisible(pv.swapped)
+        swapped = (
+            " "
+            + self.tr(
+                "Latitude and longitude look swapped: the other way round the point is in "
+                "the county. Press “Swap longitude and latitude”."
+            )
+            if pv.swapped
+            else ""
+        )
+        if pv.point == "invalid":
+            text_ = (
+                self.tr(
+                    "The coordinate %1 is not a place on Earth: the longitude comes first "
+                    "(−180 to 180), then the latitude (−90 to 90)."
+                ).replace("%1", f"{lon_lat_text(self._lon, self._lat)}")
+                + swapped
+            )
+            kind = "error"
+        elif p.flag == "ok":
             text_ = path + self.tr("Placed by the point (town › village › grid).")
             kind, rich = "ok", True
         elif p.flag == "outside":
-            text_ = self.tr(
-                "Outside the county — the point is in no grid. Check the location; "
-                "it will be saved flagged."
+            text_ = (
+                self.tr(
+                    "Outside the county — the point is in no grid. Check the location; "
+                    "it will be saved flagged."
+                )
+                + swapped
             )
             kind = "error"
         elif p.source == "address":
@@ -726,17 +818,114 @@ class IntakeFormView(QWidget):
         if not self._parse_location():
             return
         draft = self.draft()
-        if not draft.title.strip():
-            self._show_message(self.tr("Give the incident a title."), "error")
-            self.title_edit.setFocus()
+        missing = intake.call_missing(draft)  # the service's rule (intake.take_call)
+        self._mark_missing(missing)
+        if missing:
+            self._say_missing(missing)
             return
         self._saving = True
         self.save_button.setEnabled(False)
         self.merge_button.setEnabled(False)
+        if draft.lon is not None and draft.lat is not None:
+            # a point outside the county is saved only when the operator says so
+            lon, lat = draft.lon, draft.lat
+            self._runner.submit(
+                lambda s: (intake.check_point(s, lon, lat), intake.county_name(s)),
+                success=lambda got: self._on_point_checked(draft, merge_into, *got),
+                failure=self._on_save_failed,
+                owner=self,
+                name="intake.check_point",
+            )
+            return
+        self._really_save(draft, merge_into)
+
+    def _needed_widgets(self) -> dict[str, QWidget]:
+        return {
+            "title": self.title_edit,
+            "category": self.category.search,
+            "description": self.description,
+            "place": self.address,
+        }
+
+    def _needed_words(self) -> dict[str, str]:
+        return {
+            "title": self.tr("a title"),
+            "category": self.tr("a category of the third level"),
+            "description": self.tr("a description"),
+            "place": self.tr("an address or a point — or, if there is none, why"),
+        }
+
+    def _mark_missing(self, missing: tuple[str, ...]) -> None:
+        """Red frames on the fields a call still needs (none: all cleared)."""
+        for key, widget in self._needed_widgets().items():
+            widget.setProperty("missing", key in missing)
+            widget.setStyleSheet("border: 2px solid #c62828;" if key in missing else "")
+        self.no_location.setStyleSheet("border: 2px solid #c62828;" if "place" in missing else "")
+
+    def _say_missing(self, missing: tuple[str, ...]) -> None:
+        words = self._needed_words()
+        self._show_message(
+            self.tr("Not saved yet — still needed: %1.").replace(
+                "%1", self.tr(", ").join(words[k] for k in missing)
+            ),
+            "error",
+        )
+        self._needed_widgets()[missing[0]].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_point_checked(
+        self,
+        draft: IncidentDraft,
+        merge_into: int | None,
+        checked: tuple[str, bool],
+        county: str,
+    ) -> None:
+        point, swapped = checked
+        if point != "outside":
+            self._really_save(draft, merge_into)
+            return
+        text_ = self.tr(
+            "The point %1 lies outside %2: it is in none of its grids, and the incident "
+            "would be saved flagged “outside the county”.\n\nSave it all the same?"
+        )
+        text_ = text_.replace("%1", lon_lat_text(draft.lon, draft.lat)).replace("%2", county)
+        if swapped:
+            text_ += "\n\n" + self.tr(
+                "Latitude and longitude look swapped: the other way round the point is in "
+                "the county. Press “Swap longitude and latitude”."
+            )
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Outside %1?").replace("%1", county),
+            text_,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Save outside the county"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Correct the location"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.outside_question = box
+
+        def answered(result: int) -> None:
+            self.outside_question = None
+            if result == QMessageBox.StandardButton.Yes:
+                self._really_save(draft, merge_into)
+                return
+            self._saving = False
+            self.save_button.setEnabled(True)
+            self._on_duplicates_itemSelectionChanged()
+            self._show_message(self.tr("Not saved: correct the location, or clear it."), "warning")
+            self.location.setFocus()
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _really_save(self, draft: IncidentDraft, merge_into: int | None) -> None:
         self._show_message(self.tr("Saving…"), "muted")
         actor = self._actor
         self._runner.submit(
-            lambda s: intake.create_and_merge(s, actor, draft, merge_into),
+            lambda s: intake.take_call(s, actor, draft, merge_into),
             success=lambda made: self._on_saved(made, merge_into is not None),
             failure=self._on_save_failed,
             owner=self,
@@ -764,7 +953,10 @@ class IntakeFormView(QWidget):
         self.save_button.setEnabled(True)
         self._on_duplicates_itemSelectionChanged()
         # whatever went wrong, the form keeps what was typed (and so does the draft)
-        if isinstance(exc, (ValueError, PermissionError)):  # a refusal says why ("中文 / English")
+        if isinstance(exc, intake.IntakeError) and exc.missing:
+            self._mark_missing(exc.missing)
+            self._say_missing(exc.missing)
+        elif isinstance(exc, (ValueError, PermissionError)):  # a refusal: "中文 / English"
             self._show_message(str(exc), "error")
         elif connection_lost(exc):
             detail = error_text(exc)
@@ -802,8 +994,10 @@ class IntakeFormView(QWidget):
             self.location,
             self.reporter_name,
             self.reporter_phone,
+            self.no_location,
         ):
             edit.clear()
+        self._mark_missing(())
         self.description.clear()
         self.category.clear()
         self.priority.setCurrentIndex(2)
@@ -836,13 +1030,14 @@ class IntakeFormView(QWidget):
             "reporter_name": self.reporter_name.text(),
             "reporter_phone": self.reporter_phone.text(),
             "priority": int(self.priority.currentData() or 3),
+            "no_location_reason": self.no_location.text(),
         }
 
     @staticmethod
     def _is_empty(values: dict[str, Any]) -> bool:
         # the channel and the priority always have a value: alone they are no call
         return not values["category"] and not any(
-            str(values[k]).strip()
+            str(values.get(k) or "").strip()
             for k in (
                 "title",
                 "description",
@@ -850,6 +1045,7 @@ class IntakeFormView(QWidget):
                 "location",
                 "reporter_name",
                 "reporter_phone",
+                "no_location_reason",
             )
         )
 
@@ -921,6 +1117,7 @@ class IntakeFormView(QWidget):
             self.location.setText(text_of("location"))
             self.reporter_name.setText(text_of("reporter_name"))
             self.reporter_phone.setText(text_of("reporter_phone"))
+            self.no_location.setText(text_of("no_location_reason"))
             priority = values.get("priority")
             index = self.priority.findData(priority) if isinstance(priority, int) else -1
             if index >= 0:
@@ -975,6 +1172,7 @@ class IntakeFormView(QWidget):
             self._show_message(text_, "error")
 
     def shutdown(self) -> None:
+        self._shut_down = True
         self._preview_timer.stop()
         self._complete_timer.stop()
         self.flush_draft()
