@@ -96,6 +96,11 @@ class LockDialog(QDialog):
         self.unlock_button.setText(self.tr("Unlock"))
         self.quit_button.setText(self.tr("Quit"))
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
     def cover(self, window: QWidget) -> None:
         self.setGeometry(window.geometry())
         self.password_edit.clear()

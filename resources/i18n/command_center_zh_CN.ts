@@ -328,7 +328,7 @@
         <translation>退出</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+46"/>
         <source>Cannot reach the database. Try again in a moment.</source>
         <translation>无法连接数据库，请稍后重试。</translation>
     </message>

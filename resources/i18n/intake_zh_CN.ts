@@ -5,11 +5,12 @@
     <name>CategoryPicker</name>
     <message>
         <location filename="../../command_center/views/intake/intake_form.py" line="+160"/>
+        <location line="+24"/>
         <source>Search categories, e.g. 噪音</source>
         <translation>搜索分类，如：噪音</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+88"/>
         <source>No category chosen (choose a leaf)</source>
         <translation>未选择分类（请选到第三级）</translation>
     </message>
@@ -158,167 +159,200 @@
     <name>IntakeFormView</name>
     <message>
         <location filename="../../command_center/views/intake/intake_form.py" line="+69"/>
+        <location line="+205"/>
         <source>What is the problem, in a few words</source>
         <translation>简要概括问题</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-201"/>
+        <location line="+203"/>
         <source>What the caller says: what, where, since when</source>
         <translation>来电人所述：什么问题、在哪里、从何时开始</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-195"/>
+        <location line="+197"/>
         <source>Town, village, landmark — e.g. 洪水镇益民村三社</source>
         <translation>乡镇、村社区、地标，如：洪水镇益民村三社</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="-188"/>
+        <location line="+189"/>
         <source>longitude, latitude (GCJ-02)</source>
         <translation>经度, 纬度（GCJ-02）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-188"/>
+        <location line="+189"/>
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-187"/>
+        <location line="+188"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-187"/>
+        <location line="+188"/>
         <source>Swap longitude and latitude</source>
         <translation>交换经纬度</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-175"/>
+        <location line="+177"/>
         <source>Only if there is no place: why — e.g. 来电人不清楚具体位置</source>
         <translation>仅在没有位置时填写原因，如：来电人不清楚具体位置</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-166"/>
+        <location line="+168"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-162"/>
+        <location line="+164"/>
         <source>1 · Urgent</source>
         <translation>1 · 紧急</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-163"/>
+        <location line="+163"/>
         <source>2 · High</source>
         <translation>2 · 较急</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-162"/>
+        <location line="+162"/>
         <source>3 · Normal</source>
         <translation>3 · 一般</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-161"/>
+        <location line="+161"/>
         <source>4 · Low</source>
         <translation>4 · 不急</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-154"/>
+        <location line="+158"/>
         <source>Channel</source>
         <translation>来源渠道</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-157"/>
+        <location line="+158"/>
         <source>Category</source>
         <translation>事件分类</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+45"/>
+        <location line="-157"/>
+        <location line="+47"/>
+        <location line="+111"/>
+        <location line="+22"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-44"/>
+        <location line="-179"/>
+        <location line="+158"/>
         <source>Description</source>
         <translation>诉求内容</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-157"/>
+        <location line="+158"/>
         <source>Address</source>
         <translation>事发地址</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-157"/>
+        <location line="+165"/>
         <source>Location</source>
         <translation>坐标</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-164"/>
+        <location line="+157"/>
         <source>No location</source>
         <translation>无位置原因</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-156"/>
+        <location line="+163"/>
         <source>Caller</source>
         <translation>来电人</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-162"/>
+        <location line="+156"/>
         <source>Priority</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-149"/>
+        <location line="+160"/>
         <source>Save (Ctrl+Enter)</source>
         <translation>登记（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-157"/>
+        <location line="+158"/>
         <source>Clear form</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="-140"/>
+        <location line="+141"/>
         <source>Responsibility (where it will be placed)</source>
         <translation>属地定责（归属网格）</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-135"/>
+        <location line="+136"/>
         <source>Routing suggestion</source>
         <translation>派单建议</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-130"/>
+        <location line="+134"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-132"/>
+        <location line="+132"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-131"/>
+        <location line="+131"/>
         <source>Apart</source>
         <translation>相隔</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-130"/>
+        <location line="+131"/>
         <source>Match</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-118"/>
+        <location line="+115"/>
         <source>Save and merge into the selected report</source>
         <translation>登记并合并至所选事件</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-112"/>
+        <location line="+111"/>
         <source>Possibly the same problem</source>
         <translation>疑似重复反映</translation>
     </message>
     <message>
-        <location line="+106"/>
+        <location line="+53"/>
         <source>Type the location as: longitude, latitude</source>
         <translation>坐标格式：经度, 纬度</translation>
     </message>

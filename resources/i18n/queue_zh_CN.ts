@@ -185,7 +185,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+1120"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1124"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -626,7 +626,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-966"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-970"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -711,7 +711,7 @@
         <translation>只显示地图上圈选区域内的事件。点击取消。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+24"/>
         <source>All priorities</source>
         <translation>全部优先级</translation>
     </message>
@@ -801,7 +801,7 @@
         <translation>%1 存在，但不在当前列表中（被筛选条件隐藏）。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>%1 in all</source>
         <translation>共 %1 条</translation>
     </message>

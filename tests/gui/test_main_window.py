@@ -4,11 +4,24 @@ the language, the status bar; and the overview with the figures it shows."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QDockWidget,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QTabBar,
+    QWidget,
+)
 
 from command_center.models import (
     AdminArea,
@@ -446,3 +459,59 @@ def test_overview_view_shows_and_follows_changes(
     view.filter_edit.setText("马营墩")
     assert view.proxy.rowCount(view.proxy.index(0, 0)) == 1
     view.shutdown()
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _interface_texts(window: QWidget) -> set[tuple[str, str]]:
+    """What the interface itself says (labels, buttons, titles, placeholders, headers, tabs,
+    menus) — the window is on an empty county, so no incident's words are among them."""
+    out: set[tuple[str, str]] = set()
+    for w in window.findChildren(QWidget):
+        name = f"{type(w).__name__}#{w.objectName()}"
+        texts: list[str] = []
+        if isinstance(w, QLabel | QAbstractButton):
+            texts.append(w.text())
+        if isinstance(w, QGroupBox):
+            texts.append(w.title())
+        if isinstance(w, QLineEdit | QPlainTextEdit):
+            texts.append(w.placeholderText())
+        if isinstance(w, QComboBox) and w.objectName() != "departmentFilter":  # names: data
+            texts += [w.itemText(i) for i in range(w.count())]
+        if isinstance(w, QDockWidget):
+            texts.append(w.windowTitle())
+        if isinstance(w, QTabBar):
+            texts += [w.tabText(i) for i in range(w.count())]
+        if isinstance(w, QMenu):  # a language is named in its own words (中文, English)
+            texts += [a.text() for a in w.actions() if a.text() != "中文"]
+        if isinstance(w, QHeaderView) and w.model() is not None:
+            m = w.model()
+            texts += [
+                str(m.headerData(i, w.orientation()) or "") for i in range(w.count())
+            ]
+        out |= {(name, t) for t in texts if t}
+    return out
+
+
+def test_english_leaves_no_chinese_in_the_interface(qtbot, make_window, cc_app) -> None:
+    """Switching to English reaches every area, the intake form and the lock too; Chinese is
+    left only as an example of what to type ("e.g. 洪水镇…") or a person's name beside its role,
+    and English text has no full-width punctuation (issue 10, bug 2)."""
+    window = make_window()
+    try:
+        window.language_actions["en"].trigger()
+        qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "Overview")
+        qtbot.wait(300)
+        wrong = sorted(
+            (where, text)
+            for where, text in _interface_texts(window)
+            if (_CJK.search(text) and not re.search(r"[A-Za-z]", text))
+            or (re.search(r"[A-Za-z]", text) and re.search(r"[：，（）。]", text))
+        )
+        assert wrong == []
+    finally:
+        window.language_actions["zh_CN"].trigger()
+    qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "总览")
+    # and back: the intake form speaks Chinese again
+    assert window.views["intake"].save_button.text().startswith("登记")

@@ -29,7 +29,7 @@ from typing import Any
 
 import psycopg
 import psycopg.errors
-from PySide6.QtCore import QSettings, QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QSettings, QStringListModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -178,6 +178,10 @@ class CategoryPicker(QWidget):
         self.search.textChanged.connect(self._on_search_textChanged)
         self.search.returnPressed.connect(self._on_search_returnPressed)
         self.tree.currentItemChanged.connect(self._on_tree_currentItemChanged)
+        self._show_chosen()
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(self.tr("Search categories, e.g. 噪音"))
         self._show_chosen()
 
     def set_categories(self, rows: list[tuple[str, str | None, int, str]]) -> None:
@@ -383,7 +387,8 @@ class IntakeFormView(QWidget):
         reporter_row = QHBoxLayout()
         reporter_row.setContentsMargins(0, 0, 0, 0)
         reporter_row.addWidget(self.reporter_name, 1)
-        reporter_row.addWidget(QLabel(self.tr("Phone"), self))
+        self._phone_label = QLabel(self.tr("Phone"), self)
+        reporter_row.addWidget(self._phone_label)
         reporter_row.addWidget(self.reporter_phone, 1)
         self.priority = QComboBox(self)
         self.priority.setObjectName("intakePriority")
@@ -396,7 +401,7 @@ class IntakeFormView(QWidget):
             self.priority.addItem(label, value)
         self.priority.setCurrentIndex(2)
 
-        form = QFormLayout()
+        form = self._form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("Channel"), self.channel)
         form.addRow(self.tr("Category"), self.category)
@@ -433,12 +438,14 @@ class IntakeFormView(QWidget):
         self.placement_label = QLabel(self)
         self.placement_label.setObjectName("intakePlacement")
         self.placement_label.setWordWrap(True)
-        placement_box = QGroupBox(self.tr("Responsibility (where it will be placed)"), self)
+        placement_box = self._placement_box = QGroupBox(
+            self.tr("Responsibility (where it will be placed)"), self
+        )
         QVBoxLayout(placement_box).addWidget(self.placement_label)
         self.routing_label = QLabel(self)
         self.routing_label.setObjectName("intakeRouting")
         self.routing_label.setWordWrap(True)
-        routing_box = QGroupBox(self.tr("Routing suggestion"), self)
+        routing_box = self._routing_box = QGroupBox(self.tr("Routing suggestion"), self)
         QVBoxLayout(routing_box).addWidget(self.routing_label)
         self.duplicates = QTableWidget(0, 5, self)
         self.duplicates.setObjectName("intakeDuplicates")
@@ -464,7 +471,7 @@ class IntakeFormView(QWidget):
         self.merge_button = QPushButton(self.tr("Save and merge into the selected report"), self)
         self.merge_button.setObjectName("intakeMerge")
         self.merge_button.setEnabled(False)
-        dup_box = QGroupBox(self.tr("Possibly the same problem"), self)
+        dup_box = self._dup_box = QGroupBox(self.tr("Possibly the same problem"), self)
         dup_layout = QVBoxLayout(dup_box)
         dup_layout.addWidget(self.duplicates_hint)
         dup_layout.addWidget(self.duplicates, 1)
@@ -527,6 +534,64 @@ class IntakeFormView(QWidget):
         self.channel.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- choices ------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Every word of the form in the interface's language again (the fields keep what was
+        typed; the panels on the right are asked again)."""
+        self.title_edit.setPlaceholderText(self.tr("What is the problem, in a few words"))
+        self.description.setPlaceholderText(
+            self.tr("What the caller says: what, where, since when")
+        )
+        self.address.setPlaceholderText(self.tr("Town, village, landmark — e.g. 洪水镇益民村三社"))
+        self.location.setPlaceholderText(self.tr("longitude, latitude (GCJ-02)"))
+        self.pick_button.setText(self.tr("Pick on map"))
+        self.clear_location_button.setText(self.tr("Clear"))
+        self.swap_button.setText(self.tr("Swap longitude and latitude"))
+        self.no_location.setPlaceholderText(
+            self.tr("Only if there is no place: why — e.g. 来电人不清楚具体位置")
+        )
+        self._phone_label.setText(self.tr("Phone"))
+        for i, text_ in enumerate(
+            (self.tr("1 · Urgent"), self.tr("2 · High"), self.tr("3 · Normal"), self.tr("4 · Low"))
+        ):
+            self.priority.setItemText(i, text_)
+        rows = (
+            (self.channel, self.tr("Channel")),
+            (self.category, self.tr("Category")),
+            (self.title_edit, self.tr("Title")),
+            (self.description, self.tr("Description")),
+            (self.address, self.tr("Address")),
+            (self.no_location, self.tr("No location")),
+            (self.priority, self.tr("Priority")),
+        )
+        for field, text_ in rows:
+            label = self._form.labelForField(field)
+            if isinstance(label, QLabel):
+                label.setText(text_)
+        for row, text_ in ((5, self.tr("Location")), (7, self.tr("Caller"))):
+            item = self._form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            label = item.widget() if item is not None else None
+            if isinstance(label, QLabel):
+                label.setText(text_)
+        self.save_button.setText(self.tr("Save (Ctrl+Enter)"))
+        self.clear_button.setText(self.tr("Clear form"))
+        self._placement_box.setTitle(self.tr("Responsibility (where it will be placed)"))
+        self._routing_box.setTitle(self.tr("Routing suggestion"))
+        self._dup_box.setTitle(self.tr("Possibly the same problem"))
+        self.merge_button.setText(self.tr("Save and merge into the selected report"))
+        self.duplicates.setHorizontalHeaderLabels(
+            [self.tr("Number"), self.tr("Title"), self.tr("Distance"), self.tr("Apart"),
+             self.tr("Match")]
+        )
+        self.category.retranslate()
+        self._show_preview(self._preview)
+        self.refresh_preview()
+
 
     def _on_choices(self, choices: FormChoices) -> None:
         self._draft_quiet = True

@@ -411,6 +411,9 @@ class QueueView(QWidget):
         self.details.retranslate()
         self._rebuild_saved_menu()
         self._update_selection_actions()
+        count: tuple[int, bool] | None = getattr(self, "_count", None)
+        if count is not None:
+            self._on_model_sig_count_changed(*count)
 
     def _fill_static_combos(self) -> None:
         def fill(combo: QComboBox, items: list[tuple[str, Any]], current: Any) -> None:
@@ -758,6 +761,7 @@ class QueueView(QWidget):
 
     @Slot(int, bool)
     def _on_model_sig_count_changed(self, n: int, exact: bool) -> None:
+        self._count = (n, exact)  # said again in the other language on a switch
         if exact:
             self.count_label.setText(self.tr("%1 in all").replace("%1", f"{n:,}"))
             self.count_label.setToolTip("")
