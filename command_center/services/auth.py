@@ -16,6 +16,7 @@ Accounts are made, disabled and reset by an administrator — in the program or 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import os
 import random
@@ -33,8 +34,8 @@ from command_center.models import AppUser, Department, Role
 __all__ = ["AppUser"]  # the command line reads active flags through this module
 from command_center.services import audit
 from command_center.services.audit import Actor
-from command_center.services.lifecycle import ADMIN, DEPARTMENT_ROLES
-from command_center.services.permissions import PermissionDenied, who
+from command_center.services.lifecycle import DEPARTMENT_ROLES
+from command_center.services.permissions import PermissionDenied, may_manage_accounts, who
 
 USERNAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
 """A user name becomes part of a PostgreSQL login (``cc_u_`` + name): the same pattern is the
@@ -68,6 +69,8 @@ class UserInfo:
     role_name: str
     department_id: int | None
     department_name: str | None
+    active: bool = True
+    last_login_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,12 @@ def check_new_password(password: str) -> None:
             f"密码至少 {MIN_PASSWORD_LENGTH} 个字符 / a password needs at least "
             f"{MIN_PASSWORD_LENGTH} characters"
         )
+
+
+def check_typed_twice(password: str, again: str) -> None:
+    """A new password is typed twice; the two must be the same."""
+    if password != again:
+        raise AccountError("两次输入的密码不一致 / the two passwords differ")
 
 
 # --- signing in -----------------------------------------------------------------------------
@@ -224,6 +233,8 @@ def _info(user: AppUser, role: Role, dept: Department | None) -> UserInfo:
         role.name,
         user.department_id,
         dept.name if dept else None,
+        user.active,
+        user.last_login_at,
     )
 
 
@@ -236,7 +247,7 @@ def list_users(session: Session, *, include_disabled: bool = False) -> list[User
 
 
 def _require_admin(session: Session, actor: Actor) -> None:
-    if who(session, actor).role not in (None, ADMIN):
+    if not may_manage_accounts(who(session, actor).role):
         raise PermissionDenied(
             "只有系统管理员可以管理账户", "only an administrator can manage accounts"
         )
@@ -286,13 +297,7 @@ def add_user(
     display_name = display_name.strip()
     if not display_name:
         raise AccountError("请填写姓名 / the person's name is missing")
-    if session.get(Role, role_code) is None:
-        raise AccountError(f"没有角色 {role_code} / no role {role_code}")
-    if (role_code in DEPARTMENT_ROLES) != (department_id is not None):
-        raise AccountError(
-            "部门承办人须属于一个部门，其他角色不属于部门 / a department handler belongs to a "
-            "department, and no other role does"
-        )
+    _check_role(session, role_code, department_id)
     if session.scalar(select(AppUser.id).where(AppUser.username == username)) is not None:
         raise AccountError(f"用户名 {username} 已存在 / the user name {username} is taken")
     check_new_password(password)
@@ -310,6 +315,60 @@ def add_user(
         after={"username": username, "role": role_code, "department_id": department_id},
     )
     set_password(session, actor, user.id, password, must_change=must_change)
+    return user_info(session, user.id)
+
+
+def _check_role(session: Session, role_code: str, department_id: int | None) -> None:
+    if session.get(Role, role_code) is None:
+        raise AccountError(f"没有角色 {role_code} / no role {role_code}")
+    if (role_code in DEPARTMENT_ROLES) != (department_id is not None):
+        raise AccountError(
+            "部门承办人须属于一个部门，其他角色不属于部门 / a department handler belongs to a "
+            "department, and no other role does"
+        )
+    if department_id is not None:
+        dept = session.get(Department, department_id)
+        if dept is None or not dept.active:
+            raise AccountError(
+                f"没有在用的部门 {department_id} / no active department {department_id}"
+            )
+
+
+def set_role(
+    session: Session,
+    actor: Actor,
+    username: str,
+    role_code: str,
+    *,
+    department_id: int | None = None,
+) -> UserInfo:
+    """Give an account another role or department; a department handler needs a department.
+    The login's group follows the role (the trigger ``cc_app_users_login``, alembic 0005), and
+    what the login may see changes with its next statement. Commits."""
+    _require_admin(session, actor)
+    user = session.scalar(select(AppUser).where(AppUser.username == username.strip().lower()))
+    if user is None:
+        raise AccountError(f"没有用户 {username} / no user {username}")
+    _check_role(session, role_code, department_id)
+    before = {"role": user.role_code, "department_id": user.department_id}
+    after = {"role": role_code, "department_id": department_id}
+    if before == after:
+        return user_info(session, user.id)
+    if user.id == actor.user_id and role_code != user.role_code:
+        raise AccountError("不能更改自己的角色 / you cannot change your own role")
+    session.execute(
+        update(AppUser)
+        .where(AppUser.id == user.id)
+        .values(role_code=role_code, department_id=department_id)
+    )
+    dept = session.get(Department, department_id) if department_id is not None else None
+    audit.record(
+        session, actor, "user.role", "user", user.id,
+        f"更改账户 {user.username} 的角色：{user.role_code} → {role_code}"
+        + (f"（{dept.name}）" if dept is not None else ""),
+        before=before, after=after,
+    )
+    session.commit()
     return user_info(session, user.id)
 
 
@@ -339,6 +398,24 @@ def reset_password(session: Session, actor: Actor, username: str, password: str)
     if uid is None:
         raise AccountError(f"没有用户 {username} / no user {username}")
     set_password(session, actor, uid, password, must_change=True)
+
+
+def change_own_password(session: Session, current: str, new: str) -> None:
+    """The signed-in user replaces their own password (the session is their login): the
+    database checks the current one first, and a wrong one counts towards the lockout as at
+    sign-in; the new one need not be changed again. Commits."""
+    check_new_password(new)
+    if new == current:
+        raise AccountError(
+            "新密码不能与当前密码相同 / the new password must differ from the current one"
+        )
+    me = current_user(session)
+    if me is None:
+        raise AccountError(
+            "只能在自己的账户下修改密码 / a password is changed by its own account"
+        )
+    check_own_password(session, me.username, current)
+    set_password(session, Actor(me.id, me.display_name), me.id, new, must_change=False)
 
 
 def lockout_state(session: Session) -> dict[int, tuple[int, object]]:

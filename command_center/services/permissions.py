@@ -94,6 +94,12 @@ def may_edit_rules(role: str | None) -> bool:
     return role is None or role == ADMIN
 
 
+def may_manage_accounts(role: str | None) -> bool:
+    """Accounts: making them, disabling, enabling, new passwords, roles and departments (the
+    policies on app_users and ``cc_set_password`` say the same, alembic 0005)."""
+    return role is None or role == ADMIN
+
+
 def may_set_tiles(role: str | None) -> bool:
     """The map's base layer (an intranet tile server)."""
     return role is None or role == ADMIN

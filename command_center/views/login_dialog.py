@@ -323,20 +323,35 @@ class LoginDialog(QDialog):
 
 
 class ChangePasswordDialog(QDialog):
-    """A new password, typed twice: after an administrator set or reset it, at the first
-    sign-in. ``save(password)`` stores it and raises with a message to show."""
+    """A new password, typed twice.
+
+    At the first sign-in after an administrator set or reset it, ``save(password)`` stores it
+    and raises with a message to show. From the File menu (``runner`` given, ``save`` not), the
+    user gives the current password too, and both go to ``auth.change_own_password`` off the
+    GUI thread (the database checks the current one)."""
 
     def __init__(
-        self, user: UserInfo, save: Callable[[str], None], parent: QWidget | None = None
+        self,
+        user: UserInfo,
+        save: Callable[[str], None] | None = None,
+        parent: QWidget | None = None,
+        *,
+        runner: OpsRunner | None = None,
     ) -> None:
         super().__init__(parent)
+        if (save is None) == (runner is None):
+            raise ValueError("either save or runner")
         self.setObjectName("changePasswordDialog")
         self._save = save
+        self._runner = runner
+        self._busy = False
         self.heading = QLabel(self)
         self.heading.setObjectName("loginHeading")
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.explanation = QLabel(self)
         self.explanation.setWordWrap(True)
+        self.current_edit = QLineEdit(self)
+        self.current_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.new_edit = QLineEdit(self)
         self.new_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.again_edit = QLineEdit(self)
@@ -360,32 +375,53 @@ class ChangePasswordDialog(QDialog):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.addWidget(self.heading)
         layout.addWidget(self.explanation)
+        self.current_label = QLabel(self)
         self.new_label = QLabel(self)
         self.again_label = QLabel(self)
-        for label, edit in ((self.new_label, self.new_edit), (self.again_label, self.again_edit)):
+        fields = ((self.new_label, self.new_edit), (self.again_label, self.again_edit))
+        if runner is not None:
+            fields = ((self.current_label, self.current_edit), *fields)
+        else:
+            self.current_label.hide()
+            self.current_edit.hide()
+        for label, edit in fields:
             label.setBuddy(edit)
             layout.addWidget(label)
             layout.addWidget(edit)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.setWindowTitle(self.tr("Choose a new password"))
         self.heading.setText(user.display_name)
-        self.explanation.setText(
-            self.tr("An administrator set your password. Choose your own before you go on "
-                    "(at least %1 characters).").replace("%1", str(auth.MIN_PASSWORD_LENGTH))
-        )
+        if runner is None:
+            self.setWindowTitle(self.tr("Choose a new password"))
+            self.explanation.setText(
+                self.tr("An administrator set your password. Choose your own before you go on "
+                        "(at least %1 characters).").replace("%1", str(auth.MIN_PASSWORD_LENGTH))
+            )
+        else:
+            self.setWindowTitle(self.tr("Change password"))
+            self.explanation.setText(
+                self.tr("Enter your current password, then the new one twice (at least %1 "
+                        "characters).").replace("%1", str(auth.MIN_PASSWORD_LENGTH))
+            )
+        self.current_label.setText(self.tr("&Current password"))
         self.new_label.setText(self.tr("&New password"))
         self.again_label.setText(self.tr("&Again"))
         self.ok_button.setText(self.tr("Save"))
         self.cancel_button.setText(self.tr("Cancel"))
-        self.resize(440, 300)
+        self.resize(440, 300 if runner is None else 360)
 
     @Slot()
     def submit(self) -> None:
+        if self._busy:
+            return
         first, second = self.new_edit.text(), self.again_edit.text()
         if first != second:
             self.message.setText(self.tr("The two passwords differ."))
             return
+        if self._runner is not None:
+            self._submit_change(first)
+            return
+        assert self._save is not None
         try:
             self._save(first)
         except (auth.AccountError, auth.AuthError) as exc:
@@ -396,3 +432,42 @@ class ChangePasswordDialog(QDialog):
             self.message.setText(self.tr("Cannot reach the database. Try again in a moment."))
             return
         self.accept()
+
+    def _submit_change(self, password: str) -> None:
+        assert self._runner is not None
+        current = self.current_edit.text()
+        if not current:
+            self.message.setText(self.tr("Enter your current password."))
+            self.current_edit.setFocus()
+            return
+        self._set_busy(True)
+        self.message.setText(self.tr("Checking…"))
+        self._runner.submit(
+            lambda s: auth.change_own_password(s, current, password),
+            success=self._on_changed,
+            failure=self._on_change_failed,
+            owner=self,
+            name="auth.change_own_password",
+        )
+
+    def _on_changed(self, _result: object) -> None:
+        self._set_busy(False)
+        self.accept()
+
+    def _on_change_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(exc, (auth.AccountError, auth.AuthError)):
+            self.message.setText(str(exc))  # a wrong current password, a short new one
+        else:
+            log.warning("cannot change the password: %s", exc)
+            self.message.setText(self.tr("Cannot reach the database. Try again in a moment."))
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        for widget in (self.current_edit, self.new_edit, self.again_edit, self.ok_button,
+                       self.cancel_button):
+            widget.setEnabled(not busy)
+
+    def reject(self) -> None:
+        if not self._busy:  # the change is on its way: its answer is awaited
+            super().reject()

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from command_center.db.changes import Changes
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
-from command_center.services.permissions import may_write_duty_log
+from command_center.services.permissions import may_manage_accounts, may_write_duty_log
 from command_center.services.status import describe_url
 from command_center.views.activity.activity_view import ActivityView
 from command_center.views.areas import (
@@ -57,7 +57,7 @@ from command_center.views.areas import (
     views_for,
 )
 from command_center.views.idle_lock import IdleLock, idle_minutes
-from command_center.views.login_dialog import role_label
+from command_center.views.login_dialog import ChangePasswordDialog, role_label
 from command_center.views.map.map_view import MapView
 from command_center.views.wall import WallModeDialog, WallWindow, clock_time, wall_assignment
 from command_center.workers.live import CONNECTED, CONNECTING, DISCONNECTED, LiveChannel
@@ -322,6 +322,17 @@ class MainWindow(QMainWindow):
         self.rules_action = QAction(self)
         self.rules_action.triggered.connect(self.open_rules_dialog)
         self.file_menu.addAction(self.rules_action)
+        self.users_action = QAction(self)
+        self.users_action.setObjectName("usersAction")
+        self.users_action.triggered.connect(self.open_users_dialog)
+        # an administrator's: the services refuse everyone else
+        self.users_action.setVisible(may_manage_accounts(self._user.role_code))
+        self.file_menu.addAction(self.users_action)
+        self.file_menu.addSeparator()
+        self.password_action = QAction(self)
+        self.password_action.setObjectName("passwordAction")
+        self.password_action.triggered.connect(self.open_password_dialog)
+        self.file_menu.addAction(self.password_action)
         self.file_menu.addSeparator()
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -406,6 +417,8 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(self.tr("&File"))
         self.import_action.setText(self.tr("Import hotline requests (CSV/XLSX)…"))
         self.rules_action.setText(self.tr("Working rules…"))
+        self.users_action.setText(self.tr("Accounts…"))
+        self.password_action.setText(self.tr("Change password…"))
         self.quit_action.setText(self.tr("&Quit"))
         self.view_menu.setTitle(self.tr("&View"))
         self.wall_action.setText(self.tr("&Wall mode…"))
@@ -674,6 +687,21 @@ class MainWindow(QMainWindow):
 
         dialog = RulesDialog(self._runner, self._user, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def open_users_dialog(self) -> None:
+        from command_center.views.admin.users_dialog import UsersDialog
+
+        dialog = UsersDialog(self._runner, self._user, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def open_password_dialog(self) -> None:
+        dialog = ChangePasswordDialog(self._user, parent=self, runner=self._runner)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(self.tr("Your password was changed."), 10_000)
+        )
         dialog.open()
 
     def restore_layout(self) -> bool:

@@ -50,9 +50,88 @@
     </message>
 </context>
 <context>
+    <name>NewAccountForm</name>
+    <message>
+        <location filename="../../command_center/views/admin/users_dialog.py" line="+190"/>
+        <source>New account</source>
+        <translation>新建账号</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>a–z, 0–9 and _, starting with a letter</source>
+        <translation>小写字母、数字或下划线，以字母开头</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Login name</source>
+        <translation>登录名(&amp;L)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Name</source>
+        <translation>姓名(&amp;N)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Initial &amp;password</source>
+        <translation>初始密码(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Again</source>
+        <translation>再输入一次(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>At least %1 characters. The user chooses a new password at the first sign-in.</source>
+        <translation>至少 %1 个字符。用户首次登录时须设置自己的密码。</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordForm</name>
+    <message>
+        <location line="+46"/>
+        <source>Reset password</source>
+        <translation>重设密码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>New &amp;password</source>
+        <translation>新密码(&amp;P)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Again</source>
+        <translation>再输入一次(&amp;A)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>At least %1 characters. The user chooses a new password at the next sign-in; a locked account is unlocked.</source>
+        <translation>至少 %1 个字符。用户下次登录时须设置自己的密码；已锁定的账号随之解锁。</translation>
+    </message>
+</context>
+<context>
+    <name>RoleForm</name>
+    <message>
+        <location line="-21"/>
+        <source>Role and department</source>
+        <translation>角色和部门</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+</context>
+<context>
     <name>RoutingRuleForm</name>
     <message>
-        <location line="-69"/>
+        <location filename="../../command_center/views/admin/rules_dialog.py" line="-69"/>
         <source>Routing rule</source>
         <translation>派单规则</translation>
     </message>
@@ -235,6 +314,145 @@
         <location line="+14"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
+    </message>
+</context>
+<context>
+    <name>UsersDialog</name>
+    <message>
+        <location filename="../../command_center/views/admin/users_dialog.py" line="-74"/>
+        <source>— none —</source>
+        <translation>— 无 —</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Role</source>
+        <translation>角色(&amp;R)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Department</source>
+        <translation>部门(&amp;D)</translation>
+    </message>
+    <message>
+        <location line="+123"/>
+        <source>Accounts</source>
+        <translation>账号管理</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Login name</source>
+        <translation>登录名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last sign-in</source>
+        <translation>最近登录</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>New account…</source>
+        <translation>新建账号…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Role and department…</source>
+        <translation>角色和部门…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reset password…</source>
+        <translation>重设密码…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+89"/>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location line="-80"/>
+        <source>Failed sign-ins and lockouts are not shown here: only the server&apos;s owner reads them (command-center user list). A new password unlocks an account.</source>
+        <translation>登录失败次数和锁定状态不在此显示，只有数据库服务器的所有者可以查看（command-center user list）。重设密码即可解锁账号。</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>You cannot disable your own account.</source>
+        <translation>不能停用自己的账号。</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>Account %1 created. The password is to be changed at the first sign-in.</source>
+        <translation>已新建账号 %1，首次登录时须修改密码。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>You cannot change your own role.</source>
+        <translation>不能更改自己的角色。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The role of %1 was changed.</source>
+        <translation>已更改 %1 的角色和部门。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>The password of %1 was reset; it is to be changed at the next sign-in.</source>
+        <translation>已重设 %1 的密码，下次登录时须修改。</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Disable account</source>
+        <translation>停用账号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Disable the account of %1 (%2)? They can no longer sign in, and their open sessions end.</source>
+        <translation>停用 %1（%2）的账号？停用后无法登录，正在进行的会话也将结束。</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>%1 was enabled.</source>
+        <translation>已启用 %1。</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 was disabled.</source>
+        <translation>已停用 %1。</translation>
     </message>
 </context>
 </TS>

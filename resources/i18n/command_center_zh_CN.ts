@@ -184,17 +184,32 @@
 <context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../../command_center/views/login_dialog.py" line="+371"/>
+        <location filename="../../command_center/views/login_dialog.py" line="+395"/>
         <source>Choose a new password</source>
         <translation>设置新密码</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>An administrator set your password. Choose your own before you go on (at least %1 characters).</source>
         <translation>您的密码由管理员设置，请先设置自己的密码（至少 %1 个字符）。</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>Change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter your current password, then the new one twice (at least %1 characters).</source>
+        <translation>请输入当前密码，再输入两次新密码（至少 %1 个字符）。</translation>
+    </message>
+    <message>
         <location line="+3"/>
+        <source>&amp;Current password</source>
+        <translation>当前密码(&amp;C)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>&amp;New password</source>
         <translation>新密码(&amp;N)</translation>
     </message>
@@ -214,14 +229,25 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+13"/>
+        <location line="+31"/>
         <source>Cannot reach the database. Try again in a moment.</source>
         <translation>无法连接数据库，请稍后重试。</translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>Enter your current password.</source>
+        <translation>请输入当前密码。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
     </message>
 </context>
 <context>
@@ -336,7 +362,7 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../command_center/views/login_dialog.py" line="-221"/>
+        <location filename="../../command_center/views/login_dialog.py" line="-269"/>
         <source>Sign in — Command Center</source>
         <translation>登录 — 网格化综治指挥中心</translation>
     </message>
@@ -444,7 +470,7 @@
         <translation>最新动态</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+389"/>
+        <location filename="../../command_center/views/main_window.py" line="+400"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
@@ -472,6 +498,16 @@
         <location line="+1"/>
         <source>Working rules…</source>
         <translation>办理规则…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Accounts…</source>
+        <translation>账号管理…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Change password…</source>
+        <translation>修改密码…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -576,6 +612,11 @@
         <translation>
             <numerusform>已从12345热线获取 %n 件新来件</numerusform>
         </translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Your password was changed.</source>
+        <translation>密码已修改。</translation>
     </message>
 </context>
 <context>
