@@ -61,6 +61,7 @@ class Details:
     incident_actions: list[str] = field(default_factory=list)
     order_actions: dict[int, list[str]] = field(default_factory=dict)
     may_reveal_reporter: bool = False  # the user may see the reporter unmasked (recorded)
+    may_edit: bool = False  # the user may complete or correct the incident (编辑/补充)
 
 
 def details(
@@ -144,7 +145,7 @@ def details(
             .order_by(ReturnVisit.at)
         )
     ]
-    from command_center.services import settings
+    from command_center.services import incident_edit, settings
 
     reopen_days = int(settings.get(session, "orders.reopen_days"))
     order_objs = (
@@ -167,4 +168,5 @@ def details(
         {o.id: lifecycle.allowed_actions("order", o, role=me.role) for o in order_objs},
         bool(inc.reporter_name_masked or inc.reporter_phone_masked)
         and permissions.may_reveal(me, "incident"),
+        incident_edit.may_edit(me.role) and inc.status in incident_edit.EDITABLE_STATUSES,
     )

@@ -52,7 +52,7 @@
 <context>
     <name>NewAccountForm</name>
     <message>
-        <location filename="../../command_center/views/admin/users_dialog.py" line="+190"/>
+        <location filename="../../command_center/views/admin/users_dialog.py" line="+202"/>
         <source>New account</source>
         <translation>新建账号</translation>
     </message>
@@ -90,7 +90,7 @@
 <context>
     <name>PasswordForm</name>
     <message>
-        <location line="+46"/>
+        <location line="+41"/>
         <source>Reset password</source>
         <translation>重设密码</translation>
     </message>
@@ -118,7 +118,7 @@
 <context>
     <name>RoleForm</name>
     <message>
-        <location line="-21"/>
+        <location line="-20"/>
         <source>Role and department</source>
         <translation>角色和部门</translation>
     </message>
@@ -319,7 +319,7 @@
 <context>
     <name>UsersDialog</name>
     <message>
-        <location filename="../../command_center/views/admin/users_dialog.py" line="-74"/>
+        <location filename="../../command_center/views/admin/users_dialog.py" line="-70"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
@@ -334,7 +334,7 @@
         <translation>部门(&amp;D)</translation>
     </message>
     <message>
-        <location line="+123"/>
+        <location line="+114"/>
         <source>Accounts</source>
         <translation>账号管理</translation>
     </message>
@@ -369,7 +369,7 @@
         <translation>最近登录</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>New account…</source>
         <translation>新建账号…</translation>
     </message>
@@ -385,17 +385,17 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+89"/>
+        <location line="+88"/>
         <source>Disable</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location line="-80"/>
+        <location line="-79"/>
         <source>Failed sign-ins and lockouts are not shown here: only the server&apos;s owner reads them (command-center user list). A new password unlocks an account.</source>
         <translation>登录失败次数和锁定状态不在此显示，只有数据库服务器的所有者可以查看（command-center user list）。重设密码即可解锁账号。</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+42"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
@@ -420,7 +420,7 @@
         <translation>已新建账号 %1，首次登录时须修改密码。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+17"/>
         <source>You cannot change your own role.</source>
         <translation>不能更改自己的角色。</translation>
     </message>

@@ -16,6 +16,109 @@
     </message>
 </context>
 <context>
+    <name>EditIncidentDialog</name>
+    <message>
+        <location filename="../../command_center/views/intake/edit_dialog.py" line="+47"/>
+        <source>Edit / complete %1</source>
+        <translation>编辑/补充 %1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>longitude, latitude (GCJ-02)</source>
+        <translation>经度, 纬度（GCJ-02）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>1 · Urgent</source>
+        <translation>1 · 紧急</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>2 · High</source>
+        <translation>2 · 较急</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>3 · Normal</source>
+        <translation>3 · 一般</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>4 · Low</source>
+        <translation>4 · 不急</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>unchanged (not shown)</source>
+        <translation>不变（不显示原值）</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Why — e.g. 来电人补充了具体位置 (recorded)</source>
+        <translation>原因，如：来电人补充了具体位置（将记入操作日志）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Category</source>
+        <translation>事件分类</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Description</source>
+        <translation>诉求内容</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Address</source>
+        <translation>事发地址</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Location</source>
+        <translation>坐标</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Priority</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Caller</source>
+        <translation>来电人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>The location is two numbers: longitude, latitude.</source>
+        <translation>坐标应为两个数：经度, 纬度。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Say why the incident is changed (it is recorded).</source>
+        <translation>请填写编辑原因（将记入操作日志）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
     <name>ImportTableDialog</name>
     <message>
         <location filename="../../command_center/views/intake/import_dialog.py" line="+51"/>

@@ -12,26 +12,26 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+168"/>
-        <location line="+306"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+171"/>
+        <location line="+312"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-305"/>
+        <location line="-311"/>
         <location line="+16"/>
-        <location line="+306"/>
+        <location line="+312"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-321"/>
-        <location line="+334"/>
+        <location line="-327"/>
+        <location line="+340"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-331"/>
+        <location line="-337"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -162,7 +162,12 @@
         <translation>描述</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+75"/>
+        <source>Edit / complete…</source>
+        <translation>编辑/补充…</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
@@ -185,7 +190,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+1124"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1144"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -626,7 +631,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-970"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-990"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -636,7 +641,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+235"/>
+        <location line="+236"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
@@ -831,7 +836,12 @@
         <translation>照片已不存在。</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+30"/>
+        <source>Saved; the change is in the incident&apos;s history.</source>
+        <translation>已保存，改动已记入事件的处理记录。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Show the reporter in full</source>
         <translation>查看反映人完整信息</translation>
     </message>

@@ -65,6 +65,9 @@ class DetailsPanel(QWidget):
     """An action button was pressed. Arguments: "incident" or "order", the action, the
     :class:`Target`."""
 
+    sig_edit_requested = Signal(int)
+    """编辑/补充 was pressed. Arguments: the incident's id."""
+
     sig_reveal_requested = Signal(int)
     """The masked reporter's "show" link was pressed. Arguments: the incident's id."""
 
@@ -397,6 +400,12 @@ class DetailsPanel(QWidget):
                 buttons.append(
                     self._button(actions.action_label("incident", name), "incident", name, t)
                 )
+            if d.may_edit:
+                edit = QPushButton(self.tr("Edit / complete…"), self.action_box)
+                edit.setAutoDefault(False)
+                edit.setObjectName("detailsEdit")
+                edit.clicked.connect(lambda _=False, i=inc.id: self.sig_edit_requested.emit(i))
+                buttons.append(edit)
         order_buttons: list[QPushButton] = []
         if focus is not None:
             t2 = Target(

@@ -355,6 +355,7 @@ class QueueView(QWidget):
         self.details.sig_action_requested.connect(self._on_details_sig_action_requested)
         self.details.sig_photo_requested.connect(self.open_photo)
         self.details.sig_reveal_requested.connect(self.reveal_reporter)
+        self.details.sig_edit_requested.connect(self.edit_incident)
 
         left = QWidget(self)
         ll = QVBoxLayout(left)
@@ -826,6 +827,25 @@ class QueueView(QWidget):
             owner=self,
             name="queue.photo",
         )
+
+    @Slot(int)
+    def edit_incident(self, incident_id: int) -> None:
+        """编辑/补充 the incident shown in the details panel (the center's roles)."""
+        from command_center.views.intake.edit_dialog import EditIncidentDialog
+
+        d = self.details.details
+        if d is None or d.incident.id != incident_id:
+            return
+        dialog = EditIncidentDialog(self._runner, self.actor, d, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_saved.connect(self._on_incident_edited)
+        self.edit_dialog = dialog
+        dialog.open()
+
+    def _on_incident_edited(self, incident_id: int) -> None:
+        self.show_message(self.tr("Saved; the change is in the incident's history."), "ok")
+        if self._details_for and self._details_for[0] == incident_id:
+            self.load_details(*self._details_for)
 
     def ask_reveal_reason(self) -> str | None:
         """Why the operator wants the reporter unmasked (None: cancelled)."""
