@@ -9,6 +9,9 @@ the policies call keep their plans
   PL/pgSQL: a SECURITY DEFINER SQL function is never inlined and re-planned its query for each
   statement that called it; PL/pgSQL keeps the plan for the session.
 
+- Every operator's login gives up a lock after 20 s and a transaction left idle after 60 s (a
+  frozen workstation must not hold the audit chain, and so everyone's writes); a sign-in waits
+  10 s at most for another one's change to the same login.
 - ``cc_sync_login`` changes a login only where it differs from what ``app_users`` says: a
   role is a catalogue row PostgreSQL does not lock, so two databases of one server (or two
   sign-ins) altering the same login at once made one fail with "tuple concurrently updated".
@@ -107,6 +110,16 @@ BEGIN
     IF NOT coalesce('jit=off' = ANY(r.rolconfig), false) THEN
         EXECUTE format('ALTER ROLE %I SET jit = off', u.db_login);
     END IF;
+    -- a workstation that froze (or lost its network) inside a transaction must not hold the
+    -- audit chain, and with it every other workstation's writes, until TCP gives up; and no
+    -- action waits on a lock for ever: it is refused with a message and can be tried again
+    IF NOT coalesce('idle_in_transaction_session_timeout=60s' = ANY(r.rolconfig), false) THEN
+        EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L',
+                       u.db_login, '60s');
+    END IF;
+    IF NOT coalesce('lock_timeout=20s' = ANY(r.rolconfig), false) THEN
+        EXECUTE format('ALTER ROLE %I SET lock_timeout = %L', u.db_login, '20s');
+    END IF;
     -- the group whose policies apply: the center's or the departments'
     IF u.role_code = 'dept_handler' THEN
         want := 'cc_handler'; other := 'cc_center';
@@ -150,6 +163,10 @@ def _old_sync_login() -> str:
 
 def upgrade() -> None:
     op.execute(SYNC_LOGIN)
+    op.execute("SELECT cc_sync_login(id) FROM app_users")
+    # signing in alters the person's login: it waits for another sign-in's change at most this
+    # long, then the workstation is told and asks again (services/auth.sign_in)
+    op.execute("ALTER FUNCTION cc_auth_sign_in(text, bytea) SET lock_timeout = '10s'")
     # a function's language cannot be changed in place once the policies depend on it: the
     # body is replaced, the signature and the grants stay
     op.execute(_functions("plpgsql"))
@@ -162,3 +179,4 @@ def downgrade() -> None:
         op.execute(statement)
     op.execute(_functions("sql"))
     op.execute(_old_sync_login())
+    op.execute("ALTER FUNCTION cc_auth_sign_in(text, bytea) RESET lock_timeout")

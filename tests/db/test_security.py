@@ -411,3 +411,12 @@ def test_the_duty_log_is_refused_to_a_handler_with_a_reason(seeded_copy: str) ->
     finally:
         engine.dispose()
     assert admin_one(seeded_copy, "SELECT count(*) FROM duty_log") == before
+
+
+def test_a_frozen_workstation_cannot_hold_everyone_up(seeded_db: str) -> None:
+    """Every operator's login ends a transaction left idle (the audit chain it may hold blocks
+    every other workstation's writes) and gives up a lock rather than wait for ever."""
+    for user in ("zhiban1", POLICE):
+        with login(seeded_db, user) as conn:
+            assert one(conn, "SHOW idle_in_transaction_session_timeout") == "1min"
+            assert one(conn, "SHOW lock_timeout") == "20s"
