@@ -56,6 +56,7 @@ from command_center.views.areas import (
     view_title,
     views_for,
 )
+from command_center.views.fit import ElidedLabel
 from command_center.views.idle_lock import IdleLock, idle_minutes
 from command_center.views.login_dialog import ChangePasswordDialog, role_label
 from command_center.views.map.map_view import MapView
@@ -336,7 +337,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
+        self.quit_action.triggered.connect(self._on_quit_action_triggered)
         self.file_menu.addAction(self.quit_action)
 
         self.view_menu = bar.addMenu("")
@@ -377,9 +378,10 @@ class MainWindow(QMainWindow):
         self.outbox_label = QLabel(self)
         self.outbox_label.setObjectName("outboxState")
         self.outbox_label.hide()
-        self.database_label = QLabel(self)
+        # the permanent widgets elide: a long address or name must not widen the window
+        self.database_label = ElidedLabel(self, elide=Qt.TextElideMode.ElideMiddle)
         self.database_label.setObjectName("statusDatabase")
-        self.user_label = QLabel(self)
+        self.user_label = ElidedLabel(self)
         self.user_label.setObjectName("statusUser")
         self.clock_label = QLabel(self)
         self.clock_label.setObjectName("statusClock")
@@ -749,7 +751,45 @@ class MainWindow(QMainWindow):
             # after the first paint and after the map page has started (MapView: 100 ms)
             QTimer.singleShot(DEFERRED_VIEWS_MS, self.build_deferred_views)
 
+    @Slot()
+    def _on_quit_action_triggered(self) -> None:
+        if self.confirm_quit():
+            self.close()
+
+    def confirm_quit(self) -> bool:
+        """Ask before quitting while the intake form holds a call not yet saved; True to
+        quit. The form's draft stays on this workstation and comes back at the next start."""
+        intake = self.intake_view
+        if intake is None or not intake.has_unsaved_input():
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Quit"),
+            self.tr("The intake form holds a call that has not been saved."),
+            parent=self,
+        )
+        box.setInformativeText(
+            self.tr(
+                "What was typed is kept on this workstation and will be back in the form at "
+                "the next start."
+            )
+        )
+        quit_button = box.addButton(self.tr("Quit"), QMessageBox.ButtonRole.DestructiveRole)
+        keep_button = box.addButton(self.tr("Keep working"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep_button)
+        box.setEscapeButton(keep_button)
+        box.exec()
+        if box.clickedButton() is quit_button:
+            intake.flush_draft()
+            return True
+        self.show_view("intake")
+        return False
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # Ctrl+Q asks before it closes; the window's own close button asks here
+        if event.spontaneous() and not self._closing and not self.confirm_quit():
+            event.ignore()
+            return
         if self._wall_windows:
             self.leave_wall_mode()
         self.save_layout()

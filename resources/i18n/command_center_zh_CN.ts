@@ -470,7 +470,7 @@
         <translation>最新动态</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+400"/>
+        <location filename="../../command_center/views/main_window.py" line="+402"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
@@ -617,6 +617,27 @@
         <location line="+41"/>
         <source>Your password was changed.</source>
         <translation>密码已修改。</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <location line="+10"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location line="-9"/>
+        <source>The intake form holds a call that has not been saved.</source>
+        <translation>事件登记表中还有未保存的内容。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>What was typed is kept on this workstation and will be back in the form at the next start.</source>
+        <translation>已填写的内容保存在本机，下次启动时会重新填入登记表。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Keep working</source>
+        <translation>继续工作</translation>
     </message>
 </context>
 <context>

@@ -12,26 +12,26 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+171"/>
-        <location line="+312"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+172"/>
+        <location line="+314"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-311"/>
+        <location line="-313"/>
         <location line="+16"/>
-        <location line="+312"/>
+        <location line="+314"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-327"/>
-        <location line="+340"/>
+        <location line="-329"/>
+        <location line="+342"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-337"/>
+        <location line="-339"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -182,7 +182,7 @@
         <translation>当前没有可进行的操作。</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+49"/>
         <source>Double-click to open the photo</source>
         <translation>双击打开照片</translation>
     </message>
@@ -190,7 +190,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+1144"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1173"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -599,11 +599,13 @@
     </message>
     <message>
         <location line="+224"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-737"/>
         <source>Answer overdue</source>
         <translation>答复超期</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1"/>
         <source>Awaiting answer</source>
         <translation>待答复</translation>
     </message>
@@ -631,7 +633,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-990"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-270"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -641,7 +643,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+236"/>
+        <location line="+211"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
@@ -716,7 +718,7 @@
         <translation>只显示地图上圈选区域内的事件。点击取消。</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+71"/>
         <source>All priorities</source>
         <translation>全部优先级</translation>
     </message>
@@ -831,7 +833,7 @@
         <translation>无法读取队列：%1</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+22"/>
         <source>The photo is no longer there.</source>
         <translation>照片已不存在。</translation>
     </message>
@@ -856,7 +858,7 @@
         <translation>未选中任何行：请先选择（列表重新读取后选择会清空）。</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+53"/>
         <source>Working…</source>
         <translation>正在处理…</translation>
     </message>

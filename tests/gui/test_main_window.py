@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QTabBar,
     QWidget,
@@ -515,3 +516,166 @@ def test_english_leaves_no_chinese_in_the_interface(qtbot, make_window, cc_app) 
     qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "总览")
     # and back: the intake form speaks Chinese again
     assert window.views["intake"].save_button.text().startswith("登记")
+
+
+# --- a small screen (issue 10, bug 1) -----------------------------------------------------
+
+
+SMALL_SCREEN = QSize(1366, 768)
+
+
+def _switch_language(qtbot, window: MainWindow, language: str) -> None:  # type: ignore[no-untyped-def]
+    window.language_actions[language].trigger()
+    overview = "Overview" if language == "en" else "总览"
+    qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == overview)
+    qtbot.wait(100)
+
+
+def _fits(window: MainWindow) -> bool:
+    hint = window.minimumSizeHint()
+    return hint.width() <= SMALL_SCREEN.width() and hint.height() <= SMALL_SCREEN.height()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_window_fits_a_1366_by_768_screen(
+    qtbot, make_window, insert_row, now, language
+) -> None:
+    """No area, filter bar, button row, status bar text or long incident widens the window
+    beyond a 1366×768 screen, in Chinese and in English."""
+    window = make_window(restore=False)
+    try:
+        if language == "en":
+            _switch_language(qtbot, window, "en")
+        window.resize(SMALL_SCREEN)
+        qtbot.wait(50)
+        # every area brought forward in turn
+        for key in window.docks:
+            window.show_view(key)
+            qtbot.wait(20)
+            assert _fits(window), (key, window.minimumSizeHint())
+        status_bar = window.statusBar().minimumSizeHint().width()
+        assert status_bar <= SMALL_SCREEN.width() // 2
+
+        # an incident with the longest title, address and description there can be
+        from command_center.models import Channel
+
+        insert_row(Channel, code="hotline", name="12345热线", name_en="12345 hotline")
+        incident_id = insert_row(
+            Incident,
+            number="SJ20261120000001",
+            channel_code="hotline",
+            title="Unauthorised-construction-blocking-the-fire-lane" * 4 + "长" * 8,
+            description="Neighbours-complain-of-noise-every-night " * 40,
+            address="洪水镇利民村第一网格" * 30,
+            status="new",
+            reported_at=now,
+        )
+        window.show_view("incidents")
+        queue = window.incidents_view
+        assert queue is not None
+        queue.reload()
+        qtbot.waitUntil(lambda: queue.model.row_of(incident_id) >= 0, timeout=10_000)
+        width = window.width()
+        queue.select_incident(incident_id)
+        qtbot.waitUntil(
+            lambda: (
+                queue.details.details is not None
+                and queue.details.details.incident.id == incident_id
+            ),
+            timeout=10_000,
+        )
+        qtbot.wait(50)
+        assert window.width() == width
+        assert _fits(window), window.minimumSizeHint()
+    finally:
+        if language == "en":
+            _switch_language(qtbot, window, "zh_CN")
+
+
+def test_long_status_bar_texts_elide(make_window) -> None:
+    window = make_window()
+    label = window.database_label
+    label.setText("Database: postgresql://" + "very-long-host-name." * 20 + "example:5432/cc")
+    assert label.minimumSizeHint().width() < 200
+    label.resize(150, label.height())
+    assert label.is_elided() and "…" in label.elided_text()
+
+
+# --- the queue's columns in English (issue 10, bug 2) --------------------------------------
+
+
+def test_queue_columns_fit_their_words_in_english(qtbot, make_window) -> None:
+    """Headers, statuses, priorities and countdowns are not cut ("riority", "In prog…",
+    "125 d 5 h over…")."""
+    from command_center.views import words
+    from command_center.views.queue.queue_model import (
+        PRIORITY_TEXT,
+        priority_text,
+        remaining_text,
+    )
+
+    window = make_window()
+    try:
+        _switch_language(qtbot, window, "en")
+        for queue in (window.incidents_view, window.orders_view):
+            assert queue is not None
+            table, model = queue.table, queue.model
+            header_fm = table.horizontalHeader().fontMetrics()
+            fm = table.fontMetrics()
+
+            def room(key: str, table=table, model=model) -> int:  # type: ignore[no-untyped-def]
+                return table.columnWidth(model.column_of(key)) - 8
+
+            for column in range(model.columnCount()):
+                header = model.headerData(column, Qt.Orientation.Horizontal)
+                if column < model.columnCount() - 1:  # the last one stretches
+                    assert header_fm.horizontalAdvance(header) + 16 <= table.columnWidth(column), (
+                        header
+                    )
+            for code in words.status_codes(queue.kind):
+                text = words.status_text(queue.kind, code)
+                assert fm.horizontalAdvance(text) <= room("status"), text
+            for p in PRIORITY_TEXT:
+                assert fm.horizontalAdvance(priority_text(p)) <= room("priority")
+            late = remaining_text(-dt.timedelta(days=125, hours=5))
+            assert late == "125 d 5 h overdue"
+            assert fm.horizontalAdvance(late) <= room("deadline")
+    finally:
+        _switch_language(qtbot, window, "zh_CN")
+
+
+# --- quitting with a call half typed (issue 10, bug 15) -------------------------------------
+
+
+def test_ctrl_q_asks_while_the_intake_form_holds_text(qtbot, make_window, monkeypatch) -> None:
+    window = make_window()
+    intake = window.intake_view
+    assert intake is not None and not intake.has_unsaved_input()
+    asked: list[str] = []
+    answer = {"button": "继续工作"}
+
+    def exec_(box: QMessageBox) -> int:
+        asked.append(box.text() + "\n" + box.informativeText())
+        for button in box.buttons():
+            if button.text() == answer["button"]:
+                button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    intake.title_edit.setText("噪音扰民")
+    assert intake.has_unsaved_input()
+    window.quit_action.trigger()
+    assert len(asked) == 1 and "下次启动" in asked[0]
+    assert window.isVisible() and window.nav_actions["intake"].isChecked()
+
+    answer["button"] = "退出"
+    window.quit_action.trigger()
+    assert len(asked) == 2
+    assert not window.isVisible()
+
+
+def test_ctrl_q_quits_at_once_with_an_empty_intake_form(qtbot, make_window, monkeypatch) -> None:
+    window = make_window()
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: pytest.fail("asked"))
+    window.quit_action.trigger()
+    assert not window.isVisible()

@@ -30,12 +30,13 @@ from typing import Any
 import psycopg
 import psycopg.errors
 from PySide6.QtCore import QEvent, QSettings, QStringListModel, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QTableWidget,
@@ -483,9 +485,16 @@ class IntakeFormView(QWidget):
         right_layout.addWidget(routing_box)
         right_layout.addWidget(dup_box, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
+        # Each side scrolls, and the sides stand one above the other when the form is too
+        # narrow for both: the form never widens the window (a 1366×768 screen, English).
+        self._panes = (left, right)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        for pane in self._panes:
+            scroll = QScrollArea(splitter)
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(pane)
+            splitter.addWidget(scroll)
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 4)
         splitter.setChildrenCollapsible(False)
@@ -1235,6 +1244,21 @@ class IntakeFormView(QWidget):
             )
         else:
             self._show_message(text_, "error")
+
+    def has_unsaved_input(self) -> bool:
+        """Whether the form holds a call that was typed and not yet saved (or cleared)."""
+        return not self._is_empty(self.draft_values())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_orientation()
+
+    def _fit_orientation(self) -> None:
+        """Side by side when both sides fit, else the feedback below the form."""
+        needed = sum(p.minimumSizeHint().width() for p in self._panes) + 40
+        wanted = Qt.Orientation.Horizontal if self.width() >= needed else Qt.Orientation.Vertical
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
 
     def shutdown(self) -> None:
         self._shut_down = True

@@ -151,6 +151,7 @@ class DetailsPanel(QWidget):
         layout.addWidget(self.tabs, 1)
         self.placeholder = QLabel(self)
         self.placeholder.setObjectName("mutedLabel")
+        self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.placeholder)
         self.retranslate()
@@ -426,7 +427,7 @@ class DetailsPanel(QWidget):
                 order_buttons.append(
                     self._button(actions.action_label("order", name), "order", name, t2)
                 )
-        per_row = 2 if self._big else 4
+        per_row = 2  # two to a row: the panel fits beside the queue on a 1366 px screen
         row = 0
         if buttons:
             if not orders_only:
@@ -449,10 +450,12 @@ class DetailsPanel(QWidget):
         if not buttons and not order_buttons:
             none = QLabel(self.tr("No action is open for this one now."), self.action_box)
             none.setObjectName("mutedLabel")
+            none.setWordWrap(True)
             self.action_layout.addWidget(none, 0, 0)
 
     def _caption(self, text: str) -> QLabel:
         label = QLabel(text, self.action_box)
+        label.setWordWrap(True)  # a department's long name must not widen the panel
         label.setStyleSheet("color:#5b6673; font-weight:bold;")
         return label
 

@@ -11,11 +11,21 @@ Run alone: ``python -m command_center.views.queue.queue_view [--database-url URL
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QCloseEvent, QHideEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +63,7 @@ from command_center.services.saved_filters import (
     save_filter,
 )
 from command_center.views import words
+from command_center.views.fit import FlowLayout
 from command_center.views.queue import actions
 from command_center.views.queue.details_panel import DetailsPanel
 from command_center.views.queue.queue_model import (
@@ -60,6 +71,8 @@ from command_center.views.queue.queue_model import (
     ORDER_STATUS_CODES,
     PRIORITY_TEXT,
     QueueTableModel,
+    priority_text,
+    remaining_text,
     status_text,
 )
 from command_center.workers.live import LiveChannel
@@ -180,7 +193,7 @@ class QueueView(QWidget):
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("searchEdit")
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(160)
+        self.search_edit.setMinimumWidth(220)
         self.sort_combo = QComboBox(self)
         self.sort_combo.setObjectName("sortCombo")
         self.saved_button = QToolButton(self)
@@ -206,6 +219,8 @@ class QueueView(QWidget):
             self.sort_combo,
         ):
             combo.activated.connect(self._on_filter_changed)
+            # as wide as its longest item in the current language (re-measured on a switch)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.overdue_check.toggled.connect(self._on_filter_changed)
         self.waiting_check.toggled.connect(self._on_filter_changed)
         self.search_edit.returnPressed.connect(self._on_filter_changed)
@@ -243,8 +258,8 @@ class QueueView(QWidget):
         notice.addWidget(self.jump_close)
         self.jump_notice.hide()
 
-        bar1 = QHBoxLayout()
-        bar1.setSpacing(6)
+        # the filter bars and the bulk row wrap rather than widen the window (1366×768)
+        bar1 = FlowLayout()
         for w in (
             self.status_combo,
             self.channel_combo,
@@ -256,15 +271,12 @@ class QueueView(QWidget):
             bar1.addWidget(w)
         bar1.addWidget(self.overdue_check)
         bar1.addWidget(self.waiting_check)
-        bar1.addStretch(1)
-        bar2 = QHBoxLayout()
-        bar2.setSpacing(6)
-        bar2.addWidget(self.search_edit, 2)
+        bar2 = FlowLayout()
+        bar2.addWidget(self.search_edit)
         bar2.addWidget(self.sort_combo)
         bar2.addWidget(self.saved_button)
         bar2.addWidget(self.area_chip)
-        bar2.addStretch(1)
-        bar2.addWidget(self.jump_edit, 1)
+        bar2.addWidget(self.jump_edit)
         bar2.addWidget(self.count_label)
 
         # bulk actions
@@ -283,12 +295,11 @@ class QueueView(QWidget):
         self.bulk_accept.clicked.connect(lambda: self.bulk_action("accept"))
         self.bulk_dispatch.clicked.connect(lambda: self.bulk_action("dispatch"))
         self.bulk_template.clicked.connect(lambda: self.bulk_action("answer"))
-        bulk = QHBoxLayout()
+        bulk = FlowLayout()
         bulk.addWidget(self.selection_label)
         bulk.addWidget(self.bulk_accept)
         bulk.addWidget(self.bulk_dispatch)
         bulk.addWidget(self.bulk_template)
-        bulk.addStretch(1)
         bulk.addWidget(self.refresh_button)
 
         self.new_banner = QPushButton(self)
@@ -320,30 +331,7 @@ class QueueView(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        fm = self.fontMetrics()
-        widths = {
-            "number": fm.horizontalAdvance("GD20261201010993") + 16,
-            "title": fm.horizontalAdvance("马营墩村散养畜禽粪便污染严重") + 12,
-            "category": fm.horizontalAdvance("企业改制职工诉求") + 12,
-            "place": fm.horizontalAdvance("南丰乡 · 永丰村第一") + 12,
-            "channel": fm.horizontalAdvance("12345热线") + 12,
-            "department": fm.horizontalAdvance("县住房和城乡建设局") + 12,
-            "priority": fm.horizontalAdvance("优先级") + 14,
-            "status": max(
-                fm.horizontalAdvance(words.status_text(self.kind, code))
-                for code in words.status_codes(self.kind)
-            )
-            + 14,
-            "reported": fm.horizontalAdvance("11-30 10:36") + 16,
-            "dispatched": fm.horizontalAdvance("11-30 10:36") + 16,
-            "deadline": fm.horizontalAdvance("超期12天23小时") + 16,
-            "waiting": fm.horizontalAdvance("答复已超期") + 14,
-        }
-        for key, w in widths.items():
-            try:
-                self.table.setColumnWidth(self.model.column_of(key), w)
-            except StopIteration:
-                pass
+        self.fit_columns()
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
 
@@ -409,12 +397,59 @@ class QueueView(QWidget):
         if self._choices is not None:
             self._fill_choice_combos(self._choices)
         self.model.retranslate()
+        self.fit_columns()
         self.details.retranslate()
         self._rebuild_saved_menu()
         self._update_selection_actions()
         count: tuple[int, bool] | None = getattr(self, "_count", None)
         if count is not None:
             self._on_model_sig_count_changed(*count)
+
+    def column_widths(self) -> dict[str, int]:
+        """Widths that fit each column's header and its longest word in the interface language
+        (statuses, priorities, a countdown of months overdue): nothing of them is cut."""
+        fm = self.table.fontMetrics()
+        header_fm = self.table.horizontalHeader().fontMetrics()
+
+        def widest(*texts: str) -> int:
+            return max(fm.horizontalAdvance(t) for t in texts) + 16
+
+        widths = {
+            "number": widest("GD20261201010993"),
+            "title": widest("马营墩村散养畜禽粪便污染严重"),
+            "category": widest("企业改制职工诉求"),
+            "place": widest("南丰乡 · 永丰村第一"),
+            "channel": widest("12345热线"),
+            "department": widest("县住房和城乡建设局"),
+            "priority": widest(*(priority_text(p) for p in PRIORITY_TEXT)),
+            "status": widest(
+                *(words.status_text(self.kind, code) for code in words.status_codes(self.kind))
+            ),
+            "reported": widest("11-30 10:36"),
+            "dispatched": widest("11-30 10:36"),
+            "deadline": widest(
+                remaining_text(-dt.timedelta(days=125, hours=23)),
+                remaining_text(dt.timedelta(days=14, hours=23)),
+                remaining_text(-dt.timedelta(hours=23, minutes=59)),
+            ),
+            "waiting": widest(
+                QCoreApplication.translate("QueueTableModel", "Answer overdue"),
+                QCoreApplication.translate("QueueTableModel", "Awaiting answer"),
+            ),
+        }
+        for column, (key, _) in enumerate(self.model.columns):
+            header = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            # room for the header's margins and its sort arrow
+            widths[key] = max(widths.get(key, 0), header_fm.horizontalAdvance(header) + 28)
+        return widths
+
+    def fit_columns(self) -> None:
+        """Size the columns for the interface language (at the start and on a switch)."""
+        for key, width in self.column_widths().items():
+            try:
+                self.table.setColumnWidth(self.model.column_of(key), width)
+            except StopIteration:
+                pass
 
     def _fill_static_combos(self) -> None:
         def fill(combo: QComboBox, items: list[tuple[str, Any]], current: Any) -> None:
@@ -803,9 +838,7 @@ class QueueView(QWidget):
         )
 
     @Slot(str, str, object)
-    def _on_details_sig_action_requested(
-        self, kind: str, name: str, target: Target
-    ) -> None:
+    def _on_details_sig_action_requested(self, kind: str, name: str, target: Target) -> None:
         self.start_action(kind, name, [target])
 
     def open_photo(self, progress_id: int, index: int) -> None:
@@ -933,18 +966,14 @@ class QueueView(QWidget):
             name="queue.prepare",
         )
 
-    def _ask_and_run(
-        self, kind: str, name: str, targets: list[Target], prep: Prepared
-    ) -> None:
+    def _ask_and_run(self, kind: str, name: str, targets: list[Target], prep: Prepared) -> None:
         if self._closed:
             return
         inputs = actions.ask(self, kind, name, targets, prep)
         if inputs is not None:
             self._run_action(kind, name, targets, inputs)
 
-    def _run_action(
-        self, kind: str, name: str, targets: list[Target], inputs: Inputs
-    ) -> None:
+    def _run_action(self, kind: str, name: str, targets: list[Target], inputs: Inputs) -> None:
         actor = self.actor
         self.details.show_message(self.tr("Working…"), "info")
         self._runner.submit(
