@@ -46,8 +46,8 @@ def test_an_operator_completes_an_incident_from_the_details(  # type: ignore[no-
         dialog.save()
         assert "原因" in dialog.message.text() and dialog.isVisible()
         type_text(dialog.reason, "来电人回拨补充")
-        dialog.save()
-        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+        with qtbot.waitSignal(dialog.sig_saved, timeout=WAIT):  # and it closes (deleted)
+            dialog.save()
         qtbot.waitUntil(
             lambda: details.details is not None
             and "北街12号门口井盖丢失" in details.details.description,

@@ -463,7 +463,7 @@ class DetailsPanel(QWidget):
         out = {}
         for i in range(self.action_layout.count()):
             w = self.action_layout.itemAt(i).widget()
-            if isinstance(w, QPushButton):
+            if isinstance(w, QPushButton) and w.property("action"):  # 编辑/补充 is no action
                 out[tuple(w.property("action"))] = w
         return out  # type: ignore[return-value]
 
