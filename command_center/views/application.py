@@ -33,6 +33,7 @@ from command_center.services import auth
 from command_center.services.audit import Actor
 from command_center.services.auth import SignIn, UserInfo
 from command_center.services.status import describe_url
+from command_center.views import gc_guard
 from command_center.views.login_dialog import ChangePasswordDialog, LoginDialog
 from command_center.views.main_window import LANGUAGE_KEY
 from command_center.workers.ops import OpsRunner
@@ -97,6 +98,7 @@ def make_application(
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(list(argv if argv is not None else sys.argv))
+    gc_guard.install(app)  # collections on the GUI thread only (a worker's froze the program)
     app.setOrganizationName(config.ORGANIZATION)
     app.setApplicationName(config.APP_NAME)
     app.setStyle("Fusion")

@@ -77,7 +77,11 @@ def cc_app(qapp: QApplication):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def isolated_settings(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Every test reads and writes QSettings in a directory of its own."""
+    """Every test reads and writes QSettings in a directory of its own. (And, as the program
+    does, Python collects garbage only on the GUI thread: views/gc_guard.py.)"""
+    from command_center.views import gc_guard
+
+    gc_guard.install(qapp)
     where = tmp_path_factory.mktemp("settings")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(where / "user"))
