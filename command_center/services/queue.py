@@ -147,6 +147,7 @@ class IncidentRow:
     lon: float | None
     lat: float | None
     version: int
+    location_flag: str  # models.LocationFlag: ok, outside (to be checked), missing
     key: tuple[Any, ...]
 
     @property
@@ -505,6 +506,7 @@ def incident_rows(
             Incident.lon,
             Incident.lat,
             Incident.version,
+            Incident.location_flag,
         )
         .select_from(Incident)
         .outerjoin(Category, Category.code == Incident.category_code)

@@ -49,6 +49,21 @@ def status_words(kind: str, code: str) -> tuple[str, str]:
     return lifecycle.status_words(_kind(kind), code)
 
 
+LOCATION_FLAG_WORDS = {
+    "outside": ("辖区外，待核实", "outside the county: to be checked"),
+    "missing": ("无位置，待核实", "no location: to be checked"),
+}
+"""What a queue's place and the details say of an incident whose point is not in the county
+(models.LocationFlag; an ok one says nothing)."""
+
+
+def location_flag_text(flag: str | None) -> str:
+    words = LOCATION_FLAG_WORDS.get(flag or "")
+    if words is None:
+        return ""
+    return words[0] if language() == "zh" else words[1]
+
+
 def plain_tip(text: str | None) -> str | None:
     """A tooltip that shows ``text`` as the characters it is made of.
 

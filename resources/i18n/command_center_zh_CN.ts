@@ -749,9 +749,19 @@
         <translation>高</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+113"/>
         <source>Whole county</source>
         <translation>全县</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>⌂ Whole county</source>
+        <translation>⌂ 全县</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show the whole county again</source>
+        <translation>回到全县视图</translation>
     </message>
     <message>
         <location line="+1"/>

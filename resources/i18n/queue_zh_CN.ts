@@ -13,25 +13,25 @@
     <name>DetailsPanel</name>
     <message>
         <location filename="../../command_center/views/queue/details_panel.py" line="+172"/>
-        <location line="+314"/>
+        <location line="+323"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-313"/>
+        <location line="-322"/>
         <location line="+16"/>
-        <location line="+314"/>
+        <location line="+323"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-329"/>
-        <location line="+342"/>
+        <location line="-338"/>
+        <location line="+351"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-339"/>
+        <location line="-348"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -105,12 +105,12 @@
         <translation>分类</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Place</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+9"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
@@ -598,7 +598,7 @@
         <translation>派单时间</translation>
     </message>
     <message>
-        <location line="+224"/>
+        <location line="+225"/>
         <location filename="../../command_center/views/queue/queue_view.py" line="-737"/>
         <source>Answer overdue</source>
         <translation>答复超期</translation>

@@ -72,6 +72,14 @@ var ccMap = (function () {
     return {color: "#9aabbd", weight: 0.6, dashArray: "3 3", fill: false, pane: "boundaries"};
   }
 
+  var countyBounds = null;
+  // the whole county on the screen again (after a selection far outside it, a zoom, a pan)
+  function fitCounty() {
+    if (!countyBounds) { return false; }
+    map.fitBounds(countyBounds, {animate: false});
+    return true;
+  }
+
   function setBoundaries(payload) {
     ["grid", "village", "town"].forEach(function (level) {
       if (boundaryLayers[level]) { map.removeLayer(boundaryLayers[level]); }
@@ -89,7 +97,8 @@ var ccMap = (function () {
       if (visible[level]) { boundaryLayers[level].addTo(map); }
     });
     var b = payload.bounds;
-    if (payload.fit !== false) { map.fitBounds([[b[1], b[0]], [b[3], b[2]]]); }
+    countyBounds = [[b[1], b[0]], [b[3], b[2]]];
+    if (payload.fit !== false) { map.fitBounds(countyBounds); }
     updateLabels();
     drawChoropleth();
   }
@@ -656,7 +665,7 @@ var ccMap = (function () {
              highlight: highlight, setVisible: setVisible, setTiles: setTiles,
              setChoropleth: setChoropleth, setTexts: setTexts, setWorkers: setWorkers, setCameras: setCameras,
              setDisputes: setDisputes, setArea: setArea, startLasso: startLasso,
-             startPick: startPick, cancelMode: cancelMode, getView: getView, setView: setView, fitFeature: fitFeature,
+             startPick: startPick, cancelMode: cancelMode, getView: getView, setView: setView, fitFeature: fitFeature, fitCounty: fitCounty,
              dragArea: dragArea, clickAt: clickAt, incidentPosition: incidentPosition,
              info: info, clickIncident: clickIncident};
   return api;

@@ -260,3 +260,16 @@ def test_the_tray_of_incidents_without_a_location_follows_live_changes(
         )
     qtbot.waitUntil(lambda: len(map_view.no_location) == before, timeout=15_000)
     assert map_view.loads == [True]
+
+
+def test_whole_county_brings_the_county_back(qtbot, map_view) -> None:  # type: ignore[no-untyped-def]
+    """After a selection far outside the county (Beijing, at street level), one click shows the
+    whole county again (issue 10, bug 4)."""
+    county = _info(qtbot, map_view)["center"]
+    map_view.evaluate("ccMap.setView(39.90, 116.40, 17)", lambda _r: None)
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["zoom"] == 17, timeout=10_000)
+    assert map_view.county_button.isVisible() and "county" in map_view.county_button.text()
+    map_view.county_button.click()
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["zoom"] < 17, timeout=10_000)
+    back = _info(qtbot, map_view)["center"]
+    assert abs(back["lat"] - county["lat"]) < 0.05 and abs(back["lng"] - county["lng"]) < 0.05

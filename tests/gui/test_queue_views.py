@@ -624,3 +624,23 @@ def test_markup_in_a_report_shows_literally_in_the_queue_and_the_details(
     facts = view.details.facts.text()
     assert html.escape(description) in facts and "<img" not in facts
     assert html.escape("<b>东大街</b>") in facts and "<b>东大街" not in facts
+
+
+def test_a_point_outside_the_county_is_flagged_in_the_queue_and_the_details(
+    qtbot, cc_app, db, runner, other_engine
+) -> None:
+    """Issue 10, bug 4: the `outside` flag was shown nowhere."""
+    (new_id,) = _make_new(other_engine, 1)
+    with other_engine.begin() as conn:
+        conn.execute(text(
+            "UPDATE incidents SET location_flag = 'outside', lon = 116.40, lat = 39.90, "
+            "grid_id = NULL, village_id = NULL, town_id = NULL, version = version + 1 "
+            "WHERE id = :i"), {"i": new_id})
+    view = _new_incident_in_details(qtbot, db, runner, new_id)
+    try:
+        row = view.model.row_of(new_id)
+        place = view.model.index(row, view.model.column_of("place"))
+        assert "辖区外" in place.data(Qt.ItemDataRole.DisplayRole)
+        assert "辖区外，待核实" in view.details.facts.text()
+    finally:
+        view.shutdown()

@@ -35,7 +35,7 @@ from command_center.views.queue.queue_model import (
     remaining_text,
     status_text,
 )
-from command_center.views.words import plain_tip
+from command_center.views.words import location_flag_text, plain_tip
 
 LEVEL_STYLE = {
     "ok": "background:#e6f4ea; color:#1e6b34;",
@@ -296,7 +296,16 @@ class DetailsPanel(QWidget):
                 + (f"　{order_word}：{e(status_text('orders', order.status))}" if order else ""),
             ),
             (self.tr("Category"), e(inc.category_name or "")),
-            (self.tr("Place"), e(" · ".join(p for p in (inc.town_name, inc.grid_name) if p))),
+            (
+                self.tr("Place"),
+                e(" · ".join(p for p in (inc.town_name, inc.grid_name) if p))
+                + (
+                    f"　<span style='color:#c62828'>⚠ {e(location_flag_text(inc.location_flag))}"
+                    "</span>"
+                    if location_flag_text(inc.location_flag)
+                    else ""
+                ),
+            ),
             (self.tr("Address"), e(inc.address or "")),
             (
                 self.tr("Channel"),

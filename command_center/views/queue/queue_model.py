@@ -326,7 +326,8 @@ class QueueTableModel(QAbstractTableModel):
             return row.category_name or ""
         if key == "place":
             parts = [p for p in (row.town_name, row.grid_name) if p]
-            return " · ".join(parts)
+            flag = words.location_flag_text(getattr(row, "location_flag", None))
+            return " · ".join(parts + ([f"⚠ {flag}"] if flag else []))
         if key == "channel":
             return row.channel_name or row.channel_code
         if key == "department":
