@@ -679,3 +679,32 @@ def test_ctrl_q_quits_at_once_with_an_empty_intake_form(qtbot, make_window, monk
     monkeypatch.setattr(QMessageBox, "exec", lambda box: pytest.fail("asked"))
     window.quit_action.trigger()
     assert not window.isVisible()
+
+
+def test_the_countdown_shows_all_its_words_in_english(qtbot, make_window, db, insert_row) -> None:  # type: ignore[no-untyped-def]
+    """At 1366×768 in English the details' countdown read "4 d 3 h overdu"."""
+    from command_center import clock
+    from command_center.models import Channel, Incident
+
+    insert_row(Channel, code="hotline_12345", name="12345热线", name_en="12345 hotline")
+    window = make_window()
+    try:
+        window.resize(1366, 768)
+        window.language_actions["en"].trigger()
+        qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "Overview")
+        iid = insert_row(
+            Incident, number="SJ20261101T001", channel_code="hotline_12345",
+            title="路灯不亮" * 10, status="accepted",
+            reported_at=clock.now() - dt.timedelta(days=130),
+            due_at=clock.now() - dt.timedelta(days=125, hours=23),
+        )
+        view = window.views["incidents"]
+        view.select_incident(iid)
+        details = view.details
+        qtbot.waitUntil(lambda: details.details is not None
+                        and details.details.incident.id == iid, timeout=10_000)
+        label = details.countdown
+        assert "overdue" in label.text()
+        assert label.width() >= label.fontMetrics().horizontalAdvance(label.text()) + 2 * 14
+    finally:
+        window.language_actions["zh_CN"].trigger()

@@ -283,6 +283,11 @@ class DetailsPanel(QWidget):
         self.countdown.setStyleSheet(
             LEVEL_STYLE[level] + size + "font-weight:bold; padding:6px 14px; border-radius:4px;"
         )
+        # as wide as its words in the style just set (the style sheet's larger bold font is
+        # applied at polish time, after Qt measured the label with the plain one)
+        self.countdown.ensurePolished()
+        words = self.countdown.fontMetrics().horizontalAdvance(self.countdown.text())
+        self.countdown.setMinimumWidth(max(160 if self._big else 120, words + 2 * 14 + 8))
 
     def _facts_html(self, d: Details, order: svc.OrderRow | None) -> str:
         inc = d.incident
