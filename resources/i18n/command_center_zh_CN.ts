@@ -92,7 +92,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../command_center/views/application.py" line="+219"/>
+        <location filename="../../command_center/views/application.py" line="+221"/>
         <location line="+11"/>
         <source>Sign in</source>
         <translation>登录</translation>
@@ -755,7 +755,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>⌂ Whole county</source>
+        <source>⌂ County</source>
         <translation>⌂ 全县</translation>
     </message>
     <message>

@@ -12,26 +12,26 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+172"/>
-        <location line="+323"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+183"/>
+        <location line="+328"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-322"/>
+        <location line="-327"/>
         <location line="+16"/>
-        <location line="+323"/>
+        <location line="+328"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-338"/>
-        <location line="+351"/>
+        <location line="-343"/>
+        <location line="+356"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-348"/>
+        <location line="-353"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -43,12 +43,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+115"/>
+        <location line="+120"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location line="-114"/>
+        <location line="-119"/>
         <source>Dispatched</source>
         <translation>派单时间</translation>
     </message>
@@ -90,7 +90,7 @@
         <translation>选择一行查看详情。</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+99"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>

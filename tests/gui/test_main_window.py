@@ -705,6 +705,7 @@ def test_the_countdown_shows_all_its_words_in_english(qtbot, make_window, db, in
                         and details.details.incident.id == iid, timeout=10_000)
         label = details.countdown
         assert "overdue" in label.text()
+        assert "Priority: Normal" in details.facts.text() and "：" not in details.facts.text()
         assert label.width() >= label.fontMetrics().horizontalAdvance(label.text()) + 2 * 14
     finally:
         window.language_actions["zh_CN"].trigger()

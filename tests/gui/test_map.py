@@ -269,7 +269,7 @@ def test_whole_county_brings_the_county_back(qtbot, map_view) -> None:  # type: 
     map_view.evaluate("ccMap.setView(39.90, 116.40, 17)", lambda _r: None)
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["zoom"] == 17, timeout=10_000)
     assert map_view.county_button.isVisible()
-    assert map_view.county_button.text() in ("⌂ 全县", "⌂ Whole county")
+    assert map_view.county_button.text() in ("⌂ 全县", "⌂ County")
     map_view.county_button.click()
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["zoom"] < 17, timeout=10_000)
     back = _info(qtbot, map_view)["center"]

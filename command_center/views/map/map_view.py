@@ -305,7 +305,7 @@ class MapView(QWidget):
             self.window_box.setCurrentIndex(current)
             self.window_box.blockSignals(False)
             self.town_box.setItemText(0, self.tr("Whole county"))
-            self.county_button.setText(self.tr("⌂ Whole county"))
+            self.county_button.setText(self.tr("⌂ County"))
             self.county_button.setToolTip(self.tr("Show the whole county again"))
             self.layers_button.setText(self.tr("Layers"))
             self.lasso_button.setText(self.tr("Draw area"))

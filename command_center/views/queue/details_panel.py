@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTabWidget,
     QTreeWidget,
@@ -35,7 +36,7 @@ from command_center.views.queue.queue_model import (
     remaining_text,
     status_text,
 )
-from command_center.views.words import location_flag_text, plain_tip
+from command_center.views.words import language, location_flag_text, plain_tip
 
 LEVEL_STYLE = {
     "ok": "background:#e6f4ea; color:#1e6b34;",
@@ -145,7 +146,17 @@ class DetailsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
         layout.addLayout(head)
-        layout.addWidget(self.facts)
+        # a long description scrolls inside the panel instead of being cut at a small screen's
+        # bottom edge; a short one takes only the room it needs
+        self.facts_scroll = QScrollArea(self)
+        self.facts_scroll.setObjectName("detailsFactsScroll")
+        self.facts_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.facts_scroll.setWidgetResizable(True)
+        self.facts_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.facts_scroll.setWidget(self.facts)
+        self.facts_scroll.viewport().setAutoFillBackground(False)
+        self.facts_scroll.setStyleSheet("QScrollArea { background: transparent; }")
+        layout.addWidget(self.facts_scroll, 2)  # no taller than the facts (_fit_facts)
         layout.addWidget(self.action_box)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
@@ -236,7 +247,7 @@ class DetailsPanel(QWidget):
         self.details = d
         self._orders_only = order_actions_only
         self._order_first = order_first or order_actions_only
-        for w in (self.title, self.countdown, self.facts, self.action_box, self.tabs):
+        for w in (self.title, self.countdown, self.facts_scroll, self.action_box, self.tabs):
             w.setVisible(d is not None)
         self.placeholder.setVisible(d is None)
         self._clear_actions()
@@ -251,6 +262,7 @@ class DetailsPanel(QWidget):
             self.title.setText(f"{inc.number}　{inc.title}")
         self._show_countdown(now)
         self.facts.setText(self._facts_html(d, focus if self._order_first else None))
+        self._fit_facts()
         self._fill_actions(d, focus, order_actions_only)
         self._fill_orders(d, now)
         self._fill_progress(d)
@@ -292,13 +304,18 @@ class DetailsPanel(QWidget):
     def _facts_html(self, d: Details, order: svc.OrderRow | None) -> str:
         inc = d.incident
         e = html.escape
+        colon = "：" if language() == "zh" else ": "  # no full-width colon in English
         order_word = self.tr("Work order")
         priority_word = self.tr("Priority")
         rows: list[tuple[str, str]] = [
             (
                 self.tr("Status"),
                 e(status_text("incidents", inc.status))
-                + (f"　{order_word}：{e(status_text('orders', order.status))}" if order else ""),
+                + (
+                    f"　{order_word}{colon}{e(status_text('orders', order.status))}"
+                    if order
+                    else ""
+                ),
             ),
             (self.tr("Category"), e(inc.category_name or "")),
             (
@@ -315,7 +332,7 @@ class DetailsPanel(QWidget):
             (
                 self.tr("Channel"),
                 e(inc.channel_name or inc.channel_code)
-                + f"　{priority_word}：{e(priority_text(inc.priority))}",
+                + f"　{priority_word}{colon}{e(priority_text(inc.priority))}",
             ),
             (self.tr("Reported"), _t(inc.reported_at)),
         ]
@@ -368,6 +385,16 @@ class DetailsPanel(QWidget):
         kind, _, value = link.partition(":")
         if kind == "reveal" and value.isdigit():
             self.sig_reveal_requested.emit(int(value))
+
+    def _fit_facts(self) -> None:
+        """The facts take the room they need, at most two thirds of what the tabs leave."""
+        width = self.facts_scroll.viewport().width()
+        if width > 0:
+            self.facts_scroll.setMaximumHeight(self.facts.heightForWidth(width) + 4)
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit_facts()
 
     def _clear_actions(self) -> None:
         while self.action_layout.count():
