@@ -435,7 +435,8 @@ def _users(ctx: SeedContext) -> None:
 def _passwords(ctx: SeedContext) -> None:
     """Every demo account's password is the demo one, each with a salt of its own; the
     database is marked as the demo (the sign-in dialog lists its accounts, ``--user`` works).
-    Written as the owner, like the rest of the county, and audited at the county's "now"."""
+    Written as the owner, like the rest of the county, and audited as set up a year before
+    its "now"."""
     from concurrent.futures import ThreadPoolExecutor
 
     users = list(ctx.users.items())
@@ -451,9 +452,12 @@ def _passwords(ctx: SeedContext) -> None:
             for (_, (uid, _)), p, v in zip(users, params, verifiers, strict=True)
         ],
     )
+    # the accounts were set up before the county's year of work began: their entries stay at
+    # the start of the log, not on top of the activity feed
+    set_up = ctx.now - dt.timedelta(days=366)
     for username, (uid, name) in users:
         ctx.add_audit(
-            ctx.now, (None, "系统"), "user.password", "user", uid,
+            set_up, (None, "系统"), "user.password", "user", uid,
             f"设置密码：{name} / password set: {username}",
         )
     ctx.conn.execute("UPDATE cc_installation SET demo = true")
