@@ -644,3 +644,27 @@ def test_a_point_outside_the_county_is_flagged_in_the_queue_and_the_details(
         assert "辖区外，待核实" in view.details.facts.text()
     finally:
         view.shutdown()
+
+
+def test_the_commonest_steps_have_keys(qtbot, cc_app, db, runner, other_engine) -> None:
+    """Ctrl+Shift+A accepts the incident in the details (its button says so), as a click on
+    the button would (issue 10: shortcuts for accept, dispatch and verify)."""
+    (new_id,) = _make_new(other_engine, 1)
+    view = _new_incident_in_details(qtbot, db, runner, new_id)
+    try:
+        button = view.details.action_buttons()[("incident", "accept")]
+        assert "Shift+A" in button.toolTip()
+        view.table.setFocus()
+        qtbot.keyClick(view.table, Qt.Key.Key_A,
+                       Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+        def status() -> str:
+            with other_engine.connect() as conn:
+                return conn.execute(text("SELECT status FROM incidents WHERE id = :i"),
+                                    {"i": new_id}).scalar_one()
+
+        qtbot.waitUntil(lambda: status() == "accepted", timeout=WAIT)
+        # nothing to verify on an accepted incident: the key does nothing
+        assert not view.press_action((("incident", "verify"),))
+    finally:
+        view.shutdown()

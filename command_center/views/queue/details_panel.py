@@ -8,6 +8,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -56,6 +57,22 @@ PRIMARY_ACTIONS = {
 
 def _t(at: dt.datetime | None) -> str:
     return at.astimezone().strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+ACTION_SHORTCUTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "Ctrl+Shift+A": (("incident", "accept"), ("order", "accept")),
+    "Ctrl+Shift+D": (("incident", "dispatch"),),
+    "Ctrl+Shift+V": (("incident", "verify"), ("order", "verify")),
+}
+"""The day's commonest steps from the keyboard (the queue view binds them); the button shows
+its key in its tooltip."""
+
+
+def shortcut_of(kind: str, name: str) -> str | None:
+    for keys, actions_ in ACTION_SHORTCUTS.items():
+        if (kind, name) in actions_:
+            return keys
+    return None
 
 
 class DetailsPanel(QWidget):
@@ -408,6 +425,9 @@ class DetailsPanel(QWidget):
         b.setObjectName(f"action_{kind}_{name}")
         b.setProperty("action", (kind, name))
         b.setAutoDefault(False)
+        keys = shortcut_of(kind, name)
+        if keys:
+            b.setToolTip(QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText))
         if (kind, name) in PRIMARY_ACTIONS:
             b.setObjectName("primaryButton")  # the application's style for the main action
         if self._big:

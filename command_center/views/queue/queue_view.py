@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QCloseEvent, QHideEvent, QPixmap, QShowEvent
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -65,7 +65,7 @@ from command_center.services.saved_filters import (
 from command_center.views import words
 from command_center.views.fit import FlowLayout
 from command_center.views.queue import actions
-from command_center.views.queue.details_panel import DetailsPanel
+from command_center.views.queue.details_panel import ACTION_SHORTCUTS, DetailsPanel
 from command_center.views.queue.queue_model import (
     INCIDENT_STATUS_CODES,
     ORDER_STATUS_CODES,
@@ -344,6 +344,10 @@ class QueueView(QWidget):
         self.details.sig_photo_requested.connect(self.open_photo)
         self.details.sig_reveal_requested.connect(self.reveal_reporter)
         self.details.sig_edit_requested.connect(self.edit_incident)
+        for keys, wanted in ACTION_SHORTCUTS.items():
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda w=wanted: self.press_action(w))
 
         left = QWidget(self)
         ll = QVBoxLayout(left)
@@ -860,6 +864,17 @@ class QueueView(QWidget):
             owner=self,
             name="queue.photo",
         )
+
+    def press_action(self, wanted: tuple[tuple[str, str], ...]) -> bool:
+        """The first of ``wanted`` the details panel offers now, as if its button was pressed
+        (a keyboard shortcut); False when none is offered."""
+        buttons = self.details.action_buttons()
+        for key in wanted:
+            button = buttons.get(key)
+            if button is not None and button.isEnabled() and button.isVisible():
+                button.click()
+                return True
+        return False
 
     @Slot(int)
     def edit_incident(self, incident_id: int) -> None:
