@@ -12,26 +12,26 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+183"/>
-        <location line="+328"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+200"/>
+        <location line="+347"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-327"/>
+        <location line="-346"/>
         <location line="+16"/>
-        <location line="+328"/>
+        <location line="+347"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-343"/>
-        <location line="+356"/>
+        <location line="-362"/>
+        <location line="+375"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-353"/>
+        <location line="-372"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -43,12 +43,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+120"/>
+        <location line="+122"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location line="-119"/>
+        <location line="-121"/>
         <source>Dispatched</source>
         <translation>派单时间</translation>
     </message>
@@ -90,7 +90,7 @@
         <translation>选择一行查看详情。</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+101"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
@@ -100,7 +100,7 @@
         <translation>优先级</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+11"/>
         <source>Category</source>
         <translation>分类</translation>
     </message>
@@ -162,7 +162,7 @@
         <translation>描述</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+88"/>
         <source>Edit / complete…</source>
         <translation>编辑/补充…</translation>
     </message>
@@ -190,7 +190,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+1173"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1203"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -599,7 +599,7 @@
     </message>
     <message>
         <location line="+225"/>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-737"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-755"/>
         <source>Answer overdue</source>
         <translation>答复超期</translation>
     </message>
@@ -633,7 +633,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-270"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-282"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -643,7 +643,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+211"/>
+        <location line="+219"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
@@ -704,6 +704,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Clear all filters</source>
+        <translation>清除筛选</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Back to what the queue shows when it opens: everything still open</source>
+        <translation>回到队列打开时的样子：所有未办结的</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>↑ Show earlier rows</source>
         <translation>↑ 显示前面的记录</translation>
     </message>
@@ -793,7 +803,7 @@
         <translation>已选 %1 条</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+98"/>
         <source>This incident is not in the current list (check the filter); its details are shown.</source>
         <translation>此事件不在当前列表中（请检查筛选条件），已显示其详情。</translation>
     </message>
@@ -838,7 +848,7 @@
         <translation>照片已不存在。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+41"/>
         <source>Saved; the change is in the incident&apos;s history.</source>
         <translation>已保存，改动已记入事件的处理记录。</translation>
     </message>

@@ -668,3 +668,31 @@ def test_the_commonest_steps_have_keys(qtbot, cc_app, db, runner, other_engine) 
         assert not view.press_action((("incident", "verify"),))
     finally:
         view.shutdown()
+
+
+def test_one_button_clears_every_filter(qtbot, cc_app, db, runner) -> None:  # type: ignore[no-untyped-def]
+    """清除筛选: back to how the queue opens, whatever was narrowed (issue 10: one "clear all
+    filters")."""
+    view = IncidentQueueView(runner, None, _user(db, "zhiban1"))
+    qtbot.addWidget(view)
+    view.show()
+    try:
+        _wait_loaded(qtbot, view.model)
+        qtbot.waitUntil(lambda: view.model.count is not None, timeout=WAIT)
+        opened = view.model.count.value
+        view.apply_filter(svc.QueueFilter(
+            statuses=("closed",), priorities=(1,), overdue_only=True, text="井盖",
+        ))
+        view.set_area_filter({"type": "Polygon", "coordinates": [[[100.8, 38.4], [100.9, 38.4],
+                                                                  [100.9, 38.5], [100.8, 38.4]]]})
+        _wait_loaded(qtbot, view.model)
+        assert view.reset_button.text() == "清除筛选"
+        view.reset_button.click()
+        _wait_loaded(qtbot, view.model)
+        qtbot.waitUntil(lambda: view.model.count is not None and view.model.count.value == opened,
+                        timeout=WAIT)
+        assert not view.overdue_check.isChecked() and view.search_edit.text() == ""
+        assert not view.area_chip.isVisible()
+        assert view.status_combo.currentData() == view.default_filter().statuses
+    finally:
+        view.shutdown()

@@ -292,6 +292,9 @@ class QueueView(QWidget):
         self.refresh_button = QPushButton(self)
         self.refresh_button.setObjectName("refreshButton")
         self.refresh_button.clicked.connect(self.reload)
+        self.reset_button = QPushButton(self)
+        self.reset_button.setObjectName("resetFiltersButton")
+        self.reset_button.clicked.connect(self.reset_filters)
         self.bulk_accept.clicked.connect(lambda: self.bulk_action("accept"))
         self.bulk_dispatch.clicked.connect(lambda: self.bulk_action("dispatch"))
         self.bulk_template.clicked.connect(lambda: self.bulk_action("answer"))
@@ -301,6 +304,7 @@ class QueueView(QWidget):
         bulk.addWidget(self.bulk_dispatch)
         bulk.addWidget(self.bulk_template)
         bulk.addWidget(self.refresh_button)
+        bulk.addWidget(self.reset_button)
 
         self.new_banner = QPushButton(self)
         self.new_banner.setObjectName("newRowsBanner")
@@ -392,6 +396,10 @@ class QueueView(QWidget):
         self.jump_clear.setText(self.tr("Clear the filters and show it"))
         self.jump_close.setToolTip(self.tr("Close"))
         self.refresh_button.setText(self.tr("Refresh"))
+        self.reset_button.setText(self.tr("Clear all filters"))
+        self.reset_button.setToolTip(
+            self.tr("Back to what the queue shows when it opens: everything still open")
+        )
         self.earlier_button.setText(self.tr("↑ Show earlier rows"))
         self.area_chip.setText(self.tr("Area on the map ✕"))
         self.area_chip.setToolTip(
@@ -743,6 +751,13 @@ class QueueView(QWidget):
             self._jump_number = number
             self.jump_notice.hide()
             self.model.jump(number)
+
+    def reset_filters(self) -> None:
+        """Every filter back to how the queue opens (status, channel, category, town, priority,
+        overdue, waiting, search, the map's area); the sort stays."""
+        self._polygon = None
+        self.area_chip.hide()
+        self.apply_filter(self.default_filter())
 
     def clear_filters_and_show(self) -> None:
         """After a jump to a number outside the filter: show the whole queue (every status, no
