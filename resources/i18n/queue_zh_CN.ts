@@ -190,7 +190,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+1203"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1212"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -633,12 +633,17 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-282"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-286"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+3"/>
+        <source>Returned or objected</source>
+        <translation>被退回/有异议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>

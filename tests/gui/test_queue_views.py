@@ -696,3 +696,33 @@ def test_one_button_clears_every_filter(qtbot, cc_app, db, runner) -> None:  # t
         assert view.status_combo.currentData() == view.default_filter().statuses
     finally:
         view.shutdown()
+
+
+def test_the_order_queue_shows_what_was_returned_or_objected(qtbot, cc_app, db, runner) -> None:  # type: ignore[no-untyped-def]
+    """被退回/有异议: the orders the center must dispatch again, in one choice of the status
+    filter (issue 10: "a queue filter 被退回/有异议")."""
+    from command_center.views.queue.queue_view import WorkOrderQueueView
+
+    view = WorkOrderQueueView(runner, None, _user(db, "zhiban1"))
+    qtbot.addWidget(view)
+    view.show()
+    try:
+        _wait_loaded(qtbot, view.model)
+        index = view.status_combo.findText("被退回/有异议")
+        assert index > 0
+        view.status_combo.setCurrentIndex(index)
+        view.status_combo.activated.emit(index)  # as the operator's choice does
+        _wait_loaded(qtbot, view.model)
+        statuses = {view.model.item(r).status for r in range(view.model.rowCount())}
+        assert statuses and statuses <= {"returned", "objected"}
+        with db.sessions() as s:
+            expected = s.execute(text(
+                "SELECT count(*) FROM work_orders WHERE status IN ('returned', 'objected')"
+            )).scalar_one()
+        qtbot.waitUntil(
+            lambda: view.model.count is not None and view.model.count.value == expected,
+            timeout=WAIT,
+        )
+        assert f"{expected:,}" in view.count_label.text()
+    finally:
+        view.shutdown()

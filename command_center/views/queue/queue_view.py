@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from command_center.db.changes import Changes
+from command_center.models.incident import OrderStatus
 from command_center.services import actions as lifecycle_actions
 from command_center.services import lifecycle, personal, record_details
 from command_center.services import queue as svc
@@ -82,6 +83,10 @@ log = logging.getLogger(__name__)
 
 CENTER_ORDER_ACTIONS = lifecycle.actions_for_role("order", lifecycle.DUTY_OPERATOR)
 TICK_MS = 30_000  # countdowns move
+
+
+RETURNED_OR_OBJECTED = (str(OrderStatus.RETURNED), str(OrderStatus.OBJECTED))
+"""被退回/有异议: the work-order queue's filter for what needs dispatching again."""
 
 
 class QueueView(QWidget):
@@ -164,7 +169,11 @@ class QueueView(QWidget):
     def status_choices(self) -> list[tuple[str, tuple[str, ...]]]:
         codes = INCIDENT_STATUS_CODES if self.kind == "incidents" else ORDER_STATUS_CODES
         open_ = svc.OPEN_INCIDENTS if self.kind == "incidents" else svc.OPEN_ORDERS
-        out = [(self.tr("Open"), open_), (self.tr("All statuses"), ())]
+        out = [(self.tr("Open"), open_)]
+        if self.kind == "orders":
+            # what the center must deal with next: a department sent it back or objected
+            out.append((self.tr("Returned or objected"), RETURNED_OR_OBJECTED))
+        out.append((self.tr("All statuses"), ()))
         out += [(status_text(self.kind, code), (code,)) for code in codes]
         return out
 
