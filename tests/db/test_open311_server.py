@@ -392,10 +392,11 @@ def test_apikey_commands(seeded_copy: str, capsys: pytest.CaptureFixture[str]) -
     assert main(["apikey", "revoke", "wechat-app", *url]) == 0
     assert main(["apikey", "list", *url]) == 0
     assert "wechat-app\tchannel=online\trevoked" in capsys.readouterr().out
-    assert _q(seeded_copy, "SELECT action FROM audit_log WHERE entity_type = 'api_keys'") == [
-        ("apikey.create",),
-        ("apikey.revoke",),
-    ]
+    # in the order they happened (a query without ORDER BY may return them either way)
+    actions = _q(
+        seeded_copy, "SELECT action FROM audit_log WHERE entity_type = 'api_keys' ORDER BY seq"
+    )
+    assert actions == [("apikey.create",), ("apikey.revoke",)]
 
 
 @pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
