@@ -681,7 +681,9 @@ def test_ctrl_q_quits_at_once_with_an_empty_intake_form(qtbot, make_window, monk
     assert not window.isVisible()
 
 
-def test_the_countdown_shows_all_its_words_in_english(qtbot, make_window, db, insert_row) -> None:  # type: ignore[no-untyped-def]
+def test_the_countdown_shows_all_its_words_in_english(  # type: ignore[no-untyped-def]
+    qtbot, make_window, db, insert_row, runner
+) -> None:
     """At 1366×768 in English the details' countdown read "4 d 3 h overdu"."""
     from command_center import clock
     from command_center.models import Channel, Incident
@@ -709,3 +711,6 @@ def test_the_countdown_shows_all_its_words_in_english(qtbot, make_window, db, in
         assert label.width() >= label.fontMetrics().horizontalAdvance(label.text()) + 2 * 14
     finally:
         window.language_actions["zh_CN"].trigger()
+        # the switch reloads what the views show: let it land before the window closes
+        qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "总览")
+        qtbot.waitUntil(lambda: runner.pending == 0, timeout=10_000)
