@@ -4,7 +4,7 @@
 <context>
     <name>CategoryPicker</name>
     <message>
-        <location filename="../../command_center/views/intake/intake_form.py" line="+162"/>
+        <location filename="../../command_center/views/intake/intake_form.py" line="+182"/>
         <location line="+24"/>
         <source>Search categories, e.g. 噪音</source>
         <translation>搜索分类，如：噪音</translation>
@@ -18,7 +18,7 @@
 <context>
     <name>EditIncidentDialog</name>
     <message>
-        <location filename="../../command_center/views/intake/edit_dialog.py" line="+47"/>
+        <location filename="../../command_center/views/intake/edit_dialog.py" line="+52"/>
         <source>Edit / complete %1</source>
         <translation>编辑/补充 %1</translation>
     </message>
@@ -28,27 +28,7 @@
         <translation>经度, 纬度（GCJ-02）</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>1 · Urgent</source>
-        <translation>1 · 紧急</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>2 · High</source>
-        <translation>2 · 较急</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>3 · Normal</source>
-        <translation>3 · 一般</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>4 · Low</source>
-        <translation>4 · 不急</translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>unchanged (not shown)</source>
         <translation>不变（不显示原值）</translation>
     </message>
@@ -262,195 +242,191 @@
     <name>IntakeFormView</name>
     <message>
         <location filename="../../command_center/views/intake/intake_form.py" line="+69"/>
-        <location line="+212"/>
+        <location line="+207"/>
         <source>What is the problem, in a few words</source>
         <translation>简要概括问题</translation>
     </message>
     <message>
-        <location line="-208"/>
-        <location line="+210"/>
+        <location line="-203"/>
+        <location line="+205"/>
         <source>What the caller says: what, where, since when</source>
         <translation>来电人所述：什么问题、在哪里、从何时开始</translation>
     </message>
     <message>
-        <location line="-202"/>
-        <location line="+204"/>
+        <location line="-197"/>
+        <location line="+199"/>
         <source>Town, village, landmark — e.g. 洪水镇益民村三社</source>
         <translation>乡镇、村社区、地标，如：洪水镇益民村三社</translation>
     </message>
     <message>
-        <location line="-195"/>
-        <location line="+196"/>
+        <location line="-190"/>
+        <location line="+191"/>
         <source>longitude, latitude (GCJ-02)</source>
         <translation>经度, 纬度（GCJ-02）</translation>
     </message>
     <message>
-        <location line="-195"/>
-        <location line="+196"/>
+        <location line="-190"/>
+        <location line="+191"/>
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location line="-194"/>
-        <location line="+195"/>
+        <location line="-189"/>
+        <location line="+190"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location line="-194"/>
-        <location line="+195"/>
+        <location line="-189"/>
+        <location line="+190"/>
         <source>Swap longitude and latitude</source>
         <translation>交换经纬度</translation>
     </message>
     <message>
-        <location line="-182"/>
-        <location line="+184"/>
+        <location line="-177"/>
+        <location line="+179"/>
         <source>Only if there is no place: why — e.g. 来电人不清楚具体位置</source>
         <translation>仅在没有位置时填写原因，如：来电人不清楚具体位置</translation>
     </message>
     <message>
-        <location line="-173"/>
-        <location line="+175"/>
+        <location line="-168"/>
+        <location line="+170"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-169"/>
-        <location line="+171"/>
+        <location line="-416"/>
         <source>1 · Urgent</source>
         <translation>1 · 紧急</translation>
     </message>
     <message>
-        <location line="-170"/>
-        <location line="+170"/>
+        <location line="+1"/>
         <source>2 · High</source>
         <translation>2 · 较急</translation>
     </message>
     <message>
-        <location line="-169"/>
-        <location line="+169"/>
+        <location line="+1"/>
         <source>3 · Normal</source>
         <translation>3 · 一般</translation>
     </message>
     <message>
-        <location line="-168"/>
-        <location line="+168"/>
+        <location line="+1"/>
         <source>4 · Low</source>
         <translation>4 · 不急</translation>
     </message>
     <message>
-        <location line="-161"/>
-        <location line="+165"/>
+        <location line="+254"/>
+        <location line="+163"/>
         <source>Channel</source>
         <translation>来源渠道</translation>
     </message>
     <message>
-        <location line="-164"/>
-        <location line="+165"/>
+        <location line="-162"/>
+        <location line="+163"/>
         <source>Category</source>
         <translation>事件分类</translation>
     </message>
     <message>
-        <location line="-164"/>
+        <location line="-162"/>
         <location line="+47"/>
-        <location line="+118"/>
+        <location line="+116"/>
         <location line="+22"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-186"/>
-        <location line="+165"/>
+        <location line="-184"/>
+        <location line="+163"/>
         <source>Description</source>
         <translation>诉求内容</translation>
     </message>
     <message>
-        <location line="-164"/>
-        <location line="+165"/>
+        <location line="-162"/>
+        <location line="+163"/>
         <source>Address</source>
         <translation>事发地址</translation>
     </message>
     <message>
-        <location line="-164"/>
-        <location line="+172"/>
+        <location line="-162"/>
+        <location line="+170"/>
         <source>Location</source>
         <translation>坐标</translation>
     </message>
     <message>
-        <location line="-171"/>
-        <location line="+164"/>
+        <location line="-169"/>
+        <location line="+162"/>
         <source>No location</source>
         <translation>无位置原因</translation>
     </message>
     <message>
-        <location line="-163"/>
-        <location line="+170"/>
+        <location line="-161"/>
+        <location line="+168"/>
         <source>Caller</source>
         <translation>来电人</translation>
     </message>
     <message>
-        <location line="-169"/>
-        <location line="+163"/>
+        <location line="-167"/>
+        <location line="+161"/>
         <source>Priority</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location line="-156"/>
-        <location line="+167"/>
+        <location line="-154"/>
+        <location line="+165"/>
         <source>Save (Ctrl+Enter)</source>
         <translation>登记（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location line="-164"/>
-        <location line="+165"/>
+        <location line="-162"/>
+        <location line="+163"/>
         <source>Clear form</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location line="-147"/>
-        <location line="+148"/>
+        <location line="-145"/>
+        <location line="+146"/>
         <source>Responsibility (where it will be placed)</source>
         <translation>属地定责（归属网格）</translation>
     </message>
     <message>
-        <location line="-142"/>
-        <location line="+143"/>
+        <location line="-140"/>
+        <location line="+141"/>
         <source>Routing suggestion</source>
         <translation>派单建议</translation>
     </message>
     <message>
-        <location line="-137"/>
-        <location line="+141"/>
+        <location line="-135"/>
+        <location line="+139"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location line="-139"/>
-        <location line="+139"/>
+        <location line="-137"/>
+        <location line="+137"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location line="-138"/>
-        <location line="+138"/>
+        <location line="-136"/>
+        <location line="+136"/>
         <source>Apart</source>
         <translation>相隔</translation>
     </message>
     <message>
-        <location line="-137"/>
-        <location line="+138"/>
+        <location line="-135"/>
+        <location line="+136"/>
         <source>Match</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location line="-125"/>
-        <location line="+122"/>
+        <location line="-123"/>
+        <location line="+120"/>
         <source>Save and merge into the selected report</source>
         <translation>登记并合并至所选事件</translation>
     </message>
     <message>
-        <location line="-119"/>
-        <location line="+118"/>
+        <location line="-117"/>
+        <location line="+116"/>
         <source>Possibly the same problem</source>
         <translation>疑似重复反映</translation>
     </message>

@@ -190,7 +190,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+1212"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1210"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -599,7 +599,7 @@
     </message>
     <message>
         <location line="+225"/>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-755"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-754"/>
         <source>Answer overdue</source>
         <translation>答复超期</translation>
     </message>
@@ -633,7 +633,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-286"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-285"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -733,7 +733,7 @@
         <translation>只显示地图上圈选区域内的事件。点击取消。</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+70"/>
         <source>All priorities</source>
         <translation>全部优先级</translation>
     </message>
@@ -823,7 +823,7 @@
         <translation>%1 存在，但不在当前列表中（被筛选条件隐藏）。</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+15"/>
         <source>%1 in all</source>
         <translation>共 %1 条</translation>
     </message>

@@ -24,7 +24,12 @@ from PySide6.QtWidgets import (
 
 from command_center.services import incident_edit, intake
 from command_center.services.audit import Actor
-from command_center.views.intake.intake_form import CategoryPicker, FormChoices, load_choices
+from command_center.views.intake.intake_form import (
+    CategoryPicker,
+    FormChoices,
+    load_choices,
+    priority_labels,
+)
 from command_center.workers.ops import OpsRunner
 
 
@@ -59,12 +64,7 @@ class EditIncidentDialog(QDialog):
         if inc.lon is not None and inc.lat is not None:
             self.location.setText(f"{inc.lon:.6f}, {inc.lat:.6f}")
         self.priority = QComboBox(self)
-        for value, label in (
-            (1, self.tr("1 · Urgent")),
-            (2, self.tr("2 · High")),
-            (3, self.tr("3 · Normal")),
-            (4, self.tr("4 · Low")),
-        ):
+        for value, label in priority_labels():
             self.priority.addItem(label, value)
         self.priority.setCurrentIndex(max(0, self.priority.findData(int(inc.priority or 3))))
         unchanged = self.tr("unchanged (not shown)")

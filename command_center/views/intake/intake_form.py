@@ -29,7 +29,16 @@ from typing import Any
 
 import psycopg
 import psycopg.errors
-from PySide6.QtCore import QEvent, QSettings, QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QSettings,
+    QStringListModel,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -148,6 +157,17 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         return str(exc.orig).strip() or type(exc.orig).__name__
     return str(exc).strip() or type(exc).__name__
+
+
+def priority_labels() -> tuple[tuple[int, str], ...]:
+    """The priorities as the intake form and the edit dialog offer them, in the interface's
+    language."""
+    return (
+        (1, QCoreApplication.translate("IntakeFormView", "1 · Urgent")),
+        (2, QCoreApplication.translate("IntakeFormView", "2 · High")),
+        (3, QCoreApplication.translate("IntakeFormView", "3 · Normal")),
+        (4, QCoreApplication.translate("IntakeFormView", "4 · Low")),
+    )
 
 
 class CategoryPicker(QWidget):
@@ -394,12 +414,7 @@ class IntakeFormView(QWidget):
         reporter_row.addWidget(self.reporter_phone, 1)
         self.priority = QComboBox(self)
         self.priority.setObjectName("intakePriority")
-        for value, label in (
-            (1, self.tr("1 · Urgent")),
-            (2, self.tr("2 · High")),
-            (3, self.tr("3 · Normal")),
-            (4, self.tr("4 · Low")),
-        ):
+        for value, label in priority_labels():
             self.priority.addItem(label, value)
         self.priority.setCurrentIndex(2)
 
@@ -565,9 +580,7 @@ class IntakeFormView(QWidget):
             self.tr("Only if there is no place: why — e.g. 来电人不清楚具体位置")
         )
         self._phone_label.setText(self.tr("Phone"))
-        for i, text_ in enumerate(
-            (self.tr("1 · Urgent"), self.tr("2 · High"), self.tr("3 · Normal"), self.tr("4 · Low"))
-        ):
+        for i, (_value, text_) in enumerate(priority_labels()):
             self.priority.setItemText(i, text_)
         rows = (
             (self.channel, self.tr("Channel")),

@@ -422,9 +422,8 @@ class QueueView(QWidget):
         self.details.retranslate()
         self._rebuild_saved_menu()
         self._update_selection_actions()
-        count: tuple[int, bool] | None = getattr(self, "_count", None)
-        if count is not None:
-            self._on_model_sig_count_changed(*count)
+        if self.model.count is not None:  # said again in the new language
+            self._on_model_sig_count_changed(self.model.count.value, self.model.count.exact)
 
     def column_widths(self) -> dict[str, int]:
         """Widths that fit each column's header and its longest word in the interface language
@@ -825,7 +824,6 @@ class QueueView(QWidget):
 
     @Slot(int, bool)
     def _on_model_sig_count_changed(self, n: int, exact: bool) -> None:
-        self._count = (n, exact)  # said again in the other language on a switch
         if exact:
             self.count_label.setText(self.tr("%1 in all").replace("%1", f"{n:,}"))
             self.count_label.setToolTip("")
