@@ -147,7 +147,11 @@ def login_url(url: str, username: str) -> str:
 
     login = f"cc_u_{username}"
     with _admin(url) as conn:
-        conn.execute(f'ALTER ROLE "{login}" PASSWORD \'{LOGIN_TEST_PASSWORD}\'')
+        # VALID UNTIL again: a sign-in earlier on this server (this cluster outlives a test
+        # run) may have left its session's end on the login, which a later clock has passed
+        conn.execute(
+            f'ALTER ROLE "{login}" PASSWORD \'{LOGIN_TEST_PASSWORD}\' VALID UNTIL \'infinity\''
+        )
     return with_login(url, login, LOGIN_TEST_PASSWORD)
 
 
