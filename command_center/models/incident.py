@@ -217,6 +217,10 @@ class WorkOrder(IdMixin, TimestampMixin, Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column()
     handler_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
     objection_reason: Mapped[str | None] = mapped_column(Text)
+    # on an objection: the department the objecting one says the matter belongs to
+    suggested_department_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("departments.id")
+    )
     return_reason: Mapped[str | None] = mapped_column(Text)
     result: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(server_default="1")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -55,6 +55,8 @@ class Inputs:
     ok: bool = True
     satisfaction: int = 0  # the return visit's rating, 1 to 5: chosen, never preset
     reached: bool = True  # the return visit reached the reporter (False: recorded, not closed)
+    visit_method: str = "phone"  # how the return visit was made (orders.VISIT_METHODS)
+    suggested_department_id: int | None = None  # an objection: where the matter belongs
     attachments: list[dict[str, Any]] = field(default_factory=list)
     keep_id: int | None = None  # merge: the report this one joins
 
@@ -96,10 +98,18 @@ RUN: dict[tuple[str, str], Runner] = {
     ),
     ("incident", "close"): lambda s, a, t, i: (
         orders.close_incident(
-            s, a, t.id, i.satisfaction, i.text or None, expected_version=t.version
+            s,
+            a,
+            t.id,
+            i.satisfaction,
+            i.text or None,
+            method=i.visit_method,
+            expected_version=t.version,
         )
         if i.reached
-        else orders.record_unreached_visit(s, a, t.id, i.text or None, expected_version=t.version)
+        else orders.record_unreached_visit(
+            s, a, t.id, i.text or None, method=i.visit_method, expected_version=t.version
+        )
     ),
     ("incident", "reopen"): lambda s, a, t, i: orders.reopen_incident(
         s, a, t.id, i.text, expected_version=t.version
@@ -111,13 +121,18 @@ RUN: dict[tuple[str, str], Runner] = {
         s, a, t.id, expected_version=t.version
     ),
     ("order", "object"): lambda s, a, t, i: orders.object_order(
-        s, a, t.id, i.text, expected_version=t.version
+        s,
+        a,
+        t.id,
+        i.text,
+        expected_version=t.version,
+        suggested_department_id=i.suggested_department_id,
     ),
     ("order", "progress"): lambda s, a, t, i: orders.report_progress(
         s, a, t.id, i.text, i.attachments, expected_version=t.version
     ),
     ("order", "resolve"): lambda s, a, t, i: orders.resolve_order(
-        s, a, t.id, i.text, expected_version=t.version
+        s, a, t.id, i.text, expected_version=t.version, attachments=i.attachments
     ),
     ("order", "return"): lambda s, a, t, i: orders.return_order(
         s, a, t.id, i.text, expected_version=t.version
@@ -164,6 +179,30 @@ def conflict_text(exc: orders.ConflictError, kind: str) -> str:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """A photo a department attached, for the verification dialog to show."""
+
+    order_number: str
+    at: Any  # datetime
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a department reported when it resolved its order."""
+
+    order_number: str
+    department_name: str
+    resolved_at: Any  # datetime | None
+    result: str
+
+
+MAX_VERIFY_PHOTOS = 9
+"""The verification dialog shows the newest photos, at most this many."""
+
+
+@dataclass(frozen=True)
 class Prepared:
     """What a dialog needs, read on the worker thread before it opens."""
 
@@ -171,6 +210,54 @@ class Prepared:
     departments: list[tuple[int, str]]
     suggestion: routing.Suggestion | None
     duplicates: list[Any] = field(default_factory=list)  # duplicates.Candidate
+    results: list[Result] = field(default_factory=list)  # verify: what the departments did
+    photos: list[Photo] = field(default_factory=list)  # verify: their photos, newest first
+    own_department_id: int | None = None  # object: the department objecting
+
+
+def verification_material(
+    session: Session, kind: str, target_id: int
+) -> tuple[list[Result], list[Photo]]:
+    """The results and photos the departments reported, for verifying an incident (all its
+    orders) or one order: the newest photos first, at most :data:`MAX_VERIFY_PHOTOS`."""
+    import base64
+
+    from command_center.models import Department, OrderProgress, WorkOrder
+
+    cond = WorkOrder.incident_id == target_id if kind == "incident" else WorkOrder.id == target_id
+    rows = session.execute(
+        select(
+            WorkOrder.id, WorkOrder.number, Department.name, WorkOrder.resolved_at, WorkOrder.result
+        )
+        .join(Department, Department.id == WorkOrder.department_id)
+        .where(cond, WorkOrder.result.is_not(None))
+        .order_by(WorkOrder.resolved_at.desc().nulls_last(), WorkOrder.id.desc())
+    ).all()
+    results = [Result(number, dept, at, result or "") for _, number, dept, at, result in rows]
+    order_ids = list(session.scalars(select(WorkOrder.id).where(cond)))
+    numbers = dict(session.execute(select(WorkOrder.id, WorkOrder.number).where(cond)).all())
+    photos: list[Photo] = []
+    if order_ids:
+        for p in session.scalars(
+            select(OrderProgress)
+            .where(OrderProgress.order_id.in_(order_ids), OrderProgress.attachments.is_not(None))
+            .order_by(OrderProgress.at.desc(), OrderProgress.id.desc())
+        ):
+            for a in p.attachments or []:
+                if len(photos) >= MAX_VERIFY_PHOTOS:
+                    break
+                if isinstance(a, dict) and "data" in a:
+                    photos.append(
+                        Photo(
+                            numbers.get(p.order_id, ""),
+                            p.at,
+                            str(a.get("name", "photo")),
+                            base64.b64decode(a["data"]),
+                        )
+                    )
+            if len(photos) >= MAX_VERIFY_PHOTOS:
+                break
+    return results, photos
 
 
 def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -> Prepared:
@@ -196,6 +283,27 @@ def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -
             suggestion = routing.suggest(
                 session, t.category_code, t.town_id if len(towns) == 1 else None
             )
+    if name == "dispatch" and len(targets) == 1 and kind == "incident":
+        from command_center.services.record_details import handback
+
+        back = handback(session, t.id)
+        if back is not None and back.suggested_department_id is not None:
+            suggestion = routing.Suggestion(
+                back.suggested_department_id,
+                back.suggested_department_name or "",
+                f"{back.department_name}提出异议时建议由{back.suggested_department_name}办理",
+            )
+    if name == "object":
+        departments = choices(session).departments
+    results: list[Result] = []
+    photos: list[Photo] = []
+    if name == "verify":
+        results, photos = verification_material(session, kind, t.id)
+    own = None
+    if name == "object":
+        from command_center.models import WorkOrder
+
+        own = session.scalar(select(WorkOrder.department_id).where(WorkOrder.id == t.id))
     found: list[Any] = []
     if name == "merge":
         from command_center.models import Incident
@@ -213,7 +321,7 @@ def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -
                 exclude_id=inc.id,
                 village_id=inc.village_id,
             )
-    return Prepared(templates, departments, suggestion, found)
+    return Prepared(templates, departments, suggestion, found, results, photos, own)
 
 
 @dataclass
@@ -275,9 +383,7 @@ def run_bulk(
 
 
 def _connection_lost(exc: DBAPIError) -> bool:
-    return bool(exc.connection_invalidated) or isinstance(
-        exc, (OperationalError, InterfaceError)
-    )
+    return bool(exc.connection_invalidated) or isinstance(exc, (OperationalError, InterfaceError))
 
 
 def _went_through(session: Session, t: Target) -> bool | None:

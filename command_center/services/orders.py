@@ -39,6 +39,7 @@ from command_center.models import (
 )
 from command_center.models.incident import OPEN_ORDER_STATUSES
 from command_center.services import audit, deadlines, lifecycle, permissions, settings
+from command_center.services.attachments import MAX_PHOTOS
 from command_center.services.audit import Actor
 from command_center.services.calendar import load_calendar
 from command_center.services.permissions import PermissionDenied
@@ -199,9 +200,7 @@ def _require_actor(
         if not lifecycle.role_may(me.role, kind, action):
             raise PermissionDenied(f"{actor.name} 无权{zh_a}", f"{actor.name} may not {en_a}")
         if isinstance(row, WorkOrder):
-            permissions.require_order(
-                session, me, row.number, row.department_id, (zh_a, en_a)
-            )
+            permissions.require_order(session, me, row.number, row.department_id, (zh_a, en_a))
         else:
             permissions.require_incident(session, me, row.number, row.id, (zh_a, en_a))
     except PermissionDenied:
@@ -589,6 +588,23 @@ def verify_incident(
     return _snap(inc)
 
 
+VISIT_METHODS: dict[str, tuple[str, str]] = {
+    "phone": ("电话回访", "by phone"),
+    "visit": ("上门回访", "on site"),
+    "sms": ("短信回访", "by SMS"),
+    "wechat": ("微信回访", "by WeChat"),
+}
+"""How a return visit was made (``return_visits.method``; the database checks the same list)."""
+
+
+def _visit_method(method: str) -> str:
+    if method not in VISIT_METHODS:
+        raise TransitionError(
+            f"未知的回访方式「{method}」", f"unknown return visit method '{method}'"
+        )
+    return method
+
+
 def close_incident(
     session: Session,
     actor: Actor,
@@ -603,6 +619,7 @@ def close_incident(
     Reports merged into it are closed with the same outcome, so their reporters hear it too."""
     if satisfaction not in (1, 2, 3, 4, 5):
         raise TransitionError("满意度须为1至5星", "the satisfaction rating is 1 to 5")
+    method = _visit_method(method)
     comment_ = _text(comment, "回访意见", "comment", required=False)
     inc = _lock_incident(session, incident_id, expected_version)
     _require(session, inc, "close", actor=actor)
@@ -636,10 +653,10 @@ def close_incident(
         actor,
         inc,
         IncidentStatus.CLOSED,
-        f"{actor.name} 回访并归档 {_label(inc)}，满意度{satisfaction}星",
+        f"{actor.name} {VISIT_METHODS[method][0]}并归档 {_label(inc)}，满意度{satisfaction}星",
         action="incident.close",
         reason=comment_,
-        extra={"satisfaction": satisfaction},
+        extra={"satisfaction": satisfaction, "method": method},
     )
     for dup in session.scalars(
         select(Incident)
@@ -673,6 +690,7 @@ def record_unreached_visit(
     """回访未联系上: the return visit could not reach the reporter. The attempt is kept (a
     return visit without a rating, with what was tried) and audited; the incident is not
     closed and waits, verified, for the next attempt."""
+    method = _visit_method(method)
     note_ = _text(note, "回访情况", "note", required=False)
     inc = _lock_incident(session, incident_id, expected_version)
     _require(session, inc, "close", actor=actor)  # a visit is made where it may close
@@ -700,7 +718,8 @@ def record_unreached_visit(
         "incident.visit_unreached",
         "incident",
         inc.id,
-        f"{actor.name} 回访 {_label(inc)} 未联系上反映人（第{attempt}次），待再次回访",
+        f"{actor.name} {VISIT_METHODS[method][0]} {_label(inc)} 未联系上反映人（第{attempt}次），"
+        "待再次回访",
         after={"reached": False, "attempt": attempt, "method": method},
         reason=note_,
     )
@@ -860,11 +879,13 @@ def _hand_back(
     action: str,
     summary: str,
     reason: str,
+    *,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """Objection and return share this: the order leaves the department and, when it is the
     order the incident follows, the incident waits for the center to route it again."""
     inc = _lock_incident_of(session, order)
-    _set_order_status(session, actor, order, status, action, summary, reason=reason)
+    _set_order_status(session, actor, order, status, action, summary, reason=reason, extra=extra)
     if not _is_main_order(order):
         return
     for co in _co_orders(session, order):
@@ -895,11 +916,32 @@ def object_order(
     order_id: int,
     reason: str,
     expected_version: int | None = None,
+    *,
+    suggested_department_id: int | None = None,
 ) -> Snapshot:
-    """异议: not this department's matter — allowed within the objection window after dispatch."""
+    """异议: not this department's matter — allowed within the objection window after dispatch.
+    The department may name the one it thinks the matter belongs to (shown to the center and
+    offered when it dispatches again)."""
     reason_ = _text(reason, "异议理由", "reason for the objection")
     order = _lock_order(session, order_id, expected_version)
     _require(session, order, "object", actor=actor)
+    suggested: str | None = None
+    if suggested_department_id is not None:
+        if suggested_department_id == order.department_id:
+            session.rollback()
+            raise TransitionError(
+                "建议的部门不能是本部门", "the suggested department cannot be your own"
+            )
+        suggested = session.scalar(
+            select(Department.name).where(
+                Department.id == suggested_department_id, Department.active
+            )
+        )
+        if suggested is None:
+            session.rollback()
+            raise TransitionError(
+                "建议的部门不存在或已停用", "the suggested department does not exist or is inactive"
+            )
     now = clock.now()
     if not lifecycle.within_objection_window(order, now, {}):
         ended = order.objection_deadline_at
@@ -911,14 +953,17 @@ def object_order(
             f"{ended.astimezone(CST):%m-%d %H:%M}: return it instead",
         )
     order.objection_reason = reason_
+    order.suggested_department_id = suggested_department_id
     _hand_back(
         session,
         actor,
         order,
         OrderStatus.OBJECTED,
         "order.object",
-        f"{_dept_name(session, order.department_id)} 对工单 {order.number} 提出异议",
+        f"{_dept_name(session, order.department_id)} 对工单 {order.number} 提出异议"
+        + (f"，建议派给{suggested}" if suggested else ""),
         reason_,
+        extra={"suggested_department_id": suggested_department_id} if suggested else None,
     )
     session.commit()
     return _snap(order)
@@ -959,6 +1004,8 @@ def report_progress(
 ) -> Snapshot:
     """进展: a progress report, with photos."""
     note_ = _text(note, "进展情况", "progress note")
+    if len(attachments) > MAX_PHOTOS:
+        raise TransitionError(f"每次最多 {MAX_PHOTOS} 张照片", f"at most {MAX_PHOTOS} photos")
     order = _lock_order(session, order_id, expected_version)
     _require(session, order, "progress", actor=actor)
     session.add(
@@ -997,9 +1044,15 @@ def resolve_order(
     order_id: int,
     result: str,
     expected_version: int | None = None,
+    *,
+    attachments: Sequence[dict[str, Any]] = (),
 ) -> Snapshot:
-    """办结: the department reports the result; a joint order's lead waits for its co-orders."""
+    """办结: the department reports the result, with photos of the work done (kept as the
+    order's last progress note, where the center's verification finds them); a joint order's
+    lead waits for its co-orders."""
     result_ = _text(result, "办理结果", "result")
+    if len(attachments) > MAX_PHOTOS:
+        raise TransitionError(f"每次最多 {MAX_PHOTOS} 张照片", f"at most {MAX_PHOTOS} photos")
     order = _lock_order(session, order_id, expected_version)
     _require(session, order, "resolve", actor=actor)
     inc = _lock_incident_of(session, order)
@@ -1014,6 +1067,16 @@ def resolve_order(
     now = clock.now()
     order.resolved_at = now
     order.result = result_
+    if attachments:
+        session.add(
+            OrderProgress(
+                order_id=order.id,
+                at=now,
+                user_id=actor.user_id,
+                note=result_,
+                attachments=list(attachments),
+            )
+        )
     _set_order_status(
         session,
         actor,

@@ -47,6 +47,62 @@ class ProgressEntry:
 
 
 @dataclass(frozen=True)
+class Handback:
+    """A department gave the incident's order back (异议 or 退单) and the incident waits for the
+    center to route it again: who, when, why, and the department it suggested (on an
+    objection). The details panel shows it at the top; the dispatch dialog offers the
+    suggestion."""
+
+    order_id: int
+    order_number: str
+    status: str  # "objected" or "returned"
+    department_name: str
+    at: dt.datetime
+    reason: str
+    suggested_department_id: int | None
+    suggested_department_name: str | None
+
+
+def handback(session: Session, incident_id: int) -> Handback | None:
+    """The last order of an incident that waits to be routed again, if it was handed back."""
+    from command_center.models import Department, IncidentStatus, OrderStatus
+
+    inc_status = session.scalar(select(Incident.status).where(Incident.id == incident_id))
+    if inc_status != IncidentStatus.ACCEPTED:
+        return None
+    order = session.scalar(
+        select(WorkOrder)
+        .where(WorkOrder.incident_id == incident_id, WorkOrder.lead_order_id.is_(None))
+        .order_by(WorkOrder.dispatch_round.desc(), WorkOrder.id.desc())
+        .limit(1)
+    )
+    if order is None or order.status not in (OrderStatus.OBJECTED, OrderStatus.RETURNED):
+        return None
+    names = dict(
+        session.execute(
+            select(Department.id, Department.name).where(
+                Department.id.in_(
+                    [d for d in (order.department_id, order.suggested_department_id) if d]
+                )
+            )
+        ).all()
+    )
+    objected = order.status == OrderStatus.OBJECTED
+    return Handback(
+        order.id,
+        order.number,
+        order.status,
+        names.get(order.department_id, ""),
+        order.updated_at,
+        (order.objection_reason if objected else order.return_reason) or "",
+        order.suggested_department_id if objected else None,
+        names.get(order.suggested_department_id)
+        if objected and order.suggested_department_id
+        else None,
+    )
+
+
+@dataclass(frozen=True)
 class Details:
     incident: IncidentRow
     description: str
@@ -62,6 +118,7 @@ class Details:
     order_actions: dict[int, list[str]] = field(default_factory=dict)
     may_reveal_reporter: bool = False  # the user may see the reporter unmasked (recorded)
     may_edit: bool = False  # the user may complete or correct the incident (编辑/补充)
+    handback: Handback | None = None  # the order a department gave back, awaiting dispatch
 
 
 def details(
@@ -169,4 +226,5 @@ def details(
         bool(inc.reporter_name_masked or inc.reporter_phone_masked)
         and permissions.may_reveal(me, "incident"),
         incident_edit.may_edit(me.role) and inc.status in incident_edit.EDITABLE_STATUSES,
+        handback(session, incident_id) if visible is None else None,
     )

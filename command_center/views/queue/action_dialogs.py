@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -32,9 +33,18 @@ from PySide6.QtWidgets import (
 
 from command_center.services import queue as svc
 from command_center.services import routing
-from command_center.services.actions import Inputs
+from command_center.services.actions import Inputs, Photo, Result
 from command_center.services.attachments import MAX_PHOTO_BYTES, MAX_PHOTOS, photo_attachment
+from command_center.services.orders import VISIT_METHODS
 from command_center.services.response_templates import TemplateInfo, fill_template
+from command_center.views import words
+
+
+def visit_method_text(code: str) -> str:
+    """How a return visit was made, in the interface language."""
+    zh, en = VISIT_METHODS.get(code, (code, code))
+    return zh if words.language() == "zh" else en
+
 
 UNREACHED = 0
 """The return visit's choice "could not reach the reporter" (the ratings are 1 to 5)."""
@@ -63,7 +73,7 @@ class _Dialog(QDialog):
         self.error.hide()
 
     def _add_template_combo(self) -> None:
-        """"Start from a template…": a chosen response template (of ``self._templates``),
+        """ "Start from a template…": a chosen response template (of ``self._templates``),
         filled in for ``self._row``, replaces the text in ``self.edit``."""
         self.template_combo: QComboBox | None = None
         if not self._templates:
@@ -188,9 +198,15 @@ class TextDialog(_Dialog):
         required: bool = True,
         with_verdict: bool = False,
         with_rating: bool = False,
+        suggest_departments: Sequence[tuple[int, str]] = (),
+        own_department_id: int | None = None,
+        results: Sequence[Result] = (),
+        photos: Sequence[Photo] = (),
     ) -> None:
         super().__init__(title, parent)
         self.setObjectName("queueTextDialog")
+        if results or photos or with_verdict:
+            self._add_material(results, photos)
         self._required = required
         self._templates = list(templates)
         self._row = row
@@ -201,14 +217,18 @@ class TextDialog(_Dialog):
         if with_verdict:
             row_ = QHBoxLayout()
             self.verdict = QButtonGroup(self)
-            for i, text in enumerate(
+            # nothing chosen for the operator: the verdict is read off the result and photos
+            for i, (name, text) in enumerate(
                 (
-                    QCoreApplication.translate("QueueActions", "Confirmed"),
-                    QCoreApplication.translate("QueueActions", "Not done: send back"),
+                    ("verdictConfirmed", QCoreApplication.translate("QueueActions", "Confirmed")),
+                    (
+                        "verdictSendBack",
+                        QCoreApplication.translate("QueueActions", "Not done: send back"),
+                    ),
                 )
             ):
                 b = QRadioButton(text, self)
-                b.setChecked(i == 0)
+                b.setObjectName(name)
                 self.verdict.addButton(b, i)
                 row_.addWidget(b)
             row_.addStretch(1)
@@ -248,6 +268,31 @@ class TextDialog(_Dialog):
             row2.addWidget(self.unreached)
             row2.addStretch(1)
             self.layout_.addLayout(row2)
+            row3 = QHBoxLayout()
+            row3.addWidget(QLabel(QCoreApplication.translate("QueueActions", "Visit made:"), self))
+            self.method = QComboBox(self)
+            self.method.setObjectName("visitMethod")
+            for code in VISIT_METHODS:
+                self.method.addItem(visit_method_text(code), code)
+            row3.addWidget(self.method)
+            row3.addStretch(1)
+            self.layout_.addLayout(row3)
+        self.suggest: QComboBox | None = None
+        if suggest_departments:
+            row4 = QHBoxLayout()
+            row4.addWidget(
+                QLabel(
+                    QCoreApplication.translate("QueueActions", "It belongs to (optional):"), self
+                )
+            )
+            self.suggest = QComboBox(self)
+            self.suggest.setObjectName("suggestedDepartment")
+            self.suggest.addItem(QCoreApplication.translate("QueueActions", "Not sure"), None)
+            for dept_id, name in suggest_departments:
+                if dept_id != own_department_id:
+                    self.suggest.addItem(name, dept_id)
+            row4.addWidget(self.suggest, 1)
+            self.layout_.addLayout(row4)
         self._add_template_combo()
         self.edit = QPlainTextEdit(self)
         self.edit.setObjectName("actionText")
@@ -257,7 +302,69 @@ class TextDialog(_Dialog):
         self.finish_layout()
         self.resize(520, 320)
 
+    def _add_material(self, results: Sequence[Result], photos: Sequence[Photo]) -> None:
+        """What the departments reported, and their photos, to verify against."""
+        box = QLabel(self)
+        box.setObjectName("verifyResults")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the departments' words
+        box.setWordWrap(True)
+        box.setStyleSheet("QLabel { background:#f3f6fa; padding:6px 8px; }")
+        if results:
+            box.setText(
+                "\n".join(
+                    f"{r.department_name}（{r.order_number}"
+                    + (f"，{r.resolved_at.astimezone():%m-%d %H:%M}" if r.resolved_at else "")
+                    + f"）：{r.result}"
+                    for r in results
+                )
+            )
+        else:
+            box.setText(
+                QCoreApplication.translate("QueueActions", "No result was reported in writing.")
+            )
+        self.layout_.addWidget(box)
+        self.photo_strip: QListWidget | None = None
+        if photos:
+            strip = QListWidget(self)
+            strip.setObjectName("verifyPhotos")
+            strip.setViewMode(QListWidget.ViewMode.IconMode)
+            strip.setIconSize(QSize(120, 90))
+            strip.setFlow(QListWidget.Flow.LeftToRight)
+            strip.setWrapping(False)
+            strip.setFixedHeight(130)
+            strip.setMovement(QListWidget.Movement.Static)
+            for p in photos:
+                image = QPixmap()
+                image.loadFromData(p.data)
+                item = QListWidgetItem(p.name)
+                if not image.isNull():
+                    item.setIcon(
+                        QIcon(
+                            image.scaled(
+                                240,
+                                180,
+                                Qt.AspectRatioMode.KeepAspectRatio,
+                                Qt.TransformationMode.SmoothTransformation,
+                            )
+                        )
+                    )
+                item.setToolTip(f"{p.order_number} {p.at.astimezone():%m-%d %H:%M}")
+                strip.addItem(item)
+            self.photo_strip = strip
+            self.layout_.addWidget(strip)
+        else:
+            none = QLabel(QCoreApplication.translate("QueueActions", "No photos."), self)
+            none.setObjectName("verifyNoPhotos")
+            self.layout_.addWidget(none)
+
     def validate(self) -> bool:
+        if self.verdict is not None and self.verdict.checkedId() < 0:
+            self.fail(
+                QCoreApplication.translate(
+                    "QueueActions", "Choose whether the result is confirmed or sent back."
+                )
+            )
+            return False
         if self.rating is not None and self.rating.checkedId() < 0:
             self.fail(
                 QCoreApplication.translate(
@@ -279,6 +386,9 @@ class TextDialog(_Dialog):
             chosen = self.rating.checkedId()
             i.reached = chosen != UNREACHED
             i.satisfaction = chosen if 1 <= chosen <= 5 else 0
+            i.visit_method = str(self.method.currentData())
+        if self.suggest is not None and self.suggest.currentData() is not None:
+            i.suggested_department_id = int(self.suggest.currentData())
         return i
 
 
@@ -415,13 +525,28 @@ class ProgressDialog(_Dialog):
         *,
         templates: Sequence[TemplateInfo] = (),
         row: Any = None,
+        result: bool = False,
     ) -> None:
-        super().__init__(QCoreApplication.translate("QueueActions", "Report progress"), parent)
-        self.setObjectName("progressDialog")
+        """``result``: the resolution (办结) — the result and photos of the work done."""
+        super().__init__(
+            QCoreApplication.translate("QueueActions", "Resolve")
+            if result
+            else QCoreApplication.translate("QueueActions", "Report progress"),
+            parent,
+        )
+        self.setObjectName("resolveDialog" if result else "progressDialog")
+        self._result = result
         self._templates = list(templates)
         self._row = row
         self.layout_.addWidget(
-            QLabel(QCoreApplication.translate("QueueActions", "What has been done so far:"), self)
+            QLabel(
+                QCoreApplication.translate(
+                    "QueueActions", "The result (photos of the work done help the verification):"
+                )
+                if result
+                else QCoreApplication.translate("QueueActions", "What has been done so far:"),
+                self,
+            )
         )
         self._add_template_combo()
         self.edit = QPlainTextEdit(self)
@@ -499,11 +624,13 @@ class ProgressDialog(_Dialog):
 
     def validate(self) -> bool:
         if not self.edit.toPlainText().strip():
-            self.fail(QCoreApplication.translate("QueueActions", "Please describe the progress."))
+            self.fail(
+                QCoreApplication.translate("QueueActions", "Please write the result.")
+                if self._result
+                else QCoreApplication.translate("QueueActions", "Please describe the progress.")
+            )
             return False
         return True
 
     def inputs(self) -> Inputs:
         return Inputs(text=self.edit.toPlainText().strip(), attachments=list(self.attachments))
-
-

@@ -125,8 +125,8 @@ def ask(
         dm = MergeDialog(prep.duplicates, parent)
         dm.setWindowTitle(title)
         return dm.inputs() if dm.exec() == QDialog.DialogCode.Accepted else None
-    if name == "progress":
-        d2 = ProgressDialog(parent, templates=prep.templates, row=t.row)
+    if name == "progress" or (kind == "order" and name == "resolve"):
+        d2 = ProgressDialog(parent, templates=prep.templates, row=t.row, result=name == "resolve")
         d2.setWindowTitle(title)
         return d2.inputs() if d2.exec() == QDialog.DialogCode.Accepted else None
     prompt = tr(PROMPTS.get((kind, name), QT_TRANSLATE_NOOP("QueueActions", "Note:")))
@@ -139,7 +139,9 @@ def ask(
         required=name not in ("verify", "close"),
         with_verdict=name == "verify",
         with_rating=name == "close",
+        suggest_departments=prep.departments if name == "object" else (),
+        own_department_id=prep.own_department_id,
+        results=prep.results,
+        photos=prep.photos,
     )
     return d3.inputs() if d3.exec() == QDialog.DialogCode.Accepted else None
-
-

@@ -160,9 +160,21 @@ class DetailsPanel(QWidget):
         self.tabs.addTab(self.history, "")
         self.progress.itemDoubleClicked.connect(self._on_progress_item_double_clicked)
 
+        # a department gave the order back: who, when, why (and where it suggests) at the top
+        self.handback = QLabel(self)
+        self.handback.setObjectName("detailsHandback")
+        self.handback.setTextFormat(Qt.TextFormat.PlainText)  # the department's words
+        self.handback.setWordWrap(True)
+        self.handback.setStyleSheet(
+            "QLabel { background:#fdecea; color:#8e1b1b; border-left:4px solid #c62828;"
+            " padding:6px 8px; font-weight:bold; }"
+        )
+        self.handback.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
         layout.addLayout(head)
+        layout.addWidget(self.handback)
         # a long description scrolls inside the panel instead of being cut at a small screen's
         # bottom edge; a short one takes only the room it needs
         self.facts_scroll = QScrollArea(self)
@@ -268,6 +280,7 @@ class DetailsPanel(QWidget):
             w.setVisible(d is not None)
         self.placeholder.setVisible(d is None)
         self._clear_actions()
+        self._show_handback(d)
         if d is None:
             return
         inc = d.incident
@@ -284,6 +297,25 @@ class DetailsPanel(QWidget):
         self._fill_orders(d, now)
         self._fill_progress(d)
         self._fill_history(d)
+
+    def _show_handback(self, d: Details | None) -> None:
+        back = d.handback if d is not None else None
+        if back is None:
+            self.handback.hide()
+            self.handback.clear()
+            return
+        what = self.tr("objected") if back.status == "objected" else self.tr("returned the order")
+        text = (
+            self.tr("%1 %2 (%3): %4")
+            .replace("%1", back.department_name)
+            .replace("%2", what)
+            .replace("%3", _t(back.at))
+            .replace("%4", back.reason)
+        )
+        if back.suggested_department_name:
+            text += "\n" + self.tr("Suggests: %1").replace("%1", back.suggested_department_name)
+        self.handback.setText("⚠ " + text)
+        self.handback.show()
 
     def _show_countdown(self, now: dt.datetime) -> None:
         d = self.details
@@ -444,6 +476,7 @@ class DetailsPanel(QWidget):
 
     def _fill_actions(self, d: Details, focus: svc.OrderRow | None, orders_only: bool) -> None:
         buttons: list[QPushButton] = []
+        shown: set[str] = set()  # the incident's actions offered
         inc = d.incident
         if not orders_only:
             t = Target(
@@ -459,6 +492,7 @@ class DetailsPanel(QWidget):
             for name in d.incident_actions:
                 if name in actions.HIDDEN_ACTIONS or not self._may("incident", name):
                     continue
+                shown.add(name)
                 buttons.append(
                     self._button(actions.action_label("incident", name), "incident", name, t)
                 )
@@ -480,9 +514,12 @@ class DetailsPanel(QWidget):
                 focus.status,
                 focus,
             )
+            incident_verify = "verify" in shown
             for name in d.order_actions.get(focus.id, []):
                 if self.order_action_names is not None and name not in self.order_action_names:
                     continue
+                if name == "verify" and incident_verify:
+                    continue  # one verify button: the incident's verifies its order
                 if not self._may("order", name):
                     continue
                 order_buttons.append(
