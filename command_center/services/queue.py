@@ -42,6 +42,7 @@ from command_center.models import (
     Channel,
     Department,
     Incident,
+    OrderStatus,
     WorkOrder,
 )
 from command_center.services import lifecycle, permissions
@@ -329,6 +330,11 @@ def _is_number_prefix(text: str) -> bool:
     return upper[:2] in ("SJ", "GD") and upper[2:].isdigit()
 
 
+_NOT_WAITING_TO_SIGN: Any = literal_column(
+    f"(work_orders.status <> '{OrderStatus.DISPATCHED.value}')", Boolean
+)
+
+
 def _sort_columns(q: Query) -> list[Any]:
     """The key columns, all sorted in one direction (see :func:`_descending`).
 
@@ -346,13 +352,17 @@ def _sort_columns(q: Query) -> list[Any]:
             keys = [Incident.priority, due, Incident.id]
         else:
             keys = [due, Incident.id]
+    elif q.inbox_user_id is not None and q.sort == "deadline":
+        # a department's inbox: what waits to be signed for first (its objection window is
+        # running), then by the time limit
+        keys = [_NOT_WAITING_TO_SIGN, WorkOrder.deadline_at, WorkOrder.id]
     elif q.sort == "reported":
         keys = [WorkOrder.dispatched_at, WorkOrder.id]
     elif q.sort == "priority":
         keys = [Incident.priority, WorkOrder.deadline_at, WorkOrder.id]
     else:
         keys = [WorkOrder.deadline_at, WorkOrder.id]
-    if by_number:
+    if by_number and keys[0] is not _NOT_WAITING_TO_SIGN:
         first = keys[0]
         zero: Any = (
             literal_column("0") if first is Incident.priority else literal_column("interval '0 s'")

@@ -12,26 +12,26 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+200"/>
-        <location line="+347"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+212"/>
+        <location line="+372"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-346"/>
+        <location line="-371"/>
         <location line="+16"/>
-        <location line="+347"/>
+        <location line="+372"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-362"/>
-        <location line="+375"/>
+        <location line="-387"/>
+        <location line="+400"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-372"/>
+        <location line="-397"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -43,12 +43,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+122"/>
+        <location line="+142"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location line="-121"/>
+        <location line="-141"/>
         <source>Dispatched</source>
         <translation>派单时间</translation>
     </message>
@@ -90,7 +90,27 @@
         <translation>选择一行查看详情。</translation>
     </message>
     <message>
-        <location line="+101"/>
+        <location line="+71"/>
+        <source>objected</source>
+        <translation>提出异议</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>returned the order</source>
+        <translation>退回工单</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 %2 (%3): %4</source>
+        <translation>%1%2（%3）：%4</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Suggests: %1</source>
+        <translation>建议派给：%1</translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
@@ -162,12 +182,12 @@
         <translation>描述</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+90"/>
         <source>Edit / complete…</source>
         <translation>编辑/补充…</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+32"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
@@ -209,7 +229,7 @@
         <translation>操作失败：%1</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/queue/action_dialogs.py" line="+52"/>
+        <location filename="../../command_center/views/queue/action_dialogs.py" line="+62"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
@@ -264,17 +284,17 @@
         <translation>请选择一件事件。</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+45"/>
         <source>Confirmed</source>
         <translation>核查通过</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Not done: send back</source>
         <translation>未办好，退回重办</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Satisfaction:</source>
         <translation>满意度：</translation>
     </message>
@@ -304,17 +324,47 @@
         <translation>非常满意</translation>
     </message>
     <message>
-        <location line="-156"/>
+        <location line="-166"/>
         <source>Start from a template…</source>
         <translation>从模板开始…</translation>
     </message>
     <message>
-        <location line="+167"/>
+        <location line="+177"/>
         <source>Could not reach the reporter (recorded; not closed)</source>
         <translation>未联系上反映人（记录本次回访，不归档）</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+11"/>
+        <source>Visit made:</source>
+        <translation>回访方式：</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>It belongs to (optional):</source>
+        <translation>应由哪个部门办理（可不填）：</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Not sure</source>
+        <translation>不确定</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>No result was reported in writing.</source>
+        <translation>部门未填写办理结果。</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>No photos.</source>
+        <translation>没有照片。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose whether the result is confirmed or sent back.</source>
+        <translation>请选择核查通过，或未办好退回重办。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Choose the reporter&apos;s rating, or that the reporter could not be reached.</source>
         <translation>请选择反映人的满意度，或选择“未联系上”。</translation>
     </message>
@@ -324,7 +374,7 @@
         <translation>请先填写内容。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+33"/>
         <source>Dispatch again</source>
         <translation>二次派送</translation>
     </message>
@@ -384,17 +434,27 @@
         <translation>请选择承办部门。</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+33"/>
+        <source>Resolve</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Report progress</source>
         <translation>反馈进展</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
+        <source>The result (photos of the work done help the verification):</source>
+        <translation>办理结果（附上处理后的照片便于核查）：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>What has been done so far:</source>
         <translation>目前办理情况：</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Add photos…</source>
         <translation>添加照片…</translation>
     </message>
@@ -419,7 +479,12 @@
         <translation>每次最多上传 %1 张照片。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
+        <source>Please write the result.</source>
+        <translation>请填写办理结果。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Please describe the progress.</source>
         <translation>请填写办理进展。</translation>
     </message>
@@ -501,7 +566,7 @@
 <context>
     <name>QueueTableModel</name>
     <message>
-        <location line="+24"/>
+        <location line="+44"/>
         <source>%1 d %2 h</source>
         <translation>%1天%2小时</translation>
     </message>
@@ -516,7 +581,7 @@
         <translation>%1分钟</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-36"/>
         <source>%1 overdue</source>
         <translation>超期%1</translation>
     </message>
@@ -526,7 +591,12 @@
         <translation>剩%1</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+10"/>
+        <source>objection: %1 left</source>
+        <translation>异议期剩%1</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>Number</source>
         <translation>事件编号</translation>
     </message>
@@ -598,7 +668,7 @@
         <translation>派单时间</translation>
     </message>
     <message>
-        <location line="+225"/>
+        <location line="+227"/>
         <location filename="../../command_center/views/queue/queue_view.py" line="-754"/>
         <source>Answer overdue</source>
         <translation>答复超期</translation>

@@ -256,6 +256,37 @@ def test_inbox_shows_only_the_users_department(session: Session) -> None:
         svc.page(s, Query("orders", inbox_user_id=operator.id))
 
 
+def test_the_inbox_puts_what_waits_to_be_signed_for_first(session: Session) -> None:
+    s = session
+    police = _user(s, "bm_police")
+    # some of the department's open orders newly dispatched, with later time limits than
+    # others (the writes are undone after the test)
+    s.execute(
+        text(
+            "UPDATE work_orders SET status = 'dispatched' WHERE id IN (SELECT id FROM "
+            "work_orders WHERE department_id = :d AND status IN ('accepted', 'in_progress') "
+            "ORDER BY deadline_at DESC LIMIT 5)"
+        ),
+        {"d": police.department_id},
+    )
+    q = Query("orders", QueueFilter(), "deadline", inbox_user_id=police.id)
+    rows = _all_pages(s, q, 7)  # small pages: the keyset crosses the two groups
+    expected = _ids(
+        s,
+        "SELECT id FROM work_orders w WHERE department_id = :d "
+        "ORDER BY (status <> 'dispatched'), deadline_at, id",
+        d=police.department_id,
+    )
+    assert [r.id for r in rows] == expected
+    waiting = [r.status == "dispatched" for r in rows]
+    assert any(waiting) and not all(waiting)
+    assert waiting == sorted(waiting, reverse=True)  # every one waiting comes first
+    # the center's order queue keeps the plain time-limit order
+    center = _all_pages(s, Query("orders", QueueFilter(department_id=police.department_id)), 50)
+    deadlines = [r.deadline_at for r in center]
+    assert deadlines == sorted(deadlines)
+
+
 def test_saved_filters_round_trip_per_user(seeded_copy: str) -> None:
     engine = _engine(seeded_copy)
     try:

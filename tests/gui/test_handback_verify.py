@@ -76,6 +76,15 @@ def test_an_objection_names_a_department_the_center_sees_and_is_offered(
         ).one()
     row = _order_of_status(other_engine, "dispatched", f"AND o.incident_id = {inc_id}")
     inbox = _inbox_on(qtbot, db, runner, live, row.id, "bm_police")
+    # what waits to be signed for comes first, with the time left to object
+    inbox.model.reload()
+    qtbot.waitUntil(lambda: inbox.model.rowCount() > 0 and not inbox.model.loading, timeout=WAIT)
+    assert inbox.model.item(0).id == row.id
+    status = inbox.model.index(0, inbox.model.column_of("status")).data()
+    assert status.startswith("待签收") and "异议期剩" in status
+    assert all(
+        inbox.model.item(i).status != "dispatched" for i in range(1, inbox.model.rowCount())
+    )
     seen: dict[str, Any] = {}
 
     def object_(d: Any) -> bool:

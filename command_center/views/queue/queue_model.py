@@ -65,9 +65,29 @@ def priority_text(p: int) -> str:
 
 def remaining_text(remaining: dt.timedelta) -> str:
     """ "2 d 3 h left" / "5 h 10 min overdue", translated."""
-    seconds = int(remaining.total_seconds())
-    late = seconds < 0
-    seconds = abs(seconds)
+    late = remaining.total_seconds() < 0
+    amount = amount_text(remaining)
+    return (
+        QCoreApplication.translate("QueueTableModel", "%1 overdue")
+        if late
+        else QCoreApplication.translate("QueueTableModel", "%1 left")
+    ).replace("%1", amount)
+
+
+def objection_text(row: Any, now: dt.datetime) -> str | None:
+    """For an order waiting to be signed for while its objection window runs: how long the
+    department may still object ("objection: 5 h 10 min left"); else None."""
+    until = getattr(row, "objection_deadline_at", None)
+    if row.status != "dispatched" or until is None or until <= now:
+        return None
+    return QCoreApplication.translate("QueueTableModel", "objection: %1 left").replace(
+        "%1", amount_text(until - now)
+    )
+
+
+def amount_text(remaining: dt.timedelta) -> str:
+    """ "2 d 3 h", "5 h 10 min", "7 min" (of the absolute time), translated."""
+    seconds = abs(int(remaining.total_seconds()))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
@@ -85,11 +105,7 @@ def remaining_text(remaining: dt.timedelta) -> str:
         )
     else:
         amount = QCoreApplication.translate("QueueTableModel", "%1 min").replace("%1", str(minutes))
-    return (
-        QCoreApplication.translate("QueueTableModel", "%1 overdue")
-        if late
-        else QCoreApplication.translate("QueueTableModel", "%1 left")
-    ).replace("%1", amount)
+    return amount
 
 
 OPEN = {"incidents": set(svc.OPEN_INCIDENTS), "orders": set(svc.OPEN_ORDERS)}
@@ -335,7 +351,9 @@ class QueueTableModel(QAbstractTableModel):
         if key == "priority":
             return priority_text(row.priority)
         if key == "status":
-            return status_text(self.kind, row.status)
+            text = status_text(self.kind, row.status)
+            objection = objection_text(row, self._now) if self.kind == "orders" else None
+            return f"{text} · {objection}" if objection else text
         if key == "reported":
             return _fmt_time(row.reported_at, self._now)
         if key == "dispatched":
