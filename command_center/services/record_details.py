@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, literal_column, or_, select
+from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from command_center.models import (
@@ -88,12 +88,19 @@ def handback(session: Session, incident_id: int) -> Handback | None:
         ).all()
     )
     objected = order.status == OrderStatus.OBJECTED
+    at = session.scalar(
+        select(func.max(AuditEntry.at)).where(
+            AuditEntry.entity_type == "work_order",
+            AuditEntry.entity_id == order.id,
+            AuditEntry.action == ("order.object" if objected else "order.return"),
+        )
+    )
     return Handback(
         order.id,
         order.number,
         order.status,
         names.get(order.department_id, ""),
-        order.updated_at,
+        at or order.updated_at,
         (order.objection_reason if objected else order.return_reason) or "",
         order.suggested_department_id if objected else None,
         names.get(order.suggested_department_id)

@@ -56,6 +56,7 @@ from command_center.views.areas import (
     view_title,
     views_for,
 )
+from command_center.views.attention import AttentionButton, AttentionWatcher, Toast
 from command_center.views.fit import ElidedLabel
 from command_center.views.idle_lock import IdleLock, idle_minutes
 from command_center.views.login_dialog import ChangePasswordDialog, role_label
@@ -225,6 +226,7 @@ class MainWindow(QMainWindow):
         self._build_navigation()
         self._build_menus()
         self._build_status_bar()
+        self._build_attention(runner, live, user)
         self._clock = QTimer(self)
         self._clock.setInterval(1000)
         self._clock.timeout.connect(self._update_clock)
@@ -391,6 +393,16 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.clock_label)
 
+    def _build_attention(self, runner: OpsRunner, live: LiveChannel | None, user: UserInfo) -> None:
+        """待办提醒: the badge on the menu bar and the toast (views/attention.py)."""
+        self.attention = AttentionWatcher(runner, live, user, self)
+        self.attention_button = AttentionButton(self.attention, self)
+        self.menuBar().setCornerWidget(self.attention_button, Qt.Corner.TopRightCorner)
+        self.toast = Toast(self)
+        self.attention.sig_notices.connect(self.toast.show_notices)
+        self.attention_button.sig_open.connect(self._on_map_view_sig_open_incident)
+        self.toast.sig_open.connect(self._on_map_view_sig_open_incident)
+
     # --- language ---
 
     def changeEvent(self, event: QEvent) -> None:
@@ -404,7 +416,10 @@ class MainWindow(QMainWindow):
             title = view_title(key)
             self.docks[key].setWindowTitle(title)
             self.docks[key].toggleViewAction().setText(title)
-            self.nav_actions[key].setText(title)
+            keys = self.nav_actions[key].shortcut().toString(
+                QKeySequence.SequenceFormat.NativeText
+            )
+            self.nav_actions[key].setText(f"{title}\n{keys}")  # the key shown, not only hinted
             self.nav_actions[key].setToolTip(
                 self.tr("Show %1 (%2)")
                 .replace("%1", title)
@@ -488,9 +503,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _update_clock(self) -> None:
-        self.clock_label.setText(
-            QLocale().toString(clock_time(), "yyyy-MM-dd ddd HH:mm:ss")
-        )
+        self.clock_label.setText(QLocale().toString(clock_time(), "yyyy-MM-dd ddd HH:mm:ss"))
 
     # --- navigation ---
 

@@ -182,6 +182,39 @@
     </message>
 </context>
 <context>
+    <name>Attention</name>
+    <message>
+        <location filename="../../command_center/views/attention.py" line="+141"/>
+        <source>To do</source>
+        <translation>待办</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Not yet looked at: %1</source>
+        <translation>未查看的提醒：%1 条</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Returned and objected orders, urgent calls, calls without a location</source>
+        <translation>部门退单和异议、紧急来电、无位置来电</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Nothing new</source>
+        <translation>暂无新提醒</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Play a sound</source>
+        <translation>提示音</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>(+%1 more)</source>
+        <translation>（另有 %1 条）</translation>
+    </message>
+</context>
+<context>
     <name>ChangePasswordDialog</name>
     <message>
         <location filename="../../command_center/views/login_dialog.py" line="+395"/>
@@ -470,12 +503,12 @@
         <translation>最新动态</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+402"/>
+        <location filename="../../command_center/views/main_window.py" line="+414"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Show %1 (%2)</source>
         <translation>显示%1（%2）</translation>
     </message>
@@ -582,7 +615,7 @@
         </translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+60"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>

@@ -78,13 +78,12 @@ def _on_a_screen(widget: QWidget) -> bool:
 def test_the_center_works_from_the_map_the_queues_and_the_intake_form(make_window) -> None:
     window = make_window()
     assert list(window.docks) == ["map", "incidents", "orders", "intake", "overview", "activity"]
+    # each button names its area and shows its key (Ctrl+1…6)
     assert [a.text() for a in window.nav.actions()] == [
-        "地图",
-        "事件队列",
-        "工单队列",
-        "事件登记",
-        "总览",
-        "最新动态",
+        f"{title}\nCtrl+{i}"
+        for i, title in enumerate(
+            ["地图", "事件队列", "工单队列", "事件登记", "总览", "最新动态"], start=1
+        )
     ]
     docks = window.findChildren(QDockWidget)
     assert len(docks) == 6
@@ -285,7 +284,7 @@ def test_language_switches_live(qtbot, make_window, cc_app) -> None:
         window.language_actions["en"].trigger()
         assert cc_app.language == "en"
         # Qt posts LanguageChange to every window; each retranslates when it gets it
-        qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "Overview")
+        qtbot.waitUntil(lambda: window.nav_actions["overview"].text().split("\n")[0] == "Overview")
         assert window.docks["activity"].windowTitle() == "Activity"
         assert window.activity_view.record_button.text() == "Record"
         assert window.overview_view.cards["grids"].title.text() == "Grids"
@@ -293,7 +292,7 @@ def test_language_switches_live(qtbot, make_window, cc_app) -> None:
         assert model.headerData(0, Qt.Orientation.Horizontal) == "Time"
     finally:
         window.language_actions["zh_CN"].trigger()
-    qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "总览")
+    qtbot.waitUntil(lambda: window.nav_actions["overview"].text().split("\n")[0] == "总览")
     assert window.activity_view.record_button.text() == "记录"
     assert window.language_actions["zh_CN"].isChecked()
 
@@ -502,7 +501,7 @@ def test_english_leaves_no_chinese_in_the_interface(qtbot, make_window, cc_app) 
     window = make_window()
     try:
         window.language_actions["en"].trigger()
-        qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "Overview")
+        qtbot.waitUntil(lambda: window.nav_actions["overview"].text().split("\n")[0] == "Overview")
         qtbot.wait(300)
         wrong = sorted(
             (where, text)
@@ -513,7 +512,7 @@ def test_english_leaves_no_chinese_in_the_interface(qtbot, make_window, cc_app) 
         assert wrong == []
     finally:
         window.language_actions["zh_CN"].trigger()
-    qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "总览")
+    qtbot.waitUntil(lambda: window.nav_actions["overview"].text().split("\n")[0] == "总览")
     # and back: the intake form speaks Chinese again
     assert window.views["intake"].save_button.text().startswith("登记")
 
@@ -527,7 +526,7 @@ SMALL_SCREEN = QSize(1366, 768)
 def _switch_language(qtbot, window: MainWindow, language: str) -> None:  # type: ignore[no-untyped-def]
     window.language_actions[language].trigger()
     overview = "Overview" if language == "en" else "总览"
-    qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == overview)
+    qtbot.waitUntil(lambda: window.nav_actions["overview"].text().split("\n")[0] == overview)
     qtbot.wait(100)
 
 
@@ -693,7 +692,7 @@ def test_the_countdown_shows_all_its_words_in_english(  # type: ignore[no-untype
     try:
         window.resize(1366, 768)
         window.language_actions["en"].trigger()
-        qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "Overview")
+        qtbot.waitUntil(lambda: window.nav_actions["overview"].text().split("\n")[0] == "Overview")
         iid = insert_row(
             Incident, number="SJ20261101T001", channel_code="hotline_12345",
             title="路灯不亮" * 10, status="accepted",
@@ -712,5 +711,5 @@ def test_the_countdown_shows_all_its_words_in_english(  # type: ignore[no-untype
     finally:
         window.language_actions["zh_CN"].trigger()
         # the switch reloads what the views show: let it land before the window closes
-        qtbot.waitUntil(lambda: window.nav_actions["overview"].text() == "总览")
+        qtbot.waitUntil(lambda: window.nav_actions["overview"].text().split("\n")[0] == "总览")
         qtbot.waitUntil(lambda: runner.pending == 0, timeout=10_000)

@@ -1,0 +1,184 @@
+"""What needs someone's action now (待办提醒), found among the rows a burst of live changes
+touched: the reason a workstation shows a badge and a toast (and, if its operator wants, plays a
+sound). No Qt.
+
+- For the center (operators, supervisors, administrators): an order a department **returned**
+  (退单) or **objected** to (异议) — the incident waits to be routed again; a new **urgent** call
+  (priority 1); a new call **without a location** (无位置, to be placed).
+- For a department handler: a **new order** in the department's inbox.
+
+A notice is about one row in one state, so the same change read twice, or a row touched again
+without changing state, is not news twice (:class:`Seen`). Calls are news when they arrive
+(their insertion), a new order when it is made; a hand-back when the order's state changes to
+it. A reconnection's "read everything anew" is no one's news.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from command_center import clock
+from command_center.models import (
+    AuditEntry,
+    Department,
+    Incident,
+    IncidentStatus,
+    OrderStatus,
+    WorkOrder,
+)
+from command_center.models.incident import LocationFlag
+
+URGENT_PRIORITY = 1
+
+KINDS: dict[str, tuple[str, str]] = {
+    "returned": ("部门退单", "returned by a department"),
+    "objected": ("部门异议", "objected to by a department"),
+    "urgent": ("紧急来电", "urgent call"),
+    "no_location": ("无位置来电", "call without a location"),
+    "new_order": ("新工单待签收", "new order to sign for"),
+}
+"""The kinds of notice, named in both languages (the views choose one)."""
+
+CENTER_KINDS = ("returned", "objected", "urgent", "no_location")
+HANDLER_KINDS = ("new_order",)
+
+
+def kinds_for(role_code: str) -> tuple[str, ...]:
+    """The notices a role gets."""
+    return HANDLER_KINDS if role_code == "dept_handler" else CENTER_KINDS
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str  # a key of KINDS
+    incident_id: int
+    number: str  # the incident's number, or the order's for an order
+    title: str
+    at: dt.datetime
+    department: str | None = None  # who returned, objected or received it
+    reason: str | None = None  # the department's reason
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.kind, self.incident_id, self.number)
+
+
+@dataclass
+class Seen:
+    """The notices a workstation has already given (by row and state)."""
+
+    keys: set[tuple[str, int, str]] = field(default_factory=set)
+
+    def fresh(self, notices: Iterable[Notice]) -> list[Notice]:
+        out = []
+        for n in notices:
+            if n.key not in self.keys:
+                self.keys.add(n.key)
+                out.append(n)
+        return out
+
+
+def notices(
+    session: Session,
+    *,
+    new_incident_ids: Iterable[int] = (),
+    changed_order_ids: Iterable[int] = (),
+    new_order_ids: Iterable[int] = (),
+    role_code: str,
+) -> list[Notice]:
+    """The notices for ``role_code`` among the incidents just inserted and the orders changed
+    or just made (what the user may read: the database's policies leave out another
+    department's rows), oldest first."""
+    wanted = set(kinds_for(role_code))
+    out: list[Notice] = []
+    changed = sorted(set(changed_order_ids))
+    made = sorted(set(new_order_ids))
+    if changed and wanted & {"returned", "objected"}:
+        statuses = [
+            s.value
+            for k, s in (("returned", OrderStatus.RETURNED), ("objected", OrderStatus.OBJECTED))
+            if k in wanted
+        ]
+        at = (
+            select(func.max(AuditEntry.at))
+            .where(
+                AuditEntry.entity_type == "work_order",
+                AuditEntry.entity_id == WorkOrder.id,
+                AuditEntry.action.in_(("order.object", "order.return")),
+            )
+            .scalar_subquery()
+        )
+        for r in session.execute(
+            select(
+                WorkOrder.status,
+                WorkOrder.number,
+                WorkOrder.incident_id,
+                at.label("at"),
+                WorkOrder.objection_reason,
+                WorkOrder.return_reason,
+                Incident.title,
+                Department.name,
+            )
+            .join(Incident, Incident.id == WorkOrder.incident_id)
+            .join(Department, Department.id == WorkOrder.department_id)
+            .where(WorkOrder.id.in_(changed), WorkOrder.status.in_(statuses))
+            .order_by(WorkOrder.id)
+        ):
+            objected = r.status == OrderStatus.OBJECTED
+            out.append(
+                Notice(
+                    "objected" if objected else "returned",
+                    r.incident_id,
+                    r.number,
+                    r.title,
+                    r.at or clock.now(),
+                    r.name,
+                    r.objection_reason if objected else r.return_reason,
+                )
+            )
+    if made and "new_order" in wanted:
+        for r in session.execute(
+            select(
+                WorkOrder.number,
+                WorkOrder.incident_id,
+                WorkOrder.dispatched_at,
+                Incident.title,
+                Department.name,
+            )
+            .join(Incident, Incident.id == WorkOrder.incident_id)
+            .join(Department, Department.id == WorkOrder.department_id)
+            .where(WorkOrder.id.in_(made), WorkOrder.status == OrderStatus.DISPATCHED)
+            .order_by(WorkOrder.id)
+        ):
+            out.append(
+                Notice("new_order", r.incident_id, r.number, r.title, r.dispatched_at, r.name)
+            )
+    fresh = sorted(set(new_incident_ids))
+    if fresh and wanted & {"urgent", "no_location"}:
+        for r in session.execute(
+            select(
+                Incident.id,
+                Incident.number,
+                Incident.title,
+                Incident.reported_at,
+                Incident.priority,
+                Incident.location_flag,
+            )
+            .where(
+                Incident.id.in_(fresh),
+                Incident.status == IncidentStatus.NEW,
+                Incident.duplicate_of_id.is_(None),
+            )
+            .order_by(Incident.id)
+        ):
+            if "urgent" in wanted and r.priority == URGENT_PRIORITY:
+                out.append(Notice("urgent", r.id, r.number, r.title, r.reported_at))
+            if "no_location" in wanted and r.location_flag == LocationFlag.MISSING:
+                out.append(Notice("no_location", r.id, r.number, r.title, r.reported_at))
+    out.sort(key=lambda n: n.at)
+    return out

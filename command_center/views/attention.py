@@ -1,0 +1,257 @@
+"""What needs action finds the person (待办提醒): a badge on the menu bar with the notices not yet
+looked at, a toast in the window's corner for each new one, and, if the operator turned it on, a
+sound. Which changes are news for whom is decided in :mod:`command_center.services.attention`
+(Qt-free); this module only watches the live channel and shows the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QMouseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from command_center.db.changes import Changes
+from command_center.services import attention as svc
+from command_center.services.auth import UserInfo
+from command_center.views import words
+from command_center.workers.ops import OpsRunner
+
+SOUND_KEY = "attention/sound"
+TOAST_MS = 8_000
+KEEP = 50  # notices kept in the badge's list
+
+
+def sound_enabled() -> bool:
+    return bool(QSettings().value(SOUND_KEY, False, type=bool))
+
+
+def set_sound_enabled(on: bool) -> None:
+    QSettings().setValue(SOUND_KEY, on)
+
+
+def kind_text(kind: str) -> str:
+    zh, en = svc.KINDS.get(kind, (kind, kind))
+    return zh if words.language() == "zh" else en
+
+
+def notice_text(n: svc.Notice) -> str:
+    """One line: what, which, and the department's reason where there is one."""
+    parts = [f"{kind_text(n.kind)}  {n.number}  {n.title}"]
+    if n.department and n.kind in ("returned", "objected"):
+        parts.append(
+            f"{n.department}：{n.reason or ''}"
+            if words.language() == "zh"
+            else f"{n.department}: {n.reason or ''}"
+        )
+    return "\n".join(parts)
+
+
+class AttentionWatcher(QObject):
+    """Reads, for each burst of live changes, the notices it holds for this user."""
+
+    sig_notices = Signal(list)
+    """New notices (list of services.attention.Notice), oldest first."""
+
+    sig_unread_changed = Signal(int)
+
+    def __init__(
+        self, runner: OpsRunner, live: Any, user: UserInfo, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._role = user.role_code
+        self._seen = svc.Seen()
+        self.notices: list[svc.Notice] = []  # newest first
+        self.unread = 0
+        if live is not None:
+            live.sig_changes.connect(self.on_changes)
+
+    @Slot(object)
+    def on_changes(self, changes: Changes) -> None:
+        if changes.reload:
+            return  # a bulk write or a reconnection: no one's news
+        new_incidents = changes.inserted_into("incidents")
+        changed_orders = changes.ids_of("work_orders")
+        new_orders = changes.inserted_into("work_orders")
+        if not (new_incidents or changed_orders):
+            return
+        role = self._role
+        self._runner.submit(
+            lambda s: svc.notices(
+                s,
+                new_incident_ids=new_incidents,
+                changed_order_ids=changed_orders,
+                new_order_ids=new_orders,
+                role_code=role,
+            ),
+            success=self._on_read,
+            owner=self,
+            name="attention.notices",
+        )
+
+    def _on_read(self, found: Sequence[svc.Notice]) -> None:
+        fresh = self._seen.fresh(found)
+        if not fresh:
+            return
+        self.notices = (list(reversed(fresh)) + self.notices)[:KEEP]
+        self.unread += len(fresh)
+        self.sig_notices.emit(fresh)
+        self.sig_unread_changed.emit(self.unread)
+
+    def mark_read(self) -> None:
+        if self.unread:
+            self.unread = 0
+            self.sig_unread_changed.emit(0)
+
+
+class AttentionButton(QToolButton):
+    """The badge: the number of notices not yet looked at; its menu lists the latest ones, and
+    choosing one opens that incident."""
+
+    sig_open = Signal(int)
+    """Open this incident (its id)."""
+
+    def __init__(self, watcher: AttentionWatcher, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("attentionButton")
+        self.watcher = watcher
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.menu_ = QMenu(self)
+        self.menu_.setObjectName("attentionMenu")
+        self.menu_.aboutToShow.connect(self._fill)
+        self.setMenu(self.menu_)
+        watcher.sig_unread_changed.connect(self._update)
+        self._update(0)
+
+    @Slot(int)
+    def _update(self, unread: int) -> None:
+        label = QCoreApplication.translate("Attention", "To do")
+        self.setText(f"🔔 {label} {unread}" if unread else f"🔔 {label}")
+        self.setProperty("unread", unread > 0)
+        self.setStyleSheet(
+            "QToolButton#attentionButton { background:#c62828; color:white; font-weight:bold;"
+            " border-radius:3px; padding:1px 8px; }"
+            if unread
+            else "QToolButton#attentionButton { padding:1px 8px; }"
+        )
+        self.setToolTip(
+            QCoreApplication.translate("Attention", "Not yet looked at: %1").replace(
+                "%1", str(unread)
+            )
+            if unread
+            else QCoreApplication.translate(
+                "Attention", "Returned and objected orders, urgent calls, calls without a location"
+            )
+        )
+
+    @Slot()
+    def _fill(self) -> None:
+        self.menu_.clear()
+        if not self.watcher.notices:
+            a = self.menu_.addAction(QCoreApplication.translate("Attention", "Nothing new"))
+            a.setEnabled(False)
+        for n in self.watcher.notices[:20]:
+            action = QAction(notice_text(n).replace("\n", " — "), self.menu_)
+            action.triggered.connect(lambda _=False, i=n.incident_id: self.sig_open.emit(i))
+            self.menu_.addAction(action)
+        self.menu_.addSeparator()
+        sound = self.menu_.addAction(QCoreApplication.translate("Attention", "Play a sound"))
+        sound.setObjectName("attentionSound")
+        sound.setCheckable(True)
+        sound.setChecked(sound_enabled())
+        sound.toggled.connect(set_sound_enabled)
+        self.watcher.mark_read()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._update(self.watcher.unread)
+        super().changeEvent(event)
+
+
+class Toast(QFrame):
+    """A notice in the bottom-right corner of its window for a few seconds; a click opens it."""
+
+    sig_open = Signal(int)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("attentionToast")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "QFrame#attentionToast { background:#22313f; border-radius:6px; }"
+            " QLabel { color:white; }"
+        )
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.heading = QLabel(self)
+        self.heading.setObjectName("toastHeading")
+        self.heading.setStyleSheet("font-weight:bold; font-size:12pt; color:#ffcdd2;")
+        self.body = QLabel(self)
+        self.body.setObjectName("toastBody")
+        self.body.setTextFormat(Qt.TextFormat.PlainText)  # the callers' and departments' words
+        self.body.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 10)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.body)
+        self.setFixedWidth(360)
+        self._incident_id: int | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(TOAST_MS)
+        self._timer.timeout.connect(self.hide)
+        self.hide()
+        parent.installEventFilter(self)
+
+    def show_notices(self, notices: Sequence[svc.Notice]) -> None:
+        if not notices:
+            return
+        latest = notices[-1]
+        self._incident_id = latest.incident_id
+        heading = kind_text(latest.kind)
+        if len(notices) > 1:
+            heading += "  " + QCoreApplication.translate("Attention", "(+%1 more)").replace(
+                "%1", str(len(notices) - 1)
+            )
+        self.heading.setText(heading)
+        body = notice_text(latest).split("\n", 1)
+        self.body.setText(
+            latest.number + "  " + latest.title + ("\n" + body[1] if len(body) > 1 else "")
+        )
+        self.adjustSize()
+        self._place()
+        self.show()
+        self.raise_()
+        self._timer.start()
+        if sound_enabled():
+            QApplication.beep()
+
+    def _place(self) -> None:
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        margin = 16
+        bottom = parent.height() - margin - 28  # above the status bar
+        self.move(parent.width() - self.width() - margin, max(0, bottom - self.height()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self._incident_id is not None:
+            self.sig_open.emit(self._incident_id)
+        self.hide()
+        event.accept()

@@ -1,0 +1,122 @@
+"""What needs action finds the person: a department returns an order, an urgent call or a call
+without a location comes in at another workstation — this one shows a badge and a toast with
+the department's reason, once; a handler is told of a new order in the inbox; nothing else is
+news (an ordinary call, a change read twice, a reconnection)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QWidget
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from command_center.services import intake, orders
+from command_center.services.audit import Actor
+from command_center.views.attention import AttentionButton, AttentionWatcher, Toast
+from tests.conftest import make_new_incidents as _make_new
+from tests.gui.test_queue_trial import WAIT, _user
+
+
+@pytest.fixture
+def database_url(seeded_copy: str) -> str:
+    return seeded_copy
+
+
+def _call(engine, *, priority: int, located: bool, title: str) -> int:  # type: ignore[no-untyped-def]
+    with Session(engine) as s:
+        draft = intake.IncidentDraft(
+            channel_code="hotline_12345",
+            category_code="030202",
+            title=title,
+            description="来电反映",
+            lon=100.81 if located else None,
+            lat=38.43 if located else None,
+            priority=priority,
+            no_location_reason=None if located else "来电人说不清位置",
+        )
+        return intake.create_incident(s, Actor(None, "王丽娟"), draft).id
+
+
+def _watch(qtbot, runner, live, user):  # type: ignore[no-untyped-def]
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    watcher = AttentionWatcher(runner, live, user, window)
+    button = AttentionButton(watcher, window)
+    toast = Toast(window)
+    watcher.sig_notices.connect(toast.show_notices)
+    return window, watcher, button, toast
+
+
+def test_the_center_is_told_of_a_return_an_urgent_call_and_a_call_without_a_place(
+    qtbot, cc_app, db, runner, live, other_engine
+) -> None:
+    window, watcher, button, toast = _watch(qtbot, runner, live, _user(db, "zhiban1"))
+    opened: list[int] = []
+    toast.sig_open.connect(opened.append)
+    # an ordinary call is no one's news
+    _call(other_engine, priority=3, located=True, title="路灯不亮")
+    # a department returns an order at its workstation
+    (inc_id,) = _make_new(other_engine, 1)
+    police = _user(db, "bm_police")
+    me = Actor(police.id, police.display_name)
+    with Session(other_engine) as s:
+        (order,) = orders.dispatch(s, Actor(None, "李强"), inc_id, police.department_id)
+        orders.accept_order(s, me, order.id)
+        orders.return_order(s, me, order.id, "现场无此路灯，地址有误")
+    qtbot.waitUntil(lambda: toast.isVisible(), timeout=WAIT)
+    assert "部门退单" in toast.heading.text()
+    assert (
+        "现场无此路灯，地址有误" in toast.body.text()
+        and police.department_name in toast.body.text()
+    )
+    assert watcher.unread == 1 and "1" in button.text()
+    assert [n.kind for n in watcher.notices] == ["returned"]
+    window.grab().save("/tmp/attention_toast.png")
+    # an urgent call and a call without a place
+    urgent = _call(other_engine, priority=1, located=True, title="化工厂附近有刺鼻气味")
+    nowhere = _call(other_engine, priority=3, located=False, title="有人打架")
+    qtbot.waitUntil(lambda: watcher.unread == 3, timeout=WAIT)
+    kinds = {(n.kind, n.incident_id) for n in watcher.notices}
+    assert kinds == {("returned", inc_id), ("urgent", urgent), ("no_location", nowhere)}
+    # the same order touched again in the same state: not news twice
+    with other_engine.begin() as c:
+        c.execute(text("UPDATE work_orders SET result = result WHERE id = :i"), {"i": order.id})
+    qtbot.wait(1500)
+    assert watcher.unread == 3
+    # a click on the toast opens the incident; looking at the list clears the badge
+    toast.mousePressEvent(_press())
+    assert opened and not toast.isVisible()
+    button.menu_.aboutToShow.emit()
+    assert watcher.unread == 0 and button.text().endswith("待办")
+    assert len(button.menu_.actions()) >= 3
+
+
+def test_a_handler_is_told_of_a_new_order_and_not_of_the_centers_news(
+    qtbot, cc_app, db, runner, live, other_engine
+) -> None:
+    police = _user(db, "bm_police")
+    _window, watcher, _button, toast = _watch(qtbot, runner, live, police)
+    _call(other_engine, priority=1, located=True, title="紧急：燃气泄漏")  # the center's news
+    (inc_id,) = _make_new(other_engine, 1)
+    with Session(other_engine) as s:
+        orders.dispatch(s, Actor(None, "李强"), inc_id, police.department_id)
+    qtbot.waitUntil(lambda: watcher.unread >= 1, timeout=WAIT)
+    qtbot.wait(500)
+    assert [n.kind for n in watcher.notices] == ["new_order"]
+    assert "新工单待签收" in toast.heading.text()
+
+
+def _press():  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+
+    return QMouseEvent(
+        QMouseEvent.Type.MouseButtonPress,
+        QPointF(5, 5),
+        QPointF(5, 5),
+        Qt.MouseButton.LeftButton,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
