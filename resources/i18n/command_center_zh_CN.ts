@@ -1199,7 +1199,7 @@
     <message>
         <location line="+21"/>
         <source>Checked in today (of %1)</source>
-        <translation>今日报到网格员（共%1人）</translation>
+        <translation>今日报到（共%1人）</translation>
     </message>
     <message>
         <location line="+14"/>

@@ -129,12 +129,13 @@ var ccMap = (function () {
   }
 
   function centre(group) {
-    // a town's name centred on its label point (the others start there)
+    // a town's name centred over its label point, just above it: the town's cluster, often
+    // at that point, stays readable under the name
     group.eachLayer(function (m) {
       var el = m._icon;
       if (!el) { return; }
       el.style.marginLeft = -Math.round(el.offsetWidth / 2) + "px";
-      el.style.marginTop = -Math.round(el.offsetHeight / 2) + "px";
+      el.style.marginTop = -Math.round(el.offsetHeight + (wall ? 22 : 12)) + "px";
     });
   }
 
