@@ -274,6 +274,40 @@ def incident_points_by_id(
     return points, [i for i in ids if i not in kept]
 
 
+# --- which clusters the map marks as overdue -------------------------------------------------
+
+OVERDUE_RING_MIN = 3
+"""A cluster is marked for its overdue incidents only when at least this many are overdue…"""
+OVERDUE_RING_SHARE = 0.3
+"""…and they are at least this share of it (the county's usual share is lower: a ring then
+says "more overdue here than elsewhere")."""
+OVERDUE_FILL_SHARE = 0.5
+"""From this share on the cluster is filled red instead of ringed."""
+
+
+def overdue_mark(n: int, overdue: int) -> str:
+    """THE rule for a cluster of ``n`` incidents of which ``overdue`` are past their deadline:
+    "fill" (red), "ring" (a red rim) or "" (nothing). The page applies the same rule with the
+    values of :func:`overdue_rule`; a single incident on its own is always ringed when overdue."""
+    if n <= 0 or overdue < OVERDUE_RING_MIN:
+        return ""
+    share = overdue / n
+    if share >= OVERDUE_FILL_SHARE:
+        return "fill"
+    if share >= OVERDUE_RING_SHARE:
+        return "ring"
+    return ""
+
+
+def overdue_rule() -> dict[str, float]:
+    """The thresholds of :func:`overdue_mark`, for the page."""
+    return {
+        "min": OVERDUE_RING_MIN,
+        "ring_share": OVERDUE_RING_SHARE,
+        "fill_share": OVERDUE_FILL_SHARE,
+    }
+
+
 @dataclass(frozen=True)
 class MapKpis:
     """The strip over the map: today's figures and the active share of grid workers."""

@@ -14,15 +14,26 @@ VIEWS: tuple[tuple[str, str], ...] = (
     ("inbox", QT_TRANSLATE_NOOP("MainWindow", "Inbox")),
     ("overview", QT_TRANSLATE_NOOP("MainWindow", "Overview")),
     ("activity", QT_TRANSLATE_NOOP("MainWindow", "Activity")),
+    ("board", QT_TRANSLATE_NOOP("MainWindow", "Situation board")),
 )
 # A department handler works from the inbox; the center's staff from the map and the queues.
 HANDLER_VIEWS = ("inbox", "map", "activity")
 CENTER_VIEWS = ("map", "incidents", "orders", "intake", "overview", "activity")
-WALL_DEFAULT = ("map", "overview", "activity")
+# Only on the wall (no dock, not in the navigation): the second screen's board (态势), offered
+# to the center's staff in the wall-mode dialog.
+WALL_ONLY_VIEWS = ("board",)
+# The map on the first screen and the board on the second (one screen: they take turns).
+WALL_DEFAULT = ("map", "board")
 
 
 def views_for(role_code: str) -> tuple[str, ...]:
     return HANDLER_VIEWS if role_code == "dept_handler" else CENTER_VIEWS
+
+
+def wall_views_for(role_code: str) -> tuple[str, ...]:
+    """What the wall-mode dialog offers: the role's areas and, for the center, the board."""
+    keys = views_for(role_code)
+    return keys + (WALL_ONLY_VIEWS if "overview" in keys else ())
 
 
 def view_title(key: str) -> str:

@@ -53,8 +53,10 @@ from command_center.services.status import describe_url
 from command_center.views.activity.activity_view import ActivityView
 from command_center.views.areas import (
     WALL_DEFAULT,
+    WALL_ONLY_VIEWS,
     view_title,
     views_for,
+    wall_views_for,
 )
 from command_center.views.attention import AttentionButton, AttentionWatcher, Toast
 from command_center.views.fit import ElidedLabel
@@ -157,6 +159,7 @@ class MainWindow(QMainWindow):
         self._translations = translations
         self._wall_windows: list[WallWindow] = []
         self._pre_wall_state: QByteArray | None = None
+        self._wall_only_pages: dict[str, QWidget] = {}  # the board: built on the wall's demand
         self._shown_once = False
         self._closing = False
         self._connection_state = CONNECTING
@@ -811,7 +814,7 @@ class MainWindow(QMainWindow):
         self._clock.stop()
         if self.poller is not None:
             self.poller.shutdown()
-        for view in self.views.values():
+        for view in [*self.views.values(), *self._wall_only_pages.values()]:
             shutdown = getattr(view, "shutdown", None)
             if callable(shutdown):
                 shutdown()
@@ -838,7 +841,7 @@ class MainWindow(QMainWindow):
         if self._wall_windows:
             self.leave_wall_mode()
             return
-        dialog = WallModeDialog(list(self.keys), self.saved_wall_views(), self)
+        dialog = WallModeDialog(list(self.wall_keys), self.saved_wall_views(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
             QSettings().setValue(WALL_VIEWS_KEY, dialog.chosen())
             self.enter_wall_mode(dialog.chosen())
@@ -847,14 +850,33 @@ class MainWindow(QMainWindow):
         saved = QSettings().value(WALL_VIEWS_KEY)
         if isinstance(saved, str):
             saved = [saved]
-        keys = [k for k in (saved or []) if k in self.docks]
-        return keys or [k for k in WALL_DEFAULT if k in self.docks]
+        keys = [k for k in (saved or []) if k in self.wall_keys]
+        return keys or [k for k in WALL_DEFAULT if k in self.wall_keys]
+
+    @property
+    def wall_keys(self) -> tuple[str, ...]:
+        """The views that can go on the wall: the working areas and, for the center, the
+        board (态势), which lives only there."""
+        return wall_views_for(self._user.role_code)
+
+    def wall_page(self, key: str) -> QWidget:
+        """The widget of view ``key`` on the wall (the board is built the first time)."""
+        if key not in WALL_ONLY_VIEWS:
+            return self.views[key]
+        page = self._wall_only_pages.get(key)
+        if page is None:
+            from command_center.views.overview.wall_board import WallBoardView
+
+            page = WallBoardView(self._runner, self._live, self)
+            page.hide()
+            self._wall_only_pages[key] = page
+        return page
 
     def enter_wall_mode(self, keys: Sequence[str] | None = None) -> None:
         """Put the views ``keys`` full-screen, one per screen; Esc leaves."""
         if self._wall_windows:
             return
-        keys = [k for k in (keys or self.saved_wall_views()) if k in self.docks]
+        keys = [k for k in (keys or self.saved_wall_views()) if k in self.wall_keys]
         if not keys:
             return
         self.build_deferred_views()
@@ -865,8 +887,9 @@ class MainWindow(QMainWindow):
         for screen_index, screen_keys in enumerate(wall_assignment(keys, len(screens))):
             pages: list[tuple[str, QWidget]] = []
             for key in screen_keys:
-                view = self.views[key]
-                self.docks[key].hide()
+                view = self.wall_page(key)
+                if key in self.docks:
+                    self.docks[key].hide()
                 self._set_view_wall_mode(view, True)
                 pages.append((key, view))
             window = WallWindow(screens[screen_index], pages, self)
@@ -883,9 +906,13 @@ class MainWindow(QMainWindow):
         windows, self._wall_windows = self._wall_windows, []
         for window in windows:
             for key, view in window.take_pages():
-                self.docks[key].setWidget(view)
                 self._set_view_wall_mode(view, False)
-                view.show()
+                if key in self.docks:
+                    self.docks[key].setWidget(view)
+                    view.show()
+                else:  # the board waits, hidden, for the next time on the wall
+                    view.setParent(self)
+                    view.hide()
             window.close()
             window.deleteLater()
         if self._pre_wall_state is not None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import (
     QDateTime,
     QEvent,
     QLocale,
+    QSettings,
     Qt,
     QTimer,
     Signal,
@@ -40,6 +41,56 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 WALL_ROTATE_MS = 30_000
+WALL_FONT_SCALE_KEY = "wall/font_scale"
+"""QSettings: the wall's type size, 1.0 for a 1920×1080 screen read from about five metres;
+larger for a bigger room (0.75 … 3)."""
+WALL_FONT_SCALE_RANGE = (0.75, 3.0)
+
+# The wall's type at scale 1 (points), by the selector it applies to: the dark colours are in
+# resources/qss/command_center.qss (#wallWindow); the sizes are made here from the scale.
+WALL_TYPE_PT: tuple[tuple[str, float], ...] = (
+    ("QWidget#wallWindow", 16),
+    ("QLabel#wallTitle", 26),
+    ("QLabel#wallClock", 30),
+    ("QLabel#wallHint", 13),
+    ("QWidget#wallWindow QTableView, QWidget#wallWindow QTreeView, "
+     "QWidget#wallWindow QHeaderView", 17),
+    ("QWidget#wallWindow QLabel#kpiTitle", 16),
+    ("QWidget#wallWindow QLabel#kpiValue", 38),
+    ("QWidget#wallWindow QLabel#kpiHint", 13),
+    ("QWidget#wallWindow #mapKpiStrip QLabel", 15),
+    ("QLabel#boardTileTitle", 18),
+    ("QLabel#boardTileValue", 48),
+    ("QLabel#boardSectionTitle", 20),
+    ("QLabel#boardRow", 17),
+    ("QWidget#boardBars", 17),
+    ("QWidget#boardFlow", 14),
+    ("QLabel#boardEmpty", 16),
+    ("QLabel#boardUpdated", 13),
+)
+
+
+def wall_font_scale() -> float:
+    """The configured type scale of the wall (QSettings ``wall/font_scale``)."""
+    try:
+        value = float(QSettings().value(WALL_FONT_SCALE_KEY, 1.0))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = 1.0
+    low, high = WALL_FONT_SCALE_RANGE
+    return min(max(value, low), high)
+
+
+def wall_pt(base: float, scale: float | None = None) -> float:
+    """A type size of the wall at ``scale`` (the configured one when None)."""
+    return round(base * (wall_font_scale() if scale is None else scale), 1)
+
+
+def wall_type_sheet(scale: float | None = None) -> str:
+    """The style sheet with the wall's type sizes at ``scale``."""
+    scale = wall_font_scale() if scale is None else scale
+    return "\n".join(
+        f"{selector} {{ font-size: {wall_pt(pt, scale)}pt; }}" for selector, pt in WALL_TYPE_PT
+    )
 
 
 def clock_time() -> QDateTime:
@@ -119,6 +170,7 @@ class WallWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint)
         self.setObjectName("wallWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.setStyleSheet(wall_type_sheet())  # the colours: command_center.qss, #wallWindow
         self.target_screen = screen
         self._keys = [key for key, _ in pages]
         self.title = QLabel(self)

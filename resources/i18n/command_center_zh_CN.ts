@@ -184,7 +184,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../command_center/views/attention.py" line="+141"/>
+        <location filename="../../command_center/views/attention.py" line="+140"/>
         <source>To do</source>
         <translation>待办</translation>
     </message>
@@ -503,7 +503,12 @@
         <translation>最新动态</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+414"/>
+        <location line="+1"/>
+        <source>Situation board</source>
+        <translation>态势</translation>
+    </message>
+    <message>
+        <location filename="../../command_center/views/main_window.py" line="+417"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
@@ -676,7 +681,7 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../command_center/views/map/map_view.py" line="+69"/>
+        <location filename="../../command_center/views/map/map_view.py" line="+72"/>
         <source>All open</source>
         <translation>全部在办</translation>
     </message>
@@ -767,22 +772,52 @@
         <translation>重大风险</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/map/map_view.py" line="+110"/>
+        <location filename="../../command_center/views/map/map_view.py" line="+114"/>
         <source>Incident density</source>
         <translation>事件密度</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>low</source>
         <translation>低</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>high</source>
         <translation>高</translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+2"/>
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>larger: more urgent</source>
+        <translation>越大越紧急</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>red rim: overdue incident</source>
+        <translation>红边：超期事件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>incidents in this spot</source>
+        <translation>此处事件数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>≥%1 overdue and ≥%2 of them</source>
+        <translation>超期≥%1件且占≥%2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>half or more overdue</source>
+        <translation>半数以上超期</translation>
+    </message>
+    <message>
+        <location line="+115"/>
         <source>Whole county</source>
         <translation>全县</translation>
     </message>
@@ -882,7 +917,7 @@
         <translation>按渠道、类别、状态筛选</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+131"/>
         <source>New today</source>
         <translation>今日新增</translation>
     </message>
@@ -1097,9 +1132,163 @@
     </message>
 </context>
 <context>
+    <name>WallBoardView</name>
+    <message>
+        <location filename="../../command_center/views/overview/wall_board.py" line="+363"/>
+        <source>New today</source>
+        <translation>今日新增</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolved today</source>
+        <translation>今日办结</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open</source>
+        <translation>在办</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overdue incidents</source>
+        <translation>超期事件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overdue work orders</source>
+        <translation>超期工单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Checked in today</source>
+        <translation>今日报到</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Today, hour by hour</source>
+        <translation>今日事件流（按小时）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>new</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>resolved</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Newest urgent calls</source>
+        <translation>最新紧急来电</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No urgent calls</source>
+        <translation>暂无紧急来电</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overdue work orders by department</source>
+        <translation>超期工单 · 按部门</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>Nothing overdue</source>
+        <translation>无超期</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Overdue incidents by town</source>
+        <translation>超期事件 · 按乡镇</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No alerts</source>
+        <translation>暂无告警</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grid workers today</source>
+        <translation>网格员今日动态</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Not updated: the database cannot be reached</source>
+        <translation>未能更新：无法连接数据库</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Checked in today (of %1)</source>
+        <translation>今日报到（共%1人）</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Supervision</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Returned</source>
+        <translation>退单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Objection</source>
+        <translation>异议</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>High-risk dispute</source>
+        <translation>高风险纠纷</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Checked in: %1 of %2</source>
+        <translation>今日报到：%1 / %2 人</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Patrols: %1</source>
+        <translation>巡查：%1 次</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Findings on patrol: %1</source>
+        <translation>巡查发现：%1 件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reported by grid workers: %1</source>
+        <translation>网格员上报：%1 件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active in 30 days: %1</source>
+        <translation>近30天活跃率：%1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Updated %1</source>
+        <translation>更新于 %1</translation>
+    </message>
+</context>
+<context>
     <name>WallModeDialog</name>
     <message>
-        <location filename="../../command_center/views/wall.py" line="+71"/>
+        <location filename="../../command_center/views/wall.py" line="+122"/>
         <source>Wall mode</source>
         <translation>墙面模式</translation>
     </message>
@@ -1122,7 +1311,7 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location line="+123"/>
+        <location line="+124"/>
         <source>Esc: leave wall mode</source>
         <translation>按 Esc 退出墙面模式</translation>
     </message>

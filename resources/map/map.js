@@ -1,6 +1,7 @@
 /* Command Center map page: data arrives as JSON over QWebChannel, drawing is on a canvas.
  * Python calls ccMap.setBoundaries / setIncidents / updateIncidents / highlight / setTiles /
- * setChoropleth / setWorkers / setCameras / setDisputes / setArea / startLasso / startPick;
+ * setChoropleth / setWorkers / setCameras / setDisputes / setArea / startLasso / startPick /
+ * setRules / setWall;
  * the page calls bridge.pageReady(), bridge.incidentClicked(id), bridge.areaDrawn(geojson),
  * bridge.pointPicked(lon, lat) and bridge.pickCancelled(). */
 "use strict";
@@ -29,6 +30,10 @@ var ccMap = (function () {
   var heatLegend = null, texts = {};  // texts: translated words from Python (setTexts)
   var stats = {lastDrawMs: 0, lastUpdateMs: 0, draws: 0};
   var clusters = null;          // {zoom, cellOf: row -> cell, cells: [...], byKey: Map}
+  // which clusters are marked overdue: services/map_data.py overdue_mark() is the rule, its
+  // thresholds come from Python (setRules); these are only what the page starts with
+  var rules = {min: 3, ring_share: 0.3, fill_share: 0.5};
+  var wall = false, keyControl = null;  // wall mode (a dark page, large type); the legend control
 
   // Every string this page puts into HTML (a divIcon, a tooltip, a legend) goes through esc():
   // names, summaries and words come from the database, and text from outside is text.
@@ -43,6 +48,7 @@ var ccMap = (function () {
     renderer = L.canvas({padding: 0.3});
     map.createPane("boundaries").style.zIndex = 350;
     map.createPane("labels").style.zIndex = 450;
+    map.createPane("townLabels").style.zIndex = 650;  // town names above the clusters
     map.createPane("choropleth").style.zIndex = 300;
     map.createPane("cameras").style.zIndex = 560;  // under the clusters' counts
     map.boxZoom.disable();  // shift-drag draws an area instead
@@ -51,7 +57,7 @@ var ccMap = (function () {
     installDrawing();
     highlightLayer = L.layerGroup().addTo(map);
     map.on("zoomend", function () { updateLabels(); draw(); });
-    map.on("resize", updateLabels);
+    map.on("resize", function () { if (wall) { fitCounty(); } updateLabels(); });
     map.on("moveend", function () { if (map.getZoom() >= POINT_ZOOM) { draw(); } });
     if (typeof QWebChannel !== "undefined" && typeof qt !== "undefined") {
       new QWebChannel(qt.webChannelTransport, function (channel) {
@@ -66,7 +72,14 @@ var ccMap = (function () {
     }
   }
 
+  var WALL_STYLES = {
+    town: {color: "#9cc3ea", weight: 3, fill: false, pane: "boundaries"},
+    village: {color: "#4d6a88", weight: 1.2, fill: false, pane: "boundaries"},
+    grid: {color: "#2e4358", weight: 0.6, dashArray: "3 3", fill: false, pane: "boundaries"}
+  };
+
   function style(level) {
+    if (wall) { return WALL_STYLES[level]; }
     if (level === "town") { return {color: "#1f3550", weight: 2.5, fill: false, pane: "boundaries"}; }
     if (level === "village") { return {color: "#5d7590", weight: 1.2, fill: false, pane: "boundaries"}; }
     return {color: "#9aabbd", weight: 0.6, dashArray: "3 3", fill: false, pane: "boundaries"};
@@ -76,7 +89,7 @@ var ccMap = (function () {
   // the whole county on the screen again (after a selection far outside it, a zoom, a pan)
   function fitCounty() {
     if (!countyBounds) { return false; }
-    map.fitBounds(countyBounds, {animate: false});
+    map.fitBounds(countyBounds, {animate: false, padding: wall ? [12, 12] : [0, 0]});
     return true;
   }
 
@@ -89,7 +102,7 @@ var ccMap = (function () {
       boundaryLayers[level] = L.geoJSON(fc, {style: style(level), interactive: false});
       labelLayers[level] = L.layerGroup(fc.features.map(function (f) {
         return L.marker(f.properties.label, {
-          pane: "labels", interactive: false,
+          pane: level === "town" ? "townLabels" : "labels", interactive: false,
           icon: L.divIcon({className: "cc-label " + level, html: esc(f.properties.name),
                            iconSize: null, iconAnchor: [0, 0]})
         });
@@ -98,7 +111,7 @@ var ccMap = (function () {
     });
     var b = payload.bounds;
     countyBounds = [[b[1], b[0]], [b[3], b[2]]];
-    if (payload.fit !== false) { map.fitBounds(countyBounds); }
+    if (payload.fit !== false || wall) { fitCounty(); }
     updateLabels();
     drawChoropleth();
   }
@@ -110,7 +123,19 @@ var ccMap = (function () {
       var on = show[level] && visible[level];
       if (on && !map.hasLayer(labelLayers[level])) { labelLayers[level].addTo(map); }
       if (!on && map.hasLayer(labelLayers[level])) { map.removeLayer(labelLayers[level]); }
+      if (on && level === "town") { centre(labelLayers[level]); }
       if (on) { declutter(labelLayers[level]); }
+    });
+  }
+
+  function centre(group) {
+    // a town's name centred over its label point, just above it: the town's cluster, often
+    // at that point, stays readable under the name
+    group.eachLayer(function (m) {
+      var el = m._icon;
+      if (!el) { return; }
+      el.style.marginLeft = -Math.round(el.offsetWidth / 2) + "px";
+      el.style.marginTop = -Math.round(el.offsetHeight + (wall ? 22 : 12)) + "px";
     });
   }
 
@@ -256,9 +281,72 @@ var ccMap = (function () {
     clusters.cells.forEach(renderCell);
   }
 
+  // the rule of services/map_data.py overdue_mark(), with its thresholds
+  function overdueMark(n, overdue) {
+    if (n <= 0 || overdue < rules.min) { return ""; }
+    var share = overdue / n;
+    if (share >= rules.fill_share) { return "fill"; }
+    if (share >= rules.ring_share) { return "ring"; }
+    return "";
+  }
+
   function clusterClass(c) {
-    // red when most of the cell is overdue; a red rim when some of it is
-    return "cc-cluster" + (c.overdue * 2 >= c.n ? " overdue" : (c.overdue ? " some-overdue" : ""));
+    // red when much of the cell is overdue, a red rim when a good part of it is; a cell with
+    // the county's usual few overdue among many gets neither
+    var mark = overdueMark(c.n, c.overdue);
+    return "cc-cluster" + (mark === "fill" ? " overdue" : (mark === "ring" ? " some-overdue" : ""));
+  }
+
+  function setRules(r) {
+    rules = r;
+    if (clusters) { draw(); }
+  }
+
+  // --- the legend: what the colours, sizes and rings mean (words from Python, setTexts) ---
+
+  var LEGEND_STATUSES = ["new", "accepted", "dispatched", "in_progress", "resolved"];
+
+  function buildKey() {
+    if (!map || !texts.legend) { return; }
+    if (keyControl) { keyControl.remove(); }
+    var t = texts.legend;
+    keyControl = L.control({position: "bottomleft"});
+    keyControl.onAdd = function () {
+      var div = L.DomUtil.create("div", "cc-legend cc-key");
+      var rows = ["<b>" + esc(t.title) + "</b>"];
+      LEGEND_STATUSES.forEach(function (code) {
+        rows.push("<div><span class='cc-dot' style='background:" + STATUS_COLORS[code] +
+                  "'></span>" + esc((t.statuses || {})[code] || code) + "</div>");
+      });
+      rows.push("<div><span class='cc-dot small'></span><span class='cc-dot'></span>" +
+                esc(t.size) + "</div>");
+      rows.push("<div><span class='cc-dot late'></span>" + esc(t.overdue_point) + "</div>");
+      rows.push("<div><span class='cc-swatch cc-cluster'>12</span>" + esc(t.cluster) + "</div>");
+      rows.push("<div><span class='cc-swatch cc-cluster some-overdue'>12</span>" + esc(t.ring) +
+                "</div>");
+      rows.push("<div><span class='cc-swatch cc-cluster overdue'>12</span>" + esc(t.fill) +
+                "</div>");
+      div.innerHTML = rows.join("");
+      return div;
+    };
+    keyControl.addTo(map);
+  }
+
+  // --- wall mode: a dark page with large type; the county fills the screen ---
+
+  function setWall(on) {
+    wall = !!on;
+    document.body.classList.toggle("cc-wall", wall);
+    Object.keys(boundaryLayers).forEach(function (level) {
+      boundaryLayers[level].setStyle(style(level));
+    });
+    if (map) {
+      map.options.zoomSnap = wall ? 0.05 : 0.25;  // the county as large as the screen allows
+      map.invalidateSize({animate: false});
+      if (wall) { fitCounty(); }
+      updateLabels();
+    }
+    return wall;
   }
 
   function clusterText(c) { return c.n >= 10000 ? Math.round(c.n / 1000) + "k" : String(c.n); }
@@ -412,7 +500,7 @@ var ccMap = (function () {
     return out;
   }
 
-  function setTexts(t) { texts = t; }
+  function setTexts(t) { texts = t; buildKey(); }
 
   function setChoropleth(payload) {
     choro = payload;
@@ -652,6 +740,15 @@ var ccMap = (function () {
       disputes: extra.disputes && map.hasLayer(extra.disputes) ? extraCounts.disputes : 0,
       tiles: tileLayer ? tileLayer._url : null, mode: mode,
       area: areaLayer ? areaLayer.getLayers().length : 0,
+      wall: wall && document.body.classList.contains("cc-wall"),
+      legend: keyControl && keyControl.getContainer() ? keyControl.getContainer().textContent : null,
+      countyBounds: countyBounds, bounds: map ? [[map.getBounds().getSouth(),
+        map.getBounds().getWest()], [map.getBounds().getNorth(), map.getBounds().getEast()]] : null,
+      townLabels: labelLayers.town && map.hasLayer(labelLayers.town) ?
+        labelLayers.town.getLayers().filter(function (m) {
+          return m._icon && m._icon.style.visibility !== "hidden"; }).length : 0,
+      clusterMarks: clusters ? clusters.cells.filter(function (c) { return c.n > 1; }).map(
+        function (c) { return [c.n, c.overdue, overdueMark(c.n, c.overdue)]; }) : [],
       first: data.id.length ? {id: data.id[0], lat: data.lat[0], lon: data.lon[0]} : null,
       center: map ? map.getCenter() : null,
       zoom: map ? map.getZoom() : null, selected: selected ? selected.getLatLng() : null,
@@ -667,6 +764,7 @@ var ccMap = (function () {
              setDisputes: setDisputes, setArea: setArea, startLasso: startLasso,
              startPick: startPick, cancelMode: cancelMode, getView: getView, setView: setView, fitFeature: fitFeature, fitCounty: fitCounty,
              dragArea: dragArea, clickAt: clickAt, incidentPosition: incidentPosition,
-             info: info, clickIncident: clickIncident};
+             info: info, clickIncident: clickIncident, setRules: setRules, setWall: setWall,
+             overdueMark: overdueMark};
   return api;
 })();

@@ -46,6 +46,7 @@ from command_center.db.changes import Changes
 from command_center.services import geo_transform, map_data, permissions
 from command_center.services import settings as center_settings
 from command_center.services.audit import Actor
+from command_center.views import words
 from command_center.views.map import scheme
 from command_center.views.map.bridge import MapBridge, map_profile
 from command_center.views.map.layers import DATA_LAYERS
@@ -56,6 +57,7 @@ from command_center.views.map.widgets import (
     IncidentCardPanel,
     TileSettingsDialog,
 )
+from command_center.views.wall import wall_font_scale
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import LONG, OpsRunner
 
@@ -65,6 +67,7 @@ PAGE_URL = "app://cc/map.html"
 PAGE_DELAY_MS = 100  # let the window paint before the map page is built
 KPI_DELAY_MS = 2000  # the strip's counts need not follow every single change
 KPI_PERIOD_MS = 60_000  # and "today" moves on by itself
+WALL_PAGE_ZOOM = 1.25  # the map page on the wall, at a type scale of 1 (wall/font_scale)
 WINDOWS = (  # (key, label, hours back or None for "all open")
     ("open", QT_TRANSLATE_NOOP("MapView", "All open"), None),
     ("24h", QT_TRANSLATE_NOOP("MapView", "Last 24 hours"), 24),
@@ -184,14 +187,35 @@ class MapView(QWidget):
             live.sig_reconnected.connect(self.reload_incidents)
 
         self._push_texts()
+        self.push("setRules", map_data.overdue_rule())
         self._load_settings()
         self.refresh_kpis()
 
     def _push_texts(self) -> None:
         """Words the page shows by itself (legends)."""
+        rule = map_data.overdue_rule()
+        share = f"{round(100 * rule['ring_share'])}%"
         self.push(
             "setTexts",
-            {"heat": self.tr("Incident density"), "low": self.tr("low"), "high": self.tr("high")},
+            {
+                "heat": self.tr("Incident density"),
+                "low": self.tr("low"),
+                "high": self.tr("high"),
+                "legend": {
+                    "title": self.tr("Legend"),
+                    "statuses": {
+                        code: words.status_text("incidents", code)
+                        for code in ("new", "accepted", "dispatched", "in_progress", "resolved")
+                    },
+                    "size": self.tr("larger: more urgent"),
+                    "overdue_point": self.tr("red rim: overdue incident"),
+                    "cluster": self.tr("incidents in this spot"),
+                    "ring": self.tr("≥%1 overdue and ≥%2 of them")
+                    .replace("%1", str(int(rule["min"])))
+                    .replace("%2", share),
+                    "fill": self.tr("half or more overdue"),
+                },
+            },
         )
 
     # --- the strip over the map ---
@@ -396,7 +420,8 @@ class MapView(QWidget):
         was = self._wall
         self._wall = on
         self.layer_bar.setVisible(not on)
-        self.view.setZoomFactor(1.4 if on else 1.0)
+        self.view.setZoomFactor(round(WALL_PAGE_ZOOM * wall_font_scale(), 2) if on else 1.0)
+        self.push("setWall", on)  # dark page, large labels and legend, the county fills it
         self.refresh_kpis()
         if on and not was:
             self._runner.submit(
@@ -443,7 +468,7 @@ class MapView(QWidget):
         elif view.get("town_id") is not None:
             self.push("fitFeature", "town", int(view["town_id"]))
         name = str(view.get("name") or "")
-        size = 28 if self._wall else 16
+        size = round(28 * wall_font_scale()) if self._wall else 16
         self.wall_view_label.setText(  # the name is typed by a user: shown as it was typed
             f"<span style='font-size:{size}px; font-weight:700'>{html.escape(name)}</span>"
         )
@@ -493,7 +518,7 @@ class MapView(QWidget):
             "active_share": (self.tr("Grid workers active (30 days)"), share),
         }
         for key, (title, value) in texts.items():
-            size = 40 if self._wall else 22
+            size = round(44 * wall_font_scale()) if self._wall else 22
             self.kpi_labels[key].setText(
                 f"{title}<br><span style='font-size:{size}px; font-weight:700'>{value}</span>"
             )
