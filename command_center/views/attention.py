@@ -138,7 +138,7 @@ class AttentionButton(QToolButton):
     @Slot(int)
     def _update(self, unread: int) -> None:
         label = QCoreApplication.translate("Attention", "To do")
-        self.setText(f"🔔 {label} {unread}" if unread else f"🔔 {label}")
+        self.setText(f"{label} {unread}" if unread else label)
         self.setProperty("unread", unread > 0)
         self.setStyleSheet(
             "QToolButton#attentionButton { background:#c62828; color:white; font-weight:bold;"
