@@ -268,7 +268,7 @@ _FORM = Origin("incident.create", "登记事件", FORM_NUMBER_PREFIX, 4)
 
 
 def create_incident(
-    session: Session, actor: Actor, draft: IncidentDraft, *, duplicates: bool = True
+    session: Session, actor: Actor, draft: IncidentDraft, *, advice: bool = True
 ) -> CreatedIncident:
     """Save an incident an operator took (one audit entry); commits.
 
@@ -276,10 +276,10 @@ def create_incident(
     flagged 'missing': no coordinates, responsibility from the address); outside the county or
     nowhere known is flagged, never guessed. Sets the deadline for the work (deadline rules,
     working days) and for answering the reporter ("orders.answer_working_days"). Returns the
-    routing suggestion and duplicate candidates along with the number (none searched with
-    ``duplicates=False``).
+    routing suggestion and duplicate candidates along with the number (``advice=False``:
+    neither is looked for, for a caller that shows neither).
     """
-    return create_and_merge(session, actor, draft, None, duplicates=duplicates)
+    return create_and_merge(session, actor, draft, None, advice=advice)
 
 
 def take_call(
@@ -307,7 +307,7 @@ def create_and_merge(
     draft: IncidentDraft,
     merge_into: int | None,
     *,
-    duplicates: bool = True,
+    advice: bool = True,
 ) -> CreatedIncident:
     """:func:`create_incident`, and when ``merge_into`` is given merge the new incident into
     that one as a repeated report — in one transaction: when the merge is refused (someone
@@ -348,10 +348,10 @@ def create_and_merge(
         session.rollback()
         raise
     where = made.placement
-    suggestion = suggest_department(session, draft.category_code, where.town_id)
+    suggestion = suggest_department(session, draft.category_code, where.town_id) if advice else None
     dups = (
         []
-        if not duplicates
+        if not advice
         else dup_search.candidates(
             session,
             lon=draft.lon if where.flag == LocationFlag.OK.value else None,

@@ -735,9 +735,10 @@ def post_request(
                 reporter_phone=record["reporter_phone"],
             )
             try:
-                # no duplicate search: the caller never sees candidates, and inside this
-                # transaction it would run under the numbering lock, serialising every POST
-                created = intake.create_incident(session, actor, draft, duplicates=False)
+                # no duplicate search nor routing suggestion: the caller sees neither, and
+                # inside this transaction they would run under the numbering lock, which
+                # serialises every POST (0.5 s each under load)
+                created = intake.create_incident(session, actor, draft, advice=False)
             except intake.IntakeError as exc:
                 raise Open311Error(400, str(exc)) from None
             token = uuid.uuid4().hex
