@@ -37,6 +37,12 @@ class GuardedH11Protocol(H11Protocol):
     request_timeout: float = 10.0
     _deadline: asyncio.TimerHandle | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # uvicorn's access line holds the query string, where an api_key may be: never written
+        # (it writes one whenever its logger has a handler, the root's included)
+        self.access_log = False
+
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()
