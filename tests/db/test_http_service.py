@@ -26,8 +26,8 @@ ACTOR = Actor(None, "测试值班员")
 RAW = "来电人周师傅反映15号楼4单元502室门口井盖缺失"
 
 
-def _serve(db: str, limits: ServerLimits | None = None, **engine_kw: object) -> Iterator[str]:
-    engine = make_engine(db, **engine_kw)  # type: ignore[arg-type]
+def _serve(db: str, limits: ServerLimits | None = None) -> Iterator[str]:
+    engine = make_engine(db)
     server = HttpServer(engine, "127.0.0.1", 0, limits).start()
     try:
         yield server.base_url
@@ -278,21 +278,12 @@ def test_rate_limits_answer_429_with_retry_after(seeded_copy: str) -> None:
 
 def test_an_exhausted_pool_answers_503_quickly(seeded_copy: str) -> None:
     limits = ServerLimits(db_pool=1, db_queue_timeout=5, db_pool_timeout=0.3)
-    engine_kw = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.3}
-    for base in _serve(seeded_copy, limits, **engine_kw):
+    engine = make_engine(seeded_copy, pool_size=1, max_overflow=0, pool_timeout=0.3)
+    server = HttpServer(engine, "127.0.0.1", 0, limits).start()
+    base = server.base_url
+    try:
         assert _http(f"{base}/open311/v2/services.json")[0] == 200
-        server_engine = None
-        import gc
-
-        from sqlalchemy import Engine
-
-        for obj in gc.get_objects():  # the server's engine: hold its only connection
-            if isinstance(obj, Engine) and obj.pool.size() == 1 and obj.url.database in base + (
-                seeded_copy
-            ):
-                server_engine = obj
-        assert server_engine is not None
-        with server_engine.connect():
+        with engine.connect():  # the pool's only connection, held elsewhere
             started = time.monotonic()
             status, ctype, body = _http(f"{base}/open311/v2/services.json")
             assert status == 503 and ctype.startswith("application/json")
@@ -300,6 +291,9 @@ def test_an_exhausted_pool_answers_503_quickly(seeded_copy: str) -> None:
             assert time.monotonic() - started < 3
             assert _http(f"{base}/ready")[0] == 503
         assert _http(f"{base}/open311/v2/services.json")[0] == 200
+    finally:
+        server.stop()
+        engine.dispose()
 
 
 def test_a_half_sent_request_is_dropped_and_others_are_served(seeded_copy: str) -> None:
