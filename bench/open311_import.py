@@ -136,11 +136,11 @@ def _serve_1000(engine: Any) -> dict[str, float]:
     import statistics
     import urllib.request
 
-    from command_center.api.open311_server import Open311Server
+    from command_center.api.server import HttpServer
     from command_center.interop.open311 import parse_requests
 
     out: dict[str, float] = {}
-    with Open311Server(engine, "127.0.0.1", 0).start() as server:
+    with HttpServer(engine, "127.0.0.1", 0).start() as server:
         for fmt in ("json", "xml"):
             times = []
             for i in range(6):

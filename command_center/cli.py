@@ -89,13 +89,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     tab.add_argument("--source", default="12345", metavar="NAME", help="the feed's name")
 
-    serve = sub.add_parser("serve", help="serve the center's data to other systems")
-    servesub = _SubParsers(serve.add_subparsers(dest="serve_command", required=True), common)
-    s311 = servesub.add_parser(
-        "open311", help="the Open311 GeoReport v2 endpoint (/open311/v2/services.json, …)"
+    serve = sub.add_parser(
+        "serve",
+        help="the HTTP service: Open311 GeoReport v2 at /open311/v2/ (services.json, …), "
+        "/health, /ready",
     )
-    s311.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    s311.add_argument("--port", type=int, default=8311, help="port (default: 8311)")
+    servesub = _SubParsers(serve.add_subparsers(dest="serve_command", required=False), common)
+    s311 = servesub.add_parser("open311", help="the same (the name it had before)")
+    for parser in (serve, s311):
+        _serve_options(parser)
 
     key = sub.add_parser("apikey", help="keys for POSTing requests to the Open311 endpoint")
     keysub = _SubParsers(key.add_subparsers(dest="apikey_command", required=True), common)
@@ -105,6 +107,13 @@ def _parser() -> argparse.ArgumentParser:
         "--channel",
         metavar="CODE",
         help="the channel its incidents arrive on (default: hotline_12345)",
+    )
+    kcreate.add_argument(
+        "--scope",
+        action="append",
+        default=[],
+        choices=["internal"],
+        help="internal: its GET requests see full records (without it, what the public sees)",
     )
     krevoke = keysub.add_parser("revoke", help="revoke a key")
     krevoke.add_argument("name", metavar="NAME")
@@ -226,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "import":
             return _import(url, args)
         if command == "serve":
-            return _serve_open311(url, args)
+            return _serve(url, args)
         if command == "apikey":
             return _apikey(url, args)
         if command == "poll":
@@ -465,22 +474,108 @@ def _until_signalled() -> tuple[object, object]:
     return stop, restore
 
 
-def _serve_open311(url: str | None, args: argparse.Namespace) -> int:
-    from command_center.api.open311_server import Open311Server
-    from command_center.db.connection import database
+def _serve_options(p: argparse.ArgumentParser) -> None:
+    from command_center.api.limits import ServerLimits
 
+    d = ServerLimits()
+    sup = argparse.SUPPRESS  # given to `serve` or to `serve open311`, either wins
+    p.add_argument("--host", default=sup, help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=sup, help="port (default: 8311)")
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default=sup,
+        metavar="IPS",
+        help="proxies whose X-Forwarded-For is believed (default: 127.0.0.1)",
+    )
+    p.add_argument(
+        "--db-pool", type=int, default=sup, help=f"database connections (default: {d.db_pool})"
+    )
+    p.add_argument(
+        "--max-connections",
+        type=int,
+        default=sup,
+        help=f"sockets served at once (default: {d.max_connections})",
+    )
+    p.add_argument(
+        "--rate-per-key",
+        type=float,
+        default=sup,
+        metavar="N",
+        help=f"requests a second per API key after a burst of {d.per_key_burst} "
+        f"(default: {d.per_key_rate:g})",
+    )
+    p.add_argument(
+        "--rate-per-address",
+        type=float,
+        default=sup,
+        metavar="N",
+        help=f"requests a second per client address after a burst of {d.per_address_burst} "
+        f"(default: {d.per_address_rate:g})",
+    )
+    p.add_argument(
+        "--public-decimals",
+        type=int,
+        default=sup,
+        choices=range(0, 7),
+        metavar="N",
+        help=f"decimals of the coordinates the public sees (default: {d.public_decimals}, "
+        "about 100 m)",
+    )
+
+
+def _serve(url: str | None, args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from command_center.api.limits import ServerLimits
+    from command_center.api.server import HttpServer
+    from command_center.db.connection import database
+    from command_center.db.engine import make_engine
+
+    limits = ServerLimits()
+    given = {
+        "db_pool": "db_pool",
+        "max_connections": "max_connections",
+        "rate_per_key": "per_key_rate",
+        "rate_per_address": "per_address_rate",
+        "public_decimals": "public_decimals",
+    }
+    limits = dataclasses.replace(
+        limits, **{field: getattr(args, opt) for opt, field in given.items() if hasattr(args, opt)}
+    )
+    access = logging.getLogger("command_center.access")  # JSON lines, on stdout alone
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)
+    access.propagate = False
     with database(url) as db:
-        server = Open311Server(db.engine, args.host, args.port)
-        stop, restore = _until_signalled()
+        engine = make_engine(
+            db.url,
+            application_name="command-center-http",
+            pool_size=limits.db_pool,
+            max_overflow=0,
+            pool_timeout=limits.db_pool_timeout,
+        )
         try:
-            server.start()
-            print(f"Open311 GeoReport v2: {server.url}/services.json", flush=True)
-            while not stop.wait(0.5):  # type: ignore[attr-defined]
-                pass
-            print("stopping / 正在停止", flush=True)
+            server = HttpServer(
+                engine,
+                getattr(args, "host", "127.0.0.1"),
+                getattr(args, "port", 8311),
+                limits,
+                forwarded_allow_ips=getattr(args, "forwarded_allow_ips", "127.0.0.1"),
+            )
+            stop, restore = _until_signalled()
+            try:
+                server.start()  # on a thread: the signals stay ours, uvicorn re-raises them
+                print(f"Open311 GeoReport v2: {server.url}/services.json", flush=True)
+                while not stop.wait(0.5):  # type: ignore[attr-defined]
+                    pass
+                print("stopping / 正在停止", flush=True)
+            finally:
+                server.stop()
+                restore()  # type: ignore[operator]
         finally:
-            server.stop()
-            restore()  # type: ignore[operator]
+            engine.dispose()
     return 0
 
 
@@ -492,7 +587,7 @@ def _apikey(url: str | None, args: argparse.Namespace) -> int:
     actor = Actor(None, "命令行")
     with database(url) as db, db.sessions() as session:
         if args.apikey_command == "create":
-            key = open311_api.create_api_key(session, actor, args.name, args.channel)
+            key = open311_api.create_api_key(session, actor, args.name, args.channel, args.scope)
             print(key)
             print(
                 "请妥善保存，此密钥不会再次显示 / keep it safe: this key is not shown again",
@@ -507,7 +602,8 @@ def _apikey(url: str | None, args: argparse.Namespace) -> int:
                 print(
                     f"{info.name}\tchannel={info.channel_code or '-'}\t"
                     f"{'active' if info.active else 'revoked'}\t"
-                    f"created={info.created_at.isoformat(timespec='seconds')}\tlast_used={used}"
+                    f"created={info.created_at.isoformat(timespec='seconds')}\tlast_used={used}\t"
+                    f"scopes={','.join(info.scopes) or '-'}"
                 )
     return 0
 

@@ -282,6 +282,7 @@ def _reference(ctx: SeedContext) -> None:
             "default_department_id",
             "deadline_working_days",
             "focus",
+            "public",
         ),
         [
             (
@@ -293,6 +294,7 @@ def _reference(ctx: SeedContext) -> None:
                 ctx.dept_ids.get(c.default_department) if c.default_department else None,
                 c.deadline_working_days,
                 bool(c.focus),
+                c.public,
             )
             for c in sorted(tax.categories, key=lambda c: (c.level, c.code))
         ],

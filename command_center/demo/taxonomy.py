@@ -81,6 +81,8 @@ class Category:
     seasonal: tuple[float, ...] | None = None  # 12 multipliers, January first
     deadline_working_days: int | None = None
     focus: bool | None = None
+    # false: never published by the public Open311 GET (optional in the file, default true)
+    public: bool = True
 
     @property
     def is_leaf(self) -> bool:
@@ -368,6 +370,9 @@ def _parse_category(obj: Any) -> Category:
     focus = obj["focus"]
     if not isinstance(focus, bool):
         raise ValueError(f"{where}: focus must be true or false, got {focus!r}")
+    public = obj.get("public", True)
+    if not isinstance(public, bool):
+        raise ValueError(f"{where}: public must be true or false, got {public!r}")
     return Category(
         code,
         name_zh,
@@ -380,4 +385,5 @@ def _parse_category(obj: Any) -> Category:
         seasonal=seasonal,
         deadline_working_days=days,
         focus=focus,
+        public=public,
     )

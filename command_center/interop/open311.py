@@ -640,3 +640,17 @@ def write_errors_xml(errors: Iterable[tuple[int, str]]) -> bytes:
     return write_records_xml(
         "errors", "error", ({"code": code, "description": text} for code, text in errors)
     )
+
+
+def write_service_definition_json(service_code: str) -> bytes:
+    """``GET services/<code>.json``: a service without extra attributes (``attributes: []``)."""
+    return json.dumps(
+        {"service_code": service_code, "attributes": []}, ensure_ascii=False
+    ).encode("utf-8")
+
+
+def write_service_definition_xml(service_code: str) -> bytes:
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', "<service_definition>"]
+    _xml_lines("service_code", service_code, 1, out)
+    out += ["  <attributes/>", "</service_definition>"]
+    return ("\n".join(out) + "\n").encode("utf-8")

@@ -90,11 +90,15 @@ class Category(Base):
     )
     deadline_working_days: Mapped[int | None] = mapped_column(SmallInteger)
     focus: Mapped[bool] = mapped_column(server_default="false")
+    # false: its requests are never published by the public Open311 GET (alembic 0008)
+    public: Mapped[bool] = mapped_column(server_default="true")
 
 
 # The description is a Text column (no length of its own); this is its cap on every path that
 # writes one (services.incident_writer.FIELD_MAX).
 DESCRIPTION_MAX = 4000
+# the summary an operator approved for the public (Open311 GET without an internal key)
+PUBLIC_SUMMARY_MAX = 500
 
 
 def column_length(column: Any) -> int:
@@ -121,6 +125,9 @@ class Incident(IdMixin, TimestampMixin, Base):
         CheckConstraint(status_in(IncidentStatus), name="status_valid"),
         CheckConstraint("priority BETWEEN 1 AND 4", name="priority_valid"),
         CheckConstraint("satisfaction BETWEEN 1 AND 5", name="satisfaction_valid"),
+        CheckConstraint(
+            f"char_length(public_summary) <= {PUBLIC_SUMMARY_MAX}", name="public_summary_length"
+        ),
         Index("ix_incidents_status_reported", "status", "reported_at"),
         Index("ix_incidents_reported_at_id", "reported_at", "id"),
         Index("ix_incidents_source_external", "external_source", "external_id", unique=True),
@@ -141,6 +148,8 @@ class Incident(IdMixin, TimestampMixin, Base):
     )
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, server_default="")
+    # what the public Open311 GET shows instead of the caller's words (alembic 0008)
+    public_summary: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(300))
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)

@@ -15,8 +15,9 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from command_center.db.base import Base, IdMixin, TimestampMixin
@@ -125,3 +126,7 @@ class ApiKey(IdMixin, Base):
     active: Mapped[bool] = mapped_column(server_default="true")
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     last_used_at: Mapped[dt.datetime | None] = mapped_column()
+    # what the key may do besides POSTing: "internal" sees full records (alembic 0008)
+    scopes: Mapped[list[str]] = mapped_column(
+        ARRAY(String(32)), server_default=text("'{}'::varchar[]")
+    )

@@ -665,10 +665,12 @@ def write_incident(
 
     new = capped(new)
     where = place(session, new.lon, new.lat, new.address)
+    # everything that can be read before the numbering lock is: it serialises every writer
+    deadlines = deadlines or Deadlines.of_session(session)
     lock_numbers(session, origin.number_prefix)
     number = numbers(session, [new.reported_at], origin.number_prefix, origin.number_digits)[0]
     row = _fields(new, where, number)
-    (deadlines or Deadlines.of_session(session)).fill(row)
+    deadlines.fill(row)
     incident = Incident(**row)
     session.add(incident)
     session.flush()

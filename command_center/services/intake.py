@@ -267,16 +267,19 @@ def next_number(session: Session, at: dt.datetime, prefix: str = FORM_NUMBER_PRE
 _FORM = Origin("incident.create", "登记事件", FORM_NUMBER_PREFIX, 4)
 
 
-def create_incident(session: Session, actor: Actor, draft: IncidentDraft) -> CreatedIncident:
+def create_incident(
+    session: Session, actor: Actor, draft: IncidentDraft, *, advice: bool = True
+) -> CreatedIncident:
     """Save an incident an operator took (one audit entry); commits.
 
     Placed by point-in-polygon, or by the gazetteer when only an address was given (then
     flagged 'missing': no coordinates, responsibility from the address); outside the county or
     nowhere known is flagged, never guessed. Sets the deadline for the work (deadline rules,
     working days) and for answering the reporter ("orders.answer_working_days"). Returns the
-    routing suggestion and duplicate candidates along with the number.
+    routing suggestion and duplicate candidates along with the number (``advice=False``:
+    neither is looked for, for a caller that shows neither).
     """
-    return create_and_merge(session, actor, draft, None)
+    return create_and_merge(session, actor, draft, None, advice=advice)
 
 
 def take_call(
@@ -299,13 +302,18 @@ def take_call(
 
 
 def create_and_merge(
-    session: Session, actor: Actor, draft: IncidentDraft, merge_into: int | None
+    session: Session,
+    actor: Actor,
+    draft: IncidentDraft,
+    merge_into: int | None,
+    *,
+    advice: bool = True,
 ) -> CreatedIncident:
     """:func:`create_incident`, and when ``merge_into`` is given merge the new incident into
     that one as a repeated report — in one transaction: when the merge is refused (someone
     changed that incident meanwhile) nothing is saved and the refusal is raised
     (orders.TransitionError). Commits."""
-    from command_center.services import duplicates
+    from command_center.services import duplicates as dup_search
 
     _validate(session, draft)
     title = _clean(draft.title, "title") or ""
@@ -340,16 +348,20 @@ def create_and_merge(
         session.rollback()
         raise
     where = made.placement
-    suggestion = suggest_department(session, draft.category_code, where.town_id)
-    dups = duplicates.candidates(
-        session,
-        lon=draft.lon if where.flag == LocationFlag.OK.value else None,
-        lat=draft.lat if where.flag == LocationFlag.OK.value else None,
-        text=f"{title} {draft.description}",
-        at=at,
-        category_code=draft.category_code,
-        exclude_id=made.id,
-        village_id=where.village_id,
+    suggestion = suggest_department(session, draft.category_code, where.town_id) if advice else None
+    dups = (
+        []
+        if not advice
+        else dup_search.candidates(
+            session,
+            lon=draft.lon if where.flag == LocationFlag.OK.value else None,
+            lat=draft.lat if where.flag == LocationFlag.OK.value else None,
+            text=f"{title} {draft.description}",
+            at=at,
+            category_code=draft.category_code,
+            exclude_id=made.id,
+            village_id=where.village_id,
+        )
     )
     return CreatedIncident(
         made.id, made.number, where, at, made.due_at, made.answer_due_at, suggestion, dups

@@ -1,6 +1,7 @@
 """The center's own Open311 GeoReport v2 endpoint, without HTTP: what each call answers.
 
-https://wiki.open311.org/GeoReport_v2 . ``api/open311_server.py`` puts this on the network.
+https://wiki.open311.org/GeoReport_v2 . ``api/open311.py`` puts this on the network
+(``command-center serve``).
 
 - **Services** are our incident categories that take reports (the leaves of the taxonomy):
   ``service_code`` is the category code, ``service_name`` its Chinese name, ``group`` the
@@ -45,17 +46,45 @@ from sqlalchemy.orm import Session
 from command_center import clock
 from command_center.clock import CST
 from command_center.interop.open311 import Service, ServiceRequest
-from command_center.models import ApiKey, Channel, IncidentStatus
+from command_center.models import ApiKey, Channel, Incident, IncidentStatus
+from command_center.models.incident import PUBLIC_SUMMARY_MAX
 from command_center.services import audit, imports, intake, lifecycle
 from command_center.services.audit import Actor
 from command_center.services.incident_writer import FIELD_MAX, TextTooLong, cut, fit_text
 
 STATUS_EXTENSION = "cc_status"
-MAX_REQUESTS = 1000
+MAX_REQUESTS = 1000  # a page of GET requests at most (page_size); also the default
+MAX_PAGE = 1000  # page=… at most: a million requests, far more than a county has in 90 days
 DEFAULT_DAYS = 90
 DESCRIPTION_MAX = FIELD_MAX["description"]
 POST_SOURCE = "open311-api"  # external_source of incidents POSTed to the endpoint
 KEY_PREFIX = "cc311_"
+INTERNAL_SCOPE = "internal"  # a key with it sees full records in GET requests
+SCOPES = (INTERNAL_SCOPE,)
+# the public sees coordinates rounded to this many decimals: 3 is about 110 m north-south and
+# 90 m east-west at the county's latitude (38.4°N); the server may be told another
+PUBLIC_DECIMALS = 3
+ID_MAX = 64  # a request id or token longer than this is malformed (ours are 15 and 32)
+# the oldest and newest dates a query may name: outside, 400 (no date arithmetic overflows)
+FIRST_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+LAST_DATE = dt.datetime(2999, 12, 31, tzinfo=dt.UTC)
+PARAMS_MAX = 60  # distinct parameters in one call (GeoReport needs about 20)
+VALUES_MAX = 1000  # values of one parameter (comma lists count each)
+
+# POST parameter -> the incident field whose cap (incident_writer.FIELD_MAX) it must fit; any
+# other parameter is held to the audit note's cap. Checked before anything is read from or
+# written to the database.
+POST_FIELDS: dict[str, str] = {
+    "description": "description",
+    "address_string": "address",
+    "address_id": "address_id",
+    "first_name": "reporter_name",
+    "last_name": "reporter_name",
+    "phone": "reporter_phone",
+    "media_url": "media_url",
+    "email": "email",
+    "device_id": "device_id",
+}
 
 CLOSED_STATUSES = (
     IncidentStatus.CLOSED.value,
@@ -112,6 +141,47 @@ def services(session: Session) -> list[Service]:
     ]
 
 
+def service_definition(session: Session, service_code: str) -> str:
+    """``GET services/<code>``: the code of a listed service (none of ours has attributes, so
+    its definition is ``attributes: []``); Open311Error(404) for a code not listed."""
+    code = check_id("service_code", service_code)
+    if not any(s.service_code == code for s in services(session)):
+        raise Open311Error(
+            404, f"未知的 service_code {code} / unknown service_code {code!r} (see services.json)"
+        )
+    return code
+
+
+def set_public_summary(
+    session: Session, actor: Actor, incident_id: int, summary: str | None
+) -> None:
+    """Approve the text the public Open311 GET shows for an incident (None withdraws it, and
+    the public sees the category's name again); audited, commits. ValueError when too long."""
+    text_ = " ".join((summary or "").split()) or None
+    if text_ is not None and len(text_) > PUBLIC_SUMMARY_MAX:
+        raise ValueError(
+            f"公开摘要不能超过{PUBLIC_SUMMARY_MAX}个字符 / the public summary must be at most "
+            f"{PUBLIC_SUMMARY_MAX} characters"
+        )
+    row = session.get(Incident, incident_id, with_for_update=True)
+    if row is None:
+        raise ValueError(f"没有这个事件 / no incident {incident_id}")
+    before = row.public_summary
+    if before != text_:
+        row.public_summary = text_
+        audit.record(
+            session,
+            actor,
+            "incident.public_summary",
+            "incident",
+            row.id,
+            f"{actor.name} 审定 {row.number} 的公开摘要",
+            before={"public_summary": before},
+            after={"public_summary": text_},
+        )
+    session.commit()
+
+
 # --- GET requests --------------------------------------------------------------------------
 
 
@@ -123,6 +193,7 @@ class RequestQuery:
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     limit: int = MAX_REQUESTS
+    offset: int = 0
 
 
 def _values(params: Mapping[str, Sequence[str]], name: str) -> list[str]:
@@ -146,24 +217,36 @@ def _parse_date(name: str, raw: str, *, end: bool) -> dt.datetime:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
             day = dt.date.fromisoformat(s)
             value = dt.datetime.combine(day, dt.time(), CST)
-            return value + dt.timedelta(days=1, microseconds=-1) if end else value
-        value = dt.datetime.fromisoformat(s)
-    except ValueError:
+            if end and day < dt.date.max:
+                value += dt.timedelta(days=1, microseconds=-1)
+        else:
+            value = dt.datetime.fromisoformat(s)
+    except (ValueError, OverflowError):
         raise Open311Error(
             400,
             f"{name} 不是有效的日期时间 / {name} is not a W3C date-time: {raw!r}",
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=CST)
+    value = value if value.tzinfo else value.replace(tzinfo=CST)
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise Open311Error(
+            400,
+            f"{name} 超出可查询的日期范围（1970至2999年）/ {name} is out of range "
+            f"(1970 to 2999): {raw!r}",
+        )
+    return value
 
 
 def parse_query(
     params: Mapping[str, Sequence[str]], *, now: dt.datetime | None = None
 ) -> RequestQuery:
     """The filters of a GET requests call; raises Open311Error(400) for unusable ones."""
+    limit, offset = _page(params)
     ids = tuple(_values(params, "service_request_id"))
+    for one in ids:
+        check_id("service_request_id", one)
     if ids:
         # the specification: the ids override all other arguments
-        return RequestQuery(ids=ids, limit=MAX_REQUESTS)
+        return RequestQuery(ids=ids, limit=limit, offset=offset)
     statuses: list[str] = []
     for value in _values(params, "status"):
         lowered = value.lower()
@@ -210,8 +293,67 @@ def parse_query(
         statuses=tuple(dict.fromkeys(statuses)),
         start=start,
         end=end,
-        limit=MAX_REQUESTS,
+        limit=limit,
+        offset=offset,
     )
+
+
+def _page(params: Mapping[str, Sequence[str]]) -> tuple[int, int]:
+    """(limit, offset) from the extension parameters ``page_size`` (1 to :data:`MAX_REQUESTS`,
+    default the most) and ``page`` (1 to :data:`MAX_PAGE`, default 1)."""
+    out = []
+    for name, high, default in (("page_size", MAX_REQUESTS, MAX_REQUESTS), ("page", MAX_PAGE, 1)):
+        raw = (params.get(name) or [""])[0].strip()
+        if not raw:
+            out.append(default)
+            continue
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= high:
+            raise Open311Error(
+                400, f"{name} 应为1至{high}的整数 / {name} must be a whole number 1 to {high}"
+            )
+        out.append(int(raw))
+    size, page = out
+    return size, (page - 1) * size
+
+
+def check_id(name: str, value: str) -> str:
+    """A request id or token as given: 400 when it cannot be one (too long, control
+    characters); stripped otherwise. Whether it exists is the caller's question (404)."""
+    value = value.strip()
+    if not value or len(value) > ID_MAX or not value.isprintable():
+        raise Open311Error(400, f"{name} 格式无效 / {name} is malformed: {value[:ID_MAX]!r}")
+    return value
+
+
+def check_params(params: Mapping[str, Sequence[str]]) -> None:
+    """Every parameter of a call, before anything else looks at it: no NUL or other control
+    characters (a NUL cannot be stored in PostgreSQL text), at most :data:`PARAMS_MAX`
+    parameters of at most :data:`VALUES_MAX` values, each value within its field's cap
+    (:data:`POST_FIELDS`; any other within the audit note's). Open311Error(400) otherwise."""
+    if len(params) > PARAMS_MAX:
+        raise Open311Error(
+            400, f"参数过多（最多{PARAMS_MAX}个）/ too many parameters (at most {PARAMS_MAX})"
+        )
+    for name, values in params.items():
+        shown = name if name.isprintable() and len(name) <= 40 else repr(name[:40])
+        if _CONTROL.search(name) or any(_CONTROL.search(v) for v in values):
+            raise Open311Error(
+                400,
+                f"{shown} 含有控制字符（如 NUL）/ {shown} contains a control character "
+                "(such as NUL)",
+            )
+        if len(values) > VALUES_MAX:
+            raise Open311Error(400, f"{shown} 的值过多 / {shown} is given too many times")
+        cap_name = POST_FIELDS.get(name, "note")
+        limit = FIELD_MAX[cap_name]
+        if any(len(v) > limit for v in values):
+            raise Open311Error(
+                400, f"{shown} 超过{limit}个字符 / {shown} is longer than {limit} characters"
+            )
+
+
+# C0 controls but tab, newline and carriage return (which a description may hold), and DEL
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 _REQUEST_SQL = """
@@ -219,17 +361,43 @@ SELECT i.number, i.status, i.category_code, c.name, i.title, i.description, i.ad
        i.lat, i.lon, i.reported_at, i.updated_at, i.due_at, i.location_flag, dup.number,
        (SELECT d.name FROM work_orders w JOIN departments d ON d.id = w.department_id
          WHERE w.incident_id = i.id AND w.status <> 'cancelled' AND w.lead_order_id IS NULL
-         ORDER BY w.dispatch_round DESC, w.id DESC LIMIT 1)
+         ORDER BY w.dispatch_round DESC, w.id DESC LIMIT 1),
+       i.public_summary, concat_ws(' ', town.name, village.name)
 FROM incidents i
 LEFT JOIN categories c ON c.code = i.category_code
 LEFT JOIN incidents dup ON dup.id = i.duplicate_of_id
+LEFT JOIN admin_areas town ON town.id = i.town_id
+LEFT JOIN admin_areas village ON village.id = i.village_id
 """
 
 
-def find_requests(session: Session, query: RequestQuery) -> list[ServiceRequest]:
-    """The incidents matching ``query`` as GeoReport requests, newest first."""
+@dataclass(frozen=True)
+class Audience:
+    """Who asks: the public (no key, or a key without the internal scope) gets what the
+    publication policy allows; ``internal`` the full records."""
+
+    internal: bool = False
+    decimals: int = PUBLIC_DECIMALS
+
+
+PUBLIC = Audience()
+INTERNAL = Audience(internal=True)
+
+
+def find_requests(
+    session: Session, query: RequestQuery, audience: Audience = INTERNAL
+) -> list[ServiceRequest]:
+    """The incidents matching ``query`` as GeoReport requests, newest first.
+
+    For the public (the publication policy, as FixMyStreet's for its public reports): only
+    requests in a category marked public (``categories.public``; none without a category);
+    ``description`` the summary an operator approved (``incidents.public_summary``) or else the
+    category's name, never the caller's words; the address the town and village, not the
+    caller's; coordinates rounded to ``audience.decimals``."""
     where: list[str] = []
-    args: dict[str, Any] = {"limit": query.limit}
+    args: dict[str, Any] = {"limit": query.limit, "offset": query.offset}
+    if not audience.internal:
+        where.append("c.public")
     if query.ids:
         where.append("i.number = ANY(:ids)")
         args["ids"] = list(query.ids)
@@ -247,13 +415,17 @@ def find_requests(session: Session, query: RequestQuery) -> list[ServiceRequest]
             where.append("i.reported_at <= :end")
             args["end"] = query.end
     sql = _REQUEST_SQL + (" WHERE " + " AND ".join(where) if where else "")
-    sql += " ORDER BY i.reported_at DESC, i.id DESC LIMIT :limit"
-    return [_as_request(row) for row in session.execute(text(sql), args).all()]
+    sql += " ORDER BY i.reported_at DESC, i.id DESC LIMIT :limit OFFSET :offset"
+    return [_as_request(row, audience) for row in session.execute(text(sql), args).all()]
 
 
-def get_request(session: Session, service_request_id: str) -> ServiceRequest:
-    """One request by its id (our incident number); Open311Error(404) when there is none."""
-    found = find_requests(session, RequestQuery(ids=(service_request_id.strip(),), limit=1))
+def get_request(
+    session: Session, service_request_id: str, audience: Audience = INTERNAL
+) -> ServiceRequest:
+    """One request by its id (our incident number); Open311Error(404) when there is none (or
+    none the audience may see)."""
+    number = check_id("service_request_id", service_request_id)
+    found = find_requests(session, RequestQuery(ids=(number,), limit=1), audience)
     if not found:
         raise Open311Error(
             404,
@@ -271,15 +443,22 @@ def status_notes(status: str, merged_into: str | None = None, agency: str | None
     return f"{zh} / {en}"
 
 
-def _as_request(row: Any) -> ServiceRequest:
+def _as_request(row: Any, audience: Audience = INTERNAL) -> ServiceRequest:
     (number, status, code, cat_name, title, description, address, lat, lon, reported, updated,
-     due, flag, merged_into, agency) = row  # fmt: skip
+     due, flag, merged_into, agency, summary, area) = row  # fmt: skip
     located = flag == "ok" and lat is not None and lon is not None
+    if audience.internal:
+        shown = description or title or None
+    else:
+        shown = summary or cat_name
+        address = area or None
+        if located:
+            lat, lon = round(lat, audience.decimals), round(lon, audience.decimals)
     return ServiceRequest(
         service_request_id=number,
         service_code=code,
         service_name=cat_name,
-        description=description or title or None,
+        description=shown,
         status="closed" if status in CLOSED_STATUSES else "open",
         status_notes=status_notes(status, merged_into, agency),
         agency_responsible=agency,
@@ -307,10 +486,15 @@ class ApiKeyInfo:
     active: bool
     created_at: dt.datetime
     last_used_at: dt.datetime | None
+    scopes: tuple[str, ...] = ()
 
 
 def create_api_key(
-    session: Session, actor: Actor, name: str, channel_code: str | None = None
+    session: Session,
+    actor: Actor,
+    name: str,
+    channel_code: str | None = None,
+    scopes: Sequence[str] = (),
 ) -> str:
     """A new key for ``name`` (commits). Returns the key itself: it is never stored, only its
     SHA-256, so this is the only time anyone sees it."""
@@ -324,8 +508,17 @@ def create_api_key(
         raise ValueError(
             f"未知的渠道 {channel_code} / unknown channel {channel_code!r} (known: {codes})"
         )
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown:
+        raise ValueError(
+            f"未知的权限范围 {', '.join(unknown)} / unknown scope {', '.join(unknown)} "
+            f"(known: {', '.join(SCOPES)})"
+        )
+    scopes = sorted(set(scopes))
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    row = ApiKey(name=name, key_sha256=key_hash(key), channel_code=channel_code)
+    row = ApiKey(
+        name=name, key_sha256=key_hash(key), channel_code=channel_code, scopes=list(scopes)
+    )
     session.add(row)
     session.flush()
     audit.record(
@@ -335,7 +528,7 @@ def create_api_key(
         "api_keys",
         row.id,
         f"{actor.name} 创建 Open311 接口密钥「{name}」",
-        after={"name": name, "channel_code": channel_code},
+        after={"name": name, "channel_code": channel_code, "scopes": scopes},
     )
     session.commit()
     return key
@@ -364,7 +557,8 @@ def revoke_api_key(session: Session, actor: Actor, name: str) -> None:
 def list_api_keys(session: Session) -> list[ApiKeyInfo]:
     rows = session.scalars(select(ApiKey).order_by(ApiKey.name)).all()
     return [
-        ApiKeyInfo(r.name, r.channel_code, r.active, r.created_at, r.last_used_at) for r in rows
+        ApiKeyInfo(r.name, r.channel_code, r.active, r.created_at, r.last_used_at, tuple(r.scopes))
+        for r in rows
     ]
 
 
@@ -377,6 +571,15 @@ def _check_key(session: Session, key: str | None) -> ApiKey:
     if row is None:
         raise Open311Error(403, "api_key 无效或已吊销 / the api_key is invalid or revoked")
     return row
+
+
+def audience(session: Session, key: str | None, decimals: int = PUBLIC_DECIMALS) -> Audience:
+    """Who a GET's ``api_key`` (optional) makes the caller: internal with a valid key that has
+    the internal scope, the public otherwise; Open311Error(403) for a wrong or revoked key."""
+    if key is None or not key.strip():
+        return Audience(internal=False, decimals=decimals)
+    row = _check_key(session, key)
+    return Audience(internal=INTERNAL_SCOPE in (row.scopes or ()), decimals=decimals)
 
 
 # --- POST requests -------------------------------------------------------------------------
@@ -511,6 +714,7 @@ def post_request(
     check, the incident, its link to the POST's token and the audit entry naming the key commit
     together or not at all.
     """
+    check_params(params)  # caps and control characters before the database sees anything
     with engine.connect() as conn, conn.begin():
         session = Session(bind=conn, join_transaction_mode="create_savepoint")
         try:
@@ -531,7 +735,10 @@ def post_request(
                 reporter_phone=record["reporter_phone"],
             )
             try:
-                created = intake.create_incident(session, actor, draft)
+                # no duplicate search nor routing suggestion: the caller sees neither, and
+                # inside this transaction they would run under the numbering lock, which
+                # serialises every POST (0.5 s each under load)
+                created = intake.create_incident(session, actor, draft, advice=False)
             except intake.IntakeError as exc:
                 raise Open311Error(400, str(exc)) from None
             token = uuid.uuid4().hex
@@ -583,9 +790,10 @@ def post_request(
 
 def find_token(session: Session, token: str) -> dict[str, Any]:
     """``GET tokens/<token>``: the request id a POST's token stands for (404 if unknown)."""
+    token = check_id("token", token)
     number = session.scalar(
         text("SELECT number FROM incidents WHERE external_source = :s AND external_id = :t"),
-        {"s": POST_SOURCE, "t": token.strip()},
+        {"s": POST_SOURCE, "t": token},
     )
     if number is None:
         raise Open311Error(404, f"未知的 token / unknown token {token!r}")

@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import sessionmaker
 
 from command_center import clock
-from command_center.api.open311_server import Open311Server
+from command_center.api.server import HttpServer
 from command_center.cli import main
 from command_center.db.engine import make_engine, make_session_factory
 from command_center.services import open311_api, open311_poll
@@ -136,12 +136,14 @@ def test_our_own_endpoint_paged_back_imports_everything_once(
     monkeypatch.setattr(open311_poll, "PAGE_LIMIT", 100)
     ((served,),) = _q(
         seeded_db,
-        "SELECT count(*) FROM incidents WHERE reported_at >= %s - interval '90 days'",
+        # what the public endpoint publishes: requests in categories marked public
+        "SELECT count(*) FROM incidents WHERE reported_at >= %s - interval '90 days' "
+        "AND category_code IN (SELECT code FROM categories WHERE public)",
         clock.now(),
     )
     assert served > 300
     engine = make_engine(seeded_db)
-    server = Open311Server(engine, "127.0.0.1", 0).start()
+    server = HttpServer(engine, "127.0.0.1", 0).start()
     try:
         first = poll_once(copy_sessions, {"url": server.url, "source": "mirror"})
         assert first.ok, first.error
@@ -161,10 +163,13 @@ def test_our_own_endpoint_paged_back_imports_everything_once(
     ((located,),) = _q(
         seeded_db,
         "SELECT count(*) FROM incidents WHERE reported_at >= %s - interval '90 days' "
-        "AND location_flag = 'ok'",
+        "AND location_flag = 'ok' AND category_code IN (SELECT code FROM categories WHERE public)",
         clock.now(),
     )
-    assert mirrored == [(served, located)]
+    ((count, placed),) = mirrored
+    # the public's points are rounded to about 100 m: one near the county's border may land
+    # just outside it, and is then flagged for an operator instead of placed
+    assert count == served and located - 3 <= placed <= located
 
 
 def _html(path: str, query: dict[str, list[str]]) -> tuple[int, str, bytes]:

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import pytest
 
 from command_center import clock
-from command_center.api.open311_server import Open311Server
+from command_center.api.server import HttpServer
 from command_center.cli import main
 from command_center.db.engine import make_engine, make_session_factory
 from command_center.interop.open311 import parse_requests, parse_services
@@ -28,7 +28,7 @@ ACTOR = Actor(None, "测试管理员")
 
 def _serving(db: str) -> Iterator[tuple[str, str]]:
     engine = make_engine(db)
-    server = Open311Server(engine, "127.0.0.1", 0).start()
+    server = HttpServer(engine, "127.0.0.1", 0).start()
     try:
         yield server.url, db
     finally:
@@ -62,11 +62,16 @@ def _http(
         return exc.code, exc.headers["Content-Type"], exc.read()
 
 
-def _key(db: str, name: str = "field-app", channel: str | None = "qr_code") -> str:
+def _key(
+    db: str,
+    name: str = "field-app",
+    channel: str | None = "qr_code",
+    scopes: tuple[str, ...] = (),
+) -> str:
     engine = make_engine(db)
     try:
         with make_session_factory(engine)() as session:
-            return open311_api.create_api_key(session, ACTOR, name, channel)
+            return open311_api.create_api_key(session, ACTOR, name, channel, scopes)
     finally:
         engine.dispose()
 
@@ -103,6 +108,10 @@ def test_services_are_our_leaf_categories(read_endpoint: tuple[str, str]) -> Non
 # --- GET requests ---------------------------------------------------------------------------
 
 
+# what the public GET publishes: requests in a category marked public (the publication policy)
+PUBLISHED = "category_code IN (SELECT code FROM categories WHERE public)"
+
+
 def _ids(body: bytes) -> set[str]:
     parsed = parse_requests(body)
     assert parsed.skipped == []
@@ -112,7 +121,7 @@ def _ids(body: bytes) -> set[str]:
 def test_requests_filter_by_date_status_code_and_ids(read_endpoint: tuple[str, str]) -> None:
     base, db = read_endpoint
     start, end = "2026-10-01T00:00:00+08:00", "2026-10-31T23:59:59+08:00"
-    window = "reported_at BETWEEN %s AND %s"
+    window = f"reported_at BETWEEN %s AND %s AND {PUBLISHED}"
     everything = {r[0] for r in _q(db, f"SELECT number FROM incidents WHERE {window}", start, end)}
     assert 50 < len(everything) < 1000
     params = urlencode({"start_date": start, "end_date": end})
@@ -157,7 +166,8 @@ def test_the_default_window_is_90_days(read_endpoint: tuple[str, str]) -> None:
     base, db = read_endpoint
     ((expected,),) = _q(
         db,
-        "SELECT count(*) FROM incidents WHERE reported_at >= %s - interval '90 days'",
+        f"SELECT count(*) FROM incidents WHERE reported_at >= %s - interval '90 days' "
+        f"AND {PUBLISHED}",
         clock.now(),
     )
     _, _, body = _http(f"{base}/requests.json")
@@ -170,6 +180,7 @@ def test_our_status_travels_in_status_notes_and_cc_status(read_endpoint: tuple[s
         db,
         "SELECT i.number, d.name FROM incidents i JOIN work_orders w ON w.incident_id = i.id "
         "JOIN departments d ON d.id = w.department_id WHERE i.status = 'dispatched' "
+        f"AND i.{PUBLISHED} "
         "AND w.status <> 'cancelled' AND w.lead_order_id IS NULL ORDER BY i.id LIMIT 1",
     )
     for fmt in ("json", "xml"):
@@ -183,7 +194,7 @@ def test_our_status_travels_in_status_notes_and_cc_status(read_endpoint: tuple[s
     ((merged, into),) = _q(
         db,
         "SELECT i.number, o.number FROM incidents i JOIN incidents o ON o.id = i.duplicate_of_id "
-        "WHERE i.status = 'merged' ORDER BY i.id LIMIT 1",
+        f"WHERE i.status = 'merged' AND i.{PUBLISHED} ORDER BY i.id LIMIT 1",
     )
     (req,) = parse_requests(_http(f"{base}/requests/{merged}.xml")[2]).requests
     assert req.status == "closed" and req.extensions["cc_status"] == "merged"
@@ -209,7 +220,10 @@ def test_bad_queries_get_the_specification_error_format(read_endpoint: tuple[str
     status, _, body = _http(f"{base}/requests/NO-SUCH.json")
     assert status == 404 and json.loads(body)[0]["code"] == 404
     assert _http(f"{base}/nothing.json")[0] == 404
-    assert _http(f"{base}/services/010101.json")[0] == 404  # no metadata, no definition
+    # every listed service has a definition: no attributes (the real clients ask for it)
+    status, _, body = _http(f"{base}/services/010101.json")
+    assert status == 200 and json.loads(body) == {"service_code": "010101", "attributes": []}
+    assert _http(f"{base}/services/999999.json")[0] == 404
 
 
 # --- POST requests --------------------------------------------------------------------------
@@ -298,6 +312,10 @@ def test_post_with_a_key_creates_one_incident_in_its_grid(endpoint: tuple[str, s
 
     (req,) = parse_requests(_http(f"{base}/requests/{number}.xml")[2]).requests
     assert req.service_code == "010104" and req.extensions["cc_status"] == "new"
+    # the public sees the point rounded (about 100 m); a key with the internal scope, exactly
+    assert (req.lat, req.long) == (round(lat, 3), round(lon, 3))
+    internal = _key(db, "sister-center", None, scopes=("internal",))
+    (req,) = parse_requests(_http(f"{base}/requests/{number}.xml?api_key={internal}")[2]).requests
     assert (req.lat, req.long) == (lat, lon)
     status, _, body = _http(f"{base}/tokens/{token}.json")
     assert status == 200 and json.loads(body)[0]["service_request_id"] == number
