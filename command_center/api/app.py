@@ -14,8 +14,10 @@ under ``/open311``); there are no HTML error pages.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 
 from sqlalchemy import Engine, text
 from starlette.applications import Starlette
@@ -138,10 +140,30 @@ def create_app(engine: Engine, limits: ServerLimits | None = None) -> Starlette:
             methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
         ),
     ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # warm what every POST needs (the grids and the gazetteer, read once per process)
+        # before the first connection is accepted, so the first requests do not wait for it
+        def warm() -> None:
+            from command_center.services import gazetteer, incident_writer
+
+            with ctx.sessions() as session:
+                incident_writer.cached_locator(session)
+                gazetteer.get(session)
+
+        try:
+            await ctx.run(warm)
+        except Exception as exc:  # the database is not there yet: the first request reads it
+            log.warning("warm-up skipped: %s", type(exc).__name__)
+        yield
+
     app = Starlette(
+        lifespan=lifespan,
         routes=routes,
         middleware=[Middleware(AccessLog), Middleware(RateByAddress, ctx=ctx)],
         exception_handlers={HTTPException: http_error, Exception: failed},
     )
     app.state.ctx = ctx
+    app.state.open311 = endpoint
     return app

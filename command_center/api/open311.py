@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from command_center.api.batch import PostGroups
 from command_center.api.context import BUSY, Busy, Context
 from command_center.interop.open311 import (
     write_errors_json,
@@ -88,6 +89,7 @@ class Open311:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.posts = PostGroups(ctx)  # POSTs arriving together are written together
 
     def routes(self) -> list[Route]:
         return [
@@ -198,10 +200,7 @@ class Open311:
         key = (form.get("api_key") or [""])[0] or None
         self._limit_key(request, key)
 
-        def work() -> api.PostResult:
-            return api.post_request(self.ctx.engine, form)
-
-        result = await self.ctx.run(work)
+        result = await self.posts.post(form)
         record = result.record()
         out = (
             write_records_xml("service_requests", "request", [record])

@@ -571,7 +571,7 @@ NEW_COLUMNS = (
     "due_at",
     "answer_due_at",
 )
-_AUDIT_COLUMNS = (
+AUDIT_COLUMNS = (
     "actor_id",
     "actor_name",
     "action",
@@ -739,7 +739,7 @@ def write_incidents(
             )
         )
     # the same entry services.audit.record() writes, for every incident in one COPY
-    copy_rows(raw, "audit_log", _AUDIT_COLUMNS, audit_rows)
+    copy_rows(raw, "audit_log", AUDIT_COLUMNS, audit_rows)
     if quiet:
         announce_reload(session)
     return [

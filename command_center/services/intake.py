@@ -265,6 +265,8 @@ def next_number(session: Session, at: dt.datetime, prefix: str = FORM_NUMBER_PRE
 
 
 _FORM = Origin("incident.create", "登记事件", FORM_NUMBER_PREFIX, 4)
+FORM_ORIGIN = _FORM
+"""How an incident taken as a call is numbered and audited (also a POSTed request's)."""
 
 
 def create_incident(
@@ -301,24 +303,13 @@ def take_call(
     return create_and_merge(session, actor, draft, merge_into)
 
 
-def create_and_merge(
-    session: Session,
-    actor: Actor,
-    draft: IncidentDraft,
-    merge_into: int | None,
-    *,
-    advice: bool = True,
-) -> CreatedIncident:
-    """:func:`create_incident`, and when ``merge_into`` is given merge the new incident into
-    that one as a repeated report — in one transaction: when the merge is refused (someone
-    changed that incident meanwhile) nothing is saved and the refusal is raised
-    (orders.TransitionError). Commits."""
-    from command_center.services import duplicates as dup_search
-
+def new_incident(session: Session, draft: IncidentDraft) -> NewIncident:
+    """The incident a draft stands for, checked (IntakeError) and with its texts cleaned and
+    capped, ready for the writer (``incident_writer.write_incident(s)``)."""
     _validate(session, draft)
     title = _clean(draft.title, "title") or ""
     at = (draft.reported_at or clock.now()).astimezone(dt.UTC)
-    new = NewIncident(
+    return NewIncident(
         channel_code=draft.channel_code,
         title=title,
         reported_at=at,
@@ -336,6 +327,24 @@ def create_and_merge(
             else {}
         ),
     )
+
+
+def create_and_merge(
+    session: Session,
+    actor: Actor,
+    draft: IncidentDraft,
+    merge_into: int | None,
+    *,
+    advice: bool = True,
+) -> CreatedIncident:
+    """:func:`create_incident`, and when ``merge_into`` is given merge the new incident into
+    that one as a repeated report — in one transaction: when the merge is refused (someone
+    changed that incident meanwhile) nothing is saved and the refusal is raised
+    (orders.TransitionError). Commits."""
+    from command_center.services import duplicates as dup_search
+
+    new = new_incident(session, draft)
+    title, at = new.title, new.reported_at
     try:
         made = write_incident(session, actor, new, _FORM)
         if merge_into is None:

@@ -30,8 +30,10 @@ by the server in the specification's error format. No Qt and no HTTP here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
+import json
 import math
 import re
 import secrets
@@ -705,87 +707,123 @@ def validate_post(session: Session, params: Mapping[str, Sequence[str]]) -> dict
 def post_request(
     engine: Engine, params: Mapping[str, Sequence[str]], *, actor_name: str | None = None
 ) -> PostResult:
-    """Create an incident from a POSTed request, all in one transaction.
+    """Create an incident from one POSTed request (:func:`post_requests` with one)."""
+    (result,) = post_requests(engine, [params], actor_name=actor_name)
+    if isinstance(result, Open311Error):
+        raise result
+    return result
 
-    The incident is created by ``intake.create_incident``, as if an operator had taken it:
-    placement by point-in-polygon (or by the gazetteer from ``address_string``), deadlines,
-    the date by which the reporter is answered, its audit entry. That function commits its
-    session, so it runs in a session joined to an outer transaction with a SAVEPOINT: the key
-    check, the incident, its link to the POST's token and the audit entry naming the key commit
-    together or not at all.
-    """
-    check_params(params)  # caps and control characters before the database sees anything
+
+def post_requests(
+    engine: Engine,
+    forms: Sequence[Mapping[str, Sequence[str]]],
+    *,
+    actor_name: str | None = None,
+) -> list[PostResult | Open311Error]:
+    """Create the incidents of several POSTed requests in one transaction (the HTTP service
+    gathers the POSTs that arrive together: one numbering lock and one commit for all of them,
+    instead of one each); a request that is refused gets its error and keeps nothing, the
+    others go in.
+
+    Each incident is made as if an operator had taken it (``intake.new_incident``: the same
+    checks; placement by point-in-polygon or by the gazetteer from ``address_string``;
+    deadlines; the date by which the reporter is answered) with the ``incident.create`` audit
+    entry, and a second entry, ``incident.open311_post``, naming the key and the request's
+    contact fields (capped). The keys' last use is stamped once per key."""
+    from command_center.db.bulk import copy_rows, raw_connection
+    from command_center.services.incident_writer import AUDIT_COLUMNS, write_incidents
+
+    results: list[PostResult | Open311Error | None] = [None] * len(forms)
     with engine.connect() as conn, conn.begin():
-        session = Session(bind=conn, join_transaction_mode="create_savepoint")
+        session = Session(bind=conn)
         try:
-            key = _check_key(session, _one(params, "api_key"))
-            record = validate_post(session, params)
-            actor = Actor(None, (actor_name or f"Open311接口:{key.name}")[:64])
-            description = record["description"] or ""
-            head = cut(" ".join(description.split()), 60)
-            draft = intake.IncidentDraft(
-                channel_code=key.channel_code or imports.CHANNEL_CODE,
-                title=f"{record['service_name']}：{head}" if head else record["service_name"],
-                category_code=record["service_code"],
-                description=description,
-                address=record["address"],
-                lon=record["long"],
-                lat=record["lat"],
-                reporter_name=record["reporter_name"],
-                reporter_phone=record["reporter_phone"],
-            )
-            try:
-                # no duplicate search nor routing suggestion: the caller sees neither, and
-                # inside this transaction they would run under the numbering lock, which
-                # serialises every POST (0.5 s each under load)
-                created = intake.create_incident(session, actor, draft, advice=False)
-            except intake.IntakeError as exc:
-                raise Open311Error(400, str(exc)) from None
-            token = uuid.uuid4().hex
-            session.execute(
-                text(
-                    "UPDATE incidents SET external_source = :s, external_id = :t "
-                    "WHERE id = :id AND external_id IS NULL"
-                ),
-                {"s": POST_SOURCE, "t": token, "id": created.id},
-            )
-            audit.record(
-                session,
-                actor,
-                "incident.open311_post",
-                "incident",
-                created.id,
-                f"{actor.name} 经 Open311 接口上报 {created.number}（{record['service_name']}）",
-                after={
-                    "external_source": POST_SOURCE,
-                    "external_id": token,
-                    "api_key": key.name,
-                    # checked against their caps by validate_post: nothing longer is kept
-                    "email": fit_text("email", record["email"]),
-                    "device_id": fit_text("device_id", record["device_id"]),
-                    "media_url": fit_text("media_url", record["media_url"]),
-                },
-            )
-            key.last_used_at = clock.now()
+            keys: dict[str, ApiKey] = {}
+            ready: list[tuple[int, ApiKey, dict[str, Any], Any, str]] = []
+            for i, params in enumerate(forms):
+                try:
+                    check_params(params)  # caps and control characters first
+                    raw = _one(params, "api_key") or ""
+                    key = keys.get(raw) or _check_key(session, raw)
+                    keys[raw] = key
+                    record = validate_post(session, params)
+                    description = record["description"] or ""
+                    head = cut(" ".join(description.split()), 60)
+                    draft = intake.IncidentDraft(
+                        channel_code=key.channel_code or imports.CHANNEL_CODE,
+                        title=f"{record['service_name']}：{head}"
+                        if head
+                        else record["service_name"],
+                        category_code=record["service_code"],
+                        description=description,
+                        address=record["address"],
+                        lon=record["long"],
+                        lat=record["lat"],
+                        reporter_name=record["reporter_name"],
+                        reporter_phone=record["reporter_phone"],
+                    )
+                    try:
+                        new = intake.new_incident(session, draft)
+                    except intake.IntakeError as exc:
+                        raise Open311Error(400, str(exc)) from None
+                    token = uuid.uuid4().hex
+                    new = dataclasses.replace(new, external_source=POST_SOURCE, external_id=token)
+                    ready.append((i, key, record, new, token))
+                except Open311Error as exc:
+                    results[i] = exc
+            now = clock.now()
+            post_audit: list[tuple[Any, ...]] = []
+            for key in {id(k): k for _, k, _, _, _ in ready}.values():
+                mine = [r for r in ready if r[1] is key]
+                actor = Actor(None, (actor_name or f"Open311接口:{key.name}")[:64])
+                written = write_incidents(session, actor, [r[3] for r in mine], intake.FORM_ORIGIN)
+                for (i, _key, record, _new, token), w in zip(mine, written, strict=True):
+                    results[i] = PostResult(w.number, token, _notice(w.placement), w.id)
+                    post_audit.append(
+                        (
+                            actor.user_id,
+                            actor.name,
+                            "incident.open311_post",
+                            "incident",
+                            w.id,
+                            f"{actor.name} 经 Open311 接口上报 {w.number}"
+                            f"（{record['service_name']}）",
+                            json.dumps(
+                                {
+                                    "external_source": POST_SOURCE,
+                                    "external_id": token,
+                                    "api_key": key.name,
+                                    # checked against their caps by validate_post
+                                    "email": fit_text("email", record["email"]),
+                                    "device_id": fit_text("device_id", record["device_id"]),
+                                    "media_url": fit_text("media_url", record["media_url"]),
+                                },
+                                ensure_ascii=False,
+                            ),
+                        )
+                    )
+                key.last_used_at = now
+            if post_audit:
+                copy_rows(raw_connection(session), "audit_log", AUDIT_COLUMNS, post_audit)
             session.commit()
         finally:
             session.close()
-    flag = created.placement.flag
-    if flag == "ok":
-        notice = (
-            f"已受理，由{created.placement.path}负责 / received; "
-            f"{created.placement.path} is responsible"
-        )
-    elif flag == "outside":
-        notice = (
+    out: list[PostResult | Open311Error] = []
+    for r in results:
+        assert r is not None
+        out.append(r)
+    return out
+
+
+def _notice(placement: Any) -> str:
+    """What a POST's answer says of where the request was placed."""
+    if placement.flag == "ok":
+        return f"已受理，由{placement.path}负责 / received; {placement.path} is responsible"
+    if placement.flag == "outside":
+        return (
             "已受理；位置不在本县辖区内，待人工核实 / received; the location is outside the "
             "county and will be checked by an operator"
         )
-    else:
-        notice = (
-            "已受理；无坐标，待人工定位 / received; without coordinates, an operator will locate it"
-        )
-    return PostResult(created.number, token, notice, created.id)
+    return "已受理；无坐标，待人工定位 / received; without coordinates, an operator will locate it"
 
 
 def find_token(session: Session, token: str) -> dict[str, Any]:

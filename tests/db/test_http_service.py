@@ -333,3 +333,57 @@ def test_keys_are_never_logged_and_access_lines_are_json(
     assert {line["path"] for line in lines} == {"/open311/v2/requests.json"}
     assert {line["status"] for line in lines} >= {200, 201, 403}
     assert all(line["key"] is True and "ms" in line for line in lines)
+
+
+# --- POSTs arriving together are written together ---------------------------------------------
+
+
+def test_posts_arriving_together_are_written_in_groups_each_with_its_own_answer(
+    seeded_copy: str,
+) -> None:
+    import threading
+
+    engine = make_engine(seeded_copy)
+    server = HttpServer(engine, "127.0.0.1", 0).start()
+    try:
+        base = server.base_url
+        key = _key(seeded_copy)
+        before = _counts(seeded_copy)
+        answers: list[tuple[int, bytes]] = []
+        lock = threading.Lock()
+        start = threading.Barrier(30)
+
+        def client(i: int) -> None:
+            code = "999999" if i % 10 == 3 else "030302"  # three of them name no service
+            start.wait()
+            status, _, body = _post(base, key, service_code=code, description=f"井盖缺失 第{i}个")
+            with lock:
+                answers.append((status, body))
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(30)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        good = [json.loads(b)[0] for s, b in answers if s == 201]
+        bad = [b for s, b in answers if s != 201]
+        assert len(good) == 27 and len(bad) == 3
+        assert all(_error(b)[0] == 400 for b in bad)  # each refusal its own, in the same groups
+        numbers = [g["service_request_id"] for g in good]
+        assert len(set(numbers)) == 27  # one incident each, none twice
+        groups = server.app.state.open311.posts.groups
+        assert groups < 27  # written together, not one transaction each
+        # every incident is there with both its audit entries; the refused left nothing
+        assert _counts(seeded_copy)[0] == before[0] + 27
+        rows = _q(
+            seeded_copy,
+            "SELECT i.number, count(*) FILTER (WHERE a.action = 'incident.create'), "
+            "count(*) FILTER (WHERE a.action = 'incident.open311_post') FROM incidents i "
+            "JOIN audit_log a ON a.entity_type = 'incident' AND a.entity_id = i.id "
+            "WHERE i.number = ANY(%s) GROUP BY i.number",
+            numbers,
+        )
+        assert sorted(r[1:] for r in rows) == [(1, 1)] * 27
+    finally:
+        server.stop()
+        engine.dispose()

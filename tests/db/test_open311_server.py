@@ -448,17 +448,21 @@ def test_serve_command_answers_and_stops_on_a_signal(seeded_db: str, sig: str) -
 def test_a_failure_after_the_incident_is_written_leaves_nothing(
     seeded_copy: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """intake.create_incident commits its session; the POST's transaction still wraps it."""
+    """The incident is written, then writing the POST's own audit entry fails: the POST's
+    transaction wraps both, so nothing is kept."""
+    from command_center.db import bulk
+
     key = _key(seeded_copy)
     before = _counts(seeded_copy)
-    real_record = open311_api.audit.record
+    real_copy = bulk.copy_rows
 
-    def failing(session: Any, actor: Any, action: str, *args: Any, **kw: Any) -> Any:
-        if action == "incident.open311_post":
+    def failing(conn: Any, table: str, columns: Any, rows: Any, *args: Any, **kw: Any) -> Any:
+        rows = list(rows)
+        if table == "audit_log" and any("incident.open311_post" in r for r in rows):
             raise RuntimeError("disk full")
-        return real_record(session, actor, action, *args, **kw)
+        return real_copy(conn, table, columns, rows, *args, **kw)
 
-    monkeypatch.setattr(open311_api.audit, "record", failing)
+    monkeypatch.setattr(bulk, "copy_rows", failing)
     engine = make_engine(seeded_copy)
     try:
         form = {"api_key": [key], "service_code": ["010101"], "address_string": ["洪水镇"]}
