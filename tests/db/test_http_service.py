@@ -387,3 +387,32 @@ def test_posts_arriving_together_are_written_in_groups_each_with_its_own_answer(
     finally:
         server.stop()
         engine.dispose()
+
+
+# --- a third-party client ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_the_georeport_client_reads_services_definitions_and_requests(
+    site: tuple[str, str], fmt: str
+) -> None:
+    """``georeport`` (PyPI), a GeoReport v2 client a city integrator would use; the other two
+    on PyPI (``three``, ``open311``) no longer import on Python 3."""
+    from georeport import GeoReport
+
+    base, db = site
+    key = _key(db)
+    status, _, body = _post(base, key, description="井盖缺失，行人易跌落")
+    assert status == 201
+    number = json.loads(body)[0]["service_request_id"]
+    client = GeoReport(f"{base}/open311/v2", api_key=key, output_format=fmt)
+    services = client.get_service_list()
+    codes = [s["service_code"] for s in services]
+    assert "030302" in codes and len(codes) > 50
+    definition = client.get_service_definition("030302")
+    assert definition["service_code"] == "030302"
+    found = client.get_service_requests(service_code="030302")
+    found = found if isinstance(found, list) else [found]
+    assert number in [r["service_request_id"] for r in found]
+    one = client.get_service_request(number)
+    assert one["service_request_id"] == number and one["status"] == "open"
