@@ -158,7 +158,14 @@ def set_public_summary(
     session: Session, actor: Actor, incident_id: int, summary: str | None
 ) -> None:
     """Approve the text the public Open311 GET shows for an incident (None withdraws it, and
-    the public sees the category's name again); audited, commits. ValueError when too long."""
+    the public sees the category's name again); audited, commits. ValueError when too long;
+    PermissionDenied for a role other than the center's."""
+    from command_center.services import permissions
+
+    if not permissions.may_publish(permissions.who(session, actor).role):
+        raise permissions.PermissionDenied(
+            "公开摘要由指挥中心审定", "the public summary is approved by the center"
+        )
     text_ = " ".join((summary or "").split()) or None
     if text_ is not None and len(text_) > PUBLIC_SUMMARY_MAX:
         raise ValueError(

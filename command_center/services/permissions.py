@@ -82,6 +82,12 @@ def may_write_duty_log(role: str | None) -> bool:
     return role is None or role in CENTER_ROLES
 
 
+def may_publish(role: str | None) -> bool:
+    """What the public sees of an incident (the Open311 GET's summary) is approved by the
+    center's roles."""
+    return role is None or role in CENTER_ROLES
+
+
 def require_duty_log(session: Session, actor: Actor) -> None:
     if not may_write_duty_log(who(session, actor).role):
         raise PermissionDenied(

@@ -126,6 +126,8 @@ class Details:
     may_reveal_reporter: bool = False  # the user may see the reporter unmasked (recorded)
     may_edit: bool = False  # the user may complete or correct the incident (编辑/补充)
     handback: Handback | None = None  # the order a department gave back, awaiting dispatch
+    public_summary: str | None = None  # what the public Open311 GET shows (approved)
+    may_publish: bool = False  # the user may approve the public summary
 
 
 def details(
@@ -234,4 +236,6 @@ def details(
         and permissions.may_reveal(me, "incident"),
         incident_edit.may_edit(me.role) and inc.status in incident_edit.EDITABLE_STATUSES,
         handback(session, incident_id) if visible is None else None,
+        inc.public_summary,
+        permissions.may_publish(me.role),
     )

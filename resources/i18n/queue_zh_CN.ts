@@ -12,26 +12,26 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+212"/>
-        <location line="+372"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+215"/>
+        <location line="+395"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-371"/>
+        <location line="-394"/>
         <location line="+16"/>
-        <location line="+372"/>
+        <location line="+395"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-387"/>
-        <location line="+400"/>
+        <location line="-410"/>
+        <location line="+423"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-397"/>
+        <location line="-420"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -182,12 +182,32 @@
         <translation>描述</translation>
     </message>
     <message>
+        <location line="+6"/>
+        <source>not approved: the public sees only the category</source>
+        <translation>未审定：公众只看到分类名称</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Public</source>
+        <translation>公开摘要</translation>
+    </message>
+    <message>
         <location line="+90"/>
         <source>Edit / complete…</source>
         <translation>编辑/补充…</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+6"/>
+        <source>Public summary…</source>
+        <translation>公开摘要…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>What the public Open311 list shows of this incident (never the caller&apos;s own words unless approved here)</source>
+        <translation>对外公开（Open311 公开列表）显示的内容；未经此处审定，绝不公开来电人原话</translation>
+    </message>
+    <message>
+        <location line="+35"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
@@ -210,7 +230,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+1210"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1247"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -669,7 +689,7 @@
     </message>
     <message>
         <location line="+227"/>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-754"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-790"/>
         <source>Answer overdue</source>
         <translation>答复超期</translation>
     </message>
@@ -703,7 +723,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-285"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-286"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -718,7 +738,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+219"/>
+        <location line="+220"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
@@ -923,7 +943,17 @@
         <translation>照片已不存在。</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+44"/>
+        <source>Public summary</source>
+        <translation>公开摘要</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>What the public Open311 list shows of this incident. Leave out names, phone numbers and flat numbers; empty: the public sees only the category.</source>
+        <translation>对外公开列表显示的事件摘要。请勿写入姓名、电话和门牌号；留空则公众只看到分类名称。</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>Saved; the change is in the incident&apos;s history.</source>
         <translation>已保存，改动已记入事件的处理记录。</translation>
     </message>

@@ -86,6 +86,9 @@ class DetailsPanel(QWidget):
     sig_edit_requested = Signal(int)
     """编辑/补充 was pressed. Arguments: the incident's id."""
 
+    sig_publish_requested = Signal(int)
+    """The operator wants to approve what the public sees of this incident (its id)."""
+
     sig_reveal_requested = Signal(int)
     """The masked reporter's "show" link was pressed. Arguments: the incident's id."""
 
@@ -408,6 +411,15 @@ class DetailsPanel(QWidget):
             rows.append((self.tr("Answer"), f"<span style='color:{colour}'>{e(text)}</span>"))
         if d.description:
             rows.append((self.tr("Description"), e(d.description)))
+        if d.may_publish:
+            shown = (
+                e(d.public_summary)
+                if d.public_summary
+                else "<span style='color:#5b6673'>"
+                + e(self.tr("not approved: the public sees only the category"))
+                + "</span>"
+            )
+            rows.append((self.tr("Public"), shown))
         cells = "".join(
             f"<tr><td style='color:#5b6673; padding-right:10px; white-space:nowrap'>{k}</td>"
             f"<td>{v}</td></tr>"
@@ -502,6 +514,20 @@ class DetailsPanel(QWidget):
                 edit.setObjectName("detailsEdit")
                 edit.clicked.connect(lambda _=False, i=inc.id: self.sig_edit_requested.emit(i))
                 buttons.append(edit)
+            if d.may_publish:
+                publish = QPushButton(self.tr("Public summary…"), self.action_box)
+                publish.setAutoDefault(False)
+                publish.setObjectName("detailsPublicSummary")
+                publish.setToolTip(
+                    self.tr(
+                        "What the public Open311 list shows of this incident (never the "
+                        "caller's own words unless approved here)"
+                    )
+                )
+                publish.clicked.connect(
+                    lambda _=False, i=inc.id: self.sig_publish_requested.emit(i)
+                )
+                buttons.append(publish)
         order_buttons: list[QPushButton] = []
         if focus is not None:
             t2 = Target(

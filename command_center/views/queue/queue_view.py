@@ -357,6 +357,7 @@ class QueueView(QWidget):
         self.details.sig_photo_requested.connect(self.open_photo)
         self.details.sig_reveal_requested.connect(self.reveal_reporter)
         self.details.sig_edit_requested.connect(self.edit_incident)
+        self.details.sig_publish_requested.connect(self.edit_public_summary)
         for keys, wanted in ACTION_SHORTCUTS.items():
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -911,6 +912,42 @@ class QueueView(QWidget):
         dialog.sig_saved.connect(self._on_incident_edited)
         self.edit_dialog = dialog
         dialog.open()
+
+    def ask_public_summary(self, current: str) -> str | None:
+        """The public summary as the operator approves it (None: cancelled; "" withdraws)."""
+        text, ok = QInputDialog.getMultiLineText(
+            self,
+            self.tr("Public summary"),
+            self.tr(
+                "What the public Open311 list shows of this incident. Leave out names, phone "
+                "numbers and flat numbers; empty: the public sees only the category."
+            ),
+            current,
+        )
+        return text if ok else None
+
+    def edit_public_summary(self, incident_id: int) -> None:
+        """公开摘要: approve what the public sees of the incident shown (the center's roles)."""
+        from command_center.services import open311_api
+
+        d = self.details.details
+        if d is None or d.incident.id != incident_id:
+            return
+        inc = d.incident
+        suggestion = d.public_summary or " · ".join(
+            x for x in (inc.category_name, inc.town_name) if x
+        )
+        text = self.ask_public_summary(suggestion)
+        if text is None:
+            return
+        actor = self.actor
+        self._runner.submit(
+            lambda s: open311_api.set_public_summary(s, actor, incident_id, text),
+            success=lambda _=None: self._on_incident_edited(incident_id),
+            failure=lambda exc: self.show_message(str(exc), "error"),
+            owner=self,
+            name="queue.public_summary",
+        )
 
     def _on_incident_edited(self, incident_id: int) -> None:
         self.show_message(self.tr("Saved; the change is in the incident's history."), "ok")
