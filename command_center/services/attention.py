@@ -142,7 +142,7 @@ def notices(
                 )
             )
     if made and "new_order" in wanted:
-        for r in session.execute(
+        for o in session.execute(
             select(
                 WorkOrder.number,
                 WorkOrder.incident_id,
@@ -156,11 +156,11 @@ def notices(
             .order_by(WorkOrder.id)
         ):
             out.append(
-                Notice("new_order", r.incident_id, r.number, r.title, r.dispatched_at, r.name)
+                Notice("new_order", o.incident_id, o.number, o.title, o.dispatched_at, o.name)
             )
     fresh = sorted(set(new_incident_ids))
     if fresh and wanted & {"urgent", "no_location"}:
-        for r in session.execute(
+        for c in session.execute(
             select(
                 Incident.id,
                 Incident.number,
@@ -176,9 +176,9 @@ def notices(
             )
             .order_by(Incident.id)
         ):
-            if "urgent" in wanted and r.priority == URGENT_PRIORITY:
-                out.append(Notice("urgent", r.id, r.number, r.title, r.reported_at))
-            if "no_location" in wanted and r.location_flag == LocationFlag.MISSING:
-                out.append(Notice("no_location", r.id, r.number, r.title, r.reported_at))
+            if "urgent" in wanted and c.priority == URGENT_PRIORITY:
+                out.append(Notice("urgent", c.id, c.number, c.title, c.reported_at))
+            if "no_location" in wanted and c.location_flag == LocationFlag.MISSING:
+                out.append(Notice("no_location", c.id, c.number, c.title, c.reported_at))
     out.sort(key=lambda n: n.at)
     return out
