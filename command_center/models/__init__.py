@@ -24,6 +24,13 @@ from command_center.models.incident import (
 )
 from command_center.models.org import AppUser, Department, Role, RoleCode
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
+from command_center.models.supervision import (
+    DeadlineExtension,
+    ScoreMonth,
+    ScorePoint,
+    SupervisionNote,
+    SupervisionSweep,
+)
 from command_center.models.security import Credential, Installation, LoginSecret
 from command_center.models.workflow import (
     ApiKey,
@@ -76,6 +83,11 @@ __all__ = [
     "RoutingRule",
     "SavedFilter",
     "SupervisionOrder",
+    "SupervisionNote",
+    "SupervisionSweep",
+    "DeadlineExtension",
+    "ScorePoint",
+    "ScoreMonth",
     "WorkOrder",
     "WorkerKind",
 ]
