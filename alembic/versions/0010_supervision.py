@@ -9,6 +9,7 @@
   pending request per order.
 - ``score_points`` (the monthly score's ledger, each point traced to its order and rule) and
   ``score_months`` (locked months); ``supervision_sweeps``, the sweep's watermark.
+- ``incidents``: an index on (grid, category, reported) for repeated reports at one place.
 - ``departments.kind`` (functional department or town) and ``town_id``: card limits differ.
 - Row-level security as in 0005–0007: the center reads everything and the duty operators,
   supervisors and administrators write; a department handler sees its own department's
@@ -242,6 +243,11 @@ def upgrade() -> None:
     op.create_index("ix_supervision_orders_issued", t, ["issued_at", "id"])
     op.create_index("ix_supervision_orders_dept_status", t, ["department_id", "status"])
     op.create_index("ix_supervision_orders_work_order_id", t, ["work_order_id"])
+    op.create_index(
+        "ix_incidents_grid_category_reported",
+        "incidents",
+        ["grid_id", "category_code", "reported_at"],
+    )
 
     op.create_table(
         "supervision_notes",
@@ -390,7 +396,7 @@ def upgrade() -> None:
         "supervision_sweeps",
         sa.Column("id", sa.SmallInteger(), nullable=False),
         sa.Column("last_run_at", ts, nullable=True),
-        sa.Column("last_incident_id", sa.BigInteger(), server_default="0", nullable=False),
+        sa.Column("last_order_id", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("last_created", sa.Integer(), server_default="0", nullable=False),
         sa.CheckConstraint("id = 1", name=op.f("ck_supervision_sweeps_single_row")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_supervision_sweeps")),
@@ -446,6 +452,7 @@ def downgrade() -> None:
         "UPDATE supervision_orders SET status = CASE WHEN status IN ('withdrawn', 'escalated') "
         "THEN 'closed' WHEN status = 'acknowledged' THEN 'open' ELSE status END"
     )
+    op.drop_index("ix_incidents_grid_category_reported", table_name="incidents")
     op.drop_index("ix_supervision_orders_work_order_id", table_name=t)
     op.drop_index("ix_supervision_orders_dept_status", table_name=t)
     op.drop_index("ix_supervision_orders_issued", table_name=t)

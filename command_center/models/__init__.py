@@ -24,6 +24,7 @@ from command_center.models.incident import (
 )
 from command_center.models.org import AppUser, Department, Role, RoleCode
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
+from command_center.models.security import Credential, Installation, LoginSecret
 from command_center.models.supervision import (
     DeadlineExtension,
     ScoreMonth,
@@ -31,7 +32,6 @@ from command_center.models.supervision import (
     SupervisionNote,
     SupervisionSweep,
 )
-from command_center.models.security import Credential, Installation, LoginSecret
 from command_center.models.workflow import (
     ApiKey,
     AppSetting,
@@ -57,6 +57,7 @@ __all__ = [
     "Channel",
     "CheckIn",
     "Credential",
+    "DeadlineExtension",
     "DeadlineRule",
     "Department",
     "DisputeCase",
@@ -82,12 +83,11 @@ __all__ = [
     "RoleCode",
     "RoutingRule",
     "SavedFilter",
-    "SupervisionOrder",
-    "SupervisionNote",
-    "SupervisionSweep",
-    "DeadlineExtension",
-    "ScorePoint",
     "ScoreMonth",
+    "ScorePoint",
+    "SupervisionNote",
+    "SupervisionOrder",
+    "SupervisionSweep",
     "WorkOrder",
     "WorkerKind",
 ]

@@ -133,6 +133,8 @@ class Incident(IdMixin, TimestampMixin, Base):
             "answer_due_at",
             postgresql_where=text("answered_at IS NULL AND answer_due_at IS NOT NULL"),
         ),
+        # the same problem at the same place (services/supervision.py, repeated reports)
+        Index("ix_incidents_grid_category_reported", "grid_id", "category_code", "reported_at"),
     )
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel_code: Mapped[str] = mapped_column(String(32), ForeignKey("channels.code"))

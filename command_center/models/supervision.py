@@ -126,7 +126,7 @@ class ScoreMonth(Base):
 
 
 class SupervisionSweep(Base):
-    """The sweep's state, one row: when it last ran, and the newest incident it has looked at
+    """The sweep's state, one row: when it last ran, and the newest work order it has looked at
     for repeated reports (so an idle sweep reads nothing old)."""
 
     __tablename__ = "supervision_sweeps"
@@ -134,5 +134,5 @@ class SupervisionSweep(Base):
 
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     last_run_at: Mapped[dt.datetime | None] = mapped_column()
-    last_incident_id: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    last_order_id: Mapped[int] = mapped_column(BigInteger, server_default="0")
     last_created: Mapped[int] = mapped_column(server_default="0")
