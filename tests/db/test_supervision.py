@@ -529,3 +529,13 @@ def test_the_monthly_score_is_the_points_ledger_and_a_locked_month_is_final(Sess
                 points=-1,
                 reason="迟报",
             )
+
+
+def test_the_command_line_sweeps_once(seeded_copy: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from command_center.cli import main
+
+    assert main(["supervise", "run", "--once", "--database-url", seeded_copy]) == 0
+    first = capsys.readouterr().out
+    assert first.startswith("督办巡检：")
+    assert main(["supervise", "run", "--once", "--database-url", seeded_copy]) == 0
+    assert "无新情况" in capsys.readouterr().out  # a second sweep finds nothing new
