@@ -28,6 +28,7 @@ the supervisor closes. Every change is audited and names the version it read
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -1320,8 +1321,15 @@ def ledger(
     *,
     after: tuple[dt.datetime, int] | None = None,
     limit: int = 100,
+    actor: Actor | None = None,
 ) -> list[LedgerRow]:
-    """A page of supervision, newest first; ``after`` is the last row's (issued_at, id)."""
+    """A page of supervision, newest first; ``after`` is the last row's (issued_at, id). Given
+    the ``actor``, a department's handler gets its own department's only (as row-level
+    security gives its login), whatever the filter asks."""
+    if actor is not None:
+        me = _role(session, actor)
+        if me.role in DEPARTMENT_ROLES:
+            filt = dataclasses.replace(filt, department_id=me.department_id or -1)
     s = SupervisionOrder
     w = WorkOrder
     i = Incident
