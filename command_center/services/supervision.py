@@ -56,7 +56,6 @@ from command_center.models.incident import OPEN_ORDER_STATUSES
 from command_center.services import audit, permissions, settings
 from command_center.services.audit import SYSTEM, Actor
 from command_center.services.calendar import WorkCalendar, load_calendar
-from command_center.services.categories import ancestors
 from command_center.services.deadlines import AMBER_FRACTION
 from command_center.services.lifecycle import ADMIN, DEPARTMENT_ROLES, DUTY_OPERATOR, SUPERVISOR
 from command_center.services.orders import ConflictError, TransitionError
@@ -309,13 +308,16 @@ def _overdue_steps(
         ),
         {"now": now},
     ).all()
-    chains: dict[str | None, list[str]] = {}
+    parents: dict[str, str | None] = {
+        code: parent
+        for code, parent in session.execute(text("SELECT code, parent_code FROM categories"))
+    }
     out = []
     for r in rows:
-        chain = chains.get(r.category_code)
-        if chain is None:
-            chain = [c.code for c in ancestors(session, r.category_code)]
-            chains[r.category_code] = chain
+        chain, code = [], r.category_code
+        while code is not None and code not in chain:
+            chain.append(code)
+            code = parents.get(code)
         limits = choose_limits(setting, chain, r.kind)
         step = due_step(now, r.deadline_at, limits, calendar)
         if step is None:
