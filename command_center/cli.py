@@ -142,7 +142,9 @@ def _parser() -> argparse.ArgumentParser:
 
     bk = sub.add_parser("backup", help="the whole database into one file")
     bk.add_argument(
-        "path", metavar="FILE", nargs="?",
+        "path",
+        metavar="FILE",
+        nargs="?",
         help="where (default: command-center-YYYYMMDD-HHMM.ccbackup here)",
     )
     rs = sub.add_parser(
@@ -172,6 +174,17 @@ def _parser() -> argparse.ArgumentParser:
         "--interval", type=float, metavar="S", help="seconds between polls (default: setting)"
     )
     p311.add_argument("--timeout", type=float, default=30.0, metavar="S", help="HTTP timeout")
+
+    sup = sub.add_parser("supervise", help="supervision (督办): the sweep, for a server")
+    supsub = _SubParsers(sup.add_subparsers(dest="supervise_command", required=True), common)
+    srun = supsub.add_parser(
+        "run",
+        help="run the supervision sweep every minute (one sweep at a time across all machines)",
+    )
+    srun.add_argument("--once", action="store_true", help="sweep once and exit")
+    srun.add_argument(
+        "--interval", type=float, default=60.0, metavar="S", help="seconds between sweeps"
+    )
     return p
 
 
@@ -190,16 +203,25 @@ RUN_OPTIONS = ("--lang", "--user", "--wall")
 
 
 COMMANDS = (
-    "run", "db", "demo", "status", "import", "serve", "apikey", "poll", "user", "audit", "backup",
+    "run",
+    "db",
+    "demo",
+    "status",
+    "import",
+    "serve",
+    "apikey",
+    "poll",
+    "user",
+    "audit",
+    "backup",
     "restore",
+    "supervise",
 )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if any(a.split("=")[0] in RUN_OPTIONS for a in argv) and not any(
-        a in COMMANDS for a in argv
-    ):
+    if any(a.split("=")[0] in RUN_OPTIONS for a in argv) and not any(a in COMMANDS for a in argv):
         argv.insert(0, "run")  # `command-center --lang en` means `command-center run --lang en`
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -246,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _audit(url, args)
         if command in ("backup", "restore"):
             return _backup(url, args, command)
+        if command == "supervise":
+            return _supervise(url, args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear message, not a traceback, for the person at the keyboard
@@ -325,9 +349,7 @@ def _user(url: str | None, args: argparse.Namespace) -> int:
                     state = f"  locked until {until:%Y-%m-%d %H:%M}"
                 elif failed:
                     state = f"  {failed} failed"
-                active = session.scalar(
-                    select(auth.AppUser.active).where(auth.AppUser.id == u.id)
-                )
+                active = session.scalar(select(auth.AppUser.active).where(auth.AppUser.id == u.id))
                 print(
                     f"{u.username:<20} cc_u_{u.username:<20} {u.role_code:<14} "
                     f"{u.department_name or '-':<12} {u.display_name}"
@@ -346,8 +368,14 @@ def _user(url: str | None, args: argparse.Namespace) -> int:
                     )
             password = _ask_password(f"{args.username} 的初始密码 / initial password: ")
             info = auth.add_user(
-                session, actor, args.username, args.display_name, args.role, password,
-                department_id=dept_id, must_change=True,
+                session,
+                actor,
+                args.username,
+                args.display_name,
+                args.role,
+                password,
+                department_id=dept_id,
+                must_change=True,
             )
             print(f"created {info.username} (login cc_u_{info.username}, {info.role_code})")
             return 0
@@ -643,6 +671,29 @@ def _poll_open311(url: str | None, args: argparse.Namespace) -> int:
                 if args.once:
                     return 0 if result.ok else 1
                 if stop.wait(interval):  # type: ignore[attr-defined]
+                    return 0
+        finally:
+            restore()  # type: ignore[operator]
+
+
+def _supervise(url: str | None, args: argparse.Namespace) -> int:
+    """The sweep, headless: every ``--interval`` seconds until SIGINT/SIGTERM, or once. Each
+    sweep prints one line; a sweep that finds another machine sweeping says so and waits."""
+    from command_center.db.connection import database
+    from command_center.services import supervision
+    from command_center.services.audit import Actor
+
+    actor = Actor(None, "督办巡检")
+    with database(url) as db:
+        stop, restore = _until_signalled()
+        try:
+            while True:
+                with db.sessions() as session:
+                    result = supervision.sweep(session, actor)
+                print(result.describe(), flush=True)
+                if args.once:
+                    return 0
+                if stop.wait(args.interval):  # type: ignore[attr-defined]
                     return 0
         finally:
             restore()  # type: ignore[operator]

@@ -690,6 +690,11 @@ def _maybe_supervise(
             reason,
             "已督促办结" if closed else None,
             closed,
+            # the overdue step of the sweep's rules; listed and leader cases by a supervisor
+            "auto" if level == "supervise" else "manual",
+            "overdue" if level == "supervise" else "manual",
+            order.dept,
+            s.inc["town_id"],
         )
     )
     ctx.add_audit(
@@ -914,6 +919,10 @@ def _write(ctx: SeedContext, out: _Out) -> None:
             "reason",
             "resolution",
             "closed_at",
+            "kind",
+            "stage",
+            "department_id",
+            "town_id",
         ),
         out.supervision,
     )

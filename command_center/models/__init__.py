@@ -25,6 +25,13 @@ from command_center.models.incident import (
 from command_center.models.org import AppUser, Department, Role, RoleCode
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
 from command_center.models.security import Credential, Installation, LoginSecret
+from command_center.models.supervision import (
+    DeadlineExtension,
+    ScoreMonth,
+    ScorePoint,
+    SupervisionNote,
+    SupervisionSweep,
+)
 from command_center.models.workflow import (
     ApiKey,
     AppSetting,
@@ -50,6 +57,7 @@ __all__ = [
     "Channel",
     "CheckIn",
     "Credential",
+    "DeadlineExtension",
     "DeadlineRule",
     "Department",
     "DisputeCase",
@@ -75,7 +83,11 @@ __all__ = [
     "RoleCode",
     "RoutingRule",
     "SavedFilter",
+    "ScoreMonth",
+    "ScorePoint",
+    "SupervisionNote",
     "SupervisionOrder",
+    "SupervisionSweep",
     "WorkOrder",
     "WorkerKind",
 ]

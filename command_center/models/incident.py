@@ -140,6 +140,8 @@ class Incident(IdMixin, TimestampMixin, Base):
             "answer_due_at",
             postgresql_where=text("answered_at IS NULL AND answer_due_at IS NOT NULL"),
         ),
+        # the same problem at the same place (services/supervision.py, repeated reports)
+        Index("ix_incidents_grid_category_reported", "grid_id", "category_code", "reported_at"),
     )
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel_code: Mapped[str] = mapped_column(String(32), ForeignKey("channels.code"))
@@ -268,31 +270,68 @@ class ReturnVisit(IdMixin, Base):
 
 
 class SupervisionOrder(IdMixin, TimestampMixin, Base):
-    """Supervision (督办): ordinary, listed (挂牌督办) or a named leader's case (包案督办)."""
+    """Supervision (督办): ordinary, listed (挂牌督办) or a named leader's case (包案督办).
+
+    ``kind`` says who raised it (the sweep's rules, a supervisor by hand, or a proposal of the
+    sweep waiting for a supervisor); ``stage`` the rule's step (75 % reminder, overdue, yellow
+    card, red card, focus problem, repeated report) or "manual". The sweep never raises the same
+    step twice for one order: (work order, level, stage) is unique for every step but "manual"
+    (services/supervision.py; alembic 0010)."""
 
     __tablename__ = "supervision_orders"
     __table_args__ = (
         CheckConstraint("level IN ('supervise','listed','leader_case')", name="level_valid"),
-        CheckConstraint("status IN ('open','responded','closed')", name="status_valid"),
+        CheckConstraint(
+            "status IN ('proposed','open','acknowledged','responded','closed','withdrawn',"
+            "'escalated','declined')",
+            name="status_valid",
+        ),
+        CheckConstraint("kind IN ('auto','manual','proposal')", name="kind_valid"),
+        CheckConstraint(
+            "stage IN ('remind','overdue','yellow','red','focus','repeat','manual')",
+            name="stage_valid",
+        ),
         CheckConstraint(
             "num_nonnulls(incident_id, work_order_id, dispute_case_id) = 1", name="one_target"
         ),
+        Index(
+            "uq_supervision_orders_order_level_stage",
+            "work_order_id",
+            "level",
+            "stage",
+            unique=True,
+            postgresql_where=text("stage <> 'manual'"),
+        ),
+        Index("ix_supervision_orders_issued", "issued_at", "id"),
+        Index("ix_supervision_orders_dept_status", "department_id", "status"),
+        Index("ix_supervision_orders_work_order_id", "work_order_id"),
     )
     number: Mapped[str] = mapped_column(String(32), unique=True)
     level: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(12), server_default="manual")
+    stage: Mapped[str] = mapped_column(String(12), server_default="manual")
     incident_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("incidents.id"), index=True
     )
     work_order_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("work_orders.id"))
     dispute_case_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("dispute_cases.id"))
+    # whose supervision it is (row-level security: a department handler sees its own) and where
+    department_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("departments.id"))
+    town_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("admin_areas.id"))
     responsible_leader: Mapped[str | None] = mapped_column(String(64))
     issued_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
     issued_at: Mapped[dt.datetime] = mapped_column()
     deadline_at: Mapped[dt.datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(12), server_default="open")
     reason: Mapped[str] = mapped_column(Text)
+    instructions: Mapped[str | None] = mapped_column(Text)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column()
+    acknowledged_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[dt.datetime | None] = mapped_column()
     resolution: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[dt.datetime | None] = mapped_column()
+    closed_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
     version: Mapped[int] = mapped_column(server_default="1")
 
     __mapper_args__ = {"version_id_col": version}  # optimistic concurrency

@@ -29,6 +29,7 @@ class Department(IdMixin, Base):
     """A functional department (职能部门) stationed at or linked to the center."""
 
     __tablename__ = "departments"
+    __table_args__ = (CheckConstraint("kind IN ('functional','town')", name="kind_valid"),)
 
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -36,6 +37,10 @@ class Department(IdMixin, Base):
     stationed: Mapped[bool] = mapped_column(server_default="true")
     phone: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(server_default="true")
+    # a functional department (职能部门) or a town's government (乡镇): supervision's card limits
+    # differ by kind (services/supervision.py)
+    kind: Mapped[str] = mapped_column(String(12), server_default="functional")
+    town_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("admin_areas.id"))
 
 
 class Role(Base):

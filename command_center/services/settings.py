@@ -22,6 +22,22 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "orders.reopen_days": (15, "days after closure within which an incident may be reopened"),
     "orders.answer_working_days": (5, "working days within which the reporter is answered"),
     "orders.max_dispatch_rounds": (3, "dispatches of one incident before it needs a supervisor"),
+    # supervision (services/supervision.py): administrators edit them
+    "orders.card_limits": (
+        {"town": [1, 2], "functional": [5, 10], "categories": {}},
+        "黄牌/红牌: working days past the deadline, per unit kind [yellow, red]; "
+        "categories: {code: {kind: [yellow, red]}} (the most specific category wins)",
+    ),
+    "orders.score_points": (
+        {"overdue": -2, "yellow": -5, "red": -10},
+        "the monthly score's points per rule (every unit starts the month at 100)",
+    ),
+    "orders.supervision_days": (3, "working days a department has to answer a supervision"),
+    "orders.repeat_reports": (
+        {"count": 3, "days": 30},
+        "挂牌督办 proposal: this many reports of one problem at one grid within these days",
+    ),
+    "orders.focus_keywords": ([], "words in a title that make an incident a focus problem"),
     "map.tiles": (
         None,
         "intranet XYZ tiles: {url, crs: 'GCJ-02'|'WGS-84', attribution, max_zoom} or null",

@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self.intake_view: IntakeFormView | None = None
         self.inbox_view: DepartmentInboxView | None = None
         self.overview_view: OverviewView | None = None
+        self.supervision_view: QWidget | None = None  # views/supervision (督办台账)
         self._deferred_built = False
         if live is not None:
             live.sig_changes.connect(self._on_live_sig_changes)
@@ -266,7 +267,11 @@ class MainWindow(QMainWindow):
     def _default_layout(self) -> None:
         # the big area on the left holds the map and the queues as tabs (or one click away);
         # the right one the intake form and the activity feed
-        left = [k for k in ("inbox", "map", "incidents", "orders", "overview") if k in self.docks]
+        left = [
+            k
+            for k in ("inbox", "map", "incidents", "orders", "overview", "supervision")
+            if k in self.docks
+        ]
         right = [k for k in ("intake", "activity") if k in self.docks]
         for key in self.keys:
             self.docks[key].setFloating(False)
@@ -599,6 +604,13 @@ class MainWindow(QMainWindow):
             self.inbox_view.sig_incident_selected.connect(self._on_queue_sig_incident_selected)
             self.inbox_view.sig_message.connect(self._on_view_sig_message)
             built["inbox"] = self.inbox_view
+        if "supervision" in self.keys:
+            from command_center.views.supervision.ledger_view import SupervisionView
+
+            supervision = SupervisionView(runner, live, user, self)
+            supervision.sig_open_incident.connect(self._on_map_view_sig_open_incident)
+            supervision.sig_message.connect(self._on_view_sig_message)
+            self.supervision_view = built["supervision"] = supervision
         if self.poller is not None:
             self.poller.start()
         for key, view in built.items():

@@ -4,7 +4,7 @@
 <context>
     <name>DepartmentInboxView</name>
     <message>
-        <location filename="../../command_center/views/queue/inbox_view.py" line="+79"/>
+        <location filename="../../command_center/views/queue/inbox_view.py" line="+85"/>
         <source>Department inbox — %1</source>
         <translation>部门收件箱 —— %1</translation>
     </message>

@@ -48,7 +48,13 @@ class DepartmentInboxView(QueueView):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(0, self.heading, 0)
-        layout.setStretch(1, 1)  # the splitter takes the height
+        # the department's supervision (督办) waiting for it, when there is any
+        from command_center.views.supervision.banner import SupervisionBanner
+
+        self.supervision_banner = SupervisionBanner(runner, live, user, self)
+        self.supervision_banner.sig_message.connect(self.sig_message)
+        layout.insertWidget(1, self.supervision_banner, 0)
+        layout.setStretch(2, 1)  # the splitter takes the height
         self._set_heading()
         for w in (
             self.channel_combo,

@@ -1,0 +1,1586 @@
+"""Supervision (督办): the sweep that raises it by rule, the supervisor's own, the department's
+answers, extensions of time, and the monthly score.
+
+The sweep (:func:`sweep`) runs every minute inside the program on one workstation at a time
+(``pg_try_advisory_xact_lock``: twenty open windows make one sweep) and headless as
+``command-center supervise run``. Its rules, each with the reason people are shown:
+
+- ``remind``: an open order has used 75 % of its time (once per order);
+- ``overdue``: ordinary supervision (普通督办) once the order is past its deadline;
+- ``yellow`` / ``red``: a yellow card (黄牌) past the yellow limit, a red card (红牌) past the
+  red limit — working days after the deadline on the working-day calendar, per unit kind
+  (town, functional department) and category (setting ``orders.card_limits``). A card lapses a
+  pending extension request and moves the department's and the town's monthly score;
+- ``focus`` / ``repeat``: a proposal to a supervisor for listed supervision (挂牌督办) when the
+  category is a focus problem (or the title names a focus keyword), or the same problem was
+  reported at the same grid three times in thirty days (``orders.repeat_reports``).
+
+It is incremental and idempotent: a step is raised only where no step at or above it exists,
+and (work order, level, stage) is unique in the database, so a second sweep with nothing new
+changes nothing and two at once raise nothing twice. An order no longer open closes its
+automatic supervision.
+
+Manual supervision only escalates (督办 → 挂牌督办 → 包案督办); it is withdrawn only by a user of
+the issuer's rank or above. The department acknowledges (签收), reports progress and replies;
+the supervisor closes. Every change is audited and names the version it read
+(:class:`~command_center.services.orders.ConflictError` when someone acted first).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, insert, select, text, tuple_
+from sqlalchemy.orm import Session
+
+from command_center import clock
+from command_center.clock import CST
+from command_center.models import (
+    AdminArea,
+    AuditEntry,
+    DeadlineExtension,
+    Department,
+    Incident,
+    ScoreMonth,
+    ScorePoint,
+    SupervisionNote,
+    SupervisionOrder,
+    WorkOrder,
+)
+from command_center.models.incident import OPEN_ORDER_STATUSES
+from command_center.services import audit, permissions, settings
+from command_center.services.audit import SYSTEM, Actor
+from command_center.services.calendar import WorkCalendar, load_calendar
+from command_center.services.deadlines import AMBER_FRACTION
+from command_center.services.lifecycle import ADMIN, DEPARTMENT_ROLES, DUTY_OPERATOR, SUPERVISOR
+from command_center.services.orders import ConflictError, TransitionError
+from command_center.services.permissions import PermissionDenied
+
+SWEEP_LOCK_KEY = 7161672704635201910  # "cc_sup" as a number: one sweep at a time
+MAX_TEXT = 4000
+
+LEVELS = ("supervise", "listed", "leader_case")
+LEVEL_TEXT = {
+    "supervise": ("督办", "supervision"),
+    "listed": ("挂牌督办", "listed supervision"),
+    "leader_case": ("包案督办", "leader's case"),
+}
+STAGE_TEXT = {
+    "remind": ("时限提醒", "reminder"),
+    "overdue": ("超期督办", "overdue"),
+    "yellow": ("黄牌", "yellow card"),
+    "red": ("红牌", "red card"),
+    "focus": ("重点问题", "focus problem"),
+    "repeat": ("重复反映", "repeated reports"),
+    "manual": ("人工督办", "by hand"),
+}
+STATUS_TEXT = {
+    "proposed": ("待决定", "proposed"),
+    "open": ("待签收", "to acknowledge"),
+    "acknowledged": ("已签收", "acknowledged"),
+    "responded": ("已反馈", "answered"),
+    "closed": ("已办结", "closed"),
+    "withdrawn": ("已撤销", "withdrawn"),
+    "escalated": ("已升级", "escalated"),
+    "declined": ("未采纳", "declined"),
+}
+EXTENSION_TEXT = {
+    "pending": ("待审批", "pending"),
+    "granted": ("已批准", "granted"),
+    "partial": ("部分批准", "granted in part"),
+    "refused": ("未批准", "refused"),
+    "lapsed": ("已失效", "lapsed"),
+}
+OPEN_STATES = ("open", "acknowledged", "responded")  # waiting for the department or supervisor
+LIVE_STATES = ("proposed", *OPEN_STATES)
+CARD_STAGES = ("yellow", "red")
+_STEP_RANK = {"overdue": 1, "yellow": 2, "red": 3}
+# who may withdraw what another issued: the rank of the issuer's role (the program: supervisor)
+_ROLE_RANK = {DUTY_OPERATOR: 1, SUPERVISOR: 2, ADMIN: 3}
+UNIT_KINDS = ("town", "functional")
+BASE_SCORE = 100
+
+_OPEN_ORDER_SQL = "(" + ",".join(f"'{s}'" for s in OPEN_ORDER_STATUSES) + ")"
+
+
+# --- rules, Qt-free and database-free ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardLimits:
+    """Working days past the deadline before a yellow and a red card, and why."""
+
+    yellow: int
+    red: int
+    source: str
+
+    def yellow_at(self, calendar: WorkCalendar, deadline: dt.datetime) -> dt.datetime:
+        return calendar.add_working_days(deadline, self.yellow)
+
+    def red_at(self, calendar: WorkCalendar, deadline: dt.datetime) -> dt.datetime:
+        return calendar.add_working_days(deadline, self.red)
+
+
+def choose_limits(setting: Mapping[str, Any], chain: Sequence[str], unit_kind: str) -> CardLimits:
+    """The card limits for an order of a unit of ``unit_kind`` whose category and its parents
+    (itself first) are ``chain``: the most specific category's rule, else the unit kind's."""
+    kind = unit_kind if unit_kind in UNIT_KINDS else "functional"
+    by_category = setting.get("categories") or {}
+    for code in chain:
+        rule = (by_category.get(code) or {}).get(kind)
+        if rule:
+            return CardLimits(int(rule[0]), int(rule[1]), f"分类 {code} 的{_kind_zh(kind)}时限")
+    default = setting.get(kind) or settings.DEFAULTS["orders.card_limits"][0][kind]
+    return CardLimits(int(default[0]), int(default[1]), f"{_kind_zh(kind)}默认时限")
+
+
+def _kind_zh(kind: str) -> str:
+    return "乡镇" if kind == "town" else "职能部门"
+
+
+def due_step(
+    now: dt.datetime, deadline: dt.datetime, limits: CardLimits, calendar: WorkCalendar
+) -> str | None:
+    """The highest overdue step an order has reached: "overdue", "yellow", "red" or None."""
+    if now <= deadline:
+        return None
+    if now > limits.red_at(calendar, deadline):
+        return "red"
+    if now > limits.yellow_at(calendar, deadline):
+        return "yellow"
+    return "overdue"
+
+
+def step_reason(stage: str, deadline: dt.datetime, limits: CardLimits | None = None) -> str:
+    """The sentence shown to people for a step of the sweep."""
+    d = deadline.astimezone(CST)
+    if stage == "remind":
+        return f"工单已用去办理时限的75%（时限 {d:%m-%d %H:%M}），请抓紧办理"
+    if stage == "overdue":
+        return f"工单超过办理时限（{d:%m-%d %H:%M}）未办结，普通督办"
+    assert limits is not None
+    days = limits.yellow if stage == "yellow" else limits.red
+    card = "黄牌" if stage == "yellow" else "红牌"
+    return f"超过办理时限{days}个工作日仍未办结（{limits.source}），亮{card}"
+
+
+def month_of(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(CST).date().replace(day=1)
+
+
+# --- the sweep --------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    ran: bool  # False: another workstation was sweeping
+    created: dict[str, int] = field(default_factory=dict)  # by stage
+    lapsed: int = 0  # extension requests lapsed by a card
+    closed: int = 0  # automatic supervision closed with its order
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> int:
+        return sum(self.created.values()) + self.lapsed + self.closed
+
+    def describe(self) -> str:
+        if not self.ran:
+            return "另一工作站正在巡检 / another workstation is sweeping"
+        parts = [f"{STAGE_TEXT[s][0]} {n}" for s, n in sorted(self.created.items()) if n]
+        if self.lapsed:
+            parts.append(f"延期申请失效 {self.lapsed}")
+        if self.closed:
+            parts.append(f"自动销号 {self.closed}")
+        return ("督办巡检：" + ("，".join(parts) if parts else "无新情况")) + (
+            f"（{self.seconds * 1000:.0f} ms）"
+        )
+
+
+@dataclass(frozen=True)
+class _New:
+    order_id: int
+    incident_id: int
+    department_id: int
+    town_id: int | None
+    level: str
+    stage: str
+    kind: str
+    status: str
+    deadline_at: dt.datetime
+    reason: str
+    order_number: str
+
+
+def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = None) -> SweepResult:
+    """Run the rules once and commit. Returns at once (``ran`` False) when another session
+    holds the sweep's lock."""
+    started = time.perf_counter()
+    now = now or clock.now()
+    try:
+        got = session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": SWEEP_LOCK_KEY})
+        if not got:
+            session.rollback()
+            return SweepResult(False, seconds=time.perf_counter() - started)
+        result = SweepResult(True)
+        calendar = load_calendar(session)
+        config = settings.get_all(session)
+        new: list[_New] = []
+        new += _reminders(session, now)
+        cards = _overdue_steps(session, now, calendar, config["orders.card_limits"])
+        new += cards
+        new += _proposals(session, now, config)
+        inserted = _insert(session, actor, now, new, config["orders.score_points"])
+        for item in inserted:
+            result.created[item.stage] = result.created.get(item.stage, 0) + 1
+        carded = [n.order_id for n in inserted if n.stage in CARD_STAGES]
+        result.lapsed = _lapse_extensions(session, actor, now, carded)
+        result.closed = _close_finished(session, actor, now)
+        session.execute(
+            text(
+                "INSERT INTO supervision_sweeps (id, last_run_at, last_order_id, last_created) "
+                "VALUES (1, :now, :mark, :n) ON CONFLICT (id) DO UPDATE SET "
+                "last_run_at = :now, last_order_id = greatest(supervision_sweeps.last_order_id, "
+                ":mark), last_created = :n"
+            ),
+            {"now": now, "mark": _order_mark(session), "n": len(inserted)},
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _order_mark(session: Session) -> int:
+    return session.scalar(text("SELECT coalesce(max(id), 0) FROM work_orders")) or 0
+
+
+def _reminders(session: Session, now: dt.datetime) -> list[_New]:
+    rows = session.execute(
+        text(
+            "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.deadline_at "
+            "FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
+            f"WHERE w.status IN {_OPEN_ORDER_SQL} AND w.deadline_at > :now "
+            "AND w.dispatched_at + (w.deadline_at - w.dispatched_at) * :f <= :now "
+            "AND NOT EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
+            "AND s.level = 'supervise' AND s.stage = 'remind')"
+        ),
+        {"now": now, "f": AMBER_FRACTION},
+    ).all()
+    return [
+        _New(
+            r.id,
+            r.incident_id,
+            r.department_id,
+            r.town_id,
+            "supervise",
+            "remind",
+            "auto",
+            "open",
+            r.deadline_at,
+            step_reason("remind", r.deadline_at),
+            r.number,
+        )
+        for r in rows
+    ]
+
+
+def _overdue_steps(
+    session: Session, now: dt.datetime, calendar: WorkCalendar, setting: Mapping[str, Any]
+) -> list[_New]:
+    rows = session.execute(
+        text(
+            "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.deadline_at, "
+            "i.category_code, d.kind, ARRAY(SELECT s.stage FROM supervision_orders s "
+            "WHERE s.work_order_id = w.id AND s.level = 'supervise' "
+            "AND s.stage IN ('overdue', 'yellow', 'red')) AS stages "
+            "FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
+            "JOIN departments d ON d.id = w.department_id "
+            f"WHERE w.status IN {_OPEN_ORDER_SQL} AND w.deadline_at < :now "
+            "AND NOT EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
+            "AND s.level = 'supervise' AND s.stage = 'red')"
+        ),
+        {"now": now},
+    ).all()
+    parents: dict[str, str | None] = {
+        code: parent
+        for code, parent in session.execute(text("SELECT code, parent_code FROM categories"))
+    }
+    out = []
+    for r in rows:
+        chain, code = [], r.category_code
+        while code is not None and code not in chain:
+            chain.append(code)
+            code = parents.get(code)
+        limits = choose_limits(setting, chain, r.kind)
+        step = due_step(now, r.deadline_at, limits, calendar)
+        if step is None:
+            continue
+        reached = max((_STEP_RANK[s] for s in r.stages), default=0)
+        if _STEP_RANK[step] <= reached:
+            continue
+        out.append(
+            _New(
+                r.id,
+                r.incident_id,
+                r.department_id,
+                r.town_id,
+                "supervise",
+                step,
+                "auto",
+                "open",
+                r.deadline_at,
+                step_reason(step, r.deadline_at, limits),
+                r.number,
+            )
+        )
+    return out
+
+
+def _proposals(session: Session, now: dt.datetime, config: Mapping[str, Any]) -> list[_New]:
+    """Listed supervision proposed for focus problems (every open order without one) and for
+    repeated reports (orders dispatched since the last sweep)."""
+    keywords = [f"%{k}%" for k in config["orders.focus_keywords"] or [] if k]
+    focus_sql = "c.focus" + (" OR i.title ILIKE ANY(:kw)" if keywords else "")
+    params: dict[str, Any] = {"now": now}
+    if keywords:
+        params["kw"] = keywords
+    focus = session.execute(
+        text(
+            "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.deadline_at, "
+            "c.name FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
+            "LEFT JOIN categories c ON c.code = i.category_code "
+            f"WHERE w.status IN {_OPEN_ORDER_SQL} AND ({focus_sql}) "
+            "AND NOT EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
+            "AND s.level IN ('listed', 'leader_case'))"
+        ),
+        params,
+    ).all()
+    out = [
+        _New(
+            r.id,
+            r.incident_id,
+            r.department_id,
+            r.town_id,
+            "listed",
+            "focus",
+            "proposal",
+            "proposed",
+            r.deadline_at,
+            f"「{r.name or '未分类'}」属重点问题，建议挂牌督办",
+            r.number,
+        )
+        for r in focus
+    ]
+    rule = config["orders.repeat_reports"] or {}
+    count, days = int(rule.get("count", 3)), int(rule.get("days", 30))
+    mark = session.scalar(text("SELECT last_order_id FROM supervision_sweeps WHERE id = 1")) or 0
+    repeats = session.execute(
+        text(
+            "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.deadline_at, "
+            "n.reports FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
+            "CROSS JOIN LATERAL (SELECT count(*) AS reports FROM incidents j "
+            "WHERE j.grid_id = i.grid_id AND j.category_code = i.category_code "
+            "AND j.reported_at > i.reported_at - make_interval(days => :days) "
+            "AND j.reported_at <= i.reported_at AND j.duplicate_of_id IS NULL) n "
+            f"WHERE w.id > :mark AND w.status IN {_OPEN_ORDER_SQL} AND i.grid_id IS NOT NULL "
+            "AND i.category_code IS NOT NULL AND n.reports >= :count "
+            "AND NOT EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
+            "AND s.level IN ('listed', 'leader_case'))"
+        ),
+        {"mark": mark, "days": days, "count": count},
+    ).all()
+    seen = {n.order_id for n in out}
+    out += [
+        _New(
+            r.id,
+            r.incident_id,
+            r.department_id,
+            r.town_id,
+            "listed",
+            "repeat",
+            "proposal",
+            "proposed",
+            r.deadline_at,
+            f"同一网格{days}天内第{r.reports}次反映同类问题，建议挂牌督办",
+            r.number,
+        )
+        for r in repeats
+        if r.id not in seen
+    ]
+    return out
+
+
+def _next_ids(session: Session, n: int) -> list[int]:
+    if n == 0:
+        return []
+    return list(
+        session.scalars(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('supervision_orders', 'id')) "
+                "FROM generate_series(1, :n)"
+            ),
+            {"n": n},
+        )
+    )
+
+
+def _number(at: dt.datetime, sid: int) -> str:
+    return f"DB{at.astimezone(CST):%Y%m%d}{sid:05d}"
+
+
+def _supervision_deadline(session: Session, now: dt.datetime) -> dt.datetime:
+    days = int(settings.get(session, "orders.supervision_days"))
+    return load_calendar(session).add_working_days(now, days)
+
+
+def _insert(
+    session: Session,
+    actor: Actor,
+    now: dt.datetime,
+    new: list[_New],
+    points: Mapping[str, int],
+) -> list[_New]:
+    """Write the new steps (a conflict on the unique index is skipped), their audit entries,
+    the cards' points, and retire the lower steps of the same orders."""
+    if not new:
+        return []
+    ids = _next_ids(session, len(new))
+    answer_by = _supervision_deadline(session, now)
+    rows = [
+        {
+            "id": sid,
+            "number": _number(now, sid),
+            "level": n.level,
+            "kind": n.kind,
+            "stage": n.stage,
+            "work_order_id": n.order_id,
+            "department_id": n.department_id,
+            "town_id": n.town_id,
+            "issued_by_id": actor.user_id,
+            "issued_at": now,
+            # a reminder lasts to the order's deadline; the others are answered in N days
+            "deadline_at": n.deadline_at if n.stage in ("remind", "focus", "repeat") else answer_by,
+            "status": n.status,
+            "reason": n.reason,
+        }
+        for sid, n in zip(ids, new, strict=True)
+    ]
+    got = session.execute(
+        text(
+            "INSERT INTO supervision_orders (id, number, level, kind, stage, work_order_id, "
+            "department_id, town_id, issued_by_id, issued_at, deadline_at, status, reason) "
+            "SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(id bigint, "
+            "number text, level text, kind text, stage text, work_order_id bigint, "
+            "department_id bigint, town_id bigint, issued_by_id bigint, issued_at timestamptz, "
+            "deadline_at timestamptz, status text, reason text) "
+            "ON CONFLICT (work_order_id, level, stage) WHERE stage <> 'manual' DO NOTHING "
+            "RETURNING id"
+        ),
+        {"rows": _json(rows)},
+    ).scalars()
+    kept = set(got)
+    inserted = [(row, n) for row, n in zip(rows, new, strict=True) if row["id"] in kept]
+    if not inserted:
+        return []
+    session.execute(
+        insert(AuditEntry),
+        [
+            {
+                "actor_id": actor.user_id,
+                "actor_name": actor.name,
+                "action": "supervision.sweep",
+                "entity_type": "supervision_order",
+                "entity_id": row["id"],
+                "summary": f"督办巡检：工单 {n.order_number} {STAGE_TEXT[n.stage][0]}"
+                f"（{row['number']}）",
+                "after": {"level": n.level, "stage": n.stage, "status": n.status},
+                "reason": n.reason,
+            }
+            for row, n in inserted
+        ],
+    )
+    # a higher step retires the lower open ones of the same order
+    stepped = [(n.order_id, _STEP_RANK[n.stage]) for _, n in inserted if n.stage in _STEP_RANK]
+    if stepped:
+        session.execute(
+            text(
+                "UPDATE supervision_orders s SET status = 'escalated', version = version + 1, "
+                "updated_at = :now FROM (SELECT unnest(CAST(:orders AS bigint[])) AS o, "
+                "unnest(CAST(:ranks AS int[])) AS r) x WHERE s.work_order_id = x.o "
+                "AND s.kind = 'auto' AND s.status IN ('open', 'acknowledged', 'responded') "
+                "AND CASE s.stage WHEN 'remind' THEN 0 WHEN 'overdue' THEN 1 "
+                "WHEN 'yellow' THEN 2 WHEN 'red' THEN 3 ELSE 99 END < x.r"
+            ),
+            {"now": now, "orders": [o for o, _ in stepped], "ranks": [r for _, r in stepped]},
+        )
+    score_rows = []
+    month = month_of(now)
+    for row, n in inserted:
+        value = int(points.get(n.stage, 0) or 0)
+        if n.stage not in _STEP_RANK or value == 0:
+            continue
+        why = f"工单 {n.order_number} {STAGE_TEXT[n.stage][0]}：{n.reason}"
+        units = [("department", n.department_id)]
+        if n.town_id is not None:
+            units.append(("town", n.town_id))
+        for unit_type, unit_id in units:
+            score_rows.append(
+                {
+                    "month": month.isoformat(),
+                    "unit_type": unit_type,
+                    "unit_id": unit_id,
+                    "points": value,
+                    "rule": n.stage,
+                    "supervision_id": row["id"],
+                    "work_order_id": n.order_id,
+                    "reason": why,
+                    "at": now.isoformat(),
+                }
+            )
+    if score_rows:
+        session.execute(
+            text(
+                "INSERT INTO score_points (month, unit_type, unit_id, points, rule, "
+                "supervision_id, work_order_id, reason, at) SELECT * FROM "
+                "jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(month date, unit_type text, "
+                "unit_id bigint, points smallint, rule text, supervision_id bigint, "
+                "work_order_id bigint, reason text, at timestamptz) "
+                "ON CONFLICT (unit_type, unit_id, rule, work_order_id) WHERE rule <> 'manual' "
+                "DO NOTHING"
+            ),
+            {"rows": _json(score_rows)},
+        )
+    return [n for _, n in inserted]
+
+
+def _json(rows: list[dict[str, Any]]) -> str:
+    import json
+
+    def default(v: Any) -> Any:
+        if isinstance(v, dt.datetime | dt.date):
+            return v.isoformat()
+        raise TypeError(type(v))
+
+    return json.dumps(rows, ensure_ascii=False, default=default)
+
+
+def _lapse_extensions(
+    session: Session, actor: Actor, now: dt.datetime, orders: Sequence[int]
+) -> int:
+    if not orders:
+        return 0
+    lapsed = session.execute(
+        text(
+            "UPDATE deadline_extensions SET status = 'lapsed', decided_at = :now, "
+            "decision_note = '工单已亮牌，延期申请失效 / the order was carded', "
+            "version = version + 1 WHERE status = 'pending' "
+            "AND work_order_id = ANY(CAST(:orders AS bigint[])) RETURNING id, work_order_id"
+        ),
+        {"now": now, "orders": list(orders)},
+    ).all()
+    for ext_id, order_id in lapsed:
+        audit.record(
+            session,
+            actor,
+            "extension.lapse",
+            "deadline_extension",
+            ext_id,
+            f"工单 {order_id} 已亮牌，延期申请失效",
+            before={"status": "pending"},
+            after={"status": "lapsed"},
+            reason="亮牌后待批的延期申请失效 / a card lapses a pending request",
+        )
+    return len(lapsed)
+
+
+def _close_finished(session: Session, actor: Actor, now: dt.datetime) -> int:
+    closed = session.execute(
+        text(
+            "UPDATE supervision_orders s SET status = 'closed', closed_at = :now, "
+            "resolution = '工单已办结，自动销号 / the order is done', version = s.version + 1, "
+            "updated_at = :now FROM work_orders w WHERE w.id = s.work_order_id "
+            "AND s.kind IN ('auto', 'proposal') AND s.status IN "
+            "('proposed', 'open', 'acknowledged', 'responded') "
+            f"AND w.status NOT IN {_OPEN_ORDER_SQL} RETURNING s.id, s.number"
+        ),
+        {"now": now},
+    ).all()
+    if closed:
+        session.execute(
+            insert(AuditEntry),
+            [
+                {
+                    "actor_id": actor.user_id,
+                    "actor_name": actor.name,
+                    "action": "supervision.autoclose",
+                    "entity_type": "supervision_order",
+                    "entity_id": sid,
+                    "summary": f"督办 {number} 的工单已办结，自动销号",
+                    "after": {"status": "closed"},
+                }
+                for sid, number in closed
+            ],
+        )
+    return len(closed)
+
+
+# --- manual supervision -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    id: int
+    version: int
+    status: str
+    number: str
+
+
+def _snap(row: SupervisionOrder | DeadlineExtension) -> Snapshot:
+    if isinstance(row, SupervisionOrder):
+        return Snapshot(row.id, row.version, row.status, row.number)
+    return Snapshot(row.id, row.version, row.status, str(row.id))
+
+
+def _clean(value: str | None, zh: str, en: str, *, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise TransitionError(f"请填写{zh}", f"{en} is required")
+    if len(value) > MAX_TEXT:
+        raise TransitionError(f"{zh}不能超过{MAX_TEXT}字", f"{en} is longer than {MAX_TEXT}")
+    return value
+
+
+def _role(session: Session, actor: Actor) -> permissions.Who:
+    return permissions.who(session, actor)
+
+
+def _require_supervisor(session: Session, actor: Actor, doing: tuple[str, str]) -> None:
+    me = _role(session, actor)
+    if me.role is not None and me.role not in (SUPERVISOR, ADMIN):
+        raise PermissionDenied(
+            f"只有督办员或管理员可以{doing[0]}",
+            f"only a supervisor or an administrator may {doing[1]}",
+        )
+
+
+def _lock(session: Session, sid: int, expected_version: int | None) -> SupervisionOrder:
+    row = session.scalars(
+        select(SupervisionOrder)
+        .where(SupervisionOrder.id == sid)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if row is None:
+        session.rollback()
+        raise TransitionError(f"督办 {sid} 不存在", f"supervision {sid} does not exist")
+    if expected_version is not None and row.version != expected_version:
+        who, at = _last_actor(session, "supervision_order", row.id)
+        session.rollback()
+        raise ConflictError(f"督办 {row.number}", who, at, row.status, STATUS_TEXT)
+    return row
+
+
+def _last_actor(session: Session, entity_type: str, entity_id: int) -> tuple[str | None, Any]:
+    r = session.execute(
+        select(AuditEntry.actor_name, AuditEntry.at)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).one_or_none()
+    return (r.actor_name, r.at) if r else (None, None)
+
+
+def _require_state(
+    session: Session, row: SupervisionOrder, states: Iterable[str], doing: tuple[str, str]
+) -> None:
+    if row.status in states:
+        return
+    zh, en = STATUS_TEXT.get(row.status, (row.status, row.status))
+    session.rollback()
+    raise TransitionError(
+        f"督办 {row.number} 当前为「{zh}」，不能{doing[0]}",
+        f"supervision {row.number} is {en}: it cannot {doing[1]}",
+    )
+
+
+def _require_department(
+    session: Session, actor: Actor, row: SupervisionOrder, doing: tuple[str, str]
+) -> None:
+    me = _role(session, actor)
+    if me.role is None:
+        return
+    if me.role not in DEPARTMENT_ROLES or me.department_id != row.department_id:
+        zh_d, en_d = permissions.department_words(session, row.department_id)
+        session.rollback()
+        raise PermissionDenied(
+            f"督办 {row.number} 是{zh_d or '其他单位'}的，只有该部门可以{doing[0]}",
+            f"supervision {row.number} is {en_d or 'another unit'}'s: only that department may "
+            f"{doing[1]}",
+        )
+
+
+def _note(
+    session: Session, actor: Actor, row: SupervisionOrder, kind: str, note: str, now: dt.datetime
+) -> None:
+    session.add(
+        SupervisionNote(supervision_id=row.id, at=now, user_id=actor.user_id, kind=kind, note=note)
+    )
+
+
+def _open_supervision_of(
+    session: Session, order_ids: Sequence[int], incident_id: int | None
+) -> list[SupervisionOrder]:
+    cond: ColumnElement[bool] | None = (
+        SupervisionOrder.work_order_id.in_(order_ids) if order_ids else None
+    )
+    if incident_id is not None:
+        inc = SupervisionOrder.incident_id == incident_id
+        cond = inc if cond is None else (cond | inc)
+    if cond is None:
+        return []
+    return list(
+        session.scalars(
+            select(SupervisionOrder)
+            .where(cond, SupervisionOrder.status.in_(OPEN_STATES))
+            .with_for_update()
+        )
+    )
+
+
+def issue(
+    session: Session,
+    actor: Actor,
+    *,
+    level: str,
+    instructions: str,
+    working_days: int,
+    work_order_id: int | None = None,
+    incident_id: int | None = None,
+    leader: str | None = None,
+) -> Snapshot:
+    """A supervisor's supervision of an order or an incident, with instructions and its own
+    deadline in working days. It only escalates: refused when the order (or the incident's
+    orders) already has open supervision at this level or above; open lower ones are marked
+    escalated. Commits."""
+    _require_supervisor(session, actor, ("督办", "issue supervision"))
+    if level not in LEVELS:
+        raise TransitionError(f"督办级别「{level}」无效", f"no supervision level {level!r}")
+    instructions = _clean(instructions, "督办要求", "the instructions")
+    leader = _clean(leader, "包案领导", "the leader", required=level == "leader_case") or None
+    if not 1 <= int(working_days) <= 60:
+        raise TransitionError("督办时限须为1至60个工作日", "the deadline is 1 to 60 working days")
+    if (work_order_id is None) == (incident_id is None):
+        raise TransitionError("请选择一个工单或事件", "choose one order or one incident")
+    now = clock.now()
+    try:
+        if work_order_id is not None:
+            order = session.scalars(
+                select(WorkOrder).where(WorkOrder.id == work_order_id).with_for_update()
+            ).one_or_none()
+            if order is None:
+                raise TransitionError(
+                    f"工单 {work_order_id} 不存在", f"order {work_order_id} does not exist"
+                )
+            incident = session.get(Incident, order.incident_id)
+            orders = [order.id]
+            department_id: int | None = order.department_id
+            target = f"工单 {order.number}"
+        else:
+            incident = session.get(Incident, incident_id)
+            if incident is None:
+                raise TransitionError(
+                    f"事件 {incident_id} 不存在", f"incident {incident_id} does not exist"
+                )
+            order_rows = session.execute(
+                select(
+                    WorkOrder.id, WorkOrder.department_id, WorkOrder.lead_order_id, WorkOrder.status
+                )
+                .where(WorkOrder.incident_id == incident.id)
+                .order_by(WorkOrder.id.desc())
+            ).all()
+            orders = [r.id for r in order_rows]
+            active = [
+                r for r in order_rows if r.status in OPEN_ORDER_STATUSES and r.lead_order_id is None
+            ]
+            department_id = active[0].department_id if active else None
+            target = f"事件 {incident.number}"
+        assert incident is not None
+        rank = LEVELS.index(level)
+        existing = _open_supervision_of(session, orders, incident.id)
+        # a reminder blocks nothing; any other open supervision at this level or above does
+        higher = [s for s in existing if s.stage != "remind" and LEVELS.index(s.level) >= rank]
+        if higher:
+            top = max(higher, key=lambda s: LEVELS.index(s.level))
+            zh, en = LEVEL_TEXT[top.level]
+            session.rollback()
+            raise TransitionError(
+                f"{target} 已在{zh}（{top.number}），督办只能升级",
+                f"{target} is already under {en} ({top.number}); supervision only escalates",
+            )
+        sid = _next_ids(session, 1)[0]
+        zh_level = LEVEL_TEXT[level][0]
+        row = SupervisionOrder(
+            id=sid,
+            number=_number(now, sid),
+            level=level,
+            kind="manual",
+            stage="manual",
+            incident_id=None if work_order_id is not None else incident.id,
+            work_order_id=work_order_id,
+            department_id=department_id,
+            town_id=incident.town_id,
+            responsible_leader=leader,
+            issued_by_id=actor.user_id,
+            issued_at=now,
+            deadline_at=load_calendar(session).add_working_days(now, int(working_days)),
+            status="open",
+            reason=f"{actor.name} {zh_level}" + (f"，{leader}包案" if leader else ""),
+            instructions=instructions,
+        )
+        session.add(row)
+        for lower in existing:
+            lower.status = "escalated"
+            audit.record(
+                session,
+                actor,
+                "supervision.escalate",
+                "supervision_order",
+                lower.id,
+                f"{actor.name} 将督办 {lower.number} 升级为{zh_level}",
+                before={"status": "open", "level": lower.level},
+                after={"status": "escalated", "escalated_to": row.number},
+            )
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "supervision.issue",
+            "supervision_order",
+            row.id,
+            f"{actor.name} 对{target} {zh_level}（{row.number}）"
+            + (f"，{leader}包案" if leader else ""),
+            after={"level": level, "status": "open", "deadline_at": row.deadline_at.isoformat()},
+            reason=instructions,
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return _snap(row)
+
+
+def withdraw(
+    session: Session, actor: Actor, sid: int, reason: str, expected_version: int | None = None
+) -> Snapshot:
+    """Withdraw a supervision, with a reason: only a user of the issuer's rank or above (the
+    sweep's rank is a supervisor's). Commits."""
+    reason = _clean(reason, "撤销理由", "a reason")
+    try:
+        row = _lock(session, sid, expected_version)
+        _require_state(session, row, LIVE_STATES, ("撤销", "be withdrawn"))
+        me = _role(session, actor)
+        if me.role is not None:
+            issuer_role = SUPERVISOR
+            if row.issued_by_id is not None:
+                issuer_role = (
+                    permissions.who(session, Actor(row.issued_by_id, "")).role or SUPERVISOR
+                )
+            if _ROLE_RANK.get(me.role or "", 0) < max(_ROLE_RANK.get(issuer_role, 2), 2):
+                session.rollback()
+                raise PermissionDenied(
+                    f"督办 {row.number} 只能由签发人同级或上级撤销",
+                    f"supervision {row.number} is withdrawn only at its issuer's level or above",
+                )
+        before = row.status
+        row.status = "withdrawn"
+        row.closed_at = clock.now()
+        row.closed_by_id = actor.user_id
+        row.resolution = reason
+        _note(session, actor, row, "withdraw", reason, row.closed_at)
+        audit.record(
+            session,
+            actor,
+            "supervision.withdraw",
+            "supervision_order",
+            row.id,
+            f"{actor.name} 撤销督办 {row.number}",
+            before={"status": before},
+            after={"status": "withdrawn"},
+            reason=reason,
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return _snap(row)
+
+
+def acknowledge(
+    session: Session, actor: Actor, sid: int, expected_version: int | None = None
+) -> Snapshot:
+    """The department acknowledges (签收) its supervision. Commits."""
+    try:
+        row = _lock(session, sid, expected_version)
+        _require_state(session, row, ("open",), ("签收", "be acknowledged"))
+        _require_department(session, actor, row, ("签收", "acknowledge it"))
+        now = clock.now()
+        row.status = "acknowledged"
+        row.acknowledged_at = now
+        row.acknowledged_by_id = actor.user_id
+        _note(session, actor, row, "acknowledge", "已签收", now)
+        audit.record(
+            session,
+            actor,
+            "supervision.acknowledge",
+            "supervision_order",
+            row.id,
+            f"{actor.name} 签收督办 {row.number}",
+            before={"status": "open"},
+            after={"status": "acknowledged"},
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return _snap(row)
+
+
+def report_progress(
+    session: Session, actor: Actor, sid: int, note: str, expected_version: int | None = None
+) -> Snapshot:
+    """The department reports progress (acknowledging an unacknowledged one). Commits."""
+    note = _clean(note, "进展情况", "the progress note")
+    try:
+        row = _lock(session, sid, expected_version)
+        _require_state(session, row, OPEN_STATES, ("报告进展", "take a progress report"))
+        _require_department(session, actor, row, ("报告进展", "report progress"))
+        now = clock.now()
+        if row.status == "open":
+            row.status = "acknowledged"
+            row.acknowledged_at = now
+            row.acknowledged_by_id = actor.user_id
+        row.updated_at = now
+        _note(session, actor, row, "progress", note, now)
+        audit.record(
+            session,
+            actor,
+            "supervision.progress",
+            "supervision_order",
+            row.id,
+            f"{actor.name} 报告督办 {row.number} 进展",
+            after={"note": note[:200]},
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return _snap(row)
+
+
+def reply(
+    session: Session, actor: Actor, sid: int, answer: str, expected_version: int | None = None
+) -> Snapshot:
+    """The department's reply (反馈): the supervisor then reviews and closes. Commits."""
+    answer = _clean(answer, "反馈内容", "the reply")
+    try:
+        row = _lock(session, sid, expected_version)
+        _require_state(session, row, OPEN_STATES, ("反馈", "be answered"))
+        _require_department(session, actor, row, ("反馈", "answer it"))
+        now = clock.now()
+        before = row.status
+        if row.acknowledged_at is None:
+            row.acknowledged_at = now
+            row.acknowledged_by_id = actor.user_id
+        row.status = "responded"
+        row.reply = answer
+        row.replied_at = now
+        _note(session, actor, row, "reply", answer, now)
+        audit.record(
+            session,
+            actor,
+            "supervision.reply",
+            "supervision_order",
+            row.id,
+            f"{actor.name} 反馈督办 {row.number}",
+            before={"status": before},
+            after={"status": "responded"},
+            reason=answer[:500],
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return _snap(row)
+
+
+def close(
+    session: Session, actor: Actor, sid: int, resolution: str, expected_version: int | None = None
+) -> Snapshot:
+    """The supervisor reviews and closes (办结) a supervision. Commits."""
+    resolution = _clean(resolution, "审核意见", "the review")
+    _require_supervisor(session, actor, ("办结督办", "close supervision"))
+    try:
+        row = _lock(session, sid, expected_version)
+        _require_state(session, row, OPEN_STATES, ("办结", "be closed"))
+        now = clock.now()
+        before = row.status
+        row.status = "closed"
+        row.closed_at = now
+        row.closed_by_id = actor.user_id
+        row.resolution = resolution
+        _note(session, actor, row, "review", resolution, now)
+        audit.record(
+            session,
+            actor,
+            "supervision.close",
+            "supervision_order",
+            row.id,
+            f"{actor.name} 办结督办 {row.number}",
+            before={"status": before},
+            after={"status": "closed"},
+            reason=resolution,
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return _snap(row)
+
+
+def decide_proposal(
+    session: Session,
+    actor: Actor,
+    sid: int,
+    accept: bool,
+    note: str,
+    expected_version: int | None = None,
+) -> Snapshot:
+    """A supervisor accepts (挂牌) or declines the sweep's proposal. Commits."""
+    note = _clean(note, "意见", "a note")
+    _require_supervisor(session, actor, ("决定挂牌督办", "decide on listed supervision"))
+    try:
+        row = _lock(session, sid, expected_version)
+        _require_state(session, row, ("proposed",), ("决定", "be decided"))
+        now = clock.now()
+        if accept:
+            row.status = "open"
+            row.issued_by_id = actor.user_id
+            row.issued_at = now
+            row.deadline_at = _supervision_deadline(session, now)
+            row.instructions = note
+        else:
+            row.status = "declined"
+            row.closed_at = now
+            row.closed_by_id = actor.user_id
+            row.resolution = note
+        audit.record(
+            session,
+            actor,
+            "supervision.accept" if accept else "supervision.decline",
+            "supervision_order",
+            row.id,
+            f"{actor.name} {'挂牌督办' if accept else '不采纳挂牌建议'} {row.number}",
+            before={"status": "proposed"},
+            after={"status": row.status},
+            reason=note,
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return _snap(row)
+
+
+# --- extensions (申请延期) ---------------------------------------------------------------------
+
+
+def request_extension(
+    session: Session, actor: Actor, work_order_id: int, days: int, reason: str
+) -> Snapshot:
+    """The order's department asks for ``days`` more working days. Refused once the order is
+    carded, when it is no longer open, or while a request waits. Commits."""
+    reason = _clean(reason, "延期理由", "a reason")
+    if not 1 <= int(days) <= 60:
+        raise TransitionError("延期天数须为1至60个工作日", "ask for 1 to 60 working days")
+    try:
+        order = session.scalars(
+            select(WorkOrder).where(WorkOrder.id == work_order_id).with_for_update()
+        ).one_or_none()
+        if order is None:
+            raise TransitionError(
+                f"工单 {work_order_id} 不存在", f"order {work_order_id} does not exist"
+            )
+        me = _role(session, actor)
+        if me.role is not None:
+            permissions.require_order(
+                session, me, order.number, order.department_id, ("申请延期", "ask for more time")
+            )
+            if me.role not in DEPARTMENT_ROLES:
+                raise PermissionDenied(
+                    "延期由承办部门申请", "the order's department asks for more time"
+                )
+        if order.status not in OPEN_ORDER_STATUSES:
+            raise TransitionError(
+                f"工单 {order.number} 已不在办理中，不能申请延期",
+                f"order {order.number} is no longer open: no extension",
+            )
+        carded = session.scalar(
+            select(SupervisionOrder.stage)
+            .where(
+                SupervisionOrder.work_order_id == order.id,
+                SupervisionOrder.stage.in_(CARD_STAGES),
+            )
+            .limit(1)
+        )
+        if carded:
+            raise TransitionError(
+                f"工单 {order.number} 已亮{STAGE_TEXT[carded][0]}，不能再申请延期",
+                f"order {order.number} has a {STAGE_TEXT[carded][1]}: no more extensions",
+            )
+        pending = session.scalar(
+            select(DeadlineExtension.id).where(
+                DeadlineExtension.work_order_id == order.id, DeadlineExtension.status == "pending"
+            )
+        )
+        if pending:
+            raise TransitionError(
+                f"工单 {order.number} 已有待审批的延期申请",
+                f"order {order.number} already has a request waiting",
+            )
+        ext = DeadlineExtension(
+            work_order_id=order.id,
+            department_id=order.department_id,
+            requested_days=int(days),
+            reason=reason,
+            requested_at=clock.now(),
+            requested_by_id=actor.user_id,
+            status="pending",
+            deadline_before=order.deadline_at,
+        )
+        session.add(ext)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "extension.request",
+            "deadline_extension",
+            ext.id,
+            f"{actor.name} 为工单 {order.number} 申请延期{days}个工作日",
+            after={"requested_days": int(days), "status": "pending"},
+            reason=reason,
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return _snap(ext)
+
+
+def decide_extension(
+    session: Session,
+    actor: Actor,
+    extension_id: int,
+    granted_days: int,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Snapshot:
+    """The supervisor grants all (``granted_days`` = requested), part, or none (0) of a
+    request; what is granted moves the order's deadline by that many working days (and with it
+    the 75 % reminder and the overdue steps). Commits."""
+    _require_supervisor(session, actor, ("审批延期", "decide on an extension"))
+    try:
+        ext = session.scalars(
+            select(DeadlineExtension)
+            .where(DeadlineExtension.id == extension_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
+        if ext is None:
+            raise TransitionError(
+                f"延期申请 {extension_id} 不存在",
+                f"extension request {extension_id} does not exist",
+            )
+        if expected_version is not None and ext.version != expected_version:
+            who, at = _last_actor(session, "deadline_extension", ext.id)
+            session.rollback()
+            raise ConflictError(f"延期申请 {ext.id}", who, at, ext.status, EXTENSION_TEXT)
+        if ext.status != "pending":
+            zh, en = EXTENSION_TEXT.get(ext.status, (ext.status, ext.status))
+            raise TransitionError(
+                f"延期申请已{zh}，不能再审批", f"the request is {en}: it cannot be decided"
+            )
+        granted = int(granted_days)
+        if not 0 <= granted <= ext.requested_days:
+            raise TransitionError(
+                f"批准天数须在0到{ext.requested_days}之间",
+                f"grant 0 to {ext.requested_days} working days",
+            )
+        note = _clean(note, "审批意见", "a note", required=granted < ext.requested_days)
+        order = session.scalars(
+            select(WorkOrder).where(WorkOrder.id == ext.work_order_id).with_for_update()
+        ).one()
+        now = clock.now()
+        ext.granted_days = granted
+        ext.status = (
+            "refused"
+            if granted == 0
+            else ("granted" if granted == ext.requested_days else "partial")
+        )
+        ext.decided_at = now
+        ext.decided_by_id = actor.user_id
+        ext.decision_note = note or None
+        if granted:
+            before = order.deadline_at
+            order.deadline_at = load_calendar(session).add_working_days(order.deadline_at, granted)
+            ext.deadline_after = order.deadline_at
+            audit.record(
+                session,
+                actor,
+                "order.extend",
+                "work_order",
+                order.id,
+                f"{actor.name} 批准工单 {order.number} 延期{granted}个工作日",
+                before={"deadline_at": before.isoformat()},
+                after={"deadline_at": order.deadline_at.isoformat()},
+                reason=ext.reason,
+            )
+        zh, _en = EXTENSION_TEXT[ext.status]
+        audit.record(
+            session,
+            actor,
+            "extension.decide",
+            "deadline_extension",
+            ext.id,
+            f"{actor.name} 审批工单 {order.number} 的延期申请：{zh}"
+            f"（{granted}/{ext.requested_days}个工作日）",
+            before={"status": "pending"},
+            after={"status": ext.status, "granted_days": granted},
+            reason=note or None,
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return _snap(ext)
+
+
+# --- the ledger (督办台账) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    level: str | None = None
+    stage: str | None = None  # a stage, or "card" (yellow and red)
+    department_id: int | None = None
+    town_id: int | None = None
+    state: str | None = None  # "live" (proposed and open ones), "closed", or a status
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    id: int
+    version: int
+    number: str
+    level: str
+    stage: str
+    kind: str
+    status: str
+    department_id: int | None
+    department: str | None
+    town: str | None
+    order_id: int | None
+    order_number: str | None
+    order_deadline_at: dt.datetime | None
+    incident_id: int | None
+    incident_number: str | None
+    title: str | None
+    issued_at: dt.datetime
+    deadline_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    replied_at: dt.datetime | None
+    reason: str
+    instructions: str | None
+    reply: str | None
+    leader: str | None
+    pending_extension_id: int | None
+    pending_extension_days: int | None
+
+    @property
+    def card(self) -> str | None:
+        return self.stage if self.stage in CARD_STAGES else None
+
+
+def ledger(
+    session: Session,
+    filt: LedgerFilter = LedgerFilter(),
+    *,
+    after: tuple[dt.datetime, int] | None = None,
+    limit: int = 100,
+    actor: Actor | None = None,
+) -> list[LedgerRow]:
+    """A page of supervision, newest first; ``after`` is the last row's (issued_at, id). Given
+    the ``actor``, a department's handler gets its own department's only (as row-level
+    security gives its login), whatever the filter asks."""
+    if actor is not None:
+        me = _role(session, actor)
+        if me.role in DEPARTMENT_ROLES:
+            filt = dataclasses.replace(filt, department_id=me.department_id or -1)
+    s = SupervisionOrder
+    w = WorkOrder
+    i = Incident
+    town = AdminArea
+    q = (
+        select(
+            s.id,
+            s.version,
+            s.number,
+            s.level,
+            s.stage,
+            s.kind,
+            s.status,
+            s.department_id,
+            Department.name.label("department"),
+            town.name.label("town"),
+            w.id.label("order_id"),
+            w.number.label("order_number"),
+            w.deadline_at.label("order_deadline_at"),
+            i.id.label("incident_id"),
+            i.number.label("incident_number"),
+            i.title,
+            s.issued_at,
+            s.deadline_at,
+            s.acknowledged_at,
+            s.replied_at,
+            s.reason,
+            s.instructions,
+            s.reply,
+            s.responsible_leader.label("leader"),
+            select(DeadlineExtension.id)
+            .where(
+                DeadlineExtension.work_order_id == s.work_order_id,
+                DeadlineExtension.status == "pending",
+            )
+            .scalar_subquery()
+            .label("pending_extension_id"),
+            select(DeadlineExtension.requested_days)
+            .where(
+                DeadlineExtension.work_order_id == s.work_order_id,
+                DeadlineExtension.status == "pending",
+            )
+            .scalar_subquery()
+            .label("pending_extension_days"),
+        )
+        .outerjoin(w, w.id == s.work_order_id)
+        .outerjoin(i, i.id == func.coalesce(s.incident_id, w.incident_id))
+        .outerjoin(Department, Department.id == s.department_id)
+        .outerjoin(town, town.id == s.town_id)
+    )
+    if filt.level:
+        q = q.where(s.level == filt.level)
+    if filt.stage == "card":
+        q = q.where(s.stage.in_(CARD_STAGES))
+    elif filt.stage:
+        q = q.where(s.stage == filt.stage)
+    if filt.department_id is not None:
+        q = q.where(s.department_id == filt.department_id)
+    if filt.town_id is not None:
+        q = q.where(s.town_id == filt.town_id)
+    if filt.state == "live":
+        q = q.where(s.status.in_(LIVE_STATES))
+    elif filt.state == "closed":
+        q = q.where(s.status.not_in(LIVE_STATES))
+    elif filt.state:
+        q = q.where(s.status == filt.state)
+    if after is not None:
+        q = q.where(tuple_(s.issued_at, s.id) < tuple_(*after))
+    q = q.order_by(s.issued_at.desc(), s.id.desc()).limit(limit)
+    return [LedgerRow(**r._mapping) for r in session.execute(q)]
+
+
+def notes(session: Session, sid: int) -> list[tuple[dt.datetime, str, str]]:
+    """(when, kind, note) of a supervision's exchange, oldest first."""
+    return [
+        (r.at, r.kind, r.note)
+        for r in session.execute(
+            select(SupervisionNote.at, SupervisionNote.kind, SupervisionNote.note)
+            .where(SupervisionNote.supervision_id == sid)
+            .order_by(SupervisionNote.at, SupervisionNote.id)
+        )
+    ]
+
+
+def waiting_for_department(
+    session: Session, department_id: int, limit: int = 50
+) -> list[LedgerRow]:
+    """A department's supervision still waiting for it (the inbox's banner)."""
+    return ledger(
+        session,
+        LedgerFilter(department_id=department_id, state="live"),
+        limit=limit,
+    )
+
+
+LEDGER_COLUMNS = (
+    ("number", "督办编号"),
+    ("level", "级别"),
+    ("stage", "环节"),
+    ("status", "状态"),
+    ("department", "责任单位"),
+    ("town", "乡镇"),
+    ("order_number", "工单"),
+    ("title", "事件"),
+    ("issued_at", "督办时间"),
+    ("deadline_at", "反馈时限"),
+    ("acknowledged_at", "签收时间"),
+    ("reason", "督办事由"),
+)
+
+
+def export_xlsx(rows: Sequence[LedgerRow], path: str) -> int:
+    """Write the ledger's rows to an XLSX file (times in Beijing time); returns the count."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "督办台账"
+    ws.append([zh for _, zh in LEDGER_COLUMNS])
+    for r in rows:
+        out: list[Any] = []
+        for key, _ in LEDGER_COLUMNS:
+            v = getattr(r, key)
+            if key == "level":
+                v = LEVEL_TEXT[v][0]
+            elif key == "stage":
+                v = STAGE_TEXT[v][0]
+            elif key == "status":
+                v = STATUS_TEXT[v][0]
+            elif isinstance(v, dt.datetime):
+                v = v.astimezone(CST).strftime("%Y-%m-%d %H:%M")
+            out.append(v)
+        ws.append(out)
+    ws.freeze_panes = "A2"
+    wb.save(path)
+    return len(rows)
+
+
+# --- the monthly score ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    unit_type: str
+    unit_id: int
+    name: str
+    score: int
+    by_rule: dict[str, int]
+
+
+def monthly_scores(session: Session, month: dt.date, unit_type: str) -> list[UnitScore]:
+    """Every department (or town) with its score for ``month`` (100 plus its points), best
+    first, with the points per rule."""
+    month = month.replace(day=1)
+    if unit_type == "department":
+        units = session.execute(
+            select(Department.id, Department.name).where(Department.active)
+        ).all()
+    else:
+        units = session.execute(
+            select(AdminArea.id, AdminArea.name).where(AdminArea.level == "town")
+        ).all()
+    sums: dict[int, dict[str, int]] = {}
+    for unit_id, rule, total in session.execute(
+        text(
+            "SELECT unit_id, rule, sum(points) FROM score_points WHERE month = :m "
+            "AND unit_type = :t GROUP BY unit_id, rule"
+        ),
+        {"m": month, "t": unit_type},
+    ):
+        sums.setdefault(unit_id, {})[rule] = int(total)
+    out = [
+        UnitScore(
+            unit_type, uid, name, BASE_SCORE + sum(sums.get(uid, {}).values()), sums.get(uid, {})
+        )
+        for uid, name in units
+    ]
+    return sorted(out, key=lambda u: (-u.score, u.name))
+
+
+def adjust_score(
+    session: Session,
+    actor: Actor,
+    *,
+    unit_type: str,
+    unit_id: int,
+    month: dt.date,
+    points: int,
+    reason: str,
+) -> int:
+    """A supervisor adds or deducts points by hand, with a reason, until the month is locked.
+    Commits; returns the point's id."""
+    _require_supervisor(session, actor, ("调整考核分", "adjust a score"))
+    reason = _clean(reason, "调整理由", "a reason")
+    if unit_type not in ("department", "town") or not -50 <= int(points) <= 50 or not points:
+        raise TransitionError("调整分值须在-50到50之间且不为0", "adjust by -50 to 50 points, not 0")
+    month = month.replace(day=1)
+    try:
+        if session.get(ScoreMonth, month) is not None:
+            raise TransitionError(
+                f"{month:%Y年%m月}的考核已锁定", f"the score of {month:%Y-%m} is locked"
+            )
+        p = ScorePoint(
+            month=month,
+            unit_type=unit_type,
+            unit_id=unit_id,
+            points=int(points),
+            rule="manual",
+            reason=reason,
+            at=clock.now(),
+            by_user_id=actor.user_id,
+        )
+        session.add(p)
+        session.flush()
+        audit.record(
+            session,
+            actor,
+            "score.adjust",
+            "score_point",
+            p.id,
+            f"{actor.name} 调整{month:%Y年%m月}考核分 {int(points):+d}",
+            after={"unit_type": unit_type, "unit_id": unit_id, "points": int(points)},
+            reason=reason,
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return p.id
+
+
+def lock_month(session: Session, actor: Actor, month: dt.date) -> None:
+    """Lock a month's score: no more adjustments by hand. Commits."""
+    _require_supervisor(session, actor, ("锁定考核月份", "lock a month"))
+    month = month.replace(day=1)
+    try:
+        if session.get(ScoreMonth, month) is None:
+            session.add(ScoreMonth(month=month, locked_at=clock.now(), locked_by_id=actor.user_id))
+            audit.record(
+                session,
+                actor,
+                "score.lock",
+                "score_month",
+                None,
+                f"{actor.name} 锁定{month:%Y年%m月}考核",
+                after={"month": month.isoformat()},
+            )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
