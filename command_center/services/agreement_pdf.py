@@ -149,9 +149,10 @@ def agreement_pdf(
     story.append(seal_block)
 
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm,
-                            topMargin=25 * mm, bottomMargin=20 * mm, title=f"人民调解协议书 {number}",
-                            author=committee)
+    doc = SimpleDocTemplate(
+        out, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=25 * mm,
+        bottomMargin=20 * mm, title=f"人民调解协议书 {number}", author=committee,
+    )
     doc.build(story)
     return out.getvalue()
 
