@@ -15,10 +15,11 @@ VIEWS: tuple[tuple[str, str], ...] = (
     ("overview", QT_TRANSLATE_NOOP("MainWindow", "Overview")),
     ("activity", QT_TRANSLATE_NOOP("MainWindow", "Activity")),
     ("board", QT_TRANSLATE_NOOP("MainWindow", "Situation board")),
+    ("disputes", QT_TRANSLATE_NOOP("MainWindow", "Disputes")),
 )
 # A department handler works from the inbox; the center's staff from the map and the queues.
 HANDLER_VIEWS = ("inbox", "map", "activity")
-CENTER_VIEWS = ("map", "incidents", "orders", "intake", "overview", "activity")
+CENTER_VIEWS = ("map", "incidents", "orders", "intake", "overview", "activity", "disputes")
 # Only on the wall (no dock, not in the navigation): the second screen's board (态势), offered
 # to the center's staff in the wall-mode dialog.
 WALL_ONLY_VIEWS = ("board",)

@@ -77,22 +77,24 @@ def _on_a_screen(widget: QWidget) -> bool:
 
 def test_the_center_works_from_the_map_the_queues_and_the_intake_form(make_window) -> None:
     window = make_window()
-    assert list(window.docks) == ["map", "incidents", "orders", "intake", "overview", "activity"]
-    # each button names its area and shows its key (Ctrl+1…6)
+    assert list(window.docks) == [
+        "map", "incidents", "orders", "intake", "overview", "activity", "disputes",
+    ]
+    # each button names its area and shows its key (Ctrl+1…7)
     assert [a.text() for a in window.nav.actions()] == [
         f"{title}\nCtrl+{i}"
         for i, title in enumerate(
-            ["地图", "事件队列", "工单队列", "事件登记", "总览", "最新动态"], start=1
+            ["地图", "事件队列", "工单队列", "事件登记", "总览", "最新动态", "矛盾纠纷"], start=1
         )
     ]
     docks = window.findChildren(QDockWidget)
-    assert len(docks) == 6
+    assert len(docks) == 7
     assert not any(d.isFloating() for d in docks)
     # the map and the feed are on screen; the queues and the overview are the map's tabs,
     # the intake form the feed's
     assert window.docks["map"].isVisible() and window.docks["activity"].isVisible()
     assert set(window.tabifiedDockWidgets(window.docks["map"])) == {
-        window.docks[k] for k in ("incidents", "orders", "overview")
+        window.docks[k] for k in ("incidents", "orders", "overview", "disputes")
     }
     assert window.tabifiedDockWidgets(window.docks["activity"]) == [window.docks["intake"]]
     assert window.docks["map"].widget() is window.map_view
