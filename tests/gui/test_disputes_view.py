@@ -17,6 +17,9 @@ from command_center.views.disputes.disputes_view import DisputesView
 from tests.db.test_disputes import VALID_ID
 
 
+COUNT_NEW = "SELECT count(*) FROM dispute_cases WHERE summary = '相邻宅基地排水纠纷'"
+
+
 @pytest.fixture
 def database_url(seeded_copy: str) -> str:
     return seeded_copy
@@ -91,10 +94,12 @@ def test_the_intake_dialog_refuses_a_wrong_identity_number_then_takes_the_case_i
     ok.click()
     qtbot.waitUntil(lambda: "校验位" in dialog.error.text(), timeout=5000)
     assert "check digit" in dialog.error.text() and dialog.isVisible()
-    assert _scalar(db, "SELECT count(*) FROM dispute_cases WHERE summary = '相邻宅基地排水纠纷'") == 0
+    assert _scalar(db, COUNT_NEW) == 0
     dialog.set_party(0, "张建国", "13909361234", VALID_ID)
     ok.click()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
-    qtbot.waitUntil(lambda: bool(view.model.rows) and view.model.rows[0].summary == "相邻宅基地排水纠纷",
-                    timeout=5000)
-    assert _scalar(db, "SELECT count(*) FROM dispute_cases WHERE summary = '相邻宅基地排水纠纷'") == 1
+    qtbot.waitUntil(
+        lambda: bool(view.model.rows) and view.model.rows[0].summary == "相邻宅基地排水纠纷",
+        timeout=5000,
+    )
+    assert _scalar(db, COUNT_NEW) == 1
