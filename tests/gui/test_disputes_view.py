@@ -16,7 +16,6 @@ from command_center.views.disputes.dialogs import pick
 from command_center.views.disputes.disputes_view import DisputesView
 from tests.db.test_disputes import VALID_ID
 
-
 COUNT_NEW = "SELECT count(*) FROM dispute_cases WHERE summary = '相邻宅基地排水纠纷'"
 
 
