@@ -508,7 +508,12 @@
         <translation>态势</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+417"/>
+        <location line="+1"/>
+        <source>Disputes</source>
+        <translation>矛盾纠纷</translation>
+    </message>
+    <message>
+        <location filename="../../command_center/views/main_window.py" line="+420"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
@@ -625,7 +630,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+84"/>
         <source>Area filter cleared</source>
         <translation>已清除区域筛选</translation>
     </message>

@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -204,9 +207,15 @@ class CaseFilePanel(QWidget):
     sig_action = Signal(str)  # the action chosen: session, extend, agreement, …
 
     ACTIONS = (
-        ("assign", "Assign…"), ("session", "Add session…"), ("extend", "Extend…"),
-        ("agreement", "Agreement…"), ("failure", "Failed…"), ("withdraw", "Withdraw…"),
-        ("follow_up", "Follow-up…"), ("reveal", "Show identity…"), ("pdf", "Agreement PDF…"),
+        ("assign", QT_TRANSLATE_NOOP("CaseFilePanel", "Assign…")),
+        ("session", QT_TRANSLATE_NOOP("CaseFilePanel", "Add session…")),
+        ("extend", QT_TRANSLATE_NOOP("CaseFilePanel", "Extend…")),
+        ("agreement", QT_TRANSLATE_NOOP("CaseFilePanel", "Agreement…")),
+        ("failure", QT_TRANSLATE_NOOP("CaseFilePanel", "Failed…")),
+        ("withdraw", QT_TRANSLATE_NOOP("CaseFilePanel", "Withdraw…")),
+        ("follow_up", QT_TRANSLATE_NOOP("CaseFilePanel", "Follow-up…")),
+        ("reveal", QT_TRANSLATE_NOOP("CaseFilePanel", "Show identity…")),
+        ("pdf", QT_TRANSLATE_NOOP("CaseFilePanel", "Agreement PDF…")),
     )
 
     def __init__(self, may_write: bool, parent: QWidget | None = None) -> None:
@@ -237,8 +246,8 @@ class CaseFilePanel(QWidget):
         self.timeline.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
-        for i, (key, label) in enumerate(self.ACTIONS):
-            button = QPushButton(self.tr(label))
+        for i, (key, _label) in enumerate(self.ACTIONS):
+            button = QPushButton()
             button.setObjectName(f"dispute_{key}")
             button.clicked.connect(lambda _=False, k=key: self.sig_action.emit(k))
             grid.addWidget(button, i // 5, i % 5)
@@ -251,13 +260,27 @@ class CaseFilePanel(QWidget):
         layout.addWidget(self.facts)
         layout.addWidget(self.parties)
         layout.addLayout(grid)
-        layout.addWidget(QLabel(self.tr("Timeline")))
+        self.timeline_label = QLabel()
+        layout.addWidget(self.timeline_label)
         layout.addWidget(self.timeline, 1)
-        self.show_file(None)
+        self._revealed: list[dict[str, Any]] | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for key, label in self.ACTIONS:
+            self.buttons[key].setText(QCoreApplication.translate("CaseFilePanel", label))
+        self.timeline_label.setText(self.tr("Timeline"))
+        self.show_file(self.file, self._revealed)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def show_file(self, file: disputes.CaseFile | None,
                   revealed: list[dict[str, Any]] | None = None) -> None:
         self.file = file
+        self._revealed = revealed
         self.parties.setHorizontalHeaderLabels([
             self.tr("Side"), self.tr("Name"), self.tr("Phone"), self.tr("Identity number"),
             self.tr("Address"),
@@ -350,16 +373,25 @@ class BoardTab(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("disputeBoard")
         self.tree.setColumnCount(4)
-        self.tree.setHeaderLabels([self.tr("Room / mediator"), self.tr("Open"),
-                                   self.tr("Overdue"), self.tr("High risk")])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.itemDoubleClicked.connect(self._on_tree_item_double_clicked)
-        hint = QLabel(self.tr("Double-click a room or a mediator for its open cases; a number "
-                              "for those cases."))
-        hint.setWordWrap(True)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(hint)
+        layout.addWidget(self.hint)
         layout.addWidget(self.tree)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.tree.setHeaderLabels([self.tr("Room / mediator"), self.tr("Open"),
+                                   self.tr("Overdue"), self.tr("High risk")])
+        self.hint.setText(self.tr("Double-click a room or a mediator for its open cases; a "
+                                  "number for those cases."))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def show_rows(self, rows: list[disputes.BoardRow]) -> None:
         self.tree.clear()
@@ -417,24 +449,39 @@ class FiguresTab(QWidget):
         self.type = QTableWidget(0, 2)
         self.sources = QTableWidget(0, 2)
         boxes = QHBoxLayout()
-        for table, title in ((self.town, self.tr("Open cases by town")),
-                             (self.type, self.tr("Open cases by type")),
-                             (self.sources, self.tr("Sources"))):
+        self.boxes: list[QGroupBox] = []
+        for table in (self.town, self.type, self.sources):
             table.verticalHeader().hide()
             table.horizontalHeader().hide()
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             table.cellDoubleClicked.connect(
                 lambda r, _c, t=table: self._on_table_double_clicked(t, r))
-            box = QGroupBox(title)
+            box = QGroupBox()
             QVBoxLayout(box).addWidget(table)
             boxes.addWidget(box)
+            self.boxes.append(box)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addLayout(boxes, 1)
         self._filters: dict[str, CaseFilter] = {}
+        self._figures: disputes.Figures | None = None
         for key, b in self.tiles.items():
             b.clicked.connect(lambda _=False, k=key: self._open(k))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for box, title in zip(self.boxes, (self.tr("Open cases by town"),
+                                           self.tr("Open cases by type"), self.tr("Sources")),
+                              strict=True):
+            box.setTitle(title)
+        if self._figures is not None:
+            self.show_figures(self._figures)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _open(self, key: str) -> None:
         if key in self._filters:
@@ -446,6 +493,7 @@ class FiguresTab(QWidget):
             self.sig_open.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def show_figures(self, f: disputes.Figures) -> None:
+        self._figures = f
         def pct(v: float | None) -> str:
             return "—" if v is None else f"{v * 100:.1f}%"
 
@@ -523,26 +571,11 @@ class DisputesView(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("disputeSearch")
         self.search.setClearButtonEnabled(True)
-        self.search.setPlaceholderText(self.tr("Number, words, reference"))
         self.count = QLabel()
-        self.new_button = QPushButton(self.tr("New case…"))
+        self.new_button = QPushButton()
         self.new_button.setObjectName("disputeNew")
         self.new_button.setEnabled(self._may_write)
         self.new_button.clicked.connect(lambda: self.open_intake())
-        self.status.addItem(self.tr("Open"), disputes.OPEN_STATUSES)
-        self.status.addItem(self.tr("All statuses"), ())
-        for code, pair in disputes.STATUS_TEXT.items():
-            self.status.addItem(pick(pair), (code,))
-        self.risk.addItem(self.tr("All risks"), ())
-        self.risk.addItem(self.tr("High and major"), disputes.URGENT_RISKS)
-        for code, pair in disputes.RISK_TEXT.items():
-            self.risk.addItem(pick(pair), (code,))
-        self.source.addItem(self.tr("All sources"), None)
-        for code, pair in disputes.SOURCE_TEXT.items():
-            self.source.addItem(pick(pair), code)
-        self.type.addItem(self.tr("All types"), None)
-        self.room.addItem(self.tr("All rooms"), None)
-        self.town.addItem(self.tr("All towns"), None)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(250)
@@ -578,9 +611,9 @@ class DisputesView(QWidget):
         self.figures = FiguresTab()
         self.figures.sig_open.connect(self.open_cases)
         self.tabs = QTabWidget()
-        self.tabs.addTab(cases, self.tr("Cases"))
-        self.tabs.addTab(self.board, self.tr("Mediation rooms"))
-        self.tabs.addTab(self.figures, self.tr("Figures"))
+        self.tabs.addTab(cases, "")
+        self.tabs.addTab(self.board, "")
+        self.tabs.addTab(self.figures, "")
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -593,6 +626,49 @@ class DisputesView(QWidget):
         self._live_timer.timeout.connect(self.refresh)
         if live is not None:
             live.sig_changes.connect(self._on_live_sig_changes)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(self.tr("Number, words, reference"))
+        self.new_button.setText(self.tr("New case…"))
+        for i, title in enumerate((self.tr("Cases"), self.tr("Mediation rooms"),
+                                   self.tr("Figures"))):
+            self.tabs.setTabText(i, title)
+        choices = self._choices or {}
+        fills: list[tuple[QComboBox, list[tuple[str, Any]]]] = [
+            (self.status, [(self.tr("Open"), disputes.OPEN_STATUSES),
+                           (self.tr("All statuses"), ())]
+             + [(pick(p), (c,)) for c, p in disputes.STATUS_TEXT.items()]),
+            (self.risk, [(self.tr("All risks"), ()),
+                         (self.tr("High and major"), disputes.URGENT_RISKS)]
+             + [(pick(p), (c,)) for c, p in disputes.RISK_TEXT.items()]),
+            (self.source, [(self.tr("All sources"), None)]
+             + [(pick(p), c) for c, p in disputes.SOURCE_TEXT.items()]),
+            (self.type, [(self.tr("All types"), None)]
+             + [(pick((zh, en)), c) for c, zh, en in choices.get("types", [])]),
+            (self.room, [(self.tr("All rooms"), None)]
+             + [(o.name, o.id) for o in choices.get("orgs", [])]),
+            (self.town, [(self.tr("All towns"), None)]
+             + [(name, tid) for tid, name in choices.get("towns", [])]),
+        ]
+        for combo, items in fills:
+            index = max(combo.currentIndex(), 0)
+            combo.blockSignals(True)
+            combo.clear()
+            for label, data in items:
+                combo.addItem(label, data)
+            combo.setCurrentIndex(min(index, combo.count() - 1))
+            combo.blockSignals(False)
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
+                                          len(CaseTableModel.COLUMNS) - 1)
+        if self.model.rows:
+            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(
+                len(self.model.rows) - 1, len(CaseTableModel.COLUMNS) - 1))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     # --- loading ------------------------------------------------------------------------
 
@@ -620,16 +696,7 @@ class DisputesView(QWidget):
 
     def _on_choices(self, choices: dict[str, Any]) -> None:
         self._choices = choices
-        for combo in (self.type, self.room, self.town):
-            combo.blockSignals(True)
-        for code, zh, en in choices["types"]:
-            self.type.addItem(pick((zh, en)), code)
-        for org in choices["orgs"]:
-            self.room.addItem(org.name, org.id)
-        for tid, name in choices["towns"]:
-            self.town.addItem(name, tid)
-        for combo in (self.type, self.room, self.town):
-            combo.blockSignals(False)
+        self.retranslate()
 
     def current_filter(self) -> CaseFilter:
         return CaseFilter(
