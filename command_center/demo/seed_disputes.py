@@ -54,7 +54,7 @@ RISK_REASONS = (
     "一方扬言采取过激行为",
     "矛盾积累时间长，多次调处未果",
 )
-SATISFIED = (("satisfied", 85), ("basic", 12), ("unsatisfied", 3))
+SATISFIED = (("satisfied", 88), ("basic", 11), ("unsatisfied", 1))
 
 
 def _id_number(rng: random.Random, born: dt.date) -> str:
@@ -238,7 +238,7 @@ def disputes(ctx: SeedContext) -> None:
                         kept,
                         "协议已履行，双方无新的矛盾" if kept else "一方未按期履行，已再次督促",
                         due,
-                        satisfaction if kept else "unsatisfied",
+                        satisfaction if kept else wf.choice(("basic", "unsatisfied")),
                     )
                 )
                 ctx.add_audit(

@@ -240,6 +240,9 @@ class CaseFilePanel(QWidget):
         self.parties.setObjectName("disputePartiesTable")
         self.parties.verticalHeader().hide()
         self.parties.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for col in (0, 3):
+            self.parties.horizontalHeader().setSectionResizeMode(
+                col, QHeaderView.ResizeMode.ResizeToContents)
         self.parties.setMaximumHeight(130)
         self.timeline = QListWidget()
         self.timeline.setObjectName("disputeTimeline")
@@ -373,6 +376,7 @@ class BoardTab(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("disputeBoard")
         self.tree.setColumnCount(4)
+        self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.itemDoubleClicked.connect(self._on_tree_item_double_clicked)
         self.hint = QLabel()
@@ -586,7 +590,7 @@ class DisputesView(QWidget):
 
         bar = QHBoxLayout()
         for w in (self.status, self.type, self.risk, self.room, self.town, self.source):
-            w.setMinimumContentsLength(6)
+            w.setMinimumContentsLength(7)
             w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             bar.addWidget(w)
         bar.addWidget(self.search, 1)
@@ -598,8 +602,9 @@ class DisputesView(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.file_panel)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([640, 640])
         cases = QWidget()
         cl = QVBoxLayout(cases)
         cl.setContentsMargins(0, 0, 0, 0)
@@ -726,6 +731,8 @@ class DisputesView(QWidget):
 
     @Slot(int)
     def _on_model_sig_loaded(self, n: int) -> None:
+        for col in range(3):  # number, received, type
+            self.table.resizeColumnToContents(col)
         more = "+" if self.model.canFetchMore() else ""
         self.count.setText(self.tr("%1 cases").replace("%1", f"{n}{more}"))
         if self._current is not None:
