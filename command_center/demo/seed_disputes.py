@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import random
 from decimal import Decimal
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from command_center.db.bulk import copy_rows, reset_identity
 from command_center.demo import texts
@@ -39,6 +40,77 @@ OUTCOME_STATUS = {
     "referred_court": "referred_court",
 }
 MONEY_TYPES = ("labor", "contract", "damage", "medical", "land", "property")
+COUNTY_CENTER = "民乐县矛盾纠纷多元化解中心"
+# specialised rooms at the county center, and the dispute types they take
+SPECIAL_ROOMS = (
+    ("县医疗纠纷人民调解委员会", "medical", ("medical",)),
+    ("县劳动争议调解室", "labour", ("labour_wage",)),
+    ("县婚姻家庭纠纷调解室", "family", ("marriage_family",)),
+    ("县物业纠纷调解室", "property", ("property_mgmt",)),
+)
+RISK_REASONS = (
+    "双方情绪激动，有肢体冲突苗头",
+    "涉及人数较多，有集体上访倾向",
+    "一方扬言采取过激行为",
+    "矛盾积累时间长，多次调处未果",
+)
+SATISFIED = (("satisfied", 88), ("basic", 11), ("unsatisfied", 1))
+
+
+def _id_number(rng: random.Random, born: dt.date) -> str:
+    """A well-formed (GB 11643) identity number of the county (620725…)."""
+    first = f"620725{born:%Y%m%d}{rng.randrange(1000):03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return first + "10X98765432"[sum(int(c) * w for c, w in zip(first, weights, strict=True)) % 11]
+
+
+def _orgs(
+    ctx: SeedContext, rng: random.Random
+) -> tuple[dict[Any, int], dict[int, list[tuple[int, str]]]]:
+    """The mediation organisations and their mediators: {key: org id}, {org id: mediators}.
+    Keys: "county", ("special", type code), ("town", town id), ("village", village id)."""
+    orgs: list[tuple[Any, ...]] = []
+    keys: dict[Any, int] = {}
+
+    def add(key: Any, name: str, level: str, parent: int | None, area: int | None,
+            town: int | None, specialty: str | None) -> int:
+        oid = len(orgs) + 1
+        orgs.append((oid, name, level, parent, area, town, specialty))
+        keys[key] = oid
+        return oid
+
+    county = add("county", COUNTY_CENTER, "county", None, None, None, None)
+    for name, specialty, codes in SPECIAL_ROOMS:
+        oid = add(("special", specialty), name, "special", county, None, None, specialty)
+        for code in codes:
+            keys[("special", code)] = oid
+    towns: dict[int, str] = {}
+    villages: dict[int, tuple[str, int, str]] = {}
+    for g in ctx.grids:
+        towns.setdefault(g.town_id, g.town_name)
+        villages.setdefault(g.village_id, (g.village_name, g.town_id, g.town_name))
+    for town_id, town_name in sorted(towns.items()):
+        add(("town", town_id), f"{town_name}矛盾纠纷调解中心", "town", county, town_id, town_id,
+            None)
+    for village_id, (name, town_id, town_name) in sorted(villages.items()):
+        add(("village", village_id), f"{town_name}{name}人民调解室", "village",
+            keys[("town", town_id)], village_id, town_id, None)
+    mediators: dict[int, list[tuple[int, str]]] = {}
+    rows: list[tuple[int, int, str]] = []
+    per_level = {"county": 6, "special": 2, "town": 3, "village": 2}
+    for oid, _name, level, *_ in orgs:
+        for _ in range(per_level[level]):
+            mid = len(rows) + 1
+            name = texts.person_name(rng)
+            rows.append((mid, oid, name))
+            mediators.setdefault(oid, []).append((mid, name))
+    copy_rows(ctx.conn, "mediation_orgs",
+              ("id", "name", "level", "parent_id", "area_id", "town_id", "specialty"), orgs)
+    reset_identity(ctx.conn, "mediation_orgs")
+    copy_rows(ctx.conn, "mediators", ("id", "org_id", "name"), rows)
+    reset_identity(ctx.conn, "mediators")
+    ctx.counts["mediation_orgs"] = len(orgs)
+    return keys, mediators
 
 
 def disputes(ctx: SeedContext) -> None:
@@ -50,8 +122,14 @@ def disputes(ctx: SeedContext) -> None:
     n = max(1, round(CASES_PER_SCALE * ctx.scale))
     mediator = ctx.users["zhiban1"]
     starts = sorted(ctx.now - dt.timedelta(seconds=rng.uniform(0, 365 * 86400)) for _ in range(n))
-    cases, parties, sessions, visits = [], [], [], []
+    cases, parties, sessions = [], [], []
+    visits: list[tuple[Any, ...]] = []
     from command_center.demo.seed import sample_points
+
+    # the workflow's columns (alembic 0011) draw on a generator of their own: the county's
+    # other random draws stay what they were
+    wf = random.Random(f"disputes-{ctx.scale}-{len(ctx.grids)}")
+    org_keys, org_mediators = _orgs(ctx, wf)
 
     for cid, received in enumerate(starts, start=1):
         received = received.replace(hour=rng.randint(8, 17), microsecond=0)
@@ -75,7 +153,17 @@ def disputes(ctx: SeedContext) -> None:
             if any(k in t.code for k in MONEY_TYPES)
             else None
         )
-        mediator_name = texts.person_name(rng)
+        texts.person_name(rng)  # the stream of draws stays the same
+        if room == "county":
+            org_id = org_keys.get(("special", t.code), org_keys["county"])
+        elif room == "town":
+            org_id = org_keys[("town", g.town_id)]
+        else:
+            org_id = org_keys[("village", g.village_id)]
+        mediator_id, mediator_name = wf.choice(org_mediators[org_id])
+        people = wf.choices((2, 3, 5, 8, 20, 60, 120), weights=(60, 15, 10, 7, 5, 2, 1))[0]
+        if people >= 20 and t.code not in ("labour_wage", "land_acquisition", "property_mgmt"):
+            people = 3
         summary = texts.dispute_summary(rng, t.code, village=g.village_name)
         label = f"{number}（{t.name_zh}）"
         status, version = "received", 1
@@ -91,13 +179,14 @@ def disputes(ctx: SeedContext) -> None:
             {"status": "received", "risk": risk},
         )
         for role in ("applicant", "respondent") + (("third_party",) if rng.random() < 0.15 else ()):
+            born = dt.date(1950, 1, 1) + dt.timedelta(days=wf.randrange(50 * 365))
             parties.append(
                 (
                     cid,
                     role,
                     texts.person_name(rng),
                     texts.phone(rng),
-                    None,
+                    _id_number(wf, born) if wf.random() < 0.7 else None,
                     f"民乐县{g.town_name}{g.village_name}",
                 )
             )
@@ -130,10 +219,17 @@ def disputes(ctx: SeedContext) -> None:
                 if outcome in ("agreement", "partial"):
                     agreement = texts.agreement_text(rng, t.code)
             at += dt.timedelta(days=rng.uniform(2, 12))
+        fulfil_by = fulfilled = None
         if concluded is not None and status == "agreement":
+            fulfil_by = (concluded + dt.timedelta(days=wf.choice((7, 15, 30)))).date()
             visit_at = concluded + dt.timedelta(days=rng.uniform(7, 30))
+            due = concluded + dt.timedelta(days=15)
+            if visit_at > ctx.now:
+                visits.append((cid, None, None, None, None, due, None))
             if visit_at <= ctx.now:
                 kept = rng.random() < 0.94
+                fulfilled = kept
+                satisfaction = wf.choices([k for k, _ in SATISFIED], [w for _, w in SATISFIED])[0]
                 visits.append(
                     (
                         cid,
@@ -141,6 +237,8 @@ def disputes(ctx: SeedContext) -> None:
                         mediator_name,
                         kept,
                         "协议已履行，双方无新的矛盾" if kept else "一方未按期履行，已再次督促",
+                        due,
+                        satisfaction if kept else wf.choice(("basic", "unsatisfied")),
                     )
                 )
                 ctx.add_audit(
@@ -187,6 +285,14 @@ def disputes(ctx: SeedContext) -> None:
                 version,
                 received,
                 concluded or received,
+                org_id,
+                mediator_id,
+                people,
+                received + dt.timedelta(days=30),
+                fulfil_by,
+                fulfilled,
+                "court" if status == "referred_court" else None,
+                wf.choice(RISK_REASONS) if risk in ("high", "major") else None,
             )
         )
     copy_rows(
@@ -213,6 +319,14 @@ def disputes(ctx: SeedContext) -> None:
             "version",
             "created_at",
             "updated_at",
+            "org_id",
+            "mediator_id",
+            "people_involved",
+            "deadline_at",
+            "fulfil_by",
+            "fulfilled",
+            "referral",
+            "risk_reasons",
         ),
         cases,
     )
@@ -232,7 +346,7 @@ def disputes(ctx: SeedContext) -> None:
     copy_rows(
         ctx.conn,
         "follow_up_visits",
-        ("case_id", "visited_at", "visitor", "agreement_kept", "note"),
+        ("case_id", "visited_at", "visitor", "agreement_kept", "note", "due_at", "satisfaction"),
         visits,
     )
     ctx.counts["dispute_cases"] = len(cases)

@@ -4,11 +4,14 @@ from command_center.models.activity import CheckIn, Patrol, PointsEntry
 from command_center.models.audit import AuditEntry, DutyLogEntry
 from command_center.models.calendar import CalendarDay
 from command_center.models.dispute import (
+    DisputeAlert,
     DisputeCase,
     DisputeParty,
     DisputeType,
     FollowUpVisit,
+    MediationOrg,
     MediationSession,
+    Mediator,
 )
 from command_center.models.geo import AdminArea, AreaBoundary, AreaKind, AreaLevel, Camera
 from command_center.models.incident import (
@@ -60,6 +63,7 @@ __all__ = [
     "DeadlineExtension",
     "DeadlineRule",
     "Department",
+    "DisputeAlert",
     "DisputeCase",
     "DisputeParty",
     "DisputeType",
@@ -72,7 +76,9 @@ __all__ = [
     "IncidentStatus",
     "Installation",
     "LoginSecret",
+    "MediationOrg",
     "MediationSession",
+    "Mediator",
     "OrderProgress",
     "OrderStatus",
     "Patrol",

@@ -43,6 +43,13 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         "intranet XYZ tiles: {url, crs: 'GCJ-02'|'WGS-84', attribution, max_zoom} or null",
     ),
     "map.wall_views": ([], "saved map views cycled in wall mode"),
+    "disputes.time_limit_days": (30, "days a mediation may take (调解期限)"),
+    "disputes.extension_days": (30, "days the one extension of a mediation adds"),
+    "disputes.follow_up_days": (15, "days after an agreement when the follow-up visit is due"),
+    "disputes.alert_bands": (
+        {"town": 50, "county": 100, "city": 500},
+        "people involved from which a major, urgent dispute alerts the town, county, city",
+    ),
     "map.wall_cycle_seconds": (60, "seconds each saved view stays on the wall"),
     "open311.poll": (
         {"enabled": False, "url": "", "interval_s": 300, "source": "12345"},

@@ -16,10 +16,20 @@ VIEWS: tuple[tuple[str, str], ...] = (
     ("activity", QT_TRANSLATE_NOOP("MainWindow", "Activity")),
     ("board", QT_TRANSLATE_NOOP("MainWindow", "Situation board")),
     ("supervision", QT_TRANSLATE_NOOP("MainWindow", "Supervision")),
+    ("disputes", QT_TRANSLATE_NOOP("MainWindow", "Disputes")),
 )
 # A department handler works from the inbox; the center's staff from the map and the queues.
 HANDLER_VIEWS = ("inbox", "map", "activity")
-CENTER_VIEWS = ("map", "incidents", "orders", "intake", "overview", "activity", "supervision")
+CENTER_VIEWS = (
+    "map",
+    "incidents",
+    "orders",
+    "intake",
+    "overview",
+    "activity",
+    "supervision",
+    "disputes",
+)
 # Only on the wall (no dock, not in the navigation): the second screen's board (态势), offered
 # to the center's staff in the wall-mode dialog.
 WALL_ONLY_VIEWS = ("board",)

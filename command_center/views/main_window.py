@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
         # the right one the intake form and the activity feed
         left = [
             k
-            for k in ("inbox", "map", "incidents", "orders", "overview", "supervision")
+            for k in ("inbox", "map", "incidents", "orders", "overview", "supervision", "disputes")
             if k in self.docks
         ]
         right = [k for k in ("intake", "activity") if k in self.docks]
@@ -599,6 +599,14 @@ class MainWindow(QMainWindow):
         if "overview" in self.keys:
             self.overview_view = OverviewView(runner, live, self)
             built["overview"] = self.overview_view
+        if "disputes" in self.keys:  # 矛盾纠纷调解 (views/disputes)
+            from command_center.views.disputes.disputes_view import DisputesView
+
+            disputes_view = DisputesView(
+                runner, live, Actor(user.id, user.display_name), user.role_code, self
+            )
+            disputes_view.sig_message.connect(self._on_view_sig_message)
+            built["disputes"] = disputes_view
         if "inbox" in self.keys:
             self.inbox_view = DepartmentInboxView(runner, live, user, self)
             self.inbox_view.sig_incident_selected.connect(self._on_queue_sig_incident_selected)

@@ -513,6 +513,11 @@
         <translation>督办台账</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Disputes</source>
+        <translation>矛盾纠纷</translation>
+    </message>
+    <message>
         <location filename="../../command_center/views/main_window.py" line="+422"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
@@ -630,7 +635,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+91"/>
         <source>Area filter cleared</source>
         <translation>已清除区域筛选</translation>
     </message>

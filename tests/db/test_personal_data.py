@@ -75,7 +75,8 @@ def test_masks(db_url: str) -> None:
         assert mask("cc_mask_phone", "13812345678") == "138****5678"
         assert mask("cc_mask_phone", "0936-4412345") == "093*****2345"
         assert mask("cc_mask_phone", "110") == "***"
-        assert mask("cc_mask_id", "620722198803150012") == "6****************2"
+        assert mask("cc_mask_id", "620722198803150012") == "6207**********0012"
+        assert mask("cc_mask_id", "1234567") == "1*****7"
         assert mask("cc_mask_address", "洪水镇益民村三社12号") == "洪水镇益民村***"
         assert mask("cc_mask_address", "幸福路88号") == "幸福***"
 

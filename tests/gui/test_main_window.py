@@ -78,24 +78,40 @@ def _on_a_screen(widget: QWidget) -> bool:
 def test_the_center_works_from_the_map_the_queues_and_the_intake_form(make_window) -> None:
     window = make_window()
     assert list(window.docks) == [
-        "map", "incidents", "orders", "intake", "overview", "activity", "supervision"
+        "map",
+        "incidents",
+        "orders",
+        "intake",
+        "overview",
+        "activity",
+        "supervision",
+        "disputes",
     ]
     # each button names its area and shows its key (Ctrl+1…7)
     assert [a.text() for a in window.nav.actions()] == [
         f"{title}\nCtrl+{i}"
         for i, title in enumerate(
-            ["地图", "事件队列", "工单队列", "事件登记", "总览", "最新动态", "督办台账"],
+            [
+                "地图",
+                "事件队列",
+                "工单队列",
+                "事件登记",
+                "总览",
+                "最新动态",
+                "督办台账",
+                "矛盾纠纷",
+            ],
             start=1,
         )
     ]
     docks = window.findChildren(QDockWidget)
-    assert len(docks) == 7
+    assert len(docks) == 8
     assert not any(d.isFloating() for d in docks)
     # the map and the feed are on screen; the queues and the overview are the map's tabs,
     # the intake form the feed's
     assert window.docks["map"].isVisible() and window.docks["activity"].isVisible()
     assert set(window.tabifiedDockWidgets(window.docks["map"])) == {
-        window.docks[k] for k in ("incidents", "orders", "overview", "supervision")
+        window.docks[k] for k in ("incidents", "orders", "overview", "supervision", "disputes")
     }
     assert window.docks["supervision"].widget() is window.supervision_view
     assert window.tabifiedDockWidgets(window.docks["activity"]) == [window.docks["intake"]]
@@ -491,9 +507,7 @@ def _interface_texts(window: QWidget) -> set[tuple[str, str]]:
             texts += [a.text() for a in w.actions() if a.text() != "中文"]
         if isinstance(w, QHeaderView) and w.model() is not None:
             m = w.model()
-            texts += [
-                str(m.headerData(i, w.orientation()) or "") for i in range(w.count())
-            ]
+            texts += [str(m.headerData(i, w.orientation()) or "") for i in range(w.count())]
         out |= {(name, t) for t in texts if t}
     return out
 
@@ -698,16 +712,21 @@ def test_the_countdown_shows_all_its_words_in_english(  # type: ignore[no-untype
         window.language_actions["en"].trigger()
         qtbot.waitUntil(lambda: window.nav_actions["overview"].text().split("\n")[0] == "Overview")
         iid = insert_row(
-            Incident, number="SJ20261101T001", channel_code="hotline_12345",
-            title="路灯不亮" * 10, status="accepted",
+            Incident,
+            number="SJ20261101T001",
+            channel_code="hotline_12345",
+            title="路灯不亮" * 10,
+            status="accepted",
             reported_at=clock.now() - dt.timedelta(days=130),
             due_at=clock.now() - dt.timedelta(days=125, hours=23),
         )
         view = window.views["incidents"]
         view.select_incident(iid)
         details = view.details
-        qtbot.waitUntil(lambda: details.details is not None
-                        and details.details.incident.id == iid, timeout=10_000)
+        qtbot.waitUntil(
+            lambda: details.details is not None and details.details.incident.id == iid,
+            timeout=10_000,
+        )
         label = details.countdown
         assert "overdue" in label.text()
         assert "Priority: Normal" in details.facts.text() and "：" not in details.facts.text()

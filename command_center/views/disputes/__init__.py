@@ -1,0 +1,1 @@
+"""The disputes working area (矛盾纠纷调解)."""
