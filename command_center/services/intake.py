@@ -228,7 +228,22 @@ def _fits(value: str | None, field_name: str) -> str | None:
         raise IntakeError(str(exc)) from None
 
 
-def _validate(session: Session, draft: IncidentDraft) -> None:
+@dataclass(frozen=True)
+class Known:
+    """The channels and categories there are, read once for many drafts (a group of POSTs)."""
+
+    channels: frozenset[str]
+    categories: frozenset[str]
+
+    @classmethod
+    def of_session(cls, session: Session) -> Known:
+        return cls(
+            frozenset(session.scalars(text("SELECT code FROM channels"))),
+            frozenset(session.scalars(text("SELECT code FROM categories"))),
+        )
+
+
+def _validate(session: Session, draft: IncidentDraft, known: Known | None = None) -> None:
     if not (draft.title or "").strip():
         raise IntakeError("请填写标题 / a title is required")
     if draft.priority not in (1, 2, 3, 4):
@@ -242,13 +257,18 @@ def _validate(session: Session, draft: IncidentDraft) -> None:
             "they swapped?)"
         )
     if (
-        session.scalar(text("SELECT 1 FROM channels WHERE code = :c"), {"c": draft.channel_code})
+        draft.channel_code not in known.channels
+        if known is not None
+        else session.scalar(
+            text("SELECT 1 FROM channels WHERE code = :c"), {"c": draft.channel_code}
+        )
         is None
     ):
         raise IntakeError(f"没有来源渠道 {draft.channel_code} / no channel {draft.channel_code}")
-    if (
-        draft.category_code
-        and session.scalar(
+    if draft.category_code and (
+        draft.category_code not in known.categories
+        if known is not None
+        else session.scalar(
             text("SELECT 1 FROM categories WHERE code = :c"), {"c": draft.category_code}
         )
         is None
@@ -303,10 +323,13 @@ def take_call(
     return create_and_merge(session, actor, draft, merge_into)
 
 
-def new_incident(session: Session, draft: IncidentDraft) -> NewIncident:
+def new_incident(
+    session: Session, draft: IncidentDraft, *, known: Known | None = None
+) -> NewIncident:
     """The incident a draft stands for, checked (IntakeError) and with its texts cleaned and
-    capped, ready for the writer (``incident_writer.write_incident(s)``)."""
-    _validate(session, draft)
+    capped, ready for the writer (``incident_writer.write_incident(s)``); ``known``: the
+    channels and categories, read once for many drafts."""
+    _validate(session, draft, known)
     title = _clean(draft.title, "title") or ""
     at = (draft.reported_at or clock.now()).astimezone(dt.UTC)
     return NewIncident(

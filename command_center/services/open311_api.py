@@ -628,15 +628,21 @@ def _coordinate(name: str, raw: str, low: float, high: float) -> float:
     return value
 
 
-def validate_post(session: Session, params: Mapping[str, Sequence[str]]) -> dict[str, Any]:
-    """The request to create, as a GeoReport record; Open311Error(400) lists every problem."""
+def validate_post(
+    session: Session,
+    params: Mapping[str, Sequence[str]],
+    catalog: Sequence[Service] | None = None,
+) -> dict[str, Any]:
+    """The request to create, as a GeoReport record; Open311Error(400) lists every problem.
+    ``catalog``: the services, when the caller has read them already (a group of POSTs)."""
     problems: list[str] = []
     code = _one(params, "service_code")
     service: Service | None = None
     if code is None:
         problems.append("缺少 service_code / service_code is required")
     else:
-        service = next((s for s in services(session) if s.service_code == code), None)
+        listed = catalog if catalog is not None else services(session)
+        service = next((s for s in listed if s.service_code == code), None)
         if service is None:
             problems.append(
                 f"未知的 service_code {code} / unknown service_code {code!r} (see services.json)"
@@ -746,13 +752,15 @@ def post_requests(
         try:
             keys: dict[str, ApiKey] = {}
             ready: list[tuple[int, ApiKey, dict[str, Any], Any, str]] = []
+            catalog = services(session)  # read once for the group
+            known = intake.Known.of_session(session)
             for i, params in enumerate(forms):
                 try:
                     check_params(params)  # caps and control characters first
                     raw = _one(params, "api_key") or ""
                     key = keys.get(raw) or _check_key(session, raw)
                     keys[raw] = key
-                    record = validate_post(session, params)
+                    record = validate_post(session, params, catalog)
                     description = record["description"] or ""
                     head = cut(" ".join(description.split()), 60)
                     draft = intake.IncidentDraft(
@@ -769,7 +777,7 @@ def post_requests(
                         reporter_phone=record["reporter_phone"],
                     )
                     try:
-                        new = intake.new_incident(session, draft)
+                        new = intake.new_incident(session, draft, known=known)
                     except intake.IntakeError as exc:
                         raise Open311Error(400, str(exc)) from None
                     token = uuid.uuid4().hex
