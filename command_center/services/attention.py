@@ -41,16 +41,24 @@ KINDS: dict[str, tuple[str, str]] = {
     "urgent": ("紧急来电", "urgent call"),
     "no_location": ("无位置来电", "call without a location"),
     "new_order": ("新工单待签收", "new order to sign for"),
+    "supervision": ("新督办待签收", "new supervision to acknowledge"),
+    "proposal": ("督办建议待决定", "supervision proposed"),
 }
 """The kinds of notice, named in both languages (the views choose one)."""
 
 CENTER_KINDS = ("returned", "objected", "urgent", "no_location")
-HANDLER_KINDS = ("new_order",)
+HANDLER_KINDS = ("new_order", "supervision")
+SUPERVISOR_KINDS = (*CENTER_KINDS, "proposal")
 
 
 def kinds_for(role_code: str) -> tuple[str, ...]:
-    """The notices a role gets."""
-    return HANDLER_KINDS if role_code == "dept_handler" else CENTER_KINDS
+    """The notices a role gets: a department its new orders and supervision, a supervisor
+    (and an administrator) also the sweep's proposals, the duty desk the center's."""
+    if role_code == "dept_handler":
+        return HANDLER_KINDS
+    if role_code in ("supervisor", "admin"):
+        return SUPERVISOR_KINDS
+    return CENTER_KINDS
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,7 @@ def notices(
     new_incident_ids: Iterable[int] = (),
     changed_order_ids: Iterable[int] = (),
     new_order_ids: Iterable[int] = (),
+    new_supervision_ids: Iterable[int] = (),
     role_code: str,
 ) -> list[Notice]:
     """The notices for ``role_code`` among the incidents just inserted and the orders changed
@@ -180,5 +189,42 @@ def notices(
                 out.append(Notice("urgent", c.id, c.number, c.title, c.reported_at))
             if "no_location" in wanted and c.location_flag == LocationFlag.MISSING:
                 out.append(Notice("no_location", c.id, c.number, c.title, c.reported_at))
+    sups = sorted(set(new_supervision_ids))
+    if sups and wanted & {"supervision", "proposal"}:
+        from command_center.models import SupervisionOrder
+
+        statuses = [
+            st for k, st in (("supervision", "open"), ("proposal", "proposed")) if k in wanted
+        ]
+        incident = func.coalesce(SupervisionOrder.incident_id, WorkOrder.incident_id)
+        for v in session.execute(
+            select(
+                SupervisionOrder.status,
+                SupervisionOrder.number,
+                SupervisionOrder.issued_at,
+                SupervisionOrder.reason,
+                incident.label("incident_id"),
+                Incident.title,
+                Department.name,
+            )
+            .outerjoin(WorkOrder, WorkOrder.id == SupervisionOrder.work_order_id)
+            .outerjoin(Incident, Incident.id == incident)
+            .outerjoin(Department, Department.id == SupervisionOrder.department_id)
+            .where(SupervisionOrder.id.in_(sups), SupervisionOrder.status.in_(statuses))
+            .order_by(SupervisionOrder.id)
+        ):
+            if v.incident_id is None:
+                continue  # a dispute's supervision: the disputes area shows it
+            out.append(
+                Notice(
+                    "proposal" if v.status == "proposed" else "supervision",
+                    v.incident_id,
+                    v.number,
+                    v.title or "",
+                    v.issued_at,
+                    v.name,
+                    v.reason,
+                )
+            )
     out.sort(key=lambda n: n.at)
     return out

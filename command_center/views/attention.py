@@ -48,7 +48,7 @@ def kind_text(kind: str) -> str:
 def notice_text(n: svc.Notice) -> str:
     """One line: what, which, and the department's reason where there is one."""
     parts = [f"{kind_text(n.kind)}  {n.number}  {n.title}"]
-    if n.department and n.kind in ("returned", "objected"):
+    if n.department and n.kind in ("returned", "objected", "supervision", "proposal"):
         parts.append(
             f"{n.department}：{n.reason or ''}"
             if words.language() == "zh"
@@ -84,7 +84,8 @@ class AttentionWatcher(QObject):
         new_incidents = changes.inserted_into("incidents")
         changed_orders = changes.ids_of("work_orders")
         new_orders = changes.inserted_into("work_orders")
-        if not (new_incidents or changed_orders):
+        new_supervision = changes.inserted_into("supervision_orders")
+        if not (new_incidents or changed_orders or new_supervision):
             return
         role = self._role
         self._runner.submit(
@@ -93,6 +94,7 @@ class AttentionWatcher(QObject):
                 new_incident_ids=new_incidents,
                 changed_order_ids=changed_orders,
                 new_order_ids=new_orders,
+                new_supervision_ids=new_supervision,
                 role_code=role,
             ),
             success=self._on_read,

@@ -120,3 +120,33 @@ def _press():  # type: ignore[no-untyped-def]
         Qt.MouseButton.LeftButton,
         Qt.KeyboardModifier.NoModifier,
     )
+
+
+def test_a_department_is_told_of_new_supervision_of_its_order(
+    qtbot, cc_app, db, runner, live, other_engine
+) -> None:
+    from command_center.services import supervision
+
+    police = _user(db, "bm_police")
+    duban = _user(db, "duban1")
+    (inc_id,) = _make_new(other_engine, 1)
+    _window, watcher, _button, toast = _watch(qtbot, runner, live, police)
+    with Session(other_engine) as s:
+        (order,) = orders.dispatch(s, Actor(None, "李强"), inc_id, police.department_id)
+    qtbot.waitUntil(lambda: watcher.unread == 1, timeout=WAIT)  # the new order first
+    with Session(other_engine) as s:
+        supervision.issue(
+            s,
+            Actor(duban.id, duban.display_name),
+            level="supervise",
+            instructions="请三日内反馈处置情况",
+            working_days=3,
+            work_order_id=order.id,
+        )
+    qtbot.waitUntil(lambda: watcher.unread == 2, timeout=WAIT)
+    qtbot.wait(300)
+    assert [(n.kind, n.incident_id) for n in watcher.notices] == [
+        ("supervision", inc_id),  # newest first
+        ("new_order", inc_id),
+    ]
+    assert "新督办待签收" in toast.heading.text()
