@@ -25,7 +25,11 @@ from command_center.db.engine import libpq_url
 
 ENV_TEST_URL = "COMMAND_CENTER_TEST_DATABASE_URL"
 # Out of root's home: the embedded server opens its data directory's parents for traversal.
-EMBEDDED_TEST_DIR = Path(os.environ.get("COMMAND_CENTER_TEST_PGDATA", "/tmp/command-center-tests"))
+# One directory per test run: the embedded server, on a new data directory, stops any postgres
+# process whose command line names the same directory — another run's on this machine too.
+EMBEDDED_TEST_DIR = Path(
+    os.environ.get("COMMAND_CENTER_TEST_PGDATA", f"/tmp/command-center-tests-{os.getpid()}")
+)
 SEED_UNTIL = dt.datetime(2026, 11, 20, 16, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 # The program's clock during the tests: the demo county was seeded "now", and a test runs a few
 # minutes later, whatever the date on the machine (command_center/clock.py).
@@ -67,6 +71,10 @@ def pg_server() -> Iterator[str]:
     db_url = server.start()
     yield _with_db(db_url, "postgres")
     server.stop()
+    if "COMMAND_CENTER_TEST_PGDATA" not in os.environ:
+        import shutil
+
+        shutil.rmtree(EMBEDDED_TEST_DIR, ignore_errors=True)
 
 
 def _admin(url: str) -> psycopg.Connection:
