@@ -49,6 +49,7 @@ from command_center.models import (
 )
 from command_center.services import audit, deadlines, permissions, settings
 from command_center.services.audit import Actor
+from command_center.services.lifecycle import CENTER_ROLES
 from command_center.services.orders import ConflictError, TransitionError
 from command_center.services.permissions import PermissionDenied
 
@@ -217,9 +218,14 @@ def _choice(value: str, table: dict[str, tuple[str, str]], zh: str, en: str) -> 
     return value
 
 
+def may_write(role: str | None) -> bool:
+    """The center's roles take in and handle dispute cases."""
+    return role is None or role in CENTER_ROLES
+
+
 def _require_writer(session: Session, actor: Actor) -> None:
     me = permissions.who(session, actor)
-    if me.role is not None and me.role not in ("duty_operator", "supervisor", "admin"):
+    if not may_write(me.role):
         raise PermissionDenied(
             f"{actor.name} 无权办理矛盾纠纷案件", f"{actor.name} may not handle dispute cases"
         )

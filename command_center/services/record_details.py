@@ -128,6 +128,12 @@ class Details:
     handback: Handback | None = None  # the order a department gave back, awaiting dispatch
     public_summary: str | None = None  # what the public Open311 GET shows (approved)
     may_publish: bool = False  # the user may approve the public summary
+    # the dispute cases taken in from this incident: (id, number, status)
+    dispute_cases: list[tuple[int, str, str]] = field(default_factory=list)
+    # the supervision still running on it or its orders: (number, level, status)
+    supervision: list[tuple[str, str, str]] = field(default_factory=list)
+    may_supervise: bool = False  # the user may issue supervision (督办)
+    may_take_dispute: bool = False  # the user may take it in as a dispute case
 
 
 def details(
@@ -238,4 +244,28 @@ def details(
         handback(session, incident_id) if visible is None else None,
         inc.public_summary,
         permissions.may_publish(me.role),
+        *_links(session, incident_id, order_ids, me),
     )
+
+
+def _links(
+    session: Session, incident_id: int, order_ids: list[int], me: permissions.Who
+) -> tuple[list[tuple[int, str, str]], list[tuple[str, str, str]], bool, bool]:
+    """The dispute cases and running supervision of an incident, and whether the user may add
+    either (``supervision.may_supervise``, ``disputes.may_write``)."""
+    from command_center.models import SupervisionOrder
+    from command_center.services import disputes, supervision
+
+    cases = disputes.cases_of_incident(session, incident_id)
+    cond = SupervisionOrder.incident_id == incident_id
+    if order_ids:
+        cond = or_(cond, SupervisionOrder.work_order_id.in_(order_ids))
+    running = [
+        (r.number, r.level, r.status)
+        for r in session.execute(
+            select(SupervisionOrder.number, SupervisionOrder.level, SupervisionOrder.status)
+            .where(cond, SupervisionOrder.status.in_(supervision.LIVE_STATES))
+            .order_by(SupervisionOrder.id)
+        )
+    ]
+    return cases, running, supervision.may_supervise(me.role), disputes.may_write(me.role)

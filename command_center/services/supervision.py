@@ -661,9 +661,14 @@ def _role(session: Session, actor: Actor) -> permissions.Who:
     return permissions.who(session, actor)
 
 
+def may_supervise(role: str | None) -> bool:
+    """Supervisors and administrators issue, withdraw and close supervision."""
+    return role is None or role in (SUPERVISOR, ADMIN)
+
+
 def _require_supervisor(session: Session, actor: Actor, doing: tuple[str, str]) -> None:
     me = _role(session, actor)
-    if me.role is not None and me.role not in (SUPERVISOR, ADMIN):
+    if not may_supervise(me.role):
         raise PermissionDenied(
             f"只有督办员或管理员可以{doing[0]}",
             f"only a supervisor or an administrator may {doing[1]}",

@@ -424,9 +424,7 @@ class MainWindow(QMainWindow):
             title = view_title(key)
             self.docks[key].setWindowTitle(title)
             self.docks[key].toggleViewAction().setText(title)
-            keys = self.nav_actions[key].shortcut().toString(
-                QKeySequence.SequenceFormat.NativeText
-            )
+            keys = self.nav_actions[key].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             self.nav_actions[key].setText(f"{title}\n{keys}")  # the key shown, not only hinted
             self.nav_actions[key].setToolTip(
                 self.tr("Show %1 (%2)")
@@ -591,6 +589,8 @@ class MainWindow(QMainWindow):
             for queue in (self.incidents_view, self.orders_view):
                 queue.sig_incident_selected.connect(self._on_queue_sig_incident_selected)
                 queue.sig_message.connect(self._on_view_sig_message)
+                queue.details.sig_supervise_requested.connect(self._on_details_supervise)
+                queue.details.sig_dispute_requested.connect(self._on_details_dispute)
         if "intake" in self.keys:
             self.intake_view = IntakeFormView(runner, user, self)
             self.intake_view.sig_pick_on_map_requested.connect(self._on_intake_pick_requested)
@@ -645,6 +645,26 @@ class MainWindow(QMainWindow):
         queue = self.incidents_view or self.inbox_view
         if queue is not None:
             queue.select_incident(incident_id)
+
+    @Slot(str)
+    def _on_details_supervise(self, number: str) -> None:
+        """督办… in an incident's details: the ledger's issue dialog for that order."""
+        if "supervision" not in self.keys:
+            return
+        self.show_view("supervision")
+        view = self.supervision_view
+        if view is not None:
+            view.open_issue_dialog(number)  # type: ignore[attr-defined]
+
+    @Slot(int, str)
+    def _on_details_dispute(self, incident_id: int, number: str) -> None:
+        """转为纠纷案件… in an incident's details: the disputes area's intake, linked to it."""
+        if "disputes" not in self.keys:
+            return
+        self.show_view("disputes")
+        view = self.views.get("disputes")
+        if view is not None:
+            view.open_intake((incident_id, number))  # type: ignore[attr-defined]
 
     @Slot(int)
     def _on_queue_sig_incident_selected(self, incident_id: int) -> None:

@@ -184,7 +184,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../command_center/views/attention.py" line="+140"/>
+        <location filename="../../command_center/views/attention.py" line="+142"/>
         <source>To do</source>
         <translation>待办</translation>
     </message>
@@ -523,7 +523,7 @@
         <translation>网格化综治指挥中心</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
         <source>Show %1 (%2)</source>
         <translation>显示%1（%2）</translation>
     </message>
@@ -635,7 +635,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+113"/>
         <source>Area filter cleared</source>
         <translation>已清除区域筛选</translation>
     </message>

@@ -12,26 +12,26 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+215"/>
-        <location line="+395"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+229"/>
+        <location line="+443"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-394"/>
+        <location line="-442"/>
         <location line="+16"/>
-        <location line="+395"/>
+        <location line="+443"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-410"/>
-        <location line="+423"/>
+        <location line="-458"/>
+        <location line="+471"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-420"/>
+        <location line="-468"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -183,6 +183,16 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>Dispute case</source>
+        <translation>纠纷案件</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Supervision</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>not approved: the public sees only the category</source>
         <translation>未审定：公众只看到分类名称</translation>
     </message>
@@ -198,6 +208,16 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>Supervise…</source>
+        <translation>督办…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Take in as a dispute…</source>
+        <translation>转为矛盾纠纷…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Public summary…</source>
         <translation>公开摘要…</translation>
     </message>

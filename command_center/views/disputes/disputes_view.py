@@ -550,6 +550,7 @@ class DisputesView(QWidget):
         self._actor = actor
         self._may_write = role_code in WRITERS
         self._choices: dict[str, Any] | None = None
+        self._pending_intake: tuple[int, str] | None = None
         self._revealed: dict[int, list[dict[str, Any]]] = {}
         self._current: int | None = None
         self._loaded = False
@@ -702,6 +703,9 @@ class DisputesView(QWidget):
     def _on_choices(self, choices: dict[str, Any]) -> None:
         self._choices = choices
         self.retranslate()
+        pending, self._pending_intake = self._pending_intake, None
+        if pending is not None:  # asked for before the choices were read
+            self.open_intake(pending)
 
     def current_filter(self) -> CaseFilter:
         return CaseFilter(
@@ -801,6 +805,7 @@ class DisputesView(QWidget):
 
     def open_intake(self, incident: tuple[int, str] | None = None) -> IntakeDialog | None:
         if self._choices is None:
+            self._pending_intake = incident  # opened when the choices are in
             return None
 
         def submit(values: dict[str, Any], done: Any) -> None:

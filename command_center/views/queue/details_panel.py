@@ -55,6 +55,14 @@ PRIMARY_ACTIONS = {
 }
 
 
+def _word(table: Any, code: str) -> str:
+    """A code's word from a Qt-free (中文, English) table, in the interface language."""
+    pair = table.get(code)
+    if not pair:
+        return code
+    return pair[0] if language() == "zh" else pair[1]
+
+
 def _t(at: dt.datetime | None) -> str:
     return at.astimezone().strftime("%Y-%m-%d %H:%M") if at else ""
 
@@ -85,6 +93,12 @@ class DetailsPanel(QWidget):
 
     sig_edit_requested = Signal(int)
     """编辑/补充 was pressed. Arguments: the incident's id."""
+
+    sig_supervise_requested = Signal(str)
+    """A supervisor wants to issue supervision (督办) on this order or incident (its number)."""
+
+    sig_dispute_requested = Signal(int, str)
+    """Take this incident in as a dispute case (its id and number)."""
 
     sig_publish_requested = Signal(int)
     """The operator wants to approve what the public sees of this incident (its id)."""
@@ -411,6 +425,37 @@ class DetailsPanel(QWidget):
             rows.append((self.tr("Answer"), f"<span style='color:{colour}'>{e(text)}</span>"))
         if d.description:
             rows.append((self.tr("Description"), e(d.description)))
+        if d.dispute_cases:
+            from command_center.services.disputes import STATUS_TEXT as case_status
+
+            rows.append(
+                (
+                    self.tr("Dispute case"),
+                    e(
+                        "、".join(
+                            f"{number}（{_word(case_status, status)}）"
+                            for _, number, status in d.dispute_cases
+                        )
+                    ),
+                )
+            )
+        if d.supervision:
+            from command_center.services import supervision as sv
+
+            rows.append(
+                (
+                    self.tr("Supervision"),
+                    "<span style='color:#c62828'>"
+                    + e(
+                        "、".join(
+                            f"{_word(sv.LEVEL_TEXT, level)} {number}"
+                            f"（{_word(sv.STATUS_TEXT, status)}）"
+                            for number, level, status in d.supervision
+                        )
+                    )
+                    + "</span>",
+                )
+            )
         if d.may_publish:
             shown = (
                 e(d.public_summary)
@@ -514,6 +559,23 @@ class DetailsPanel(QWidget):
                 edit.setObjectName("detailsEdit")
                 edit.clicked.connect(lambda _=False, i=inc.id: self.sig_edit_requested.emit(i))
                 buttons.append(edit)
+            if d.may_supervise:
+                supervise = QPushButton(self.tr("Supervise…"), self.action_box)
+                supervise.setAutoDefault(False)
+                supervise.setObjectName("detailsSupervise")
+                target = focus.number if focus is not None else inc.number
+                supervise.clicked.connect(
+                    lambda _=False, n=target: self.sig_supervise_requested.emit(n)
+                )
+                buttons.append(supervise)
+            if d.may_take_dispute and not d.dispute_cases:
+                dispute = QPushButton(self.tr("Take in as a dispute…"), self.action_box)
+                dispute.setAutoDefault(False)
+                dispute.setObjectName("detailsDispute")
+                dispute.clicked.connect(
+                    lambda _=False, i=inc.id, n=inc.number: self.sig_dispute_requested.emit(i, n)
+                )
+                buttons.append(dispute)
             if d.may_publish:
                 publish = QPushButton(self.tr("Public summary…"), self.action_box)
                 publish.setAutoDefault(False)
