@@ -417,7 +417,7 @@ def ingest(
 
     patrols = [r for r in records if r.kind == "patrol"]
     if patrols:
-        rows = [
+        prows: list[dict[str, Any]] = [
             {
                 "worker_id": r.worker_id,
                 "started_at": r.at,
@@ -432,7 +432,7 @@ def ingest(
         ]
         got = set(
             session.scalars(
-                insert(Patrol).values(rows).on_conflict_do_nothing().returning(Patrol.client_id)
+                insert(Patrol).values(prows).on_conflict_do_nothing().returning(Patrol.client_id)
             )
         )
         for r in patrols:
@@ -475,7 +475,7 @@ def _reports(
 ) -> None:
     from command_center.services.incident_writer import write_incidents
 
-    known = dict(
+    known: dict[str, str] = dict(
         session.execute(
             text(
                 "SELECT external_id, number FROM incidents WHERE external_source = :s "

@@ -210,7 +210,7 @@ def reports_per_worker(
     until = until or today()
     first = until - dt.timedelta(days=days - 1)
     people = roster(session, until)
-    counts = dict(
+    counts: dict[int, int] = dict(
         session.execute(
             text(
                 "SELECT reporter_worker_id, count(*) FROM incidents "
@@ -254,7 +254,7 @@ def inactive(session: Session, days: int = DEFAULT_INACTIVE_DAYS) -> list[Inacti
     """Workers in service without a check-in in the last ``days`` days, longest first."""
     day = today()
     last = _last_check_in(session, day)
-    reminded = dict(
+    reminded: dict[int, dt.datetime] = dict(
         session.execute(
             text("SELECT worker_id, max(at) FROM worker_reminders GROUP BY worker_id")
         ).all()
@@ -275,7 +275,7 @@ def inactive(session: Session, days: int = DEFAULT_INACTIVE_DAYS) -> list[Inacti
 def remind(session: Session, actor: Actor, worker_ids: list[int], days: int) -> int:
     """Record a reminder to each worker (shown to their supervisor), audited; commits."""
     now = clock.now()
-    names = dict(
+    names: dict[int, str] = dict(
         session.execute(
             text("SELECT id, name FROM grid_workers WHERE id = ANY(:w)"), {"w": worker_ids}
         ).all()
