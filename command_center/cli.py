@@ -88,6 +88,12 @@ def _parser() -> argparse.ArgumentParser:
         help="a column mapping saved in the program (default: suggested from the headers)",
     )
     tab.add_argument("--source", default="12345", metavar="NAME", help="the feed's name")
+    ifield = impsub.add_parser(
+        "field",
+        help="grid workers' field records (check-ins, patrols, reports) as JSON Lines, each "
+        "with its worker's code; all or nothing",
+    )
+    ifield.add_argument("path", metavar="FILE", help="one JSON record per line (.jsonl)")
 
     serve = sub.add_parser(
         "serve",
@@ -118,6 +124,16 @@ def _parser() -> argparse.ArgumentParser:
     krevoke = keysub.add_parser("revoke", help="revoke a key")
     krevoke.add_argument("name", metavar="NAME")
     keysub.add_parser("list", help="list the keys (never the keys themselves)")
+
+    ftok = sub.add_parser("fieldtoken", help="grid workers' tokens for the field endpoints")
+    ftoksub = _SubParsers(ftok.add_subparsers(dest="fieldtoken_command", required=True), common)
+    fissue = ftoksub.add_parser("issue", help="issue a token to a worker (shown only once)")
+    fissue.add_argument("worker", metavar="CODE", help="the worker's code")
+    fissue.add_argument("--days", type=int, default=180, help="valid for so many days (180)")
+    fissue.add_argument("--label", metavar="TEXT", help="e.g. the phone")
+    frevoke = ftoksub.add_parser("revoke", help="revoke a token by its number")
+    frevoke.add_argument("token_id", metavar="ID", type=int)
+    ftoksub.add_parser("list", help="list the tokens (never the tokens themselves)")
 
     user = sub.add_parser(
         "user", help="accounts: create, disable, reset (an administrator's database login)"
@@ -210,6 +226,7 @@ COMMANDS = (
     "import",
     "serve",
     "apikey",
+    "fieldtoken",
     "poll",
     "user",
     "audit",
@@ -260,6 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(url, args)
         if command == "apikey":
             return _apikey(url, args)
+        if command == "fieldtoken":
+            return _fieldtoken(url, args)
         if command == "poll":
             return _poll_open311(url, args)
         if command == "user":
@@ -442,6 +461,8 @@ def _import(url: str | None, args: argparse.Namespace) -> int:
 
     if args.import_command == "table":
         return _import_table(url, args)
+    if args.import_command == "field":
+        return _import_field(url, args)
 
     from command_center.db.connection import database
     from command_center.interop.open311 import parse_requests
@@ -633,6 +654,57 @@ def _apikey(url: str | None, args: argparse.Namespace) -> int:
                     f"created={info.created_at.isoformat(timespec='seconds')}\tlast_used={used}\t"
                     f"scopes={','.join(info.scopes) or '-'}"
                 )
+    return 0
+
+
+def _fieldtoken(url: str | None, args: argparse.Namespace) -> int:
+    from command_center.db.connection import database
+    from command_center.services import field
+    from command_center.services.audit import Actor
+
+    actor = Actor(None, "命令行")
+    with database(url) as db, db.sessions() as session:
+        if args.fieldtoken_command == "issue":
+            token, row = field.issue_token(
+                session, actor, args.worker, days=args.days, label=args.label
+            )
+            print(token)
+            print(
+                f"令牌 #{row.id}，有效至 {row.expires_at.isoformat(timespec='minutes')}；"
+                "请妥善保存，不会再次显示 / token #{row.id}: keep it safe, it is not shown again",
+                file=sys.stderr,
+            )
+        elif args.fieldtoken_command == "revoke":
+            field.revoke_token(session, actor, args.token_id)
+            print(f"revoked #{args.token_id}")
+        else:
+            for tok, code, name in field.list_tokens(session):
+                state = "revoked" if tok.revoked_at else "active"
+                used = tok.last_used_at.isoformat(timespec="seconds") if tok.last_used_at else "-"
+                print(
+                    f"#{tok.id}\t{code}\t{name}\t{state}\t"
+                    f"expires={tok.expires_at.isoformat(timespec='minutes')}\tlast_used={used}"
+                )
+    return 0
+
+
+def _import_field(url: str | None, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from command_center.db.connection import database
+    from command_center.services import field
+    from command_center.services.audit import Actor
+
+    try:
+        lines = Path(args.path).read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError:
+        raise ValueError("文件不是 UTF-8 编码 / the file is not UTF-8") from None
+    with database(url) as db, db.sessions() as session:
+        try:
+            result = field.import_lines(session, Actor(None, "命令行导入"), lines)
+        except field.FieldError as exc:
+            raise ValueError(f"{exc.message}（未导入任何记录 / nothing imported）") from None
+    print(f"imported={result.stored} duplicates={result.duplicates}")
     return 0
 
 

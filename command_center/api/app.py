@@ -6,8 +6,8 @@ Mounted today:
 - ``/health`` the process answers (no database); ``/ready`` the database answers and its schema
   is the one this program needs: what a load balancer or systemd watchdog asks.
 
-The grid workers' field endpoints come next as another mount (``/field/v1``) built the same
-way: a function of the shared :class:`~command_center.api.context.Context` returning routes.
+- ``/field/v1/…`` the grid workers' field endpoints (``api/field.py``), built the same way
+  on the shared :class:`~command_center.api.context.Context`.
 Every answer, an unknown path or method included, is JSON (the specification's error format
 under ``/open311``); there are no HTML error pages.
 """
@@ -28,7 +28,7 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from command_center.api import open311
+from command_center.api import field, open311
 from command_center.api.access_log import AccessLog
 from command_center.api.context import BUSY, Busy, Context
 from command_center.api.limits import ServerLimits
@@ -129,11 +129,12 @@ def create_app(engine: Engine, limits: ServerLimits | None = None) -> Starlette:
         return _error(request, 500, "服务器内部错误 / internal server error")
 
     endpoint = open311.Open311(ctx)
+    field_endpoint = field.Field(ctx)
     routes = [
         Route("/health", health, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
         Mount(open311.PREFIX, routes=endpoint.routes()),
-        # the grid workers' field endpoints: Mount("/field/v1", routes=field.routes(ctx))
+        Mount(field.PREFIX, routes=field_endpoint.routes()),  # the grid workers' phones
         Route(
             "/{rest:path}",
             not_found,

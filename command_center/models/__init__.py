@@ -1,6 +1,12 @@
 """SQLAlchemy models only: no Qt, no queries."""
 
-from command_center.models.activity import CheckIn, Patrol, PointsEntry
+from command_center.models.activity import (
+    CheckIn,
+    FieldToken,
+    Patrol,
+    PointsEntry,
+    WorkerReminder,
+)
 from command_center.models.audit import AuditEntry, DutyLogEntry
 from command_center.models.calendar import CalendarDay
 from command_center.models.dispute import (
@@ -68,6 +74,7 @@ __all__ = [
     "DisputeParty",
     "DisputeType",
     "DutyLogEntry",
+    "FieldToken",
     "FollowUpVisit",
     "GridAssignment",
     "GridWorker",
@@ -96,4 +103,5 @@ __all__ = [
     "SupervisionSweep",
     "WorkOrder",
     "WorkerKind",
+    "WorkerReminder",
 ]

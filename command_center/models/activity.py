@@ -26,10 +26,14 @@ class CheckIn(IdMixin, Base):
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(Text)
+    # the id the phone gave the record (a retry never stores it twice) and when it arrived
+    client_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    received_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class Patrol(IdMixin, Base):
     __tablename__ = "patrols"
+    __table_args__ = (Index("ix_patrols_started_worker", "worker_id", "started_at"),)
 
     worker_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("grid_workers.id", ondelete="CASCADE"), index=True
@@ -40,6 +44,8 @@ class Patrol(IdMixin, Base):
     distance_km: Mapped[float | None] = mapped_column(Float)
     track: Mapped[dict[str, Any] | None] = mapped_column()
     findings: Mapped[int] = mapped_column(server_default="0")
+    client_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    received_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class PointsEntry(IdMixin, Base):
@@ -56,3 +62,35 @@ class PointsEntry(IdMixin, Base):
     incident_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("incidents.id"))
     store: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class FieldToken(IdMixin, Base):
+    """A grid worker's bearer token for the field endpoints; only its SHA-256 is kept."""
+
+    __tablename__ = "field_tokens"
+
+    worker_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("grid_workers.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column()
+    created_by: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column()
+    revoked_at: Mapped[dt.datetime | None] = mapped_column()
+    last_used_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class WorkerReminder(IdMixin, Base):
+    """A reminder sent to a worker without check-ins (shown to the supervisor)."""
+
+    __tablename__ = "worker_reminders"
+
+    worker_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("grid_workers.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column()
+    sent_by: Mapped[str] = mapped_column(String(64))
+    inactive_days: Mapped[int] = mapped_column()
+    message: Mapped[str] = mapped_column(Text)
+    read_at: Mapped[dt.datetime | None] = mapped_column()

@@ -26,9 +26,10 @@ from command_center.models import (
 from command_center.models.geo import AreaLevel
 from command_center.models.incident import OPEN_INCIDENT_STATUSES, OPEN_ORDER_STATUSES
 from command_center.models.people import WorkerKind
+from command_center.services import worker_metrics
 
-ACTIVITY_WINDOW_DAYS = 30
-"""A full-time worker is "active" with at least one check-in (报平安) in this many days."""
+ACTIVITY_WINDOW_DAYS = worker_metrics.ACTIVE_DAYS
+"""The one definition of an active worker is services/worker_metrics.py's (this many days)."""
 
 TREE_LEVELS = (AreaLevel.COUNTY, AreaLevel.TOWN, AreaLevel.VILLAGE, AreaLevel.GRID)
 
@@ -107,7 +108,7 @@ def county_kpis(session: Session, *, now: dt.datetime | None = None) -> Kpis:
     workers = int(
         session.scalar(select(func.count()).select_from(GridWorker).where(full_time)) or 0
     )
-    since = now.date() - dt.timedelta(days=ACTIVITY_WINDOW_DAYS - 1)
+    since = worker_metrics.active_since(now.date())
     active = int(
         session.scalar(
             select(func.count(func.distinct(CheckIn.worker_id)))

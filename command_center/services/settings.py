@@ -50,6 +50,11 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         {"town": 50, "county": 100, "city": 500},
         "people involved from which a major, urgent dispute alerts the town, county, city",
     ),
+    "workers.active_target": (
+        0.811,
+        "the active ratio of grid workers aimed at (0–1; Minle 81.1%)",
+    ),
+    "workers.far_check_in_km": (2.0, "a check-in farther than this from its grid is a finding"),
     "map.wall_cycle_seconds": (60, "seconds each saved view stays on the wall"),
     "open311.poll": (
         {"enabled": False, "url": "", "interval_s": 300, "source": "12345"},

@@ -269,7 +269,16 @@ class MainWindow(QMainWindow):
         # the right one the intake form and the activity feed
         left = [
             k
-            for k in ("inbox", "map", "incidents", "orders", "overview", "supervision", "disputes")
+            for k in (
+                "inbox",
+                "map",
+                "incidents",
+                "orders",
+                "overview",
+                "supervision",
+                "disputes",
+                "workers",
+            )
             if k in self.docks
         ]
         right = [k for k in ("intake", "activity") if k in self.docks]
@@ -607,6 +616,12 @@ class MainWindow(QMainWindow):
             )
             disputes_view.sig_message.connect(self._on_view_sig_message)
             built["disputes"] = disputes_view
+        if "workers" in self.keys:  # 网格员 (views/workers)
+            from command_center.views.workers.workers_view import WorkersView
+
+            workers_view = WorkersView(runner, live, Actor(user.id, user.display_name), self)
+            workers_view.sig_message.connect(self._on_view_sig_message)
+            built["workers"] = workers_view
         if "inbox" in self.keys:
             self.inbox_view = DepartmentInboxView(runner, live, user, self)
             self.inbox_view.sig_incident_selected.connect(self._on_queue_sig_incident_selected)

@@ -518,7 +518,12 @@
         <translation>矛盾纠纷</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+422"/>
+        <location line="+1"/>
+        <source>Grid workers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <location filename="../../command_center/views/main_window.py" line="+431"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
@@ -635,7 +640,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+113"/>
+        <location line="+119"/>
         <source>Area filter cleared</source>
         <translation>已清除区域筛选</translation>
     </message>

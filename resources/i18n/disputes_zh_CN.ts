@@ -246,7 +246,7 @@
 <context>
     <name>DisputesView</name>
     <message>
-        <location line="+439"/>
+        <location line="+440"/>
         <source>Number, words, reference</source>
         <translation>编号、关键词、移送文号</translation>
     </message>
@@ -311,7 +311,7 @@
         <translation>统计</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+93"/>
         <source>(from the figures)</source>
         <translation>（来自统计）</translation>
     </message>
@@ -326,7 +326,7 @@
         <translation>操作失败：%1</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Case taken in</source>
         <translation>案件已受理</translation>
     </message>
@@ -433,7 +433,7 @@
 <context>
     <name>FiguresTab</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="-432"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="-437"/>
         <source>Open cases by town</source>
         <translation>各乡镇在办案件</translation>
     </message>

@@ -1,0 +1,176 @@
+"""Data-quality checks on grids and grid workers (no Qt), as the field reports list them:
+
+- ``unstaffed``: a grid with no full-time worker in service assigned to it (or its micro-grids);
+- ``multi_grid``: a full-time worker assigned to two or more grids;
+- ``no_check_in``: a worker in service without a check-in for N days (worker_metrics' rule);
+- ``no_population``: a grid without its population or households;
+- ``far_check_in``: a check-in of the last N days farther than the setting
+  ``workers.far_check_in_km`` from the worker's grid (its label point).
+
+Each finding names the thing to fix; :func:`write_csv` exports the list (UTF-8 with BOM, opens
+in Excel and WPS).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from command_center.services import settings, worker_metrics
+
+CHECKS: dict[str, tuple[str, str]] = {
+    "unstaffed": ("网格无网格员", "grid without a worker"),
+    "multi_grid": ("一人多格", "worker serving 2+ grids"),
+    "no_check_in": ("长期未报平安", "no check-in for N days"),
+    "no_population": ("网格缺人口或户数", "grid without population or households"),
+    "far_check_in": ("打卡位置远离网格", "check-in far outside the grid"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    subject: str  # "grid" or "grid_worker"
+    subject_id: int
+    label: str  # the grid's or worker's code and name
+    detail: str
+
+    @property
+    def title(self) -> str:
+        zh, en = CHECKS[self.check]
+        return f"{zh} / {en}"
+
+
+_OPEN = "ga.valid_to IS NULL"
+_GRID_OF = "CASE WHEN a.level = 'micro_grid' THEN a.parent_id ELSE a.id END"
+
+
+def unstaffed(session: Session) -> list[Finding]:
+    rows = session.execute(
+        text(
+            f"""
+            SELECT g.id, g.code, g.name FROM admin_areas g
+            WHERE g.level = 'grid' AND g.valid_to IS NULL AND NOT EXISTS (
+                SELECT 1 FROM grid_assignments ga
+                JOIN admin_areas a ON a.id = ga.area_id
+                JOIN grid_workers w ON w.id = ga.worker_id
+                WHERE {_OPEN} AND w.kind = 'full_time' AND w.active AND {_GRID_OF} = g.id)
+            ORDER BY g.code
+            """
+        )
+    ).all()
+    return [Finding("unstaffed", "grid", i, f"{c} {n}", "无专职网格员") for i, c, n in rows]
+
+
+def multi_grid(session: Session) -> list[Finding]:
+    rows = session.execute(
+        text(
+            f"""
+            SELECT w.id, w.code, w.name, count(DISTINCT {_GRID_OF}),
+                   string_agg(DISTINCT g.name, '、')
+            FROM grid_workers w
+            JOIN grid_assignments ga ON ga.worker_id = w.id AND {_OPEN}
+            JOIN admin_areas a ON a.id = ga.area_id
+            JOIN admin_areas g ON g.id = {_GRID_OF}
+            WHERE w.kind = 'full_time' AND w.active
+            GROUP BY w.id, w.code, w.name HAVING count(DISTINCT {_GRID_OF}) >= 2
+            ORDER BY w.code
+            """
+        )
+    ).all()
+    return [
+        Finding("multi_grid", "grid_worker", i, f"{c} {n}", f"{k}个网格：{names}")
+        for i, c, n, k, names in rows
+    ]
+
+
+def no_check_in(session: Session, days: int) -> list[Finding]:
+    out = []
+    for r in worker_metrics.inactive(session, days):
+        last = r.last_check_in.isoformat() if r.last_check_in else "从未"
+        out.append(
+            Finding(
+                "no_check_in",
+                "grid_worker",
+                r.worker_id,
+                f"{r.code} {r.name}",
+                f"{r.town}{r.village}，最近报平安：{last}",
+            )
+        )
+    return out
+
+
+def no_population(session: Session) -> list[Finding]:
+    rows = session.execute(
+        text(
+            "SELECT id, code, name, population, households FROM admin_areas "
+            "WHERE level = 'grid' AND valid_to IS NULL AND (COALESCE(population, 0) <= 0 "
+            "OR COALESCE(households, 0) <= 0) ORDER BY code"
+        )
+    ).all()
+    return [
+        Finding("no_population", "grid", i, f"{c} {n}", f"人口 {p or '—'}，户数 {h or '—'}")
+        for i, c, n, p, h in rows
+    ]
+
+
+def far_check_ins(session: Session, days: int) -> list[Finding]:
+    km = float(settings.get(session, "workers.far_check_in_km") or 2.0)
+    since = worker_metrics.today() - dt.timedelta(days=days - 1)
+    rows = session.execute(
+        text(
+            f"""
+            SELECT w.id, w.code, w.name, c.day, g.name, min(d.km) AS km FROM check_ins c
+            JOIN grid_workers w ON w.id = c.worker_id
+            JOIN grid_assignments ga ON ga.worker_id = w.id AND {_OPEN}
+            JOIN admin_areas a ON a.id = ga.area_id
+            JOIN admin_areas g ON g.id = {_GRID_OF}
+            CROSS JOIN LATERAL (SELECT 6371 * 2 * asin(sqrt(
+                power(sin(radians(c.lat - g.label_lat) / 2), 2) +
+                cos(radians(c.lat)) * cos(radians(g.label_lat)) *
+                power(sin(radians(c.lon - g.label_lon) / 2), 2))) AS km) d
+            WHERE c.day >= :since AND c.lon IS NOT NULL AND g.label_lat IS NOT NULL
+            GROUP BY w.id, w.code, w.name, c.day, c.id, g.name
+            HAVING min(d.km) > :km
+            ORDER BY w.code, c.day
+            """
+        ),
+        {"since": since, "km": km},
+    ).all()
+    return [
+        Finding(
+            "far_check_in",
+            "grid_worker",
+            i,
+            f"{c} {n}",
+            f"{day.isoformat()} 打卡距{grid} {dist:.1f} 公里",
+        )
+        for i, c, n, day, grid, dist in rows
+    ]
+
+
+def run_all(session: Session, days: int = worker_metrics.DEFAULT_INACTIVE_DAYS) -> list[Finding]:
+    """Every check's findings, in the order of :data:`CHECKS`."""
+    return [
+        *unstaffed(session),
+        *multi_grid(session),
+        *no_check_in(session, days),
+        *no_population(session),
+        *far_check_ins(session, days),
+    ]
+
+
+def write_csv(findings: list[Finding]) -> bytes:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["检查 / check", "对象 / subject", "编号与名称 / code and name", "说明 / detail"])
+    for f in findings:
+        # a leading =, +, -, @ would be a formula in a spreadsheet: quote it as text
+        cells = [f.title, f.subject, f.label, f.detail]
+        w.writerow(["'" + c if c[:1] in "=+-@" else c for c in cells])
+    return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,335 @@
+"""Grid-worker activity metrics (no Qt): the ONE definition of an active worker, the active
+ratio by town, village and day against a target, a worker's calendar, reports per worker and
+the towns' ranking, the inactive list with reminders, the points ledger.
+
+**Active** (:func:`active_since`): a full-time grid worker still in service
+(``grid_workers.active``) with at least one check-in (报平安) in the :data:`ACTIVE_DAYS` days
+ending on the day asked about (that day included). The overview's KPI uses the same rule
+(services/overview.py imports it). A worker counts in the town and village of the grid (or
+micro-grid) of an assignment open on that day; a worker serving two grids counts once in each
+area but once in the county.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from command_center import clock
+from command_center.clock import CST
+from command_center.models import WorkerReminder
+from command_center.services import audit, settings
+from command_center.services.audit import Actor
+
+ACTIVE_DAYS = 30
+"""A full-time worker is "active" with at least one check-in in this many days."""
+DEFAULT_TARGET = 0.811  # Minle's field report: 404 workers, 81.1% active
+TARGET_SETTING = "workers.active_target"
+DEFAULT_INACTIVE_DAYS = 7
+MAX_DAYS = 366
+
+
+def active_since(day: dt.date) -> dt.date:
+    """The first day of the window that makes a worker active on ``day``."""
+    return day - dt.timedelta(days=ACTIVE_DAYS - 1)
+
+
+def today() -> dt.date:
+    return clock.now().astimezone(CST).date()
+
+
+def target(session: Session) -> float:
+    """The active ratio the county aims at (setting ``workers.active_target``, 0–1)."""
+    value = settings.get(session, TARGET_SETTING)
+    try:
+        t = float(value) if value is not None else DEFAULT_TARGET
+    except (TypeError, ValueError):
+        return DEFAULT_TARGET
+    return t if 0 < t <= 1 else DEFAULT_TARGET
+
+
+# The workers in service and where they serve: full-time, active, an assignment open today,
+# its grid (a micro-grid counts for its grid), village and town.
+_ROSTER = """
+SELECT DISTINCT w.id, w.code, w.name, t.id AS town_id, t.name AS town,
+       v.id AS village_id, v.name AS village
+FROM grid_workers w
+JOIN grid_assignments ga ON ga.worker_id = w.id
+    AND ga.valid_from <= :day AND (ga.valid_to IS NULL OR ga.valid_to > :day)
+JOIN admin_areas a ON a.id = ga.area_id
+JOIN admin_areas g ON g.id = CASE WHEN a.level = 'micro_grid' THEN a.parent_id ELSE a.id END
+JOIN admin_areas v ON v.id = g.parent_id
+JOIN admin_areas t ON t.id = v.parent_id
+WHERE w.kind = 'full_time' AND w.active
+"""
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    id: int
+    code: str
+    name: str
+    town_id: int
+    town: str
+    village_id: int
+    village: str
+
+
+def roster(session: Session, day: dt.date | None = None) -> list[RosterRow]:
+    day = day or today()
+    rows = session.execute(text(_ROSTER + " ORDER BY w.code"), {"day": day}).all()
+    return [RosterRow(*r) for r in rows]
+
+
+@dataclass(frozen=True)
+class AreaRatio:
+    area_id: int
+    name: str
+    workers: int
+    active: int
+
+    @property
+    def ratio(self) -> float:
+        return self.active / self.workers if self.workers else 0.0
+
+
+def _last_check_in(session: Session, day: dt.date) -> dict[int, dt.date]:
+    return dict(
+        session.execute(
+            text("SELECT worker_id, max(day) FROM check_ins WHERE day <= :d GROUP BY worker_id"),
+            {"d": day},
+        ).all()
+    )
+
+
+def active_ratio(
+    session: Session, level: str = "town", day: dt.date | None = None
+) -> tuple[AreaRatio, list[AreaRatio]]:
+    """The county's ratio and each town's (``level="town"``) or village's, on ``day``."""
+    if level not in ("town", "village"):
+        raise ValueError(f"level must be town or village, not {level!r}")
+    day = day or today()
+    people = roster(session, day)
+    last = _last_check_in(session, day)
+    since = active_since(day)
+    active = {p.id for p in people if (last.get(p.id) or dt.date.min) >= since}
+    groups: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for p in people:
+        key = (p.town_id, p.town) if level == "town" else (p.village_id, p.village)
+        groups[key].add(p.id)
+    areas = [
+        AreaRatio(aid, name, len(ids), len(ids & active))
+        for (aid, name), ids in sorted(groups.items(), key=lambda kv: kv[0][1])
+    ]
+    everyone = {p.id for p in people}
+    return AreaRatio(0, "全县", len(everyone), len(everyone & active)), areas
+
+
+def ratio_by_day(
+    session: Session, days: int = 90, until: dt.date | None = None, town_id: int | None = None
+) -> list[tuple[dt.date, float]]:
+    """The active ratio on each of the last ``days`` days (the roster of ``until``; a worker
+    is active on a day when a check-in falls in the window ending that day)."""
+    days = max(1, min(days, MAX_DAYS))
+    until = until or today()
+    first = until - dt.timedelta(days=days - 1)
+    people = {p.id for p in roster(session, until) if town_id is None or p.town_id == town_id}
+    if not people:
+        return [(first + dt.timedelta(days=i), 0.0) for i in range(days)]
+    # each check-in makes its worker active for ACTIVE_DAYS days: mark the covered days
+    covered: dict[int, set[int]] = defaultdict(set)
+    for wid, d in session.execute(
+        text(
+            "SELECT worker_id, day FROM check_ins WHERE day BETWEEN :a AND :b "
+            "AND worker_id = ANY(:w)"
+        ),
+        {"a": active_since(first), "b": until, "w": list(people)},
+    ):
+        start = max(0, (d - first).days)
+        end = min(days - 1, (d - first).days + ACTIVE_DAYS - 1)
+        covered[wid].update(range(start, end + 1))
+    counts = [0] * days
+    for marks in covered.values():
+        for i in marks:
+            counts[i] += 1
+    return [(first + dt.timedelta(days=i), counts[i] / len(people)) for i in range(days)]
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: dt.date
+    check_ins: int
+    patrol_km: float
+    reports: int
+
+
+def calendar(
+    session: Session, worker_id: int, days: int = 365, until: dt.date | None = None
+) -> list[CalendarDay]:
+    """One worker's days: check-ins, patrol distance and reports, oldest first."""
+    until = until or today()
+    first = until - dt.timedelta(days=max(1, min(days, MAX_DAYS)) - 1)
+    rows = session.execute(
+        text(
+            """
+            WITH d AS (SELECT generate_series(CAST(:a AS date), CAST(:b AS date),
+                                              interval '1 day')::date AS day)
+            SELECT d.day,
+                (SELECT count(*) FROM check_ins c WHERE c.worker_id = :w AND c.day = d.day),
+                COALESCE((SELECT sum(p.distance_km) FROM patrols p WHERE p.worker_id = :w
+                    AND p.started_at >= d.day::timestamp AT TIME ZONE 'Asia/Shanghai'
+                    AND p.started_at < (d.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'), 0),
+                (SELECT count(*) FROM incidents i WHERE i.reporter_worker_id = :w
+                    AND i.reported_at >= d.day::timestamp AT TIME ZONE 'Asia/Shanghai'
+                    AND i.reported_at < (d.day + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+            FROM d ORDER BY d.day
+            """
+        ),
+        {"a": first, "b": until, "w": worker_id},
+    ).all()
+    return [CalendarDay(d, int(c), float(k), int(r)) for d, c, k, r in rows]
+
+
+@dataclass(frozen=True)
+class WorkerReports:
+    worker_id: int
+    code: str
+    name: str
+    town: str
+    reports: int
+
+
+def reports_per_worker(
+    session: Session, days: int = 30, until: dt.date | None = None
+) -> list[WorkerReports]:
+    """Incidents each worker in service reported in the last ``days`` days, most first."""
+    until = until or today()
+    first = until - dt.timedelta(days=days - 1)
+    people = roster(session, until)
+    counts: dict[int, int] = dict(
+        session.execute(
+            text(
+                "SELECT reporter_worker_id, count(*) FROM incidents "
+                "WHERE reporter_worker_id IS NOT NULL AND reported_at >= :a AND reported_at < :b "
+                "GROUP BY reporter_worker_id"
+            ),
+            {
+                "a": dt.datetime.combine(first, dt.time(), CST),
+                "b": dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), CST),
+            },
+        ).all()
+    )
+    seen: dict[int, WorkerReports] = {}
+    for p in people:
+        seen.setdefault(p.id, WorkerReports(p.id, p.code, p.name, p.town, int(counts.get(p.id, 0))))
+    return sorted(seen.values(), key=lambda r: (-r.reports, r.code))
+
+
+def town_ranking(rows: list[WorkerReports]) -> list[tuple[str, int, int, float]]:
+    """(town, workers, reports, reports per worker), best first."""
+    by: dict[str, list[int]] = defaultdict(list)
+    for r in rows:
+        by[r.town].append(r.reports)
+    out = [(t, len(v), sum(v), sum(v) / len(v)) for t, v in by.items()]
+    return sorted(out, key=lambda x: (-x[3], x[0]))
+
+
+@dataclass(frozen=True)
+class Inactive:
+    worker_id: int
+    code: str
+    name: str
+    town: str
+    village: str
+    last_check_in: dt.date | None
+    days_since: int | None
+    reminded_at: dt.datetime | None
+
+
+def inactive(session: Session, days: int = DEFAULT_INACTIVE_DAYS) -> list[Inactive]:
+    """Workers in service without a check-in in the last ``days`` days, longest first."""
+    day = today()
+    last = _last_check_in(session, day)
+    reminded: dict[int, dt.datetime] = dict(
+        session.execute(
+            text("SELECT worker_id, max(at) FROM worker_reminders GROUP BY worker_id")
+        ).all()
+    )
+    out: dict[int, Inactive] = {}
+    for p in roster(session, day):
+        seen = last.get(p.id)
+        since = (day - seen).days if seen else None
+        if since is not None and since < days:
+            continue
+        out.setdefault(
+            p.id,
+            Inactive(p.id, p.code, p.name, p.town, p.village, seen, since, reminded.get(p.id)),
+        )
+    return sorted(out.values(), key=lambda r: (-(r.days_since or 10**6), r.code))
+
+
+def remind(session: Session, actor: Actor, worker_ids: list[int], days: int) -> int:
+    """Record a reminder to each worker (shown to their supervisor), audited; commits."""
+    now = clock.now()
+    names: dict[int, str] = dict(
+        session.execute(
+            text("SELECT id, name FROM grid_workers WHERE id = ANY(:w)"), {"w": worker_ids}
+        ).all()
+    )
+    for wid in worker_ids:
+        if wid not in names:
+            raise ValueError(f"没有这个网格员 / no grid worker {wid}")
+        message = f"{names[wid]}：已{days}天以上未报平安，请尽快履职打卡。"
+        session.add(
+            WorkerReminder(
+                worker_id=wid, at=now, sent_by=actor.name[:64], inactive_days=days, message=message
+            )
+        )
+        audit.record(
+            session,
+            actor,
+            "worker.remind",
+            "grid_worker",
+            wid,
+            f"{actor.name} 提醒网格员 {names[wid]}（{days}天未报平安）",
+            after={"inactive_days": days},
+        )
+    session.commit()
+    return len(worker_ids)
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    id: int
+    at: dt.datetime
+    code: str
+    name: str
+    points: int
+    reason: str
+    cause: str  # the incident's number, the store, or the note
+
+
+def points_ledger(
+    session: Session, worker_id: int | None = None, limit: int = 2000
+) -> tuple[list[LedgerLine], int]:
+    """The ledger's newest lines (every line traced to its cause) and the balance."""
+    where = "WHERE p.worker_id = :w" if worker_id is not None else ""
+    rows = session.execute(
+        text(
+            f"SELECT p.id, p.at, w.code, w.name, p.points, p.reason, "
+            f"COALESCE(i.number, p.store, p.note, '') FROM points_ledger p "
+            f"JOIN grid_workers w ON w.id = p.worker_id "
+            f"LEFT JOIN incidents i ON i.id = p.incident_id {where} "
+            f"ORDER BY p.at DESC, p.id DESC LIMIT :n"
+        ),
+        {"w": worker_id, "n": limit},
+    ).all()
+    balance = session.scalar(
+        text(f"SELECT COALESCE(sum(p.points), 0) FROM points_ledger p {where}"),
+        {"w": worker_id},
+    )
+    return [LedgerLine(*r) for r in rows], int(balance or 0)
