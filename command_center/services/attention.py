@@ -42,12 +42,13 @@ KINDS: dict[str, tuple[str, str]] = {
     "no_location": ("无位置来电", "call without a location"),
     "new_order": ("新工单待签收", "new order to sign for"),
     "supervision": ("新督办待签收", "new supervision to acknowledge"),
+    "unacknowledged": ("督办仍未签收", "supervision still not acknowledged"),
     "proposal": ("督办建议待决定", "supervision proposed"),
 }
 """The kinds of notice, named in both languages (the views choose one)."""
 
 CENTER_KINDS = ("returned", "objected", "urgent", "no_location")
-HANDLER_KINDS = ("new_order", "supervision")
+HANDLER_KINDS = ("new_order", "supervision", "unacknowledged")
 SUPERVISOR_KINDS = (*CENTER_KINDS, "proposal")
 
 
@@ -227,4 +228,52 @@ def notices(
                 )
             )
     out.sort(key=lambda n: n.at)
+    return out
+
+
+def unacknowledged(session: Session, *, role_code: str, now: dt.datetime) -> list[Notice]:
+    """For a department: its supervision still not acknowledged ``orders.supervision_renotify_
+    minutes`` after it was issued, as a notice again — once per interval that has passed
+    (the notice's number carries the round, so :class:`Seen` lets each round through once).
+    The database's policies leave out other departments' supervision."""
+    if "unacknowledged" not in kinds_for(role_code):
+        return []
+    from command_center.models import SupervisionOrder
+    from command_center.services import settings
+
+    minutes = int(settings.get(session, "orders.supervision_renotify_minutes"))
+    if minutes <= 0:
+        return []
+    every = dt.timedelta(minutes=minutes)
+    incident = func.coalesce(SupervisionOrder.incident_id, WorkOrder.incident_id)
+    out = []
+    for v in session.execute(
+        select(
+            SupervisionOrder.number,
+            SupervisionOrder.issued_at,
+            SupervisionOrder.reason,
+            incident.label("incident_id"),
+            Incident.title,
+            Department.name,
+        )
+        .outerjoin(WorkOrder, WorkOrder.id == SupervisionOrder.work_order_id)
+        .outerjoin(Incident, Incident.id == incident)
+        .outerjoin(Department, Department.id == SupervisionOrder.department_id)
+        .where(SupervisionOrder.status == "open", SupervisionOrder.issued_at <= now - every)
+        .order_by(SupervisionOrder.issued_at)
+    ):
+        if v.incident_id is None:
+            continue
+        rounds = int((now - v.issued_at) / every)
+        out.append(
+            Notice(
+                "unacknowledged",
+                v.incident_id,
+                f"{v.number}#{rounds}",
+                v.title or "",
+                v.issued_at,
+                v.name,
+                v.reason,
+            )
+        )
     return out

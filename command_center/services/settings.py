@@ -28,6 +28,10 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         "黄牌/红牌: working days past the deadline, per unit kind [yellow, red]; "
         "categories: {code: {kind: [yellow, red]}} (the most specific category wins)",
     ),
+    "orders.supervision_renotify_minutes": (
+        60,
+        "supervision not yet acknowledged is shown to its department again after this long",
+    ),
     "orders.score_points": (
         {"overdue": -2, "yellow": -5, "red": -10},
         "the monthly score's points per rule (every unit starts the month at 100)",

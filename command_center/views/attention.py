@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from command_center import clock
 from command_center.db.changes import Changes
 from command_center.services import attention as svc
 from command_center.services.auth import UserInfo
@@ -29,6 +30,7 @@ from command_center.workers.ops import OpsRunner
 
 SOUND_KEY = "attention/sound"
 TOAST_MS = 8_000
+RECHECK_MS = 60_000  # how often unacknowledged supervision is looked for
 KEEP = 50  # notices kept in the badge's list
 
 
@@ -47,8 +49,14 @@ def kind_text(kind: str) -> str:
 
 def notice_text(n: svc.Notice) -> str:
     """One line: what, which, and the department's reason where there is one."""
-    parts = [f"{kind_text(n.kind)}  {n.number}  {n.title}"]
-    if n.department and n.kind in ("returned", "objected", "supervision", "proposal"):
+    parts = [f"{kind_text(n.kind)}  {n.number.split('#')[0]}  {n.title}"]
+    if n.department and n.kind in (
+        "returned",
+        "objected",
+        "supervision",
+        "proposal",
+        "unacknowledged",
+    ):
         parts.append(
             f"{n.department}：{n.reason or ''}"
             if words.language() == "zh"
@@ -76,6 +84,22 @@ class AttentionWatcher(QObject):
         self.unread = 0
         if live is not None:
             live.sig_changes.connect(self.on_changes)
+        # supervision a department has not acknowledged comes back (services/attention)
+        self._recheck = QTimer(self)
+        self._recheck.setInterval(RECHECK_MS)
+        self._recheck.timeout.connect(self.recheck)
+        if "unacknowledged" in svc.kinds_for(self._role):
+            self._recheck.start()
+
+    @Slot()
+    def recheck(self) -> None:
+        role = self._role
+        self._runner.submit(
+            lambda s: svc.unacknowledged(s, role_code=role, now=clock.now()),
+            success=self._on_read,
+            owner=self,
+            name="attention.unacknowledged",
+        )
 
     @Slot(object)
     def on_changes(self, changes: Changes) -> None:
@@ -229,7 +253,10 @@ class Toast(QFrame):
         self.heading.setText(heading)
         body = notice_text(latest).split("\n", 1)
         self.body.setText(
-            latest.number + "  " + latest.title + ("\n" + body[1] if len(body) > 1 else "")
+            latest.number.split("#")[0]
+            + "  "
+            + latest.title
+            + ("\n" + body[1] if len(body) > 1 else "")
         )
         self.adjustSize()
         self._place()

@@ -150,3 +150,52 @@ def test_a_department_is_told_of_new_supervision_of_its_order(
         ("new_order", inc_id),
     ]
     assert "新督办待签收" in toast.heading.text()
+
+
+def test_supervision_not_acknowledged_comes_back_once_per_interval(
+    qtbot, cc_app, db, runner, other_engine
+) -> None:
+    import datetime as dt
+
+    from command_center import clock
+    from command_center.services import supervision
+
+    police = _user(db, "bm_police")
+    duban = _user(db, "duban1")
+    (inc_id,) = _make_new(other_engine, 1)
+    with Session(other_engine) as s:
+        (order,) = orders.dispatch(s, Actor(None, "李强"), inc_id, police.department_id)
+        issued = supervision.issue(
+            s,
+            Actor(duban.id, duban.display_name),
+            level="supervise",
+            instructions="请尽快签收",
+            working_days=3,
+            work_order_id=order.id,
+        )
+    _window, watcher, _button, toast = _watch(qtbot, runner, None, police)
+
+    def mine() -> list[str]:
+        """The notices about this incident (the demo county has older supervision too)."""
+        return [n.kind for n in watcher.notices if n.incident_id == inc_id]
+
+    watcher.recheck()  # not yet an hour: nothing about this one
+    qtbot.waitUntil(lambda: watcher.unread > 0, timeout=WAIT)  # the demo's older ones
+    assert mine() == []
+    clock.travel_to(clock.now() + dt.timedelta(minutes=61))
+    watcher.recheck()
+    qtbot.waitUntil(lambda: mine() == ["unacknowledged"], timeout=WAIT)
+    assert "督办仍未签收" in toast.heading.text()
+    watcher.recheck()  # the same hour again: not news twice
+    qtbot.wait(800)
+    assert mine() == ["unacknowledged"]
+    clock.travel_to(clock.now() + dt.timedelta(minutes=60))
+    watcher.recheck()
+    qtbot.waitUntil(lambda: mine() == ["unacknowledged"] * 2, timeout=WAIT)
+    # acknowledged: it stops coming back
+    with Session(other_engine) as s:
+        supervision.acknowledge(s, Actor(police.id, police.display_name), issued.id)
+    clock.travel_to(clock.now() + dt.timedelta(minutes=60))
+    watcher.recheck()
+    qtbot.wait(800)
+    assert mine() == ["unacknowledged"] * 2
