@@ -43,11 +43,12 @@ KINDS: dict[str, tuple[str, str]] = {
     "new_order": ("新工单待签收", "new order to sign for"),
     "supervision": ("新督办待签收", "new supervision to acknowledge"),
     "unacknowledged": ("督办仍未签收", "supervision still not acknowledged"),
+    "dispute_alert": ("矛盾纠纷预警", "dispute alert"),
     "proposal": ("督办建议待决定", "supervision proposed"),
 }
 """The kinds of notice, named in both languages (the views choose one)."""
 
-CENTER_KINDS = ("returned", "objected", "urgent", "no_location")
+CENTER_KINDS = ("returned", "objected", "urgent", "no_location", "dispute_alert")
 HANDLER_KINDS = ("new_order", "supervision", "unacknowledged")
 SUPERVISOR_KINDS = (*CENTER_KINDS, "proposal")
 
@@ -71,6 +72,7 @@ class Notice:
     at: dt.datetime
     department: str | None = None  # who returned, objected or received it
     reason: str | None = None  # the department's reason
+    case_id: int | None = None  # a dispute case's notice opens the case, not an incident
 
     @property
     def key(self) -> tuple[str, int, str]:
@@ -99,6 +101,7 @@ def notices(
     changed_order_ids: Iterable[int] = (),
     new_order_ids: Iterable[int] = (),
     new_supervision_ids: Iterable[int] = (),
+    new_dispute_alert_ids: Iterable[int] = (),
     role_code: str,
 ) -> list[Notice]:
     """The notices for ``role_code`` among the incidents just inserted and the orders changed
@@ -225,6 +228,37 @@ def notices(
                     v.issued_at,
                     v.name,
                     v.reason,
+                )
+            )
+    alerts = sorted(set(new_dispute_alert_ids))
+    if alerts and "dispute_alert" in wanted:
+        from command_center.models import DisputeAlert, DisputeCase
+
+        for a in session.execute(
+            select(
+                DisputeAlert.level,
+                DisputeAlert.people,
+                DisputeAlert.raised_at,
+                DisputeAlert.message,
+                DisputeCase.id,
+                DisputeCase.number,
+                DisputeCase.summary,
+                DisputeCase.incident_id,
+            )
+            .join(DisputeCase, DisputeCase.id == DisputeAlert.case_id)
+            .where(DisputeAlert.id.in_(alerts))
+            .order_by(DisputeAlert.id)
+        ):
+            out.append(
+                Notice(
+                    "dispute_alert",
+                    a.incident_id or 0,
+                    a.number,
+                    " ".join(a.summary.split())[:60],
+                    a.raised_at,
+                    None,
+                    a.message,
+                    case_id=a.id,
                 )
             )
     out.sort(key=lambda n: n.at)

@@ -50,7 +50,9 @@ def kind_text(kind: str) -> str:
 def notice_text(n: svc.Notice) -> str:
     """One line: what, which, and the department's reason where there is one."""
     parts = [f"{kind_text(n.kind)}  {n.number.split('#')[0]}  {n.title}"]
-    if n.department and n.kind in (
+    if n.kind == "dispute_alert" and n.reason:
+        parts.append(n.reason)
+    elif n.department and n.kind in (
         "returned",
         "objected",
         "supervision",
@@ -109,7 +111,8 @@ class AttentionWatcher(QObject):
         changed_orders = changes.ids_of("work_orders")
         new_orders = changes.inserted_into("work_orders")
         new_supervision = changes.inserted_into("supervision_orders")
-        if not (new_incidents or changed_orders or new_supervision):
+        new_alerts = changes.inserted_into("dispute_alerts")
+        if not (new_incidents or changed_orders or new_supervision or new_alerts):
             return
         role = self._role
         self._runner.submit(
@@ -119,6 +122,7 @@ class AttentionWatcher(QObject):
                 changed_order_ids=changed_orders,
                 new_order_ids=new_orders,
                 new_supervision_ids=new_supervision,
+                new_dispute_alert_ids=new_alerts,
                 role_code=role,
             ),
             success=self._on_read,
@@ -147,6 +151,9 @@ class AttentionButton(QToolButton):
 
     sig_open = Signal(int)
     """Open this incident (its id)."""
+
+    sig_open_case = Signal(int)
+    """Open this dispute case (its id)."""
 
     def __init__(self, watcher: AttentionWatcher, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,7 +197,10 @@ class AttentionButton(QToolButton):
             a.setEnabled(False)
         for n in self.watcher.notices[:20]:
             action = QAction(notice_text(n).replace("\n", " — "), self.menu_)
-            action.triggered.connect(lambda _=False, i=n.incident_id: self.sig_open.emit(i))
+            if n.case_id is not None:
+                action.triggered.connect(lambda _=False, c=n.case_id: self.sig_open_case.emit(c))
+            else:
+                action.triggered.connect(lambda _=False, i=n.incident_id: self.sig_open.emit(i))
             self.menu_.addAction(action)
         self.menu_.addSeparator()
         sound = self.menu_.addAction(QCoreApplication.translate("Attention", "Play a sound"))
@@ -210,6 +220,7 @@ class Toast(QFrame):
     """A notice in the bottom-right corner of its window for a few seconds; a click opens it."""
 
     sig_open = Signal(int)
+    sig_open_case = Signal(int)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -233,6 +244,7 @@ class Toast(QFrame):
         layout.addWidget(self.body)
         self.setFixedWidth(360)
         self._incident_id: int | None = None
+        self._case_id: int | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TOAST_MS)
@@ -245,6 +257,7 @@ class Toast(QFrame):
             return
         latest = notices[-1]
         self._incident_id = latest.incident_id
+        self._case_id = latest.case_id
         heading = kind_text(latest.kind)
         if len(notices) > 1:
             heading += "  " + QCoreApplication.translate("Attention", "(+%1 more)").replace(
@@ -280,7 +293,9 @@ class Toast(QFrame):
         return False
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if self._incident_id is not None:
+        if self._case_id is not None:
+            self.sig_open_case.emit(self._case_id)
+        elif self._incident_id is not None:
             self.sig_open.emit(self._incident_id)
         self.hide()
         event.accept()

@@ -419,6 +419,21 @@ class MainWindow(QMainWindow):
         self.attention.sig_notices.connect(self.toast.show_notices)
         self.attention_button.sig_open.connect(self._on_map_view_sig_open_incident)
         self.toast.sig_open.connect(self._on_map_view_sig_open_incident)
+        self.attention_button.sig_open_case.connect(self.open_dispute_case)
+        self.toast.sig_open_case.connect(self.open_dispute_case)
+
+    @Slot(int)
+    def open_dispute_case(self, case_id: int) -> None:
+        """A dispute alert's notice: the disputes area with that case's file."""
+        if "disputes" not in self.keys:
+            return
+        self.show_view("disputes")
+        view = self.views.get("disputes")
+        if view is not None and hasattr(view, "load_file"):
+            from command_center.services.disputes import CaseFilter
+
+            view.open_cases(CaseFilter(ids=(case_id,)))
+            view.load_file(case_id)
 
     # --- language ---
 

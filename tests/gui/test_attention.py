@@ -199,3 +199,26 @@ def test_supervision_not_acknowledged_comes_back_once_per_interval(
     watcher.recheck()
     qtbot.wait(800)
     assert mine() == ["unacknowledged"] * 2
+
+
+def test_a_large_urgent_dispute_alerts_the_center_and_opens_its_case(
+    qtbot, cc_app, db, runner, live, other_engine
+) -> None:
+    from command_center.services import disputes
+    from tests.db.test_disputes import _input
+
+    _window, watcher, _button, toast = _watch(qtbot, runner, live, _user(db, "zhiban1"))
+    opened: list[int] = []
+    toast.sig_open_case.connect(opened.append)
+    with Session(other_engine) as s:
+        snap = disputes.intake(
+            s,
+            Actor(None, "调解中心"),
+            _input(s, people_involved=120, risk_level="major", risk_reasons="欠薪农民工聚集"),
+        )
+    qtbot.waitUntil(lambda: any(n.kind == "dispute_alert" for n in watcher.notices), timeout=WAIT)
+    alert = next(n for n in watcher.notices if n.kind == "dispute_alert")
+    assert alert.case_id == snap.id and "须报县级" in (alert.reason or "")
+    assert "矛盾纠纷预警" in toast.heading.text()
+    toast.mousePressEvent(_press())
+    assert opened == [snap.id]

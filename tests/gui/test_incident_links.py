@@ -132,3 +132,20 @@ def test_the_duty_desk_takes_an_incident_in_as_a_dispute(
     assert dialog._incident == (inc_id, number)  # linked to the incident
     dialog.close()
     window.close()
+
+
+def test_a_dispute_alert_opens_its_case_file(qtbot, cc_app, db, runner, live, other_engine) -> None:
+    with other_engine.connect() as c:
+        case_id, number = c.execute(
+            text("SELECT id, number FROM dispute_cases ORDER BY id DESC LIMIT 1")
+        ).one()
+    window = _window(qtbot, cc_app, runner, live, db, "zhiban1")
+    window.open_dispute_case(case_id)
+    view: Any = window.views["disputes"]
+    assert window.docks["disputes"].isVisible()
+    qtbot.waitUntil(
+        lambda: view.file_panel.file is not None and view.file_panel.file.case.id == case_id,
+        timeout=WAIT,
+    )
+    assert view.file_panel.file.case.number == number
+    window.close()
