@@ -167,4 +167,5 @@ def create_app(engine: Engine, limits: ServerLimits | None = None) -> Starlette:
     )
     app.state.ctx = ctx
     app.state.open311 = endpoint
+    app.state.field = field_endpoint
     return app

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from command_center.api.batch import Groups
 from command_center.api.context import BUSY, Busy, Context
 from command_center.api.field_openapi import DOCUMENT
 from command_center.services import field
@@ -47,6 +48,15 @@ class Field:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._openapi = json.dumps(DOCUMENT, ensure_ascii=False).encode("utf-8")
+        self.groups: Groups[tuple[str | None, Any], field.IngestResult] = Groups(
+            ctx, self._write_many
+        )
+
+    def _write_many(
+        self, requests: list[tuple[str | None, Any]]
+    ) -> list[field.IngestResult | FieldError]:
+        with self.ctx.sessions() as session:
+            return field.receive_many(session, requests)
 
     def routes(self) -> list[Route]:
         return [
@@ -124,12 +134,9 @@ class Field:
                     400, "请求体不是有效的 UTF-8 JSON / the body is not valid UTF-8 JSON"
                 ) from None
 
-            def store() -> dict[str, Any]:
-                with self.ctx.sessions() as session:
-                    worker = field.authenticate(session, auth)
-                    return field.receive(session, worker, payload).answer()
-
-            return _json(200, await self.ctx.run(store))
+            # written with the other phones' requests that arrive together (api/batch.py)
+            result = await self.groups.submit((auth, payload))
+            return _json(200, result.answer())
 
         return await self._guard(request, work)
 

@@ -235,3 +235,53 @@ def test_a_json_lines_file_is_imported_all_or_nothing(seeded_copy: str) -> None:
     finally:
         engine.dispose()
     assert _counts(db) == (before[0] + 1, before[1] + 1, before[2] + 1)
+
+
+def test_phones_posting_together_are_written_together_each_with_its_own_answer(
+    seeded_copy: str,
+) -> None:
+    import threading
+
+    from command_center.api.server import HttpServer
+
+    codes = [
+        c
+        for (c,) in _q(
+            seeded_copy,
+            "SELECT code FROM grid_workers WHERE kind = 'full_time' AND active "
+            "ORDER BY code LIMIT 20",
+        )
+    ]
+    _q(
+        seeded_copy,
+        "WITH d AS (DELETE FROM check_ins WHERE worker_id IN (SELECT id FROM grid_workers "
+        "WHERE code = ANY(%s)) RETURNING 1) SELECT count(*) FROM d",
+        codes,
+    )
+    tokens = [_token(seeded_copy, c)[0] for c in codes]
+    tokens[7] = "ccf_" + "x" * 40  # one phone with a token nobody issued
+    engine = make_engine(seeded_copy)
+    server = HttpServer(engine, "127.0.0.1", 0).start()
+    try:
+        before = _counts(seeded_copy)
+        answers: dict[int, tuple[int, object]] = {}
+        start = threading.Barrier(len(tokens))
+
+        def phone(i: int) -> None:
+            record = {"type": "check_in", "client_id": f"grp-{uuid.uuid4().hex}", "at": _at()}
+            start.wait()
+            answers[i] = _post(server.base_url, tokens[i], record)
+
+        threads = [threading.Thread(target=phone, args=(i,)) for i in range(len(tokens))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert answers[7][0] == 401  # its own refusal
+        assert all(answers[i][0] == 200 for i in answers if i != 7)
+        assert _counts(seeded_copy)[0] == before[0] + 19  # the others' check-ins, once each
+        groups = server.app.state.field.groups.groups
+        assert groups < 19  # written together, not one transaction each
+    finally:
+        server.stop()
+        engine.dispose()
