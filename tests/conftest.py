@@ -89,8 +89,17 @@ def create_database(server_url: str, name: str, template: str | None = None) -> 
 
 
 def drop_database(server_url: str, name: str) -> None:
+    """Drop a test's scratch database. A drop that cannot finish within a minute (seen once
+    on a loaded server) is left to the next run's clean-up instead of hanging the run: the
+    database is a scratch copy no assertion looks at."""
+    import warnings
+
     with _admin(server_url) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute("SET statement_timeout = '60s'")
+        try:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except psycopg.errors.QueryCanceled:
+            warnings.warn(f"test database {name} not dropped within 60 s", stacklevel=2)
 
 
 @pytest.fixture(scope="session")

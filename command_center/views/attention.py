@@ -93,6 +93,10 @@ class AttentionWatcher(QObject):
         if "unacknowledged" in svc.kinds_for(self._role):
             self._recheck.start()
 
+    def stop(self) -> None:
+        """The window closes: no more rechecks."""
+        self._recheck.stop()
+
     @Slot()
     def recheck(self) -> None:
         role = self._role
@@ -286,6 +290,10 @@ class Toast(QFrame):
         margin = 16
         bottom = parent.height() - margin - 28  # above the status bar
         self.move(parent.width() - self.width() - margin, max(0, bottom - self.height()))
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self.hide()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:

@@ -882,6 +882,8 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.idle_lock.stop()
         self._clock.stop()
+        self.attention.stop()
+        self.toast.stop()
         if self.poller is not None:
             self.poller.shutdown()
         for view in [*self.views.values(), *self._wall_only_pages.values()]:
