@@ -15,8 +15,9 @@ count and to list the orders behind a count.
 Early warnings (预警), a Poisson test: for each grid, village and category, ``k`` = the cases
 of the last 7 days (ending now) and ``λ`` = its baseline, the mean of the 8 seven-day windows
 before, or — when that is higher — the highest of the three weeks around the same week a year
-earlier (so a seasonal rise that came last year too, give or take a week, is not news). A warning fires when
-``P(X ≥ k | Poisson(λ)) < alpha`` (default 0.01) and ``k ≥ min_cases`` (default 5); ``λ`` is
+earlier (so a seasonal rise that came last year too, give or take a week, is not news). A
+warning fires when ``P(X ≥ k | Poisson(λ)) < alpha`` (default 0.01) and ``k ≥ min_cases``
+(default 5); ``λ`` is
 at least ``min_baseline`` (0.5) so that a place that had nothing does not fire on one case. The
 thresholds are in :class:`WarningConfig`. Repeat reporters (the same masked phone number: no
 application login reads the raw one) and repeat addresses are warnings too (``≥ repeat_min``

@@ -101,7 +101,7 @@ def test_spike_test_on_series() -> None:
 def test_planted_spike_warns_and_opens_its_records(session: Session) -> None:
     now = clock.now()
     grid = quiet_grid(session)
-    g, v, _t, leaf = grid
+    g, _v, _t, leaf = grid
     # a flat series: two a week for the last 12 weeks
     flat = [now - dt.timedelta(days=7 * w + 2) for w in range(12) for _ in range(2)]
     plant(session, grid, flat)
@@ -149,7 +149,7 @@ def test_dismissal_needs_a_reason_is_audited_and_hides_the_warning(session: Sess
     admin = session.execute(
         text("SELECT id, display_name FROM app_users WHERE role_code = 'admin' LIMIT 1")
     ).one()
-    with pytest.raises(a.AnalysisError, match="理由.*reason"):
+    with pytest.raises(a.AnalysisError, match=r"理由.*reason"):
         a.dismiss(session, Actor(admin[0], admin[1]), spike, "  ", now=now)
     analyst = session.execute(
         text("SELECT id, display_name FROM app_users WHERE role_code = 'analyst' LIMIT 1")
@@ -247,7 +247,7 @@ def test_weights_keep_satisfaction_at_least_30_percent() -> None:
 
 
 def test_bad_month_is_refused_in_both_languages() -> None:
-    with pytest.raises(a.AnalysisError, match="YYYY-MM.*YYYY-MM"):
+    with pytest.raises(a.AnalysisError, match=r"YYYY-MM.*YYYY-MM"):
         a.month_period("2026/13")
     p = a.month_period("2026-02")
     assert (p.start.day, p.end.month, p.end.day) == (1, 3, 1)
