@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from command_center.services import analysis as a
@@ -91,10 +91,8 @@ def expected(session: Session) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def made(county_engine: object) -> tuple[bulletin.Bulletin, bytes, dict[str, int]]:
-    from sqlalchemy.orm import Session as S
-
-    with S(county_engine) as session:  # type: ignore[call-overload]
+def made(county_engine: Engine) -> tuple[bulletin.Bulletin, bytes, dict[str, int]]:
+    with Session(county_engine) as session:
         b = bulletin.compute(session, MONTH)
         want = expected(session)
     return b, bulletin.render_pdf(b), want
