@@ -17,6 +17,7 @@ VIEWS: tuple[tuple[str, str], ...] = (
     ("board", QT_TRANSLATE_NOOP("MainWindow", "Situation board")),
     ("supervision", QT_TRANSLATE_NOOP("MainWindow", "Supervision")),
     ("disputes", QT_TRANSLATE_NOOP("MainWindow", "Disputes")),
+    ("analysis", QT_TRANSLATE_NOOP("MainWindow", "Analysis")),
 )
 # A department handler works from the inbox; the center's staff from the map and the queues.
 HANDLER_VIEWS = ("inbox", "map", "activity")
@@ -29,6 +30,7 @@ CENTER_VIEWS = (
     "activity",
     "supervision",
     "disputes",
+    "analysis",  # 研判: the analyst's area too (an analyst gets the center's areas, read only)
 )
 # Only on the wall (no dock, not in the navigation): the second screen's board (态势), offered
 # to the center's staff in the wall-mode dialog.

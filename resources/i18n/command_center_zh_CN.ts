@@ -518,17 +518,22 @@
         <translation>矛盾纠纷</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+422"/>
+        <location line="+1"/>
+        <source>Analysis</source>
+        <translation>研判分析</translation>
+    </message>
+    <message>
+        <location filename="../../command_center/views/main_window.py" line="+427"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Show %1 (%2)</source>
         <translation>显示%1（%2）</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+4"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
@@ -635,7 +640,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+100"/>
         <source>Area filter cleared</source>
         <translation>已清除区域筛选</translation>
     </message>
@@ -643,6 +648,11 @@
         <location line="+3"/>
         <source>The queues show only the area drawn on the map</source>
         <translation>队列只显示地图上圈选的区域</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The queue shows the records behind the figure</source>
+        <translation>队列已显示该数字背后的记录</translation>
     </message>
     <message>
         <location line="+8"/>

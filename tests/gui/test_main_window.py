@@ -86,8 +86,9 @@ def test_the_center_works_from_the_map_the_queues_and_the_intake_form(make_windo
         "activity",
         "supervision",
         "disputes",
+        "analysis",
     ]
-    # each button names its area and shows its key (Ctrl+1…7)
+    # each button names its area and shows its key (Ctrl+1…9)
     assert [a.text() for a in window.nav.actions()] == [
         f"{title}\nCtrl+{i}"
         for i, title in enumerate(
@@ -100,18 +101,20 @@ def test_the_center_works_from_the_map_the_queues_and_the_intake_form(make_windo
                 "最新动态",
                 "督办台账",
                 "矛盾纠纷",
+                "研判分析",
             ],
             start=1,
         )
     ]
     docks = window.findChildren(QDockWidget)
-    assert len(docks) == 8
+    assert len(docks) == 9
     assert not any(d.isFloating() for d in docks)
     # the map and the feed are on screen; the queues and the overview are the map's tabs,
     # the intake form the feed's
     assert window.docks["map"].isVisible() and window.docks["activity"].isVisible()
     assert set(window.tabifiedDockWidgets(window.docks["map"])) == {
-        window.docks[k] for k in ("incidents", "orders", "overview", "supervision", "disputes")
+        window.docks[k]
+        for k in ("incidents", "orders", "overview", "supervision", "disputes", "analysis")
     }
     assert window.docks["supervision"].widget() is window.supervision_view
     assert window.tabifiedDockWidgets(window.docks["activity"]) == [window.docks["intake"]]
