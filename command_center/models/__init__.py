@@ -25,6 +25,7 @@ from command_center.models.incident import (
     SupervisionOrder,
     WorkOrder,
 )
+from command_center.models.meeting import Meeting, MeetingDecision
 from command_center.models.org import AppUser, Department, Role, RoleCode
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
 from command_center.models.security import Credential, Installation, LoginSecret
@@ -79,6 +80,8 @@ __all__ = [
     "MediationOrg",
     "MediationSession",
     "Mediator",
+    "Meeting",
+    "MeetingDecision",
     "OrderProgress",
     "OrderStatus",
     "Patrol",

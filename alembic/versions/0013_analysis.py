@@ -1,0 +1,131 @@
+"""analysis: joint meetings (联席会议) with their minutes, attendees and decisions
+
+- ``meetings``: a daily analysis, weekly joint handling, monthly review or joint meeting, when
+  it was held, who attended, the minutes (纪要).
+- ``meeting_decisions``: a decision, issued on the spot as a work order or a supervision order
+  to a department (linked), or only recorded; whether it was carried out is read from the order.
+- Row-level security and grants as in 0005 and 0011: the center's logins (the analyst among
+  them) read; the duty desk, supervisors and administrators write; administrators delete. A
+  department's handler sees neither table. Both are announced on the change channel.
+
+(The early warnings' dismissals need no table: each is an audit entry,
+services/analysis.DISMISS_ACTION.)
+
+Revision ID: 0013
+Revises: 0011
+Create Date: 2026-12-06 08:00:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0013"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+APP_ROLE = "cc_app"
+CENTER_GROUP = "cc_center"
+CENTER_WRITE = "(SELECT cc_my_role()) IN ('duty_operator', 'supervisor', 'admin')"
+ADMIN = "(SELECT cc_my_role()) = 'admin'"
+
+# table: (select group, select, insert, update, delete) as in 0005
+POLICIES = {
+    "meetings": (CENTER_GROUP, "true", CENTER_WRITE, CENTER_WRITE, ADMIN),
+    "meeting_decisions": (CENTER_GROUP, "true", CENTER_WRITE, CENTER_WRITE, ADMIN),
+}
+
+
+def _owner_policies(tables: Sequence[str]) -> str:
+    names = ", ".join(f"'{t}'" for t in tables)
+    return f"""
+DO $$
+DECLARE t text;
+BEGIN
+    IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        FOREACH t IN ARRAY ARRAY[{names}] LOOP
+            EXECUTE format('CREATE POLICY cc_owner ON %I TO %I USING (true) WITH CHECK (true)',
+                           t, current_user);
+        END LOOP;
+    END IF;
+END $$;
+"""
+
+
+def upgrade() -> None:
+    op.create_table(
+        "meetings",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=12), server_default="joint", nullable=False),
+        sa.Column("held_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attendees", sa.Text(), server_default="", nullable=False),
+        sa.Column("minutes", sa.Text(), server_default="", nullable=False),
+        sa.Column("created_by_id", sa.BigInteger(), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(),
+                  nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.func.now(),
+                  nullable=False),
+        sa.CheckConstraint("kind IN ('daily','weekly','monthly','joint')",
+                           name=op.f("ck_meetings_kind_valid")),
+        sa.ForeignKeyConstraint(["created_by_id"], ["app_users.id"],
+                                name=op.f("fk_meetings_created_by_id_app_users")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meetings")),
+    )
+    op.create_index(op.f("ix_meetings_held_at"), "meetings", ["held_at"])
+    op.create_table(
+        "meeting_decisions",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), nullable=False),
+        sa.Column("meeting_id", sa.BigInteger(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("department_id", sa.BigInteger(), nullable=True),
+        sa.Column("incident_id", sa.BigInteger(), nullable=True),
+        sa.Column("work_order_id", sa.BigInteger(), nullable=True),
+        sa.Column("supervision_order_id", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("kind IN ('work_order','supervision','note')",
+                           name=op.f("ck_meeting_decisions_kind_valid")),
+        sa.ForeignKeyConstraint(["meeting_id"], ["meetings.id"], ondelete="CASCADE",
+                                name=op.f("fk_meeting_decisions_meeting_id_meetings")),
+        sa.ForeignKeyConstraint(["department_id"], ["departments.id"],
+                                name=op.f("fk_meeting_decisions_department_id_departments")),
+        sa.ForeignKeyConstraint(["incident_id"], ["incidents.id"],
+                                name=op.f("fk_meeting_decisions_incident_id_incidents")),
+        sa.ForeignKeyConstraint(["work_order_id"], ["work_orders.id"],
+                                name=op.f("fk_meeting_decisions_work_order_id_work_orders")),
+        sa.ForeignKeyConstraint(
+            ["supervision_order_id"], ["supervision_orders.id"],
+            name=op.f("fk_meeting_decisions_supervision_order_id_supervision_orders"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_decisions")),
+    )
+    op.create_index(op.f("ix_meeting_decisions_meeting_id"), "meeting_decisions", ["meeting_id"])
+    for table in POLICIES:
+        op.execute(
+            f"CREATE TRIGGER cc_notify_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION cc_notify_change()"
+        )
+    for table, (group, read, insert, update, delete) in POLICIES.items():
+        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+        op.execute(f"CREATE POLICY cc_read ON {table} FOR SELECT TO {group} USING ({read})")
+        op.execute(f"CREATE POLICY cc_insert ON {table} FOR INSERT TO {APP_ROLE} "
+                   f"WITH CHECK ({insert})")
+        op.execute(f"CREATE POLICY cc_update ON {table} FOR UPDATE TO {APP_ROLE} "
+                   f"USING ({update}) WITH CHECK ({update})")
+        op.execute(f"CREATE POLICY cc_delete ON {table} FOR DELETE TO {APP_ROLE} USING ({delete})")
+        op.execute(f"REVOKE ALL ON {table} FROM PUBLIC")
+        op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {APP_ROLE}")
+        op.execute(f"GRANT USAGE, SELECT ON SEQUENCE {table}_id_seq TO {APP_ROLE}")
+    op.execute(_owner_policies(tuple(POLICIES)))
+
+
+def downgrade() -> None:
+    op.drop_table("meeting_decisions")
+    op.drop_table("meetings")
