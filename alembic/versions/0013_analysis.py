@@ -7,6 +7,8 @@
 - Row-level security and grants as in 0005 and 0011: the center's logins (the analyst among
   them) read; the duty desk, supervisors and administrators write; administrators delete. A
   department's handler sees neither table. Both are announced on the change channel.
+- ``ix_work_orders_dispatched_at``: the analysis counts a department's orders by when they were
+  dispatched.
 
 (The early warnings' dismissals need no table: each is an audit entry,
 services/analysis.DISMISS_ACTION.)
@@ -106,6 +108,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_decisions")),
     )
     op.create_index(op.f("ix_meeting_decisions_meeting_id"), "meeting_decisions", ["meeting_id"])
+    # the analysis counts a department's orders by when they were dispatched
+    op.create_index(op.f("ix_work_orders_dispatched_at"), "work_orders", ["dispatched_at"])
     for table in POLICIES:
         op.execute(
             f"CREATE TRIGGER cc_notify_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
@@ -127,5 +131,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_work_orders_dispatched_at"), "work_orders")
     op.drop_table("meeting_decisions")
     op.drop_table("meetings")

@@ -697,22 +697,42 @@ class Warning:
 WINDOW = dt.timedelta(days=7)
 
 
+_SPIKE_COLUMNS = {
+    "spike_grid": Incident.grid_id,
+    "spike_village": Incident.village_id,
+    "spike_category": Incident.category_code,
+}
+
+
 def _window_counts(
-    session: Session, column: Any, end: dt.datetime, windows: int
-) -> dict[Any, list[int]]:
-    """Per value of ``column``: counts in the 7-day windows ``[end − 7(i+1) days, end − 7i
-    days)``, index ``i`` (0 the latest), ``windows`` of them."""
+    session: Session, end: dt.datetime, windows: int
+) -> dict[str, dict[Any, list[int]]]:
+    """Per grid, village and category (one scan, grouping sets): counts in the 7-day windows
+    ``[end − 7(i+1) days, end − 7i days)``, index ``i`` (0 the latest), ``windows`` of them."""
     start = end - windows * WINDOW
     w = func.floor(
         (func.extract("epoch", Incident.reported_at) - start.timestamp()) / WINDOW.total_seconds()
+    ).label("w")
+    cols = list(_SPIKE_COLUMNS.values())
+    stmt = (
+        select(*cols, w, func.count())
+        .where(counted(Period(start, end)))
+        .group_by(text(
+            "GROUPING SETS ((incidents.grid_id, w), (incidents.village_id, w), "
+            "(incidents.category_code, w))"
+        ))
     )
-    out: dict[Any, list[int]] = defaultdict(lambda: [0] * windows)
-    for key, i, n in session.execute(
-        select(column, w, func.count())
-        .where(counted(Period(start, end)), column.is_not(None))
-        .group_by(column, w)
-    ):
-        out[key][windows - 1 - int(i)] += int(n)
+    out: dict[str, dict[Any, list[int]]] = {
+        k: defaultdict(lambda: [0] * windows) for k in _SPIKE_COLUMNS
+    }
+    for row in session.execute(stmt):
+        grid, village, category, i, n = tuple(row)
+        # a row of one grouping set has the other two columns NULL (and NULL keys are skipped)
+        for kind, key in (("spike_grid", grid), ("spike_village", village),
+                          ("spike_category", category)):
+            if key is not None:
+                out[kind][key][windows - 1 - int(i)] += int(n)
+                break
     return out
 
 
@@ -735,13 +755,15 @@ def warnings(
             select(AdminArea.id, AdminArea.name).where(AdminArea.level.in_(("village", "grid")))
         ).all()
     )
-    for kind, column, zh, en in (
-        ("spike_grid", Incident.grid_id, "网格", "grid"),
-        ("spike_village", Incident.village_id, "村（社区）", "village"),
-        ("spike_category", Incident.category_code, "事件类别", "category"),
+    recent_all = _window_counts(session, now, n)
+    last_year_all = _window_counts(session, ly_end, 3) if config.seasonal else {}
+    for kind, zh, en in (
+        ("spike_grid", "网格", "grid"),
+        ("spike_village", "村（社区）", "village"),
+        ("spike_category", "事件类别", "category"),
     ):
-        recent = _window_counts(session, column, now, n)
-        last_year = _window_counts(session, column, ly_end, 3) if config.seasonal else {}
+        recent = recent_all[kind]
+        last_year = last_year_all.get(kind, {})
         for key, series in recent.items():
             if kind == "spike_category" and children.get(key):
                 continue  # a category with subcategories: its leaves are tested
@@ -837,6 +859,7 @@ def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[
 
 
 DISMISS_ACTION = "analysis.warning_dismiss"
+DISMISS_ENTITY = "analysis_warning"  # found through the audit log's (entity_type, entity_id) index
 
 
 def _dismiss_key(key: str) -> str:
@@ -849,7 +872,7 @@ def dismissals(session: Session, now: dt.datetime) -> dict[str, str]:
     out: dict[str, str] = {}
     for after, reason in session.execute(
         select(AuditEntry.after, AuditEntry.reason)
-        .where(AuditEntry.action == DISMISS_ACTION)
+        .where(AuditEntry.entity_type == DISMISS_ENTITY, AuditEntry.action == DISMISS_ACTION)
         .order_by(AuditEntry.id)
     ):
         after = after or {}
