@@ -4,7 +4,7 @@
 <context>
     <name>AnalysisView</name>
     <message>
-        <location filename="../../command_center/views/analysis/analysis_view.py" line="+289"/>
+        <location filename="../../command_center/views/analysis/analysis_view.py" line="+294"/>
         <source>Last 90 days</source>
         <translation>近 90 天</translation>
     </message>
@@ -44,14 +44,14 @@
         <translation>刷新</translation>
     </message>
     <message>
-        <location line="-112"/>
-        <location line="+121"/>
+        <location line="-113"/>
+        <location line="+126"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location line="-118"/>
-        <location line="+119"/>
+        <location line="-123"/>
+        <location line="+124"/>
         <location line="+9"/>
         <source>Same period last year</source>
         <translation>去年同期</translation>
@@ -107,7 +107,17 @@
         <translation>名称</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-22"/>
+        <source>Meeting mode</source>
+        <translation>会议模式</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The range&apos;s analyses in large type, a page at a time (PageDown / PageUp), then the minutes and the decisions</source>
+        <translation>以大字逐页展示所选时段的研判（PageDown / PageUp 翻页），随后记录纪要和决定</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Count</source>
         <translation>件数</translation>
     </message>
@@ -198,7 +208,7 @@
         <translation>为何此预警无需关注？（理由记入审计日志）</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+39"/>
         <source>Monthly bulletin</source>
         <translation>月度动态</translation>
     </message>
@@ -221,6 +231,202 @@
         <location line="+18"/>
         <source>Bulletin saved: %1 (tables beside it as .xlsx)</source>
         <translation>月度动态已保存：%1（表格另存为同名 .xlsx）</translation>
+    </message>
+</context>
+<context>
+    <name>MeetingWindow</name>
+    <message>
+        <location filename="../../command_center/views/analysis/meeting_view.py" line="+86"/>
+        <source>Meeting %1 – %2</source>
+        <translation>研判会议 %1 至 %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Analysis %1 – %2</source>
+        <translation>研判时段 %1 至 %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 incidents</source>
+        <translation>事件 %1 件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>same period last year %1 (%2)</source>
+        <translation>去年同期 %1 件（%2）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the period before %1 (%2)</source>
+        <translation>上一时段 %1 件（%2）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>resolved %1</source>
+        <translation>已办结 %1 件</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Trend (bars: incidents, line: last year)</source>
+        <translation>事件走势（柱：本期，线：去年同期）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Count</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Last year</source>
+        <translation>去年同期</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Change</source>
+        <translation>同比</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Categories</source>
+        <translation>事件类别</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Towns</source>
+        <translation>镇（街道）排名</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Departments</source>
+        <translation>部门考核</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Received</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>On time</source>
+        <translation>按时办结</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Satisfaction</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>No warnings</source>
+        <translation>无预警</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Warnings</source>
+        <translation>风险预警</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Held</source>
+        <translation>召开时间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+69"/>
+        <source>Meeting</source>
+        <translation>会议</translation>
+    </message>
+    <message>
+        <location line="-69"/>
+        <source>Decisions carried out</source>
+        <translation>决定落实</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Decisions</source>
+        <translation>会议决定</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Past meetings</source>
+        <translation>历次会议</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>PageDown: next · PageUp: back · Esc: close</source>
+        <translation>PageDown 下一页 · PageUp 上一页 · Esc 关闭</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <location line="+13"/>
+        <location line="+10"/>
+        <source>Minutes</source>
+        <translation>纪要</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <source>who attended, separated by 、</source>
+        <translation>参会人员，以、分隔</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save the minutes</source>
+        <translation>保存纪要</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the decision</source>
+        <translation>决定内容</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>incident number (SJ…)</source>
+        <translation>事件编号（SJ…）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Issue the decision</source>
+        <translation>下达决定</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Kind</source>
+        <translation>会议类型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attendees</source>
+        <translation>参会人员</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Minutes and decisions</source>
+        <translation>会议纪要与决定</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>(department)</source>
+        <translation>（部门）</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Minutes saved</source>
+        <translation>纪要已保存</translation>
     </message>
 </context>
 </TS>

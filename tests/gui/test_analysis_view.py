@@ -89,3 +89,50 @@ def test_the_analyst_and_the_center_have_the_area_a_handler_not() -> None:
 
     assert "analysis" in views_for("analyst") and "analysis" in views_for("duty_operator")
     assert "analysis" not in views_for("dept_handler")
+
+
+def test_meeting_mode_steps_with_the_remote_and_keeps_minutes_and_decisions(
+    db, runner, qtbot, type_text,
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    with db.sessions() as s:
+        uid, name = s.execute(text(
+            "SELECT id, display_name FROM app_users WHERE role_code = 'supervisor' LIMIT 1")).one()
+    v = AnalysisView(runner, None, Actor(uid, name), "supervisor")
+    qtbot.addWidget(v)
+    v.show()
+    qtbot.waitUntil(lambda: v._panels is not None and bool(v._trend), timeout=15_000)
+    w = v.open_meeting()
+    assert w is not None
+    qtbot.addWidget(w)
+    qtbot.waitExposed(w)
+    assert w.page_label.text() == f"1 / {w.stack.count()}"
+    assert str(v._panels.headline.incidents) in w.stack.widget(0).text()
+    for _ in range(w.stack.count() - 3):
+        QTest.keyClick(w, Qt.Key.Key_PageDown)
+    assert w.stack.currentIndex() == w.stack.count() - 3 + 0  # the warnings page
+    QTest.keyClick(w, Qt.Key.Key_PageDown)  # the minutes
+    type_text(w.attendees_edit, "县综治中心、县公安局")
+    type_text(w.minutes_edit, "供暖投诉集中，责成住建局排查。")
+    # the remote steps on from inside the minutes as well, and back
+    QTest.keyClick(w.minutes_edit, Qt.Key.Key_PageDown)
+    assert w.stack.currentIndex() == w.stack.count() - 1
+    QTest.keyClick(w.past, Qt.Key.Key_PageUp)
+    w.save_button.click()
+    qtbot.waitUntil(lambda: w.meeting_id is not None, timeout=10_000)
+    type_text(w.decision_edit, "下周会办时复核")
+    w.decision_kind.setCurrentIndex(list(
+        w.decision_kind.itemData(i) for i in range(w.decision_kind.count())).index("note"))
+    w.issue_button.click()
+    qtbot.waitUntil(lambda: w.decisions.count() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: w.past.rowCount() >= 1 and w.past.item(0, 1) is not None,
+                    timeout=10_000)
+    with db.sessions() as s:
+        row = s.execute(text("SELECT attendees, minutes FROM meetings WHERE id = :i"),
+                        {"i": w.meeting_id}).one()
+        n = s.execute(text("SELECT count(*) FROM meeting_decisions WHERE meeting_id = :i"),
+                      {"i": w.meeting_id}).scalar()
+    assert row == ("县综治中心、县公安局", "供暖投诉集中，责成住建局排查。") and n == 1
+    w.close()

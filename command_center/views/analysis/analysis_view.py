@@ -146,6 +146,7 @@ class AnalysisView(QWidget):
         self._runner = runner
         self._actor = actor
         self._may_dismiss = role_code in ("duty_operator", "supervisor", "admin")
+        self._role = role_code
         self._category: str | None = None
         self._town: tuple[int, str] | None = None
         self._trend: list[a.TrendPoint] = []
@@ -165,11 +166,14 @@ class AnalysisView(QWidget):
         self.range_label.setObjectName("analysisRange")
         self.bulletin_button = QPushButton()
         self.refresh_button = QPushButton()
+        self.meeting_button = QPushButton()
+        self.meeting_window: QWidget | None = None
         bar = QHBoxLayout()
         bar.addWidget(self.span_combo)
         bar.addWidget(self.bucket_combo)
         bar.addWidget(self.range_label, 1)
         bar.addWidget(self.refresh_button)
+        bar.addWidget(self.meeting_button)
         bar.addWidget(self.bulletin_button)
 
         # the trend: bars this year, a line last year, the range to analyse
@@ -264,6 +268,7 @@ class AnalysisView(QWidget):
         self.bucket_combo.currentIndexChanged.connect(self._load_trend)
         self.refresh_button.clicked.connect(self.refresh)
         self.bulletin_button.clicked.connect(self.make_bulletin)
+        self.meeting_button.clicked.connect(self.open_meeting)
         self.category_table.cellClicked.connect(self._on_category_clicked)
         self.category_up.clicked.connect(self._on_category_up)
         self.region_table.cellClicked.connect(self._on_region_clicked)
@@ -293,6 +298,10 @@ class AnalysisView(QWidget):
             self.bucket_combo.setItemText(i, label)
         self.bulletin_button.setText(self.tr("Monthly bulletin…"))
         self.refresh_button.setText(self.tr("Refresh"))
+        self.meeting_button.setText(self.tr("Meeting mode"))
+        self.meeting_button.setToolTip(self.tr(
+            "The range's analyses in large type, a page at a time (PageDown / PageUp), then "
+            "the minutes and the decisions"))
         self.category_up.setText(self.tr("Up one level"))
         self.region_up.setText(self.tr("All towns"))
         self.dismiss_button.setText(self.tr("Dismiss with a reason…"))
@@ -561,6 +570,31 @@ class AnalysisView(QWidget):
         self._runner.submit(lambda s: a.dismiss(s, actor, warning, reason),
                             success=lambda _r: self._load_warnings(), failure=self._failed,
                             owner=self, name="analysis.dismiss")
+
+    # --- meeting mode ---
+
+    @Slot()
+    def open_meeting(self) -> QWidget | None:
+        """Meeting mode on the range shown (its pages show what this view read)."""
+        if self._panels is None:
+            return None
+        from command_center.views.analysis.meeting_view import MeetingWindow
+
+        if self.meeting_window is not None:
+            self.meeting_window.close()
+            self.meeting_window.deleteLater()
+        p = self._panels
+        trend = [t for t in self._trend
+                 if t.period.start < p.period.end and t.period.end > p.period.start]
+        window = MeetingWindow(self._runner, self._actor, self._role, p.period, p, trend,
+                               self._warnings, self)
+        window.sig_message.connect(self.sig_message)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        window.resize(1280, 720)
+        window.show()
+        window.setFocus()
+        self.meeting_window = window
+        return window
 
     # --- the bulletin ---
 
