@@ -1,5 +1,5 @@
 """The analysis area at 1366×768, offscreen, for the README (docs/screenshots/analysis_*.png),
-and the first page of a monthly bulletin rendered by QtPdf (docs/screenshots/bulletin_p1.png).
+meeting mode (docs/screenshots/meeting_*.png), and the first page of a monthly bulletin rendered by QtPdf (docs/screenshots/bulletin_p1.png).
 
     QT_QPA_PLATFORM=offscreen python scripts/analysis_screenshots.py postgresql://…/demo \\
         [--at 2026-12-06T14:00+08:00] [--bulletin FILE.pdf]
@@ -85,6 +85,16 @@ def main() -> int:
         path = args.out / f"{shot}.png"
         view.grab().save(str(path))
         print(path)
+    meeting = view.open_meeting()
+    assert meeting is not None
+    meeting.resize(1366, 768)
+    for shot, page in (("meeting_title", 0), ("meeting_departments", 4)):
+        meeting.stack.setCurrentIndex(page)
+        wait(800)
+        path = args.out / f"{shot}.png"
+        meeting.grab().save(str(path))
+        print(path)
+    meeting.close()
     runner.shutdown()
     db.close()
     del app

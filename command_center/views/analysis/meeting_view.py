@@ -42,6 +42,14 @@ from command_center.services.audit import Actor
 from command_center.workers.ops import OpsRunner
 
 BIG = 26  # points: read from the back of the room
+STYLE = f"""
+#meetingWindow, #meetingWindow QTableWidget, #meetingWindow QHeaderView::section,
+#meetingWindow QListWidget {{ font-size: {BIG}pt; }}
+#meetingWindow QLabel#meetingTitle {{ font-size: {BIG + 12}pt; }}
+#meetingWindow QLabel#meetingHeading {{ font-size: {BIG + 6}pt; font-weight: bold; }}
+#meetingWindow QLabel#meetingFoot {{ font-size: 14pt; }}
+#meetingWindow #meetingMinutes, #meetingWindow #meetingMinutes * {{ font-size: 16pt; }}
+"""
 ROWS = 10  # the longest table on a page
 
 
@@ -52,6 +60,7 @@ def _big_table(header: list[str], rows: list[list[str]]) -> QTableWidget:
     t.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     t.verticalHeader().hide()
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
     t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
@@ -78,9 +87,10 @@ class MeetingWindow(QWidget):
         self._actor = actor
         self._may_write = role_code in ("duty_operator", "supervisor", "admin")
         self.meeting_id: int | None = None
+        # the application's style sheet sets the type size: the meeting's sizes are its own
+        self.setStyleSheet(STYLE)
         font = self.font()
         font.setPointSize(BIG)
-        self.setFont(font)
         first = period.start.date().isoformat()
         last = (period.end - dt.timedelta(days=1)).date().isoformat()
         self.setWindowTitle(self.tr("Meeting %1 – %2").replace("%1", first).replace("%2", last))
@@ -98,9 +108,7 @@ class MeetingWindow(QWidget):
         )
         title.setTextFormat(Qt.TextFormat.PlainText)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        big = QFont(font)
-        big.setPointSize(BIG + 10)
-        title.setFont(big)
+        title.setObjectName("meetingTitle")
         self.stack.addWidget(title)
 
         plot = pg.PlotWidget()
@@ -157,11 +165,9 @@ class MeetingWindow(QWidget):
 
         self.page_label = QLabel()
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignRight)
-        small = QFont(font)
-        small.setPointSize(14)
-        self.page_label.setFont(small)
+        self.page_label.setObjectName("meetingFoot")
         hint = QLabel(self.tr("PageDown: next · PageUp: back · Esc: close"))
-        hint.setFont(small)
+        hint.setObjectName("meetingFoot")
         foot = QHBoxLayout()
         foot.addWidget(hint, 1)
         foot.addWidget(self.page_label)
@@ -181,19 +187,14 @@ class MeetingWindow(QWidget):
         page = QWidget()
         v = QVBoxLayout(page)
         label = QLabel(heading)
-        f = QFont(self.font())
-        f.setPointSize(BIG + 6)
-        f.setBold(True)
-        label.setFont(f)
+        label.setObjectName("meetingHeading")
         v.addWidget(label)
         v.addWidget(body, 1)
         return page
 
     def _minutes_page(self, font: QFont) -> QWidget:
-        small = QFont(font)
-        small.setPointSize(16)
         page = QWidget()
-        page.setFont(small)
+        page.setObjectName("meetingMinutes")
         self.title_edit = QLineEdit(self.windowTitle())
         self.kind_combo = QComboBox()
         for key, (zh, en) in meetings.KINDS.items():
