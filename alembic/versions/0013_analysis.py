@@ -7,6 +7,12 @@
 - Row-level security and grants as in 0005 and 0011: the center's logins (the analyst among
   them) read; the duty desk, supervisors and administrators write; administrators delete. A
   department's handler sees neither table. Both are announced on the change channel.
+- ``incident_daily``: counted incidents (not merged) per day of report (Beijing time), town,
+  village, grid, category, channel and resolved or not, kept by statement-level triggers on
+  ``incidents`` (transition tables: a COPY or an import of thousands is one upsert) in the
+  transaction of the change, so it always equals the GROUP BY it replaces
+  (services/analysis.py reads it for whole days); ``cc_incident_daily_rebuild()`` makes it anew
+  and is run here for the incidents already there. The center's logins read it.
 - ``ix_work_orders_dispatched_at``: the analysis counts a department's orders by when they were
   dispatched.
 
@@ -37,9 +43,64 @@ ADMIN = "(SELECT cc_my_role()) = 'admin'"
 
 # table: (select group, select, insert, update, delete) as in 0005
 POLICIES = {
+    "incident_daily": (CENTER_GROUP, "true", "false", "false", "false"),
     "meetings": (CENTER_GROUP, "true", CENTER_WRITE, CENTER_WRITE, ADMIN),
     "meeting_decisions": (CENTER_GROUP, "true", CENTER_WRITE, CENTER_WRITE, ADMIN),
 }
+
+
+DAILY_KEY = """(r.reported_at AT TIME ZONE 'Asia/Shanghai')::date, coalesce(r.town_id, 0),
+    coalesce(r.village_id, 0), coalesce(r.grid_id, 0), coalesce(r.category_code, ''),
+    r.channel_code, r.status IN ('resolved', 'verified', 'closed')"""
+DAILY_COLUMNS = "day, town_id, village_id, grid_id, category_code, channel_code, resolved"
+
+DAILY_SQL = f"""
+CREATE FUNCTION cc_incident_daily() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO incident_daily AS d ({DAILY_COLUMNS}, n)
+        SELECT {DAILY_KEY}, count(*) FROM new_rows r WHERE r.status <> 'merged'
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        ON CONFLICT ({DAILY_COLUMNS}) DO UPDATE SET n = d.n + EXCLUDED.n;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO incident_daily AS d ({DAILY_COLUMNS}, n)
+        SELECT {DAILY_KEY}, -count(*) FROM old_rows r WHERE r.status <> 'merged'
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        ON CONFLICT ({DAILY_COLUMNS}) DO UPDATE SET n = d.n + EXCLUDED.n;
+    ELSE
+        INSERT INTO incident_daily AS d ({DAILY_COLUMNS}, n)
+        SELECT k1, k2, k3, k4, k5, k6, k7, sum(delta) FROM (
+            SELECT {DAILY_KEY}, 1 FROM new_rows r WHERE r.status <> 'merged'
+            UNION ALL
+            SELECT {DAILY_KEY}, -1 FROM old_rows r WHERE r.status <> 'merged'
+        ) x (k1, k2, k3, k4, k5, k6, k7, delta)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(delta) <> 0
+        ON CONFLICT ({DAILY_COLUMNS}) DO UPDATE SET n = d.n + EXCLUDED.n;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION cc_incident_daily_rebuild() RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+DECLARE k bigint;
+BEGIN
+    DELETE FROM incident_daily;
+    INSERT INTO incident_daily ({DAILY_COLUMNS}, n)
+    SELECT {DAILY_KEY}, count(*) FROM incidents r WHERE r.status <> 'merged'
+    GROUP BY 1, 2, 3, 4, 5, 6, 7;
+    GET DIAGNOSTICS k = ROW_COUNT;
+    RETURN k;
+END $$;
+
+CREATE TRIGGER cc_incident_daily_insert AFTER INSERT ON incidents
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_incident_daily();
+CREATE TRIGGER cc_incident_daily_update AFTER UPDATE ON incidents
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_incident_daily();
+CREATE TRIGGER cc_incident_daily_delete AFTER DELETE ON incidents
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION cc_incident_daily();
+"""
 
 
 def _owner_policies(tables: Sequence[str]) -> str:
@@ -108,9 +169,28 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_decisions")),
     )
     op.create_index(op.f("ix_meeting_decisions_meeting_id"), "meeting_decisions", ["meeting_id"])
+    op.create_table(
+        "incident_daily",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("town_id", sa.BigInteger(), nullable=False),
+        sa.Column("village_id", sa.BigInteger(), nullable=False),
+        sa.Column("grid_id", sa.BigInteger(), nullable=False),
+        sa.Column("category_code", sa.String(length=16), nullable=False),
+        sa.Column("channel_code", sa.String(length=32), nullable=False),
+        sa.Column("resolved", sa.Boolean(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "day", "town_id", "village_id", "grid_id", "category_code", "channel_code",
+            "resolved", name=op.f("pk_incident_daily"),
+        ),
+    )
+    op.execute(DAILY_SQL)
+    op.execute("SELECT cc_incident_daily_rebuild()")
+    for fn in ("cc_incident_daily()", "cc_incident_daily_rebuild()"):
+        op.execute(f"REVOKE EXECUTE ON FUNCTION {fn} FROM PUBLIC")
     # the analysis counts a department's orders by when they were dispatched
     op.create_index(op.f("ix_work_orders_dispatched_at"), "work_orders", ["dispatched_at"])
-    for table in POLICIES:
+    for table in ("meetings", "meeting_decisions"):
         op.execute(
             f"CREATE TRIGGER cc_notify_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION cc_notify_change()"
@@ -125,12 +205,20 @@ def upgrade() -> None:
                    f"USING ({update}) WITH CHECK ({update})")
         op.execute(f"CREATE POLICY cc_delete ON {table} FOR DELETE TO {APP_ROLE} USING ({delete})")
         op.execute(f"REVOKE ALL ON {table} FROM PUBLIC")
+        if table == "incident_daily":  # written only by its triggers
+            op.execute(f"GRANT SELECT ON {table} TO {APP_ROLE}")
+            continue
         op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {APP_ROLE}")
         op.execute(f"GRANT USAGE, SELECT ON SEQUENCE {table}_id_seq TO {APP_ROLE}")
     op.execute(_owner_policies(tuple(POLICIES)))
 
 
 def downgrade() -> None:
+    for event in ("insert", "update", "delete"):
+        op.execute(f"DROP TRIGGER cc_incident_daily_{event} ON incidents")
+    op.execute("DROP FUNCTION cc_incident_daily()")
+    op.execute("DROP FUNCTION cc_incident_daily_rebuild()")
+    op.drop_table("incident_daily")
     op.drop_index(op.f("ix_work_orders_dispatched_at"), "work_orders")
     op.drop_table("meeting_decisions")
     op.drop_table("meetings")

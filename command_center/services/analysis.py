@@ -231,7 +231,61 @@ def _scope_conditions(session: Session, scope: Scope) -> list[ColumnElement[bool
     return conds
 
 
+# --- the daily summary (alembic 0013: incident_daily) ---------------------------------------
+
+_DAILY_DIMS = {
+    Incident.category_code.key: "category_code",
+    Incident.channel_code.key: "channel_code",
+    Incident.town_id.key: "town_id",
+    Incident.village_id.key: "village_id",
+    Incident.grid_id.key: "grid_id",
+}
+
+
+def whole_days(period: Period) -> bool:
+    """Whether ``period`` starts and ends at midnight, Beijing time: then the daily summary
+    answers for it (the view's ranges and the bulletin's months always do)."""
+    return all(
+        m.astimezone(CST).time() == dt.time(0) for m in (period.start, period.end)
+    )
+
+
+def _daily(
+    session: Session, period: Period, scope: Scope, dim: str | None = None,
+    *, resolved_only: bool = False,
+) -> dict[Any, int]:
+    """The summary's counts for ``period`` within ``scope``, per ``dim`` (a column of
+    incident_daily; None: one total under the key None). 0 and '' read back as None."""
+    where = ["day >= :d0", "day < :d1"]
+    params: dict[str, Any] = {
+        "d0": period.start.astimezone(CST).date(), "d1": period.end.astimezone(CST).date(),
+    }
+    if scope.category_code:
+        children, _ = _subtrees(session)
+        where.append("category_code = ANY(:cats)")
+        params["cats"] = _descendants(children, scope.category_code)
+    if scope.area_id is not None:
+        column = _area_column(session, scope.area_id)
+        if column is not None:
+            where.append(f"{_DAILY_DIMS[column.key]} = :area")
+            params["area"] = scope.area_id
+    if scope.channel:
+        where.append("channel_code = :channel")
+        params["channel"] = scope.channel
+    if resolved_only:
+        where.append("resolved")
+    key = dim or "NULL"
+    rows = session.execute(
+        text(f"SELECT {key}, sum(n) FROM incident_daily WHERE {' AND '.join(where)} "
+             f"GROUP BY 1"),
+        params,
+    ).all()
+    return {(None if k in (0, "") else k): int(n) for k, n in rows if n}
+
+
 def count(session: Session, period: Period, scope: Scope = Scope()) -> int:
+    if whole_days(period):
+        return _daily(session, period, scope).get(None, 0)
     return int(
         session.scalar(
             select(func.count())
@@ -257,6 +311,11 @@ class TrendPoint:
 def _bucket_counts(
     session: Session, period: Period, bucket: str, scope: Scope
 ) -> dict[dt.date, int]:
+    if whole_days(period):
+        out: dict[dt.date, int] = defaultdict(int)
+        for day, n in _daily(session, period, scope, "day").items():
+            out[bucket_start(day_start(day), bucket).date()] += n
+        return out
     b = func.date_trunc(bucket, func.timezone(TZ, Incident.reported_at))
     rows = session.execute(
         select(b, func.count())
@@ -299,6 +358,12 @@ def trend(
 def _range_counts(session: Session, parts: Sequence[Period], scope: Scope) -> list[int]:
     if not parts:
         return []
+    if all(whole_days(p) for p in parts):
+        per_day = _daily(session, Period(parts[0].start, parts[-1].end), scope, "day")
+        return [
+            sum(n for day, n in per_day.items() if p.start <= day_start(day) < p.end)
+            for p in parts
+        ]
     whole = Period(parts[0].start, parts[-1].end)
     edges = [p.start for p in parts]
     b = func.width_bucket(
@@ -358,6 +423,8 @@ def categories(
 
 
 def _group(session: Session, column: Any, period: Period, scope: Scope) -> dict[Any, int]:
+    if whole_days(period):
+        return _daily(session, period, scope, _DAILY_DIMS[column.key])
     return {
         k: int(n)
         for k, n in session.execute(
@@ -938,18 +1005,23 @@ def headline(session: Session, period: Period, scope: Scope = Scope()) -> Headli
     before = Period(period.start - (period.end - period.start), period.start)
     if period.start.day == 1 and period.end.day == 1 and (period.end - period.start).days >= 28:
         before = month_period((period.start - dt.timedelta(days=1)).date())
-    resolved = int(
-        session.scalar(
-            select(func.count())
-            .select_from(Incident)
-            .where(
-                counted(period),
-                Incident.status.in_(RESOLVED_STATUSES),
-                *_scope_conditions(session, scope),
-            )
-        )
-        or 0
+    resolved = (
+        _daily(session, period, scope, resolved_only=True).get(None, 0)
+        if whole_days(period) else None
     )
+    if resolved is None:
+        resolved = int(
+            session.scalar(
+                select(func.count())
+                .select_from(Incident)
+                .where(
+                    counted(period),
+                    Incident.status.in_(RESOLVED_STATUSES),
+                    *_scope_conditions(session, scope),
+                )
+            )
+            or 0
+        )
     return Headline(
         period,
         count(session, period, scope),

@@ -251,3 +251,58 @@ def test_bad_month_is_refused_in_both_languages() -> None:
         a.month_period("2026/13")
     p = a.month_period("2026-02")
     assert (p.start.day, p.end.month, p.end.day) == (1, 3, 1)
+
+
+# --- the daily summary ---------------------------------------------------------------------
+
+RAW_DAILY = (
+    "SELECT (reported_at AT TIME ZONE 'Asia/Shanghai')::date, coalesce(town_id, 0), "
+    "coalesce(village_id, 0), coalesce(grid_id, 0), coalesce(category_code, ''), channel_code, "
+    "status IN ('resolved','verified','closed'), count(*) FROM incidents WHERE status <> "
+    "'merged' GROUP BY 1, 2, 3, 4, 5, 6, 7"
+)
+SUMMARY = (
+    "SELECT day, town_id, village_id, grid_id, category_code, channel_code, resolved, n "
+    "FROM incident_daily WHERE n <> 0"
+)
+
+
+def _rows(session: Session, sql: str) -> set[tuple[object, ...]]:
+    return {tuple(r) for r in session.execute(text(sql))}
+
+
+def test_the_daily_summary_follows_every_change_of_the_incidents(session: Session) -> None:
+    assert _rows(session, SUMMARY) == _rows(session, RAW_DAILY)  # as seeded (COPY)
+    now = clock.now()
+    grid = quiet_grid(session)
+    plant(session, grid, [now - dt.timedelta(days=d, hours=3) for d in range(5)])
+    ids = [r[0] for r in session.execute(text(
+        "SELECT id FROM incidents WHERE title = 'planted' ORDER BY id"))]
+    session.execute(text("UPDATE incidents SET status = 'resolved' WHERE id = :i"), {"i": ids[0]})
+    session.execute(text("UPDATE incidents SET status = 'merged' WHERE id = :i"), {"i": ids[1]})
+    session.execute(text(
+        "UPDATE incidents SET category_code = NULL, town_id = NULL, reported_at = reported_at "
+        "- interval '3 days' WHERE id = :i"), {"i": ids[2]})
+    session.execute(text("DELETE FROM incidents WHERE id = :i"), {"i": ids[3]})
+    # an ordinary change that moves nothing (a version bump) and a bulk one
+    session.execute(text("UPDATE incidents SET version = version + 1 WHERE id = ANY(:i)"),
+                    {"i": ids})
+    session.execute(text(
+        "UPDATE incidents SET status = 'closed' WHERE status = 'resolved' AND reported_at > :s"),
+        {"s": now - dt.timedelta(days=20)})
+    assert _rows(session, SUMMARY) == _rows(session, RAW_DAILY)
+    p = a.Period(a.day_start(now.date() - dt.timedelta(days=10)),
+                 a.day_start(now.date() + dt.timedelta(days=1)))
+    assert a.whole_days(p) and not a.whole_days(a.Period(p.start, now))
+    # the summary's answer and the incidents' own are the same
+    assert a.count(session, p) == count_raw(session, p)
+    assert a.count(session, p, a.Scope(area_id=grid[0])) == 3
+    rebuilt = session.execute(text("SELECT cc_incident_daily_rebuild()")).scalar()
+    assert rebuilt and _rows(session, SUMMARY) == _rows(session, RAW_DAILY)
+
+
+def count_raw(session: Session, p: a.Period) -> int:
+    return sql_count(
+        session, "SELECT count(*) FROM incidents WHERE reported_at >= :s AND reported_at < :e "
+        "AND status <> 'merged'", s=p.start, e=p.end,
+    )
