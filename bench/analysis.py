@@ -11,6 +11,10 @@ days) and for a year:
 - ``slowest_panel_warm_ms``: the slowest panel's median of five reads after that;
 - ``panels_ms``: every panel, cold and warm;
 - ``bulletin_s``: the bulletin of the last whole month (figures, PDF, XLSX);
+- ``refresh_1k_ms``: 1,000 new incidents, one INSERT each as intake makes them, with the daily
+  summary (incident_daily) brought up to date by its triggers in the same statements; and
+  ``refresh_1k_overhead_ms``, the same minus the inserts with the triggers off; and
+  ``refresh_1k_bulk_ms``, the 1,000 in one statement (an import). All rolled back;
 - ``incidents``: how many the county holds.
 """
 
@@ -93,6 +97,7 @@ def main() -> None:
         (Path(tmp) / "b.pdf").write_bytes(bulletin.render_pdf(b))
         bulletin.write_xlsx(b, str(Path(tmp) / "b.xlsx"))
     bulletin_s = time.perf_counter() - t
+    refresh = _refresh(engine, now)
     slow = max(out, key=lambda k: out[k]["cold"])
     slow_warm = max(out, key=lambda k: out[k]["warm"])
     print(json.dumps({
@@ -102,11 +107,59 @@ def main() -> None:
         "slowest_panel_warm": slow_warm,
         "bulletin_s": round(bulletin_s, 2),
         "bulletin_month": last_month,
+        **refresh,
         "incidents": int(n),
         "at": now.isoformat(),
         "panels_ms": out,
     }, ensure_ascii=False))
     engine.dispose()
+
+
+INSERT = (
+    "INSERT INTO incidents (number, channel_code, category_code, title, reported_at, grid_id, "
+    "village_id, town_id, status) VALUES (:number, :channel, :category, 'bench', :at, :grid, "
+    ":village, :town, 'new')"
+)
+
+
+def _refresh(engine: Any, now: dt.datetime) -> dict[str, float]:
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT channel_code, category_code, grid_id, village_id, town_id FROM incidents "
+            "ORDER BY id DESC LIMIT 1000")).all()
+    params = [
+        {"number": f"BENCH{i:06d}", "channel": r[0], "category": r[1], "at": now,
+         "grid": r[2], "village": r[3], "town": r[4]}
+        for i, r in enumerate(rows)
+    ]
+    out: dict[str, float] = {}
+    for name, triggers in (("plain", False), ("singly", True), ("bulk", True)):
+        with engine.connect() as conn:
+            tx = conn.begin()
+            if not triggers:
+                for event in ("insert", "update", "delete"):
+                    conn.execute(text(
+                        f"ALTER TABLE incidents DISABLE TRIGGER cc_incident_daily_{event}"))
+            before = conn.execute(text(
+                "SELECT coalesce(sum(n), 0) FROM incident_daily WHERE dim = 'all' AND day = :d"),
+                {"d": now.date()}).scalar()
+            t = time.perf_counter()
+            if name == "bulk":
+                conn.execute(text(INSERT), params)  # executemany: psycopg pipelines it
+            else:
+                for p in params:
+                    conn.execute(text(INSERT), p)
+            out[name] = (time.perf_counter() - t) * 1000
+            after = conn.execute(text(
+                "SELECT coalesce(sum(n), 0) FROM incident_daily WHERE dim = 'all' AND day = :d"),
+                {"d": now.date()}).scalar()
+            assert after - before == (1000 if triggers else 0), (name, before, after)
+            tx.rollback()
+    return {
+        "refresh_1k_ms": round(out["singly"], 1),
+        "refresh_1k_overhead_ms": round(out["singly"] - out["plain"], 1),
+        "refresh_1k_bulk_ms": round(out["bulk"], 1),
+    }
 
 
 if __name__ == "__main__":

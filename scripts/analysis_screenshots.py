@@ -1,5 +1,6 @@
 """The analysis area at 1366×768, offscreen, for the README (docs/screenshots/analysis_*.png),
-meeting mode (docs/screenshots/meeting_*.png), and the first page of a monthly bulletin rendered by QtPdf (docs/screenshots/bulletin_p1.png).
+meeting mode (docs/screenshots/meeting_*.png), and the first page of a monthly bulletin rendered
+by QtPdf (docs/screenshots/bulletin_p1.png).
 
     QT_QPA_PLATFORM=offscreen python scripts/analysis_screenshots.py postgresql://…/demo \\
         [--at 2026-12-06T14:00+08:00] [--bulletin FILE.pdf]

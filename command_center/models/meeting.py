@@ -54,18 +54,16 @@ class MeetingDecision(IdMixin, Base):
 
 class IncidentDaily(Base):
     """The summary the analysis reads (alembic 0013): counted incidents (not merged) per day of
-    report (Beijing time), town, village, grid, category, channel and whether resolved
-    (resolved, verified or closed). Unknown places and categories are 0 and ''. Kept by
-    statement triggers on ``incidents`` in the same transaction as every change, so it always
-    equals a GROUP BY over the incidents (``cc_incident_daily_rebuild()`` makes it anew)."""
+    report (Beijing time) and resolved or not, once in total (dim ``all``) and once per town,
+    village, grid, category and channel (dim and key; an unknown place or category is the key
+    ''). Kept by statement triggers on ``incidents`` in the same transaction as every change,
+    so it always equals a GROUP BY over the incidents (``cc_incident_daily_rebuild()`` makes
+    it anew)."""
 
     __tablename__ = "incident_daily"
 
+    dim: Mapped[str] = mapped_column(String(12), primary_key=True)
     day: Mapped[dt.date] = mapped_column(primary_key=True)
-    town_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    village_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    grid_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    category_code: Mapped[str] = mapped_column(String(16), primary_key=True)
-    channel_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
     resolved: Mapped[bool] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column()

@@ -13,12 +13,12 @@ satisfied) are the SQL conditions of :data:`ORDER_MEASURES`, written once and us
 count and to list the orders behind a count.
 
 Early warnings (预警), a Poisson test: for each grid, village and category, ``k`` = the cases
-of the last 7 days (ending now) and ``λ`` = its baseline, the mean of the 8 seven-day windows
-before, or — when that is higher — the highest of the three weeks around the same week a year
-earlier (so a seasonal rise that came last year too, give or take a week, is not news). A
-warning fires when ``P(X ≥ k | Poisson(λ)) < alpha`` (default 0.01) and ``k ≥ min_cases``
-(default 5); ``λ`` is
-at least ``min_baseline`` (0.5) so that a place that had nothing does not fire on one case. The
+of the last 7 days (today and the six before) and ``λ`` = its baseline, the mean of the 8
+seven-day windows before, or — when that is higher — the highest of the three weeks around the
+same week a year earlier (so a seasonal rise that came last year too, give or take a week, is
+not news). A warning fires when ``P(X ≥ k | Poisson(λ)) < alpha`` (default 0.01) and
+``k ≥ min_cases`` (default 5); ``λ`` is at least ``min_baseline`` (0.5) so that a place that
+had nothing does not fire on one case. The windows are read from the daily summary. The
 thresholds are in :class:`WarningConfig`. Repeat reporters (the same masked phone number: no
 application login reads the raw one) and repeat addresses are warnings too (``≥ repeat_min``
 reports in ``repeat_days`` days). A warning can be dismissed with a reason: the dismissal is an
@@ -234,58 +234,57 @@ def _scope_conditions(session: Session, scope: Scope) -> list[ColumnElement[bool
 # --- the daily summary (alembic 0013: incident_daily) ---------------------------------------
 
 _DAILY_DIMS = {
-    Incident.category_code.key: "category_code",
-    Incident.channel_code.key: "channel_code",
-    Incident.town_id.key: "town_id",
-    Incident.village_id.key: "village_id",
-    Incident.grid_id.key: "grid_id",
+    Incident.category_code.key: "category",
+    Incident.channel_code.key: "channel",
+    Incident.town_id.key: "town",
+    Incident.village_id.key: "village",
+    Incident.grid_id.key: "grid",
 }
+_INT_DIMS = ("town", "village", "grid")
 
 
 def whole_days(period: Period) -> bool:
-    """Whether ``period`` starts and ends at midnight, Beijing time: then the daily summary
-    answers for it (the view's ranges and the bulletin's months always do)."""
+    """Whether ``period`` starts and ends at midnight, Beijing time (the view's ranges and the
+    bulletin's months always do)."""
     return all(
         m.astimezone(CST).time() == dt.time(0) for m in (period.start, period.end)
     )
 
 
+def _summary(period: Period, scope: Scope) -> bool:
+    """Whether the daily summary answers: whole days, and the whole county (it holds one
+    dimension a row, so it cannot narrow one by another)."""
+    return whole_days(period) and scope == Scope()
+
+
 def _daily(
-    session: Session, period: Period, scope: Scope, dim: str | None = None,
-    *, resolved_only: bool = False,
+    session: Session, period: Period, dim: str = "all", *, by_day: bool = False,
+    resolved_only: bool = False,
 ) -> dict[Any, int]:
-    """The summary's counts for ``period`` within ``scope``, per ``dim`` (a column of
-    incident_daily; None: one total under the key None). 0 and '' read back as None."""
-    where = ["day >= :d0", "day < :d1"]
-    params: dict[str, Any] = {
-        "d0": period.start.astimezone(CST).date(), "d1": period.end.astimezone(CST).date(),
-    }
-    if scope.category_code:
-        children, _ = _subtrees(session)
-        where.append("category_code = ANY(:cats)")
-        params["cats"] = _descendants(children, scope.category_code)
-    if scope.area_id is not None:
-        column = _area_column(session, scope.area_id)
-        if column is not None:
-            where.append(f"{_DAILY_DIMS[column.key]} = :area")
-            params["area"] = scope.area_id
-    if scope.channel:
-        where.append("channel_code = :channel")
-        params["channel"] = scope.channel
-    if resolved_only:
-        where.append("resolved")
-    key = dim or "NULL"
+    """The summary's counts for ``period`` per key of ``dim`` (or per day with ``by_day``;
+    ``all``: one total under None). An unknown place or category is the key None."""
+    first = "day" if by_day else "key"
     rows = session.execute(
-        text(f"SELECT {key}, sum(n) FROM incident_daily WHERE {' AND '.join(where)} "
-             f"GROUP BY 1"),
-        params,
+        text(
+            f"SELECT {first}, sum(n) FROM incident_daily WHERE dim = :dim AND day >= :d0 "
+            f"AND day < :d1{' AND resolved' if resolved_only else ''} GROUP BY 1"
+        ),
+        {"dim": "all" if by_day else dim, "d0": period.start.astimezone(CST).date(),
+         "d1": period.end.astimezone(CST).date()},
     ).all()
-    return {(None if k in (0, "") else k): int(n) for k, n in rows if n}
+    out: dict[Any, int] = {}
+    for k, n in rows:
+        if not n:
+            continue
+        if not by_day:
+            k = None if k == "" else (int(k) if dim in _INT_DIMS else k)
+        out[k] = int(n)
+    return out
 
 
 def count(session: Session, period: Period, scope: Scope = Scope()) -> int:
-    if whole_days(period):
-        return _daily(session, period, scope).get(None, 0)
+    if _summary(period, scope):
+        return _daily(session, period).get(None, 0)
     return int(
         session.scalar(
             select(func.count())
@@ -311,9 +310,9 @@ class TrendPoint:
 def _bucket_counts(
     session: Session, period: Period, bucket: str, scope: Scope
 ) -> dict[dt.date, int]:
-    if whole_days(period):
+    if _summary(period, scope):
         out: dict[dt.date, int] = defaultdict(int)
-        for day, n in _daily(session, period, scope, "day").items():
+        for day, n in _daily(session, period, by_day=True).items():
             out[bucket_start(day_start(day), bucket).date()] += n
         return out
     b = func.date_trunc(bucket, func.timezone(TZ, Incident.reported_at))
@@ -358,8 +357,8 @@ def trend(
 def _range_counts(session: Session, parts: Sequence[Period], scope: Scope) -> list[int]:
     if not parts:
         return []
-    if all(whole_days(p) for p in parts):
-        per_day = _daily(session, Period(parts[0].start, parts[-1].end), scope, "day")
+    if all(_summary(p, scope) for p in parts):
+        per_day = _daily(session, Period(parts[0].start, parts[-1].end), by_day=True)
         return [
             sum(n for day, n in per_day.items() if p.start <= day_start(day) < p.end)
             for p in parts
@@ -423,8 +422,8 @@ def categories(
 
 
 def _group(session: Session, column: Any, period: Period, scope: Scope) -> dict[Any, int]:
-    if whole_days(period):
-        return _daily(session, period, scope, _DAILY_DIMS[column.key])
+    if _summary(period, scope):
+        return _daily(session, period, _DAILY_DIMS[column.key])
     return {
         k: int(n)
         for k, n in session.execute(
@@ -764,42 +763,29 @@ class Warning:
 WINDOW = dt.timedelta(days=7)
 
 
-_SPIKE_COLUMNS = {
-    "spike_grid": Incident.grid_id,
-    "spike_village": Incident.village_id,
-    "spike_category": Incident.category_code,
-}
+_SPIKE_DIMS = {"grid": "spike_grid", "village": "spike_village", "category": "spike_category"}
 
 
 def _window_counts(
     session: Session, end: dt.datetime, windows: int
 ) -> dict[str, dict[Any, list[int]]]:
-    """Per grid, village and category (one scan, grouping sets): counts in the 7-day windows
-    ``[end − 7(i+1) days, end − 7i days)``, index ``i`` (0 the latest), ``windows`` of them."""
-    start = end - windows * WINDOW
-    w = func.floor(
-        (func.extract("epoch", Incident.reported_at) - start.timestamp()) / WINDOW.total_seconds()
-    ).label("w")
-    cols = list(_SPIKE_COLUMNS.values())
-    stmt = (
-        select(*cols, w, func.count())
-        .where(counted(Period(start, end)))
-        .group_by(text(
-            "GROUPING SETS ((incidents.grid_id, w), (incidents.village_id, w), "
-            "(incidents.category_code, w))"
-        ))
-    )
+    """Per grid, village and category (the daily summary): counts in the 7-day windows
+    ``[end − 7(i+1) days, end − 7i days)``, index ``i`` (0 the latest), ``windows`` of them;
+    ``end`` is a midnight."""
+    end_day = end.astimezone(CST).date()
     out: dict[str, dict[Any, list[int]]] = {
-        k: defaultdict(lambda: [0] * windows) for k in _SPIKE_COLUMNS
+        kind: defaultdict(lambda: [0] * windows) for kind in _SPIKE_DIMS.values()
     }
-    for row in session.execute(stmt):
-        grid, village, category, i, n = tuple(row)
-        # a row of one grouping set has the other two columns NULL (and NULL keys are skipped)
-        for kind, key in (("spike_grid", grid), ("spike_village", village),
-                          ("spike_category", category)):
-            if key is not None:
-                out[kind][key][windows - 1 - int(i)] += int(n)
-                break
+    for dim, key, day, n in session.execute(
+        text(
+            "SELECT dim, key, day, sum(n) FROM incident_daily WHERE dim IN "
+            "('grid', 'village', 'category') AND day >= :d0 AND day < :d1 AND key <> '' "
+            "GROUP BY 1, 2, 3"
+        ),
+        {"d0": end_day - dt.timedelta(days=7 * windows), "d1": end_day},
+    ):
+        kind = _SPIKE_DIMS[dim]
+        out[kind][int(key) if dim != "category" else key][((end_day - day).days - 1) // 7] += int(n)
     return out
 
 
@@ -813,8 +799,9 @@ def warnings(
     """Every warning at ``now``, the most significant spikes first, then repeats."""
     now = now or clock.now()
     n = config.baseline_weeks + 1
-    ly_end = now - dt.timedelta(days=364) + WINDOW  # weeks −53, −52, −51
-    window = Period(now - WINDOW, now)
+    end = day_start(now.astimezone(CST).date() + dt.timedelta(days=1))  # today included
+    ly_end = end - dt.timedelta(days=364) + WINDOW  # weeks −53, −52, −51
+    window = Period(end - WINDOW, end)
     out: list[Warning] = []
     children, info = _subtrees(session)
     areas = dict(
@@ -822,7 +809,7 @@ def warnings(
             select(AdminArea.id, AdminArea.name).where(AdminArea.level.in_(("village", "grid")))
         ).all()
     )
-    recent_all = _window_counts(session, now, n)
+    recent_all = _window_counts(session, end, n)
     last_year_all = _window_counts(session, ly_end, 3) if config.seasonal else {}
     for kind, zh, en in (
         ("spike_grid", "网格", "grid"),
@@ -1006,8 +993,8 @@ def headline(session: Session, period: Period, scope: Scope = Scope()) -> Headli
     if period.start.day == 1 and period.end.day == 1 and (period.end - period.start).days >= 28:
         before = month_period((period.start - dt.timedelta(days=1)).date())
     resolved = (
-        _daily(session, period, scope, resolved_only=True).get(None, 0)
-        if whole_days(period) else None
+        _daily(session, period, resolved_only=True).get(None, 0)
+        if _summary(period, scope) else None
     )
     if resolved is None:
         resolved = int(

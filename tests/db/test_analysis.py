@@ -255,16 +255,17 @@ def test_bad_month_is_refused_in_both_languages() -> None:
 
 # --- the daily summary ---------------------------------------------------------------------
 
-RAW_DAILY = (
-    "SELECT (reported_at AT TIME ZONE 'Asia/Shanghai')::date, coalesce(town_id, 0), "
-    "coalesce(village_id, 0), coalesce(grid_id, 0), coalesce(category_code, ''), channel_code, "
+RAW_DAILY = " UNION ALL ".join(
+    f"SELECT (reported_at AT TIME ZONE 'Asia/Shanghai')::date, '{dim}', {key}, "
     "status IN ('resolved','verified','closed'), count(*) FROM incidents WHERE status <> "
-    "'merged' GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    "'merged' GROUP BY 1, 2, 3, 4"
+    for dim, key in (
+        ("all", "''"), ("town", "coalesce(town_id::text, '')"),
+        ("village", "coalesce(village_id::text, '')"), ("grid", "coalesce(grid_id::text, '')"),
+        ("category", "coalesce(category_code, '')"), ("channel", "channel_code"),
+    )
 )
-SUMMARY = (
-    "SELECT day, town_id, village_id, grid_id, category_code, channel_code, resolved, n "
-    "FROM incident_daily WHERE n <> 0"
-)
+SUMMARY = "SELECT day, dim, key, resolved, n FROM incident_daily WHERE n <> 0"
 
 
 def _rows(session: Session, sql: str) -> set[tuple[object, ...]]:
@@ -296,7 +297,8 @@ def test_the_daily_summary_follows_every_change_of_the_incidents(session: Sessio
     assert a.whole_days(p) and not a.whole_days(a.Period(p.start, now))
     # the summary's answer and the incidents' own are the same
     assert a.count(session, p) == count_raw(session, p)
-    assert a.count(session, p, a.Scope(area_id=grid[0])) == 3
+    assert a.count(session, p, a.Scope(area_id=grid[0])) == 3  # not the summary: a scope
+    assert a._daily(session, p, "grid").get(grid[0]) == 3
     rebuilt = session.execute(text("SELECT cc_incident_daily_rebuild()")).scalar()
     assert rebuilt and _rows(session, SUMMARY) == _rows(session, RAW_DAILY)
 
