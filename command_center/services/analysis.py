@@ -776,16 +776,16 @@ def _window_counts(
     out: dict[str, dict[Any, list[int]]] = {
         kind: defaultdict(lambda: [0] * windows) for kind in _SPIKE_DIMS.values()
     }
-    for dim, key, day, n in session.execute(
+    for dim, key, i, n in session.execute(
         text(
-            "SELECT dim, key, day, sum(n) FROM incident_daily WHERE dim IN "
+            "SELECT dim, key, (:d1 - day - 1) / 7, sum(n) FROM incident_daily WHERE dim IN "
             "('grid', 'village', 'category') AND day >= :d0 AND day < :d1 AND key <> '' "
             "GROUP BY 1, 2, 3"
         ),
         {"d0": end_day - dt.timedelta(days=7 * windows), "d1": end_day},
     ):
         kind = _SPIKE_DIMS[dim]
-        out[kind][int(key) if dim != "category" else key][((end_day - day).days - 1) // 7] += int(n)
+        out[kind][int(key) if dim != "category" else key][int(i)] += int(n)
     return out
 
 
