@@ -236,7 +236,7 @@
 <context>
     <name>MeetingWindow</name>
     <message>
-        <location filename="../../command_center/views/analysis/meeting_view.py" line="+86"/>
+        <location filename="../../command_center/views/analysis/meeting_view.py" line="+96"/>
         <source>Meeting %1 – %2</source>
         <translation>研判会议 %1 至 %2</translation>
     </message>
@@ -266,7 +266,7 @@
         <translation>已办结 %1 件</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+21"/>
         <source>Trend (bars: incidents, line: last year)</source>
         <translation>事件走势（柱：本期，线：去年同期）</translation>
     </message>
@@ -347,12 +347,12 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+69"/>
+        <location line="+62"/>
         <source>Meeting</source>
         <translation>会议</translation>
     </message>
     <message>
-        <location line="-69"/>
+        <location line="-62"/>
         <source>Decisions carried out</source>
         <translation>决定落实</translation>
     </message>
@@ -367,12 +367,12 @@
         <translation>历次会议</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>PageDown: next · PageUp: back · Esc: close</source>
         <translation>PageDown 下一页 · PageUp 上一页 · Esc 关闭</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+32"/>
         <location line="+13"/>
         <location line="+10"/>
         <source>Minutes</source>
@@ -419,7 +419,7 @@
         <translation>会议纪要与决定</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+42"/>
         <source>(department)</source>
         <translation>（部门）</translation>
     </message>
