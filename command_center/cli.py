@@ -191,6 +191,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p311.add_argument("--timeout", type=float, default=30.0, metavar="S", help="HTTP timeout")
 
+    bul = sub.add_parser(
+        "bulletin", help="the monthly bulletin (平安动态) of a month as PDF (and its tables)"
+    )
+    bul.add_argument("--month", required=True, metavar="YYYY-MM", help="the month")
+    bul.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
+    bul.add_argument("--xlsx", metavar="FILE.xlsx", help="also the tables to this workbook")
+
     sup = sub.add_parser("supervise", help="supervision (督办): the sweep, for a server")
     supsub = _SubParsers(sup.add_subparsers(dest="supervise_command", required=True), common)
     srun = supsub.add_parser(
@@ -233,6 +240,7 @@ COMMANDS = (
     "backup",
     "restore",
     "supervise",
+    "bulletin",
 )
 
 
@@ -289,6 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _backup(url, args, command)
         if command == "supervise":
             return _supervise(url, args)
+        if command == "bulletin":
+            return _bulletin(url, args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear message, not a traceback, for the person at the keyboard
@@ -439,6 +449,22 @@ def _audit(url: str | None, args: argparse.Namespace) -> int:
         result = verify_chain(session)
     print(result.describe())
     return 0 if result.intact else 3
+
+
+def _bulletin(url: str | None, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from command_center.db.connection import database
+    from command_center.services import bulletin
+
+    with database(url) as db, db.sessions() as session:
+        data = bulletin.compute(session, args.month)
+    Path(args.out).write_bytes(bulletin.render_pdf(data))
+    print(f"已生成 / written: {args.out}")
+    if args.xlsx:
+        bulletin.write_xlsx(data, args.xlsx)
+        print(f"已生成 / written: {args.xlsx}")
+    return 0
 
 
 def _status(url: str | None, args: argparse.Namespace) -> int:

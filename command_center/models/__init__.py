@@ -31,6 +31,7 @@ from command_center.models.incident import (
     SupervisionOrder,
     WorkOrder,
 )
+from command_center.models.meeting import IncidentDaily, Meeting, MeetingDecision
 from command_center.models.org import AppUser, Department, Role, RoleCode
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
 from command_center.models.security import Credential, Installation, LoginSecret
@@ -80,12 +81,15 @@ __all__ = [
     "GridWorker",
     "ImportMapping",
     "Incident",
+    "IncidentDaily",
     "IncidentStatus",
     "Installation",
     "LoginSecret",
     "MediationOrg",
     "MediationSession",
     "Mediator",
+    "Meeting",
+    "MeetingDecision",
     "OrderProgress",
     "OrderStatus",
     "Patrol",

@@ -209,6 +209,8 @@ class WorkOrder(IdMixin, TimestampMixin, Base):
             postgresql_where=text(status_in(OPEN_ORDER_STATUSES)),
         ),
         Index("ix_work_orders_deadline_id", "deadline_at", "id"),
+        # the analysis counts orders by when they were dispatched (alembic 0013)
+        Index("ix_work_orders_dispatched_at", "dispatched_at"),
     )
     number: Mapped[str] = mapped_column(String(32), unique=True)
     incident_id: Mapped[int] = mapped_column(

@@ -93,6 +93,13 @@ class QueueFilter:
     text: str = ""
     polygon: dict[str, Any] | None = None
     department_id: int | None = None
+    # reported in [reported_from, reported_to) (ISO datetimes with their offset): a period of
+    # the analysis view (services/analysis.py)
+    reported_from: str | None = None
+    reported_to: str | None = None
+    # exactly these records (incident ids in the incident queue, order ids in the order queue):
+    # the records behind a figure no other field can say (services/analysis.py)
+    ids: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -112,7 +119,7 @@ class QueueFilter:
                 continue
             if k in ("statuses", "channels"):
                 kw[k] = tuple(str(x) for x in v or ())
-            elif k == "priorities":
+            elif k in ("priorities", "ids"):
                 kw[k] = tuple(int(x) for x in v or ())
             else:
                 kw[k] = v
@@ -388,6 +395,16 @@ def inbox_department(session: Session, user_id: int) -> int:
     return dept
 
 
+def _moment(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise QueueError(f"时间格式不对（{value}） / not a time ({value})") from None
+    if moment.tzinfo is None:
+        raise QueueError(f"时间须带时区（{value}） / the time needs its offset ({value})")
+    return moment
+
+
 def _conditions(session: Session, q: Query, now: dt.datetime) -> list[ColumnElement[bool]]:
     f = q.filter
     conds: list[ColumnElement[bool]] = []
@@ -433,6 +450,12 @@ def _conditions(session: Session, q: Query, now: dt.datetime) -> list[ColumnElem
                 )
             )
         conds.append(text_cond)
+    if f.reported_from:
+        conds.append(Incident.reported_at >= _moment(f.reported_from))
+    if f.reported_to:
+        conds.append(Incident.reported_at < _moment(f.reported_to))
+    if f.ids:
+        conds.append((WorkOrder.id if orders else Incident.id).in_([int(i) for i in f.ids]))
     if f.polygon:
         x0, y0, x1, y1 = _polygon_bbox(f.polygon)
         conds.append(Incident.lon.between(x0, x1))

@@ -18,6 +18,7 @@ VIEWS: tuple[tuple[str, str], ...] = (
     ("supervision", QT_TRANSLATE_NOOP("MainWindow", "Supervision")),
     ("disputes", QT_TRANSLATE_NOOP("MainWindow", "Disputes")),
     ("workers", QT_TRANSLATE_NOOP("MainWindow", "Grid workers")),
+    ("analysis", QT_TRANSLATE_NOOP("MainWindow", "Analysis")),
 )
 # A department handler works from the inbox; the center's staff from the map and the queues.
 HANDLER_VIEWS = ("inbox", "map", "activity")
@@ -31,6 +32,7 @@ CENTER_VIEWS = (
     "supervision",
     "disputes",
     "workers",
+    "analysis",  # 研判: the analyst's area too (an analyst gets the center's areas, read only)
 )
 # Only on the wall (no dock, not in the navigation): the second screen's board (态势), offered
 # to the center's staff in the wall-mode dialog.

@@ -49,6 +49,7 @@ from command_center.db.changes import Changes
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
 from command_center.services.permissions import may_manage_accounts, may_write_duty_log
+from command_center.services.queue import QueueFilter
 from command_center.services.status import describe_url
 from command_center.views.activity.activity_view import ActivityView
 from command_center.views.areas import (
@@ -278,6 +279,7 @@ class MainWindow(QMainWindow):
                 "supervision",
                 "disputes",
                 "workers",
+                "analysis",
             )
             if k in self.docks
         ]
@@ -322,7 +324,8 @@ class MainWindow(QMainWindow):
         for i, key in enumerate(self.keys, start=1):
             action = QAction(self)
             action.setCheckable(True)
-            action.setShortcut(QKeySequence(f"Ctrl+{i}"))
+            if i <= 9:  # Ctrl+1 … Ctrl+9; the areas after the ninth have no shortcut
+                action.setShortcut(QKeySequence(f"Ctrl+{i}"))
             action.triggered.connect(lambda _checked=False, k=key: self.show_view(k))
             self.nav_group.addAction(action)
             self.nav.addAction(action)
@@ -448,17 +451,15 @@ class MainWindow(QMainWindow):
             title = view_title(key)
             self.docks[key].setWindowTitle(title)
             self.docks[key].toggleViewAction().setText(title)
-            keys = self.nav_actions[key].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            self.nav_actions[key].setText(f"{title}\n{keys}")  # the key shown, not only hinted
+            keys = self.nav_actions[key].shortcut().toString(
+                QKeySequence.SequenceFormat.NativeText
+            )
+            # the key shown, not only hinted; an area after the ninth has none
+            self.nav_actions[key].setText(f"{title}\n{keys}" if keys else title)
             self.nav_actions[key].setToolTip(
-                self.tr("Show %1 (%2)")
-                .replace("%1", title)
-                .replace(
-                    "%2",
-                    self.nav_actions[key]
-                    .shortcut()
-                    .toString(QKeySequence.SequenceFormat.NativeText),
-                )
+                self.tr("Show %1 (%2)").replace("%1", title).replace("%2", keys)
+                if keys
+                else title
             )
         self.nav.setWindowTitle(self.tr("Navigation"))
         self.file_menu.setTitle(self.tr("&File"))
@@ -649,6 +650,15 @@ class MainWindow(QMainWindow):
             supervision.sig_open_incident.connect(self._on_map_view_sig_open_incident)
             supervision.sig_message.connect(self._on_view_sig_message)
             self.supervision_view = built["supervision"] = supervision
+        if "analysis" in self.keys:  # 研判 (views/analysis)
+            from command_center.views.analysis.analysis_view import AnalysisView
+
+            analysis = AnalysisView(
+                runner, live, Actor(user.id, user.display_name), user.role_code, self
+            )
+            analysis.sig_open_records.connect(self._on_analysis_sig_open_records)
+            analysis.sig_message.connect(self._on_view_sig_message)
+            built["analysis"] = analysis
         if self.poller is not None:
             self.poller.start()
         for key, view in built.items():
@@ -712,6 +722,18 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(
                 self.tr("The queues show only the area drawn on the map"), 8000
+            )
+
+    @Slot(str, object)
+    def _on_analysis_sig_open_records(self, kind: str, f: object) -> None:
+        """A figure of the analysis clicked: the queue with the records behind it."""
+        key = "orders" if kind == "orders" else "incidents"
+        self.show_view(key)
+        queue = self.orders_view if key == "orders" else self.incidents_view
+        if queue is not None and isinstance(f, QueueFilter):
+            queue.apply_filter(f, "reported")
+            self.statusBar().showMessage(
+                self.tr("The queue shows the records behind the figure"), 8000
             )
 
     @Slot()

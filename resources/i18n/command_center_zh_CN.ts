@@ -184,7 +184,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../command_center/views/attention.py" line="+142"/>
+        <location filename="../../command_center/views/attention.py" line="+177"/>
         <source>To do</source>
         <translation>待办</translation>
     </message>
@@ -204,12 +204,12 @@
         <translation>暂无新提醒</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Play a sound</source>
         <translation>提示音</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+57"/>
         <source>(+%1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
@@ -523,17 +523,22 @@
         <translation>网格员</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+431"/>
+        <location line="+1"/>
+        <source>Analysis</source>
+        <translation>研判分析</translation>
+    </message>
+    <message>
+        <location filename="../../command_center/views/main_window.py" line="+449"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>Show %1 (%2)</source>
         <translation>显示%1（%2）</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+4"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
@@ -640,7 +645,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+119"/>
+        <location line="+128"/>
         <source>Area filter cleared</source>
         <translation>已清除区域筛选</translation>
     </message>
@@ -648,6 +653,11 @@
         <location line="+3"/>
         <source>The queues show only the area drawn on the map</source>
         <translation>队列只显示地图上圈选的区域</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The queue shows the records behind the figure</source>
+        <translation>队列已显示该数字背后的记录</translation>
     </message>
     <message>
         <location line="+8"/>

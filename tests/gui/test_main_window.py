@@ -87,8 +87,9 @@ def test_the_center_works_from_the_map_the_queues_and_the_intake_form(make_windo
         "supervision",
         "disputes",
         "workers",
+        "analysis",
     ]
-    # each button names its area and shows its key (Ctrl+1…7)
+    # each button names its area and shows its key (Ctrl+1…9)
     assert [a.text() for a in window.nav.actions()] == [
         f"{title}\nCtrl+{i}"
         for i, title in enumerate(
@@ -105,16 +106,24 @@ def test_the_center_works_from_the_map_the_queues_and_the_intake_form(make_windo
             ],
             start=1,
         )
-    ]
+    ] + ["研判分析"]  # the tenth: no key
     docks = window.findChildren(QDockWidget)
-    assert len(docks) == 9
+    assert len(docks) == 10
     assert not any(d.isFloating() for d in docks)
     # the map and the feed are on screen; the queues and the overview are the map's tabs,
     # the intake form the feed's
     assert window.docks["map"].isVisible() and window.docks["activity"].isVisible()
     assert set(window.tabifiedDockWidgets(window.docks["map"])) == {
         window.docks[k]
-        for k in ("incidents", "orders", "overview", "supervision", "disputes", "workers")
+        for k in (
+            "incidents",
+            "orders",
+            "overview",
+            "supervision",
+            "disputes",
+            "workers",
+            "analysis",
+        )
     }
     assert window.docks["supervision"].widget() is window.supervision_view
     assert window.tabifiedDockWidgets(window.docks["activity"]) == [window.docks["intake"]]
@@ -739,3 +748,34 @@ def test_the_countdown_shows_all_its_words_in_english(  # type: ignore[no-untype
         # the switch reloads what the views show: let it land before the window closes
         qtbot.waitUntil(lambda: window.nav_actions["overview"].text().split("\n")[0] == "总览")
         qtbot.waitUntil(lambda: runner.pending == 0, timeout=10_000)
+
+
+def test_a_figure_of_the_analysis_opens_the_queue_with_its_records(make_window, qtbot) -> None:
+    from command_center.services.queue import QueueFilter
+
+    window = make_window()
+    analysis = window.views["analysis"]
+    f = QueueFilter(
+        statuses=("new",),
+        reported_from="2026-11-01T00:00:00+08:00",
+        reported_to="2026-11-02T00:00:00+08:00",
+    )
+    analysis.sig_open_records.emit("incidents", f)
+    qtbot.waitUntil(lambda: window.docks["incidents"].isVisible(), timeout=5_000)
+    assert window.incidents_view.current_filter() == f
+    assert window.incidents_view.sort == "reported"
+    g = QueueFilter(department_id=1, ids=(1, 2, 3))
+    analysis.sig_open_records.emit("orders", g)
+    qtbot.waitUntil(lambda: window.docks["orders"].isVisible(), timeout=5_000)
+    assert window.orders_view.current_filter() == g
+
+
+def test_areas_past_the_ninth_have_no_ctrl_key(make_window, monkeypatch) -> None:
+    from command_center.views import main_window as mw
+
+    keys = (*mw.views_for("duty_operator"), "tenth")
+    monkeypatch.setattr(mw, "views_for", lambda _role: keys)
+    window = make_window()
+    shortcuts = [window.nav_actions[k].shortcut().toString() for k in keys]
+    assert shortcuts[:9] == [f"Ctrl+{i}" for i in range(1, 10)]
+    assert shortcuts[9] == "" and "\n" not in window.nav_actions["tenth"].text()

@@ -1,0 +1,69 @@
+"""Joint meetings (联席会议: 日研判、周会办、月回看) with their minutes (纪要), attendees and the
+decisions taken, each issued as a work order or a supervision order and followed to the end
+(alembic 0013; services/meetings.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from command_center.db.base import Base, IdMixin, TimestampMixin
+
+
+class Meeting(IdMixin, TimestampMixin, Base):
+    __tablename__ = "meetings"
+    __table_args__ = (
+        CheckConstraint("kind IN ('daily','weekly','monthly','joint')", name="kind_valid"),
+    )
+
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(12), server_default="joint")
+    held_at: Mapped[dt.datetime] = mapped_column(index=True)
+    attendees: Mapped[str] = mapped_column(Text, server_default="")
+    minutes: Mapped[str] = mapped_column(Text, server_default="")
+    created_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
+    version: Mapped[int] = mapped_column(server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # optimistic concurrency
+
+
+class MeetingDecision(IdMixin, Base):
+    """A decision of a meeting: issued on the spot as a work order (派单) or a supervision
+    order (督办) to a department, or only recorded (a note)."""
+
+    __tablename__ = "meeting_decisions"
+    __table_args__ = (
+        CheckConstraint("kind IN ('work_order','supervision','note')", name="kind_valid"),
+    )
+
+    meeting_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(12))
+    department_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("departments.id"))
+    incident_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("incidents.id"))
+    work_order_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("work_orders.id"))
+    supervision_order_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("supervision_orders.id")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column()
+
+
+class IncidentDaily(Base):
+    """The summary the analysis reads (alembic 0013): counted incidents (not merged) per day of
+    report (Beijing time) and resolved or not, once in total (dim ``all``) and once per town,
+    village, grid, category and channel (dim and key; an unknown place or category is the key
+    ''). Kept by statement triggers on ``incidents`` in the same transaction as every change,
+    so it always equals a GROUP BY over the incidents (``cc_incident_daily_rebuild()`` makes
+    it anew)."""
+
+    __tablename__ = "incident_daily"
+
+    dim: Mapped[str] = mapped_column(String(12), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    resolved: Mapped[bool] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column()

@@ -1,0 +1,310 @@
+"""Analysis (services/analysis.py) on the demo county and on planted data: every figure opens
+exactly the records it counts, a planted spike warns and a flat or seasonal series does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from command_center import clock
+from command_center.services import analysis as a
+from command_center.services.audit import Actor
+from command_center.services.queue import Query, count
+
+_numbers = itertools.count(1)
+
+
+def queue_count(session: Session, f: object, kind: str = "incidents") -> int:
+    c = count(session, Query(kind, f), limit=10**9)  # type: ignore[arg-type]
+    assert c.exact
+    return c.value
+
+
+def sql_count(session: Session, sql: str, **params: object) -> int:
+    return int(session.execute(text(sql), params).scalar_one())
+
+
+def quiet_grid(session: Session) -> tuple[int, int, int, str]:
+    """A grid with no incident in the last 12 weeks (its village, town and a leaf category)."""
+    now = clock.now()
+    row = session.execute(
+        text(
+            "SELECT g.id, v.id, v.parent_id FROM admin_areas g JOIN admin_areas v "
+            "ON v.id = g.parent_id WHERE g.level = 'grid' AND v.level = 'village' AND NOT EXISTS "
+            "(SELECT 1 FROM incidents i WHERE i.grid_id = g.id AND i.reported_at > :since) "
+            "ORDER BY g.id LIMIT 1"
+        ),
+        {"since": now - dt.timedelta(weeks=60)},
+    ).one()
+    leaf = session.execute(
+        text(
+            "SELECT code FROM categories c WHERE level = 3 AND NOT EXISTS "
+            "(SELECT 1 FROM incidents i WHERE i.category_code = c.code) ORDER BY code LIMIT 1"
+        )
+    ).scalar()
+    if leaf is None:
+        leaf = session.execute(
+            text("SELECT code FROM categories WHERE level = 3 ORDER BY code LIMIT 1")
+        ).scalar_one()
+    return int(row[0]), int(row[1]), int(row[2]), str(leaf)
+
+
+def plant(
+    session: Session, grid: tuple[int, int, int, str], times: list[dt.datetime],
+    category: str | None = None,
+) -> None:
+    g, v, t, leaf = grid
+    for at in times:
+        session.execute(
+            text(
+                "INSERT INTO incidents (number, channel_code, category_code, title, reported_at, "
+                "grid_id, village_id, town_id, status, address) VALUES (:n, 'grid_worker', :c, "
+                "'planted', :at, :g, :v, :t, 'new', :addr)"
+            ),
+            {"n": f"TEST{next(_numbers):08d}", "c": category or leaf, "at": at, "g": g, "v": v,
+             "t": t, "addr": f"planted address {g}"},
+        )
+    session.flush()
+
+
+def kinds_for(warnings: list[a.Warning], subject_id: int) -> set[str]:
+    return {
+        w.kind for w in warnings
+        if w.kind in ("spike_grid", "spike_village") and w.behind.area_id == subject_id
+    }
+
+
+# --- the test alone ------------------------------------------------------------------------
+
+
+def test_spike_test_on_series() -> None:
+    cfg = a.WarningConfig()
+    assert not a.spike_test(6, [5, 6, 4, 7, 5, 6, 5, 6], [5, 5, 6], cfg).fired  # flat
+    t = a.spike_test(20, [5, 6, 4, 7, 5, 6, 5, 6], [5, 5, 6], cfg)  # a spike
+    assert t.fired and t.p_value < 0.01 and t.baseline == 6.0  # the higher of 5.5 and 6
+    # seasonal: as high as this week a year ago, so not news
+    assert not a.spike_test(20, [5, 6, 4, 7, 5, 6, 5, 6], [19, 21, 20], cfg).fired
+    # too few cases to say anything, however quiet before
+    assert not a.spike_test(4, [0] * 8, [0, 0, 0], cfg).fired
+    assert a.spike_test(5, [0] * 8, [0, 0, 0], cfg).fired
+    assert a.poisson_upper(0, 3.0) == 1.0
+    assert a.poisson_upper(3, 1.0) == pytest.approx(1 - 2.5 * 2.718281828459045**-1, rel=1e-9)
+
+
+# --- warnings on planted data --------------------------------------------------------------
+
+
+def test_planted_spike_warns_and_opens_its_records(session: Session) -> None:
+    now = clock.now()
+    grid = quiet_grid(session)
+    g, _v, _t, leaf = grid
+    # a flat series: two a week for the last 12 weeks
+    flat = [now - dt.timedelta(days=7 * w + 2) for w in range(12) for _ in range(2)]
+    plant(session, grid, flat)
+    before = a.warnings(session, now=now)
+    assert not kinds_for(before, g)
+    # the spike: ten more this week
+    plant(session, grid, [now - dt.timedelta(hours=3 + i) for i in range(10)])
+    after = a.warnings(session, now=now)
+    spike = next(w for w in after if w.kind == "spike_grid" and w.behind.area_id == g)
+    assert spike.count == 12
+    assert spike.p_value is not None and spike.p_value < 0.01
+    assert "泊松检验" in spike.why and "Poisson" in spike.why
+    assert queue_count(session, spike.behind) == 12
+    cat = next(w for w in after if w.kind == "spike_category" and w.behind.category_code == leaf)
+    assert queue_count(session, cat.behind) == cat.count
+    # the same problem at the same address, 12 times in 30 days
+    rep = next(w for w in after if w.kind == "repeat_address" and w.subject.startswith(
+        f"planted address {g}"))
+    assert rep.count == sql_count(
+        session, "SELECT count(*) FROM incidents WHERE grid_id = :g AND reported_at >= :s",
+        g=g, s=now - dt.timedelta(days=30),
+    ) == 10 + 2 * 5  # the spike and five weeks of the flat series
+    assert queue_count(session, rep.behind) == rep.count
+
+
+def test_seasonal_rise_does_not_warn(session: Session) -> None:
+    now = clock.now()
+    grid = quiet_grid(session)
+    g = grid[0]
+    # one a week all year, and a winter peak of twelve in this week of last year and this year
+    weekly = [now - dt.timedelta(days=7 * w + 3) for w in range(1, 60)]
+    peak_ly = [now - dt.timedelta(days=364 + 1, hours=i) for i in range(12)]
+    peak = [now - dt.timedelta(days=1, hours=i) for i in range(12)]
+    plant(session, grid, weekly + peak_ly + peak)
+    assert not kinds_for(a.warnings(session, now=now), g)
+    # without the year before to compare with, the same week would warn
+    assert kinds_for(a.warnings(session, a.WarningConfig(seasonal=False), now=now), g)
+
+
+def test_dismissal_needs_a_reason_is_audited_and_hides_the_warning(session: Session) -> None:
+    now = clock.now()
+    grid = quiet_grid(session)
+    plant(session, grid, [now - dt.timedelta(hours=2 + i) for i in range(8)])
+    spike = next(w for w in a.warnings(session, now=now) if w.behind.area_id == grid[0])
+    admin = session.execute(
+        text("SELECT id, display_name FROM app_users WHERE role_code = 'admin' LIMIT 1")
+    ).one()
+    with pytest.raises(a.AnalysisError, match=r"理由.*reason"):
+        a.dismiss(session, Actor(admin[0], admin[1]), spike, "  ", now=now)
+    analyst = session.execute(
+        text("SELECT id, display_name FROM app_users WHERE role_code = 'analyst' LIMIT 1")
+    ).one_or_none()
+    if analyst is not None:
+        with pytest.raises(a.AnalysisError, match="center"):
+            a.dismiss(session, Actor(analyst[0], analyst[1]), spike, "read only", now=now)
+    a.dismiss(session, Actor(admin[0], admin[1]), spike, "施工队临时聚集，已核实", now=now)
+    left = a.warnings(session, now=now)
+    assert spike.key not in {w.key for w in left}
+    shown = a.warnings(session, now=now, include_dismissed=True)
+    assert next(w for w in shown if w.key == spike.key).dismissed_reason == "施工队临时聚集，已核实"
+    entry = session.execute(
+        text("SELECT reason, after->>'key' FROM audit_log WHERE action = :a ORDER BY id DESC"),
+        {"a": a.DISMISS_ACTION},
+    ).first()
+    assert entry == ("施工队临时聚集，已核实", spike.key)
+    # a week later the dismissal has run out and the subject can warn again
+    later = a.dismissals(session, now + dt.timedelta(days=8))
+    assert a._dismiss_key(spike.key) not in later
+
+
+# --- every figure opens exactly its records ------------------------------------------------
+
+
+def test_figures_open_exactly_the_records_counted(session: Session) -> None:
+    now = clock.now()
+    p = a.Period(now - dt.timedelta(days=90), now)
+    head = a.headline(session, p)
+    assert head.incidents == sql_count(
+        session,
+        "SELECT count(*) FROM incidents WHERE reported_at >= :s AND reported_at < :e "
+        "AND status <> 'merged'", s=p.start, e=p.end,
+    )
+    assert queue_count(session, head.behind) == head.incidents
+    assert queue_count(session, head.behind_resolved) == head.resolved
+    for bucket in a.BUCKETS:
+        points = a.trend(session, p, bucket)
+        assert sum(x.count for x in points) == head.incidents
+        for x in points[:3] + points[-2:]:
+            assert queue_count(session, x.behind) == x.count
+            assert queue_count(session, x.behind_last_year) == x.last_year
+    # categories through the three levels
+    level = a.categories(session, p)
+    assert level and sum(c.count for c in level) == sql_count(
+        session,
+        "SELECT count(*) FROM incidents WHERE reported_at >= :s AND reported_at < :e "
+        "AND status <> 'merged' AND category_code IS NOT NULL", s=p.start, e=p.end,
+    )
+    depth = 0
+    while level:
+        depth += 1
+        top = level[0]
+        assert queue_count(session, top.behind) == top.count
+        level = a.categories(session, p, top.key) if top.has_children else []
+    assert depth == 3
+    for share in a.channels(session, p)[:3] + a.regions(session, p)[:3]:
+        assert queue_count(session, share.behind) == share.count
+    town = a.regions(session, p)[0]
+    villages = a.regions(session, p, "village", within=int(town.key))
+    assert sum(x.count for x in villages) <= town.count
+    assert queue_count(session, villages[0].behind) == villages[0].count
+
+
+def test_departments_cells_open_their_orders(session: Session) -> None:
+    now = clock.now()
+    p = a.Period(now - dt.timedelta(days=60), now)
+    rows = a.departments(session, p, now=now)
+    d = next(r for r in rows if r.counts["received"])
+    assert d.counts["received"] == sql_count(
+        session,
+        "SELECT count(*) FROM work_orders WHERE department_id = :d AND dispatched_at >= :s "
+        "AND dispatched_at < :e AND status <> 'cancelled'", d=d.department_id, s=p.start,
+        e=p.end,
+    )
+    for measure in a.ORDER_MEASURES:
+        f = a.department_orders(session, p, d.department_id, measure, now=now)
+        n = d.counts[measure]
+        assert (queue_count(session, f, "orders") if n else 0) == n, measure
+    assert d.score is not None and 0 <= d.score <= 100
+    scores = [r.score for r in rows if r.score is not None]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_weights_keep_satisfaction_at_least_30_percent() -> None:
+    with pytest.raises(a.AnalysisError, match="30%"):
+        a.check_weights({"on_time": 0.5, "resolved": 0.3, "satisfaction": 0.2})
+    with pytest.raises(a.AnalysisError, match="100%"):
+        a.check_weights({"on_time": 0.5, "satisfaction": 0.3})
+    w = a.check_weights({"on_time": 0.4, "resolved": 0.2, "satisfaction": 0.4})
+    assert w["not_returned"] == 0.0
+    counts = {"received": 10, "resolved": 10, "on_time": 5, "returned": 0,
+              "second_dispatch": 0, "rated": 4, "satisfied": 2}
+    assert a.score(counts, w) == pytest.approx(100 * (0.4 * 0.5 + 0.2 * 1 + 0.4 * 0.5))
+
+
+def test_bad_month_is_refused_in_both_languages() -> None:
+    with pytest.raises(a.AnalysisError, match=r"YYYY-MM.*YYYY-MM"):
+        a.month_period("2026/13")
+    p = a.month_period("2026-02")
+    assert (p.start.day, p.end.month, p.end.day) == (1, 3, 1)
+
+
+# --- the daily summary ---------------------------------------------------------------------
+
+RAW_DAILY = " UNION ALL ".join(
+    f"SELECT (reported_at AT TIME ZONE 'Asia/Shanghai')::date, '{dim}', {key}, "
+    "status IN ('resolved','verified','closed'), count(*) FROM incidents WHERE status <> "
+    "'merged' GROUP BY 1, 2, 3, 4"
+    for dim, key in (
+        ("all", "''"), ("town", "coalesce(town_id::text, '')"),
+        ("village", "coalesce(village_id::text, '')"), ("grid", "coalesce(grid_id::text, '')"),
+        ("category", "coalesce(category_code, '')"), ("channel", "channel_code"),
+    )
+)
+SUMMARY = "SELECT day, dim, key, resolved, n FROM incident_daily WHERE n <> 0"
+
+
+def _rows(session: Session, sql: str) -> set[tuple[object, ...]]:
+    return {tuple(r) for r in session.execute(text(sql))}
+
+
+def test_the_daily_summary_follows_every_change_of_the_incidents(session: Session) -> None:
+    assert _rows(session, SUMMARY) == _rows(session, RAW_DAILY)  # as seeded (COPY)
+    now = clock.now()
+    grid = quiet_grid(session)
+    plant(session, grid, [now - dt.timedelta(days=d, hours=3) for d in range(5)])
+    ids = [r[0] for r in session.execute(text(
+        "SELECT id FROM incidents WHERE title = 'planted' ORDER BY id"))]
+    session.execute(text("UPDATE incidents SET status = 'resolved' WHERE id = :i"), {"i": ids[0]})
+    session.execute(text("UPDATE incidents SET status = 'merged' WHERE id = :i"), {"i": ids[1]})
+    session.execute(text(
+        "UPDATE incidents SET category_code = NULL, town_id = NULL, reported_at = reported_at "
+        "- interval '3 days' WHERE id = :i"), {"i": ids[2]})
+    session.execute(text("DELETE FROM incidents WHERE id = :i"), {"i": ids[3]})
+    # an ordinary change that moves nothing (a version bump) and a bulk one
+    session.execute(text("UPDATE incidents SET version = version + 1 WHERE id = ANY(:i)"),
+                    {"i": ids})
+    session.execute(text(
+        "UPDATE incidents SET status = 'closed' WHERE status = 'resolved' AND reported_at > :s"),
+        {"s": now - dt.timedelta(days=20)})
+    assert _rows(session, SUMMARY) == _rows(session, RAW_DAILY)
+    p = a.Period(a.day_start(now.date() - dt.timedelta(days=10)),
+                 a.day_start(now.date() + dt.timedelta(days=1)))
+    assert a.whole_days(p) and not a.whole_days(a.Period(p.start, now))
+    # the summary's answer and the incidents' own are the same
+    assert a.count(session, p) == count_raw(session, p)
+    assert a.count(session, p, a.Scope(area_id=grid[0])) == 3  # not the summary: a scope
+    assert a._daily(session, p, "grid").get(grid[0]) == 3
+    rebuilt = session.execute(text("SELECT cc_incident_daily_rebuild()")).scalar()
+    assert rebuilt and _rows(session, SUMMARY) == _rows(session, RAW_DAILY)
+
+
+def count_raw(session: Session, p: a.Period) -> int:
+    return sql_count(
+        session, "SELECT count(*) FROM incidents WHERE reported_at >= :s AND reported_at < :e "
+        "AND status <> 'merged'", s=p.start, e=p.end,
+    )
