@@ -377,11 +377,61 @@ class Evaluation:
         return out
 
 
+def _report(y: Sequence[str], predicted: Sequence[str], folds: int) -> Evaluation:
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+    classes = sorted(set(y))
+    p, r, f, s = precision_recall_fscore_support(y, predicted, labels=classes, zero_division=0)
+    return Evaluation(
+        [
+            ClassReport(c, float(p[i]), float(r[i]), float(f[i]), int(s[i]))
+            for i, c in enumerate(classes)
+        ],
+        float(f1_score(y, predicted, labels=classes, average="macro", zero_division=0)),
+        float(accuracy_score(y, predicted)),
+        folds,
+        len(y),
+    )
+
+
+def cross_validate(
+    samples: Sequence[Sample], folds: int = 3
+) -> tuple[Evaluation, Evaluation | None]:
+    """Both heads of a :class:`Model` held out together (one feature fit per fold): the
+    category's figures and, where samples name one, the department's."""
+    from sklearn.model_selection import StratifiedKFold
+
+    kept = [s for s in samples if s.text and s.category]
+    counts = Counter(s.category for s in kept)
+    kept = [s for s in kept if counts[s.category] >= folds]
+    if len({s.category for s in kept}) < 2:
+        raise ClassifierError(
+            f"每类至少需要{folds}条样本、至少两类 / at least two labels with {folds} samples "
+            "each are needed"
+        )
+    x = np.asarray([clean_text(s.text) for s in kept], dtype=object)
+    y = np.asarray([s.category for s in kept], dtype=object)
+    d = np.asarray([s.department or "" for s in kept], dtype=object)
+    cat_pred = np.empty(len(y), dtype=object)
+    dept_pred = np.empty(len(y), dtype=object)
+    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=16).split(x, y):
+        features = _features(len(tr))
+        xtr = features.fit_transform(list(x[tr]))
+        xte = features.transform(list(x[te]))
+        cat_pred[te] = _svm().fit(xtr, list(y[tr])).predict(xte)
+        has = [i for i, j in enumerate(tr) if d[j]]
+        if len({d[tr[i]] for i in has}) >= 2:
+            dept_pred[te] = _svm().fit(xtr[has], list(d[tr[has]])).predict(xte)
+    cat = _report(list(y), list(cat_pred), folds)
+    mask = [i for i in range(len(d)) if d[i] and dept_pred[i] is not None]
+    dept = _report(list(d[mask]), list(dept_pred[mask]), folds) if mask else None
+    return cat, dept
+
+
 def evaluate(texts: Sequence[str], labels: Sequence[str], folds: int = 5) -> Evaluation:
     """Stratified k-fold cross-validation of the category model: per-class precision, recall
     and support over the held-out predictions, macro-F1 and accuracy. Labels with fewer samples
     than folds are left out (they cannot be held out in every fold)."""
-    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
     from sklearn.model_selection import StratifiedKFold
 
     if folds < 2:
@@ -402,17 +452,4 @@ def evaluate(texts: Sequence[str], labels: Sequence[str], folds: int = 5) -> Eva
         features = _features(len(train_idx))
         svm = _svm().fit(features.fit_transform(list(x[train_idx])), list(y[train_idx]))
         predicted[test_idx] = svm.predict(features.transform(list(x[test_idx])))
-    classes = sorted(set(y))
-    p, r, f, s = precision_recall_fscore_support(
-        y, predicted, labels=classes, zero_division=0
-    )
-    return Evaluation(
-        [
-            ClassReport(c, float(p[i]), float(r[i]), float(f[i]), int(s[i]))
-            for i, c in enumerate(classes)
-        ],
-        float(f1_score(y, predicted, labels=classes, average="macro", zero_division=0)),
-        float(accuracy_score(y, predicted)),
-        folds,
-        len(y),
-    )
+    return _report(list(y), list(predicted), folds)

@@ -141,15 +141,7 @@ def learn(
             f"({len(samples)}, at least {MIN_SAMPLES})"
         )
     parents, names = _tree(session)
-    cat_eval = classifier.evaluate([s.text for s in samples], [s.category for s in samples], folds)
-    with_dept = [s for s in samples if s.department]
-    dept_eval = (
-        classifier.evaluate(
-            [s.text for s in with_dept], [str(s.department) for s in with_dept], folds
-        )
-        if len({s.department for s in with_dept}) >= 2
-        else None
-    )
+    cat_eval, dept_eval = classifier.cross_validate(samples, folds)
     model = classifier.train(samples, parents=parents, names=names)
     data = model.dumps()
     import sklearn

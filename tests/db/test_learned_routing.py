@@ -53,7 +53,7 @@ def test_learns_from_closed_incidents_and_rolls_back(session: Session) -> None:
     assert s.category_reasons and s.department_reasons
     assert lr.suggest(session, "", "  ") is None
 
-    v2 = lr.learn(session, admin, activate=False)
+    v2 = lr.learn(session, admin, activate=False, folds=2)
     assert v2.version == 2 and not v2.active
     lr.activate(session, admin, 2)
     assert [(v.version, v.active) for v in lr.versions(session)] == [(2, True), (1, False)]
