@@ -15,7 +15,6 @@ import pytest
 
 from command_center import cli
 from command_center.interop.labelled import read_labelled
-from command_center.interop.tabular import TabularFormatError
 from command_center.services import classifier
 
 FIX = Path(__file__).parent / "fixtures" / "classify"
@@ -81,8 +80,16 @@ def test_unreadable_file_is_a_bilingual_error_with_status_2(
     name: str, words: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = cli.main(
-        ["classify", "evaluate", "--csv", str(FIX / name), "--text-column", "诉求内容",
-         "--label-column", "分类"]
+        [
+            "classify",
+            "evaluate",
+            "--csv",
+            str(FIX / name),
+            "--text-column",
+            "诉求内容",
+            "--label-column",
+            "分类",
+        ]
     )
     err = capsys.readouterr().err
     assert code == 2
@@ -91,8 +98,16 @@ def test_unreadable_file_is_a_bilingual_error_with_status_2(
 
 def test_unknown_column_names_the_headers(capsys: pytest.CaptureFixture[str]) -> None:
     code = cli.main(
-        ["classify", "evaluate", "--csv", str(FIX / "clean_utf8.csv"), "--text-column",
-         "内容", "--label-column", "分类"]
+        [
+            "classify",
+            "evaluate",
+            "--csv",
+            str(FIX / "clean_utf8.csv"),
+            "--text-column",
+            "内容",
+            "--label-column",
+            "分类",
+        ]
     )
     assert code == 2
     assert "找不到列「内容」" in capsys.readouterr().err
@@ -102,8 +117,20 @@ def test_evaluate_prints_per_class_figures_and_the_last_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code = cli.main(
-        ["classify", "evaluate", "--csv", str(FIX / "messy.csv"), "--text-column", "标题",
-         "--text-column", "诉求内容", "--label-column", "分类", "--folds", "3"]
+        [
+            "classify",
+            "evaluate",
+            "--csv",
+            str(FIX / "messy.csv"),
+            "--text-column",
+            "标题",
+            "--text-column",
+            "诉求内容",
+            "--label-column",
+            "分类",
+            "--folds",
+            "3",
+        ]
     )
     out = capsys.readouterr().out.strip().splitlines()
     assert code == 0
@@ -120,8 +147,18 @@ def test_train_writes_a_model_that_predicts_with_reasons(
 ) -> None:
     out = tmp_path / "m.model"
     code = cli.main(
-        ["classify", "train", "--csv", str(FIX / "gbk.csv"), "--text-column", "诉求内容",
-         "--label-column", "分类", "--out", str(out)]
+        [
+            "classify",
+            "train",
+            "--csv",
+            str(FIX / "gbk.csv"),
+            "--text-column",
+            "诉求内容",
+            "--label-column",
+            "分类",
+            "--out",
+            str(out),
+        ]
     )
     assert code == 0 and out.stat().st_size > 0
     model = classifier.loads(out.read_bytes())
@@ -133,10 +170,24 @@ def test_train_writes_a_model_that_predicts_with_reasons(
 
 
 def test_categories_follow_the_tree() -> None:
-    parents = {"01": None, "0101": "01", "010101": "0101", "010102": "0101",
-               "02": None, "0201": "02", "020101": "0201"}
-    names = {"01": "城市管理", "0101": "市容", "010101": "垃圾堆放", "010102": "占道经营",
-             "02": "社会治安", "0201": "盗窃", "020101": "电动车被盗"}
+    parents = {
+        "01": None,
+        "0101": "01",
+        "010101": "0101",
+        "010102": "0101",
+        "02": None,
+        "0201": "02",
+        "020101": "0201",
+    }
+    names = {
+        "01": "城市管理",
+        "0101": "市容",
+        "010101": "垃圾堆放",
+        "010102": "占道经营",
+        "02": "社会治安",
+        "0201": "盗窃",
+        "020101": "电动车被盗",
+    }
     samples = (
         [classifier.Sample(f"小区门口垃圾堆放{i}天没人清运，臭气熏天", "010101") for i in range(6)]
         + [classifier.Sample(f"商贩占道经营摆摊{i}处，堵住人行道", "010102") for i in range(6)]

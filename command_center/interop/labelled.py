@@ -86,8 +86,12 @@ def read_table(path: str | Path) -> tabular.Table:
     if enc is not None:
         text = data.decode(enc).lstrip("\ufeff")
         table = tabular.read_bytes(text.encode("utf-8"), p.name)
-        return tabular.Table(table.headers, table.rows, table.first_row, enc.replace("-le", "")
-                             .replace("-be", "") if enc == "utf-16" else enc)
+        return tabular.Table(
+            table.headers,
+            table.rows,
+            table.first_row,
+            enc.replace("-le", "").replace("-be", "") if enc == "utf-16" else enc,
+        )
     return tabular.read_bytes(data, p.name)
 
 

@@ -20,7 +20,9 @@ from command_center.db.base import Base, IdMixin
 class ClassifierModel(IdMixin, Base):
     __tablename__ = "classifier_models"
     __table_args__ = (
-        Index("uq_classifier_models_active", "active", unique=True, postgresql_where=text("active")),
+        Index(
+            "uq_classifier_models_active", "active", unique=True, postgresql_where=text("active")
+        ),
     )
 
     version: Mapped[int] = mapped_column(unique=True)

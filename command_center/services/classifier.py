@@ -80,12 +80,13 @@ def _jieba() -> Any:
     return _JIEBA
 
 
-_STOP = frozenset(
-    "的 了 是 在 有 和 与 及 就 都 也 还 又 我 你 他 她 们 这 那 个 把 被 让 给 请 吧 呢 啊 吗 "
-    "着 过 对 从 到 为 而 但 并 等 一 不 没 很 已 已经 现在 一直 希望 要求 反映 问题 情况 "
-    "相关 部门 处理 解决 尽快 能够 进行 目前 我们 他们 自己 这个 那个 什么 怎么 没有 可以 "
-    "因为 所以 如果 一下 一些 一个".split()
-)
+_STOP_WORDS = """
+的 了 是 在 有 和 与 及 就 都 也 还 又 我 你 他 她 们 这 那 个 把 被 让 给 请 吧 呢 啊 吗
+着 过 对 从
+到 为 而 但 并 等 一 不 没 很 已 已经 现在 一直 希望 要求 反映 问题 情况 相关 部门 处理 解决 尽快
+能够 进行 目前 我们 他们 自己 这个 那个 什么 怎么 没有 可以 因为 所以 如果 一下 一些 一个
+"""
+_STOP = frozenset(_STOP_WORDS.split())
 
 
 def words(text: str) -> list[str]:
@@ -177,11 +178,14 @@ class Head:
         for j in np.argsort(-contrib):
             if contrib[j] <= 0 or len(out) >= k:
                 break
-            name = str(names[x.indices[j]]).split("__", 1)[1].strip()
+            kind, name = str(names[x.indices[j]]).split("__", 1)
+            name = name.strip()
             if not name or (len(name) < 2 and any(len(o) >= 2 for o in out)):
                 continue
             if any(name in o or o in name for o in out):
                 continue
+            if kind == "c" and set(name) & set("".join(out)):
+                continue  # a run of characters overlapping a reason given: 广场 then 场舞
             out.append(name)
         return out
 
@@ -235,14 +239,17 @@ class Model:
         order = np.argsort(-probs)
         best = classes[int(order[0])]
         chain = _chain(best, self.parents)
-        mass: Counter[str] = Counter()
+        mass: dict[str, float] = {}
         for c, p in zip(classes, probs, strict=True):
             for node in _chain(c, self.parents):
-                mass[node] += float(p)
+                mass[node] = mass.get(node, 0.0) + float(p)
         guesses = [Guess(c, self.names.get(c, c), round(mass[c], 4)) for c in chain]
         alternatives = [
-            Guess(classes[int(i)], self.names.get(classes[int(i)], classes[int(i)]),
-                  round(float(probs[int(i)]), 4))
+            Guess(
+                classes[int(i)],
+                self.names.get(classes[int(i)], classes[int(i)]),
+                round(float(probs[int(i)]), 4),
+            )
             for i in order[1:3]
         ]
         dept = None
@@ -266,7 +273,7 @@ class Model:
 def loads(data: bytes) -> Model:
     """A model from :meth:`Model.dumps`. Pickle runs code: only bytes an administrator stored
     (the database lets no other role write them, alembic 0014) or the data team's own file."""
-    model = pickle.loads(data)  # noqa: S301 - see the docstring
+    model = pickle.loads(data)
     if not isinstance(model, Model) or getattr(model, "format", None) != FORMAT:
         raise ClassifierError("模型文件格式不对 / not a model file of this version")
     return model

@@ -131,6 +131,7 @@ class IntakePreview:
     duplicates: list[Any]
     point: str = "none"
     swapped: bool = False
+    learned: Any = None  # learned_routing.LearnedSuggestion | None: what the words point to
 
 
 def county_name(session: Session) -> str:
@@ -213,7 +214,23 @@ def preview(
     point, swapped = check_point(
         session, draft.lon, draft.lat, where if usable(draft.lon, draft.lat) else None
     )
-    return IntakePreview(where, suggestion, dups, point, swapped)
+    return IntakePreview(
+        where, suggestion, dups, point, swapped, learned_suggestion(session, draft)
+    )
+
+
+def learned_suggestion(session: Session, draft: IncidentDraft) -> Any:
+    """The active learned model's suggestion for the draft's words, or None (no model, no
+    words, or a model that cannot be loaded: logged, the form goes on without it)."""
+    from command_center.services import learned_routing
+
+    try:
+        return learned_routing.suggest(session, draft.title, draft.description)
+    except learned_routing.classifier.ClassifierError as exc:
+        import logging
+
+        logging.getLogger(__name__).warning("learned suggestion: %s", exc)
+        return None
 
 
 def _clean(value: str | None, field_name: str) -> str | None:

@@ -146,8 +146,12 @@ def learn(
     data = model.dumps()
     import sklearn
 
-    version = (session.scalar(select(ClassifierModel.version).order_by(
-        ClassifierModel.version.desc()).limit(1)) or 0) + 1
+    version = (
+        session.scalar(
+            select(ClassifierModel.version).order_by(ClassifierModel.version.desc()).limit(1)
+        )
+        or 0
+    ) + 1
     metrics = {"category": cat_eval.as_dict()}
     if dept_eval is not None:
         metrics["department"] = dept_eval.as_dict()

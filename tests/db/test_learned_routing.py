@@ -62,12 +62,16 @@ def test_learns_from_closed_incidents_and_rolls_back(session: Session) -> None:
     assert lr.suggest(session, row.title, row.description).version == 1  # type: ignore[union-attr]
 
     actions = session.scalars(
-        select(AuditEntry.action).where(AuditEntry.entity_type == "classifier_model")
+        select(AuditEntry.action)
+        .where(AuditEntry.entity_type == "classifier_model")
         .order_by(AuditEntry.id)
     ).all()
     assert actions == [
-        "classifier.learn", "classifier.activate", "classifier.learn",
-        "classifier.activate", "classifier.activate",
+        "classifier.learn",
+        "classifier.activate",
+        "classifier.learn",
+        "classifier.activate",
+        "classifier.activate",
     ]
     assert not lr.due(session, 30)
     assert lr.due(session, -1)
