@@ -213,6 +213,7 @@ class Prepared:
     results: list[Result] = field(default_factory=list)  # verify: what the departments did
     photos: list[Photo] = field(default_factory=list)  # verify: their photos, newest first
     own_department_id: int | None = None  # object: the department objecting
+    learned: Any = None  # dispatch: learned_routing.LearnedSuggestion, beside the rules'
 
 
 def verification_material(
@@ -293,6 +294,17 @@ def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -
                 back.suggested_department_name or "",
                 f"{back.department_name}提出异议时建议由{back.suggested_department_name}办理",
             )
+    learned = None
+    if name == "dispatch" and len(targets) == 1 and kind == "incident":
+        from command_center.models import Incident
+        from command_center.services import learned_routing
+
+        inc = session.get(Incident, t.id)
+        if inc is not None:
+            try:
+                learned = learned_routing.suggest(session, inc.title, inc.description)
+            except learned_routing.classifier.ClassifierError:
+                learned = None  # the rules' suggestion still stands
     if name == "object":
         departments = choices(session).departments
     results: list[Result] = []
@@ -321,7 +333,7 @@ def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -
                 exclude_id=inc.id,
                 village_id=inc.village_id,
             )
-    return Prepared(templates, departments, suggestion, found, results, photos, own)
+    return Prepared(templates, departments, suggestion, found, results, photos, own, learned)
 
 
 @dataclass

@@ -53,6 +53,33 @@ def test_learns_from_closed_incidents_and_rolls_back(session: Session) -> None:
     assert s.category_reasons and s.department_reasons
     assert lr.suggest(session, "", "  ") is None
 
+    # the dispatch dialog is prepared with it, beside the rules' suggestion
+    from command_center.services import actions
+
+    inc = session.execute(
+        text(
+            "SELECT id, version, number, category_code, town_id FROM incidents "
+            "ORDER BY id LIMIT 1"
+        )
+    ).one()
+    prep = actions.prepare(
+        session,
+        "incident",
+        "dispatch",
+        [
+            actions.Target(
+                "incident",
+                inc.id,
+                inc.version,
+                inc.number,
+                inc.category_code,
+                inc.town_id,
+                "accepted",
+            )
+        ],
+    )
+    assert prep.learned is not None and prep.learned.department_id is not None
+
     v2 = lr.learn(session, admin, activate=False, folds=2)
     assert v2.version == 2 and not v2.active
     lr.activate(session, admin, 2)

@@ -94,3 +94,33 @@ def test_intake_form_shows_the_learned_suggestion_and_one_key_takes_it(
     # the rules' suggestion follows the category now chosen
     qtbot.waitUntil(lambda: "局" in view.routing_label.text(), timeout=10_000)
     assert not view.learned_button.isVisible()
+
+
+def test_dispatch_dialog_keeps_the_rule_first_and_one_key_takes_the_learned_department(
+    qtbot,
+    cc_app,  # type: ignore[no-untyped-def]
+) -> None:
+    from types import SimpleNamespace
+
+    from command_center.services.routing import Suggestion
+    from command_center.views.queue.action_dialogs import DispatchDialog
+
+    learned = SimpleNamespace(
+        department_id=2,
+        department_name="县司法局",
+        department_confidence=0.87,
+        department_reasons=["<b>调解</b>", "纠纷"],
+    )
+    rule = Suggestion(1, "县公安局", "派单规则：「电信诈骗」由县公安局办理", 5)
+    d = DispatchDialog([(1, "县公安局"), (2, "县司法局")], rule, learned=learned)
+    qtbot.addWidget(d)
+    d.show()
+    assert d.dept.currentData() == 1  # the rule's department stays preselected
+    assert "县司法局" in d.learned.text() and "87%" in d.learned.text()
+    assert "<b>调解</b>" in d.learned.text()  # shown as typed, not as markup
+    from PySide6.QtGui import QShortcut
+
+    # offscreen, a dialog's key does not reach its shortcut (as tests/gui/test_queue_views)
+    bound = {k.key().toString(): k for k in d.findChildren(QShortcut)}
+    bound["Ctrl+Shift+L"].activated.emit()
+    assert d.dept.currentData() == 2
