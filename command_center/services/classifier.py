@@ -180,7 +180,9 @@ class Head:
                 break
             kind, name = str(names[x.indices[j]]).split("__", 1)
             name = name.strip()
-            if not name or (len(name) < 2 and any(len(o) >= 2 for o in out)):
+            if not name or not all(ch.isalnum() for ch in name):
+                continue  # a run of characters across punctuation: ",吵"
+            if len(name) < 2 and any(len(o) >= 2 for o in out):
                 continue
             if any(name in o or o in name for o in out):
                 continue
