@@ -115,6 +115,7 @@ class CreatedIncident:
     answer_due_at: dt.datetime | None
     suggestion: Any  # routing.Suggestion | None
     duplicates: list[Any]  # duplicates.Candidate
+    auto: Any = None  # learned_routing.AutoDispatch: dispatched automatically (undoable)
 
 
 @dataclass(frozen=True)
@@ -317,7 +318,28 @@ def take_call(
     missing = call_missing(draft, category_is_leaf=leaf)
     if missing:
         raise IntakeError(missing_text(missing), missing)
-    return create_and_merge(session, actor, draft, merge_into)
+    made = create_and_merge(session, actor, draft, merge_into)
+    if merge_into is None:
+        made = _auto_dispatch(session, made)
+    return made
+
+
+def _auto_dispatch(session: Session, made: CreatedIncident) -> CreatedIncident:
+    """Smart dispatch's automatic dispatch, where it is on and everything agrees
+    (learned_routing.auto_dispatch). The incident is saved already: a refusal or a model that
+    cannot be loaded leaves it for a person to dispatch, logged."""
+    import dataclasses
+    import logging
+
+    from command_center.services import learned_routing, orders
+
+    try:
+        auto = learned_routing.auto_dispatch(session, made.id)
+    except (orders.TransitionError, learned_routing.classifier.ClassifierError) as exc:
+        session.rollback()
+        logging.getLogger(__name__).warning("automatic dispatch of %s: %s", made.number, exc)
+        return made
+    return dataclasses.replace(made, auto=auto) if auto is not None else made
 
 
 def new_incident(session: Session, draft: IncidentDraft) -> NewIncident:

@@ -311,3 +311,91 @@ def suggest(session: Session, title: str, description: str = "") -> LearnedSugge
         p.department.confidence if p.department is not None else 0.0,
         p.department_reasons,
     )
+
+
+# --- automatic dispatch -------------------------------------------------------------------
+
+AUTO = Actor(None, "智能派单（自动）")
+"""Who an automatic dispatch is by, in the audit log and the incident's history."""
+AUTO_SETTING = "dispatch.auto_confidence"
+
+
+@dataclass(frozen=True)
+class AutoDispatch:
+    incident_id: int
+    department_id: int
+    department_name: str
+    version: int
+    confidence: float  # the lower of the category's and the department's
+
+
+def auto_dispatch(session: Session, incident_id: int) -> AutoDispatch | None:
+    """Dispatch a new incident without a person, where everything agrees: the setting
+    ``dispatch.auto_confidence`` is on; the incident is new or accepted, has a category and is
+    not urgent; the routing rules (a rule or the category's default) name a department; the
+    learned model names the same category and the same department, both with at least that
+    confidence. Otherwise None and nothing changes. The dispatch is by :data:`AUTO` (audited as
+    automatic) and can be undone (:func:`undo_auto_dispatch`). Commits."""
+    from command_center.models import Incident
+    from command_center.services import orders, routing, settings
+
+    threshold = float(settings.get(session, AUTO_SETTING) or 0)
+    if threshold <= 0:
+        return None
+    inc = session.get(Incident, incident_id)
+    if inc is None or inc.status not in ("new", "accepted") or inc.category_code is None:
+        return None
+    if inc.priority == 1:  # urgent: a person looks at it
+        return None
+    rule = routing.suggest(session, inc.category_code, inc.town_id)
+    if rule is None:
+        return None
+    learned = suggest(session, inc.title, inc.description)
+    if (
+        learned is None
+        or learned.category_code != inc.category_code
+        or learned.department_id != rule.department_id
+    ):
+        return None
+    confidence = min(learned.category_confidence, learned.department_confidence)
+    if confidence < threshold:
+        return None
+    orders.dispatch(
+        session,
+        AUTO,
+        inc.id,
+        rule.department_id,
+        note=(
+            f"自动派单：模型 v{learned.version} 与派单规则一致（置信度 {confidence:.0%}；"
+            f"依据：{'、'.join(learned.department_reasons[:3])}）"
+        ),
+        expected_version=inc.version,
+    )  # commits
+    return AutoDispatch(
+        inc.id, rule.department_id, rule.department_name, learned.version, confidence
+    )
+
+
+def undo_auto_dispatch(session: Session, actor: Actor, incident_id: int) -> None:
+    """An operator takes back an automatic dispatch (before the department accepted it): the
+    orders are cancelled, the incident waits to be dispatched by a person. Refused
+    (orders.TransitionError) when the incident's last dispatch was a person's. Commits."""
+    from command_center.models import AuditEntry
+    from command_center.services import orders
+
+    last = session.execute(
+        select(AuditEntry.actor_id, AuditEntry.actor_name)
+        .where(
+            AuditEntry.entity_type == "incident",
+            AuditEntry.entity_id == incident_id,
+            AuditEntry.action == "incident.dispatch",
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).one_or_none()
+    if last is None or last.actor_id is not None or last.actor_name != AUTO.name:
+        raise orders.TransitionError(
+            "该事件不是自动派单的，请用二次派送或退单",
+            "this incident was not dispatched automatically: send it again or have it returned",
+        )
+    orders.recall_dispatch(session, actor, incident_id, "撤销自动派单")

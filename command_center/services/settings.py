@@ -50,6 +50,11 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         {"town": 50, "county": 100, "city": 500},
         "people involved from which a major, urgent dispute alerts the town, county, city",
     ),
+    "dispatch.auto_confidence": (
+        0,
+        "智能派单: dispatch automatically when the learned model agrees with the routing rules "
+        "with at least this confidence (0 to 1; 0 = never)",
+    ),
     "map.wall_cycle_seconds": (60, "seconds each saved view stays on the wall"),
     "open311.poll": (
         {"enabled": False, "url": "", "interval_s": 300, "source": "12345"},

@@ -619,12 +619,22 @@ Save it all the same?</source>
         <translation>已登记为 %1，并作为重复反映合并。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
+        <source>Saved as %1 and dispatched automatically to %2 (the learned model agrees with the routing rules, %3). %4</source>
+        <translation>已登记为 %1，并已自动派单至 %2（学习模型与派单规则一致，置信度 %3）。%4</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Saved as %1.</source>
         <translation>已登记为 %1。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+9"/>
+        <source>Automatic dispatch undone: the incident waits to be dispatched.</source>
+        <translation>已撤销自动派单，事件待人工派单。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Not saved: the connection to the database is lost. What you typed is kept — press save again once the connection is back.</source>
         <translation>未登记：与数据库的连接已中断。已填写的内容都保留着，连接恢复后请再按“登记”。</translation>
     </message>
@@ -634,7 +644,7 @@ Save it all the same?</source>
         <translation>出错，未登记（已填写的内容都保留着）：%1</translation>
     </message>
     <message>
-        <location line="+166"/>
+        <location line="+168"/>
         <source>Restored the call you had not saved when the program closed (last typed %1). Check it and save it; nothing has been saved yet.</source>
         <translation>已恢复上次程序关闭时未保存的登记（最后填写于 %1）。请核对后按“登记”，目前尚未保存。</translation>
     </message>

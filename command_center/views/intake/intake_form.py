@@ -69,7 +69,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from command_center.services import gazetteer, intake
+from command_center.services import gazetteer, intake, learned_routing
 from command_center.services.audit import Actor
 from command_center.services.intake import CreatedIncident, IncidentDraft, IntakePreview
 from command_center.workers.ops import OpsRunner
@@ -1106,9 +1106,35 @@ class IntakeFormView(QWidget):
                 "ok",
                 rich=True,
             )
+        elif made.auto is not None:
+            self._show_message(
+                self.tr(
+                    "Saved as %1 and dispatched automatically to %2 (the learned model agrees "
+                    "with the routing rules, %3). %4"
+                )
+                .replace("%1", link)
+                .replace("%2", html.escape(made.auto.department_name))
+                .replace("%3", f"{made.auto.confidence:.0%}")
+                .replace("%4", f'<a href="undo-auto:{made.id}">{self.tr("Undo")}</a>'),
+                "ok",
+                rich=True,
+            )
         else:
             self._show_message(self.tr("Saved as %1.").replace("%1", link), "ok", rich=True)
         self.sig_incident_created.emit(made.id)
+
+    def undo_auto_dispatch(self, incident_id: int) -> None:
+        """Take back an automatic dispatch: the incident waits for a person to dispatch it."""
+        actor = self._actor
+        self._runner.submit(
+            lambda s: learned_routing.undo_auto_dispatch(s, actor, incident_id),
+            success=lambda _: self._show_message(
+                self.tr("Automatic dispatch undone: the incident waits to be dispatched."), "ok"
+            ),
+            failure=self._on_failure,
+            owner=self,
+            name="intake.undo_auto",
+        )
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self._saving = False
@@ -1144,6 +1170,8 @@ class IntakeFormView(QWidget):
     def _on_message_linkActivated(self, href: str) -> None:
         if href.startswith("incident:"):
             self.sig_incident_created.emit(int(href.split(":", 1)[1]))
+        elif href.startswith("undo-auto:"):
+            self.undo_auto_dispatch(int(href.split(":", 1)[1]))
 
     @Slot()
     def clear_form(self) -> None:
