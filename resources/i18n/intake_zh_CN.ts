@@ -619,7 +619,12 @@ Save it all the same?</source>
         <translation>已登记为 %1，并作为重复反映合并。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Saved as %1 and dispatched automatically to %2 (the learned model agrees with the routing rules, %3). %4</source>
         <translation>已登记为 %1，并已自动派单至 %2（学习模型与派单规则一致，置信度 %3）。%4</translation>
     </message>

@@ -1107,6 +1107,7 @@ class IntakeFormView(QWidget):
                 rich=True,
             )
         elif made.auto is not None:
+            undo = self.tr("Undo")
             self._show_message(
                 self.tr(
                     "Saved as %1 and dispatched automatically to %2 (the learned model agrees "
@@ -1115,7 +1116,7 @@ class IntakeFormView(QWidget):
                 .replace("%1", link)
                 .replace("%2", html.escape(made.auto.department_name))
                 .replace("%3", f"{made.auto.confidence:.0%}")
-                .replace("%4", f'<a href="undo-auto:{made.id}">{self.tr("Undo")}</a>'),
+                .replace("%4", f'<a href="undo-auto:{made.id}">{undo}</a>'),
                 "ok",
                 rich=True,
             )
