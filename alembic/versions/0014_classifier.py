@@ -5,6 +5,8 @@
   who trained it and when, and the pickled scikit-learn pipeline (``model``, bytea) with its
   SHA-256. At most one row is ``active`` (a partial unique index): rolling back is activating an
   older version.
+- ``classifier_feedback``: whether a person took the learned category (intake) or department
+  (dispatch), for the accept and override rates per category; the center's working roles write.
 - Trust boundary: unpickling runs code, so only administrators may insert, update or delete
   (row-level security as in 0005); the center's logins read (intake and dispatch show the
   suggestions); departments see nothing.
@@ -33,15 +35,32 @@ CENTER_GROUP = "cc_center"
 ADMIN = "(SELECT cc_my_role()) = 'admin'"
 TABLE = "classifier_models"
 
-OWNER_POLICY = f"""
+CENTER_WRITE = "(SELECT cc_my_role()) IN ('duty_operator', 'supervisor', 'admin')"
+
+OWNER_POLICY = """
 DO $$
 BEGIN
     IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
-        EXECUTE format('CREATE POLICY cc_owner ON {TABLE} TO %I USING (true) WITH CHECK (true)',
+        EXECUTE format('CREATE POLICY cc_owner ON {table} TO %I USING (true) WITH CHECK (true)',
                        current_user);
     END IF;
 END $$;
 """
+
+
+def _secure(table: str, insert: str, update: str, delete: str) -> None:
+    """Row-level security and grants as 0005 sets them: the center's logins read."""
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(f"CREATE POLICY cc_read ON {table} FOR SELECT TO {CENTER_GROUP} USING (true)")
+    op.execute(f"CREATE POLICY cc_insert ON {table} FOR INSERT TO {APP_ROLE} WITH CHECK ({insert})")
+    op.execute(f"CREATE POLICY cc_update ON {table} FOR UPDATE TO {APP_ROLE} "
+               f"USING ({update}) WITH CHECK ({update})")
+    op.execute(f"CREATE POLICY cc_delete ON {table} FOR DELETE TO {APP_ROLE} USING ({delete})")
+    op.execute(f"REVOKE ALL ON {table} FROM PUBLIC")
+    op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {APP_ROLE}")
+    op.execute(f"GRANT USAGE, SELECT ON SEQUENCE {table}_id_seq TO {APP_ROLE}")
+    op.execute(OWNER_POLICY.replace("{table}", table))
 
 
 def upgrade() -> None:
@@ -73,18 +92,41 @@ def upgrade() -> None:
         "uq_classifier_models_active", TABLE, ["active"], unique=True,
         postgresql_where=sa.text("active"),
     )
-    op.execute(f"ALTER TABLE {TABLE} ENABLE ROW LEVEL SECURITY")
-    op.execute(f"ALTER TABLE {TABLE} FORCE ROW LEVEL SECURITY")
-    op.execute(f"CREATE POLICY cc_read ON {TABLE} FOR SELECT TO {CENTER_GROUP} USING (true)")
-    op.execute(f"CREATE POLICY cc_insert ON {TABLE} FOR INSERT TO {APP_ROLE} WITH CHECK ({ADMIN})")
-    op.execute(f"CREATE POLICY cc_update ON {TABLE} FOR UPDATE TO {APP_ROLE} "
-               f"USING ({ADMIN}) WITH CHECK ({ADMIN})")
-    op.execute(f"CREATE POLICY cc_delete ON {TABLE} FOR DELETE TO {APP_ROLE} USING ({ADMIN})")
-    op.execute(f"REVOKE ALL ON {TABLE} FROM PUBLIC")
-    op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {TABLE} TO {APP_ROLE}")
-    op.execute(f"GRANT USAGE, SELECT ON SEQUENCE {TABLE}_id_seq TO {APP_ROLE}")
-    op.execute(OWNER_POLICY)
+    _secure(TABLE, ADMIN, ADMIN, ADMIN)
+
+    op.create_table(
+        "classifier_feedback",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("model_version", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.BigInteger(), nullable=False),
+        sa.Column("category_code", sa.String(length=16), nullable=True),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("suggested", sa.String(length=32), nullable=False),
+        sa.Column("chosen", sa.String(length=32), nullable=False),
+        sa.Column("accepted", sa.Boolean(), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=True),
+        sa.CheckConstraint(
+            "kind IN ('category','department')", name=op.f("ck_classifier_feedback_kind_valid")
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"],
+            name=op.f("fk_classifier_feedback_incident_id_incidents"), ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["app_users.id"], name=op.f("fk_classifier_feedback_user_id_app_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_classifier_feedback")),
+    )
+    op.create_index(
+        op.f("ix_classifier_feedback_incident_id"), "classifier_feedback", ["incident_id"]
+    )
+    op.create_index(
+        "ix_classifier_feedback_category", "classifier_feedback", ["category_code", "kind"]
+    )
+    _secure("classifier_feedback", CENTER_WRITE, CENTER_WRITE, ADMIN)
 
 
 def downgrade() -> None:
+    op.drop_table("classifier_feedback")
     op.drop_table(TABLE)

@@ -3,7 +3,7 @@
 from command_center.models.activity import CheckIn, Patrol, PointsEntry
 from command_center.models.audit import AuditEntry, DutyLogEntry
 from command_center.models.calendar import CalendarDay
-from command_center.models.classifier import ClassifierModel
+from command_center.models.classifier import ClassifierFeedback, ClassifierModel
 from command_center.models.dispute import (
     DisputeAlert,
     DisputeCase,
@@ -60,6 +60,7 @@ __all__ = [
     "Category",
     "Channel",
     "CheckIn",
+    "ClassifierFeedback",
     "ClassifierModel",
     "Credential",
     "DeadlineExtension",

@@ -11,7 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, LargeBinary, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from command_center.db.base import Base, IdMixin
@@ -39,3 +49,27 @@ class ClassifierModel(IdMixin, Base):
     sha256: Mapped[str] = mapped_column(String(64))
     library: Mapped[str] = mapped_column(String(64))  # scikit-learn's version that pickled it
     model: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+class ClassifierFeedback(IdMixin, Base):
+    """Whether a person took the learned suggestion: the category at intake, the department at
+    dispatch (and an automatic dispatch undone: not taken). The administrator's accept and
+    override rates per category come from here."""
+
+    __tablename__ = "classifier_feedback"
+    __table_args__ = (
+        CheckConstraint("kind IN ('category','department')", name="kind_valid"),
+        Index("ix_classifier_feedback_category", "category_code", "kind"),
+    )
+
+    at: Mapped[dt.datetime] = mapped_column()
+    model_version: Mapped[int] = mapped_column()
+    incident_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("incidents.id", ondelete="CASCADE"), index=True
+    )
+    category_code: Mapped[str | None] = mapped_column(String(16))  # the incident's, as chosen
+    kind: Mapped[str] = mapped_column(String(12))
+    suggested: Mapped[str] = mapped_column(String(32))  # a category code or a department id
+    chosen: Mapped[str] = mapped_column(String(32))
+    accepted: Mapped[bool] = mapped_column()
+    user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))

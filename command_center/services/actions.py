@@ -69,7 +69,7 @@ def _merge(session: Session, actor: Actor, t: Target, i: Inputs) -> Any:
 
 def _dispatch(session: Session, actor: Actor, t: Target, i: Inputs) -> Any:
     assert i.department_id is not None
-    return orders.dispatch(
+    made = orders.dispatch(
         session,
         actor,
         t.id,
@@ -78,6 +78,13 @@ def _dispatch(session: Session, actor: Actor, t: Target, i: Inputs) -> Any:
         note=i.text or None,
         expected_version=t.version,
     )
+    from command_center.services import learned_routing
+
+    try:  # whether the learned department was taken (the administrator's accept rate)
+        learned_routing.record_choice(session, actor, t.id, "department", str(i.department_id))
+    except learned_routing.classifier.ClassifierError:
+        session.rollback()
+    return made
 
 
 Runner = Callable[[Session, Actor, Target, Inputs], Any]

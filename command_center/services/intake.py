@@ -320,8 +320,24 @@ def take_call(
         raise IntakeError(missing_text(missing), missing)
     made = create_and_merge(session, actor, draft, merge_into)
     if merge_into is None:
+        _note_category_choice(session, actor, made.id, draft.category_code)
         made = _auto_dispatch(session, made)
     return made
+
+
+def _note_category_choice(
+    session: Session, actor: Actor, incident_id: int, category_code: str | None
+) -> None:
+    """Whether the operator took the learned category (the administrator's accept rate)."""
+    import logging
+
+    from command_center.services import learned_routing
+
+    try:
+        learned_routing.record_choice(session, actor, incident_id, "category", category_code)
+    except learned_routing.classifier.ClassifierError as exc:
+        session.rollback()
+        logging.getLogger(__name__).warning("learned suggestion at intake: %s", exc)
 
 
 def _auto_dispatch(session: Session, made: CreatedIncident) -> CreatedIncident:

@@ -398,4 +398,98 @@ def undo_auto_dispatch(session: Session, actor: Actor, incident_id: int) -> None
             "该事件不是自动派单的，请用二次派送或退单",
             "this incident was not dispatched automatically: send it again or have it returned",
         )
+    from command_center.models import WorkOrder
+
+    dept = session.scalar(
+        select(WorkOrder.department_id)
+        .where(WorkOrder.incident_id == incident_id, WorkOrder.lead_order_id.is_(None))
+        .order_by(WorkOrder.id.desc())
+        .limit(1)
+    )
     orders.recall_dispatch(session, actor, incident_id, "撤销自动派单")
+    learned = suggest(session, *_words(session, incident_id))
+    if learned is not None and dept is not None:  # the automatic choice overridden
+        record_choice(session, actor, incident_id, "department", f"undone:{dept}", learned)
+
+
+def _words(session: Session, incident_id: int) -> tuple[str, str]:
+    from command_center.models import Incident
+
+    inc = session.get(Incident, incident_id)
+    return (inc.title, inc.description) if inc is not None else ("", "")
+
+
+# --- accept and override rates ------------------------------------------------------------
+
+
+def record_choice(
+    session: Session,
+    actor: Actor,
+    incident_id: int,
+    kind: str,
+    chosen: str | None,
+    learned: LearnedSuggestion | None = None,
+) -> bool | None:
+    """Note whether the person took the learned suggestion for this incident — ``kind``
+    "category" (intake) or "department" (dispatch) — with the suggestion as the active model
+    makes it now (``learned``: already made). None when there was none. Commits."""
+    from command_center.models import ClassifierFeedback, Incident
+
+    inc = session.get(Incident, incident_id)
+    if inc is None or chosen is None:
+        return None
+    if learned is None:
+        learned = suggest(session, inc.title, inc.description)
+    if learned is None:
+        return None
+    suggested = learned.category_code if kind == "category" else learned.department_id
+    if suggested is None:
+        return None
+    accepted = str(suggested) == str(chosen)
+    session.add(
+        ClassifierFeedback(
+            at=clock.now(),
+            model_version=learned.version,
+            incident_id=incident_id,
+            category_code=inc.category_code,
+            kind=kind,
+            suggested=str(suggested),
+            chosen=str(chosen),
+            accepted=accepted,
+            user_id=actor.user_id,
+        )
+    )
+    session.commit()
+    return accepted
+
+
+@dataclass(frozen=True)
+class RateRow:
+    category_code: str | None
+    category_name: str
+    kind: str  # "category" or "department"
+    suggestions: int
+    accepted: int
+
+    @property
+    def rate(self) -> float:
+        return self.accepted / self.suggestions if self.suggestions else 0.0
+
+
+def rates(session: Session, version: int | None = None) -> list[RateRow]:
+    """How often people took the learned suggestion, per category (the one finally chosen) and
+    kind, most suggestions first; of one model version, or of all."""
+    rows = session.execute(
+        text(
+            """
+            SELECT f.category_code, coalesce(c.name, '—') AS name, f.kind,
+                   count(*) AS n, count(*) FILTER (WHERE f.accepted) AS ok
+            FROM classifier_feedback f LEFT JOIN categories c ON c.code = f.category_code
+            WHERE CAST(:v AS integer) IS NULL OR f.model_version = :v
+            GROUP BY f.category_code, c.name, f.kind
+            ORDER BY count(*) DESC, f.category_code, f.kind
+            """
+        ),
+        {"v": version},
+    ).all()
+    return [RateRow(r.category_code, r.name, r.kind, r.n, r.ok) for r in rows]

@@ -114,6 +114,12 @@ def test_agreeing_model_dispatches_automatically_and_an_operator_undoes_it(
     ).one()
     assert recall.actor_id == operator.user_id
 
+    # the administrator's rates: the category taken at intake, the automatic department undone
+    rates = {(r.category_code, r.kind): r for r in lr.rates(session)}
+    assert rates[(draft.category_code, "category")].accepted == 1
+    undone = rates[(draft.category_code, "department")]
+    assert (undone.suggestions, undone.accepted, undone.rate) == (1, 0, 0.0)
+
     # a person's dispatch is not undone this way
     inc = session.get(Incident, made.id)
     assert inc is not None
