@@ -228,6 +228,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     learn.add_argument("--no-activate", action="store_true", help="keep it, do not use it yet")
     clssub.add_parser("versions", help="the stored models and their figures")
+    clssub.add_parser("rates", help="how often operators took the learned suggestion, per category")
     act = clssub.add_parser("activate", help="use this stored version (roll back or forward)")
     act.add_argument("version", type=int)
     act.add_argument("--user", required=True, help="the administrator it runs as")
@@ -777,14 +778,20 @@ def _classify(url: str | None, args: argparse.Namespace) -> int:
                     f"{v.note or ''}"
                 )
             return 0
+        if args.classify_command == "rates":
+            for r in learned_routing.rates(session):
+                print(
+                    f"{r.category_code or '-'} {r.category_name} {r.kind}: "
+                    f"suggested={r.suggestions} taken={r.accepted} "
+                    f"overridden={r.suggestions - r.accepted} rate={r.rate:.3f}"
+                )
+            return 0
         actor: Actor = learned_routing.actor_named(session, args.user)
         if args.classify_command == "activate":
             learned_routing.activate(session, actor, args.version)
             print(f"v{args.version} active")
             return 0
-        if args.if_older_than is not None and not learned_routing.due(
-            session, args.if_older_than
-        ):
+        if args.if_older_than is not None and not learned_routing.due(session, args.if_older_than):
             print("the active model is recent; nothing to do")
             return 0
         try:
@@ -794,9 +801,14 @@ def _classify(url: str | None, args: argparse.Namespace) -> int:
             return 2
         print(
             json.dumps(
-                {"version": made.version, "samples": made.trained_on,
-                 "macro_f1": made.macro_f1, "accuracy": made.accuracy,
-                 "department_macro_f1": made.department_macro_f1, "active": made.active},
+                {
+                    "version": made.version,
+                    "samples": made.trained_on,
+                    "macro_f1": made.macro_f1,
+                    "accuracy": made.accuracy,
+                    "department_macro_f1": made.department_macro_f1,
+                    "active": made.active,
+                },
                 ensure_ascii=False,
             )
         )
