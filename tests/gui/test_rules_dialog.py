@@ -73,7 +73,9 @@ def test_only_an_administrator_may_change_the_rules(qtbot, db, runner) -> None:
     assert dialog.note.text()
 
 
-def test_smart_dispatch_tab_compares_versions_rolls_back_and_shows_rates(qtbot, db, runner) -> None:  # type: ignore[no-untyped-def]
+def test_smart_dispatch_tab_compares_versions_rolls_back_and_shows_rates(
+    qtbot, db, runner, cc_app
+) -> None:  # type: ignore[no-untyped-def]
     """An administrator sees each model version's figures, uses an older one, sets automatic
     dispatch's confidence and sees how often suggestions were taken, per category."""
     import os
