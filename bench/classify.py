@@ -8,6 +8,9 @@
   over 200 texts;
 - ``holdout_macro_f1``: the category's macro-F1 on 2,000 further generated texts. Those texts come
   from phrase banks, so this says the pipeline works, not that it is good on real complaints;
+- ``hard_holdout_macro_f1`` (leaves) and ``hard_holdout_level1_macro_f1`` (first level): the
+  same on texts made harder (command_center/demo/texts.harder: colloquial openers and closers,
+  typos, a clause about another matter, half the texts without a title, some cut short);
 - with ``--database-url``: ``county_macro_f1``, ``county_accuracy``, ``county_dept_macro_f1``:
   3-fold cross-validation on the county's closed incidents, as ``classify learn`` stores them.
 """
@@ -33,7 +36,7 @@ TAXONOMY = Path(__file__).resolve().parents[1] / "resources" / "taxonomy" / "cat
 CHANNELS = ("hotline_12345", "grid_worker", "qr_code")
 
 
-def _generated(n: int, seed: int) -> list[classifier.Sample]:
+def _generated(n: int, seed: int, *, hard: bool = False) -> list[classifier.Sample]:
     tax = json.loads(TAXONOMY.read_text(encoding="utf-8"))
     leaves = [
         (c["code"], c.get("default_department") or "")
@@ -50,6 +53,16 @@ def _generated(n: int, seed: int) -> list[classifier.Sample]:
         out.append(
             classifier.Sample(f"{texts.incident_title(rng, leaf)}\n{body}", leaf, dept or None)
         )
+    if hard:  # colloquial, typos, mixed topics; often no title
+        mixed = []
+        for i, s in enumerate(out):
+            other = out[(i * 7919 + 1) % len(out)].text.split("\n", 1)[-1]
+            body = s.text.split("\n", 1)[-1]
+            title = s.text.split("\n", 1)[0] + "\n" if rng.random() < 0.5 else ""
+            mixed.append(
+                classifier.Sample(title + texts.harder(rng, body, other), s.category, s.department)
+            )
+        return mixed
     return out
 
 
@@ -77,6 +90,19 @@ def main() -> None:
         float(f1_score([s.category for s in held], predicted, average="macro")), 3
     )
     out["model_mb"] = round(len(model.dumps()) / 1e6, 1)
+    # the same on harder texts (demo/texts.harder): colloquial, typos, mixed topics
+    hard_model = classifier.train(_generated(10_000, 18, hard=True))
+    hard = _generated(2_000, 19, hard=True)
+    predicted = hard_model.category.svm.predict(
+        hard_model.features.transform([classifier.clean_text(s.text) for s in hard])
+    )
+    out["hard_holdout_macro_f1"] = round(
+        float(f1_score([s.category for s in hard], predicted, average="macro")), 3
+    )
+    level1 = [s.category[:2] for s in hard]
+    out["hard_holdout_level1_macro_f1"] = round(
+        float(f1_score(level1, [str(p)[:2] for p in predicted], average="macro")), 3
+    )
     if args.database_url:
         from command_center.db.engine import make_engine, make_session_factory
         from command_center.services import learned_routing

@@ -201,3 +201,19 @@ def test_categories_follow_the_tree() -> None:
     conf = [g.confidence for g in p.categories]
     assert conf[0] >= conf[1] >= conf[2] > 0.4  # a parent holds at least its child's share
     assert model.predict("  \t ") is None
+
+
+def test_harder_demo_texts_are_colloquial_misspelt_and_mixed() -> None:
+    import random
+
+    from command_center.demo import texts
+
+    rng = random.Random(16)
+    a = "12345热线转办：来电人反映小区门口垃圾已经堆了三天，物业不处理，希望尽快清运。"
+    b = "网格员上报：某物流公司拖欠务工人员工资9万元，涉及本村3人，希望督促支付。"
+    made = [texts.harder(rng, a, b) for _ in range(200)]
+    assert all(m.strip() for m in made)
+    assert any("12345热线转办" not in m for m in made)  # the framing dropped
+    assert any("拉圾" in m or "以经" in m or "务业" in m for m in made)  # typos
+    assert any("拖欠务工人员工资" in m for m in made)  # another matter mixed in
+    assert len(set(made)) > 50
