@@ -7,6 +7,8 @@
   older version.
 - ``classifier_feedback``: whether a person took the learned category (intake) or department
   (dispatch), for the accept and override rates per category; the center's working roles write.
+- ``cc_admin_setting``: ``dispatch.*`` settings (automatic dispatch's confidence) are the
+  administrator's, as services/permissions.ADMIN_SETTINGS_PREFIXES says.
 - Trust boundary: unpickling runs code, so only administrators may insert, update or delete
   (row-level security as in 0005); the center's logins read (intake and dispatch show the
   suggestions); departments see nothing.
@@ -45,6 +47,14 @@ BEGIN
                        current_user);
     END IF;
 END $$;
+"""
+
+
+# services/permissions.ADMIN_SETTINGS_PREFIXES gains "dispatch." (automatic dispatch's confidence)
+ADMIN_SETTING_SQL = """
+CREATE OR REPLACE FUNCTION cc_admin_setting(p_key text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT p_key LIKE 'orders.%' OR p_key LIKE 'map.tiles%' OR p_key LIKE 'open311.%'{extra}
+$$;
 """
 
 
@@ -125,8 +135,10 @@ def upgrade() -> None:
         "ix_classifier_feedback_category", "classifier_feedback", ["category_code", "kind"]
     )
     _secure("classifier_feedback", CENTER_WRITE, CENTER_WRITE, ADMIN)
+    op.execute(ADMIN_SETTING_SQL.format(extra=" OR p_key LIKE 'dispatch.%'"))
 
 
 def downgrade() -> None:
+    op.execute(ADMIN_SETTING_SQL.format(extra=""))
     op.drop_table("classifier_feedback")
     op.drop_table(TABLE)
