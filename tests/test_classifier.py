@@ -217,3 +217,12 @@ def test_harder_demo_texts_are_colloquial_misspelt_and_mixed() -> None:
     assert any("拉圾" in m or "以经" in m or "务业" in m for m in made)  # typos
     assert any("拖欠务工人员工资" in m for m in made)  # another matter mixed in
     assert len(set(made)) > 50
+
+
+def test_a_file_that_is_not_a_model_is_refused_without_unpickling(tmp_path: Path) -> None:
+    import pickle
+
+    with pytest.raises(classifier.ClassifierError, match="not a model file"):
+        classifier.loads(pickle.dumps({"not": "a model"}))
+    with pytest.raises(classifier.ClassifierError, match="damaged"):
+        classifier.loads(classifier.MAGIC + b"garbage")
