@@ -208,6 +208,53 @@ def _parser() -> argparse.ArgumentParser:
     srun.add_argument(
         "--interval", type=float, default=60.0, metavar="S", help="seconds between sweeps"
     )
+
+    cls = sub.add_parser(
+        "classify", help="the text classifier of smart dispatch (智能派单): files and models"
+    )
+    clssub = _SubParsers(cls.add_subparsers(dest="classify_command", required=True), common)
+    for name, text in (
+        ("train", "train on a labelled CSV/XLSX file and save the model to a file"),
+        ("evaluate", "cross-validate on a labelled CSV/XLSX file"),
+    ):
+        c = clssub.add_parser(name, help=text)
+        c.add_argument("--csv", required=True, metavar="PATH", help="CSV or XLSX file")
+        c.add_argument(
+            "--text-column",
+            action="append",
+            required=True,
+            metavar="NAME",
+            help="a column of text (repeat it to join several: subject + body)",
+        )
+        c.add_argument("--label-column", required=True, metavar="NAME")
+        c.add_argument(
+            "--id-column",
+            metavar="NAME",
+            help="the rows' id (default: a column named 工单编号/编号/id, if any): duplicates "
+            "are kept once, ids with conflicting labels left out",
+        )
+        if name == "train":
+            c.add_argument("--out", default="classifier.model", metavar="MODEL")
+        else:
+            c.add_argument("--folds", type=int, default=5)
+    learn = clssub.add_parser(
+        "learn",
+        help="learn from the center's closed incidents and keep the model as a new version "
+        "(for a schedule: --if-older-than)",
+    )
+    learn.add_argument("--user", required=True, help="the administrator it runs as")
+    learn.add_argument(
+        "--if-older-than",
+        type=float,
+        metavar="DAYS",
+        help="only when the active model is older than this (a nightly job's guard)",
+    )
+    learn.add_argument("--no-activate", action="store_true", help="keep it, do not use it yet")
+    clssub.add_parser("versions", help="the stored models and their figures")
+    clssub.add_parser("rates", help="how often operators took the learned suggestion, per category")
+    act = clssub.add_parser("activate", help="use this stored version (roll back or forward)")
+    act.add_argument("version", type=int)
+    act.add_argument("--user", required=True, help="the administrator it runs as")
     return p
 
 
@@ -241,6 +288,7 @@ COMMANDS = (
     "restore",
     "supervise",
     "bulletin",
+    "classify",
 )
 
 
@@ -299,6 +347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _supervise(url, args)
         if command == "bulletin":
             return _bulletin(url, args)
+        if command == "classify":
+            return _classify(url, args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear message, not a traceback, for the person at the keyboard
@@ -799,3 +849,95 @@ def _supervise(url: str | None, args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _classify(url: str | None, args: argparse.Namespace) -> int:
+    """Exit status 2 for a file that cannot be read or data that cannot be learned from."""
+    from command_center.interop.tabular import TabularFormatError
+    from command_center.services.classifier import ClassifierError
+
+    if args.classify_command in ("train", "evaluate"):
+        try:
+            return _classify_file(args)
+        except (TabularFormatError, ClassifierError) as exc:
+            print(f"错误 / error: {exc}", file=sys.stderr)
+            return 2
+    from command_center.db.connection import database
+    from command_center.services import learned_routing
+    from command_center.services.audit import Actor
+
+    with database(url) as db, db.sessions() as session:
+        if args.classify_command == "versions":
+            for v in learned_routing.versions(session):
+                print(
+                    f"{'*' if v.active else ' '} v{v.version:<4} {v.created_at:%Y-%m-%d %H:%M} "
+                    f"samples={v.trained_on} macro_f1={v.macro_f1:.3f} "
+                    f"accuracy={v.accuracy:.3f} dept_macro_f1={v.department_macro_f1:.3f} "
+                    f"{v.note or ''}"
+                )
+            return 0
+        if args.classify_command == "rates":
+            for r in learned_routing.rates(session):
+                print(
+                    f"{r.category_code or '-'} {r.category_name} {r.kind}: "
+                    f"suggested={r.suggestions} taken={r.accepted} "
+                    f"overridden={r.suggestions - r.accepted} rate={r.rate:.3f}"
+                )
+            return 0
+        actor: Actor = learned_routing.actor_named(session, args.user)
+        if args.classify_command == "activate":
+            learned_routing.activate(session, actor, args.version)
+            print(f"v{args.version} active")
+            return 0
+        if args.if_older_than is not None and not learned_routing.due(session, args.if_older_than):
+            print("the active model is recent; nothing to do")
+            return 0
+        try:
+            made = learned_routing.learn(session, actor, activate=not args.no_activate)
+        except ClassifierError as exc:
+            print(f"错误 / error: {exc}", file=sys.stderr)
+            return 2
+        print(
+            json.dumps(
+                {
+                    "version": made.version,
+                    "samples": made.trained_on,
+                    "macro_f1": made.macro_f1,
+                    "accuracy": made.accuracy,
+                    "department_macro_f1": made.department_macro_f1,
+                    "active": made.active,
+                },
+                ensure_ascii=False,
+            )
+        )
+    return 0
+
+
+def _classify_file(args: argparse.Namespace) -> int:
+    import time
+
+    from command_center.interop.labelled import read_labelled
+    from command_center.services import classifier
+
+    data = read_labelled(args.csv, args.text_column, args.label_column, args.id_column)
+    print(data.summary())
+    if data.conflicting_ids:
+        shown = ", ".join(data.conflicting_ids[:10])
+        print(f"ids with conflicting labels, left out: {shown}")
+    if args.classify_command == "train":
+        started = time.perf_counter()
+        model = classifier.train(
+            classifier.Sample(t, lab) for t, lab in zip(data.texts, data.labels, strict=True)
+        )
+        from pathlib import Path
+
+        Path(args.out).write_bytes(model.dumps())
+        print(
+            f"trained on {model.trained_on} texts, {len(model.category.classes)} labels in "
+            f"{time.perf_counter() - started:.1f} s -> {args.out}"
+        )
+        return 0
+    result = classifier.evaluate(data.texts, data.labels, folds=args.folds)
+    for line in result.lines():
+        print(line)
+    return 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from string import Formatter
@@ -677,3 +678,61 @@ def checkin_note(rng: random.Random) -> str:
         if other != text:
             text += "；" + other
     return text + rng.choice(_CHECKIN_TAILS)
+
+
+# --- harder texts (for measuring the classifier; the seed does not use them yet) ------------
+
+_OPENERS = (
+    "喂，你好，",
+    "那个……我想反映个事，",
+    "你好我跟你说啊，",
+    "麻烦问一下，",
+    "我是附近住的，",
+    "",
+    "",
+)
+_CLOSERS = (
+    "你们到底管不管啊！",
+    "烦死了。",
+    "赶紧来个人看看吧。",
+    "都说了好几次了。",
+    "谢谢啊。",
+    "",
+    "",
+)
+# what people mistype (homophones an input method offers first, and dropped characters)
+_TYPOS = (
+    ("垃圾", "拉圾"),
+    ("噪音", "燥音"),
+    ("已经", "以经"),
+    ("反映", "反应"),
+    ("工资", "工姿"),
+    ("物业", "务业"),
+    ("马路", "马鲁"),
+    ("派出所", "派处所"),
+    ("再", "在"),
+    ("的", "得"),
+    ("做", "作"),
+    ("那里", "哪里"),
+    ("希望", "希往"),
+    ("处理", "处里"),
+    ("情况", "情况况"),
+)
+_FRAME_HEADS = re.compile(r"^[^：:]{0,20}[：:]")
+
+
+def harder(rng: random.Random, text: str, other: str) -> str:
+    """``text`` as a caller might really say it: the channel's framing dropped, colloquial
+    openers and closers, a typo or two, sometimes a clause about something else (``other``, a
+    text of another category) and sometimes only its first half."""
+    out = _FRAME_HEADS.sub("", text, count=1) if rng.random() < 0.7 else text
+    if rng.random() < 0.25:
+        out = out[: max(12, len(out) // 2)]
+    for right, wrong in _TYPOS:
+        if right in out and rng.random() < 0.3:
+            out = out.replace(right, wrong, 1)
+    if rng.random() < 0.3:
+        parts = _FRAME_HEADS.sub("", other, count=1).rstrip("。").split("，")
+        clause = max(parts[:3], key=len)  # the matter itself, not the framing
+        out = out + "另外，" + clause + "。" if rng.random() < 0.5 else clause + "，还有，" + out
+    return rng.choice(_OPENERS) + out + rng.choice(_CLOSERS)

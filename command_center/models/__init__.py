@@ -9,6 +9,7 @@ from command_center.models.activity import (
 )
 from command_center.models.audit import AuditEntry, DutyLogEntry
 from command_center.models.calendar import CalendarDay
+from command_center.models.classifier import ClassifierFeedback, ClassifierModel
 from command_center.models.dispute import (
     DisputeAlert,
     DisputeCase,
@@ -66,6 +67,8 @@ __all__ = [
     "Category",
     "Channel",
     "CheckIn",
+    "ClassifierFeedback",
+    "ClassifierModel",
     "Credential",
     "DeadlineExtension",
     "DeadlineRule",

@@ -69,7 +69,7 @@ def _merge(session: Session, actor: Actor, t: Target, i: Inputs) -> Any:
 
 def _dispatch(session: Session, actor: Actor, t: Target, i: Inputs) -> Any:
     assert i.department_id is not None
-    return orders.dispatch(
+    made = orders.dispatch(
         session,
         actor,
         t.id,
@@ -78,6 +78,13 @@ def _dispatch(session: Session, actor: Actor, t: Target, i: Inputs) -> Any:
         note=i.text or None,
         expected_version=t.version,
     )
+    from command_center.services import learned_routing
+
+    try:  # whether the learned department was taken (the administrator's accept rate)
+        learned_routing.record_choice(session, actor, t.id, "department", str(i.department_id))
+    except learned_routing.classifier.ClassifierError:
+        session.rollback()
+    return made
 
 
 Runner = Callable[[Session, Actor, Target, Inputs], Any]
@@ -213,6 +220,7 @@ class Prepared:
     results: list[Result] = field(default_factory=list)  # verify: what the departments did
     photos: list[Photo] = field(default_factory=list)  # verify: their photos, newest first
     own_department_id: int | None = None  # object: the department objecting
+    learned: Any = None  # dispatch: learned_routing.LearnedSuggestion, beside the rules'
 
 
 def verification_material(
@@ -293,6 +301,17 @@ def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -
                 back.suggested_department_name or "",
                 f"{back.department_name}提出异议时建议由{back.suggested_department_name}办理",
             )
+    learned = None
+    if name == "dispatch" and len(targets) == 1 and kind == "incident":
+        from command_center.models import Incident
+        from command_center.services import learned_routing
+
+        inc = session.get(Incident, t.id)
+        if inc is not None:
+            try:
+                learned = learned_routing.suggest(session, inc.title, inc.description)
+            except learned_routing.classifier.ClassifierError:
+                learned = None  # the rules' suggestion still stands
     if name == "object":
         departments = choices(session).departments
     results: list[Result] = []
@@ -321,7 +340,7 @@ def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -
                 exclude_id=inc.id,
                 village_id=inc.village_id,
             )
-    return Prepared(templates, departments, suggestion, found, results, photos, own)
+    return Prepared(templates, departments, suggestion, found, results, photos, own, learned)
 
 
 @dataclass

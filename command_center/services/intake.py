@@ -115,6 +115,7 @@ class CreatedIncident:
     answer_due_at: dt.datetime | None
     suggestion: Any  # routing.Suggestion | None
     duplicates: list[Any]  # duplicates.Candidate
+    auto: Any = None  # learned_routing.AutoDispatch: dispatched automatically (undoable)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class IntakePreview:
     duplicates: list[Any]
     point: str = "none"
     swapped: bool = False
+    learned: Any = None  # learned_routing.LearnedSuggestion | None: what the words point to
 
 
 def county_name(session: Session) -> str:
@@ -213,7 +215,23 @@ def preview(
     point, swapped = check_point(
         session, draft.lon, draft.lat, where if usable(draft.lon, draft.lat) else None
     )
-    return IntakePreview(where, suggestion, dups, point, swapped)
+    return IntakePreview(
+        where, suggestion, dups, point, swapped, learned_suggestion(session, draft)
+    )
+
+
+def learned_suggestion(session: Session, draft: IncidentDraft) -> Any:
+    """The active learned model's suggestion for the draft's words, or None (no model, no
+    words, or a model that cannot be loaded: logged, the form goes on without it)."""
+    from command_center.services import learned_routing
+
+    try:
+        return learned_routing.suggest(session, draft.title, draft.description)
+    except learned_routing.classifier.ClassifierError as exc:
+        import logging
+
+        logging.getLogger(__name__).warning("learned suggestion: %s", exc)
+        return None
 
 
 def _clean(value: str | None, field_name: str) -> str | None:
@@ -320,7 +338,44 @@ def take_call(
     missing = call_missing(draft, category_is_leaf=leaf)
     if missing:
         raise IntakeError(missing_text(missing), missing)
-    return create_and_merge(session, actor, draft, merge_into)
+    made = create_and_merge(session, actor, draft, merge_into)
+    if merge_into is None:
+        _note_category_choice(session, actor, made.id, draft.category_code)
+        made = _auto_dispatch(session, made)
+    return made
+
+
+def _note_category_choice(
+    session: Session, actor: Actor, incident_id: int, category_code: str | None
+) -> None:
+    """Whether the operator took the learned category (the administrator's accept rate)."""
+    import logging
+
+    from command_center.services import learned_routing
+
+    try:
+        learned_routing.record_choice(session, actor, incident_id, "category", category_code)
+    except learned_routing.classifier.ClassifierError as exc:
+        session.rollback()
+        logging.getLogger(__name__).warning("learned suggestion at intake: %s", exc)
+
+
+def _auto_dispatch(session: Session, made: CreatedIncident) -> CreatedIncident:
+    """Smart dispatch's automatic dispatch, where it is on and everything agrees
+    (learned_routing.auto_dispatch). The incident is saved already: a refusal or a model that
+    cannot be loaded leaves it for a person to dispatch, logged."""
+    import dataclasses
+    import logging
+
+    from command_center.services import learned_routing, orders
+
+    try:
+        auto = learned_routing.auto_dispatch(session, made.id)
+    except (orders.TransitionError, learned_routing.classifier.ClassifierError) as exc:
+        session.rollback()
+        logging.getLogger(__name__).warning("automatic dispatch of %s: %s", made.number, exc)
+        return made
+    return dataclasses.replace(made, auto=auto) if auto is not None else made
 
 
 def new_incident(

@@ -521,6 +521,53 @@ def dispatch(
     return [_snap(o) for o in made]
 
 
+def recall_dispatch(
+    session: Session,
+    actor: Actor,
+    incident_id: int,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+) -> Snapshot:
+    """撤回派单: the incident's orders of the last dispatch are cancelled and it waits to be
+    routed again — only while no department has accepted one (afterwards it is the department's
+    to return or object). Smart dispatch's undo of an automatic dispatch uses it. Commits."""
+    reason_ = _text(reason, "撤回原因", "reason")
+    inc = _lock_incident(session, incident_id, expected_version)
+    _require(session, inc, "dispatch", (IncidentStatus.DISPATCHED,), actor=actor)
+    active = [o for o in _orders_of(session, inc.id) if o.status in ACTIVE_ORDER]
+    taken = [o for o in active if o.status != OrderStatus.DISPATCHED]
+    if not active or taken:
+        session.rollback()
+        who = taken[0].number if taken else inc.number
+        raise TransitionError(
+            f"工单 {who} 已被签收，不能撤回派单",
+            f"order {who} has been accepted: it cannot be recalled",
+        )
+    for o in active:
+        _set_order_status(
+            session,
+            actor,
+            o,
+            OrderStatus.CANCELLED,
+            "order.cancel",
+            f"{actor.name} 撤回派单，工单 {o.number} 撤销",
+            reason=reason_,
+        )
+    _set_incident_status(
+        session,
+        actor,
+        inc,
+        IncidentStatus.ACCEPTED,
+        f"{actor.name} 撤回派单 {_label(inc)}，待重新派单",
+        action="incident.recall",
+        reason=reason_,
+        extra={"orders": [o.number for o in active]},
+    )
+    session.commit()
+    return _snap(inc)
+
+
 def resolve_incident(
     session: Session,
     actor: Actor,

@@ -36,7 +36,7 @@ from command_center.services.lifecycle import (
     SUPERVISOR,
 )
 
-ADMIN_SETTINGS_PREFIXES = ("orders.", "map.tiles", "open311.")
+ADMIN_SETTINGS_PREFIXES = ("orders.", "map.tiles", "open311.", "dispatch.")
 """Center settings only an administrator changes (the working rules, the base layer, the
 Open311 link); the others (the wall's saved views) are anyone's at the center."""
 

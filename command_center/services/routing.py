@@ -4,8 +4,9 @@ Rules map a category (any level; the most specific wins), optionally within one 
 department; administrators edit them. With no rule the category's default department applies.
 The suggestion always carries its reason, which the operator sees before dispatching.
 
-Learned suggestions (from past dispatches) come later: they plug in as another
-:class:`Suggester` in ``SUGGESTERS``, consulted after the rules.
+Learned suggestions (智能派单, services/learned_routing.py) stand beside these rather than in
+``SUGGESTERS``: they read the incident's words, which a :class:`Suggester` is not given, and they
+never replace a rule's department — the views show both, the rule's preselected.
 """
 
 from __future__ import annotations

@@ -59,6 +59,11 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         "the active ratio of grid workers aimed at (0–1; Minle 81.1%)",
     ),
     "workers.far_check_in_km": (2.0, "a check-in farther than this from its grid is a finding"),
+    "dispatch.auto_confidence": (
+        0,
+        "智能派单: dispatch automatically when the learned model agrees with the routing rules "
+        "with at least this confidence (0 to 1; 0 = never)",
+    ),
     "map.wall_cycle_seconds": (60, "seconds each saved view stays on the wall"),
     "open311.poll": (
         {"enabled": False, "url": "", "interval_s": 300, "source": "12345"},

@@ -4,7 +4,7 @@
 <context>
     <name>DeadlineRuleForm</name>
     <message>
-        <location filename="../../command_center/views/admin/rules_dialog.py" line="+157"/>
+        <location filename="../../command_center/views/admin/rules_dialog.py" line="+165"/>
         <source>Deadline rule</source>
         <translation>办理时限规则</translation>
     </message>
@@ -169,7 +169,7 @@
 <context>
     <name>RulesDialog</name>
     <message>
-        <location line="-94"/>
+        <location line="-100"/>
         <source>Objection window</source>
         <translation>异议期限</translation>
     </message>
@@ -209,18 +209,19 @@
         <translation>次</translation>
     </message>
     <message>
-        <location line="+149"/>
+        <location line="+155"/>
         <source>Working rules</source>
         <translation>办理规则</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+3"/>
+        <location line="+85"/>
         <source>Category</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="-88"/>
         <source>Town</source>
         <translation>乡镇</translation>
     </message>
@@ -265,13 +266,128 @@
         <translation>工单设置</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Smart dispatch</source>
+        <translation>智能派单</translation>
+    </message>
+    <message>
         <location line="+3"/>
-        <location line="+40"/>
+        <location line="+171"/>
         <source>Only an administrator can change the working rules.</source>
         <translation>只有系统管理员可以修改办理规则。</translation>
     </message>
     <message>
-        <location line="-23"/>
+        <location line="-153"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trained</source>
+        <translation>训练时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>By</source>
+        <translation>训练人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incidents</source>
+        <translation>事件数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Category macro-F1</source>
+        <translation>分类 macro-F1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Department macro-F1</source>
+        <translation>部门 macro-F1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In use</source>
+        <translation>在用</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Learn from closed incidents now</source>
+        <translation>立即从已办结事件学习</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use the selected version</source>
+        <translation>启用所选版本</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Dispatch automatically from</source>
+        <translation>自动派单置信度不低于</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Suggestions taken and overridden, per category</source>
+        <translation>各分类建议的采纳与改派情况</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Suggested</source>
+        <translation>建议内容</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Suggestions</source>
+        <translation>建议次数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taken</source>
+        <translation>采纳</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overridden</source>
+        <translation>改选</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Taken %</source>
+        <translation>采纳率</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>category</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Learning from the closed incidents… (about half a minute)</source>
+        <translation>正在从已办结事件学习…（约半分钟）</translation>
+    </message>
+    <message>
+        <location line="+46"/>
         <source>Add…</source>
         <translation>新增…</translation>
     </message>
@@ -311,7 +427,7 @@
         <translation>任意</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>CategoryPicker</name>
     <message>
-        <location filename="../../command_center/views/intake/intake_form.py" line="+182"/>
+        <location filename="../../command_center/views/intake/intake_form.py" line="+186"/>
         <location line="+24"/>
         <source>Search categories, e.g. 噪音</source>
         <translation>搜索分类，如：噪音</translation>
@@ -242,60 +242,60 @@
     <name>IntakeFormView</name>
     <message>
         <location filename="../../command_center/views/intake/intake_form.py" line="+69"/>
-        <location line="+207"/>
+        <location line="+221"/>
         <source>What is the problem, in a few words</source>
         <translation>简要概括问题</translation>
     </message>
     <message>
-        <location line="-203"/>
-        <location line="+205"/>
+        <location line="-217"/>
+        <location line="+219"/>
         <source>What the caller says: what, where, since when</source>
         <translation>来电人所述：什么问题、在哪里、从何时开始</translation>
     </message>
     <message>
-        <location line="-197"/>
-        <location line="+199"/>
+        <location line="-211"/>
+        <location line="+213"/>
         <source>Town, village, landmark — e.g. 洪水镇益民村三社</source>
         <translation>乡镇、村社区、地标，如：洪水镇益民村三社</translation>
     </message>
     <message>
-        <location line="-190"/>
-        <location line="+191"/>
+        <location line="-204"/>
+        <location line="+205"/>
         <source>longitude, latitude (GCJ-02)</source>
         <translation>经度, 纬度（GCJ-02）</translation>
     </message>
     <message>
-        <location line="-190"/>
-        <location line="+191"/>
+        <location line="-204"/>
+        <location line="+205"/>
         <source>Pick on map</source>
         <translation>地图选点</translation>
     </message>
     <message>
-        <location line="-189"/>
-        <location line="+190"/>
+        <location line="-203"/>
+        <location line="+204"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location line="-189"/>
-        <location line="+190"/>
+        <location line="-203"/>
+        <location line="+204"/>
         <source>Swap longitude and latitude</source>
         <translation>交换经纬度</translation>
     </message>
     <message>
-        <location line="-177"/>
-        <location line="+179"/>
+        <location line="-191"/>
+        <location line="+193"/>
         <source>Only if there is no place: why — e.g. 来电人不清楚具体位置</source>
         <translation>仅在没有位置时填写原因，如：来电人不清楚具体位置</translation>
     </message>
     <message>
-        <location line="-168"/>
-        <location line="+170"/>
+        <location line="-182"/>
+        <location line="+184"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-416"/>
+        <location line="-430"/>
         <source>1 · Urgent</source>
         <translation>1 · 紧急</translation>
     </message>
@@ -316,117 +316,117 @@
     </message>
     <message>
         <location line="+254"/>
-        <location line="+163"/>
+        <location line="+177"/>
         <source>Channel</source>
         <translation>来源渠道</translation>
     </message>
     <message>
-        <location line="-162"/>
-        <location line="+163"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Category</source>
         <translation>事件分类</translation>
     </message>
     <message>
-        <location line="-162"/>
-        <location line="+47"/>
-        <location line="+116"/>
-        <location line="+22"/>
+        <location line="-176"/>
+        <location line="+57"/>
+        <location line="+120"/>
+        <location line="+23"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-184"/>
-        <location line="+163"/>
+        <location line="-199"/>
+        <location line="+177"/>
         <source>Description</source>
         <translation>诉求内容</translation>
     </message>
     <message>
-        <location line="-162"/>
-        <location line="+163"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Address</source>
         <translation>事发地址</translation>
     </message>
     <message>
-        <location line="-162"/>
-        <location line="+170"/>
+        <location line="-176"/>
+        <location line="+184"/>
         <source>Location</source>
         <translation>坐标</translation>
     </message>
     <message>
-        <location line="-169"/>
-        <location line="+162"/>
+        <location line="-183"/>
+        <location line="+176"/>
         <source>No location</source>
         <translation>无位置原因</translation>
     </message>
     <message>
-        <location line="-161"/>
-        <location line="+168"/>
+        <location line="-175"/>
+        <location line="+182"/>
         <source>Caller</source>
         <translation>来电人</translation>
     </message>
     <message>
-        <location line="-167"/>
-        <location line="+161"/>
+        <location line="-181"/>
+        <location line="+175"/>
         <source>Priority</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location line="-154"/>
-        <location line="+165"/>
+        <location line="-168"/>
+        <location line="+179"/>
         <source>Save (Ctrl+Enter)</source>
         <translation>登记（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location line="-162"/>
-        <location line="+163"/>
+        <location line="-176"/>
+        <location line="+177"/>
         <source>Clear form</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location line="-145"/>
-        <location line="+146"/>
+        <location line="-159"/>
+        <location line="+160"/>
         <source>Responsibility (where it will be placed)</source>
         <translation>属地定责（归属网格）</translation>
     </message>
     <message>
-        <location line="-140"/>
-        <location line="+141"/>
+        <location line="-154"/>
+        <location line="+155"/>
         <source>Routing suggestion</source>
         <translation>派单建议</translation>
     </message>
     <message>
-        <location line="-135"/>
-        <location line="+139"/>
+        <location line="-139"/>
+        <location line="+144"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location line="-137"/>
-        <location line="+137"/>
+        <location line="-142"/>
+        <location line="+142"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location line="-136"/>
-        <location line="+136"/>
+        <location line="-141"/>
+        <location line="+141"/>
         <source>Apart</source>
         <translation>相隔</translation>
     </message>
     <message>
-        <location line="-135"/>
-        <location line="+136"/>
+        <location line="-140"/>
+        <location line="+141"/>
         <source>Match</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location line="-123"/>
-        <location line="+120"/>
+        <location line="-128"/>
+        <location line="+125"/>
         <source>Save and merge into the selected report</source>
         <translation>登记并合并至所选事件</translation>
     </message>
     <message>
-        <location line="-117"/>
-        <location line="+116"/>
+        <location line="-122"/>
+        <location line="+121"/>
         <source>Possibly the same problem</source>
         <translation>疑似重复反映</translation>
     </message>
@@ -451,13 +451,13 @@
         <translation>请选择事件分类。</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <location line="+191"/>
+        <location line="+11"/>
+        <location line="+246"/>
         <source>Latitude and longitude look swapped: the other way round the point is in the county. Press “Swap longitude and latitude”.</source>
         <translation>经纬度似乎填反了：交换后该点位于本县。请点击“交换经纬度”。</translation>
     </message>
     <message>
-        <location line="-182"/>
+        <location line="-237"/>
         <source>The coordinate %1 is not a place on Earth: the longitude comes first (−180 to 180), then the latitude (−90 to 90).</source>
         <translation>坐标 %1 无效：先填经度（−180 至 180），再填纬度（−90 至 90）。</translation>
     </message>
@@ -492,7 +492,33 @@
         <translation>该分类没有派单规则或默认承办部门。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+20"/>
+        <source>Learned from past incidents (model v%1):</source>
+        <translation>据以往事件学习的建议（模型 v%1）：</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Category: %1 (%2)</source>
+        <translation>分类：%1（%2）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+12"/>
+        <source>because of: %1</source>
+        <translation>依据：%1</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Department: %1 (%2)</source>
+        <translation>承办部门：%1（%2）</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Use the learned category (%1)</source>
+        <translation>采用学习建议的分类（%1）</translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>%1 m</source>
         <translation>%1 米</translation>
     </message>
@@ -594,11 +620,26 @@ Save it all the same?</source>
     </message>
     <message>
         <location line="+5"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Saved as %1 and dispatched automatically to %2 (the learned model agrees with the routing rules, %3). %4</source>
+        <translation>已登记为 %1，并已自动派单至 %2（学习模型与派单规则一致，置信度 %3）。%4</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Saved as %1.</source>
         <translation>已登记为 %1。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+9"/>
+        <source>Automatic dispatch undone: the incident waits to be dispatched.</source>
+        <translation>已撤销自动派单，事件待人工派单。</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Not saved: the connection to the database is lost. What you typed is kept — press save again once the connection is back.</source>
         <translation>未登记：与数据库的连接已中断。已填写的内容都保留着，连接恢复后请再按“登记”。</translation>
     </message>
@@ -608,7 +649,7 @@ Save it all the same?</source>
         <translation>出错，未登记（已填写的内容都保留着）：%1</translation>
     </message>
     <message>
-        <location line="+166"/>
+        <location line="+168"/>
         <source>Restored the call you had not saved when the program closed (last typed %1). Check it and save it; nothing has been saved yet.</source>
         <translation>已恢复上次程序关闭时未保存的登记（最后填写于 %1）。请核对后按“登记”，目前尚未保存。</translation>
     </message>

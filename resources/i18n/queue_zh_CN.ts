@@ -414,7 +414,7 @@
         <translation>请先填写内容。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>Dispatch again</source>
         <translation>二次派送</translation>
     </message>
@@ -449,7 +449,12 @@
         <translation>没有匹配的派单规则，请选择承办部门。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+14"/>
+        <source>Learned from past incidents: %1 (%2), because of: %3. %4 takes it.</source>
+        <translation>据以往事件学习的建议：%1（%2），依据：%3。按 %4 采用。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Joint handling with (optional):</source>
         <translation>联办部门（可选）：</translation>
     </message>
@@ -474,7 +479,7 @@
         <translation>请选择承办部门。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+40"/>
         <source>Resolve</source>
         <translation>办结</translation>
     </message>
@@ -575,7 +580,7 @@
         <translation>办理结果：</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Note:</source>
         <translation>备注：</translation>
     </message>

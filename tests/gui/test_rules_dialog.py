@@ -71,3 +71,79 @@ def test_only_an_administrator_may_change_the_rules(qtbot, db, runner) -> None:
     assert not dialog.save_settings_button.isEnabled()
     assert not dialog.spins["orders.objection_hours"].isEnabled()
     assert dialog.note.text()
+
+
+def test_smart_dispatch_tab_compares_versions_rolls_back_and_shows_rates(
+    qtbot, db, runner, cc_app
+) -> None:  # type: ignore[no-untyped-def]
+    """An administrator sees each model version's figures, uses an older one, sets automatic
+    dispatch's confidence and sees how often suggestions were taken, per category."""
+    import os
+
+    from sqlalchemy import text
+
+    from command_center import clock
+    from command_center.models import ClassifierFeedback, ClassifierModel
+
+    with db.sessions() as s:
+        for version, f1, active in ((1, 0.812, False), (2, 0.774, True)):
+            s.add(
+                ClassifierModel(
+                    version=version,
+                    created_at=clock.now(),
+                    trained_on=5000 + version,
+                    train_s=20,
+                    macro_f1=f1,
+                    accuracy=0.9,
+                    department_macro_f1=0.85,
+                    metrics={},
+                    active=active,
+                    sha256="0" * 64,
+                    library="test",
+                    model=b"\0",
+                )
+            )
+        incident = s.execute(
+            text("SELECT id, category_code FROM incidents WHERE category_code = '030202' LIMIT 1")
+        ).one()
+        for accepted in (True, True, True, False):
+            s.add(
+                ClassifierFeedback(
+                    at=clock.now(),
+                    model_version=2,
+                    incident_id=incident.id,
+                    category_code=incident.category_code,
+                    kind="category",
+                    suggested="030202",
+                    chosen="030202" if accepted else "030201",
+                    accepted=accepted,
+                )
+            )
+        s.commit()
+    dialog = RulesDialog(runner, _user(db, "admin"))
+    qtbot.addWidget(dialog)
+    dialog.resize(1000, 620)
+    dialog.show()
+    dialog.tabs.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: dialog.models_table.rowCount() == 2, timeout=10_000)
+    cells = [[dialog.models_table.item(r, c).text() for c in range(8)] for r in range(2)]
+    assert cells[0][0] == "v2" and cells[0][4] == "0.774" and cells[0][7] == "✓"
+    assert cells[1][0] == "v1" and cells[1][4] == "0.812" and cells[1][7] == ""
+    rates = [dialog.rates_table.item(0, c).text() for c in range(6)]
+    assert "商铺广场舞噪音" in rates[0] and rates[2:] == ["4", "3", "1", "75%"]
+    if os.environ.get("COMMAND_CENTER_SHOTS"):
+        dialog.grab().save(os.path.join(os.environ["COMMAND_CENTER_SHOTS"], "smart_dispatch.png"))
+
+    dialog.models_table.selectRow(1)
+    with qtbot.waitSignal(dialog.sig_saved, timeout=10_000):
+        dialog.activate_button.click()
+    with db.sessions() as s:
+        assert s.scalar(select(ClassifierModel.version).where(ClassifierModel.active)) == 1
+        assert s.scalar(select(func.count()).where(AuditEntry.action == "classifier.activate")) == 1
+    qtbot.waitUntil(lambda: dialog.models_table.item(1, 7).text() == "✓", timeout=10_000)
+
+    dialog.auto_spin.setValue(85)
+    with qtbot.waitSignal(dialog.sig_saved, timeout=10_000):
+        dialog.auto_button.click()
+    with db.sessions() as s:
+        assert s.get(AppSetting, "dispatch.auto_confidence").value == 0.85

@@ -1,7 +1,9 @@
 """Working rules of the center (办理规则), edited by administrators: routing rules (category and
 town → department, with the note operators see as the reason), deadline rules (category and
-priority → working days or office hours) and the order settings (objection window, reopening
-window, days to answer the reporter, dispatch rounds).
+priority → working days or office hours), the order settings (objection window, reopening
+window, days to answer the reporter, dispatch rounds) and smart dispatch (智能派单: the learned
+models' versions and figures, rolling back, automatic dispatch's confidence, the accept and
+override rates per category).
 
 Others may look but not change: the buttons are disabled and say why.
 """
@@ -32,10 +34,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from command_center.services import deadlines, permissions, routing, settings
+from command_center.services import deadlines, learned_routing, permissions, routing, settings
 from command_center.services.audit import Actor
 from command_center.services.choices import Choices, choices
-from command_center.workers.ops import OpsRunner
+from command_center.workers.ops import LONG, OpsRunner
 
 ORDER_SETTINGS = (  # (key, label, unit, minimum, maximum)
     (
@@ -75,6 +77,9 @@ class RulesData:
     routing_rules: list[routing.RuleRow]
     deadline_rules: list[deadlines.RuleRow]
     order_settings: dict[str, Any]
+    models: list[learned_routing.VersionRow]
+    rates: list[learned_routing.RateRow]
+    auto_confidence: float
 
 
 def load(session: Session) -> RulesData:
@@ -84,6 +89,9 @@ def load(session: Session) -> RulesData:
         routing.list_rules(session),
         deadlines.list_rules(session),
         {key: values[key] for key, *_ in ORDER_SETTINGS},
+        learned_routing.versions(session),
+        learned_routing.rates(session),
+        float(values[learned_routing.AUTO_SETTING] or 0),
     )
 
 
@@ -244,6 +252,7 @@ class RulesDialog(QDialog):
         self.save_settings_button.clicked.connect(self._save_settings)
         form.addRow(self.save_settings_button)
         self.tabs.addTab(settings_page, self.tr("Orders"))
+        self.tabs.addTab(self._smart_page(), self.tr("Smart dispatch"))
 
         self.note = QLabel(
             "" if self._editable else self.tr("Only an administrator can change the working rules.")
@@ -256,6 +265,137 @@ class RulesDialog(QDialog):
         close.rejected.connect(self.reject)
         layout.addWidget(close)
         self.refresh()
+
+    def _smart_page(self) -> QWidget:
+        """智能派单: the learned models' versions with their figures (train, use one: roll
+        back), automatic dispatch's confidence, the accept and override rates per category."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.models_table = _table(
+            [
+                self.tr("Version"),
+                self.tr("Trained"),
+                self.tr("By"),
+                self.tr("Incidents"),
+                self.tr("Category macro-F1"),
+                self.tr("Accuracy"),
+                self.tr("Department macro-F1"),
+                self.tr("In use"),
+            ]
+        )
+        self.models_table.setObjectName("classifierVersions")
+        layout.addWidget(self.models_table, 2)
+        row = QHBoxLayout()
+        self.train_button = QPushButton(self.tr("Learn from closed incidents now"))
+        self.activate_button = QPushButton(self.tr("Use the selected version"))
+        for button, slot in (
+            (self.train_button, self._train),
+            (self.activate_button, self._activate_model),
+        ):
+            button.setEnabled(self._editable)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(QLabel(self.tr("Dispatch automatically from")))
+        self.auto_spin = QSpinBox()
+        self.auto_spin.setObjectName("autoConfidence")
+        self.auto_spin.setRange(0, 100)
+        self.auto_spin.setSuffix(" %")
+        self.auto_spin.setSpecialValueText(self.tr("never"))
+        self.auto_spin.setEnabled(self._editable)
+        row.addWidget(self.auto_spin)
+        self.auto_button = QPushButton(self.tr("Save"))
+        self.auto_button.setEnabled(self._editable)
+        self.auto_button.clicked.connect(self._save_auto)
+        row.addWidget(self.auto_button)
+        layout.addLayout(row)
+        layout.addWidget(QLabel(self.tr("Suggestions taken and overridden, per category")))
+        self.rates_table = _table(
+            [
+                self.tr("Category"),
+                self.tr("Suggested"),
+                self.tr("Suggestions"),
+                self.tr("Taken"),
+                self.tr("Overridden"),
+                self.tr("Taken %"),
+            ]
+        )
+        self.rates_table.setObjectName("classifierRates")
+        layout.addWidget(self.rates_table, 3)
+        return page
+
+    def _show_smart(self, data: RulesData) -> None:
+        self.models_table.setRowCount(len(data.models))
+        for i, m in enumerate(data.models):
+            values = (
+                f"v{m.version}",
+                m.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                m.created_by or "",
+                str(m.trained_on),
+                f"{m.macro_f1:.3f}",
+                f"{m.accuracy:.3f}",
+                f"{m.department_macro_f1:.3f}",
+                "✓" if m.active else "",
+            )
+            for j, v in enumerate(values):
+                self.models_table.setItem(i, j, QTableWidgetItem(v))
+        self.rates_table.setRowCount(len(data.rates))
+        kinds = {"category": self.tr("category"), "department": self.tr("department")}
+        for i, r in enumerate(data.rates):
+            values = (
+                f"{r.category_code or ''} {r.category_name}",
+                kinds.get(r.kind, r.kind),
+                str(r.suggestions),
+                str(r.accepted),
+                str(r.suggestions - r.accepted),
+                f"{r.rate:.0%}",
+            )
+            for j, v in enumerate(values):
+                self.rates_table.setItem(i, j, QTableWidgetItem(v))
+        self.auto_spin.setValue(round(data.auto_confidence * 100))
+
+    def _train(self) -> None:
+        actor = self._actor
+        self.train_button.setEnabled(False)
+        self._message(self.tr("Learning from the closed incidents… (about half a minute)"))
+
+        def done(_result: object = None) -> None:
+            self.train_button.setEnabled(self._editable)
+            self._done()
+
+        def failed(exc: BaseException) -> None:
+            self.train_button.setEnabled(self._editable)
+            self._failed(exc)
+
+        self._runner.submit(
+            lambda s: learned_routing.learn(s, actor),
+            success=done,
+            failure=failed,
+            owner=self,
+            name="classifier.learn",
+            lane=LONG,
+        )
+
+    def _activate_model(self) -> None:
+        row = self.models_table.currentRow()
+        if self._data is None or not 0 <= row < len(self._data.models):
+            return
+        version, actor = self._data.models[row].version, self._actor
+        self._runner.submit(
+            lambda s: learned_routing.activate(s, actor, version),
+            success=self._done,
+            failure=self._failed,
+            owner=self,
+        )
+
+    def _save_auto(self) -> None:
+        value, actor = self.auto_spin.value() / 100, self._actor
+        self._runner.submit(
+            lambda s: settings.change(s, actor, {learned_routing.AUTO_SETTING: value}),
+            success=self._done,
+            failure=self._failed,
+            owner=self,
+        )
 
     def _with_buttons(self, table: QTableWidget, edit, delete) -> QWidget:
         page = QWidget()
@@ -319,6 +459,7 @@ class RulesDialog(QDialog):
                 self.deadline_table.setItem(i, j, QTableWidgetItem(v))
         for key, spin in self.spins.items():
             spin.setValue(int(data.order_settings[key]))
+        self._show_smart(data)
 
     def _failed(self, exc: BaseException) -> None:
         """A refused change: say why in the dialog (nothing was written) and show what is."""

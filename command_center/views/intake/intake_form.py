@@ -21,6 +21,7 @@ Run alone: ``python -m command_center.views.intake.intake_form [--database-url U
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import logging
 import sys
@@ -68,7 +69,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from command_center.services import gazetteer, intake
+from command_center.services import gazetteer, intake, learned_routing
 from command_center.services.audit import Actor
 from command_center.services.intake import CreatedIncident, IncidentDraft, IntakePreview
 from command_center.workers.ops import OpsRunner
@@ -99,6 +100,9 @@ DRAFT_FIELDS = (
     "no_location_reason",
 )
 COLOURS = {"ok": "#1b7f3b", "warning": "#b26a00", "error": "#c62828", "muted": "#5f6b7a"}
+
+
+LEARNED_KEY = "Ctrl+Shift+L"  # takes the learned suggestion (intake and the dispatch dialog)
 
 
 @dataclass(frozen=True)
@@ -463,7 +467,17 @@ class IntakeFormView(QWidget):
         self.routing_label.setObjectName("intakeRouting")
         self.routing_label.setWordWrap(True)
         routing_box = self._routing_box = QGroupBox(self.tr("Routing suggestion"), self)
-        QVBoxLayout(routing_box).addWidget(self.routing_label)
+        routing_layout = QVBoxLayout(routing_box)
+        routing_layout.addWidget(self.routing_label)
+        # the learned suggestion (智能派单), beside the rules': what the words point to
+        self.learned_label = QLabel(self)
+        self.learned_label.setObjectName("intakeLearned")
+        self.learned_label.setWordWrap(True)
+        self.learned_button = QPushButton(self)
+        self.learned_button.setObjectName("intakeLearnedAccept")
+        self.learned_button.hide()
+        routing_layout.addWidget(self.learned_label)
+        routing_layout.addWidget(self.learned_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.duplicates = QTableWidget(0, 5, self)
         self.duplicates.setObjectName("intakeDuplicates")
         self.duplicates.setHorizontalHeaderLabels(
@@ -532,6 +546,10 @@ class IntakeFormView(QWidget):
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.clear_form)
         self.merge_button.clicked.connect(self._on_merge_button_clicked)
+        self.learned_button.clicked.connect(self.accept_learned)
+        learned_key = QShortcut(QKeySequence(LEARNED_KEY), self)
+        learned_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        learned_key.activated.connect(self.accept_learned)
         self.duplicates.itemSelectionChanged.connect(self._on_duplicates_itemSelectionChanged)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -604,6 +622,7 @@ class IntakeFormView(QWidget):
         self.clear_button.setText(self.tr("Clear form"))
         self._placement_box.setTitle(self.tr("Responsibility (where it will be placed)"))
         self._routing_box.setTitle(self.tr("Routing suggestion"))
+        self._show_learned(self._preview.learned if self._preview is not None else None)
         self._dup_box.setTitle(self.tr("Possibly the same problem"))
         self.merge_button.setText(self.tr("Save and merge into the selected report"))
         self.duplicates.setHorizontalHeaderLabels(
@@ -777,6 +796,7 @@ class IntakeFormView(QWidget):
                 "muted",
             )
             self._set_label(self.routing_label, self.tr("Choose a category."), "muted")
+            self._show_learned(None)
             self._fill_duplicates([])
             return
         p = pv.placement
@@ -836,7 +856,62 @@ class IntakeFormView(QWidget):
             self._set_label(
                 self.routing_label, f"<b>{s.department_name}</b><br>{s.reason}", "ok", rich=True
             )
+        self._show_learned(pv.learned)
         self._fill_duplicates(pv.duplicates)
+
+    def _show_learned(self, learned: Any) -> None:
+        """The learned model's category path and department with their confidences and the
+        words behind them (the caller's words: escaped, never markup)."""
+        if learned is None or not learned.categories:
+            self.learned_label.clear()
+            self.learned_label.hide()
+            self.learned_button.hide()
+            return
+        esc = html.escape
+        lines = [
+            self.tr("Learned from past incidents (model v%1):").replace(
+                "%1", str(learned.version)
+            ),
+            self.tr("Category: %1 (%2)")
+            .replace("%1", f"<b>{esc(learned.path)}</b>")
+            .replace("%2", f"{learned.category_confidence:.0%}"),
+        ]
+        if learned.category_reasons:
+            lines.append(
+                self.tr("because of: %1").replace(
+                    "%1", esc("、".join(learned.category_reasons))
+                )
+            )
+        if learned.department_name:
+            lines.append(
+                self.tr("Department: %1 (%2)")
+                .replace("%1", f"<b>{esc(learned.department_name)}</b>")
+                .replace("%2", f"{learned.department_confidence:.0%}")
+            )
+            if learned.department_reasons:
+                lines.append(
+                    self.tr("because of: %1").replace(
+                        "%1", esc("、".join(learned.department_reasons))
+                    )
+                )
+        self._set_label(self.learned_label, "<br>".join(lines), "muted", rich=True)
+        self.learned_label.show()
+        same = learned.category_code == self.category.code()
+        self.learned_button.setText(
+            self.tr("Use the learned category (%1)").replace(
+                "%1", QKeySequence(LEARNED_KEY).toString(QKeySequence.SequenceFormat.NativeText)
+            )
+        )
+        self.learned_button.setVisible(not same)
+
+    @Slot()
+    def accept_learned(self) -> None:
+        """One key takes the learned category (the operator can still change it)."""
+        learned = self._preview.learned if self._preview is not None else None
+        if learned is None or learned.category_code is None:
+            return
+        self.category.set_code(learned.category_code)
+        self.learned_button.hide()
 
     def _fill_duplicates(self, dups: list[Any]) -> None:
         self.duplicates.setRowCount(0)
@@ -1031,9 +1106,36 @@ class IntakeFormView(QWidget):
                 "ok",
                 rich=True,
             )
+        elif made.auto is not None:
+            undo = self.tr("Undo")
+            self._show_message(
+                self.tr(
+                    "Saved as %1 and dispatched automatically to %2 (the learned model agrees "
+                    "with the routing rules, %3). %4"
+                )
+                .replace("%1", link)
+                .replace("%2", html.escape(made.auto.department_name))
+                .replace("%3", f"{made.auto.confidence:.0%}")
+                .replace("%4", f'<a href="undo-auto:{made.id}">{undo}</a>'),
+                "ok",
+                rich=True,
+            )
         else:
             self._show_message(self.tr("Saved as %1.").replace("%1", link), "ok", rich=True)
         self.sig_incident_created.emit(made.id)
+
+    def undo_auto_dispatch(self, incident_id: int) -> None:
+        """Take back an automatic dispatch: the incident waits for a person to dispatch it."""
+        actor = self._actor
+        self._runner.submit(
+            lambda s: learned_routing.undo_auto_dispatch(s, actor, incident_id),
+            success=lambda _: self._show_message(
+                self.tr("Automatic dispatch undone: the incident waits to be dispatched."), "ok"
+            ),
+            failure=self._on_failure,
+            owner=self,
+            name="intake.undo_auto",
+        )
 
     def _on_save_failed(self, exc: BaseException) -> None:
         self._saving = False
@@ -1069,6 +1171,8 @@ class IntakeFormView(QWidget):
     def _on_message_linkActivated(self, href: str) -> None:
         if href.startswith("incident:"):
             self.sig_incident_created.emit(int(href.split(":", 1)[1]))
+        elif href.startswith("undo-auto:"):
+            self.undo_auto_dispatch(int(href.split(":", 1)[1]))
 
     @Slot()
     def clear_form(self) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -405,6 +405,7 @@ class DispatchDialog(_Dialog):
         count: int = 1,
         mixed_categories: bool = False,
         second: bool = False,
+        learned: Any = None,
     ) -> None:
         title = (
             QCoreApplication.translate("QueueActions", "Dispatch again")
@@ -458,6 +459,31 @@ class DispatchDialog(_Dialog):
                 )
             )
         self.layout_.addWidget(self.reason)
+        # the learned suggestion (智能派单) beside the rules': never preselected over a rule
+        self._learned = learned
+        self.learned = QLabel(self)
+        self.learned.setObjectName("learnedSuggestion")
+        self.learned.setWordWrap(True)
+        self.learned.setTextFormat(Qt.TextFormat.PlainText)  # the caller's words
+        self.learned.hide()
+        if learned is not None and learned.department_id is not None:
+            self.learned.setText(
+                QCoreApplication.translate(
+                    "QueueActions",
+                    "Learned from past incidents: %1 (%2), because of: %3. %4 takes it.",
+                )
+                .replace("%1", learned.department_name or "")
+                .replace("%2", f"{learned.department_confidence:.0%}")
+                .replace("%3", "、".join(learned.department_reasons) or "—")
+                .replace("%4", "Ctrl+Shift+L")
+            )
+            self.learned.show()
+            if suggestion is None and self.dept.findData(learned.department_id) >= 0:
+                self.dept.setCurrentIndex(self.dept.findData(learned.department_id))
+            key = QShortcut(QKeySequence("Ctrl+Shift+L"), self)
+            key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            key.activated.connect(self.accept_learned)
+        self.layout_.addWidget(self.learned)
         self.co_list: QListWidget | None = None
         if not second:
             self.layout_.addWidget(
@@ -499,6 +525,13 @@ class DispatchDialog(_Dialog):
             self.fail(QCoreApplication.translate("QueueActions", "Choose a department."))
             return False
         return True
+
+    def accept_learned(self) -> None:
+        """One key: the learned department."""
+        if self._learned is not None and self._learned.department_id is not None:
+            i = self.dept.findData(self._learned.department_id)
+            if i >= 0:
+                self.dept.setCurrentIndex(i)
 
     def inputs(self) -> Inputs:
         co: list[int] = []

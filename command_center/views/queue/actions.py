@@ -118,6 +118,7 @@ def ask(
             count=len(targets),
             mixed_categories=len(cats) > 1,
             second=name == "second_dispatch",
+            learned=prep.learned,
         )
         d.setWindowTitle(title)
         return d.inputs() if d.exec() == QDialog.DialogCode.Accepted else None

@@ -1,0 +1,149 @@
+"""Automatic dispatch (智能派单): only where the learned model agrees with the routing rules above
+the configured confidence; audited as automatic; an operator undoes it (real PostgreSQL)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from command_center import clock
+from command_center.models import AuditEntry, ClassifierModel, Incident, WorkOrder
+from command_center.services import classifier, intake, orders, routing, settings
+from command_center.services import learned_routing as lr
+from command_center.services.intake import IncidentDraft
+
+
+def _store_model(session: Session) -> None:
+    """The county's closed incidents learned and stored as the active version (without the
+    cross-validation, which test_learned_routing covers)."""
+    parents, names = lr._tree(session)
+    model = classifier.train(lr.training_samples(session), parents=parents, names=names)
+    data = model.dumps()
+    session.add(
+        ClassifierModel(
+            version=1,
+            created_at=clock.now(),
+            trained_on=model.trained_on,
+            train_s=0,
+            macro_f1=1,
+            accuracy=1,
+            department_macro_f1=1,
+            metrics={},
+            active=True,
+            sha256=hashlib.sha256(data).hexdigest(),
+            library="test",
+            model=data,
+        )
+    )
+    session.commit()
+
+
+def _call(session: Session) -> IncidentDraft:
+    """A call in the words of a closed incident whose category the rules route."""
+    for row in session.execute(
+        text(
+            "SELECT title, description, category_code FROM incidents WHERE status = 'closed' "
+            "AND category_code IS NOT NULL ORDER BY id LIMIT 50"
+        )
+    ):
+        if routing.suggest(session, row.category_code, None) is not None:
+            return IncidentDraft(
+                channel_code="hotline_12345",
+                title=row.title,
+                category_code=row.category_code,
+                description=row.description,
+                no_location_reason="来电人说不清位置",
+            )
+    raise AssertionError("no routed category among the closed incidents")
+
+
+@pytest.fixture
+def with_model(session: Session) -> Session:
+    _store_model(session)
+    return session
+
+
+def test_off_by_default_nothing_is_dispatched(with_model: Session) -> None:
+    session = with_model
+    operator = lr.actor_named(session, "zhiban1")
+    made = intake.take_call(session, operator, _call(session))
+    assert made.auto is None
+    assert session.get(Incident, made.id).status == "new"  # type: ignore[union-attr]
+
+
+def test_agreeing_model_dispatches_automatically_and_an_operator_undoes_it(
+    with_model: Session,
+) -> None:
+    session = with_model
+    admin = lr.actor_named(session, "admin")
+    operator = lr.actor_named(session, "zhiban1")
+    settings.set_value(session, admin, lr.AUTO_SETTING, 0.3)
+    session.commit()
+    draft = _call(session)
+    rule = routing.suggest(session, draft.category_code, None)
+    assert rule is not None
+
+    made = intake.take_call(session, operator, draft)
+    assert made.auto is not None
+    assert made.auto.department_id == rule.department_id and made.auto.confidence >= 0.3
+    inc = session.get(Incident, made.id, populate_existing=True)
+    assert inc is not None and inc.status == "dispatched"
+    order = session.scalars(select(WorkOrder).where(WorkOrder.incident_id == made.id)).one()
+    assert order.department_id == rule.department_id and order.dispatched_by_id is None
+    entry = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity_type == "incident",
+            AuditEntry.entity_id == made.id,
+            AuditEntry.action == "incident.dispatch",
+        )
+    ).one()
+    assert entry.actor_id is None and entry.actor_name == lr.AUTO.name  # audited as automatic
+    assert "自动派单" in (entry.reason or "")
+
+    lr.undo_auto_dispatch(session, operator, made.id)
+    session.expire_all()
+    assert session.get(Incident, made.id).status == "accepted"  # type: ignore[union-attr]
+    assert session.get(WorkOrder, order.id).status == "cancelled"  # type: ignore[union-attr]
+    recall = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity_id == made.id, AuditEntry.action == "incident.recall"
+        )
+    ).one()
+    assert recall.actor_id == operator.user_id
+
+    # the administrator's rates: the category taken at intake, the automatic department undone
+    rates = {(r.category_code, r.kind): r for r in lr.rates(session)}
+    assert rates[(draft.category_code, "category")].accepted == 1
+    undone = rates[(draft.category_code, "department")]
+    assert (undone.suggestions, undone.accepted, undone.rate) == (1, 0, 0.0)
+
+    # a person's dispatch is not undone this way
+    inc = session.get(Incident, made.id)
+    assert inc is not None
+    orders.dispatch(session, operator, made.id, rule.department_id, expected_version=inc.version)
+    with pytest.raises(orders.TransitionError):
+        lr.undo_auto_dispatch(session, operator, made.id)
+
+
+def test_disagreement_or_low_confidence_leaves_it_to_a_person(with_model: Session) -> None:
+    session = with_model
+    admin = lr.actor_named(session, "admin")
+    operator = lr.actor_named(session, "zhiban1")
+    settings.set_value(session, admin, lr.AUTO_SETTING, 1.01)  # no confidence reaches it
+    session.commit()
+    made = intake.take_call(session, operator, _call(session))
+    assert made.auto is None
+    settings.set_value(session, admin, lr.AUTO_SETTING, 0.3)
+    session.commit()
+    draft = _call(session)
+    other = session.scalar(
+        text("SELECT code FROM categories WHERE level = 3 AND code <> :c ORDER BY code LIMIT 1"),
+        {"c": draft.category_code},
+    )
+    import dataclasses
+
+    made = intake.take_call(session, operator, dataclasses.replace(draft, category_code=other))
+    assert made.auto is None  # the operator's category is not the model's

@@ -1,0 +1,130 @@
+"""Smart dispatch learns from the demo county's closed incidents: a version with its figures,
+its suggestions, rolling back, and who may store a model (on real PostgreSQL)."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from command_center.db.engine import libpq_url
+from command_center.models import AuditEntry, ClassifierModel
+from command_center.services import learned_routing as lr
+from command_center.services.audit import Actor
+from command_center.services.permissions import PermissionDenied
+from tests.conftest import login_url
+
+
+def _actor(session: Session, username: str) -> Actor:
+    return lr.actor_named(session, username)
+
+
+def test_learns_from_closed_incidents_and_rolls_back(session: Session) -> None:
+    admin = _actor(session, "admin")
+    samples = lr.training_samples(session)
+    closed = session.scalar(
+        text("SELECT count(*) FROM incidents WHERE status = 'closed' AND category_code IS NOT NULL")
+    )
+    assert len(samples) == closed > 100
+    # closed without a work order (settled on the spot by a grid worker): category only
+    assert sum(1 for s in samples if s.department) > 0.5 * len(samples)
+
+    v1 = lr.learn(session, admin, note="first")
+    assert v1.version == 1 and v1.active and v1.trained_on <= closed
+    assert 0 < v1.macro_f1 <= 1 and 0 < v1.accuracy <= 1 and v1.department_macro_f1 > 0
+    stored = session.scalar(select(ClassifierModel).where(ClassifierModel.version == 1))
+    assert stored is not None
+    assert stored.metrics["category"]["folds"] == lr.FOLDS
+    assert stored.metrics["category"]["classes"][0]["support"] > 0
+
+    # a suggestion follows the tree, names its department and gives its words
+    row = session.execute(
+        text(
+            "SELECT i.title, i.description, i.category_code FROM incidents i "
+            "WHERE i.status = 'closed' AND i.category_code IS NOT NULL ORDER BY i.id LIMIT 1"
+        )
+    ).one()
+    s = lr.suggest(session, row.title, row.description)
+    assert s is not None and s.version == 1
+    codes = [g.label for g in s.categories]
+    assert len(codes) == 3 and codes[1].startswith(codes[0]) and codes[2].startswith(codes[1])
+    assert s.department_id is not None and s.department_name
+    assert s.category_reasons and s.department_reasons
+    assert lr.suggest(session, "", "  ") is None
+
+    # the dispatch dialog is prepared with it, beside the rules' suggestion
+    from command_center.services import actions
+
+    inc = session.execute(
+        text(
+            "SELECT id, version, number, category_code, town_id FROM incidents "
+            "ORDER BY id LIMIT 1"
+        )
+    ).one()
+    prep = actions.prepare(
+        session,
+        "incident",
+        "dispatch",
+        [
+            actions.Target(
+                "incident",
+                inc.id,
+                inc.version,
+                inc.number,
+                inc.category_code,
+                inc.town_id,
+                "accepted",
+            )
+        ],
+    )
+    assert prep.learned is not None and prep.learned.department_id is not None
+
+    v2 = lr.learn(session, admin, activate=False, folds=2)
+    assert v2.version == 2 and not v2.active
+    lr.activate(session, admin, 2)
+    assert [(v.version, v.active) for v in lr.versions(session)] == [(2, True), (1, False)]
+    lr.activate(session, admin, 1)  # roll back
+    assert [(v.version, v.active) for v in lr.versions(session)] == [(2, False), (1, True)]
+    assert lr.suggest(session, row.title, row.description).version == 1  # type: ignore[union-attr]
+
+    actions = session.scalars(
+        select(AuditEntry.action)
+        .where(AuditEntry.entity_type == "classifier_model")
+        .order_by(AuditEntry.id)
+    ).all()
+    assert actions == [
+        "classifier.learn",
+        "classifier.activate",
+        "classifier.learn",
+        "classifier.activate",
+        "classifier.activate",
+    ]
+    assert not lr.due(session, 30)
+    assert lr.due(session, -1)
+
+
+def test_only_an_administrator_trains_or_activates(session: Session) -> None:
+    operator = _actor(session, "zhiban1")
+    with pytest.raises(PermissionDenied):
+        lr.learn(session, operator)
+    with pytest.raises(PermissionDenied):
+        lr.activate(session, operator, 1)
+
+
+def test_the_database_lets_only_administrators_write_model_bytes(seeded_copy: str) -> None:
+    """Unpickling runs code: an operator's login may read the models, never write one."""
+    sql = (
+        "INSERT INTO classifier_models (version, created_at, trained_on, train_s, macro_f1, "
+        "accuracy, department_macro_f1, metrics, sha256, library, model) VALUES "
+        "(%s, now(), 1, 0, 0, 0, 0, '{}', '', 'x', '\\x00')"
+    )
+    with psycopg.connect(libpq_url(login_url(seeded_copy, "zhiban1")), autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(sql, (7,))
+        assert conn.execute("SELECT count(*) FROM classifier_models").fetchone() == (0,)
+    with psycopg.connect(libpq_url(login_url(seeded_copy, "admin")), autocommit=True) as conn:
+        conn.execute(sql, (8,))
+    with psycopg.connect(libpq_url(login_url(seeded_copy, "bm_police")), autocommit=True) as conn:
+        # a department's login sees no model at all (row-level security)
+        assert conn.execute("SELECT count(*) FROM classifier_models").fetchone() == (0,)

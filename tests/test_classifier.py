@@ -1,0 +1,228 @@
+"""The text classifier and the data team's command line: cleaning, messy files, the last line.
+
+No database. tests/fixtures/classify: the same 24 labelled complaints in UTF-8, UTF-8 with BOM,
+GB18030 and UTF-16; messy.csv/.xlsx add leading tabs and newlines, U+3000, HTML entities, a
+4,000-character text, empty texts, a duplicated id and an id with conflicting labels, and Excel
+serial dates in another column; a truncated XLSX and a binary file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from command_center import cli
+from command_center.interop.labelled import read_labelled
+from command_center.services import classifier
+
+FIX = Path(__file__).parent / "fixtures" / "classify"
+TEXT = ["标题", "诉求内容"]
+
+
+def test_clean_text_folds_what_exports_leave_behind() -> None:
+    assert classifier.clean_text("\t\n  路灯\u3000坏了\r\n") == "路灯 坏了"
+    assert classifier.clean_text("漏水&lt;b&gt;严重&lt;/b&gt;&amp;nbsp;") == "漏水 严重"
+    assert classifier.clean_text("ＡＢＣ１２３号楼") == "ABC123号楼"
+    assert classifier.clean_text(None) == ""
+    assert classifier.clean_text(float("nan")) == ""
+    assert len(classifier.clean_text("漏" * 9000)) == classifier.MAX_CHARS
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("clean_utf8.csv", "utf-8"),
+        ("bom.csv", "utf-8-sig"),
+        ("gbk.csv", "gb18030"),
+        ("utf16.csv", "utf-16"),
+        ("messy.xlsx", "xlsx"),
+    ],
+)
+def test_encodings_are_detected_and_reported(name: str, encoding: str) -> None:
+    data = read_labelled(FIX / name, TEXT, "分类")
+    assert data.encoding == encoding
+    assert "社保断缴了怎么补交" in "\n".join(data.texts)
+    assert set(data.labels) == {"城乡建设", "劳动和社会保障", "教育文体"}
+
+
+@pytest.mark.parametrize("name", ["messy.csv", "messy.xlsx"])
+def test_messy_export_empty_duplicates_and_conflicts(name: str) -> None:
+    data = read_labelled(FIX / name, TEXT, "分类")
+    assert data.rows == 29
+    assert data.empty_text == 2  # skipped and counted
+    assert data.duplicates == 2  # GD0005 three times with one label: kept once
+    assert data.conflicts == 2 and data.conflicting_ids == ["GD0009"]  # both rows left out
+    assert len(data.texts) == 23
+    # the Excel serial dates in 受理日期 are another column: they neither stop nor enter
+    assert not any("45001" in t for t in data.texts)
+    long = next(t for t in data.texts if "情况一直没有改善" in t)
+    assert len(long) > 3000 and len(classifier.clean_text(long)) == classifier.MAX_CHARS
+    assert any("\n\t\n小区楼道灯" in t for t in data.texts)  # as read; the model cleans it
+    assert "路面塌陷" in classifier.clean_text(data.texts[1]).replace(" ", "")
+
+
+def test_several_text_columns_are_joined() -> None:
+    data = read_labelled(FIX / "clean_utf8.csv", TEXT, "分类")
+    assert data.texts[0] == "小区楼道灯坏\n小区楼道灯坏了好久没人修"
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("broken.xlsx", "XLSX"),
+        ("binary.csv", "编码"),
+        ("missing.csv", "无法读取"),
+    ],
+)
+def test_unreadable_file_is_a_bilingual_error_with_status_2(
+    name: str, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main(
+        [
+            "classify",
+            "evaluate",
+            "--csv",
+            str(FIX / name),
+            "--text-column",
+            "诉求内容",
+            "--label-column",
+            "分类",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert words in err and " / " in err and re.search(r"[A-Za-z]{4}", err)
+
+
+def test_unknown_column_names_the_headers(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(
+        [
+            "classify",
+            "evaluate",
+            "--csv",
+            str(FIX / "clean_utf8.csv"),
+            "--text-column",
+            "内容",
+            "--label-column",
+            "分类",
+        ]
+    )
+    assert code == 2
+    assert "找不到列「内容」" in capsys.readouterr().err
+
+
+def test_evaluate_prints_per_class_figures_and_the_last_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = cli.main(
+        [
+            "classify",
+            "evaluate",
+            "--csv",
+            str(FIX / "messy.csv"),
+            "--text-column",
+            "标题",
+            "--text-column",
+            "诉求内容",
+            "--label-column",
+            "分类",
+            "--folds",
+            "3",
+        ]
+    )
+    out = capsys.readouterr().out.strip().splitlines()
+    assert code == 0
+    assert out[0].startswith("encoding=utf-8 rows=29 used=23 empty_text=2")
+    assert any(line.startswith("劳动和社会保障") for line in out)
+    assert "precision" in "\n".join(out) and "support" in "\n".join(out)
+    m = re.fullmatch(r"macro_f1=(\d\.\d{3}) accuracy=(\d\.\d{3})", out[-1])
+    assert m is not None, out[-1]
+    assert float(m[1]) > 0.5  # three clearly different topics
+
+
+def test_train_writes_a_model_that_predicts_with_reasons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "m.model"
+    code = cli.main(
+        [
+            "classify",
+            "train",
+            "--csv",
+            str(FIX / "gbk.csv"),
+            "--text-column",
+            "诉求内容",
+            "--label-column",
+            "分类",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0 and out.stat().st_size > 0
+    model = classifier.loads(out.read_bytes())
+    p = model.predict("公司拖欠我们工资，老板跑了")
+    assert p is not None and p.leaf is not None
+    assert p.leaf.label == "劳动和社会保障"
+    assert 0 < p.leaf.confidence <= 1
+    assert any("工资" in w or "拖欠" in w for w in p.category_reasons)
+
+
+def test_categories_follow_the_tree() -> None:
+    parents = {
+        "01": None,
+        "0101": "01",
+        "010101": "0101",
+        "010102": "0101",
+        "02": None,
+        "0201": "02",
+        "020101": "0201",
+    }
+    names = {
+        "01": "城市管理",
+        "0101": "市容",
+        "010101": "垃圾堆放",
+        "010102": "占道经营",
+        "02": "社会治安",
+        "0201": "盗窃",
+        "020101": "电动车被盗",
+    }
+    samples = (
+        [classifier.Sample(f"小区门口垃圾堆放{i}天没人清运，臭气熏天", "010101") for i in range(6)]
+        + [classifier.Sample(f"商贩占道经营摆摊{i}处，堵住人行道", "010102") for i in range(6)]
+        + [classifier.Sample(f"楼下电动车被盗，第{i}次了，报警", "020101") for i in range(6)]
+    )
+    model = classifier.train(samples, parents=parents, names=names)
+    p = model.predict("垃圾堆放在路边没人清运")
+    assert p is not None
+    assert [g.label for g in p.categories] == ["01", "0101", "010101"]
+    assert [g.name for g in p.categories] == ["城市管理", "市容", "垃圾堆放"]
+    conf = [g.confidence for g in p.categories]
+    assert conf[0] >= conf[1] >= conf[2] > 0.4  # a parent holds at least its child's share
+    assert model.predict("  \t ") is None
+
+
+def test_harder_demo_texts_are_colloquial_misspelt_and_mixed() -> None:
+    import random
+
+    from command_center.demo import texts
+
+    rng = random.Random(16)
+    a = "12345热线转办：来电人反映小区门口垃圾已经堆了三天，物业不处理，希望尽快清运。"
+    b = "网格员上报：某物流公司拖欠务工人员工资9万元，涉及本村3人，希望督促支付。"
+    made = [texts.harder(rng, a, b) for _ in range(200)]
+    assert all(m.strip() for m in made)
+    assert any("12345热线转办" not in m for m in made)  # the framing dropped
+    assert any("拉圾" in m or "以经" in m or "务业" in m for m in made)  # typos
+    assert any("拖欠务工人员工资" in m for m in made)  # another matter mixed in
+    assert len(set(made)) > 50
+
+
+def test_a_file_that_is_not_a_model_is_refused_without_unpickling(tmp_path: Path) -> None:
+    import pickle
+
+    with pytest.raises(classifier.ClassifierError, match="not a model file"):
+        classifier.loads(pickle.dumps({"not": "a model"}))
+    with pytest.raises(classifier.ClassifierError, match="damaged"):
+        classifier.loads(classifier.MAGIC + b"garbage")
