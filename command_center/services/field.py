@@ -192,6 +192,126 @@ def authenticate(
     return FieldWorker(worker.id, worker.code, worker.name, tok.id)
 
 
+def _store_together(
+    session: Session, checked: Sequence[tuple[FieldWorker, list[Record]] | FieldError]
+) -> list[IngestResult | FieldError]:
+    """A group's check-ins and patrols in one insert each, its audit entries (one per request,
+    as :func:`ingest` writes them) in one COPY, its tokens stamped once. A client id given
+    twice in the group is stored once: the first request to give it is told "stored"."""
+    import json as json_
+
+    from command_center.db.bulk import copy_rows, raw_connection
+    from command_center.services.incident_writer import AUDIT_COLUMNS
+
+    now = clock.now()
+    records = [r for c in checked if not isinstance(c, FieldError) for r in c[1]]
+    got: set[str] = set()
+    checks = [r for r in records if r.kind == "check_in"]
+    if checks:
+        got |= set(
+            session.scalars(
+                insert(CheckIn)
+                .values(
+                    [
+                        {
+                            "worker_id": r.worker_id,
+                            "day": r.at.astimezone(CST).date(),
+                            "at": r.at,
+                            "lon": r.lon,
+                            "lat": r.lat,
+                            "note": r.note,
+                            "client_id": r.client_id,
+                            "received_at": now,
+                        }
+                        for r in checks
+                    ]
+                )
+                .on_conflict_do_nothing()
+                .returning(CheckIn.client_id)
+            )
+        )
+    patrols = [r for r in records if r.kind == "patrol"]
+    if patrols:
+        got |= set(
+            session.scalars(
+                insert(Patrol)
+                .values(
+                    [
+                        {
+                            "worker_id": r.worker_id,
+                            "started_at": r.at,
+                            "ended_at": r.ended_at,
+                            "distance_km": r.distance_km,
+                            "track": (
+                                {"type": "LineString", "coordinates": r.track} if r.track else None
+                            ),
+                            "findings": r.findings,
+                            "client_id": r.client_id,
+                            "received_at": now,
+                        }
+                        for r in patrols
+                    ]
+                )
+                .on_conflict_do_nothing()
+                .returning(Patrol.client_id)
+            )
+        )
+    out: list[IngestResult | FieldError] = []
+    audit_rows: list[tuple[Any, ...]] = []
+    used: set[int] = set()
+    for c in checked:
+        if isinstance(c, FieldError):
+            out.append(c)
+            continue
+        worker, mine = c
+        if worker.token_id is not None:
+            used.add(worker.token_id)
+        result = IngestResult()
+        stored = []
+        for r in mine:
+            first = r.client_id in got
+            got.discard(r.client_id)  # a second request giving it: a duplicate
+            result.results.append(
+                {
+                    "client_id": r.client_id,
+                    "type": r.kind,
+                    "status": "stored" if first else "duplicate",
+                }
+            )
+            if first:
+                result.stored += 1
+                stored.append(r)
+            else:
+                result.duplicates += 1
+        out.append(result)
+        if stored:
+            counts = {k: sum(1 for r in stored if r.kind == k) for k in KINDS}
+            name = f"网格员:{worker.name}（{worker.code}）"[:64]
+            audit_rows.append(
+                (
+                    None,
+                    name,
+                    "field.ingest",
+                    "grid_worker",
+                    worker.id,
+                    f"{name} 收到移动端记录：报平安{counts['check_in']}条，巡查"
+                    f"{counts['patrol']}条，上报事件{counts['report']}条",
+                    json_.dumps(
+                        {"counts": counts, "client_ids": [r.client_id for r in stored][:50]},
+                        ensure_ascii=False,
+                    ),
+                )
+            )
+    if audit_rows:
+        copy_rows(raw_connection(session), "audit_log", AUDIT_COLUMNS, audit_rows)
+    if used:
+        session.execute(
+            text("UPDATE field_tokens SET last_used_at = :t WHERE id = ANY(:ids)"),
+            {"t": now, "ids": sorted(used)},
+        )
+    return out
+
+
 def tokens_of(
     session: Session, authorizations: Sequence[str | None]
 ) -> dict[str, tuple[FieldToken, GridWorker]]:
@@ -600,6 +720,22 @@ def receive_many(
     out: list[IngestResult | FieldError] = []
     try:
         known = tokens_of(session, [a for a, _ in requests])
+        checked: list[tuple[FieldWorker, list[Record]] | FieldError] = []
+        for authorization, payload in requests:
+            try:
+                worker = authenticate(session, authorization, known)
+                checked.append((worker, check_all(payload, worker.id)))
+            except FieldError as exc:  # refused before anything is written
+                checked.append(exc)
+        if all(
+            isinstance(c, FieldError) or all(r.kind in ("check_in", "patrol") for r in c[1])
+            for c in checked
+        ):
+            # check-ins and patrols only: one insert each and one COPY of the audit entries
+            # for the whole group (nothing in them can fail but the database itself)
+            out = _store_together(session, checked)
+            session.commit()
+            return out
         used: set[int] = set()
         for authorization, payload in requests:
             try:

@@ -285,3 +285,61 @@ def test_phones_posting_together_are_written_together_each_with_its_own_answer(
     finally:
         server.stop()
         engine.dispose()
+
+
+def test_a_group_stores_a_client_id_once_and_audits_each_request(seeded_copy: str) -> None:
+    codes = [
+        c
+        for (c,) in _q(
+            seeded_copy,
+            "SELECT code FROM grid_workers WHERE kind = 'full_time' AND active "
+            "ORDER BY code DESC LIMIT 2",
+        )
+    ]
+    _q(
+        seeded_copy,
+        "WITH d AS (DELETE FROM check_ins WHERE worker_id IN (SELECT id FROM grid_workers "
+        "WHERE code = ANY(%s)) RETURNING 1) SELECT count(*) FROM d",
+        codes,
+    )
+    first, second = (_token(seeded_copy, c)[0] for c in codes)
+    same = f"same-{uuid.uuid4().hex}"
+    patrol = {
+        "type": "patrol",
+        "client_id": f"pat-{uuid.uuid4().hex}",
+        "started_at": _at(0.2),
+        "ended_at": _at(0.1),
+    }
+    engine = make_engine(seeded_copy)
+    try:
+        with make_session_factory(engine)() as s:
+            out = field.receive_many(
+                s,
+                [
+                    (
+                        f"Bearer {first}",
+                        [{"type": "check_in", "client_id": same, "at": _at()}, patrol],
+                    ),
+                    (f"Bearer {second}", {"type": "check_in", "client_id": same, "at": _at()}),
+                    ("Bearer ccf_" + "y" * 40, {"type": "check_in", "client_id": "x" * 10}),
+                ],
+            )
+    finally:
+        engine.dispose()
+    a, b, c = out
+    assert isinstance(a, field.IngestResult) and isinstance(b, field.IngestResult)
+    assert [r["status"] for r in a.results] == ["stored", "stored"]
+    assert [r["status"] for r in b.results] == ["duplicate"]  # the first to give it stored it
+    assert isinstance(c, field.FieldError) and c.status == 401
+    ((n,),) = _q(seeded_copy, "SELECT count(*) FROM check_ins WHERE client_id = %s", same)
+    assert n == 1
+    audited = _q(
+        seeded_copy,
+        "SELECT entity_id, after->'counts' FROM audit_log WHERE action = 'field.ingest' "
+        "AND after->'client_ids' ? %s",
+        same,
+    )
+    assert len(audited) == 1 and audited[0][1] == {"check_in": 1, "patrol": 1, "report": 0}
+    # the chain holds: the entries written by COPY are linked like every other
+    ((ok,),) = _q(seeded_copy, "SELECT count(*) FROM audit_log WHERE hash IS NULL")
+    assert ok == 0
