@@ -912,6 +912,13 @@ class MainWindow(QMainWindow):
             shutdown = getattr(view, "shutdown", None)
             if callable(shutdown):
                 shutdown()
+        if self._live is not None:
+            # changes still on their way must not restart the views' timers after the close
+            # (the channel is the window's: nothing else listens to it)
+            try:
+                self._live.sig_changes.disconnect()
+            except (RuntimeError, TypeError):
+                pass
         app = QApplication.instance()
         if app is not None:
             try:

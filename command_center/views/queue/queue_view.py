@@ -894,7 +894,13 @@ class QueueView(QWidget):
         buttons = self.details.action_buttons()
         for key in wanted:
             button = buttons.get(key)
-            if button is not None and button.isEnabled() and button.isVisible():
+            # a button just made for the details shown is not visible until the event loop
+            # shows it (Qt queues that): only one hidden on purpose is not offered
+            hidden = button is not None and (
+                button.isHidden()
+                and button.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+            )
+            if button is not None and button.isEnabled() and not hidden:
                 button.click()
                 return True
         return False
