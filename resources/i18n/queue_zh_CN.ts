@@ -250,7 +250,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+1247"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1253"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -714,7 +714,7 @@
     </message>
     <message>
         <location line="+227"/>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-790"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-796"/>
         <source>Answer overdue</source>
         <translation>答复超期</translation>
     </message>
@@ -968,7 +968,7 @@
         <translation>照片已不存在。</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+50"/>
         <source>Public summary</source>
         <translation>公开摘要</translation>
     </message>

@@ -50,6 +50,100 @@
     </message>
 </context>
 <context>
+    <name>ScoreDialog</name>
+    <message>
+        <location filename="../../command_center/views/supervision/score_view.py" line="+62"/>
+        <source>Adjust the score</source>
+        <translation>调整考核分</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+90"/>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location line="-86"/>
+        <source>Points</source>
+        <translation>分值</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Monthly score</source>
+        <translation>月度考核</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Departments</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Towns</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Adjust…</source>
+        <translation>调整…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Lock the month…</source>
+        <translation>锁定本月…</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Rank</source>
+        <translation>名次</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Choose a unit first.</source>
+        <translation>请先选择一个单位。</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Lock the month</source>
+        <translation>锁定本月</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>After locking, no points can be added or deducted by hand.</source>
+        <translation>锁定后不能再人工加减分。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+</context>
+<context>
     <name>SupervisionBanner</name>
     <message>
         <location filename="../../command_center/views/supervision/banner.py" line="+67"/>
@@ -65,7 +159,7 @@
 <context>
     <name>SupervisionView</name>
     <message>
-        <location filename="../../command_center/views/supervision/ledger_view.py" line="+166"/>
+        <location filename="../../command_center/views/supervision/ledger_view.py" line="+170"/>
         <location line="+1"/>
         <source>Supervision ledger</source>
         <translation>督办台账</translation>
@@ -79,6 +173,11 @@
         <location line="+1"/>
         <source>Export XLSX…</source>
         <translation>导出XLSX…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Monthly score…</source>
+        <translation>月度考核…</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -338,7 +437,7 @@
         <translation>完成</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+51"/>
         <source>Export the ledger</source>
         <translation>导出督办台账</translation>
     </message>
@@ -351,7 +450,7 @@
 <context>
     <name>_TextDialog</name>
     <message>
-        <location line="-591"/>
+        <location line="-606"/>
         <source> working days</source>
         <translation>个工作日</translation>
     </message>

@@ -308,6 +308,9 @@ class SupervisionView(QWidget):
         self.issue_button.clicked.connect(self.open_issue_dialog)
         self.export_button = QPushButton(self)
         self.export_button.clicked.connect(self.export)
+        self.score_button = QPushButton(self)
+        self.score_button.setObjectName("supervisionScore")
+        self.score_button.clicked.connect(self.open_scores)
         bar = QHBoxLayout()
         bar.addWidget(self.heading)
         bar.addStretch(1)
@@ -319,6 +322,7 @@ class SupervisionView(QWidget):
             self.town_combo,
             self.issue_button,
             self.export_button,
+            self.score_button,
         ):
             bar.addWidget(w)
 
@@ -408,6 +412,7 @@ class SupervisionView(QWidget):
         self.setWindowTitle(self.tr("Supervision ledger"))
         self.issue_button.setText(self.tr("Issue supervision…"))
         self.export_button.setText(self.tr("Export XLSX…"))
+        self.score_button.setText(self.tr("Monthly score…"))
         self.model.headers = {
             "number": self.tr("Number"),
             "level": self.tr("Level"),
@@ -732,6 +737,16 @@ class SupervisionView(QWidget):
         r = self.selected()
         if r is not None and r.incident_id is not None:
             self.sig_open_incident.emit(r.incident_id)
+
+    @Slot()
+    def open_scores(self) -> Any:
+        """月度考核: the departments' and towns' scores of a month (score_view.py)."""
+        from command_center.views.supervision.score_view import ScoreDialog
+
+        dialog = ScoreDialog(self.runner, self.actor, sv.may_supervise(self.role), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     @Slot()
     def open_issue_dialog(self, order_number: str = "") -> IssueDialog | None:

@@ -1,0 +1,239 @@
+"""The monthly score (月度考核) of departments and towns: every unit from 100 with its points per
+rule (overdue, yellow card, red card, by hand), best first; a supervisor adds or deducts points
+with a reason and locks the month (``services/supervision``: ``monthly_scores``,
+``adjust_score``, ``lock_month``; every point is in ``score_points`` with its order and rule).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from command_center import clock
+from command_center.clock import CST
+from command_center.services import supervision as sv
+from command_center.services.audit import Actor
+from command_center.views.words import language
+from command_center.workers.ops import OpsRunner
+
+RULES = ("overdue", "yellow", "red", "manual")
+RULE_TEXT = {
+    **{k: sv.STAGE_TEXT[k] for k in ("overdue", "yellow", "red")},
+    "manual": ("人工调整", "by hand"),
+}
+
+
+def _word(pair: tuple[str, str]) -> str:
+    return pair[0] if language() == "zh" else pair[1]
+
+
+def recent_months(n: int = 12) -> list[dt.date]:
+    """This month and the ``n - 1`` before it (the program's clock, Beijing time)."""
+    first = clock.now().astimezone(CST).date().replace(day=1)
+    out = [first]
+    while len(out) < n:
+        out.append((out[-1] - dt.timedelta(days=1)).replace(day=1))
+    return out
+
+
+class AdjustDialog(QDialog):
+    """Points to add or deduct, and why."""
+
+    def __init__(self, unit: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scoreAdjustDialog")
+        self.setWindowTitle(QCoreApplication.translate("ScoreDialog", "Adjust the score"))
+        form = QFormLayout(self)
+        form.addRow(QCoreApplication.translate("ScoreDialog", "Unit"), QLabel(unit, self))
+        self.points = QSpinBox(self)
+        self.points.setRange(-50, 50)
+        self.points.setValue(0)
+        form.addRow(QCoreApplication.translate("ScoreDialog", "Points"), self.points)
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("scoreReason")
+        form.addRow(QCoreApplication.translate("ScoreDialog", "Reason"), self.reason)
+        row = QHBoxLayout()
+        ok = QPushButton(QCoreApplication.translate("ScoreDialog", "OK"), self)
+        cancel = QPushButton(QCoreApplication.translate("ScoreDialog", "Cancel"), self)
+        ok.clicked.connect(self.accept)
+        cancel.clicked.connect(self.reject)
+        row.addStretch(1)
+        row.addWidget(ok)
+        row.addWidget(cancel)
+        form.addRow(row)
+
+
+class ScoreDialog(QDialog):
+    """See the module docstring."""
+
+    def __init__(self, runner: OpsRunner, actor: Actor, may_adjust: bool, parent: Any = None):
+        super().__init__(parent)
+        self.setObjectName("scoreDialog")
+        self.runner = runner
+        self.actor = actor
+        self.may_adjust = may_adjust
+        self.scores: list[sv.UnitScore] = []
+        self.setWindowTitle(QCoreApplication.translate("ScoreDialog", "Monthly score"))
+        self.month = QComboBox(self)
+        self.month.setObjectName("scoreMonth")
+        for m in recent_months():
+            self.month.addItem(f"{m:%Y-%m}", m)
+        self.unit = QComboBox(self)
+        self.unit.setObjectName("scoreUnit")
+        self.unit.addItem(QCoreApplication.translate("ScoreDialog", "Departments"), "department")
+        self.unit.addItem(QCoreApplication.translate("ScoreDialog", "Towns"), "town")
+        self.adjust_button = QPushButton(QCoreApplication.translate("ScoreDialog", "Adjust…"), self)
+        self.adjust_button.setObjectName("scoreAdjust")
+        self.lock_button = QPushButton(
+            QCoreApplication.translate("ScoreDialog", "Lock the month…"), self
+        )
+        self.lock_button.setObjectName("scoreLock")
+        for b in (self.adjust_button, self.lock_button):
+            b.setVisible(may_adjust)
+        self.adjust_button.clicked.connect(self.adjust)
+        self.lock_button.clicked.connect(self.lock)
+        bar = QHBoxLayout()
+        bar.addWidget(self.month)
+        bar.addWidget(self.unit)
+        bar.addStretch(1)
+        bar.addWidget(self.adjust_button)
+        bar.addWidget(self.lock_button)
+        self.table = QTableWidget(self)
+        self.table.setObjectName("scoreTable")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.message = QLabel(self)
+        self.message.setObjectName("scoreMessage")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        self.month.currentIndexChanged.connect(self.reload)
+        self.unit.currentIndexChanged.connect(self.reload)
+        self.resize(760, 520)
+        self.reload()
+
+    def _month(self) -> dt.date:
+        return self.month.currentData()  # type: ignore[no-any-return]
+
+    def reload(self) -> None:
+        month, unit = self._month(), str(self.unit.currentData())
+        self.runner.submit(
+            lambda s: sv.monthly_scores(s, month, unit),
+            success=self._show,
+            failure=lambda exc: self.message.setText(str(exc)),
+            owner=self,
+            name="supervision.scores",
+        )
+
+    def _show(self, scores: list[sv.UnitScore]) -> None:
+        self.scores = scores
+        heads = [
+            QCoreApplication.translate("ScoreDialog", "Rank"),
+            QCoreApplication.translate("ScoreDialog", "Unit"),
+            QCoreApplication.translate("ScoreDialog", "Score"),
+            *[_word(RULE_TEXT[r]) for r in RULES],
+        ]
+        self.table.clear()
+        self.table.setColumnCount(len(heads))
+        self.table.setHorizontalHeaderLabels(heads)
+        self.table.setRowCount(len(scores))
+        for i, u in enumerate(scores):
+            cells = [str(i + 1), u.name, str(u.score)] + [
+                f"{u.by_rule[r]:+d}" if u.by_rule.get(r) else "" for r in RULES
+            ]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j != 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if j == 2 and u.score < sv.BASE_SCORE:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.table.setItem(i, j, item)
+        self.table.resizeColumnsToContents()
+
+    def selected(self) -> sv.UnitScore | None:
+        row = self.table.currentRow()
+        return self.scores[row] if 0 <= row < len(self.scores) else None
+
+    def ask_adjustment(self, unit: sv.UnitScore) -> tuple[int, str] | None:
+        d = AdjustDialog(unit.name, self)
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return d.points.value(), d.reason.text()
+
+    def adjust(self) -> None:
+        unit = self.selected()
+        if unit is None:
+            self.message.setText(QCoreApplication.translate("ScoreDialog", "Choose a unit first."))
+            return
+        asked = self.ask_adjustment(unit)
+        if asked is None:
+            return
+        points, reason = asked
+        month, actor = self._month(), self.actor
+        self.runner.submit(
+            lambda s: sv.adjust_score(
+                s,
+                actor,
+                unit_type=unit.unit_type,
+                unit_id=unit.unit_id,
+                month=month,
+                points=points,
+                reason=reason,
+            ),
+            success=lambda _id: self._done(),
+            failure=lambda exc: self.message.setText(str(exc)),
+            owner=self,
+            name="supervision.adjust_score",
+        )
+
+    def ask_lock(self) -> bool:
+        answer, ok = QInputDialog.getItem(
+            self,
+            QCoreApplication.translate("ScoreDialog", "Lock the month"),
+            QCoreApplication.translate(
+                "ScoreDialog", "After locking, no points can be added or deducted by hand."
+            ),
+            [QCoreApplication.translate("ScoreDialog", "Lock")],
+            0,
+            False,
+        )
+        return bool(ok and answer)
+
+    def lock(self) -> None:
+        if not self.ask_lock():
+            return
+        month, actor = self._month(), self.actor
+        self.runner.submit(
+            lambda s: sv.lock_month(s, actor, month),
+            success=lambda _=None: self._done(),
+            failure=lambda exc: self.message.setText(str(exc)),
+            owner=self,
+            name="supervision.lock_month",
+        )
+
+    def _done(self) -> None:
+        self.message.setText(QCoreApplication.translate("ScoreDialog", "Done"))
+        self.reload()

@@ -1,0 +1,73 @@
+"""月度考核 from the ledger: the month's scores of departments as the service computes them from
+the points, best first; a supervisor deducts with a reason (audited), then locks the month and
+a further adjustment is refused with the reason; the duty desk only reads."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QPushButton
+from sqlalchemy import text
+
+from command_center import clock
+from command_center.clock import CST
+from command_center.services import supervision as sv
+from tests.gui.test_supervision_view import WAIT, _user, _view
+
+
+@pytest.fixture
+def database_url(seeded_copy: str) -> str:
+    return seeded_copy
+
+
+def test_the_monthly_score_adjusted_and_locked(qtbot, cc_app, db, runner, other_engine) -> None:
+    view = _view(qtbot, runner, _user(db, "duban1"))
+    dialog = view.open_scores()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=WAIT)
+    month = clock.now().astimezone(CST).date().replace(day=1)
+    with db.sessions() as s:
+        expected = sv.monthly_scores(s, month, "department")
+    shown = [
+        (dialog.table.item(i, 1).text(), int(dialog.table.item(i, 2).text()))
+        for i in range(dialog.table.rowCount())
+    ]
+    assert shown == [(u.name, u.score) for u in expected]
+    assert [score for _, score in shown] == sorted((sc for _, sc in shown), reverse=True)
+    # deduct 5 from the last one, with a reason
+    last = dialog.table.rowCount() - 1
+    unit = dialog.scores[last]
+    dialog.table.selectRow(last)
+    dialog.ask_adjustment = lambda u: (-5, "群众投诉处理不及时")  # type: ignore[method-assign]
+    dialog.findChild(QPushButton, "scoreAdjust").click()
+    qtbot.waitUntil(
+        lambda: any(u.unit_id == unit.unit_id and u.score == unit.score - 5 for u in dialog.scores),
+        timeout=WAIT,
+    )
+    with other_engine.connect() as c:
+        reason = c.execute(
+            text(
+                "SELECT reason FROM audit_log WHERE action = 'score.adjust' "
+                "ORDER BY id DESC LIMIT 1"
+            )
+        ).scalar_one()
+    assert reason == "群众投诉处理不及时"
+    # locked: no more adjustments, and the dialog says why
+    dialog.ask_lock = lambda: True  # type: ignore[method-assign]
+    dialog.findChild(QPushButton, "scoreLock").click()
+    qtbot.waitUntil(lambda: dialog.message.text() == "完成", timeout=WAIT)
+    dialog.message.setText("")
+    dialog.table.selectRow(0)
+    dialog.findChild(QPushButton, "scoreAdjust").click()
+    qtbot.waitUntil(lambda: "locked" in dialog.message.text(), timeout=WAIT)
+    assert "已锁定" in dialog.message.text()
+    dialog.close()
+    view.shutdown()
+
+
+def test_the_duty_desk_reads_the_scores_only(qtbot, cc_app, db, runner) -> None:
+    view = _view(qtbot, runner, _user(db, "zhiban1"))
+    dialog = view.open_scores()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=WAIT)
+    assert not dialog.findChild(QPushButton, "scoreAdjust").isVisibleTo(dialog)
+    assert not dialog.findChild(QPushButton, "scoreLock").isVisibleTo(dialog)
+    dialog.close()
+    view.shutdown()
