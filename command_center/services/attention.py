@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,9 +27,12 @@ from command_center import clock
 from command_center.models import (
     AuditEntry,
     Department,
+    DisputeAlert,
+    DisputeCase,
     Incident,
     IncidentStatus,
     OrderStatus,
+    SupervisionOrder,
     WorkOrder,
 )
 from command_center.models.incident import LocationFlag
@@ -195,27 +199,14 @@ def notices(
                 out.append(Notice("no_location", c.id, c.number, c.title, c.reported_at))
     sups = sorted(set(new_supervision_ids))
     if sups and wanted & {"supervision", "proposal"}:
-        from command_center.models import SupervisionOrder
-
         statuses = [
             st for k, st in (("supervision", "open"), ("proposal", "proposed")) if k in wanted
         ]
-        incident = func.coalesce(SupervisionOrder.incident_id, WorkOrder.incident_id)
-        for v in session.execute(
-            select(
-                SupervisionOrder.status,
-                SupervisionOrder.number,
-                SupervisionOrder.issued_at,
-                SupervisionOrder.reason,
-                incident.label("incident_id"),
-                Incident.title,
-                Department.name,
-            )
-            .outerjoin(WorkOrder, WorkOrder.id == SupervisionOrder.work_order_id)
-            .outerjoin(Incident, Incident.id == incident)
-            .outerjoin(Department, Department.id == SupervisionOrder.department_id)
-            .where(SupervisionOrder.id.in_(sups), SupervisionOrder.status.in_(statuses))
-            .order_by(SupervisionOrder.id)
+        for v in _supervision(
+            session,
+            SupervisionOrder.id.in_(sups),
+            SupervisionOrder.status.in_(statuses),
+            order_by=SupervisionOrder.id,
         ):
             if v.incident_id is None:
                 continue  # a dispute's supervision: the disputes area shows it
@@ -232,8 +223,6 @@ def notices(
             )
     alerts = sorted(set(new_dispute_alert_ids))
     if alerts and "dispute_alert" in wanted:
-        from command_center.models import DisputeAlert, DisputeCase
-
         for a in session.execute(
             select(
                 DisputeAlert.level,
@@ -272,29 +261,18 @@ def unacknowledged(session: Session, *, role_code: str, now: dt.datetime) -> lis
     The database's policies leave out other departments' supervision."""
     if "unacknowledged" not in kinds_for(role_code):
         return []
-    from command_center.models import SupervisionOrder
     from command_center.services import settings
 
     minutes = int(settings.get(session, "orders.supervision_renotify_minutes"))
     if minutes <= 0:
         return []
     every = dt.timedelta(minutes=minutes)
-    incident = func.coalesce(SupervisionOrder.incident_id, WorkOrder.incident_id)
     out = []
-    for v in session.execute(
-        select(
-            SupervisionOrder.number,
-            SupervisionOrder.issued_at,
-            SupervisionOrder.reason,
-            incident.label("incident_id"),
-            Incident.title,
-            Department.name,
-        )
-        .outerjoin(WorkOrder, WorkOrder.id == SupervisionOrder.work_order_id)
-        .outerjoin(Incident, Incident.id == incident)
-        .outerjoin(Department, Department.id == SupervisionOrder.department_id)
-        .where(SupervisionOrder.status == "open", SupervisionOrder.issued_at <= now - every)
-        .order_by(SupervisionOrder.issued_at)
+    for v in _supervision(
+        session,
+        SupervisionOrder.status == "open",
+        SupervisionOrder.issued_at <= now - every,
+        order_by=SupervisionOrder.issued_at,
     ):
         if v.incident_id is None:
             continue
@@ -311,3 +289,26 @@ def unacknowledged(session: Session, *, role_code: str, now: dt.datetime) -> lis
             )
         )
     return out
+
+
+def _supervision(session: Session, *where: Any, order_by: Any) -> Any:
+    """Supervision rows with what a notice says of them: status, number, issued, reason, the
+    incident (its own or its order's) and its title, the department."""
+
+    incident = func.coalesce(SupervisionOrder.incident_id, WorkOrder.incident_id)
+    return session.execute(
+        select(
+            SupervisionOrder.status,
+            SupervisionOrder.number,
+            SupervisionOrder.issued_at,
+            SupervisionOrder.reason,
+            incident.label("incident_id"),
+            Incident.title,
+            Department.name,
+        )
+        .outerjoin(WorkOrder, WorkOrder.id == SupervisionOrder.work_order_id)
+        .outerjoin(Incident, Incident.id == incident)
+        .outerjoin(Department, Department.id == SupervisionOrder.department_id)
+        .where(*where)
+        .order_by(order_by)
+    )

@@ -43,8 +43,7 @@ def set_sound_enabled(on: bool) -> None:
 
 
 def kind_text(kind: str) -> str:
-    zh, en = svc.KINDS.get(kind, (kind, kind))
-    return zh if words.language() == "zh" else en
+    return words.word_of(svc.KINDS, kind)
 
 
 def notice_text(n: svc.Notice) -> str:

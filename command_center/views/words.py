@@ -11,6 +11,8 @@ The interface language is the default QLocale, which the application sets with i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QLocale
 
 from command_center.services import lifecycle
@@ -49,6 +51,16 @@ def status_words(kind: str, code: str) -> tuple[str, str]:
     return lifecycle.status_words(_kind(kind), code)
 
 
+def pick(pair: tuple[str, str]) -> str:
+    """The word of a Qt-free (中文, English) pair in the interface language."""
+    return pair[0] if language() == "zh" else pair[1]
+
+
+def word_of(table: Mapping[str, tuple[str, str]], code: str) -> str:
+    """A code's word from a Qt-free table of (中文, English) pairs; the code itself if absent."""
+    return pick(table.get(code, (code, code)))
+
+
 LOCATION_FLAG_WORDS = {
     "outside": ("辖区外，待核实", "outside the county: to be checked"),
     "missing": ("无位置，待核实", "no location: to be checked"),
@@ -59,9 +71,7 @@ LOCATION_FLAG_WORDS = {
 
 def location_flag_text(flag: str | None) -> str:
     words = LOCATION_FLAG_WORDS.get(flag or "")
-    if words is None:
-        return ""
-    return words[0] if language() == "zh" else words[1]
+    return "" if words is None else pick(words)
 
 
 def plain_tip(text: str | None) -> str | None:

@@ -44,9 +44,7 @@ from command_center.views import words
 Submit = Callable[[dict[str, Any], Callable[[str | None], None]], None]
 
 
-def pick(pair: tuple[str, str]) -> str:
-    """The word of a (中文, English) pair in the interface language."""
-    return pair[0] if words.language() == "zh" else pair[1]
+pick = words.pick
 
 
 def fill_combo(combo: QComboBox, table: dict[str, tuple[str, str]],

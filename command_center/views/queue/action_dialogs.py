@@ -42,8 +42,7 @@ from command_center.views import words
 
 def visit_method_text(code: str) -> str:
     """How a return visit was made, in the interface language."""
-    zh, en = VISIT_METHODS.get(code, (code, code))
-    return zh if words.language() == "zh" else en
+    return words.word_of(VISIT_METHODS, code)
 
 
 UNREACHED = 0

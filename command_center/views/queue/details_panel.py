@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 from command_center import clock
 from command_center.services import lifecycle
 from command_center.services import queue as svc
+from command_center.services import supervision as sv
 from command_center.services.actions import Target
+from command_center.services.disputes import STATUS_TEXT as CASE_STATUS
 from command_center.services.record_details import Details
 from command_center.views.queue import actions
 from command_center.views.queue.queue_model import (
@@ -37,7 +39,7 @@ from command_center.views.queue.queue_model import (
     remaining_text,
     status_text,
 )
-from command_center.views.words import language, location_flag_text, plain_tip
+from command_center.views.words import language, location_flag_text, plain_tip, word_of
 
 LEVEL_STYLE = {
     "ok": "background:#e6f4ea; color:#1e6b34;",
@@ -53,14 +55,6 @@ PRIMARY_ACTIONS = {
     ("order", "accept"),
     ("order", "resolve"),
 }
-
-
-def _word(table: Any, code: str) -> str:
-    """A code's word from a Qt-free (中文, English) table, in the interface language."""
-    pair = table.get(code)
-    if not pair:
-        return code
-    return pair[0] if language() == "zh" else pair[1]
 
 
 def _t(at: dt.datetime | None) -> str:
@@ -426,30 +420,26 @@ class DetailsPanel(QWidget):
         if d.description:
             rows.append((self.tr("Description"), e(d.description)))
         if d.dispute_cases:
-            from command_center.services.disputes import STATUS_TEXT as case_status
-
             rows.append(
                 (
                     self.tr("Dispute case"),
                     e(
                         "、".join(
-                            f"{number}（{_word(case_status, status)}）"
+                            f"{number}（{word_of(CASE_STATUS, status)}）"
                             for _, number, status in d.dispute_cases
                         )
                     ),
                 )
             )
         if d.supervision:
-            from command_center.services import supervision as sv
-
             rows.append(
                 (
                     self.tr("Supervision"),
                     "<span style='color:#c62828'>"
                     + e(
                         "、".join(
-                            f"{_word(sv.LEVEL_TEXT, level)} {number}"
-                            f"（{_word(sv.STATUS_TEXT, status)}）"
+                            f"{word_of(sv.LEVEL_TEXT, level)} {number}"
+                            f"（{word_of(sv.STATUS_TEXT, status)}）"
                             for number, level, status in d.supervision
                         )
                     )

@@ -57,7 +57,7 @@ from command_center.services import supervision as sv
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
 from command_center.services.lifecycle import ADMIN, DEPT_HANDLER, DUTY_OPERATOR, SUPERVISOR
-from command_center.views.words import language
+from command_center.views.words import language, word_of
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import LONG, OpsRunner
 
@@ -66,11 +66,6 @@ SWEEP_MS = 60_000
 WATCHED = {"supervision_orders", "deadline_extensions", "supervision_notes", "work_orders"}
 CARD_COLOURS = {"yellow": ("#f6d743", "#3b3000"), "red": ("#c62828", "#ffffff")}
 COUNTDOWN_COLOURS = {"red": "#c62828", "amber": "#b26a00"}
-
-
-def _word(table: dict[str, tuple[str, str]], code: str) -> str:
-    zh, en = table.get(code, (code, code))
-    return zh if language() == "zh" else en
 
 
 def _when(moment: dt.datetime | None) -> str:
@@ -151,11 +146,11 @@ class LedgerModel(QAbstractTableModel):
         if col == "number":
             return r.number
         if col == "level":
-            return _word(sv.LEVEL_TEXT, r.level)
+            return word_of(sv.LEVEL_TEXT, r.level)
         if col == "stage":
-            return _word(sv.STAGE_TEXT, r.stage)
+            return word_of(sv.STAGE_TEXT, r.stage)
         if col == "status":
-            return _word(sv.STATUS_TEXT, r.status)
+            return word_of(sv.STATUS_TEXT, r.status)
         if col == "department":
             return r.department or ""
         if col == "town":
@@ -225,7 +220,7 @@ class IssueDialog(QDialog):
         form.addRow(self.tr("Order / incident"), self.target)
         self.level = QComboBox(self)
         for code in sv.LEVELS:
-            self.level.addItem(_word(sv.LEVEL_TEXT, code), code)
+            self.level.addItem(word_of(sv.LEVEL_TEXT, code), code)
         form.addRow(self.tr("Level"), self.level)
         self.leader = QLineEdit(self)
         self.leader.setPlaceholderText(self.tr("the leader who takes the case"))
@@ -458,12 +453,12 @@ class SupervisionView(QWidget):
 
         fill(
             self.level_combo,
-            [(self.tr("All levels"), None)] + [(_word(sv.LEVEL_TEXT, c), c) for c in sv.LEVELS],
+            [(self.tr("All levels"), None)] + [(word_of(sv.LEVEL_TEXT, c), c) for c in sv.LEVELS],
         )
         fill(
             self.stage_combo,
             [(self.tr("All steps"), None), (self.tr("Cards"), "card")]
-            + [(_word(sv.STAGE_TEXT, c), c) for c in sv.STAGE_TEXT],
+            + [(word_of(sv.STAGE_TEXT, c), c) for c in sv.STAGE_TEXT],
         )
         fill(
             self.state_combo,
@@ -612,8 +607,8 @@ class SupervisionView(QWidget):
             self.details.setPlainText("")
             return
         lines = [
-            f"{r.number}  {_word(sv.LEVEL_TEXT, r.level)} · {_word(sv.STAGE_TEXT, r.stage)} · "
-            f"{_word(sv.STATUS_TEXT, r.status)}",
+            f"{r.number}  {word_of(sv.LEVEL_TEXT, r.level)} · {word_of(sv.STAGE_TEXT, r.stage)} · "
+            f"{word_of(sv.STATUS_TEXT, r.status)}",
             self.tr("Reason: %1").replace("%1", r.reason),
         ]
         if r.instructions:

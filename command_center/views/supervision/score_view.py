@@ -30,7 +30,7 @@ from command_center import clock
 from command_center.clock import CST
 from command_center.services import supervision as sv
 from command_center.services.audit import Actor
-from command_center.views.words import language
+from command_center.views.words import pick
 from command_center.workers.ops import OpsRunner
 
 RULES = ("overdue", "yellow", "red", "manual")
@@ -38,10 +38,6 @@ RULE_TEXT = {
     **{k: sv.STAGE_TEXT[k] for k in ("overdue", "yellow", "red")},
     "manual": ("人工调整", "by hand"),
 }
-
-
-def _word(pair: tuple[str, str]) -> str:
-    return pair[0] if language() == "zh" else pair[1]
 
 
 def recent_months(n: int = 12) -> list[dt.date]:
@@ -154,7 +150,7 @@ class ScoreDialog(QDialog):
             QCoreApplication.translate("ScoreDialog", "Rank"),
             QCoreApplication.translate("ScoreDialog", "Unit"),
             QCoreApplication.translate("ScoreDialog", "Score"),
-            *[_word(RULE_TEXT[r]) for r in RULES],
+            *[pick(RULE_TEXT[r]) for r in RULES],
         ]
         self.table.clear()
         self.table.setColumnCount(len(heads))
