@@ -18,7 +18,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
     Signal,
     Slot,
 )
@@ -37,7 +36,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from command_center.db.changes import Changes
 from command_center.services import overview
 from command_center.services.overview import CountyOverview, Kpis
 from command_center.views.overview.area_tree_model import (
@@ -49,7 +47,8 @@ from command_center.views.overview.area_tree_model import (
     AreaTreeModel,
     SortRole,
 )
-from command_center.workers.live import CONNECTED, LiveChannel
+from command_center.views.overview.live_reload import LiveReload
+from command_center.workers.live import LiveChannel
 from command_center.workers.ops import OpsRunner
 
 log = logging.getLogger(__name__)
@@ -61,16 +60,28 @@ PERIODIC_MS = 5 * 60_000
 _CONTEXT = "OverviewView"
 # (key, title, hint): the KPI cards in the order shown
 KPI_CARDS: tuple[tuple[str, str, str], ...] = (
-    ("towns", QT_TRANSLATE_NOOP("OverviewView", "Towns"),
-     QT_TRANSLATE_NOOP("OverviewView", "towns and sub-districts")),
-    ("villages", QT_TRANSLATE_NOOP("OverviewView", "Villages"),
-     QT_TRANSLATE_NOOP("OverviewView", "villages and communities")),
+    (
+        "towns",
+        QT_TRANSLATE_NOOP("OverviewView", "Towns"),
+        QT_TRANSLATE_NOOP("OverviewView", "towns and sub-districts"),
+    ),
+    (
+        "villages",
+        QT_TRANSLATE_NOOP("OverviewView", "Villages"),
+        QT_TRANSLATE_NOOP("OverviewView", "villages and communities"),
+    ),
     ("grids", QT_TRANSLATE_NOOP("OverviewView", "Grids"), ""),
     ("micro_grids", QT_TRANSLATE_NOOP("OverviewView", "Micro-grids"), ""),
-    ("workers", QT_TRANSLATE_NOOP("OverviewView", "Grid workers"),
-     QT_TRANSLATE_NOOP("OverviewView", "full-time")),
-    ("active", QT_TRANSLATE_NOOP("OverviewView", "Active workers"),
-     QT_TRANSLATE_NOOP("OverviewView", "checked in within %1 days")),
+    (
+        "workers",
+        QT_TRANSLATE_NOOP("OverviewView", "Grid workers"),
+        QT_TRANSLATE_NOOP("OverviewView", "full-time"),
+    ),
+    (
+        "active",
+        QT_TRANSLATE_NOOP("OverviewView", "Active workers"),
+        QT_TRANSLATE_NOOP("OverviewView", "checked in within %1 days"),
+    ),
     ("open_orders", QT_TRANSLATE_NOOP("OverviewView", "Open work orders"), ""),
     ("incidents_today", QT_TRANSLATE_NOOP("OverviewView", "Incidents today"), ""),
 )
@@ -118,10 +129,7 @@ class OverviewView(QWidget):
         self.setObjectName("overviewView")
         self._runner = runner
         self._live = live
-        self._loading = False
-        self._again = False
         self._first_load = True
-        self._ever_connected = False
         self.overview: CountyOverview | None = None
 
         self.model = AreaTreeModel(self)
@@ -133,21 +141,16 @@ class OverviewView(QWidget):
         self.proxy.setFilterKeyColumn(COL_NAME)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.refresh)
-        self._periodic = QTimer(self)
-        self._periodic.setInterval(PERIODIC_MS)
-        self._periodic.timeout.connect(self.refresh)
-
         self._build()
         self._retranslate()
-        if live is not None:
-            live.sig_changes.connect(self._on_live_sig_changes)
-            live.sig_reconnected.connect(self.refresh)
-            live.sig_connection_changed.connect(self._on_live_sig_connection_changed)
-        self._periodic.start()
+        self._reload = LiveReload(
+            self,
+            live,
+            RELEVANT_TABLES,
+            self._load,
+            debounce_ms=DEBOUNCE_MS,
+            periodic_ms=PERIODIC_MS,
+        )
         self.refresh()
 
     def _build(self) -> None:
@@ -207,8 +210,10 @@ class OverviewView(QWidget):
         for key, title, hint in KPI_CARDS:
             card = self.cards[key]
             card.title.setText(_tr(title))
-            days = self.overview.activity_window_days if self.overview else (
-                overview.ACTIVITY_WINDOW_DAYS
+            days = (
+                self.overview.activity_window_days
+                if self.overview
+                else (overview.ACTIVITY_WINDOW_DAYS)
             )
             card.hint.setText(_tr(hint).replace("%1", str(days)) if hint else "")
         self.filter_edit.setPlaceholderText(self.tr("Find a town, village or grid…"))
@@ -223,11 +228,9 @@ class OverviewView(QWidget):
     @Slot()
     def refresh(self) -> None:
         """Reload in the background; a request while loading runs once more afterwards."""
-        self._debounce.stop()
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
+        self._reload.refresh()
+
+    def _load(self) -> None:
         self._runner.submit(
             overview.county_overview,
             success=self._on_overview_loaded,
@@ -254,10 +257,7 @@ class OverviewView(QWidget):
         self.updated_label.setText(self.tr("Not updated: the database cannot be reached"))
 
     def _done_loading(self) -> None:
-        self._loading = False
-        if self._again:
-            self._again = False
-            self._debounce.start()
+        self._reload.done()
 
     def _show_kpis(self, k: Kpis) -> None:
         def number(n: int) -> str:
@@ -291,19 +291,6 @@ class OverviewView(QWidget):
         when = self.overview.as_of.strftime("%H:%M:%S")
         self.updated_label.setText(self.tr("Updated %1").replace("%1", when))
 
-    @Slot(object)
-    def _on_live_sig_changes(self, changes: Changes) -> None:
-        # the KPIs are not re-read for every burst: at most once per quiet DEBOUNCE_MS
-        if changes.touched(*RELEVANT_TABLES):
-            self._debounce.start()  # restarts: a stream of changes gives one reload
-
-    @Slot(str)
-    def _on_live_sig_connection_changed(self, state: str) -> None:
-        if state == CONNECTED and not self._ever_connected:
-            # what changed between the first load and LISTEN becoming active
-            self._ever_connected = True
-            self._debounce.start()
-
     @Slot(str)
     def _on_filter_edit_text_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())
@@ -318,8 +305,7 @@ class OverviewView(QWidget):
         return area.id if area else None
 
     def shutdown(self) -> None:
-        self._debounce.stop()
-        self._periodic.stop()
+        self._reload.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

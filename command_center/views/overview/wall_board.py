@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from command_center.db.changes import Changes
 from command_center.services import wall_board
 from command_center.services.wall_board import WallBoard
 from command_center.views import words
-from command_center.workers.live import CONNECTED, LiveChannel
+from command_center.views.overview.live_reload import LiveReload
+from command_center.workers.live import LiveChannel
 from command_center.workers.ops import OpsRunner
 
 log = logging.getLogger(__name__)
@@ -278,26 +278,18 @@ class WallBoardView(QWidget):
         self.setObjectName("wallBoard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._runner = runner
-        self._loading = False
-        self._again = False
-        self._ever_connected = False
         self.board: WallBoard | None = None
-
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.refresh)
-        self._periodic = QTimer(self)
-        self._periodic.setInterval(PERIODIC_MS)
-        self._periodic.timeout.connect(self.refresh)
 
         self._build()
         self._retranslate()
-        if live is not None:
-            live.sig_changes.connect(self._on_live_sig_changes)
-            live.sig_reconnected.connect(self.refresh)
-            live.sig_connection_changed.connect(self._on_live_sig_connection_changed)
-        self._periodic.start()
+        self._reload = LiveReload(
+            self,
+            live,
+            RELEVANT_TABLES,
+            self._load,
+            debounce_ms=DEBOUNCE_MS,
+            periodic_ms=PERIODIC_MS,
+        )
         self.refresh()
 
     def _build(self) -> None:
@@ -392,11 +384,9 @@ class WallBoardView(QWidget):
     @Slot()
     def refresh(self) -> None:
         """Reload in the background; a request while loading runs once more afterwards."""
-        self._debounce.stop()
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
+        self._reload.refresh()
+
+    def _load(self) -> None:
         self._runner.submit(
             wall_board.wall_board,
             success=self._on_loaded,
@@ -417,10 +407,7 @@ class WallBoardView(QWidget):
         self.updated_label.setText(self.tr("Not updated: the database cannot be reached"))
 
     def _done_loading(self) -> None:
-        self._loading = False
-        if self._again:
-            self._again = False
-            self._debounce.start()
+        self._reload.done()
 
     def _show(self, b: WallBoard) -> None:
         k, w = b.kpis, b.workers
@@ -478,20 +465,8 @@ class WallBoardView(QWidget):
             self.tr("Updated %1").replace("%1", b.as_of.strftime("%H:%M:%S"))
         )
 
-    @Slot(object)
-    def _on_live_sig_changes(self, changes: Changes) -> None:
-        if changes.touched(*RELEVANT_TABLES):
-            self._debounce.start()  # restarts: a stream of changes gives one reload
-
-    @Slot(str)
-    def _on_live_sig_connection_changed(self, state: str) -> None:
-        if state == CONNECTED and not self._ever_connected:
-            self._ever_connected = True
-            self._debounce.start()
-
     def shutdown(self) -> None:
-        self._debounce.stop()
-        self._periodic.stop()
+        self._reload.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
