@@ -4,7 +4,6 @@ details panel; a department cannot."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QPushButton
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -13,6 +12,7 @@ from command_center.services.audit import Actor
 from command_center.services.permissions import PermissionDenied
 from tests.conftest import make_new_incidents as _make_new
 from tests.gui.test_handback_verify import _center_view
+from tests.gui.test_incident_links import _button
 from tests.gui.test_queue_trial import WAIT, _user
 
 
@@ -34,8 +34,10 @@ def test_the_center_approves_the_public_summary_and_a_department_cannot(
         return "东街路口路灯不亮，已安排维修"
 
     view.ask_public_summary = answer  # type: ignore[method-assign]
-    button = view.details.findChild(QPushButton, "detailsPublicSummary")
-    assert button is not None and button.isVisible()
+    # the button of the details shown (Qt shows a new button from the event loop)
+    qtbot.waitUntil(lambda: _button(view, "detailsPublicSummary") is not None, timeout=WAIT)
+    button = _button(view, "detailsPublicSummary")
+    assert button is not None
     button.click()
     with other_engine.begin() as c:
         qtbot.waitUntil(
