@@ -96,18 +96,20 @@ def _orgs(
         add(("village", village_id), f"{town_name}{name}人民调解室", "village",
             keys[("town", town_id)], village_id, town_id, None)
     mediators: dict[int, list[tuple[int, str]]] = {}
-    rows: list[tuple[int, int, str]] = []
+    rows: list[tuple[int, int, str, str, str | None]] = []
     per_level = {"county": 6, "special": 2, "town": 3, "village": 2}
-    for oid, _name, level, *_ in orgs:
+    phones = random.Random(1311)  # phones (alembic 0019) leave the county's other draws alone
+    for oid, _name, level, _parent, _area, _town, specialty in orgs:
         for _ in range(per_level[level]):
             mid = len(rows) + 1
             name = texts.person_name(rng)
-            rows.append((mid, oid, name))
+            phone = f"1{phones.choice('3589')}{phones.randrange(10**9):09d}"
+            rows.append((mid, oid, name, phone, specialty))
             mediators.setdefault(oid, []).append((mid, name))
     copy_rows(ctx.conn, "mediation_orgs",
               ("id", "name", "level", "parent_id", "area_id", "town_id", "specialty"), orgs)
     reset_identity(ctx.conn, "mediation_orgs")
-    copy_rows(ctx.conn, "mediators", ("id", "org_id", "name"), rows)
+    copy_rows(ctx.conn, "mediators", ("id", "org_id", "name", "phone", "specialty"), rows)
     reset_identity(ctx.conn, "mediators")
     ctx.counts["mediation_orgs"] = len(orgs)
     return keys, mediators
