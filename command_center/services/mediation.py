@@ -217,14 +217,12 @@ class Registry:
 
 def registry(session: Session) -> Registry:
     c = DisputeCase
-    open_by_org = dict(session.execute(
-        select(c.org_id, func.count()).where(c.status.in_(OPEN_STATUSES)).group_by(c.org_id)
-    ).tuples().all())
-    open_by_med = dict(session.execute(
+    open_by_org = {r[0]: r[1] for r in session.execute(
+        select(c.org_id, func.count()).where(c.status.in_(OPEN_STATUSES)).group_by(c.org_id))}
+    open_by_med = {r[0]: r[1] for r in session.execute(
         select(c.mediator_id, func.count()).where(c.status.in_(OPEN_STATUSES),
                                                    c.mediator_id.is_not(None))
-        .group_by(c.mediator_id)
-    ).tuples().all())
+        .group_by(c.mediator_id))}
     mediators = [
         MediatorRow(m.id, m.version, m.org_id, m.name, m.phone, m.specialty, m.active,
                     int(open_by_med.get(m.id, 0)))
