@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from command_center.models import AdminArea, DisputeCase, MediationOrg, Mediator
@@ -155,7 +155,7 @@ def _unique_name(session: Session, name: str, org_id: int | None = None) -> None
 
 def _open_cases(session: Session, **where: int) -> int:
     c = DisputeCase
-    conditions = [c.status.in_(OPEN_STATUSES)]
+    conditions: list[ColumnElement[bool]] = [c.status.in_(OPEN_STATUSES)]
     if "org_id" in where:
         conditions.append(c.org_id == where["org_id"])
     if "mediator_id" in where:
@@ -201,7 +201,7 @@ class Registry:
     orgs: list[OrgNode]
     mediators: list[MediatorRow]
     towns: list[tuple[int, str]]
-    villages: list[tuple[int, str, int]]  # id, name, town id
+    villages: list[tuple[int, str, int | None]]  # id, name, town id
 
     def children(self, org_id: int | None) -> list[OrgNode]:
         order = {"county": 0, "town": 1, "special": 2, "village": 3}

@@ -66,10 +66,9 @@ def test_a_room_with_open_cases_is_closed_only_once_they_are_moved(session: Sess
     assert session.get(MediationOrg, room, populate_existing=True).active  # type: ignore[union-attr]
 
     # the database refuses it too, whoever writes
-    with pytest.raises(Exception, match="open cases: move them"):
-        with session.begin_nested():
-            session.execute(text("UPDATE mediation_orgs SET active = false WHERE id = :o"),
-                            {"o": room})
+    with pytest.raises(Exception, match="open cases: move them"), session.begin_nested():
+        session.execute(text("UPDATE mediation_orgs SET active = false WHERE id = :o"),
+                        {"o": room})
 
     target = _sibling(session, room)
     mediators = list(session.scalars(select(Mediator.id).where(Mediator.org_id == room,
@@ -95,10 +94,9 @@ def test_a_room_with_open_cases_is_closed_only_once_they_are_moved(session: Sess
     # a closed room takes no case and no mediator
     with pytest.raises(TransitionError, match="choose a mediation room"):
         disputes.intake(session, SYSTEM, _input(session, org_id=room, mediator_id=None))
-    with pytest.raises(Exception, match="the mediation room is closed"):
-        with session.begin_nested():
-            session.execute(text("UPDATE dispute_cases SET org_id = :o WHERE id = :c"),
-                            {"o": room, "c": cases[0]})
+    with pytest.raises(Exception, match="the mediation room is closed"), session.begin_nested():
+        session.execute(text("UPDATE dispute_cases SET org_id = :o WHERE id = :c"),
+                        {"o": room, "c": cases[0]})
     # reopened, it takes cases again
     mediation.reopen_org(session, SYSTEM, room, None)
     assert session.get(MediationOrg, room, populate_existing=True).active  # type: ignore[union-attr]
@@ -125,11 +123,10 @@ def test_rooms_fit_the_tree_and_changes_are_audited(session: Session) -> None:
     with pytest.raises(TransitionError, match="cannot hang under"):
         mediation.add_org(session, SYSTEM, name="某村调解室", level="village",
                           parent_id=county.id, area_id=village[0])
-    with pytest.raises(Exception, match="does not fit the tree"):
-        with session.begin_nested():
-            session.execute(text(
-                "INSERT INTO mediation_orgs (name, level, parent_id) VALUES ('x', 'village', :p)"),
-                {"p": county.id})
+    with pytest.raises(Exception, match="does not fit the tree"), session.begin_nested():
+        session.execute(text(
+            "INSERT INTO mediation_orgs (name, level, parent_id) VALUES ('x', 'village', :p)"),
+            {"p": county.id})
     special = mediation.add_org(session, SYSTEM, name="县交通事故调解室", level="special",
                                 parent_id=county.id, specialty="traffic")
     with pytest.raises(TransitionError, match="exists"):
@@ -167,10 +164,9 @@ def test_moving_a_mediator_leaves_their_open_cases_unassigned_in_the_room(
     mediator_id, room, n = int(row[0]), int(row[1]), int(row[2])
     target = _sibling(session, room)
     # the database refuses the move while the cases are still theirs
-    with pytest.raises(Exception, match=f"still has {n} open cases"):
-        with session.begin_nested():
-            session.execute(text("UPDATE mediators SET org_id = :t WHERE id = :m"),
-                            {"t": target, "m": mediator_id})
+    with pytest.raises(Exception, match=f"still has {n} open cases"), session.begin_nested():
+        session.execute(text("UPDATE mediators SET org_id = :t WHERE id = :m"),
+                        {"t": target, "m": mediator_id})
     m = session.get(Mediator, mediator_id)
     assert m is not None
     done = mediation.move_mediator(session, SYSTEM, mediator_id, m.version, target)
@@ -356,7 +352,6 @@ def test_the_timeline_shows_transfers_in_order_with_sessions_and_audit_entries(
 def test_the_database_keeps_a_cases_mediator_in_its_room(county: Connection) -> None:
     row = q(county, "SELECT c.id, m.id FROM dispute_cases c JOIN mediators m ON m.org_id <> "
             "c.org_id AND m.active WHERE c.status IN ('received','mediating') LIMIT 1")[0]
-    with pytest.raises(Exception, match="does not belong to the room"):
-        with county.begin_nested():
-            county.exec_driver_sql("UPDATE dispute_cases SET mediator_id = %s WHERE id = %s",
-                                   (row[1], row[0]))
+    with pytest.raises(Exception, match="does not belong to the room"), county.begin_nested():
+        county.exec_driver_sql("UPDATE dispute_cases SET mediator_id = %s WHERE id = %s",
+                               (row[1], row[0]))
