@@ -935,9 +935,9 @@ def is_transfer(action: str, before: dict[str, Any] | None,
 
 def transfer_in_text(case: DisputeCase) -> str:
     """The transfer in of a case sent by a court, the police or the petitions office."""
-    who = case.source_org or SOURCE_TEXT[case.source][0]
+    who = f"，{case.source_org}移送" if case.source_org else ""
     ref = f"，文号 {case.source_reference}" if case.source_reference else ""
-    return f"转入：{SOURCE_TEXT[case.source][0]}，{who}移送{ref}"
+    return f"转入：{SOURCE_TEXT[case.source][0]}{who}{ref}"
 
 
 @dataclass
