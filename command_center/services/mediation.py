@@ -137,7 +137,8 @@ def _lock_mediator(session: Session, mediator_id: int, version: int | None) -> M
         .execution_options(populate_existing=True)
     ).one_or_none()
     if m is None:
-        raise TransitionError(f"调解员 {mediator_id} 不存在", f"mediator {mediator_id} does not exist")
+        raise TransitionError(f"调解员 {mediator_id} 不存在",
+                              f"mediator {mediator_id} does not exist")
     if version is not None and m.version != version:
         raise StaleError(
             f"调解员「{m.name}」已被其他人修改，请刷新后再试",

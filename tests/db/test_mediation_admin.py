@@ -313,7 +313,8 @@ def test_the_timeline_shows_transfers_in_order_with_sessions_and_audit_entries(
     # the audit log's times are the database's clock: the program's clock reads the same here
     clock.travel_to(dt.datetime.now(CST))
     snap = disputes.intake(session, SYSTEM, _input(
-        session, source="court", source_org="民乐县人民法院", source_reference="(2026)甘0722民诉前调1号"))
+        session, source="court", source_org="民乐县人民法院",
+        source_reference="(2026)甘0722民诉前调1号"))
     case = session.get(DisputeCase, snap.id)
     assert case is not None
     first_room = case.org_id

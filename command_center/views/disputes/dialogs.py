@@ -453,8 +453,8 @@ class FollowUpDialog(FormDialog):
         self.kept.setItemText(0, self.tr("The agreement is kept"))
         self.kept.setItemText(1, self.tr("The agreement is broken"))
         refill(self.satisfaction, pairs(disputes.SATISFACTION_TEXT))
-        refill(self.then, [(self.tr("Mediate again"), "reopen")]
-               + pairs(disputes.REFERRAL_TEXT))
+        refill(self.then, [(self.tr("Mediate again"), "reopen"),
+                           *pairs(disputes.REFERRAL_TEXT)])
         self.set_labels({"agreement": self.tr("Agreement"),
                          "satisfaction": self.tr("Satisfaction"), "then": self.tr("If broken"),
                          "notes": self.tr("Notes")})
