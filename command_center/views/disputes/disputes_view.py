@@ -2,12 +2,16 @@
 mediation-room board, and the figures — each number opening the cases behind it.
 
 The list reads pages by keyset (services/disputes.case_page) as the operator scrolls; the
-filters are the case's status, type, risk, room, town and source, and free text (a number
-prefix, words of the facts, a sender's reference). The case file shows the parties masked
-(1101**********1234) unless revealed through the audited ``cc_reveal``, the countdown of the
-time limit (amber past 75 %, red once overdue, as for work orders), and the timeline: every
-session, visit, alert and audit entry. Every action runs services/disputes.py on the worker
-lane; changes by other workstations arrive on the live channel and are read again.
+filters are the case's status, type, risk, room, town and source, the days it was received
+(:class:`PeriodPicker`: all, this month, quarter or year, or custom days) and free text (a
+number prefix, words of the facts, a sender's reference). The case file shows the parties
+masked (1101**********1234) unless revealed through the audited ``cc_reveal``, the countdown of
+the time limit (amber past 75 %, red once overdue, as for work orders), and the timeline: every
+session, visit, alert, transfer (in from a court, the police or the petitions office, between
+rooms, the referral at a failure) and audit entry. The figures are over a period of their own.
+An administrator opens the rooms and mediators (rooms_dialog.py) from the board. Every action
+runs services/disputes.py on the worker lane; changes by other workstations arrive on the live
+channel and are read again.
 
 Run alone: ``python -m command_center.views.disputes.disputes_view [--database-url URL]``.
 """
