@@ -58,6 +58,9 @@ class MediationOrg(IdMixin, Base):
     town_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("admin_areas.id"))
     specialty: Mapped[str | None] = mapped_column(String(32))
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    version: Mapped[int] = mapped_column(server_default="1")  # alembic 0019
+
+    __mapper_args__ = {"version_id_col": version}  # optimistic concurrency
 
 
 class Mediator(IdMixin, Base):
@@ -67,6 +70,11 @@ class Mediator(IdMixin, Base):
     name: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    phone: Mapped[str | None] = mapped_column(String(32))  # alembic 0019
+    specialty: Mapped[str | None] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # optimistic concurrency
 
 
 class DisputeCase(IdMixin, TimestampMixin, Base):

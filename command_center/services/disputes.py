@@ -539,8 +539,13 @@ def assign(session: Session, actor: Actor, case_id: int, version: int | None, or
         case.mediator_id = mediator.id if mediator else None
         case.mediator_name = mediator.name if mediator else None
         who = f"，调解员 {mediator.name}" if mediator else ""
+        moved = before["org_id"] is not None and before["org_id"] != org.id
+        old_name = session.scalar(select(MediationOrg.name).where(
+            MediationOrg.id == before["org_id"])) if moved else None
+        what = (f"{case.number} 由「{old_name}」移交「{org.name}」{who}" if moved
+                else f"{case.number} 指派至 {org.name}{who}")
         audit.record(session, actor, "dispute.assign", "dispute_case", case.id,
-                     f"{case.number} 指派至 {org.name}{who}", before=before,
+                     what, before=before,
                      after={"org_id": org.id, "mediator": case.mediator_name})
         return _finish(session, case)
 
@@ -777,6 +782,8 @@ class CaseFilter:
     overdue: bool = False
     outcome: str | None = None  # "success" / "failure": concluded cases
     satisfaction: str | None = None
+    visited: bool = False  # a follow-up visit recorded the parties' satisfaction
+    no_town: bool = False  # cases without a town (the backlog's "not recorded" row)
     ids: tuple[int, ...] | None = None
 
 
@@ -828,6 +835,8 @@ def _conditions(f: CaseFilter, now: dt.datetime) -> list[ColumnElement[bool]]:
         out.append(c.mediator_id == f.mediator_id)
     if f.town_id is not None:
         out.append(c.town_id == f.town_id)
+    elif f.no_town:
+        out.append(c.town_id.is_(None))
     if f.source:
         out.append(c.source == f.source)
     if f.received_from:
@@ -844,6 +853,9 @@ def _conditions(f: CaseFilter, now: dt.datetime) -> list[ColumnElement[bool]]:
     if f.satisfaction:
         out.append(c.id.in_(
             select(FollowUpVisit.case_id).where(FollowUpVisit.satisfaction == f.satisfaction)))
+    if f.visited:
+        out.append(c.id.in_(
+            select(FollowUpVisit.case_id).where(FollowUpVisit.satisfaction.is_not(None))))
     words = f.text.strip()
     if words:
         if re.fullmatch(r"TJ\d{1,13}", words.upper()):
@@ -901,9 +913,31 @@ class Party:
 @dataclass(frozen=True)
 class TimelineEntry:
     at: dt.datetime
-    kind: str  # audit / session / visit / alert
+    kind: str  # audit / transfer / session / visit / alert
     text: str
     actor: str | None = None
+
+
+REFERRAL_ACTIONS = ("dispute.fail", "dispute.refer")
+
+
+def is_transfer(action: str, before: dict[str, Any] | None,
+                after: dict[str, Any] | None) -> bool:
+    """Whether an audit entry of a case is a transfer: to another room (``dispute.transfer``,
+    or an assignment that changed the room), or out, by a referral at failure."""
+    if action == "dispute.transfer" or action in REFERRAL_ACTIONS:
+        return True
+    if action == "dispute.assign":
+        old = (before or {}).get("org_id")
+        return old is not None and old != (after or {}).get("org_id")
+    return False
+
+
+def transfer_in_text(case: DisputeCase) -> str:
+    """The transfer in of a case sent by a court, the police or the petitions office."""
+    who = f"，{case.source_org}移送" if case.source_org else ""
+    ref = f"，文号 {case.source_reference}" if case.source_reference else ""
+    return f"转入：{SOURCE_TEXT[case.source][0]}{who}{ref}"
 
 
 @dataclass
@@ -956,12 +990,16 @@ def case_file(session: Session, case_id: int) -> CaseFile:
     visits = list(session.scalars(select(FollowUpVisit).where(
         FollowUpVisit.case_id == case.id).order_by(FollowUpVisit.id)))
     alerts = list(session.scalars(select(DisputeAlert).where(DisputeAlert.case_id == case.id)))
-    timeline = [
-        TimelineEntry(a.at, "audit", a.summary + (f"（{a.reason}）" if a.reason else ""),
-                      a.actor_name)
-        for a in session.scalars(select(AuditEntry).where(
-            AuditEntry.entity_type == "dispute_case", AuditEntry.entity_id == case.id))
-    ]
+    timeline: list[TimelineEntry] = []
+    if case.source in TRANSFER_SOURCES:
+        timeline.append(TimelineEntry(
+            case.received_at, "transfer", transfer_in_text(case), None))
+    for a in session.scalars(select(AuditEntry).where(
+            AuditEntry.entity_type == "dispute_case", AuditEntry.entity_id == case.id)
+            .order_by(AuditEntry.id)):
+        kind = "transfer" if is_transfer(a.action, a.before, a.after) else "audit"
+        timeline.append(TimelineEntry(
+            a.at, kind, a.summary + (f"（{a.reason}）" if a.reason else ""), a.actor_name))
     for s in sessions:
         if s.outcome == "continued":
             bits = [f"调解（{s.location or ''}）：{s.note or ''}"]
@@ -982,7 +1020,7 @@ def case_file(session: Session, case_id: int) -> CaseFile:
                 v.visited_at, "visit", f"回访：{kept} {sat} {v.note or ''}".strip(), v.visitor))
     for al in alerts:
         timeline.append(TimelineEntry(al.raised_at, "alert", al.message, None))
-    timeline.sort(key=lambda e: e.at)
+    timeline.sort(key=lambda e: e.at)  # stable: the transfer in first, audit entries by id
     return CaseFile(case, type_name or case.type_code, org_name, town_name, incident_number,
                     repeat_number, parties, sessions, visits, alerts, timeline)
 
@@ -1094,13 +1132,28 @@ class Figures:
     backlog_by_town: list[tuple[int | None, str, int]]
     backlog_by_type: list[tuple[str, str, int]]
     sources: list[tuple[str, int]]
+    base: CaseFilter = CaseFilter()  # the period: every row's cases are within it
+
+    def town_filter(self, town_id: int | None) -> CaseFilter:
+        """The open cases of a town in the backlog (None: no town recorded)."""
+        return dataclasses.replace(self.base, statuses=OPEN_STATUSES, town_id=town_id,
+                                   no_town=town_id is None)
+
+    def type_filter(self, type_code: str) -> CaseFilter:
+        return dataclasses.replace(self.base, statuses=OPEN_STATUSES, type_code=type_code)
+
+    def source_filter(self, source: str) -> CaseFilter:
+        return dataclasses.replace(self.base, source=source)
 
 
-def figures(session: Session, *, since: dt.date | None = None) -> Figures:
-    """The figures panel, over the cases received since ``since`` (all with None)."""
+def figures(session: Session, *, since: dt.date | None = None,
+            until: dt.date | None = None) -> Figures:
+    """The figures panel, over the cases received from ``since`` to ``until`` (both days
+    included, Beijing dates; None: no bound). Every figure's ``behind`` is the filter of the
+    cases it counts, in that period."""
     now = clock.now()
     c = DisputeCase
-    base = CaseFilter(received_from=since)
+    base = CaseFilter(received_from=since, received_to=until)
     where = _conditions(base, now)
     success = c.agreement_text.is_not(None) & c.status.in_(("agreement", "closed"))
     concluded = c.status.in_(("agreement", "closed", *FAILED_STATUSES))
@@ -1149,7 +1202,7 @@ def figures(session: Session, *, since: dt.date | None = None) -> Figures:
         success_rate=Figure("success", n_success / n_concluded if n_concluded else None,
                             n_concluded, dataclasses.replace(base, outcome="success")),
         satisfaction=Figure("satisfaction", sat[1] / sat[0] if sat[0] else None, sat[0],
-                            dataclasses.replace(base, statuses=("agreement", "closed"))),
+                            dataclasses.replace(base, visited=True)),
         average_days=Figure("duration",
                             float(avg_seconds) / 86400 if avg_seconds is not None else None,
                             n_concluded, dataclasses.replace(
@@ -1161,7 +1214,35 @@ def figures(session: Session, *, since: dt.date | None = None) -> Figures:
         backlog_by_town=by_town,
         backlog_by_type=by_type,
         sources=sources,
+        base=base,
     )
+
+
+PERIODS = ("all", "month", "quarter", "year", "custom")
+
+
+def period_range(kind: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The days (first, last) of the period ``kind`` that contains ``today``: the calendar
+    month, quarter or year so far; ``all`` (and ``custom``, whose days the user picks) is
+    unbounded."""
+    if kind == "month":
+        return today.replace(day=1), today
+    if kind == "quarter":
+        return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), today
+    if kind == "year":
+        return today.replace(month=1, day=1), today
+    if kind in ("all", "custom"):
+        return None, None
+    raise ValueError(f"unknown period {kind!r}")
+
+
+def check_range(first: dt.date | None, last: dt.date | None) -> None:
+    """A custom period whose end is before its start is refused (bilingual)."""
+    if first is not None and last is not None and last < first:
+        raise TransitionError(
+            f"结束日期 {last:%Y-%m-%d} 早于开始日期 {first:%Y-%m-%d}",
+            f"the end, {last:%Y-%m-%d}, is before the start, {first:%Y-%m-%d}",
+        )
 
 
 def due_follow_ups(session: Session, *, until: dt.datetime | None = None

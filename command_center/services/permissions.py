@@ -106,6 +106,13 @@ def may_manage_accounts(role: str | None) -> bool:
     return role is None or role == ADMIN
 
 
+def may_manage_mediation(role: str | None) -> bool:
+    """The mediation organisations and their mediators: adding, renaming, closing and reopening a
+    room, adding, editing and moving a mediator (the policies on ``mediation_orgs`` and
+    ``mediators`` say the same, alembic 0019)."""
+    return role is None or role == ADMIN
+
+
 def may_set_tiles(role: str | None) -> bool:
     """The map's base layer (an intranet tile server)."""
     return role is None or role == ADMIN

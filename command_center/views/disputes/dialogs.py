@@ -4,6 +4,9 @@ visit, a reason (extension, withdrawal).
 A dialog gathers the input and hands it to ``submit(values, done)``; the view runs the service
 on the worker lane and calls ``done(error)``: None closes the dialog, a message (the service's
 "中文 / English") stays on it, and nothing was written.
+
+Every dialog switches language while open: its texts are set in ``retranslate()``, which the
+language change event calls again (as the views do), keeping what was typed and chosen.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, Qt, Slot
+from PySide6.QtCore import QDate, QDateTime, QEvent, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -56,13 +59,34 @@ def fill_combo(combo: QComboBox, table: dict[str, tuple[str, str]],
         combo.addItem(pick(pair), code)
 
 
+def refill(combo: QComboBox, items: Sequence[tuple[str, Any]]) -> None:
+    """Put (text, data) items in a combo box, keeping the item chosen (by its data) and
+    without signalling a change."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    for label, data in items:
+        combo.addItem(label, data)
+    index = combo.findData(current)
+    combo.setCurrentIndex(index if index >= 0 else (0 if combo.count() else -1))
+    combo.blockSignals(False)
+
+
+def pairs(table: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """A Qt-free table of (中文, English) words as (text, code) items in the language now."""
+    return [(pick(pair), code) for code, pair in table.items()]
+
+
 class FormDialog(QDialog):
-    """A form of labelled fields, an error line, OK and Cancel."""
+    """A form of labelled fields, an error line, OK and Cancel. A subclass adds its fields with
+    :meth:`row` and sets every text in :meth:`retranslate`."""
 
     def __init__(self, title: str, submit: Submit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self._title = title
         self._submit = submit
+        self._labels: dict[str, QLabel] = {}
+        self._saving = False
         self.form = QFormLayout()
         self.error = QLabel()
         self.error.setObjectName("disputeDialogError")
@@ -79,6 +103,32 @@ class FormDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
 
+    def row(self, key: str, field: QWidget | QHBoxLayout) -> QLabel:
+        """Add a field under a label whose text :meth:`retranslate` sets (``label(key)``)."""
+        label = QLabel()
+        self._labels[key] = label
+        self.form.addRow(label, field)
+        return label
+
+    def label(self, key: str) -> QLabel:
+        return self._labels[key]
+
+    def set_labels(self, texts: dict[str, str]) -> None:
+        for key, text in texts.items():
+            self._labels[key].setText(text)
+
+    def retranslate(self) -> None:
+        """Set every text in the interface language; called again when it changes."""
+        if self._title:
+            self.setWindowTitle(self._title)
+        if self._saving:
+            self.error.setText(self.tr("Saving…"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
     def values(self) -> dict[str, Any]:
         raise NotImplementedError
 
@@ -90,11 +140,13 @@ class FormDialog(QDialog):
             self.error.setText(str(exc))
             return
         self.buttons.setEnabled(False)
+        self._saving = True
         self.error.setText(self.tr("Saving…"))
         self._submit(values, self._done)
 
     def _done(self, error: str | None) -> None:
         self.buttons.setEnabled(True)
+        self._saving = False
         if error is None:
             self.accept()
         else:
@@ -115,17 +167,14 @@ class IntakeDialog(FormDialog):
     def __init__(self, submit: Submit, choices: dict[str, Any], parent: QWidget | None = None,
                  *, incident: tuple[int, str] | None = None) -> None:
         super().__init__("", submit, parent)
-        self.setWindowTitle(self.tr("New dispute case"))
         self.setObjectName("disputeIntakeDialog")
         self._mediators: dict[int, list[tuple[int, str]]] = choices["mediators"]
+        self._types: list[tuple[str, str, str]] = list(choices["types"])
         self._incident = incident
         self.type_combo = QComboBox()
-        for code, zh, en in choices["types"]:
-            self.type_combo.addItem(zh if words.language() == "zh" else en, code)
         self.summary = _text_edit()
         self.summary.setObjectName("disputeSummary")
         self.source = QComboBox()
-        fill_combo(self.source, disputes.SOURCE_TEXT)
         self.source_org = QLineEdit()
         self.reference = QLineEdit()
         self.reference.setObjectName("disputeReference")
@@ -138,53 +187,75 @@ class IntakeDialog(FormDialog):
         self.people.setRange(1, disputes.MAX_PEOPLE)
         self.people.setValue(2)
         self.risk = QComboBox()
-        fill_combo(self.risk, disputes.RISK_TEXT)
         self.risk_reasons = QLineEdit()
         self.amount = QLineEdit()
-        self.amount.setPlaceholderText(self.tr("yuan, optional"))
         self.parties = QTableWidget(0, 5)
         self.parties.setObjectName("disputeParties")
-        self.parties.setHorizontalHeaderLabels([
-            self.tr("Side"), self.tr("Name"), self.tr("Phone"), self.tr("Identity number"),
-            self.tr("Address"),
-        ])
         self.parties.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.parties.setMinimumHeight(120)
         self.parties.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        add = QPushButton(self.tr("Add party"))
-        add.clicked.connect(lambda: self.add_party("third_party"))
-        remove = QPushButton(self.tr("Remove party"))
-        remove.clicked.connect(self._on_remove_clicked)
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(lambda: self.add_party("third_party"))
+        self.remove_button = QPushButton()
+        self.remove_button.clicked.connect(self._on_remove_clicked)
         party_buttons = QHBoxLayout()
-        party_buttons.addWidget(add)
-        party_buttons.addWidget(remove)
+        party_buttons.addWidget(self.add_button)
+        party_buttons.addWidget(self.remove_button)
         party_buttons.addStretch(1)
         self.add_party("applicant")
         self.add_party("respondent")
 
-        f = self.form
+        self.link: QLabel | None = None
         if incident is not None:
-            link = QLabel(self.tr("From incident %1").replace("%1", incident[1]))
-            link.setTextFormat(Qt.TextFormat.PlainText)
-            f.addRow(self.tr("Incident"), link)
-        f.addRow(self.tr("Type"), self.type_combo)
-        f.addRow(self.tr("Facts and matters"), self.summary)
-        f.addRow(self.tr("Source"), self.source)
-        f.addRow(self.tr("Sent by"), self.source_org)
-        f.addRow(self.tr("Sender's reference"), self.reference)
-        f.addRow(self.tr("Mediation room"), self.org)
-        f.addRow(self.tr("Mediator"), self.mediator)
-        f.addRow(self.tr("People involved"), self.people)
-        f.addRow(self.tr("Risk"), self.risk)
-        f.addRow(self.tr("Reasons for the risk"), self.risk_reasons)
-        f.addRow(self.tr("Amount at stake"), self.amount)
-        f.addRow(self.tr("Parties"), self.parties)
-        f.addRow("", party_buttons)
+            self.link = QLabel()
+            self.link.setTextFormat(Qt.TextFormat.PlainText)
+            self.row("incident", self.link)
+        for key, field in (
+            ("type", self.type_combo), ("facts", self.summary), ("source", self.source),
+            ("sent_by", self.source_org), ("reference", self.reference),
+            ("room", self.org), ("mediator", self.mediator), ("people", self.people),
+            ("risk", self.risk), ("risk_reasons", self.risk_reasons),
+            ("amount", self.amount), ("parties", self.parties),
+        ):
+            self.row(key, field)
+        self.form.addRow("", party_buttons)
+        self.retranslate()
         self.org.currentIndexChanged.connect(self._on_org_current_index_changed)
         self.source.currentIndexChanged.connect(self._on_source_current_index_changed)
         self._on_org_current_index_changed()
         self._on_source_current_index_changed()
         self.resize(760, 640)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(self.tr("New dispute case"))
+        refill(self.type_combo, [(pick((zh, en)), code) for code, zh, en in self._types])
+        refill(self.source, pairs(disputes.SOURCE_TEXT))
+        refill(self.risk, pairs(disputes.RISK_TEXT))
+        if self.mediator.count():
+            self.mediator.setItemText(0, self.tr("(not yet)"))
+        self.amount.setPlaceholderText(self.tr("yuan, optional"))
+        self.parties.setHorizontalHeaderLabels([
+            self.tr("Side"), self.tr("Name"), self.tr("Phone"), self.tr("Identity number"),
+            self.tr("Address"),
+        ])
+        for r in range(self.parties.rowCount()):
+            combo = self.parties.cellWidget(r, 0)
+            if isinstance(combo, QComboBox):
+                refill(combo, pairs(disputes.PARTY_ROLE_TEXT))
+        self.add_button.setText(self.tr("Add party"))
+        self.remove_button.setText(self.tr("Remove party"))
+        if self.link is not None and self._incident is not None:
+            self.link.setText(self.tr("From incident %1").replace("%1", self._incident[1]))
+            self.label("incident").setText(self.tr("Incident"))
+        self.set_labels({
+            "type": self.tr("Type"), "facts": self.tr("Facts and matters"),
+            "source": self.tr("Source"), "sent_by": self.tr("Sent by"),
+            "reference": self.tr("Sender's reference"), "room": self.tr("Mediation room"),
+            "mediator": self.tr("Mediator"), "people": self.tr("People involved"),
+            "risk": self.tr("Risk"), "risk_reasons": self.tr("Reasons for the risk"),
+            "amount": self.tr("Amount at stake"), "parties": self.tr("Parties"),
+        })
 
     def add_party(self, role: str) -> None:
         row = self.parties.rowCount()
@@ -258,7 +329,6 @@ class IntakeDialog(FormDialog):
 class SessionDialog(FormDialog):
     def __init__(self, submit: Submit, parent: QWidget | None = None) -> None:
         super().__init__("", submit, parent)
-        self.setWindowTitle(self.tr("Record a mediation session"))
         self.held_at = QDateTimeEdit(QDateTime(clock.now().astimezone(CST).replace(
             tzinfo=None, second=0, microsecond=0)))
         self.held_at.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -267,13 +337,19 @@ class SessionDialog(FormDialog):
         self.note = _text_edit(90)
         self.note.setObjectName("sessionNote")
         self.next_step = QLineEdit()
-        f = self.form
-        f.addRow(self.tr("Date and time"), self.held_at)
-        f.addRow(self.tr("Place"), self.place)
-        f.addRow(self.tr("Participants"), self.participants)
-        f.addRow(self.tr("Notes"), self.note)
-        f.addRow(self.tr("Next step"), self.next_step)
+        for key, field in (("when", self.held_at), ("place", self.place),
+                           ("participants", self.participants), ("notes", self.note),
+                           ("next", self.next_step)):
+            self.row(key, field)
+        self.retranslate()
         self.resize(520, 360)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(self.tr("Record a mediation session"))
+        self.set_labels({"when": self.tr("Date and time"), "place": self.tr("Place"),
+                         "participants": self.tr("Participants"), "notes": self.tr("Notes"),
+                         "next": self.tr("Next step")})
 
     def values(self) -> dict[str, Any]:
         at = self.held_at.dateTime().toPython()
@@ -287,16 +363,22 @@ class SessionDialog(FormDialog):
 class AgreementDialog(FormDialog):
     def __init__(self, submit: Submit, parent: QWidget | None = None) -> None:
         super().__init__("", submit, parent)
-        self.setWindowTitle(self.tr("Agreement reached"))
         self.terms = _text_edit(140)
-        self.has_deadline = QCheckBox(self.tr("Fulfil by"))
+        self.has_deadline = QCheckBox()
         self.has_deadline.setChecked(True)
         self.fulfil_by = QDateEdit(QDate(clock.today() + dt.timedelta(days=15)))
         self.fulfil_by.setCalendarPopup(True)
         self.fulfil_by.setDisplayFormat("yyyy-MM-dd")
-        self.form.addRow(self.tr("Terms agreed"), self.terms)
+        self.row("terms", self.terms)
         self.form.addRow(self.has_deadline, self.fulfil_by)
+        self.retranslate()
         self.resize(560, 320)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(self.tr("Agreement reached"))
+        self.has_deadline.setText(self.tr("Fulfil by"))
+        self.set_labels({"terms": self.tr("Terms agreed")})
 
     def values(self) -> dict[str, Any]:
         return {
@@ -309,25 +391,39 @@ class AgreementDialog(FormDialog):
 class FailureDialog(FormDialog):
     def __init__(self, submit: Submit, parent: QWidget | None = None) -> None:
         super().__init__("", submit, parent)
-        self.setWindowTitle(self.tr("Mediation failed"))
         self.reason = _text_edit()
         self.referral = QComboBox()
-        fill_combo(self.referral, disputes.REFERRAL_TEXT)
-        self.form.addRow(self.tr("Why it failed"), self.reason)
-        self.form.addRow(self.tr("Referred to"), self.referral)
+        self.row("why", self.reason)
+        self.row("referral", self.referral)
+        self.retranslate()
         self.resize(480, 240)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(self.tr("Mediation failed"))
+        refill(self.referral, pairs(disputes.REFERRAL_TEXT))
+        self.set_labels({"why": self.tr("Why it failed"), "referral": self.tr("Referred to")})
 
     def values(self) -> dict[str, Any]:
         return {"reason": self.reason.toPlainText(), "referral": self.referral.currentData()}
 
 
 class ReasonDialog(FormDialog):
-    def __init__(self, title: str, label: str, submit: Submit,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(title, submit, parent)
+    """One reason: ``kind`` says which (``withdraw``, ``extend``) and so the title."""
+
+    def __init__(self, kind: str, submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__("", submit, parent)
+        self.kind = kind
         self.reason = _text_edit()
-        self.form.addRow(label, self.reason)
+        self.row("reason", self.reason)
+        self.retranslate()
         self.resize(440, 200)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(self.tr("Withdrawal") if self.kind == "withdraw"
+                            else self.tr("Extend the time limit (once)"))
+        self.set_labels({"reason": self.tr("Reason")})
 
     def values(self) -> dict[str, Any]:
         return {"reason": self.reason.toPlainText()}
@@ -336,25 +432,32 @@ class ReasonDialog(FormDialog):
 class FollowUpDialog(FormDialog):
     def __init__(self, submit: Submit, parent: QWidget | None = None) -> None:
         super().__init__("", submit, parent)
-        self.setWindowTitle(self.tr("Follow-up visit"))
         self.kept = QComboBox()
-        self.kept.addItem(self.tr("The agreement is kept"), True)
-        self.kept.addItem(self.tr("The agreement is broken"), False)
+        self.kept.addItem("", True)
+        self.kept.addItem("", False)
         self.satisfaction = QComboBox()
-        fill_combo(self.satisfaction, disputes.SATISFACTION_TEXT)
         self.then = QComboBox()
-        self.then.addItem(self.tr("Mediate again"), "reopen")
-        for code, pair in disputes.REFERRAL_TEXT.items():
-            self.then.addItem(pick(pair), code)
         self.note = _text_edit()
-        self.form.addRow(self.tr("Agreement"), self.kept)
-        self.form.addRow(self.tr("Satisfaction"), self.satisfaction)
-        self.form.addRow(self.tr("If broken"), self.then)
-        self.form.addRow(self.tr("Notes"), self.note)
+        for key, field in (("agreement", self.kept), ("satisfaction", self.satisfaction),
+                           ("then", self.then), ("notes", self.note)):
+            self.row(key, field)
+        self.retranslate()
         self.kept.currentIndexChanged.connect(
             lambda: self.then.setEnabled(not self.kept.currentData()))
         self.then.setEnabled(False)
         self.resize(480, 300)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(self.tr("Follow-up visit"))
+        self.kept.setItemText(0, self.tr("The agreement is kept"))
+        self.kept.setItemText(1, self.tr("The agreement is broken"))
+        refill(self.satisfaction, pairs(disputes.SATISFACTION_TEXT))
+        refill(self.then, [(self.tr("Mediate again"), "reopen"),
+                           *pairs(disputes.REFERRAL_TEXT)])
+        self.set_labels({"agreement": self.tr("Agreement"),
+                         "satisfaction": self.tr("Satisfaction"), "then": self.tr("If broken"),
+                         "notes": self.tr("Notes")})
 
     def values(self) -> dict[str, Any]:
         then = self.then.currentData()

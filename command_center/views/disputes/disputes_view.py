@@ -2,12 +2,16 @@
 mediation-room board, and the figures — each number opening the cases behind it.
 
 The list reads pages by keyset (services/disputes.case_page) as the operator scrolls; the
-filters are the case's status, type, risk, room, town and source, and free text (a number
-prefix, words of the facts, a sender's reference). The case file shows the parties masked
-(1101**********1234) unless revealed through the audited ``cc_reveal``, the countdown of the
-time limit (amber past 75 %, red once overdue, as for work orders), and the timeline: every
-session, visit, alert and audit entry. Every action runs services/disputes.py on the worker
-lane; changes by other workstations arrive on the live channel and are read again.
+filters are the case's status, type, risk, room, town and source, the days it was received
+(:class:`PeriodPicker`: all, this month, quarter or year, or custom days) and free text (a
+number prefix, words of the facts, a sender's reference). The case file shows the parties
+masked (1101**********1234) unless revealed through the audited ``cc_reveal``, the countdown of
+the time limit (amber past 75 %, red once overdue, as for work orders), and the timeline: every
+session, visit, alert, transfer (in from a court, the police or the petitions office, between
+rooms, the referral at a failure) and audit entry. The figures are over a period of their own.
+An administrator opens the rooms and mediators (rooms_dialog.py) from the board. Every action
+runs services/disputes.py on the worker lane; changes by other workstations arrive on the live
+channel and are read again.
 
 Run alone: ``python -m command_center.views.disputes.disputes_view [--database-url URL]``.
 """
@@ -23,6 +27,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
+    QDate,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -35,6 +40,7 @@ from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QGridLayout,
     QGroupBox,
@@ -58,7 +64,7 @@ from PySide6.QtWidgets import (
 
 from command_center import clock
 from command_center.db.changes import Changes
-from command_center.services import agreement_pdf, deadlines, disputes, personal
+from command_center.services import agreement_pdf, deadlines, disputes, permissions, personal
 from command_center.services.audit import Actor
 from command_center.services.disputes import CaseFilter, CaseRow
 from command_center.views.disputes.dialogs import (
@@ -79,6 +85,101 @@ PAGE = 100
 LEVEL_COLOURS = {"amber": QColor("#b26a00"), "red": QColor("#c62828")}
 RISK_COLOURS = {"high": QColor("#e65100"), "major": QColor("#c62828")}
 WRITERS = ("duty_operator", "supervisor", "admin")
+
+
+class PeriodPicker(QWidget):
+    """The days of a period: every date, this month, this quarter, this year (so far), or
+    custom days (from, to; both included). The days themselves come from the Qt-free
+    ``disputes.period_range`` on the program's clock."""
+
+    sig_changed = Signal()
+
+    PERIODS = (
+        ("all", QT_TRANSLATE_NOOP("PeriodPicker", "All dates")),
+        ("month", QT_TRANSLATE_NOOP("PeriodPicker", "This month")),
+        ("quarter", QT_TRANSLATE_NOOP("PeriodPicker", "This quarter")),
+        ("year", QT_TRANSLATE_NOOP("PeriodPicker", "This year")),
+        ("custom", QT_TRANSLATE_NOOP("PeriodPicker", "Custom days")),
+    )
+
+    def __init__(self, default: str = "all", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = QComboBox()
+        self.kind.setObjectName("disputePeriod")
+        for key, _label in self.PERIODS:
+            self.kind.addItem("", key)
+        self.kind.setCurrentIndex(self.kind.findData(default))
+        today = QDate(clock.today())
+        self.first = QDateEdit(today.addMonths(-1))
+        self.first.setObjectName("disputePeriodFrom")
+        self.last = QDateEdit(today)
+        self.last.setObjectName("disputePeriodTo")
+        for edit in (self.first, self.last):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(self._on_date_changed)
+        self.dash = QLabel("–")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.kind)
+        layout.addWidget(self.first)
+        layout.addWidget(self.dash)
+        layout.addWidget(self.last)
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self._show_days()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for i, (_key, label) in enumerate(self.PERIODS):
+            self.kind.setItemText(i, QCoreApplication.translate("PeriodPicker", label))
+        self.first.setToolTip(self.tr("From (included)"))
+        self.last.setToolTip(self.tr("To (included)"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def set_period(self, kind: str, first: Any = None, last: Any = None) -> None:
+        """Choose a period (and, for ``custom``, its days)."""
+        for edit, day in ((self.first, first), (self.last, last)):
+            if day is not None:
+                edit.blockSignals(True)
+                edit.setDate(QDate(day))
+                edit.blockSignals(False)
+        self.kind.setCurrentIndex(self.kind.findData(kind))
+        self._show_days()
+        self.sig_changed.emit()
+
+    def days(self) -> tuple[Any, Any]:
+        """(first, last) dates of the period, None for an open end."""
+        kind = self.kind.currentData()
+        if kind == "custom":
+            return self.first.date().toPython(), self.last.date().toPython()
+        return disputes.period_range(kind, clock.today())
+
+    def _show_days(self) -> None:
+        kind = self.kind.currentData()
+        custom = kind == "custom"
+        for w in (self.first, self.dash, self.last):
+            w.setVisible(kind != "all")
+            w.setEnabled(custom)
+        if not custom and kind != "all":
+            first, last = disputes.period_range(kind, clock.today())
+            for edit, day in ((self.first, first), (self.last, last)):
+                edit.blockSignals(True)
+                edit.setDate(QDate(day))
+                edit.blockSignals(False)
+
+    @Slot(int)
+    def _on_kind_changed(self, _index: int) -> None:
+        self._show_days()
+        self.sig_changed.emit()
+
+    @Slot()
+    def _on_date_changed(self) -> None:
+        if self.kind.currentData() == "custom":
+            self.sig_changed.emit()
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -349,11 +450,17 @@ class CaseFilePanel(QWidget):
                       p.get("address") or "")
             for col, value in enumerate(values):
                 self.parties.setItem(r, col, plain_item(value))
+        kinds = {"transfer": self.tr("Transfer"), "session": self.tr("Session"),
+                 "visit": self.tr("Follow-up"), "alert": self.tr("Alert")}
         for e in reversed(file.timeline):
             who = f"　{e.actor}" if e.actor else ""
-            item = QListWidgetItem(f"{fmt_time(e.at)}{who}\n{e.text}")
+            mark = f"【{kinds[e.kind]}】" if e.kind in kinds else ""
+            item = QListWidgetItem(f"{fmt_time(e.at)}{who}\n{mark}{e.text}")
+            item.setData(Qt.ItemDataRole.UserRole, e.kind)
             if e.kind == "alert":
                 item.setForeground(QColor("#c62828"))
+            elif e.kind == "transfer":
+                item.setForeground(QColor("#1565c0"))
             self.timeline.addItem(item)
         open_ = c.status in disputes.OPEN_STATUSES
         allowed = {
@@ -381,12 +488,18 @@ class BoardTab(QWidget):
         self.tree.itemDoubleClicked.connect(self._on_tree_item_double_clicked)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
+        self.rooms_button = QPushButton()
+        self.rooms_button.setObjectName("disputeRoomsAdmin")
+        top = QHBoxLayout()
+        top.addWidget(self.hint, 1)
+        top.addWidget(self.rooms_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.hint)
+        layout.addLayout(top)
         layout.addWidget(self.tree)
         self.retranslate()
 
     def retranslate(self) -> None:
+        self.rooms_button.setText(self.tr("Rooms and mediators…"))
         self.tree.setHeaderLabels([self.tr("Room / mediator"), self.tr("Open"),
                                    self.tr("Overdue"), self.tr("High risk")])
         self.hint.setText(self.tr("Double-click a room or a mediator for its open cases; a "
@@ -437,10 +550,20 @@ class FiguresTab(QWidget):
     by town and type and the sources; every number opens the cases behind it."""
 
     sig_open = Signal(object)  # a CaseFilter
+    sig_period = Signal()  # another period was chosen: read the figures again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tiles: dict[str, QPushButton] = {}
+        self.period = PeriodPicker("year")
+        self.period.sig_changed.connect(self.sig_period)
+        self.period_label = QLabel()
+        self.period_note = QLabel()
+        self.period_note.setObjectName("mutedLabel")
+        top = QHBoxLayout()
+        top.addWidget(self.period_label)
+        top.addWidget(self.period)
+        top.addWidget(self.period_note, 1)
         row = QHBoxLayout()
         for key in ("success", "satisfaction", "duration", "open", "overdue"):
             b = QPushButton()
@@ -466,6 +589,7 @@ class FiguresTab(QWidget):
             boxes.addWidget(box)
             self.boxes.append(box)
         layout = QVBoxLayout(self)
+        layout.addLayout(top)
         layout.addLayout(row)
         layout.addLayout(boxes, 1)
         self._filters: dict[str, CaseFilter] = {}
@@ -475,6 +599,9 @@ class FiguresTab(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
+        self.period_label.setText(self.tr("Period"))
+        self.period_note.setText(self.tr("Cases received in the period; click a number for "
+                                         "its cases"))
         for box, title in zip(self.boxes, (self.tr("Open cases by town"),
                                            self.tr("Open cases by type"), self.tr("Sources")),
                               strict=True):
@@ -514,15 +641,15 @@ class FiguresTab(QWidget):
         }
         for key, (label, value, fig) in texts.items():
             self.tiles[key].setText(f"{label}\n{value}")
-            self.tiles[key].setToolTip(self.tr("Of %1 cases: click to see them").replace(
-                "%1", str(fig.count)))
+            tip = (self.tr("Of %1 follow-up visits: click to see their cases")
+                   if key == "satisfaction" else self.tr("Of %1 cases: click to see them"))
+            self.tiles[key].setToolTip(tip.replace("%1", str(fig.count)))
             self._filters[key] = fig.behind
-        open_ = disputes.OPEN_STATUSES
-        self._fill(self.town, [(name, n, CaseFilter(statuses=open_, town_id=tid))
+        self._fill(self.town, [(name, n, f.town_filter(tid))
                                for tid, name, n in f.backlog_by_town])
-        self._fill(self.type, [(name, n, CaseFilter(statuses=open_, type_code=code))
+        self._fill(self.type, [(name, n, f.type_filter(code))
                                for code, name, n in f.backlog_by_type])
-        self._fill(self.sources, [(pick(disputes.SOURCE_TEXT[s]), n, CaseFilter(source=s))
+        self._fill(self.sources, [(pick(disputes.SOURCE_TEXT[s]), n, f.source_filter(s))
                                   for s, n in f.sources])
 
     @staticmethod
@@ -589,14 +716,20 @@ class DisputesView(QWidget):
             combo.currentIndexChanged.connect(self._on_filter_changed)
         self.search.textChanged.connect(self._on_filter_changed)
 
+        self.period = PeriodPicker("all")
+        self.period.sig_changed.connect(self._on_filter_changed)
+        self.received_label = QLabel()
         bar = QHBoxLayout()
         for w in (self.status, self.type, self.risk, self.room, self.town, self.source):
             w.setMinimumContentsLength(7)
             w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            bar.addWidget(w)
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.count)
-        bar.addWidget(self.new_button)
+            bar.addWidget(w, 1)
+        bar2 = QHBoxLayout()
+        bar2.addWidget(self.received_label)
+        bar2.addWidget(self.period)
+        bar2.addWidget(self.search, 1)
+        bar2.addWidget(self.count)
+        bar2.addWidget(self.new_button)
 
         self.file_panel = CaseFilePanel(self._may_write)
         self.file_panel.sig_action.connect(self._on_file_panel_sig_action)
@@ -610,12 +743,17 @@ class DisputesView(QWidget):
         cl = QVBoxLayout(cases)
         cl.setContentsMargins(0, 0, 0, 0)
         cl.addLayout(bar)
+        cl.addLayout(bar2)
         cl.addWidget(split, 1)
 
         self.board = BoardTab()
         self.board.sig_open.connect(self.open_cases)
+        self.board.rooms_button.setVisible(permissions.may_manage_mediation(role_code))
+        self.board.rooms_button.clicked.connect(self.open_rooms)
+        self.rooms_dialog: Any = None
         self.figures = FiguresTab()
         self.figures.sig_open.connect(self.open_cases)
+        self.figures.sig_period.connect(lambda: self._on_tabs_current_changed(2))
         self.tabs = QTabWidget()
         self.tabs.addTab(cases, "")
         self.tabs.addTab(self.board, "")
@@ -636,6 +774,7 @@ class DisputesView(QWidget):
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Number, words, reference"))
+        self.received_label.setText(self.tr("Received"))
         self.new_button.setText(self.tr("New case…"))
         for i, title in enumerate((self.tr("Cases"), self.tr("Mediation rooms"),
                                    self.tr("Figures"))):
@@ -685,20 +824,22 @@ class DisputesView(QWidget):
 
     def load(self) -> None:
         self._loaded = True
-
-        def choices(s: Any) -> dict[str, Any]:
-            orgs = disputes.orgs(s)
-            from command_center.models import AdminArea, Mediator
-            mediators: dict[int, list[tuple[int, str]]] = {}
-            for m in s.query(Mediator).filter(Mediator.active).order_by(Mediator.id):
-                mediators.setdefault(m.org_id, []).append((m.id, m.name))
-            towns = [(a.id, a.name) for a in s.query(AdminArea).filter(
-                AdminArea.level == "town").order_by(AdminArea.code)]
-            return {"orgs": orgs, "mediators": mediators, "types": disputes.dispute_types(s),
-                    "towns": towns}
-
-        self._runner.submit(choices, success=self._on_choices, owner=self)
+        self._runner.submit(self._read_choices, success=self._on_choices, owner=self,
+                            key="disputes.choices")
         self.apply_filter()
+
+    @staticmethod
+    def _read_choices(s: Any) -> dict[str, Any]:
+        from command_center.models import AdminArea, Mediator
+
+        orgs = disputes.orgs(s)
+        mediators: dict[int, list[tuple[int, str]]] = {}
+        for m in s.query(Mediator).filter(Mediator.active).order_by(Mediator.id):
+            mediators.setdefault(m.org_id, []).append((m.id, m.name))
+        towns = [(a.id, a.name) for a in s.query(AdminArea).filter(
+            AdminArea.level == "town").order_by(AdminArea.code)]
+        return {"orgs": orgs, "mediators": mediators, "types": disputes.dispute_types(s),
+                "towns": towns}
 
     def _on_choices(self, choices: dict[str, Any]) -> None:
         self._choices = choices
@@ -708,7 +849,10 @@ class DisputesView(QWidget):
             self.open_intake(pending)
 
     def current_filter(self) -> CaseFilter:
+        first, last = self.period.days()
         return CaseFilter(
+            received_from=first,
+            received_to=last,
             statuses=tuple(self.status.currentData() or ()),
             type_code=self.type.currentData(),
             risks=tuple(self.risk.currentData() or ()),
@@ -723,7 +867,13 @@ class DisputesView(QWidget):
 
     @Slot()
     def apply_filter(self) -> None:
-        self.model.reload(self.current_filter())
+        f = self.current_filter()
+        try:
+            disputes.check_range(f.received_from, f.received_to)
+        except disputes.TransitionError as exc:
+            self.count.setText(str(exc))
+            return
+        self.model.reload(f)
 
     @Slot(object)
     def open_cases(self, f: CaseFilter) -> None:
@@ -770,13 +920,23 @@ class DisputesView(QWidget):
             self._runner.submit(disputes.board, success=self.board.show_rows, owner=self,
                                 key="disputes.board")
         elif index == 2:
-            self._runner.submit(disputes.figures, success=self.figures.show_figures,
-                                owner=self, key="disputes.figures")
+            first, last = self.figures.period.days()
+            try:
+                disputes.check_range(first, last)
+            except disputes.TransitionError as exc:
+                self.sig_message.emit(str(exc))
+                return
+            self._runner.submit(lambda s: disputes.figures(s, since=first, until=last),
+                                success=self.figures.show_figures, owner=self,
+                                key="disputes.figures")
 
     @Slot(object)
     def _on_live_sig_changes(self, changes: Changes) -> None:
         if self._loaded and changes.touched("dispute_cases", "dispute_alerts"):
             self._live_timer.start()
+        if self._loaded and changes.touched("mediation_orgs", "mediators"):
+            self._runner.submit(self._read_choices, success=self._on_choices, owner=self,
+                                key="disputes.choices")
 
     @Slot()
     def refresh(self) -> None:
@@ -802,6 +962,27 @@ class DisputesView(QWidget):
                 exc, "zh") else self.tr("The change failed: %1").replace("%1", str(exc)))
 
         self._runner.submit(fn, success=ok, failure=failed, owner=self)
+
+    def open_rooms(self) -> Any:
+        """The administrator's screen of the mediation rooms and their mediators."""
+        from command_center.views.disputes.rooms_dialog import RoomsDialog
+
+        if self.rooms_dialog is not None and self.rooms_dialog.isVisible():
+            self.rooms_dialog.raise_()
+            return self.rooms_dialog
+        dialog = RoomsDialog(self._runner, self._actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda: setattr(self, "rooms_dialog", None))
+        dialog.sig_changed.connect(self._on_rooms_changed)
+        self.rooms_dialog = dialog
+        dialog.show()
+        return dialog
+
+    @Slot()
+    def _on_rooms_changed(self) -> None:
+        self._runner.submit(self._read_choices, success=self._on_choices, owner=self,
+                            key="disputes.choices")
+        self.refresh()
 
     def open_intake(self, incident: tuple[int, str] | None = None) -> IntakeDialog | None:
         if self._choices is None:
@@ -845,11 +1026,11 @@ class DisputesView(QWidget):
             dialog = FailureDialog(go(lambda s, v: disputes.conclude_failure(
                 s, actor, cid, version, **v), self.tr("Failure recorded")), self)
         elif action == "withdraw":
-            dialog = ReasonDialog(self.tr("Withdrawal"), self.tr("Reason"), go(
+            dialog = ReasonDialog("withdraw", go(
                 lambda s, v: disputes.withdraw(s, actor, cid, version, **v),
                 self.tr("Case withdrawn")), self)
         elif action == "extend":
-            dialog = ReasonDialog(self.tr("Extend the time limit (once)"), self.tr("Reason"), go(
+            dialog = ReasonDialog("extend", go(
                 lambda s, v: disputes.extend(s, actor, cid, version, **v),
                 self.tr("Time limit extended")), self)
         elif action == "follow_up":
