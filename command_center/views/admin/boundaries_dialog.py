@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -87,6 +87,9 @@ class BoundaryPreview(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setBackgroundBrush(QColor("#fbfcfc"))
         self.setMinimumSize(360, 300)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self._k = 1.0
         self._highlight: list[QGraphicsPathItem] = []
         self.shapes: tuple[Shape, ...] = ()
@@ -110,13 +113,7 @@ class BoundaryPreview(QGraphicsView):
         self.scene().clear()
         self._highlight = []
         self.shapes = shapes
-        ys = [
-            pt[1]
-            for s in shapes
-            for poly in _rings(s.geometry)
-            for ring in poly
-            for pt in ring
-        ]
+        ys = [pt[1] for s in shapes for poly in _rings(s.geometry) for ring in poly for pt in ring]
         self._k = math.cos(math.radians(sum(ys) / len(ys))) if ys else 1.0
         order = ("parent", "sibling", "old", "changed", "new")
         for role in order:
@@ -174,10 +171,15 @@ class BoundaryPreview(QGraphicsView):
         item.setZValue(10)
         self._highlight.append(item)
         rect = item.path().boundingRect()
-        # a small thing is shown with its surroundings
+        # a small thing is shown with its surroundings: its own size twice over, and at least
+        # a third of the whole picture
         whole = self._extent()
-        grow = max(whole.width(), whole.height()) * 0.15
-        self.fit(rect.adjusted(-grow, -grow, grow, grow))
+        grow = max(2 * max(rect.width(), rect.height()), max(whole.width(), whole.height()) / 3)
+        self.fit(rect.adjusted(-grow, -grow, grow, grow).intersected(whole.adjusted(-1, -1, 1, 1)))
+
+    def wheelEvent(self, event: Any) -> None:  # zoom, the way maps do
+        factor = 1.25 if event.angleDelta().y() > 0 else 0.8
+        self.scale(factor, factor)
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
@@ -218,6 +220,7 @@ class FindingsPanel(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(split)
@@ -247,11 +250,11 @@ class FindingsPanel(QWidget):
 
 
 LEVEL_CHOICES = (
-    ("county", "County (a new deployment's outline)"),
-    ("town", "Towns and sub-districts"),
-    ("village", "Villages and communities"),
-    ("grid", "Grids"),
-    ("micro", "Micro-grids"),
+    ("county", QT_TRANSLATE_NOOP("BoundaryImportDialog", "County (a new deployment's outline)")),
+    ("town", QT_TRANSLATE_NOOP("BoundaryImportDialog", "Towns and sub-districts")),
+    ("village", QT_TRANSLATE_NOOP("BoundaryImportDialog", "Villages and communities")),
+    ("grid", QT_TRANSLATE_NOOP("BoundaryImportDialog", "Grids")),
+    ("micro", QT_TRANSLATE_NOOP("BoundaryImportDialog", "Micro-grids")),
 )
 
 
@@ -392,8 +395,10 @@ class BoundaryImportDialog(QDialog):
         self._runner.submit(
             lambda s: boundary_review.submit(s, actor, plan),
             success=self._on_submitted,
-            failure=lambda exc: (self.summary.setText(str(exc)),
-                                 self.submit_button.setEnabled(True)),
+            failure=lambda exc: (
+                self.summary.setText(str(exc)),
+                self.submit_button.setEnabled(True),
+            ),
             owner=self,
             name="boundaries.submit",
         )
@@ -408,9 +413,9 @@ class BoundaryImportDialog(QDialog):
 
 
 STATUS_WORDS = {
-    "draft": "Awaiting review",
-    "approved": "Approved",
-    "rejected": "Rejected",
+    "draft": QT_TRANSLATE_NOOP("BoundaryReviewDialog", "Awaiting review"),
+    "approved": QT_TRANSLATE_NOOP("BoundaryReviewDialog", "Approved"),
+    "rejected": QT_TRANSLATE_NOOP("BoundaryReviewDialog", "Rejected"),
 }
 
 
