@@ -323,6 +323,7 @@ def _polygons_of(geometry: Any) -> list[Any] | str:
     if not isinstance(geometry, dict):
         return "not_polygon"
     kind, coords = geometry.get("type"), geometry.get("coordinates")
+    polys: list[Any] | None
     if kind == "Polygon":
         polys = [coords]
     elif kind == "MultiPolygon":
@@ -390,7 +391,8 @@ def read(data: bytes, crs: str | None = None, *, default_name: str = "") -> Read
     areas: list[Area] = []
     findings: list[Finding] = []
     for i, feat in enumerate(features):
-        props = feat.get("properties") if isinstance(feat.get("properties"), dict) else {}
+        raw_props = feat.get("properties")
+        props: dict[str, Any] = raw_props if isinstance(raw_props, dict) else {}
         name = _text(_prop(props, NAME_KEYS)) or (default_name if len(features) == 1 else "")
         area = Area(
             i,
@@ -585,16 +587,16 @@ def check_group(
 
     ``areas`` must be usable (a geometry each)."""
     findings: list[Finding] = []
-    geoms = [a.geometry for a in areas]
+    geoms: list[Any] = [a.geometry for a in areas]
     others = [s for s in siblings if s.geometry is not None and not s.geometry.is_empty]
     everything = geoms + [s.geometry for s in others]
     names = [a.label for a in areas] + [s.name for s in others]
     tree = shapely.STRtree(everything)
     for i, a in enumerate(areas):
-        for j in map(int, tree.query(a.geometry, predicate="intersects")):
+        for j in map(int, tree.query(geoms[i], predicate="intersects")):
             if j == i or (j < len(areas) and j < i):
                 continue  # itself, or a pair of the file's already seen
-            piece = _wide(a.geometry.intersection(everything[j]), tolerance_m)
+            piece = _wide(geoms[i].intersection(everything[j]), tolerance_m)
             if piece is None:
                 continue
             zh, en = _size(area_m2(piece))
@@ -612,10 +614,10 @@ def check_group(
         return findings
     slack = parent.geometry.buffer(_degrees(tolerance_m))
     shapely.prepare(slack)
-    for a in areas:
-        if slack.contains(a.geometry):
+    for a, geom in zip(areas, geoms, strict=True):
+        if slack.contains(geom):
             continue
-        piece = _wide(a.geometry.difference(parent.geometry), tolerance_m)
+        piece = _wide(geom.difference(parent.geometry), tolerance_m)
         if piece is None:
             continue
         zh, en = _size(area_m2(piece))

@@ -564,7 +564,7 @@ def approve(
                     AreaBoundary.valid_to.is_(None),
                 )
                 .values(valid_to=today)
-            ).rowcount
+            ).rowcount  # type: ignore[attr-defined]
             if not closed and area.geometry:
                 # the geometry it had before any import (the seed's, or the first outline)
                 session.add(
@@ -633,6 +633,11 @@ def approve(
         after={"status": "approved", "changed": changed, "added": added, "codes": codes},
     )
     session.commit()
+    # this process places new incidents in the new grids at once (the others: the live
+    # channel, or incident_writer's periodic check)
+    from command_center.services import incident_writer
+
+    incident_writer.invalidate()
     return Reviewed(imp.id, "approved", changed, added)
 
 
