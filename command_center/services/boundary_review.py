@@ -191,28 +191,91 @@ def _places(session: Session, *where: Any) -> list[Place]:
     return [Place(*r) for r in rows]
 
 
+class AreaIndex:
+    """Today's areas in memory (without their geometries, read on demand), and every code in
+    use: placing a file of hundreds of areas asks the database a handful of times, not per
+    feature."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        rows = session.execute(
+            select(
+                AdminArea.id,
+                AdminArea.name,
+                AdminArea.code,
+                AdminArea.level,
+                AdminArea.kind,
+                AdminArea.parent_id,
+                AdminArea.valid_to.is_(None),
+            )
+        ).all()
+        self.codes: dict[str, str] = {r[2]: r[1] for r in rows}
+        self.by_id: dict[int, Place] = {
+            r[0]: Place(r[0], r[1], r[2], r[3], r[4], r[5], None) for r in rows if r[6]
+        }
+        self._children: dict[tuple[int | None, str], list[Place]] = {}
+        self._by_level: dict[str, list[Place]] = {}
+        for place in self.by_id.values():
+            self._children.setdefault((place.parent_id, place.level), []).append(place)
+            self._by_level.setdefault(place.level, []).append(place)
+        self._geometries: dict[int, dict[str, Any] | None] = {}
+
+    def children(self, parent_id: int | None, level: str) -> list[Place]:
+        return list(self._children.get((parent_id, level), []))
+
+    def ancestors(self, place: Place) -> list[Place]:
+        out: list[Place] = []
+        cur = self.by_id.get(place.parent_id) if place.parent_id is not None else None
+        while cur is not None and len(out) < 10:
+            out.append(cur)
+            cur = self.by_id.get(cur.parent_id) if cur.parent_id is not None else None
+        return out
+
+    def find(self, name: str, level: str) -> Place:
+        """Today's area of ``level`` called ``name`` (or with that code); a path such as
+        ``洪水镇/益民村`` tells apart two villages of one name."""
+        parts = [p.strip() for p in name.replace("·", "/").split("/") if p.strip()]
+        if not parts:
+            raise BoundaryError("上级区域名称为空", "the parent's name is empty")
+        codes = _codes(parts[-1])
+        found = [
+            p for p in self._by_level.get(level, []) if p.name == parts[-1] or p.code in codes
+        ]
+        if len(parts) > 1:
+            found = [
+                p
+                for p in found
+                if all(
+                    any(n in (a.name, a.code) for a in self.ancestors(p)) for n in parts[:-1]
+                )
+            ]
+        if not found:
+            zh, en = boundaries.LEVEL_WORDS[_command_level(level)]
+            raise BoundaryError(f"没有名为「{name}」的{zh}", f"no {en} named {name!r}")
+        if len(found) > 1:
+            raise BoundaryError(
+                f"有{len(found)}个「{name}」，请写出上级（如 洪水镇/{parts[-1]}）或代码",
+                f"{len(found)} areas are named {name!r}: give the path (town/village) or the code",
+            )
+        return found[0]
+
+    def with_geometries(self, places: Sequence[Place]) -> list[Place]:
+        """The same places with their geometries (one query for those not read yet)."""
+        from dataclasses import replace
+
+        missing = [p.id for p in places if p.id not in self._geometries]
+        if missing:
+            for area_id, geometry in self._session.execute(
+                select(AdminArea.id, AdminArea.geometry).where(AdminArea.id.in_(missing))
+            ):
+                self._geometries[area_id] = geometry
+        return [replace(p, geometry=self._geometries.get(p.id)) for p in places]
+
+
 def find_parent(session: Session, name: str, level: str) -> Place:
-    """Today's area of ``level`` called ``name`` (or with that code); a path such as
-    ``洪水镇/益民村`` tells apart two villages of one name."""
-    parts = [p.strip() for p in name.replace("·", "/").split("/") if p.strip()]
-    if not parts:
-        raise BoundaryError("上级区域名称为空", "the parent's name is empty")
-    found = [
-        p
-        for p in _places(session, AdminArea.level == level)
-        if p.name == parts[-1] or p.code in _codes(parts[-1])
-    ]
-    if len(parts) > 1:
-        found = [p for p in found if _has_ancestors(session, p, parts[:-1])]
-    if not found:
-        zh, en = boundaries.LEVEL_WORDS[_command_level(level)]
-        raise BoundaryError(f"没有名为「{name}」的{zh}", f"no {en} named {name!r}")
-    if len(found) > 1:
-        raise BoundaryError(
-            f"有{len(found)}个「{name}」，请写出上级（如 洪水镇/{parts[-1]}）或代码",
-            f"{len(found)} areas are named {name!r}: give the path (town/village) or the code",
-        )
-    return found[0]
+    """Today's area of ``level`` called ``name`` (see :meth:`AreaIndex.find`)."""
+    index = AreaIndex(session)
+    return index.with_geometries([index.find(name, level)])[0]
 
 
 def _codes(given: str) -> tuple[str, ...]:
@@ -224,15 +287,6 @@ def _codes(given: str) -> tuple[str, ...]:
 
 def _command_level(stored: str) -> str:
     return next(k for k, v in STORED_LEVEL.items() if v == stored)
-
-
-def _has_ancestors(session: Session, place: Place, names: list[str]) -> bool:
-    chain = _chain(session, place.parent_id)
-    if not chain:
-        return False
-    rows = session.execute(select(AdminArea.name, AdminArea.code).where(AdminArea.id.in_(chain)))
-    have = {n for r in rows for n in r}
-    return all(n in have for n in names)
 
 
 def guess_kind(level: str, name: str, given: str | None = None) -> str:
@@ -280,16 +334,17 @@ def plan(
     read = boundaries.read(data, crs, default_name=stem)
     stored = STORED_LEVEL[level]
     parent_level = PARENT_LEVEL.get(level)
+    index = AreaIndex(session)
     asked: Place | None = None
     if parent:
         if parent_level is None:
             raise BoundaryError("县级区域没有上级", "a county has no parent in this map")
-        asked = find_parent(session, parent, STORED_LEVEL[parent_level])
+        asked = index.find(parent, STORED_LEVEL[parent_level])
     findings = list(read.findings)
     excluded = {f.feature for f in findings if f.excluded and f.feature is not None}
 
     # each usable area's parent
-    counties = _places(session, AdminArea.level == "county") if level == "town" else []
+    counties = index.children(None, "county") if level == "town" else []
     by_parent: dict[int | None, list[Area]] = {}
     parents: dict[int, Place] = {}
     for a in read.usable:
@@ -302,7 +357,7 @@ def plan(
             p = asked
         elif a.parent:
             try:
-                p = find_parent(session, a.parent, STORED_LEVEL[str(parent_level)])
+                p = index.find(a.parent, STORED_LEVEL[str(parent_level)])
             except BoundaryError as exc:
                 findings.append(
                     boundaries._finding(
@@ -342,13 +397,7 @@ def plan(
         findings.extend(dup)
         dup_ix = {f.feature for f in dup}
         group = [a for a in group if a.index not in dup_ix]
-        today = _places(
-            session,
-            AdminArea.level == stored,
-            AdminArea.parent_id == parent_id
-            if parent_id is not None
-            else AdminArea.parent_id.is_(None),
-        )
+        today = index.children(parent_id, stored)
         by_code = {t.code: t for t in today}
         by_name = {t.name: t for t in today}
         matched: set[int] = set()
@@ -356,9 +405,8 @@ def plan(
         for a in group:
             existing = by_code.get(a.code) if a.code else None
             if existing is None and a.code:
-                elsewhere = session.execute(
-                    select(AdminArea.name, AdminArea.level).where(AdminArea.code == a.code)
-                ).first()
+                owner = index.codes.get(a.code)
+                elsewhere = (owner,) if owner is not None else None
                 if elsewhere is not None or a.code in codes_seen or len(a.code) > 20:
                     findings.append(
                         boundaries._finding(
@@ -400,8 +448,10 @@ def plan(
                 else guess_kind(level, a.name, a.kind)
             )
             ok.append(Planned(a, p, existing, kind))
-        others = [t for t in today if t.id not in matched]
+        others = index.with_geometries([t for t in today if t.id not in matched])
         kept_siblings.extend(others)
+        if p is not None:
+            p = parents[p.id] = index.with_geometries([p])[0]
         findings.extend(
             boundaries.check_group(
                 [x.area for x in ok],
@@ -410,8 +460,18 @@ def plan(
                 tolerance_m=tolerance_m,
             )
         )
+        olds = {
+            e.id: e
+            for e in index.with_geometries([x.existing for x in ok if x.existing is not None])
+        }
+        for x in ok:
+            x.parent = p
+            if x.existing is not None:
+                x.existing = olds[x.existing.id]
         planned.extend(ok)
     planned.sort(key=lambda x: x.area.index)
+    if asked is not None:
+        asked = index.with_geometries([asked])[0]
     return Plan(level, asked, read.source_crs, file_name, planned, findings, parents, kept_siblings)
 
 
@@ -531,92 +591,103 @@ def _lock_draft(session: Session, import_id: int, version: int | None) -> Bounda
     return imp
 
 
+_CLOSE_FILED = text(
+    "UPDATE area_boundaries SET valid_to = :today WHERE area_id = ANY(:ids) "
+    "AND status = 'filed' AND valid_to IS NULL RETURNING area_id"
+)
+# the geometry an area had before its first import (the seed's, or the first outline) becomes
+# its first filed period
+_FILE_FIRST = text(
+    "INSERT INTO area_boundaries (area_id, geometry, crs, valid_from, valid_to, status, name, "
+    "code, level, kind, parent_id, label_lon, label_lat, area_km2) "
+    "SELECT a.id, a.geometry, a.crs, least(a.valid_from, :today), :today, 'filed', a.name, "
+    "a.code, a.level, a.kind, a.parent_id, a.label_lon, a.label_lat, a.area_km2 "
+    "FROM admin_areas a WHERE a.id = ANY(:ids) AND NOT (a.id = ANY(:closed)) "
+    "AND a.geometry IS NOT NULL"
+)
+_APPLY = text(
+    "UPDATE admin_areas a SET geometry = b.geometry, crs = b.crs, label_lon = b.label_lon, "
+    "label_lat = b.label_lat, area_km2 = b.area_km2, name = coalesce(b.name, a.name), "
+    "updated_at = :now FROM area_boundaries b "
+    "WHERE b.import_id = :imp AND b.status = 'draft' AND b.area_id = a.id"
+)
+_FILE_DRAFT = text(
+    "UPDATE area_boundaries SET status = 'filed', valid_from = :today, valid_to = NULL, "
+    "reviewed_by_id = :by WHERE import_id = :imp AND status = 'draft'"
+)
+
+
 def approve(
     session: Session, actor: Actor, import_id: int, *, version: int | None = None
 ) -> Reviewed:
     """Make a draft current. Each existing area keeps its id (and so its incidents, workers
-    and children); its previous geometry stays as a filed row valid until today. Commits."""
+    and children); its previous geometry stays as a filed row valid until today. Set-based:
+    a county's hundreds of grids take a few statements; 50 or more areas are announced as one
+    reload instead of a notice each. Commits."""
+    from command_center.db.bulk import announce_reload, quiet_bulk
+
     require_review(session, actor)
     imp = _lock_draft(session, import_id, version)
     today = clock.today()
     now = clock.now()
-    rows = (
-        session.execute(
-            select(AreaBoundary)
-            .where(AreaBoundary.import_id == import_id, AreaBoundary.status == "draft")
-            .order_by(AreaBoundary.id)
+    rows = session.execute(
+        select(
+            AreaBoundary.id,
+            AreaBoundary.area_id,
+            AreaBoundary.code,
+            AreaBoundary.name,
+            AreaBoundary.level,
+            AreaBoundary.kind,
+            AreaBoundary.parent_id,
         )
-        .scalars()
-        .all()
-    )
-    changed = added = 0
-    codes: list[str] = []
-    for row in rows:
-        if row.area_id is not None:
-            area = session.execute(
-                select(AdminArea).where(AdminArea.id == row.area_id).with_for_update()
+        .where(AreaBoundary.import_id == import_id, AreaBoundary.status == "draft")
+        .order_by(AreaBoundary.id)
+    ).all()
+    quiet = quiet_bulk(session, len(rows))
+    existing = [r.area_id for r in rows if r.area_id is not None]
+    if existing:
+        closed = list(session.execute(_CLOSE_FILED, {"today": today, "ids": existing}).scalars())
+        session.execute(_FILE_FIRST, {"today": today, "ids": existing, "closed": closed})
+        session.execute(_APPLY, {"now": now, "imp": import_id})
+    new_rows = [r for r in rows if r.area_id is None]
+    if new_rows:
+        taken = set(session.execute(select(AdminArea.code)).scalars())
+        parent_codes = dict(
+            session.execute(
+                select(AdminArea.id, AdminArea.code).where(
+                    AdminArea.id.in_({r.parent_id for r in new_rows if r.parent_id})
+                )
+            ).all()
+        )
+        for r in new_rows:
+            code = r.code or _new_code(parent_codes.get(r.parent_id, ""), taken, imp.id)
+            taken.add(code)
+            area_id = session.execute(
+                text(
+                    "INSERT INTO admin_areas (code, name, level, kind, parent_id, geometry, crs, "
+                    "label_lon, label_lat, area_km2, valid_from) "
+                    "SELECT :code, coalesce(b.name, :code), coalesce(b.level, :level), "
+                    "coalesce(b.kind, 'comprehensive'), b.parent_id, b.geometry, b.crs, "
+                    "b.label_lon, b.label_lat, b.area_km2, :today FROM area_boundaries b "
+                    "WHERE b.id = :b RETURNING id"
+                ),
+                {"code": code, "level": imp.level, "today": today, "b": r.id},
             ).scalar_one()
-            closed = session.execute(
+            session.execute(
                 update(AreaBoundary)
-                .where(
-                    AreaBoundary.area_id == area.id,
-                    AreaBoundary.status == "filed",
-                    AreaBoundary.valid_to.is_(None),
-                )
-                .values(valid_to=today)
-            ).rowcount  # type: ignore[attr-defined]
-            if not closed and area.geometry:
-                # the geometry it had before any import (the seed's, or the first outline)
-                session.add(
-                    AreaBoundary(
-                        area_id=area.id,
-                        geometry=area.geometry,
-                        crs=area.crs,
-                        valid_from=min(area.valid_from, today),
-                        valid_to=today,
-                        status="filed",
-                        name=area.name,
-                        code=area.code,
-                        level=area.level,
-                        kind=area.kind,
-                        parent_id=area.parent_id,
-                        label_lon=area.label_lon,
-                        label_lat=area.label_lat,
-                        area_km2=area.area_km2,
-                    )
-                )
-            area.geometry = row.geometry
-            area.crs = row.crs
-            area.label_lon, area.label_lat = row.label_lon, row.label_lat
-            area.area_km2 = row.area_km2
-            if row.name and row.name != area.name:
-                area.name = row.name
-            changed += 1
-        else:
-            code = row.code or _new_code(session, row.parent_id, imp.id)
-            area = AdminArea(
-                code=code,
-                name=row.name or code,
-                level=row.level or imp.level,
-                kind=row.kind or "comprehensive",
-                parent_id=row.parent_id,
-                geometry=row.geometry,
-                crs=row.crs,
-                label_lon=row.label_lon,
-                label_lat=row.label_lat,
-                area_km2=row.area_km2,
-                valid_from=today,
+                .where(AreaBoundary.id == r.id)
+                .values(area_id=area_id, code=code)
             )
-            session.add(area)
-            session.flush()
-            row.area_id = area.id
-            row.code = code
-            added += 1
-        codes.append(area.code)
-        row.status = "filed"
-        row.valid_from = today
-        row.valid_to = None
-        row.reviewed_by_id = actor.user_id
+    session.execute(_FILE_DRAFT, {"today": today, "by": actor.user_id, "imp": import_id})
+    changed, added = len(existing), len(new_rows)
+    codes = list(
+        session.execute(
+            select(AdminArea.code)
+            .join(AreaBoundary, AreaBoundary.area_id == AdminArea.id)
+            .where(AreaBoundary.import_id == import_id)
+            .order_by(AdminArea.code)
+        ).scalars()
+    )
     imp.status = "approved"
     imp.reviewed_by_id = actor.user_id
     imp.reviewed_by = actor.name[:64]
@@ -630,8 +701,11 @@ def approve(
         imp.id,
         f"{actor.name} 批准边界草稿 #{imp.id}：{changed}个区域边界更新，新增{added}个",
         before={"status": "draft"},
-        after={"status": "approved", "changed": changed, "added": added, "codes": codes},
+        after={"status": "approved", "changed": changed, "added": added, "codes": codes[:1000]},
     )
+    if quiet:
+        session.flush()
+        announce_reload(session)
     session.commit()
     # this process places new incidents in the new grids at once (the others: the live
     # channel, or incident_writer's periodic check)
@@ -641,15 +715,11 @@ def approve(
     return Reviewed(imp.id, "approved", changed, added)
 
 
-def _new_code(session: Session, parent_id: int | None, import_id: int) -> str:
+def _new_code(base: str, taken: set[str], import_id: int) -> str:
     """A code for an area the file gave none: its parent's code and the next free number."""
-    base = ""
-    if parent_id is not None:
-        base = session.execute(select(AdminArea.code).where(AdminArea.id == parent_id)).scalar_one()
-    for n in range(1, 1000):
-        code = f"{base}{n:02d}" if base and len(base) <= 17 else f"B{import_id}-{n}"
-        taken = session.execute(select(AdminArea.id).where(AdminArea.code == code)).first()
-        if taken is None:
+    for n in range(1, 10_000):
+        code = f"{base}{n:02d}" if base and len(base) <= 16 else f"B{import_id}-{n}"
+        if code not in taken:
             return code[:20]
     raise BoundaryError("无法生成区域代码", "no free code for a new area")
 
