@@ -425,6 +425,24 @@ def read(data: bytes, crs: str | None = None, *, default_name: str = "") -> Read
     return Read(areas, source, findings)
 
 
+def _coordinates_hint(ring: Any, zh: str, en: str) -> tuple[str, str]:
+    """Why coordinates are not longitude/latitude, when it can be told: latitude first, or
+    metres of a projected system."""
+    try:
+        xs = [float(p[0]) for p in ring]
+        ys = [float(p[1]) for p in ring]
+    except (TypeError, ValueError, IndexError):
+        return zh, en
+    if xs and all(-90 <= x <= 90 for x in xs) and all(90 < y <= 180 for y in ys):
+        return f"{zh}（纬度在前？应为经度在前）", f"{en} (latitude first? longitude comes first)"
+    if xs and any(abs(v) > 1000 for v in xs + ys):
+        return (
+            f"{zh}（像是投影坐标（米），请先转为经纬度）",
+            f"{en} (projected metres? convert to longitude/latitude first)",
+        )
+    return zh, en
+
+
 def _geometry(raw: Any, source: str) -> tuple[Polygon | MultiPolygon | None, Finding | None]:
     polys = _polygons_of(raw)
     if isinstance(polys, str):
@@ -436,6 +454,8 @@ def _geometry(raw: Any, source: str) -> tuple[Polygon | MultiPolygon | None, Fin
             problem = _ring_problem(ring)
             if problem:
                 zh, en = KINDS[problem]
+                if problem == "bad_coordinates":
+                    zh, en = _coordinates_hint(ring, zh, en)
                 return None, Finding("", problem, zh, en)
     parts = _convert(polys, source)
     try:

@@ -819,6 +819,8 @@ class MainWindow(QMainWindow):
 
         dialog = BoundaryReviewDialog(self._runner, self._user, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if self._live is not None:  # a draft submitted elsewhere appears in the list
+            self._live.sig_changes.connect(dialog.on_changes)
         dialog.open()
 
     def open_rules_dialog(self) -> None:

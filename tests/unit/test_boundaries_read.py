@@ -104,6 +104,11 @@ def test_metres_are_not_longitude_and_latitude() -> None:
     }
     read = boundaries.read(_doc(doc), "wgs84")
     assert [f.kind for f in read.findings] == ["bad_coordinates"] and read.usable == []
+    assert "projected" in read.findings[0].en
+    swapped = [[y, x] for x, y in SQUARE]
+    doc["geometry"] = {"type": "Polygon", "coordinates": [swapped]}
+    (f,) = boundaries.read(_doc(doc), "gcj02").findings
+    assert f.kind == "bad_coordinates" and "纬度在前" in f.zh
 
 
 def _area(name: str, x0: float, x1: float) -> boundaries.Area:

@@ -485,6 +485,11 @@ class BoundaryReviewDialog(QDialog):
 
         self._runner.submit(work, success=self._on_loaded, owner=self, name="boundaries.list")
 
+    def on_changes(self, changes: Any) -> None:
+        """The live channel: another workstation drafted or reviewed an import."""
+        if changes.touched("boundary_imports"):
+            self.reload()
+
     def _on_loaded(self, result: tuple[bool, list[boundary_review.ImportRow]]) -> None:
         self._may_review, self._rows = result
         selected = self.selected()
