@@ -185,7 +185,9 @@ def upgrade() -> None:
         op.execute(f"GRANT EXECUTE ON FUNCTION {fn} TO {APP_ROLE}")
 
     # boundary_imports: the center reads every import, anyone their own; drafting and review
-    # as the functions say; nobody deletes (the history stays)
+    # as the functions say (an import without one parent, each area naming its own, is a town
+    # user's too: each of its rows in area_boundaries is checked); nobody deletes (the history
+    # stays)
     t = "boundary_imports"
     op.execute(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY")
@@ -197,7 +199,8 @@ def upgrade() -> None:
     op.execute(
         f"CREATE POLICY cc_insert ON {t} FOR INSERT TO {APP_ROLE} WITH CHECK ("
         "status = 'draft' AND drafted_by_id = (SELECT cc_current_user_id()) AND "
-        f"({REVIEWER} OR cc_may_draft_boundary(parent_id)))"
+        f"({REVIEWER} OR cc_may_draft_boundary(parent_id) OR (parent_id IS NULL AND "
+        "(SELECT cc_my_scope()) IS NOT NULL AND (SELECT cc_my_role()) <> 'analyst')))"
     )
     op.execute(
         f"CREATE POLICY cc_update ON {t} FOR UPDATE TO {APP_ROLE} "

@@ -435,20 +435,21 @@ def test_a_town_user_drafts_its_own_areas_and_cannot_approve(
             town_id,
         )
         path = tmp_path / "grid.geojson"
+        # the feature names its own parent (上级), as a town's file of several villages would
         path.write_text(
             json.dumps(
-                {"type": "Feature", "properties": {"name": grid_name}, "geometry": geometry}
+                {
+                    "type": "Feature",
+                    "properties": {"name": grid_name, "上级": f"洪水镇/{village}"},
+                    "geometry": geometry,
+                }
             ),
             encoding="utf-8",
         )
         plan = boundary_review.plan(
-            session,
-            path.read_bytes(),
-            level="grid",
-            crs="gcj02",
-            parent=f"洪水镇/{village}",
-            file_name=path.name,
+            session, path.read_bytes(), level="grid", crs="gcj02", file_name=path.name
         )
+        assert plan.imported == 1 and plan.parent is None
         draft = boundary_review.submit(session, town_actor, plan)
         # the Python rule refuses the approval …
         with pytest.raises(PermissionDenied):
@@ -480,7 +481,29 @@ def test_a_town_user_drafts_its_own_areas_and_cannot_approve(
                 "VALUES ('village', %s, 'x', 'GCJ-02', %s, 'x', now())",
                 (other_id, town_user),
             )
-        session.rollback()
+        conn.rollback()
+        # … and so is an area of another town slipped into the town's own draft
+        with pytest.raises(errors.InsufficientPrivilege, match="row-level security"):
+            conn.execute(
+                "INSERT INTO area_boundaries (import_id, geometry, valid_from, status, name, "
+                "level, parent_id) SELECT %s, geometry, current_date, 'draft', '外镇村', "
+                "'village', id FROM admin_areas WHERE id = %s",
+                (draft, other_id),
+            )
+        conn.rollback()
+        # the service says why before the database has to
+        other_plan = boundary_review.plan(
+            session,
+            json.dumps(
+                {"type": "Feature", "properties": {"name": "外镇新村"}, "geometry": geometry}
+            ).encode("utf-8"),
+            level="village",
+            crs="gcj02",
+            parent="六坝镇",
+            file_name="x.json",
+        )
+        with pytest.raises(PermissionDenied, match="乡镇"):
+            boundary_review.submit(session, town_actor, other_plan)
     engine.dispose()
     assert q(db, "SELECT status FROM boundary_imports WHERE id = %s", draft) == [("draft",)]
 
