@@ -97,6 +97,17 @@ def may_draft(s: Scope, parent_chain: Sequence[int]) -> bool:
     )
 
 
+def may_draft_somewhere(s: Scope) -> bool:
+    """Whether the user drafts boundaries at all (what the import dialog asks first)."""
+    return may_review(s) or (bool(s.role) and s.role != ANALYST and s.area_id is not None)
+
+
+NOT_A_DRAFTER = (
+    "边界由县综治中心的系统管理员或乡镇的用户起草",
+    "boundaries are drafted by the county center's administrator or a town's users",
+)
+
+
 def _chain(session: Session, area_id: int | None) -> list[int]:
     if area_id is None:
         return []
@@ -503,6 +514,9 @@ def submit(session: Session, actor: Actor, p: Plan) -> int:
     if not p.planned:
         raise BoundaryError("没有可导入的区域", "nothing to import")
     me = scope_of(session, actor)
+    if not may_draft_somewhere(me):
+        session.rollback()
+        raise PermissionDenied(*NOT_A_DRAFTER)
     for parent_id in {x.parent.id if x.parent else None for x in p.planned}:
         if not may_draft(me, _chain(session, parent_id)):
             session.rollback()

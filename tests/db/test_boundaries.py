@@ -529,3 +529,19 @@ def test_a_town_user_drafts_its_own_areas_and_cannot_approve(
     assert q(db, "SELECT status, reviewed_by FROM boundary_imports WHERE id = %s", draft) == [
         ("approved", admin_name)
     ]
+
+
+def test_a_county_duty_operator_and_the_analyst_do_not_draft(session: Any, tmp_path: Path) -> None:
+    _grid, parent, path, _n = _shrunk_grid_file(session, tmp_path, 30)
+    plan = boundary_review.plan(
+        session, path.read_bytes(), level="grid", crs="gcj02", parent=parent, file_name=path.name
+    )
+    for username in ("zhiban1", "yanpan1"):
+        uid, name = session.execute(
+            text("SELECT id, display_name FROM app_users WHERE username = :u"), {"u": username}
+        ).one()
+        me = boundary_review.scope_of(session, Actor(uid, name))
+        assert not boundary_review.may_draft_somewhere(me) and not boundary_review.may_review(me)
+        with pytest.raises(PermissionDenied, match="起草"):
+            boundary_review.submit(session, Actor(uid, name), plan)
+    assert boundary_review.list_imports(session) == []

@@ -322,6 +322,23 @@ class BoundaryImportDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(self.panel, 1)
         lay.addLayout(buttons)
+        self._may_draft = True
+        actor = self._actor
+        self._runner.submit(
+            lambda s: boundary_review.may_draft_somewhere(boundary_review.scope_of(s, actor)),
+            success=self._on_may_draft,
+            owner=self,
+            name="boundaries.may_draft",
+        )
+
+    def _on_may_draft(self, may: bool) -> None:
+        """Anyone may check a file; only drafters submit (the service and the database say
+        the same)."""
+        self._may_draft = may
+        if not may:
+            zh, en = boundary_review.NOT_A_DRAFTER
+            self.summary.setText(zh if words.language() == "zh" else en)
+            self.submit_button.setEnabled(False)
 
     def _choose(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -379,7 +396,7 @@ class BoundaryImportDialog(QDialog):
             .replace("%2", str(len(plan.findings)))
             .replace("%3", str(excluded))
         )
-        self.submit_button.setEnabled(plan.imported > 0)
+        self.submit_button.setEnabled(plan.imported > 0 and self._may_draft)
 
     def _show_error(self, text: str) -> None:
         self._plan = None
