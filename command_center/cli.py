@@ -95,6 +95,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     ifield.add_argument("path", metavar="FILE", help="one JSON record per line (.jsonl)")
 
+    ibound = impsub.add_parser(
+        "boundaries",
+        help="area boundaries as GeoJSON (FeatureCollection, Feature, geometry or an array of "
+        "Features; Polygon or MultiPolygon); a draft for the county's review unless --approve",
+    )
+    ibound.add_argument("path", metavar="PATH", help="the GeoJSON file")
+    ibound.add_argument(
+        "--level",
+        required=True,
+        choices=("county", "town", "village", "grid", "micro"),
+        help="what the file's areas are",
+    )
+    ibound.add_argument(
+        "--crs",
+        choices=("gcj02", "wgs84"),
+        help="the file's coordinate system (default: the one it declares; asked if none)",
+    )
+    ibound.add_argument(
+        "--parent",
+        metavar="NAME",
+        help="the area the file's areas belong under (a name, a path 洪水镇/益民村, or a code); "
+        "default: each feature's parent/上级, or the county for towns",
+    )
+    ibound.add_argument(
+        "--dry-run", action="store_true", help="read and check only; nothing is stored"
+    )
+    ibound.add_argument(
+        "--approve",
+        action="store_true",
+        help="approve the draft at once (the county's administrator on the server)",
+    )
+
     serve = sub.add_parser(
         "serve",
         help="the HTTP service: Open311 GeoReport v2 at /open311/v2/ (services.json, …), "
@@ -539,6 +571,8 @@ def _import(url: str | None, args: argparse.Namespace) -> int:
         return _import_table(url, args)
     if args.import_command == "field":
         return _import_field(url, args)
+    if args.import_command == "boundaries":
+        return _import_boundaries(url, args)
 
     from command_center.db.connection import database
     from command_center.interop.open311 import parse_requests
@@ -579,6 +613,61 @@ def _import_table(url: str | None, args: argparse.Namespace) -> int:
     print(f"imported={report.imported} skipped={len(report.skipped)}")
     for row, reason in report.skipped:
         print(f"  row {row}: {reason}")
+    return 0
+
+
+def _import_boundaries(url: str | None, args: argparse.Namespace) -> int:
+    """Exit 2, with nothing stored, for a file that is not GeoJSON, whose geometries are all
+    unusable, or whose parent does not exist; 0 otherwise (findings are printed)."""
+    from pathlib import Path
+
+    from command_center.db.connection import database
+    from command_center.services import boundary_review
+    from command_center.services.audit import Actor
+    from command_center.services.boundaries import NotGeoJSON
+
+    path = Path(args.path)
+    data = path.read_bytes()
+    actor = Actor(None, "命令行导入")
+    with database(url) as db, db.sessions() as session:
+        try:
+            plan = boundary_review.plan(
+                session,
+                data,
+                level=args.level,
+                crs=args.crs,
+                parent=args.parent,
+                file_name=path.name,
+            )
+        except (NotGeoJSON, boundary_review.BoundaryError) as exc:
+            print(f"错误 / error: {exc}", file=sys.stderr)
+            return 2
+        session.rollback()
+        for line in plan.report():
+            print(line)
+        if not plan.planned:
+            print(
+                "错误 / error: 没有可导入的区域，未作任何改动 / no usable area, nothing changed",
+                file=sys.stderr,
+            )
+            return 2
+        if args.dry_run:
+            print("试运行，未作任何改动 / dry run, nothing changed", file=sys.stderr)
+            return 0
+        import_id = boundary_review.submit(session, actor, plan)
+        if args.approve:
+            done = boundary_review.approve(session, actor, import_id)
+            print(
+                f"草稿 #{import_id} 已批准生效：更新{done.changed}个，新增{done.added}个 / "
+                f"draft #{import_id} approved: {done.changed} changed, {done.added} new",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"草稿 #{import_id} 已提交，待县综治中心审核 / draft #{import_id} submitted for "
+                "the county center's review",
+                file=sys.stderr,
+            )
     return 0
 
 

@@ -20,7 +20,14 @@ from command_center.models.dispute import (
     MediationSession,
     Mediator,
 )
-from command_center.models.geo import AdminArea, AreaBoundary, AreaKind, AreaLevel, Camera
+from command_center.models.geo import (
+    AdminArea,
+    AreaBoundary,
+    AreaKind,
+    AreaLevel,
+    BoundaryImport,
+    Camera,
+)
 from command_center.models.incident import (
     Category,
     Channel,
@@ -62,6 +69,7 @@ __all__ = [
     "AreaKind",
     "AreaLevel",
     "AuditEntry",
+    "BoundaryImport",
     "CalendarDay",
     "Camera",
     "Category",

@@ -76,15 +76,56 @@ class AdminArea(IdMixin, TimestampMixin, Base):
     parent: Mapped[AdminArea | None] = relationship(remote_side="AdminArea.id")
 
 
+class BoundaryImport(IdMixin, Base):
+    """One import of boundaries (a file, one level): a draft until the county approves it or
+    rejects it with a reason (services/boundary_review.py, alembic 0015)."""
+
+    __tablename__ = "boundary_imports"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft','approved','rejected')", name="status_valid"),
+        CheckConstraint(
+            "level IN ('county','town','village','grid','micro_grid')", name="level_valid"
+        ),
+        CheckConstraint(
+            "status <> 'rejected' OR coalesce(reason, '') <> ''", name="rejection_has_reason"
+        ),
+    )
+
+    level: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("admin_areas.id", ondelete="RESTRICT")
+    )
+    file_name: Mapped[str] = mapped_column(String(255))
+    source_crs: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(12), server_default="draft", index=True)
+    areas: Mapped[int] = mapped_column(server_default="0")
+    findings: Mapped[list[Any]] = mapped_column(server_default="[]")
+    drafted_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
+    drafted_by: Mapped[str] = mapped_column(String(64))
+    drafted_at: Mapped[dt.datetime] = mapped_column()
+    reviewed_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column()
+    reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(server_default="1")
+
+
 class AreaBoundary(IdMixin, Base):
-    """Boundary history and the review of a change (town drafts, county reviews, city files)."""
+    """Boundary history and the review of a change (a town drafts, the county approves).
+
+    A filed row is a geometry an area had from ``valid_from`` to ``valid_to`` (None: today's);
+    a draft row is a proposed geometry of an import, for an existing area (``area_id``) or a
+    new one (``area_id`` None until approved: name, code, level and parent say what it is)."""
 
     __tablename__ = "area_boundaries"
     __table_args__ = (
         CheckConstraint("status IN ('draft','reviewed','filed','rejected')", name="status_valid"),
+        CheckConstraint(
+            "area_id IS NOT NULL OR status IN ('draft','rejected')", name="filed_has_area"
+        ),
     )
 
-    area_id: Mapped[int] = mapped_column(
+    area_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("admin_areas.id", ondelete="CASCADE"), index=True
     )
     geometry: Mapped[dict[str, Any]] = mapped_column()
@@ -95,6 +136,19 @@ class AreaBoundary(IdMixin, Base):
     drafted_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
     reviewed_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
     reason: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("boundary_imports.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str | None] = mapped_column(String(100))
+    code: Mapped[str | None] = mapped_column(String(20))
+    level: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[str | None] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("admin_areas.id", ondelete="RESTRICT")
+    )
+    label_lon: Mapped[float | None] = mapped_column(Float)
+    label_lat: Mapped[float | None] = mapped_column(Float)
+    area_km2: Mapped[float | None] = mapped_column(Float)
 
 
 class Camera(IdMixin, Base):

@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -202,15 +203,31 @@ class Placement:
         return "无可用位置，待核实 / no usable location: to be checked"
 
 
-_locators: dict[str, GridLocator] = {}
+_locators: dict[str, tuple[GridLocator, tuple[Any, ...], float]] = {}
+LOCATOR_RECHECK_S = 30.0
+"""How often a process that hears no change notices (the HTTP service, the poller) asks whether
+the grids changed (an approved boundary import, services/boundary_review): one small query."""
+_GRIDS_STAMP = text(
+    "SELECT count(*), max(updated_at), coalesce(sum(id), 0) FROM admin_areas "
+    "WHERE level = 'grid' AND valid_to IS NULL"
+)
 
 
 def cached_locator(session: Session) -> GridLocator:
-    """The grids of the session's database, built once per process (see :func:`invalidate`)."""
+    """The grids of the session's database, built once per process and built again when they
+    changed (checked every ``LOCATOR_RECHECK_S`` seconds at most; :func:`invalidate` forgets
+    them at once)."""
     key = database_key(session)
-    loc = _locators.get(key)
-    if loc is None:
-        loc = _locators[key] = GridLocator(session)
+    entry = _locators.get(key)
+    now = time.monotonic()
+    if entry is not None and now - entry[2] < LOCATOR_RECHECK_S:
+        return entry[0]
+    stamp = tuple(session.execute(_GRIDS_STAMP).one())
+    if entry is not None and entry[1] == stamp:
+        _locators[key] = (entry[0], stamp, now)
+        return entry[0]
+    loc = GridLocator(session)
+    _locators[key] = (loc, stamp, now)
     return loc
 
 

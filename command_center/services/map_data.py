@@ -61,7 +61,15 @@ def boundaries(session: Session, *, out_crs: str = geo_transform.GCJ02) -> Bound
             AdminArea.label_lat,
         ).where(AdminArea.valid_to.is_(None), AdminArea.level.in_(("county", *BOUNDARY_LEVELS)))
     ).all()
-    county = next((shape(r.geometry) for r in rows if r.level == "county" and r.geometry), None)
+    # a city's several counties (each imported with --level county) draw as one outline
+    counties = [shape(r.geometry) for r in rows if r.level == "county" and r.geometry]
+    county = (
+        None
+        if not counties
+        else counties[0]
+        if len(counties) == 1
+        else shapely.union_all([c if c.is_valid else c.buffer(0) for c in counties])
+    )
     # a little slack: boundaries are generated and rounded to 1e-6 degrees
     outline = county.buffer(1e-4) if county is not None else None
     if outline is not None:

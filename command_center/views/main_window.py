@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from command_center.db.changes import Changes
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
+from command_center.services.lifecycle import CENTER_ROLES
 from command_center.services.permissions import may_manage_accounts, may_write_duty_log
 from command_center.services.queue import QueueFilter
 from command_center.services.status import describe_url
@@ -345,6 +346,18 @@ class MainWindow(QMainWindow):
         self.rules_action = QAction(self)
         self.rules_action.triggered.connect(self.open_rules_dialog)
         self.file_menu.addAction(self.rules_action)
+        # grid boundaries: a town drafts its own areas, the county's administrator approves
+        # (services/boundary_review says who may; the dialogs follow)
+        self.boundaries_action = QAction(self)
+        self.boundaries_action.setObjectName("boundariesAction")
+        self.boundaries_action.triggered.connect(self.open_boundaries_dialog)
+        self.boundaries_action.setVisible(self._user.role_code not in ("analyst",))
+        self.file_menu.addAction(self.boundaries_action)
+        self.boundary_review_action = QAction(self)
+        self.boundary_review_action.setObjectName("boundaryReviewAction")
+        self.boundary_review_action.triggered.connect(self.open_boundary_review)
+        self.boundary_review_action.setVisible(self._user.role_code in CENTER_ROLES)
+        self.file_menu.addAction(self.boundary_review_action)
         self.users_action = QAction(self)
         self.users_action.setObjectName("usersAction")
         self.users_action.triggered.connect(self.open_users_dialog)
@@ -465,6 +478,8 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(self.tr("&File"))
         self.import_action.setText(self.tr("Import hotline requests (CSV/XLSX)…"))
         self.rules_action.setText(self.tr("Working rules…"))
+        self.boundaries_action.setText(self.tr("Import boundaries (GeoJSON)…"))
+        self.boundary_review_action.setText(self.tr("Boundary review…"))
         self.users_action.setText(self.tr("Accounts…"))
         self.password_action.setText(self.tr("Change password…"))
         self.quit_action.setText(self.tr("&Quit"))
@@ -790,6 +805,22 @@ class MainWindow(QMainWindow):
 
         dialog = ImportTableDialog(self._runner, self._user, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def open_boundaries_dialog(self) -> None:
+        from command_center.views.admin.boundaries_dialog import BoundaryImportDialog
+
+        dialog = BoundaryImportDialog(self._runner, self._user, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def open_boundary_review(self) -> None:
+        from command_center.views.admin.boundaries_dialog import BoundaryReviewDialog
+
+        dialog = BoundaryReviewDialog(self._runner, self._user, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if self._live is not None:  # a draft submitted elsewhere appears in the list
+            self._live.sig_changes.connect(dialog.on_changes)
         dialog.open()
 
     def open_rules_dialog(self) -> None:

@@ -2,6 +2,217 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BoundaryImportDialog</name>
+    <message>
+        <location filename="../../command_center/views/admin/boundaries_dialog.py" line="+252"/>
+        <source>County (a new deployment&apos;s outline)</source>
+        <translation>县（新部署的县域轮廓）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Towns and sub-districts</source>
+        <translation>乡镇（街道）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Villages and communities</source>
+        <translation>村（社区）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Micro-grids</source>
+        <translation>微网格</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Import boundaries</source>
+        <translation>导入边界</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choose file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>As the file declares</source>
+        <translation>按文件声明</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GCJ-02 (Amap, DataV)</source>
+        <translation>GCJ-02（高德、DataV）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>WGS-84 (GPS, Tianditu, CGCS2000)</source>
+        <translation>WGS-84（GPS、天地图、CGCS2000）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>e.g. 洪水镇 or 洪水镇/益民村; empty: each area&apos;s own parent/上级</source>
+        <translation>如 洪水镇 或 洪水镇/益民村；留空：按各区域的“上级”属性</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Coordinates</source>
+        <translation>坐标系</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Under</source>
+        <translation>上级</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Level</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Submit for review</source>
+        <translation>提交审核</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Boundary file</source>
+        <translation>边界文件</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>GeoJSON (*.geojson *.json);;All (*)</source>
+        <translation>GeoJSON (*.geojson *.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The file cannot be read: %1</source>
+        <translation>文件无法读取：%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>%1 area(s) to import, %2 finding(s), %3 area(s) left out</source>
+        <translation>将导入%1个区域，发现问题%2条，%3个区域未导入</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Draft #%1 submitted: the county center reviews it.</source>
+        <translation>草稿 #%1 已提交，待县综治中心审核。</translation>
+    </message>
+</context>
+<context>
+    <name>BoundaryReviewDialog</name>
+    <message>
+        <location line="+8"/>
+        <source>Awaiting review</source>
+        <translation>待审核</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected</source>
+        <translation>已退回</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Boundary review</source>
+        <translation>边界审核</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Areas</source>
+        <translation>区域数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Findings</source>
+        <translation>问题数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Drafted by</source>
+        <translation>起草人</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reject…</source>
+        <translation>退回…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Only the county center&apos;s administrator approves boundary changes.</source>
+        <translation>边界变更由县综治中心的系统管理员审核。</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Reject draft</source>
+        <translation>退回草稿</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Why is it rejected? The drafter reads this.</source>
+        <translation>退回理由（起草人会看到）：</translation>
+    </message>
+</context>
+<context>
     <name>DeadlineRuleForm</name>
     <message>
         <location filename="../../command_center/views/admin/rules_dialog.py" line="+165"/>
@@ -47,6 +258,19 @@
         <location line="+1"/>
         <source>Time allowed</source>
         <translation>办理时限</translation>
+    </message>
+</context>
+<context>
+    <name>FindingsPanel</name>
+    <message>
+        <location filename="../../command_center/views/admin/boundaries_dialog.py" line="-321"/>
+        <source>Findings (select one to see it on the map)</source>
+        <translation>发现的问题（选中一条即在图上标出）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Green: new areas; blue: new lines of existing areas (dashed: today&apos;s); grey: neighbours that stay; dark outline: the parent. ✖ left out of the import, ⚠ imported, for the reviewer to judge.</source>
+        <translation>绿色：新区域；蓝色：已有区域的新边界（虚线为现行边界）；灰色：保持不变的相邻区域；深色轮廓：上级区域。✖ 未导入，⚠ 已导入、由审核人判断。</translation>
     </message>
 </context>
 <context>

@@ -945,6 +945,9 @@ class MapView(QWidget):
     def _on_live_sig_changes(self, changes: Changes) -> None:
         if "app_settings" in changes.tables:
             self._load_settings()
+        if "admin_areas" in changes.tables or changes.reload:
+            # an approved boundary import (services/boundary_review): the new lines, at once
+            self._load_boundaries(fit=False)
         if changes.reload:
             self.reload_incidents()
             return
