@@ -32,7 +32,7 @@ from command_center.models.incident import (
     SupervisionOrder,
     WorkOrder,
 )
-from command_center.models.meeting import IncidentDaily, Meeting, MeetingDecision
+from command_center.models.meeting import IncidentDaily, Meeting, MeetingDecision, OrderDaily
 from command_center.models.org import AppUser, Department, Role, RoleCode
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
 from command_center.models.security import Credential, Installation, LoginSecret
@@ -85,6 +85,7 @@ __all__ = [
     "ImportMapping",
     "Incident",
     "IncidentDaily",
+    "OrderDaily",
     "IncidentStatus",
     "Installation",
     "LoginSecret",

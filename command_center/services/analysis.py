@@ -52,6 +52,7 @@ from command_center.models.incident import OPEN_ORDER_STATUSES, IncidentStatus
 from command_center.services import permissions
 from command_center.services.audit import Actor, record
 from command_center.services.queue import QueueFilter
+from command_center.services.supervision import BASE_SCORE
 
 Bucket = Literal["day", "week", "month"]
 BUCKETS: tuple[str, ...] = ("day", "week", "month")
@@ -543,6 +544,7 @@ class DepartmentRow:
     name: str
     counts: dict[str, int]  # the measures of ORDER_MEASURES
     score: float | None  # 0–100, None without orders
+    supervision: SupervisionScore | None = None  # where the county keeps one (issue 12)
 
     def rate(self, measure: str, of: str = "received") -> float | None:
         n = self.counts.get(of, 0)
@@ -588,8 +590,63 @@ def departments(
     """Every active department with its orders dispatched in ``period``; best score first."""
     w = check_weights(weights or DEFAULT_WEIGHTS)
     now = now or clock.now()
+    rows = _order_counts(session, period, now)
+    zero = dict.fromkeys(ORDER_MEASURES, 0)
+    scores = supervision_scores(session, period)
+    out = []
+    for did, name in session.execute(
+        select(Department.id, Department.name).where(Department.active).order_by(Department.id)
+    ):
+        c = rows.get(did, zero)
+        out.append(DepartmentRow(did, name, c, score(c, w), scores.get(did)))
+    return sorted(out, key=lambda d: (d.score is None, -(d.score or 0), d.name))
+
+
+_SUMMED = ("received", "resolved", "on_time", "returned", "second_dispatch", "rated",
+           "satisfied")
+
+
+def _order_counts(
+    session: Session, period: Period, now: dt.datetime
+) -> dict[int, dict[str, int]]:
+    """The measures of :data:`ORDER_MEASURES` per department. For whole days from the summary
+    ``order_daily`` (alembic 0018), plus the open orders past their deadline at ``now``, which
+    no summary can hold (``overdue`` = resolved late + open past the deadline); else counted
+    from the orders."""
+    if not whole_days(period):
+        return _order_counts_live(session, period, now)
+    d0, d1 = (m.astimezone(CST).date() for m in (period.start, period.end))
+    out: dict[int, dict[str, int]] = {}
+    for r in session.execute(
+        text(
+            f"SELECT department_id, {', '.join(f'sum({m})' for m in _SUMMED)}, sum(late) "
+            "FROM order_daily WHERE day >= :d0 AND day < :d1 GROUP BY 1"
+        ),
+        {"d0": d0, "d1": d1},
+    ):
+        c = dict(zip(_SUMMED, (int(x) for x in r[1:-1]), strict=True))
+        c["overdue"] = int(r[-1])
+        out[int(r[0])] = c
+    open_late = (
+        f"SELECT department_id, count(*) FROM work_orders WHERE status IN {_OPEN_ORDERS} "
+        "AND resolved_at IS NULL AND deadline_at < :now AND dispatched_at >= :s "
+        "AND dispatched_at < :e GROUP BY 1"
+    )
+    for did, n in session.execute(text(open_late), {"now": now, "s": period.start,
+                                                    "e": period.end}):
+        c = out.setdefault(int(did), dict.fromkeys(ORDER_MEASURES, 0))
+        c["overdue"] += int(n)
+    for c in out.values():
+        c.setdefault("overdue", 0)
+    return {k: {m: c.get(m, 0) for m in ORDER_MEASURES} for k, c in out.items()}
+
+
+def _order_counts_live(
+    session: Session, period: Period, now: dt.datetime
+) -> dict[int, dict[str, int]]:
+    """:func:`_order_counts` from the orders themselves (a GROUP BY over them)."""
     cols = [func.count().filter(text(cond)).label(name) for name, cond in ORDER_MEASURES.items()]
-    rows = {
+    return {
         r[0]: dict(zip(ORDER_MEASURES, (int(x) for x in r[1:]), strict=True))
         for r in session.execute(
             select(WorkOrder.department_id, *cols)
@@ -599,14 +656,59 @@ def departments(
             {"now": now},
         )
     }
-    zero = dict.fromkeys(ORDER_MEASURES, 0)
+
+
+@dataclass(frozen=True)
+class SupervisionScore:
+    """A department's supervision score (督办考核, services/supervision.monthly_scores) over the
+    months a period touches: the mean of the months' scores (each 100 plus its points)."""
+
+    score: float
+    months: int
+    points: int  # the movements in those months, summed
+    orders: tuple[int, ...]  # the work orders the points were given for (opens them)
+    final: bool  # every one of the months is locked (score_months): the score will not move
+
+
+def _months_of(period: Period) -> list[dt.date]:
+    first = period.start.astimezone(CST).date().replace(day=1)
+    last = (period.end - dt.timedelta(microseconds=1)).astimezone(CST).date().replace(day=1)
     out = []
-    for did, name in session.execute(
-        select(Department.id, Department.name).where(Department.active).order_by(Department.id)
-    ):
-        c = rows.get(did, zero)
-        out.append(DepartmentRow(did, name, c, score(c, w)))
-    return sorted(out, key=lambda d: (d.score is None, -(d.score or 0), d.name))
+    while first <= last:
+        out.append(first)
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def supervision_scores(session: Session, period: Period) -> dict[int, SupervisionScore]:
+    """Per department, its supervision score over the months ``period`` touches — only where the
+    county keeps a score (some point recorded in those months): else empty."""
+    months = _months_of(period)
+    rows = session.execute(
+        text(
+            "SELECT unit_id, sum(points), array_remove(array_agg(DISTINCT work_order_id), NULL) "
+            "FROM score_points WHERE unit_type = 'department' AND month = ANY(:m) GROUP BY 1"
+        ),
+        {"m": months},
+    ).all()
+    if not rows:
+        return {}
+    locked = session.scalar(
+        text("SELECT count(*) FROM score_months WHERE month = ANY(:m)"), {"m": months}
+    )
+    out = {}
+    for did in session.scalars(select(Department.id).where(Department.active)):
+        total, orders = next(((int(r[1]), r[2]) for r in rows if r[0] == did), (0, []))
+        out[int(did)] = SupervisionScore(
+            round(BASE_SCORE + total / len(months), 1), len(months), total,
+            tuple(sorted(int(o) for o in orders or ())), locked == len(months),
+        )
+    return out
+
+
+def supervision_orders(score: SupervisionScore, department_id: int) -> QueueFilter:
+    """The order queue's filter of the orders behind a supervision score."""
+    return QueueFilter(department_id=department_id, ids=score.orders or (-1,))
 
 
 def department_orders(
@@ -878,37 +980,54 @@ def warnings(
 
 def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[Warning]:
     """The same (masked) phone number reporting again and again, and the same problem (leaf
-    category) at the same address: ``≥ repeat_min`` in ``repeat_days`` days."""
+    category) at the same address: ``≥ repeat_min`` in ``repeat_days`` days. Both groupings are
+    made in one pass over the window's incidents (GROUPING SETS, hashed in memory)."""
     since = now - dt.timedelta(days=config.repeat_days)
     period = Period(since, now)
     _, info = _subtrees(session)
+    session.execute(text("SET LOCAL work_mem = '64MB'"))  # one hash table, no sort on disk
+    rows = session.execute(
+        text(
+            "SELECT GROUPING(reporter_phone_masked), reporter_phone_masked, address, "
+            "category_code, count(*), array_agg(id) FROM incidents "
+            "WHERE reported_at >= :s AND reported_at < :e AND status <> 'merged' "
+            "GROUP BY GROUPING SETS ((reporter_phone_masked), (address, category_code)) "
+            "HAVING count(*) >= :k AND CASE WHEN GROUPING(reporter_phone_masked) = 0 "
+            "THEN reporter_phone_masked <> '' ELSE address <> '' AND category_code IS NOT NULL "
+            "END"
+        ),
+        {"s": period.start, "e": period.end, "k": config.repeat_min},
+    ).all()
+    phones = sorted(
+        ((r[1], int(r[4]), r[5]) for r in rows if r[0] == 0 and r[1]),
+        key=lambda x: (-x[1], x[0]),
+    )
+    addresses = sorted(
+        ((r[2], r[3], int(r[4]), r[5]) for r in rows if r[0] == 1 and r[2] and r[3]),
+        key=lambda x: (-x[2], x[0], x[1]),
+    )
     out = []
-    for kind, columns, zh, en in (
-        ("repeat_reporter", (Incident.reporter_phone_masked,), "同一号码", "the same number"),
-        ("repeat_address", (Incident.address, Incident.category_code), "同一地址同类问题",
-         "the same problem at the same address"),
-    ):
-        rows = session.execute(
-            select(*columns, func.count(), func.array_agg(Incident.id))
-            .where(counted(period), *(c.is_not(None) for c in columns), columns[0] != "")
-            .group_by(*columns)
-            .having(func.count() >= config.repeat_min)
-            .order_by(func.count().desc(), *columns)
-        ).all()
-        for row in rows:
-            value = str(row[0])
-            if kind == "repeat_address":
-                value = f"{row[0]}（{info.get(row[1], (row[1],))[0]}）"
-            k, ids = int(row[-2]), row[-1]
-            why = (
-                f"{zh}「{value}」近 {config.repeat_days} 天反映 {k} 次（≥ {config.repeat_min}） / "
-                f"{en} {value}: {k} reports in {config.repeat_days} days (≥ {config.repeat_min})"
-            )
-            out.append(Warning(
-                f"{kind}:{':'.join(str(x) for x in row[:-2])}:{now.date().isoformat()}", kind,
-                value, k, why, incident_filter(period, ids=tuple(sorted(int(i) for i in ids))),
-                None, now,
-            ))
+    found: list[tuple[str, tuple[Any, ...], str, int, list[int]]] = [
+        ("repeat_reporter", (p,), str(p), k, ids) for p, k, ids in phones
+    ] + [
+        ("repeat_address", (addr, cat), f"{addr}（{info.get(cat, (cat,))[0]}）", k, ids)
+        for addr, cat, k, ids in addresses
+    ]
+    words = {
+        "repeat_reporter": ("同一号码", "the same number"),
+        "repeat_address": ("同一地址同类问题", "the same problem at the same address"),
+    }
+    for kind, key, value, k, ids in found:
+        zh, en = words[kind]
+        why = (
+            f"{zh}「{value}」近 {config.repeat_days} 天反映 {k} 次（≥ {config.repeat_min}） / "
+            f"{en} {value}: {k} reports in {config.repeat_days} days (≥ {config.repeat_min})"
+        )
+        out.append(Warning(
+            f"{kind}:{':'.join(str(x) for x in key)}:{now.date().isoformat()}", kind,
+            value, k, why, incident_filter(period, ids=tuple(sorted(int(i) for i in ids))),
+            None, now,
+        ))
     return out
 
 

@@ -308,3 +308,104 @@ def count_raw(session: Session, p: a.Period) -> int:
         session, "SELECT count(*) FROM incidents WHERE reported_at >= :s AND reported_at < :e "
         "AND status <> 'merged'", s=p.start, e=p.end,
     )
+
+
+# --- the departments' summary (order_daily, alembic 0018) ----------------------------------
+
+RAW_ORDERS = (
+    "SELECT (o.dispatched_at AT TIME ZONE 'Asia/Shanghai')::date, o.department_id, count(*), "
+    "count(*) FILTER (WHERE o.resolved_at IS NOT NULL), "
+    "count(*) FILTER (WHERE o.resolved_at <= o.deadline_at), "
+    "count(*) FILTER (WHERE o.resolved_at > o.deadline_at), "
+    "count(*) FILTER (WHERE o.status IN ('returned', 'objected')), "
+    "count(*) FILTER (WHERE o.dispatch_round >= 2), "
+    "count(*) FILTER (WHERE i.satisfaction IS NOT NULL), "
+    "count(*) FILTER (WHERE i.satisfaction >= 4) "
+    "FROM work_orders o JOIN incidents i ON i.id = o.incident_id "
+    "WHERE o.status <> 'cancelled' GROUP BY 1, 2"
+)
+ORDER_SUMMARY = (
+    "SELECT day, department_id, received, resolved, on_time, late, returned, second_dispatch, "
+    "rated, satisfied FROM order_daily WHERE received <> 0 OR resolved <> 0 OR on_time <> 0 "
+    "OR late <> 0 OR returned <> 0 OR second_dispatch <> 0 OR rated <> 0 OR satisfied <> 0"
+)
+
+
+def new_order(session: Session, incident_id: int, dept: int, at: dt.datetime,
+              status: str = "dispatched") -> int:
+    return int(session.execute(text(
+        "INSERT INTO work_orders (number, incident_id, department_id, mode, status, "
+        "dispatched_at, deadline_at) VALUES (:n, :i, :d, 'assign', :st, :a, :dl) RETURNING id"),
+        {"n": f"TESTO{next(_numbers):07d}", "i": incident_id, "d": dept, "st": status, "a": at,
+         "dl": at + dt.timedelta(days=3)}).scalar_one())
+
+
+def test_the_departments_summary_follows_every_change_of_orders_and_ratings(
+    session: Session,
+) -> None:
+    assert _rows(session, ORDER_SUMMARY) == _rows(session, RAW_ORDERS)  # as seeded
+    now = clock.now()
+    grid = quiet_grid(session)
+    plant(session, grid, [now - dt.timedelta(days=d, hours=2) for d in range(4)])
+    inc = [r[0] for r in session.execute(text(
+        "SELECT id FROM incidents WHERE title = 'planted' ORDER BY id"))]
+    depts = [r[0] for r in session.execute(text("SELECT id FROM departments ORDER BY id LIMIT 2"))]
+    o = [new_order(session, inc[k % 4], depts[k % 2], now - dt.timedelta(days=k, hours=1))
+         for k in range(6)]
+    # resolved on time, resolved late, returned, a second round, cancelled, moved department
+    session.execute(text("UPDATE work_orders SET status = 'resolved', resolved_at = dispatched_at "
+                         "+ interval '1 day' WHERE id = :i"), {"i": o[0]})
+    session.execute(text("UPDATE work_orders SET status = 'resolved', resolved_at = deadline_at "
+                         "+ interval '1 hour' WHERE id = :i"), {"i": o[1]})
+    session.execute(text("UPDATE work_orders SET status = 'returned' WHERE id = :i"), {"i": o[2]})
+    session.execute(text("UPDATE work_orders SET dispatch_round = 2 WHERE id = :i"), {"i": o[3]})
+    session.execute(text("UPDATE work_orders SET status = 'cancelled' WHERE id = :i"), {"i": o[4]})
+    session.execute(text("UPDATE work_orders SET department_id = :d, dispatched_at = "
+                         "dispatched_at - interval '2 days' WHERE id = :i"),
+                    {"d": depts[0], "i": o[5]})
+    assert _rows(session, ORDER_SUMMARY) == _rows(session, RAW_ORDERS)
+    # the return visit rates the incidents: their orders' satisfaction moves
+    session.execute(text("UPDATE incidents SET satisfaction = 5 WHERE id = ANY(:i)"),
+                    {"i": inc[:2]})
+    session.execute(text("UPDATE incidents SET satisfaction = 2 WHERE id = :i"), {"i": inc[2]})
+    session.execute(text("UPDATE incidents SET satisfaction = 3 WHERE id = :i"), {"i": inc[0]})
+    assert _rows(session, ORDER_SUMMARY) == _rows(session, RAW_ORDERS)
+    # deletes: an order, and a rated incident whose orders go with it (ON DELETE CASCADE)
+    session.execute(text("DELETE FROM work_orders WHERE id = :i"), {"i": o[3]})
+    session.execute(text("DELETE FROM incidents WHERE id = :i"), {"i": inc[1]})
+    # a bulk change of thousands of orders, and one that moves nothing
+    session.execute(text("UPDATE work_orders SET dispatch_round = dispatch_round + 1 "
+                         "WHERE dispatched_at > :s"), {"s": now - dt.timedelta(days=20)})
+    session.execute(text("UPDATE work_orders SET version = version + 1 WHERE id = ANY(:i)"),
+                    {"i": o})
+    assert _rows(session, ORDER_SUMMARY) == _rows(session, RAW_ORDERS)
+    # the panel reads the summary for whole days and counts the same as the orders
+    p = a.Period(a.day_start(now.date() - dt.timedelta(days=30)),
+                 a.day_start(now.date() + dt.timedelta(days=1)))
+    assert a._order_counts(session, p, now) == a._order_counts_live(session, p, now)
+    rebuilt = session.execute(text("SELECT cc_order_daily_rebuild()")).scalar()
+    assert rebuilt and _rows(session, ORDER_SUMMARY) == _rows(session, RAW_ORDERS)
+
+
+def test_supervision_score_stands_in_the_departments_table_where_there_is_one(
+    session: Session,
+) -> None:
+    now = clock.now()
+    p = a.Period(a.day_start(now.date() - dt.timedelta(days=9)),
+                 a.day_start(now.date() + dt.timedelta(days=1)))
+    session.execute(text("DELETE FROM score_points"))
+    assert all(r.supervision is None for r in a.departments(session, p, now=now))
+    dept, order = session.execute(text(
+        "SELECT department_id, id FROM work_orders ORDER BY id DESC LIMIT 1")).one()
+    months = a._months_of(p)
+    for month in months:
+        session.execute(text(
+            "INSERT INTO score_points (month, unit_type, unit_id, points, rule, work_order_id, "
+            "reason, at) VALUES (:m, 'department', :d, -4, 'overdue', :o, 'test', :at)"),
+            {"m": month, "d": dept, "o": order, "at": now})
+    rows = {r.department_id: r for r in a.departments(session, p, now=now)}
+    s = rows[dept].supervision
+    assert s is not None and s.score == 96.0 and s.months == len(months) and not s.final
+    assert queue_count(session, a.supervision_orders(s, dept), "orders") == 1
+    other = next(r for d, r in rows.items() if d != dept)
+    assert other.supervision is not None and other.supervision.score == 100.0
