@@ -27,6 +27,7 @@ audit entry (``analysis.warning_dismiss``) and holds until the window it was rai
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import defaultdict
@@ -50,7 +51,9 @@ from command_center.models import (
 )
 from command_center.models.incident import OPEN_ORDER_STATUSES, IncidentStatus
 from command_center.services import permissions
+from command_center.services import disputes
 from command_center.services.audit import Actor, record
+from command_center.services.disputes import CaseFilter
 from command_center.services.queue import QueueFilter
 from command_center.services.supervision import BASE_SCORE
 
@@ -791,6 +794,58 @@ def dispute_figures(session: Session, period: Period) -> DisputeFigures:
     return DisputeFigures(int(r[0]), int(r[1]))
 
 
+DISPUTE_FROM_INCIDENT = "incident"
+"""The source group of a dispute case made from an incident (转为纠纷案件), whatever its
+``source`` says; the others are grouped by ``source`` (disputes.SOURCE_TEXT)."""
+
+DISPUTE_SOURCE_NAMES: dict[str, str] = {
+    DISPUTE_FROM_INCIDENT: "由事件转入 / from an incident",
+    **{k: f"{zh} / {en}" for k, (zh, en) in disputes.SOURCE_TEXT.items()},
+}
+
+
+@dataclass(frozen=True)
+class DisputeSource:
+    """One row of the sources of disputes: the cases received in the period from one source."""
+
+    key: str  # DISPUTE_FROM_INCIDENT or a disputes.SOURCE_TEXT key
+    name: str  # "中文 / English"
+    count: int
+    last_year: int
+    behind: CaseFilter  # the disputes area's filter of exactly those cases
+
+
+_SOURCE_GROUP = f"CASE WHEN incident_id IS NOT NULL THEN '{DISPUTE_FROM_INCIDENT}' ELSE source END"
+
+
+def dispute_sources(session: Session, period: Period) -> list[DisputeSource]:
+    """Dispute cases received in ``period`` by where they came from: the mediation room's own
+    intake (a walk-in), a grid worker, the 12345 hotline, transfers from the court, the police
+    and the petitions office, and those made from an incident of the center (counted there,
+    not under their ``source``); most first, with the same period a year earlier."""
+    def per_source(p: Period) -> dict[str, list[int]]:
+        return {
+            k: list(ids)
+            for k, ids in session.execute(
+                text(
+                    f"SELECT {_SOURCE_GROUP}, array_agg(id) FROM dispute_cases "
+                    "WHERE received_at >= :s AND received_at < :e GROUP BY 1"
+                ),
+                {"s": p.start, "e": p.end},
+            )
+        }
+
+    now, ly = per_source(period), per_source(period.last_year())
+    out = [
+        DisputeSource(
+            k, DISPUTE_SOURCE_NAMES.get(k, k), len(now.get(k, ())), len(ly.get(k, ())),
+            CaseFilter(ids=tuple(sorted(now.get(k, ()))) or (-1,)),
+        )
+        for k in set(now) | set(ly)
+    ]
+    return sorted(out, key=lambda x: (-x.count, x.key))
+
+
 # --- early warnings -----------------------------------------------------------------------
 
 
@@ -803,6 +858,8 @@ class WarningConfig:
     seasonal: bool = True  # also the same three weeks a year earlier
     repeat_days: int = 30
     repeat_min: int = 3
+    dispute_risks: tuple[str, ...] = disputes.URGENT_RISKS  # rising dispute risk: these levels
+    dispute_min_cases: int = 3
 
     def __post_init__(self) -> None:
         if not 0 < self.alpha < 1 or self.min_cases < 1 or self.baseline_weeks < 1:
@@ -856,10 +913,11 @@ class Warning:
     subject: str
     count: int
     why: str  # "中文 / English"
-    behind: QueueFilter
+    behind: QueueFilter | CaseFilter
     p_value: float | None = None
     window_end: dt.datetime | None = None
     dismissed_reason: str | None = None
+    records: str = "incidents"  # what ``behind`` filters: "incidents", or "disputes" (CaseFilter)
 
 
 WINDOW = dt.timedelta(days=7)
@@ -962,6 +1020,7 @@ def warnings(
                     now,
                 )
             )
+    out.extend(_dispute_risks(session, config, now, end))
     out.sort(key=lambda w: (w.p_value or 0.0, -w.count))
     out.extend(_repeats(session, config, now))
     dismissed = dismissals(session, now)
@@ -971,11 +1030,57 @@ def warnings(
         if reason is not None:
             if not include_dismissed:
                 continue
-            w = Warning(
-                w.key, w.kind, w.subject, w.count, w.why, w.behind, w.p_value, w.window_end, reason
-            )
+            w = dataclasses.replace(w, dismissed_reason=reason)
         result.append(w)
     return result
+
+
+def _dispute_risks(
+    session: Session, config: WarningConfig, now: dt.datetime, end: dt.datetime
+) -> list[Warning]:
+    """Rising dispute risk (矛盾纠纷风险上升), per town: ``k`` = the dispute cases of a risk in
+    ``config.dispute_risks`` (high or major) received in the last 7 days, tested against the
+    town's own 8 weeks before by the Poisson test of the spikes (``P(X ≥ k) < alpha``, baseline
+    at least ``min_baseline``), and at least ``dispute_min_cases`` of them."""
+    weeks = config.baseline_weeks + 1
+    series: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
+    recent_ids: dict[int, list[int]] = defaultdict(list)
+    for town, i, n, ids in session.execute(
+        text(
+            "SELECT town_id, floor(extract(epoch FROM (:e - received_at)) / 604800)::int, "
+            "count(*), array_agg(id) FROM dispute_cases WHERE received_at >= :s "
+            "AND received_at < :e AND town_id IS NOT NULL AND risk_level = ANY(:r) GROUP BY 1, 2"
+        ),
+        {"s": end - WINDOW * weeks, "e": end, "r": list(config.dispute_risks)},
+    ):
+        series[int(town)][int(i)] += int(n)
+        if int(i) == 0:
+            recent_ids[int(town)] = list(ids)
+    if not series:
+        return []
+    names = dict(session.execute(
+        select(AdminArea.id, AdminArea.name).where(AdminArea.id.in_(list(series)))).all())
+    levels = "/".join(disputes.RISK_TEXT[r][0] for r in config.dispute_risks)
+    levels_en = "/".join(disputes.RISK_TEXT[r][1].lower() for r in config.dispute_risks)
+    out = []
+    for town, counts in series.items():
+        t = spike_test(counts[0], counts[1:], None, config)
+        if not (t.p_value < config.alpha and t.count >= config.dispute_min_cases):
+            continue
+        name = names.get(town, str(town))
+        why = (
+            f"镇（街道）「{name}」{levels}风险矛盾纠纷近 7 天 {t.count} 件，前 "
+            f"{config.baseline_weeks} 周周均 {t.recent_mean:.1f}；泊松检验 p={t.p_value:.1e} < "
+            f"{config.alpha} / town {name}: {t.count} {levels_en}-risk disputes in the last 7 "
+            f"days, {t.recent_mean:.1f} a week in the {config.baseline_weeks} weeks before; "
+            f"Poisson p={t.p_value:.1e} < {config.alpha}"
+        )
+        out.append(Warning(
+            f"dispute_risk:{town}:{now.date().isoformat()}", "dispute_risk", name, t.count, why,
+            CaseFilter(ids=tuple(sorted(recent_ids[town])) or (-1,)), t.p_value, now,
+            records="disputes",
+        ))
+    return out
 
 
 def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[Warning]:

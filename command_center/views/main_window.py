@@ -726,7 +726,16 @@ class MainWindow(QMainWindow):
 
     @Slot(str, object)
     def _on_analysis_sig_open_records(self, kind: str, f: object) -> None:
-        """A figure of the analysis clicked: the queue with the records behind it."""
+        """A figure of the analysis clicked: the queue (or the disputes area's case list) with
+        the records behind it."""
+        if kind == "disputes":
+            if "disputes" not in self.keys:
+                return
+            self.show_view("disputes")
+            view = self.views.get("disputes")
+            if view is not None and hasattr(view, "open_cases"):
+                view.open_cases(f)
+            return
         key = "orders" if kind == "orders" else "incidents"
         self.show_view(key)
         queue = self.orders_view if key == "orders" else self.incidents_view

@@ -409,3 +409,73 @@ def test_supervision_score_stands_in_the_departments_table_where_there_is_one(
     assert queue_count(session, a.supervision_orders(s, dept), "orders") == 1
     other = next(r for d, r in rows.items() if d != dept)
     assert other.supervision is not None and other.supervision.score == 100.0
+
+
+# --- disputes: their sources, and rising dispute risk ---------------------------------------
+
+
+def plant_case(session: Session, town: int, at: dt.datetime, *, risk: str = "low",
+               source: str = "walk_in", incident_id: int | None = None) -> int:
+    return int(session.execute(text(
+        "INSERT INTO dispute_cases (number, type_code, summary, source, room_level, town_id, "
+        "risk_level, received_at, incident_id, source_reference) VALUES (:n, (SELECT code FROM "
+        "dispute_types ORDER BY code LIMIT 1), 'planted case', :src, 'town', :t, :r, :at, :i, "
+        ":ref) RETURNING id"),
+        {"n": f"TJT{next(_numbers):09d}", "src": source, "t": town, "r": risk, "at": at,
+         "i": incident_id, "ref": "ref" if source in ("court", "police", "petition") else None},
+    ).scalar_one())
+
+
+def case_ids(session: Session, f: object) -> list[int]:
+    from command_center.services import disputes
+
+    return sorted(r.id for r in disputes.case_page(session, f, limit=10**6).rows)  # type: ignore[arg-type]
+
+
+def test_sources_of_disputes_count_every_case_once_and_open_them(session: Session) -> None:
+    now = clock.now()
+    p = a.Period(a.day_start(now.date() - dt.timedelta(days=89)),
+                 a.day_start(now.date() + dt.timedelta(days=1)))
+    town = session.execute(text("SELECT id FROM admin_areas WHERE level = 'town' LIMIT 1")
+                           ).scalar_one()
+    incident = session.execute(text("SELECT max(id) FROM incidents")).scalar_one()
+    made = plant_case(session, town, now - dt.timedelta(hours=5), source="hotline",
+                      incident_id=incident)
+    for source in ("walk_in", "court", "police", "petition"):  # the room's intake, transfers
+        plant_case(session, town, now - dt.timedelta(days=2), source=source)
+    rows = {r.key: r for r in a.dispute_sources(session, p)}
+    assert sum(r.count for r in rows.values()) == sql_count(
+        session, "SELECT count(*) FROM dispute_cases WHERE received_at >= :s AND received_at "
+        "< :e", s=p.start, e=p.end)
+    # a case made from an incident counts there, not under its source
+    assert case_ids(session, rows[a.DISPUTE_FROM_INCIDENT].behind) == [made]
+    assert rows["court"].count == sql_count(
+        session, "SELECT count(*) FROM dispute_cases WHERE received_at >= :s AND received_at "
+        "< :e AND source = 'court' AND incident_id IS NULL", s=p.start, e=p.end)
+    for r in rows.values():
+        assert len(case_ids(session, r.behind)) == r.count, r.key
+    assert {"walk_in", "court", "police", "petition"} <= set(rows)
+
+
+def test_rising_dispute_risk_warns_and_a_steady_town_does_not(session: Session) -> None:
+    now = clock.now()
+    towns = [r[0] for r in session.execute(text(
+        "SELECT id FROM admin_areas WHERE level = 'town' ORDER BY id LIMIT 2"))]
+    # a clean slate for the two towns: their high-risk cases of the last ten weeks lowered
+    session.execute(text(
+        "UPDATE dispute_cases SET risk_level = 'low' WHERE town_id = ANY(:t) AND received_at > "
+        ":s"), {"t": towns, "s": now - dt.timedelta(weeks=10)})
+    rising, steady = towns
+    planted = [plant_case(session, rising, now - dt.timedelta(days=d, hours=1), risk="high")
+               for d in range(4)]
+    for week in range(9):  # one major case a week, every week: no rise
+        plant_case(session, steady, now - dt.timedelta(days=7 * week + 1), risk="major")
+    warned = {w.subject: w for w in a.warnings(session)
+              if w.kind == "dispute_risk"}
+    names = dict(session.execute(text(
+        "SELECT id, name FROM admin_areas WHERE id = ANY(:t)"), {"t": towns}).all())
+    w = warned.get(names[rising])
+    assert w is not None and w.count == 4 and w.records == "disputes"
+    assert "p=" in w.why and "高/重大" in w.why
+    assert case_ids(session, w.behind) == sorted(planted)
+    assert names[steady] not in warned

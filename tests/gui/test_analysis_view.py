@@ -55,7 +55,7 @@ def test_a_count_opens_exactly_its_records_and_categories_drill_down(db, view, q
     view.category_up.click()
     qtbot.waitUntil(lambda: top not in view.category_path.text(), timeout=10_000)
     # a department's overdue cell opens its overdue orders
-    view.tabs.setCurrentIndex(3)
+    view.tabs.setCurrentIndex(view.tabs.indexOf(view.dept_table))
     col = 3  # overdue
     row = next(r for r in range(view.dept_table.rowCount())
                if view.dept_table.item(r, col).text() != "0")
@@ -63,6 +63,22 @@ def test_a_count_opens_exactly_its_records_and_categories_drill_down(db, view, q
     view.dept_table.cellClicked.emit(row, col)
     qtbot.waitUntil(lambda: opened[-1][0] == "orders", timeout=10_000)
     assert _queue_count(db, opened[-1][1], "orders") == n  # type: ignore[arg-type]
+
+
+def test_a_source_of_disputes_opens_its_cases(db, view, qtbot) -> None:
+    from command_center.services import disputes
+    from command_center.services.disputes import CaseFilter
+
+    view.tabs.setCurrentIndex(view.tabs.indexOf(view.source_table))
+    assert view.source_table.rowCount() > 0
+    opened: list[tuple[str, object]] = []
+    view.sig_open_records.connect(lambda kind, f: opened.append((kind, f)))
+    view.source_table.cellClicked.emit(0, 1)
+    kind, f = opened[-1]
+    assert kind == "disputes" and isinstance(f, CaseFilter)
+    with db.sessions() as s:
+        n = len(disputes.case_page(s, f, limit=10**6).rows)
+    assert n == int(view.source_table.item(0, 1).text())
 
 
 def test_moving_the_range_reads_the_panels_again(db, view, qtbot) -> None:

@@ -46,6 +46,7 @@ from command_center import clock
 from command_center.clock import CST
 from command_center.services import analysis as a
 from command_center.services.audit import Actor
+from command_center.services.disputes import CaseFilter
 from command_center.services.queue import QueueFilter
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import LONG, OpsRunner
@@ -67,6 +68,7 @@ class Panels:
     town: tuple[int, str] | None
     channels: list[a.Share]
     departments: list[a.DepartmentRow]
+    dispute_sources: list[a.DisputeSource]
 
 
 def read_panels(
@@ -89,6 +91,7 @@ def read_panels(
         town,
         a.channels(session, period),
         a.departments(session, period),
+        a.dispute_sources(session, period),
     )
 
 
@@ -132,7 +135,8 @@ def _table(columns: int) -> QTableWidget:
 
 class AnalysisView(QWidget):
     """The analysis area. ``sig_open_records(kind, filter)``: "incidents" or "orders" and the
-    queue filter of the records behind the figure clicked."""
+    queue filter of the records behind the figure clicked, or "disputes" and the disputes
+    area's CaseFilter."""
 
     sig_open_records = Signal(str, object)
     sig_message = Signal(str, str)
@@ -226,7 +230,8 @@ class AnalysisView(QWidget):
         rl.addLayout(row)
         rl.addWidget(self.region_table)
         self.channel_table = _table(4)
-        self.dept_table = _table(len(DEPT_COLUMNS) + 3)
+        self.source_table = _table(4)
+        self.dept_table = _table(len(DEPT_COLUMNS) + 4)
         self.warning_list = QListWidget()
         self.warning_list.setWordWrap(True)
         self.dismiss_button = QPushButton()
@@ -242,8 +247,10 @@ class AnalysisView(QWidget):
         row.addWidget(self.open_warning_button)
         row.addWidget(self.dismiss_button)
         wl.addLayout(row)
-        for page in (cat_page, reg_page, self.channel_table, self.dept_table, warn_page):
+        for page in (cat_page, reg_page, self.channel_table, self.source_table,
+                     self.dept_table, warn_page):
             self.tabs.addTab(page, "")
+        self._warn_tab = self.tabs.count() - 1
 
         top = QWidget()
         tl = QVBoxLayout(top)
@@ -274,6 +281,7 @@ class AnalysisView(QWidget):
         self.region_table.cellClicked.connect(self._on_region_clicked)
         self.region_up.clicked.connect(self._on_region_up)
         self.channel_table.cellClicked.connect(self._on_share_clicked)
+        self.source_table.cellClicked.connect(self._on_source_clicked)
         self.dept_table.cellClicked.connect(self._on_dept_clicked)
         self.warning_list.currentRowChanged.connect(self._on_warning_selected)
         self.warning_list.itemDoubleClicked.connect(self._on_warning_open)
@@ -307,9 +315,11 @@ class AnalysisView(QWidget):
         self.dismiss_button.setText(self.tr("Dismiss with a reason…"))
         self.open_warning_button.setText(self.tr("Open the records"))
         for i, label in enumerate((self.tr("Categories"), self.tr("Regions"),
-                                   self.tr("Channels"), self.tr("Departments"))):
+                                   self.tr("Channels"), self.tr("Sources of disputes"),
+                                   self.tr("Departments"))):
             self.tabs.setTabText(i, label)
-        self.tabs.setTabText(4, self.tr("Warnings (%1)").replace("%1", str(len(self._warnings))))
+        self.tabs.setTabText(self._warn_tab, self.tr("Warnings (%1)").replace(
+            "%1", str(len(self._warnings))))
         for item, name in ((self.bars, self.tr("Incidents")),
                            (self.last_year, self.tr("Same period last year"))):
             label = self.legend.getLabel(item)
@@ -322,13 +332,18 @@ class AnalysisView(QWidget):
         self._show_warnings(self._warnings)
         share = [self.tr("Name"), self.tr("Count"), self.tr("Same period last year"),
                  self.tr("Change")]
-        for t in (self.category_table, self.region_table, self.channel_table):
+        for t in (self.category_table, self.region_table, self.channel_table,
+                  self.source_table):
             t.setHorizontalHeaderLabels(share)
         self.dept_table.setHorizontalHeaderLabels([
             self.tr("Department"), self.tr("Received"), self.tr("On time"), self.tr("Overdue"),
             self.tr("Returned"), self.tr("Second dispatch"), self.tr("Satisfied"),
-            self.tr("Satisfaction"), self.tr("Score"),
+            self.tr("Satisfaction"), self.tr("Score"), self.tr("Supervision score"),
         ])
+        self.dept_table.horizontalHeaderItem(len(DEPT_COLUMNS) + 3).setToolTip(self.tr(
+            "督办考核: the mean of the monthly scores (100 plus the points) of the months the "
+            "range touches; — where the county keeps no score. Click: the orders the points "
+            "were given for"))
 
     @Slot()
     def refresh(self) -> None:
@@ -461,6 +476,18 @@ class AnalysisView(QWidget):
                       _item("—" if rate is None else f"{rate:.1%}", number=True))
             t.setItem(i, len(DEPT_COLUMNS) + 2,
                       _item("—" if d.score is None else f"{d.score:.1f}", number=True))
+            sup = d.supervision
+            t.setItem(i, len(DEPT_COLUMNS) + 3, _item("—") if sup is None else _item(
+                f"{sup.score:.1f}" + ("" if sup.final else "*"),
+                a.supervision_orders(sup, d.department_id), link=True, number=True))
+        s = self.source_table
+        s.setRowCount(len(p.dispute_sources))
+        for i, src in enumerate(p.dispute_sources):
+            zh, en = [*src.name.split(" / ", 1), src.name][:2]
+            s.setItem(i, 0, _item(en if self._english() else zh))
+            s.setItem(i, 1, _item(str(src.count), src.behind, link=True, number=True))
+            s.setItem(i, 2, _item(str(src.last_year), None, number=True))
+            s.setItem(i, 3, _item(a.change(src.count, src.last_year), None, number=True))
 
     def _show_warnings(self, warnings: list[a.Warning]) -> None:
         self._warnings = warnings
@@ -469,17 +496,18 @@ class AnalysisView(QWidget):
             zh, en = [*w.why.split(" / ", 1), ""][:2]
             item = QListWidgetItem(en if self._english() else zh)
             item.setToolTip(w.why)
-            item.setForeground(QColor("#b71c1c") if w.kind.startswith("spike") else QColor(
-                "#8a5a00"))
+            item.setForeground(QColor("#b71c1c") if w.kind.startswith(("spike", "dispute"))
+                               else QColor("#8a5a00"))
             self.warning_list.addItem(item)
-        self.tabs.setTabText(4, self.tr("Warnings (%1)").replace("%1", str(len(warnings))))
+        self.tabs.setTabText(self._warn_tab, self.tr("Warnings (%1)").replace(
+            "%1", str(len(warnings))))
 
     def _english(self) -> bool:
         return self.tr("Warnings") == "Warnings"
 
     # --- clicks ---
 
-    def _open(self, f: QueueFilter, kind: str = "incidents") -> None:
+    def _open(self, f: object, kind: str = "incidents") -> None:
         self.sig_open_records.emit(kind, f)
 
     @Slot(object, object)
@@ -532,9 +560,19 @@ class AnalysisView(QWidget):
             self._open(data)
 
     @Slot(int, int)
+    def _on_source_clicked(self, row: int, column: int) -> None:
+        item = self.source_table.item(row, column)
+        data = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if isinstance(data, CaseFilter):
+            self._open(data, "disputes")
+
+    @Slot(int, int)
     def _on_dept_clicked(self, row: int, column: int) -> None:
         item = self.dept_table.item(row, column)
         data = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if isinstance(data, QueueFilter):  # the supervision score: its orders
+            self._open(data, "orders")
+            return
         if not isinstance(data, tuple) or self._range is None:
             return
         dept, measure = data
@@ -553,7 +591,8 @@ class AnalysisView(QWidget):
     def _on_warning_open(self, *_args: Any) -> None:
         row = self.warning_list.currentRow()
         if 0 <= row < len(self._warnings):
-            self._open(self._warnings[row].behind)
+            w = self._warnings[row]
+            self._open(w.behind, w.records)
 
     @Slot()
     def _on_dismiss(self) -> None:
