@@ -149,11 +149,13 @@ class MainWindow(QMainWindow):
         translations: LanguageSwitcher | None = None,
         restore_layout: bool = True,
         idle_lock_ms: int | None = None,
+        analytics_runner: OpsRunner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self._runner = runner
+        self._analytics_runner = analytics_runner  # the analysis's reads (a read replica)
         self._live = live
         self._user = user
         self._database = database
@@ -654,7 +656,8 @@ class MainWindow(QMainWindow):
             from command_center.views.analysis.analysis_view import AnalysisView
 
             analysis = AnalysisView(
-                runner, live, Actor(user.id, user.display_name), user.role_code, self
+                runner, live, Actor(user.id, user.display_name), user.role_code, self,
+                reader=self._analytics_runner,
             )
             analysis.sig_open_records.connect(self._on_analysis_sig_open_records)
             analysis.sig_message.connect(self._on_view_sig_message)

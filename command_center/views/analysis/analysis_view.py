@@ -143,11 +143,13 @@ class AnalysisView(QWidget):
 
     def __init__(
         self, runner: OpsRunner, live: LiveChannel | None, actor: Actor, role_code: str,
-        parent: QWidget | None = None,
+        parent: QWidget | None = None, *, reader: OpsRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("analysisView")
-        self._runner = runner
+        self._runner = runner  # writes (a dismissal, the meeting's minutes and decisions)
+        # reads (panels, warnings, the bulletin): on the read replica when there is one
+        self._reader = reader or runner
         self._actor = actor
         self._may_dismiss = role_code in ("duty_operator", "supervisor", "admin")
         self._role = role_code
@@ -359,7 +361,7 @@ class AnalysisView(QWidget):
     @Slot()
     def _load_trend(self, *_args: Any) -> None:
         period, bucket = self.chart_period(), str(self.bucket_combo.currentData() or "day")
-        self._runner.submit(lambda s: a.trend(s, period, bucket), success=self._show_trend,
+        self._reader.submit(lambda s: a.trend(s, period, bucket), success=self._show_trend,
                             failure=self._failed, owner=self, name="analysis.trend",
                             key="trend")
 
@@ -421,12 +423,12 @@ class AnalysisView(QWidget):
         if self._range is None:
             return
         period, category, town = self._range, self._category, self._town
-        self._runner.submit(lambda s: read_panels(s, period, category, town),
+        self._reader.submit(lambda s: read_panels(s, period, category, town),
                             success=self._show_panels, failure=self._failed, owner=self,
                             name="analysis.panels", key="panels")
 
     def _load_warnings(self) -> None:
-        self._runner.submit(lambda s: a.warnings(s), success=self._show_warnings,
+        self._reader.submit(lambda s: a.warnings(s), success=self._show_warnings,
                             failure=self._failed, owner=self, name="analysis.warnings",
                             key="warnings")
 
@@ -577,7 +579,7 @@ class AnalysisView(QWidget):
             return
         dept, measure = data
         period = self._range
-        self._runner.submit(lambda s: a.department_orders(s, period, dept, measure),
+        self._reader.submit(lambda s: a.department_orders(s, period, dept, measure),
                             success=lambda f: self._open(f, "orders"), failure=self._failed,
                             owner=self, name="analysis.department_orders")
 
@@ -674,7 +676,7 @@ class AnalysisView(QWidget):
             progress.close()
             self._failed(exc)
 
-        self._runner.submit(run, success=done, failure=failed, owner=self, lane=LONG,
+        self._reader.submit(run, success=done, failure=failed, owner=self, lane=LONG,
                             with_job=True, name="analysis.bulletin",
                             progress=lambda n, _t, _s: progress.setValue(n))
 
