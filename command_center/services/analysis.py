@@ -50,8 +50,7 @@ from command_center.models import (
     WorkOrder,
 )
 from command_center.models.incident import OPEN_ORDER_STATUSES, IncidentStatus
-from command_center.services import permissions
-from command_center.services import disputes
+from command_center.services import disputes, permissions
 from command_center.services.audit import Actor, record
 from command_center.services.disputes import CaseFilter
 from command_center.services.queue import QueueFilter
