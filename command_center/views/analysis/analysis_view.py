@@ -48,6 +48,7 @@ from command_center.services import analysis as a
 from command_center.services.audit import Actor
 from command_center.services.disputes import CaseFilter
 from command_center.services.queue import QueueFilter
+from command_center.views.table_export import install_export
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import LONG, OpsRunner
 
@@ -234,6 +235,12 @@ class AnalysisView(QWidget):
         self.channel_table = _table(4)
         self.source_table = _table(4)
         self.dept_table = _table(len(DEPT_COLUMNS) + 4)
+        self.exporters = [
+            install_export(t, self._reader, name) for t, name in (
+                (self.category_table, "事件类别"), (self.region_table, "区域"),
+                (self.channel_table, "来源渠道"), (self.source_table, "纠纷来源"),
+                (self.dept_table, "部门考核"))
+        ]
         self.warning_list = QListWidget()
         self.warning_list.setWordWrap(True)
         self.dismiss_button = QPushButton()
