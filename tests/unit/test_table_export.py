@@ -81,7 +81,7 @@ def test_a_failing_source_leaves_no_file(tmp_path: Path) -> None:
 
 
 def test_an_unknown_format_or_folder_is_refused_in_both_languages(tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match="只能导出.*export to"):
+    with pytest.raises(ExportError, match=r"只能导出.*export to"):
         export_table(tmp_path / "t.pdf", ["a"], [])
-    with pytest.raises(ExportError, match="文件夹不存在.*no such folder"):
+    with pytest.raises(ExportError, match=r"文件夹不存在.*no such folder"):
         export_table(tmp_path / "nowhere" / "t.csv", ["a"], [])
