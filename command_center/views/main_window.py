@@ -660,6 +660,7 @@ class MainWindow(QMainWindow):
                 reader=self._analytics_runner,
             )
             analysis.sig_open_records.connect(self._on_analysis_sig_open_records)
+            analysis.sig_show_on_map.connect(self._on_analysis_sig_show_on_map)
             analysis.sig_message.connect(self._on_view_sig_message)
             built["analysis"] = analysis
         if self.poller is not None:
@@ -747,6 +748,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("The queue shows the records behind the figure"), 8000
             )
+
+    @Slot(object)
+    def _on_analysis_sig_show_on_map(self, sel: object) -> None:
+        """The analysis's range and selection on the map's choropleth of incidents per grid."""
+        self.show_view("map")
+        self.map_view.show_selection(
+            sel.start, sel.end, category=sel.category, town_id=sel.town_id)  # type: ignore[attr-defined]
+        self.statusBar().showMessage(
+            self.tr("The map shows the analysis's range as incidents per grid"), 8000)
 
     @Slot()
     def _on_intake_pick_requested(self) -> None:

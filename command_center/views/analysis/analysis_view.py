@@ -72,6 +72,17 @@ class Panels:
     dispute_sources: list[a.DisputeSource]
 
 
+@dataclass(frozen=True)
+class MapSelection:
+    """What the map's choropleth shows for the analysis: incidents reported in ``[start, end)``
+    in ``category``'s subtree (None: all) and ``town_id`` (None: the county)."""
+
+    start: dt.datetime
+    end: dt.datetime
+    category: str | None
+    town_id: int | None
+
+
 def read_panels(
     session: Session, period: a.Period, category: str | None, town: tuple[int, str] | None,
 ) -> Panels:
@@ -141,6 +152,8 @@ class AnalysisView(QWidget):
 
     sig_open_records = Signal(str, object)
     sig_message = Signal(str, str)
+    sig_show_on_map = Signal(object)
+    """The range and the selection (category, town) for the map's choropleth: a MapSelection."""
 
     def __init__(
         self, runner: OpsRunner, live: LiveChannel | None, actor: Actor, role_code: str,
@@ -174,12 +187,15 @@ class AnalysisView(QWidget):
         self.bulletin_button = QPushButton()
         self.refresh_button = QPushButton()
         self.meeting_button = QPushButton()
+        self.map_button = QPushButton()
+        self.map_button.setObjectName("analysisOnMap")
         self.meeting_window: QWidget | None = None
         bar = QHBoxLayout()
         bar.addWidget(self.span_combo)
         bar.addWidget(self.bucket_combo)
         bar.addWidget(self.range_label, 1)
         bar.addWidget(self.refresh_button)
+        bar.addWidget(self.map_button)
         bar.addWidget(self.meeting_button)
         bar.addWidget(self.bulletin_button)
 
@@ -285,6 +301,7 @@ class AnalysisView(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.bulletin_button.clicked.connect(self.make_bulletin)
         self.meeting_button.clicked.connect(self.open_meeting)
+        self.map_button.clicked.connect(self.show_on_map)
         self.category_table.cellClicked.connect(self._on_category_clicked)
         self.category_up.clicked.connect(self._on_category_up)
         self.region_table.cellClicked.connect(self._on_region_clicked)
@@ -316,6 +333,9 @@ class AnalysisView(QWidget):
         self.bulletin_button.setText(self.tr("Monthly bulletin…"))
         self.refresh_button.setText(self.tr("Refresh"))
         self.meeting_button.setText(self.tr("Meeting mode"))
+        self.map_button.setText(self.tr("On the map"))
+        self.map_button.setToolTip(self.tr(
+            "The range, the category and the town chosen here as incidents per grid on the map"))
         self.meeting_button.setToolTip(self.tr(
             "The range's analyses in large type, a page at a time (PageDown / PageUp), then "
             "the minutes and the decisions"))
@@ -618,6 +638,22 @@ class AnalysisView(QWidget):
         self._runner.submit(lambda s: a.dismiss(s, actor, warning, reason),
                             success=lambda _r: self._load_warnings(), failure=self._failed,
                             owner=self, name="analysis.dismiss")
+
+    # --- the map ---
+
+    def selection(self) -> MapSelection | None:
+        """The range and what the panels are narrowed to (the category drilled into, the town
+        opened in the regions)."""
+        if self._range is None:
+            return None
+        return MapSelection(self._range.start, self._range.end, self._category,
+                            self._town[0] if self._town else None)
+
+    @Slot()
+    def show_on_map(self) -> None:
+        sel = self.selection()
+        if sel is not None:
+            self.sig_show_on_map.emit(sel)
 
     # --- meeting mode ---
 
