@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QProgressDialog, QWidget
 from sqlalchemy.orm import Session
@@ -25,6 +25,15 @@ from sqlalchemy.orm import Session
 from command_center.interop.table_export import export_table
 from command_center.services.jobs import Cancelled, Job
 from command_center.workers.ops import LONG, DbOp, OpsRunner
+
+EXPORT = QT_TRANSLATE_NOOP("TableExport", "Export to Excel/CSV…")
+EXPORT_TITLE = QT_TRANSLATE_NOOP("TableExport", "Export the table")
+EXPORTING = QT_TRANSLATE_NOOP("TableExport", "Exporting %1…")
+CANCEL = QT_TRANSLATE_NOOP("TableExport", "Cancel")
+EXPORTED = QT_TRANSLATE_NOOP("TableExport", "Exported %1 rows to %2")
+FAILED = QT_TRANSLATE_NOOP("TableExport", "The export failed: %1")
+EXPORTING_ROWS = QT_TRANSLATE_NOOP("TableExport", "Exporting %1… %2 rows")
+CANCELLED = QT_TRANSLATE_NOOP("TableExport", "Export cancelled")
 
 
 def _tr(text: str) -> str:
@@ -81,11 +90,11 @@ class TableExporter(QObject):
         table.addAction(self.action)
 
     def retranslate(self) -> None:
-        self.action.setText(_tr("Export to Excel/CSV…"))
+        self.action.setText(_tr(EXPORT))
 
     def ask_and_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self.table, _tr("Export the table"), f"{self._name}.xlsx",
+            self.table, _tr(EXPORT_TITLE), f"{self._name}.xlsx",
             "Excel (*.xlsx);;CSV (*.csv)")
         if path:
             if not Path(path).suffix:
@@ -96,8 +105,8 @@ class TableExporter(QObject):
         """Write the table to ``path`` (.xlsx or .csv) in the background."""
         src = self._source() if self._source is not None else snapshot(self.table)
         window = self.table.window()
-        progress = QProgressDialog(_tr("Exporting %1…").replace("%1", Path(path).name),
-                                   _tr("Cancel"), 0, max(src.total, 0), window)
+        progress = QProgressDialog(_tr(EXPORTING).replace("%1", Path(path).name),
+                                   _tr(CANCEL), 0, max(src.total, 0), window)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
         progress.setAutoClose(False)
@@ -110,19 +119,19 @@ class TableExporter(QObject):
 
         def done(n: int) -> None:
             progress.close()
-            self._message(_tr("Exported %1 rows to %2").replace("%1", str(n))
+            self._message(_tr(EXPORTED).replace("%1", str(n))
                           .replace("%2", path), "info")
 
         def failed(exc: BaseException) -> None:
             progress.close()
             if not isinstance(exc, Cancelled):
-                self._message(_tr("The export failed: %1").replace("%1", str(exc)), "error")
+                self._message(_tr(FAILED).replace("%1", str(exc)), "error")
 
         def step(done_rows: int, total: int, _text: str) -> None:
             if total and progress.maximum() != total:
                 progress.setMaximum(total)
             progress.setValue(min(done_rows, total) if total else 0)
-            progress.setLabelText(_tr("Exporting %1… %2 rows").replace(
+            progress.setLabelText(_tr(EXPORTING_ROWS).replace(
                 "%1", Path(path).name).replace("%2", str(done_rows)))
 
         op = self._runner.submit(run, success=done, failure=failed, owner=self, lane=LONG,
@@ -131,7 +140,7 @@ class TableExporter(QObject):
         def cancel() -> None:
             op.cancel()  # the writer stops at the next row and removes its file
             progress.close()
-            self._message(_tr("Export cancelled"), "info")
+            self._message(_tr(CANCELLED), "info")
 
         progress.canceled.connect(cancel)
         self.op = op

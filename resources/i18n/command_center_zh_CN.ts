@@ -184,7 +184,7 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../command_center/views/attention.py" line="+177"/>
+        <location filename="../../command_center/views/attention.py" line="+176"/>
         <source>To do</source>
         <translation>待办</translation>
     </message>
@@ -528,7 +528,7 @@
         <translation>研判分析</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+449"/>
+        <location filename="../../command_center/views/main_window.py" line="+451"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
@@ -645,7 +645,7 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+128"/>
+        <location line="+130"/>
         <source>Area filter cleared</source>
         <translation>已清除区域筛选</translation>
     </message>
@@ -655,12 +655,17 @@
         <translation>队列只显示地图上圈选的区域</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+21"/>
         <source>The queue shows the records behind the figure</source>
         <translation>队列已显示该数字背后的记录</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
+        <source>The map shows the analysis&apos;s range as incidents per grid</source>
+        <translation>地图按网格显示研判所选时段的事件数</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Click the place on the map (Esc cancels)</source>
         <translation>请在地图上点选位置（Esc 取消）</translation>
     </message>
@@ -797,7 +802,7 @@
         <translation>重大风险</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/map/map_view.py" line="+114"/>
+        <location filename="../../command_center/views/map/map_view.py" line="+117"/>
         <source>Incident density</source>
         <translation>事件密度</translation>
     </message>
@@ -967,7 +972,7 @@
         <translation>网格员活跃率（近30天）</translation>
     </message>
     <message>
-        <location line="+216"/>
+        <location line="+238"/>
         <source>Boundaries left off the map:</source>
         <translation>以下边界数据有误，未在地图上显示：</translation>
     </message>
@@ -1005,7 +1010,7 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../command_center/views/overview/overview_view.py" line="+64"/>
+        <location filename="../../command_center/views/overview/overview_view.py" line="+65"/>
         <source>Towns</source>
         <translation>乡镇（街道）</translation>
     </message>
@@ -1015,7 +1020,7 @@
         <translation>乡镇、街道、园区</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Villages</source>
         <translation>村（社区）</translation>
     </message>
@@ -1025,7 +1030,7 @@
         <translation>行政村和社区</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Grids</source>
         <translation>网格</translation>
     </message>
@@ -1035,7 +1040,7 @@
         <translation>微网格</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Grid workers</source>
         <translation>专职网格员</translation>
     </message>
@@ -1045,7 +1050,7 @@
         <translation>专职</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Active workers</source>
         <translation>网格员活跃率</translation>
     </message>
@@ -1055,7 +1060,7 @@
         <translation>近 %1 天有报平安</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Open work orders</source>
         <translation>在办工单</translation>
     </message>
@@ -1065,7 +1070,7 @@
         <translation>今日事件</translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+133"/>
         <source>Find a town, village or grid…</source>
         <translation>查找乡镇、村（社区）或网格…</translation>
     </message>
@@ -1075,12 +1080,12 @@
         <translation>刷新</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+37"/>
         <source>Not updated: the database cannot be reached</source>
         <translation>未能更新：无法连接数据库</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+24"/>
         <source>%1 / %2 checked in, %3 days</source>
         <translation>%1/%2人，近%3天</translation>
     </message>
@@ -1124,6 +1129,49 @@
     </message>
 </context>
 <context>
+    <name>TableExport</name>
+    <message>
+        <location filename="../../command_center/views/table_export.py" line="+29"/>
+        <source>Export to Excel/CSV…</source>
+        <translation>导出为 Excel/CSV…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export the table</source>
+        <translation>导出表格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exporting %1…</source>
+        <translation>正在导出 %1…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exported %1 rows to %2</source>
+        <translation>已导出 %1 行到 %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exporting %1… %2 rows</source>
+        <translation>正在导出 %1… 已写 %2 行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export cancelled</source>
+        <translation>已取消导出，未留下文件</translation>
+    </message>
+</context>
+<context>
     <name>TileSettingsDialog</name>
     <message>
         <location filename="../../command_center/views/map/widgets.py" line="+32"/>
@@ -1159,7 +1207,7 @@
 <context>
     <name>WallBoardView</name>
     <message>
-        <location filename="../../command_center/views/overview/wall_board.py" line="+363"/>
+        <location filename="../../command_center/views/overview/wall_board.py" line="+355"/>
         <source>New today</source>
         <translation>今日新增</translation>
     </message>
@@ -1250,12 +1298,12 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+28"/>
         <source>Not updated: the database cannot be reached</source>
         <translation>未能更新：无法连接数据库</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+18"/>
         <source>Checked in today (of %1)</source>
         <translation>今日报到（共%1人）</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>AgreementDialog</name>
     <message>
-        <location filename="../../command_center/views/disputes/dialogs.py" line="+292"/>
+        <location filename="../../command_center/views/disputes/dialogs.py" line="+290"/>
         <source>Agreement reached</source>
         <translation>达成协议</translation>
     </message>
@@ -22,7 +22,7 @@
 <context>
     <name>BoardTab</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="+390"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="+391"/>
         <source>Room / mediator</source>
         <translation>调解组织 / 调解员</translation>
     </message>
@@ -246,7 +246,7 @@
 <context>
     <name>DisputesView</name>
     <message>
-        <location line="+440"/>
+        <location line="+441"/>
         <source>Number, words, reference</source>
         <translation>编号、关键词、移送文号</translation>
     </message>
@@ -433,7 +433,7 @@
 <context>
     <name>FiguresTab</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="-437"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="-438"/>
         <source>Open cases by town</source>
         <translation>各乡镇在办案件</translation>
     </message>

@@ -370,9 +370,9 @@ class AnalysisView(QWidget):
             self.tr("Satisfaction"), self.tr("Score"), self.tr("Supervision score"),
         ])
         self.dept_table.horizontalHeaderItem(len(DEPT_COLUMNS) + 3).setToolTip(self.tr(
-            "督办考核: the mean of the monthly scores (100 plus the points) of the months the "
-            "range touches; — where the county keeps no score. Click: the orders the points "
-            "were given for"))
+            "The supervision assessment: the mean of the monthly scores (100 plus the points) "
+            "of the months the range touches, * while a month is not locked; — where the "
+            "county keeps no score. Click: the orders the points were given for"))
 
     @Slot()
     def refresh(self) -> None:
