@@ -2,7 +2,7 @@
 
 ``install_export(table, runner, name)`` gives a table view (a QTableView or QTableWidget) the
 context-menu entry 导出为 Excel/CSV… (right click). The file is written on the runner's long
-lane by interop/table_export.py (no Qt) while a progress dialog shows how far it is and offers
+lane by services/table_export.py (no Qt) while a progress dialog shows how far it is and offers
 Cancel; the window stays responsive; a cancelled or failed export leaves no file.
 
 What is exported: what the table shows (its header and every row's text), or — for a table
@@ -22,8 +22,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
-from command_center.interop.table_export import export_table
 from command_center.services.jobs import Cancelled, Job
+from command_center.services.table_export import export_table
 from command_center.workers.ops import LONG, DbOp, OpsRunner
 
 EXPORT = QT_TRANSLATE_NOOP("TableExport", "Export to Excel/CSV…")

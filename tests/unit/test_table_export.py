@@ -1,4 +1,4 @@
-"""interop/table_export.py: a table to XLSX or CSV, formulas kept as text, and no file left
+"""services/table_export.py: a table to XLSX or CSV, formulas kept as text, and no file left
 behind when the export is cancelled or fails."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from command_center.clock import CST
-from command_center.interop.table_export import ExportError, export_table
 from command_center.services.jobs import Cancelled, Job
+from command_center.services.table_export import ExportError, export_table
 
 HEADERS = ["编号", "标题", "件数", "时间"]
 ROWS = [
