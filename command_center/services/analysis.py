@@ -10,7 +10,13 @@ order queue applies), so a click on a bar, a point or a cell opens exactly the r
 Work orders are counted in the period they were *dispatched* in (``dispatched_at``), cancelled
 orders left out; the measures of a department (on time, overdue, returned, second dispatch,
 satisfied) are the SQL conditions of :data:`ORDER_MEASURES`, written once and used both to
-count and to list the orders behind a count.
+count and to list the orders behind a count. For whole days they are read from the summary
+``order_daily`` (alembic 0018, kept by triggers), plus the open orders past their deadline
+counted live; the supervision score (督办考核) stands beside them where the county keeps one.
+
+Dispute cases count in the period they were received in; their sources are the room's own
+intake and the transfers of ``disputes.SOURCE_TEXT``, and "from an incident" for a case made
+from one (whatever its ``source``).
 
 Early warnings (预警), a Poisson test: for each grid, village and category, ``k`` = the cases
 of the last 7 days (today and the six before) and ``λ`` = its baseline, the mean of the 8
@@ -21,7 +27,9 @@ not news). A warning fires when ``P(X ≥ k | Poisson(λ)) < alpha`` (default 0.
 had nothing does not fire on one case. The windows are read from the daily summary. The
 thresholds are in :class:`WarningConfig`. Repeat reporters (the same masked phone number: no
 application login reads the raw one) and repeat addresses are warnings too (``≥ repeat_min``
-reports in ``repeat_days`` days). A warning can be dismissed with a reason: the dismissal is an
+reports in ``repeat_days`` days). Rising dispute risk: a town whose dispute cases of high or
+major risk received in the last 7 days pass the same Poisson test against its 8 weeks before
+(and number at least ``dispute_min_cases``). A warning can be dismissed with a reason: the dismissal is an
 audit entry (``analysis.warning_dismiss``) and holds until the window it was raised in has gone.
 """
 
