@@ -152,3 +152,41 @@ def test_meeting_mode_steps_with_the_remote_and_keeps_minutes_and_decisions(
                       {"i": w.meeting_id}).scalar()
     assert row == ("县综治中心、县公安局", "供暖投诉集中，责成住建局排查。") and n == 1
     w.close()
+
+
+def test_with_a_replica_the_view_reads_there_and_writes_on_the_main_database(
+    db, runner, qtbot, monkeypatch,
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from command_center import clock
+    from command_center.db.engine import make_engine, make_session_factory
+    from command_center.workers.ops import OpsRunner
+
+    replica = make_engine(db.url, application_name="analysis-replica", read_only=True)
+    reader = OpsRunner(make_session_factory(replica))
+    try:
+        with db.sessions() as s:
+            uid, name = s.execute(text(
+                "SELECT id, display_name FROM app_users WHERE role_code = 'supervisor' "
+                "LIMIT 1")).one()
+        v = AnalysisView(runner, None, Actor(uid, name), "supervisor", reader=reader)
+        qtbot.addWidget(v)
+        v.show()
+        qtbot.waitUntil(lambda: v._panels is not None and bool(v._trend), timeout=15_000)
+        now = clock.now()
+        w = a.Warning(f"spike_grid:1:{now.date()}", "spike_grid", "test grid", 9,
+                      "测试 / test", QueueFilter(), 1e-5, now)
+        v._show_warnings([w])
+        v.warning_list.setCurrentRow(0)
+        assert v.dismiss_button.isEnabled()
+        monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("已核实 / checked", True))
+        messages: list[str] = []
+        v.sig_message.connect(lambda text_, _level: messages.append(text_))
+        v.dismiss_button.click()  # written through the main runner: the replica refuses writes
+        with db.sessions() as s:
+            qtbot.waitUntil(lambda: "spike_grid:1" in a.dismissals(s, now), timeout=10_000)
+        assert not messages
+    finally:
+        assert reader.shutdown()
+        replica.dispose()
