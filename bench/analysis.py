@@ -15,6 +15,9 @@ days) and for a year:
   summary (incident_daily) brought up to date by its triggers in the same statements; and
   ``refresh_1k_overhead_ms``, the same minus the inserts with the triggers off; and
   ``refresh_1k_bulk_ms``, the 1,000 in one statement (an import). All rolled back;
+- ``refresh_1k_orders_ms``: 1,000 new work orders, one INSERT each, with the departments'
+  summary (order_daily) kept by its triggers; ``refresh_1k_ratings_ms``: 1,000 ratings of
+  incidents at the return visit (each moves its orders' satisfaction in the summary);
 - ``incidents``: how many the county holds.
 """
 
@@ -76,6 +79,8 @@ def main() -> None:
         "categories_year": lambda s: a.categories(s, year),
         "regions_year": lambda s: a.regions(s, year),
         "departments_year": lambda s: a.departments(s, year),
+        "dispute_sources_30d": lambda s: a.dispute_sources(s, month),
+        "dispute_sources_year": lambda s: a.dispute_sources(s, year),
         "warnings": lambda s: a.warnings(s),
     }
     out: dict[str, dict[str, float]] = {}
@@ -98,6 +103,7 @@ def main() -> None:
         bulletin.write_xlsx(b, str(Path(tmp) / "b.xlsx"))
     bulletin_s = time.perf_counter() - t
     refresh = _refresh(engine, now)
+    refresh.update(_refresh_orders(engine, now))
     slow = max(out, key=lambda k: out[k]["cold"])
     slow_warm = max(out, key=lambda k: out[k]["warm"])
     print(json.dumps({
@@ -160,6 +166,41 @@ def _refresh(engine: Any, now: dt.datetime) -> dict[str, float]:
         "refresh_1k_overhead_ms": round(out["singly"] - out["plain"], 1),
         "refresh_1k_bulk_ms": round(out["bulk"], 1),
     }
+
+
+ORDER_INSERT = (
+    "INSERT INTO work_orders (number, incident_id, department_id, mode, status, dispatched_at, "
+    "deadline_at) VALUES (:number, :incident, :department, 'assign', 'dispatched', :at, :due)"
+)
+
+
+def _refresh_orders(engine: Any, now: dt.datetime) -> dict[str, float]:
+    """1,000 new work orders, one INSERT each as dispatch makes them, with the departments'
+    summary (order_daily) brought up to date by its triggers; then a return visit rating each
+    of their incidents (the rating moves the summary too). Rolled back."""
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT incident_id, department_id FROM work_orders ORDER BY id DESC LIMIT 1000")).all()
+    with engine.connect() as conn:
+        tx = conn.begin()
+        t = time.perf_counter()
+        for i, r in enumerate(rows):
+            conn.execute(text(ORDER_INSERT), {
+                "number": f"BENCHO{i:06d}", "incident": r[0], "department": r[1], "at": now,
+                "due": now + dt.timedelta(days=3)})
+        orders_ms = (time.perf_counter() - t) * 1000
+        t = time.perf_counter()
+        for r in rows:
+            conn.execute(text("UPDATE incidents SET satisfaction = 5 WHERE id = :i"),
+                         {"i": r[0]})
+        rating_ms = (time.perf_counter() - t) * 1000
+        got = conn.execute(text(
+            "SELECT coalesce(sum(received), 0) FROM order_daily WHERE day = :d"),
+            {"d": now.date()}).scalar()
+        assert got >= len(rows), got
+        tx.rollback()
+    return {"refresh_1k_orders_ms": round(orders_ms, 1),
+            "refresh_1k_ratings_ms": round(rating_ms, 1)}
 
 
 if __name__ == "__main__":

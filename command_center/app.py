@@ -46,6 +46,7 @@ def run(
     user: str | None,
     wall: bool,
     pending: Future[Database] | None = None,
+    analytics_url: str | None = None,
 ) -> int:
     """The desktop program; returns the exit code."""
     prepare_webengine()  # before the QApplication, whichever command started the program
@@ -53,6 +54,7 @@ def run(
     gate = open_database_interactively(url, pending)
     if gate is None:
         return 1
+    gate.analytics_url = analytics_url  # the operator's login reaches the replica too
     gate_runner = OpsRunner(gate.sessions)
     try:
         outcome = sign_in(gate, gate_runner, user)
@@ -63,11 +65,14 @@ def run(
         return 0
     signed_in, db = outcome
     runner = OpsRunner(db.sessions)
+    # the analysis's reads on the read replica (--analytics-database-url), its writes here
+    analytics = db.analytics_sessions
+    reader = OpsRunner(analytics) if analytics is not None else None
     live = LiveChannel(db.url)
     try:
         window = MainWindow(
             runner, signed_in, DatabaseInfo(db.url, db.is_embedded), live,
-            translations=translations,
+            translations=translations, analytics_runner=reader,
         )
         if window.has_saved_layout:
             window.show()
@@ -90,4 +95,6 @@ def run(
     finally:
         live.stop()
         runner.shutdown()
+        if reader is not None:
+            reader.shutdown()
         db.close()  # stops the embedded server

@@ -23,6 +23,13 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
         "else the embedded database)",
     )
     common.add_argument(
+        "--analytics-database-url",
+        metavar="URL",
+        default=default,
+        help=f"a read replica for the analysis's reads: panels, warnings, the bulletin "
+        f"(default: ${config.ENV_ANALYTICS_DATABASE_URL}, else the main database)",
+    )
+    common.add_argument(
         "-v", "--verbose", action="store_true", default=default or False, help="log more"
     )
     return common
@@ -348,6 +355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run(
                 url,
+                analytics_url=config.analytics_url_from(
+                    getattr(args, "analytics_database_url", None)),
                 lang=getattr(args, "lang", None),
                 user=getattr(args, "user", None),
                 wall=getattr(args, "wall", False),
@@ -539,8 +548,11 @@ def _bulletin(url: str | None, args: argparse.Namespace) -> int:
     from command_center.db.connection import database
     from command_center.services import bulletin
 
-    with database(url) as db, db.sessions() as session:
-        data = bulletin.compute(session, args.month)
+    analytics = config.analytics_url_from(getattr(args, "analytics_database_url", None))
+    with database(url) as db:
+        db.with_analytics(analytics)  # the reads go to the replica, as its URL's login
+        with (db.analytics_sessions or db.sessions)() as session:
+            data = bulletin.compute(session, args.month)
     Path(args.out).write_bytes(bulletin.render_pdf(data))
     print(f"已生成 / written: {args.out}")
     if args.xlsx:

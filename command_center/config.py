@@ -7,6 +7,7 @@ from pathlib import Path
 
 ENV_DATABASE_URL = "COMMAND_CENTER_DATABASE_URL"
 ENV_DATA_DIR = "COMMAND_CENTER_DATA_DIR"
+ENV_ANALYTICS_DATABASE_URL = "COMMAND_CENTER_ANALYTICS_DATABASE_URL"
 APP_NAME = "command-center"
 ORGANIZATION = "CommandCenter"
 
@@ -14,6 +15,12 @@ ORGANIZATION = "CommandCenter"
 def database_url_from(cli_value: str | None) -> str | None:
     """The shared server's URL from the command line, else the environment; None = embedded."""
     return cli_value or os.environ.get(ENV_DATABASE_URL) or None
+
+
+def analytics_url_from(cli_value: str | None) -> str | None:
+    """A read replica for the analysis's reads (panels, warnings, the bulletin), from the command
+    line, else the environment; None = the analysis reads the main database."""
+    return cli_value or os.environ.get(ENV_ANALYTICS_DATABASE_URL) or None
 
 
 def data_dir() -> Path:

@@ -80,8 +80,11 @@ def main() -> int:
         if view._panels is not None and view.warning_list.count():
             break
     wait(500)
-    for shot, tab in (("analysis", 0), ("analysis_departments", 3), ("analysis_warnings", 4)):
-        view.tabs.setCurrentIndex(tab)
+    for shot, tab in (("analysis", view.category_table.parentWidget()),
+                      ("analysis_sources", view.source_table),
+                      ("analysis_departments", view.dept_table),
+                      ("analysis_warnings", view.warning_list.parentWidget())):
+        view.tabs.setCurrentWidget(tab)
         wait(800)
         path = args.out / f"{shot}.png"
         view.grab().save(str(path))

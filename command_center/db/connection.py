@@ -49,28 +49,65 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     embedded: EmbeddedPostgres | None
+    analytics_url: str | None = None
+    """A read replica for the analysis's reads (``--analytics-database-url``); None: the
+    analysis reads here too."""
+    analytics_engine: Engine | None = None
 
     @property
     def is_embedded(self) -> bool:
         return self.embedded is not None
 
+    @property
+    def analytics_sessions(self) -> sessionmaker[Session] | None:
+        """Sessions on the replica, every transaction read-only; None without one."""
+        from command_center.db.engine import make_session_factory
+
+        if self.analytics_engine is None:
+            return None
+        return make_session_factory(self.analytics_engine)
+
+    def with_analytics(self, url: str | None, *, as_login: str | None = None,
+                       password: str | None = None) -> Database:
+        """Send the analysis's reads to ``url`` (a read replica), through a read-only engine:
+        as ``as_login`` when given (the operator's login, so the replica applies the same
+        row-level security), else as the URL says."""
+        from command_center.db.engine import ANALYTICS_APPLICATION_NAME, make_engine
+
+        if self.analytics_engine is not None:
+            self.analytics_engine.dispose()
+            self.analytics_engine = None
+        self.analytics_url = url
+        if url:
+            target = with_login(url, as_login, password) if as_login else url
+            self.analytics_engine = make_engine(
+                target, application_name=ANALYTICS_APPLICATION_NAME, read_only=True)
+        return self
+
     def close(self) -> None:
         self.engine.dispose()
+        if self.analytics_engine is not None:
+            self.analytics_engine.dispose()
         if self.embedded is not None:
             self.embedded.stop()
 
     def as_login(self, login: str, password: str | None) -> Database:
-        """The same database as another login (the operator's, after signing in). The new one
-        owns the embedded server from now on: close this one with :meth:`release`."""
+        """The same database as another login (the operator's, after signing in), and the
+        same replica for the analysis, as that login too. The new one owns the embedded server
+        from now on: close this one with :meth:`release`."""
         from command_center.db.engine import make_engine, make_session_factory
 
         url = with_login(self.url, login, password)
         engine = make_engine(url)
-        return Database(url, engine, make_session_factory(engine), self.embedded)
+        db = Database(url, engine, make_session_factory(engine), self.embedded)
+        return db.with_analytics(self.analytics_url, as_login=login, password=password)
 
     def release(self) -> None:
         """Close the connections, leave the embedded server running (another owns it)."""
         self.engine.dispose()
+        if self.analytics_engine is not None:
+            self.analytics_engine.dispose()
+            self.analytics_engine = None
         self.embedded = None
 
 

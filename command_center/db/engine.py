@@ -27,7 +27,20 @@ def libpq_url(url: str) -> str:
     return u.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, *, application_name: str = APPLICATION_NAME, **kwargs: object) -> Engine:
+ANALYTICS_APPLICATION_NAME = "command-center-analytics"
+
+
+def make_engine(
+    url: str, *, application_name: str = APPLICATION_NAME, read_only: bool = False,
+    **kwargs: object,
+) -> Engine:
+    """``read_only``: every transaction of every connection is read-only
+    (``default_transaction_read_only``), so nothing can write through this engine even where
+    it points at the primary (the analytics engine, see db/connection.py)."""
+    connect_args: dict[str, object] = {"application_name": application_name,
+                                       "connect_timeout": 5}
+    if read_only:
+        connect_args["options"] = "-c default_transaction_read_only=on"
     # pool_pre_ping: after the server drops us (restart, pg_terminate_backend) the next checkout
     # gets a fresh connection instead of an error in the operator's face.
     return create_engine(
@@ -35,7 +48,7 @@ def make_engine(url: str, *, application_name: str = APPLICATION_NAME, **kwargs:
         pool_pre_ping=True,
         pool_size=kwargs.pop("pool_size", 4),
         max_overflow=kwargs.pop("max_overflow", 4),
-        connect_args={"application_name": application_name, "connect_timeout": 5},
+        connect_args=connect_args,
         # an error's text (logged, shown) never carries a statement's values: they hold
         # callers' names and phones
         hide_parameters=kwargs.pop("hide_parameters", True),

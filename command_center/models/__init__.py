@@ -39,7 +39,7 @@ from command_center.models.incident import (
     SupervisionOrder,
     WorkOrder,
 )
-from command_center.models.meeting import IncidentDaily, Meeting, MeetingDecision
+from command_center.models.meeting import IncidentDaily, Meeting, MeetingDecision, OrderDaily
 from command_center.models.org import AppUser, Department, Role, RoleCode
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
 from command_center.models.security import Credential, Installation, LoginSecret
@@ -101,6 +101,7 @@ __all__ = [
     "Mediator",
     "Meeting",
     "MeetingDecision",
+    "OrderDaily",
     "OrderProgress",
     "OrderStatus",
     "Patrol",

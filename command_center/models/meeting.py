@@ -67,3 +67,24 @@ class IncidentDaily(Base):
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     resolved: Mapped[bool] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column()
+
+
+class OrderDaily(Base):
+    """The departments' summary the analysis reads (alembic 0018): per department and day of
+    dispatch (Beijing time), the orders not cancelled with the measures that do not depend on
+    the moment they are read (an open order past its deadline is counted live). Kept by
+    statement triggers on ``work_orders`` and ``incidents`` (the rating) in the same transaction
+    as every change (``cc_order_daily_rebuild()`` makes it anew)."""
+
+    __tablename__ = "order_daily"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    received: Mapped[int] = mapped_column(server_default="0")
+    resolved: Mapped[int] = mapped_column(server_default="0")
+    on_time: Mapped[int] = mapped_column(server_default="0")
+    late: Mapped[int] = mapped_column(server_default="0")
+    returned: Mapped[int] = mapped_column(server_default="0")
+    second_dispatch: Mapped[int] = mapped_column(server_default="0")
+    rated: Mapped[int] = mapped_column(server_default="0")
+    satisfied: Mapped[int] = mapped_column(server_default="0")

@@ -10,7 +10,13 @@ order queue applies), so a click on a bar, a point or a cell opens exactly the r
 Work orders are counted in the period they were *dispatched* in (``dispatched_at``), cancelled
 orders left out; the measures of a department (on time, overdue, returned, second dispatch,
 satisfied) are the SQL conditions of :data:`ORDER_MEASURES`, written once and used both to
-count and to list the orders behind a count.
+count and to list the orders behind a count. For whole days they are read from the summary
+``order_daily`` (alembic 0018, kept by triggers), plus the open orders past their deadline
+counted live; the supervision score (督办考核) stands beside them where the county keeps one.
+
+Dispute cases count in the period they were received in; their sources are the room's own
+intake and the transfers of ``disputes.SOURCE_TEXT``, and "from an incident" for a case made
+from one (whatever its ``source``).
 
 Early warnings (预警), a Poisson test: for each grid, village and category, ``k`` = the cases
 of the last 7 days (today and the six before) and ``λ`` = its baseline, the mean of the 8
@@ -21,12 +27,15 @@ not news). A warning fires when ``P(X ≥ k | Poisson(λ)) < alpha`` (default 0.
 had nothing does not fire on one case. The windows are read from the daily summary. The
 thresholds are in :class:`WarningConfig`. Repeat reporters (the same masked phone number: no
 application login reads the raw one) and repeat addresses are warnings too (``≥ repeat_min``
-reports in ``repeat_days`` days). A warning can be dismissed with a reason: the dismissal is an
+reports in ``repeat_days`` days). Rising dispute risk: a town whose dispute cases of high or
+major risk received in the last 7 days pass the same Poisson test against its 8 weeks before
+(and number at least ``dispute_min_cases``). A warning can be dismissed with a reason: the dismissal is an
 audit entry (``analysis.warning_dismiss``) and holds until the window it was raised in has gone.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import defaultdict
@@ -49,9 +58,11 @@ from command_center.models import (
     WorkOrder,
 )
 from command_center.models.incident import OPEN_ORDER_STATUSES, IncidentStatus
-from command_center.services import permissions
+from command_center.services import disputes, permissions
 from command_center.services.audit import Actor, record
+from command_center.services.disputes import CaseFilter
 from command_center.services.queue import QueueFilter
+from command_center.services.supervision import BASE_SCORE
 
 Bucket = Literal["day", "week", "month"]
 BUCKETS: tuple[str, ...] = ("day", "week", "month")
@@ -543,6 +554,7 @@ class DepartmentRow:
     name: str
     counts: dict[str, int]  # the measures of ORDER_MEASURES
     score: float | None  # 0–100, None without orders
+    supervision: SupervisionScore | None = None  # where the county keeps one (issue 12)
 
     def rate(self, measure: str, of: str = "received") -> float | None:
         n = self.counts.get(of, 0)
@@ -588,8 +600,63 @@ def departments(
     """Every active department with its orders dispatched in ``period``; best score first."""
     w = check_weights(weights or DEFAULT_WEIGHTS)
     now = now or clock.now()
+    rows = _order_counts(session, period, now)
+    zero = dict.fromkeys(ORDER_MEASURES, 0)
+    scores = supervision_scores(session, period)
+    out = []
+    for did, name in session.execute(
+        select(Department.id, Department.name).where(Department.active).order_by(Department.id)
+    ):
+        c = rows.get(did, zero)
+        out.append(DepartmentRow(did, name, c, score(c, w), scores.get(did)))
+    return sorted(out, key=lambda d: (d.score is None, -(d.score or 0), d.name))
+
+
+_SUMMED = ("received", "resolved", "on_time", "returned", "second_dispatch", "rated",
+           "satisfied")
+
+
+def _order_counts(
+    session: Session, period: Period, now: dt.datetime
+) -> dict[int, dict[str, int]]:
+    """The measures of :data:`ORDER_MEASURES` per department. For whole days from the summary
+    ``order_daily`` (alembic 0018), plus the open orders past their deadline at ``now``, which
+    no summary can hold (``overdue`` = resolved late + open past the deadline); else counted
+    from the orders."""
+    if not whole_days(period):
+        return _order_counts_live(session, period, now)
+    d0, d1 = (m.astimezone(CST).date() for m in (period.start, period.end))
+    out: dict[int, dict[str, int]] = {}
+    for r in session.execute(
+        text(
+            f"SELECT department_id, {', '.join(f'sum({m})' for m in _SUMMED)}, sum(late) "
+            "FROM order_daily WHERE day >= :d0 AND day < :d1 GROUP BY 1"
+        ),
+        {"d0": d0, "d1": d1},
+    ):
+        c = dict(zip(_SUMMED, (int(x) for x in r[1:-1]), strict=True))
+        c["overdue"] = int(r[-1])
+        out[int(r[0])] = c
+    open_late = (
+        f"SELECT department_id, count(*) FROM work_orders WHERE status IN {_OPEN_ORDERS} "
+        "AND resolved_at IS NULL AND deadline_at < :now AND dispatched_at >= :s "
+        "AND dispatched_at < :e GROUP BY 1"
+    )
+    for did, n in session.execute(text(open_late), {"now": now, "s": period.start,
+                                                    "e": period.end}):
+        c = out.setdefault(int(did), dict.fromkeys(ORDER_MEASURES, 0))
+        c["overdue"] += int(n)
+    for c in out.values():
+        c.setdefault("overdue", 0)
+    return {k: {m: c.get(m, 0) for m in ORDER_MEASURES} for k, c in out.items()}
+
+
+def _order_counts_live(
+    session: Session, period: Period, now: dt.datetime
+) -> dict[int, dict[str, int]]:
+    """:func:`_order_counts` from the orders themselves (a GROUP BY over them)."""
     cols = [func.count().filter(text(cond)).label(name) for name, cond in ORDER_MEASURES.items()]
-    rows = {
+    return {
         r[0]: dict(zip(ORDER_MEASURES, (int(x) for x in r[1:]), strict=True))
         for r in session.execute(
             select(WorkOrder.department_id, *cols)
@@ -599,14 +666,59 @@ def departments(
             {"now": now},
         )
     }
-    zero = dict.fromkeys(ORDER_MEASURES, 0)
+
+
+@dataclass(frozen=True)
+class SupervisionScore:
+    """A department's supervision score (督办考核, services/supervision.monthly_scores) over the
+    months a period touches: the mean of the months' scores (each 100 plus its points)."""
+
+    score: float
+    months: int
+    points: int  # the movements in those months, summed
+    orders: tuple[int, ...]  # the work orders the points were given for (opens them)
+    final: bool  # every one of the months is locked (score_months): the score will not move
+
+
+def _months_of(period: Period) -> list[dt.date]:
+    first = period.start.astimezone(CST).date().replace(day=1)
+    last = (period.end - dt.timedelta(microseconds=1)).astimezone(CST).date().replace(day=1)
     out = []
-    for did, name in session.execute(
-        select(Department.id, Department.name).where(Department.active).order_by(Department.id)
-    ):
-        c = rows.get(did, zero)
-        out.append(DepartmentRow(did, name, c, score(c, w)))
-    return sorted(out, key=lambda d: (d.score is None, -(d.score or 0), d.name))
+    while first <= last:
+        out.append(first)
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def supervision_scores(session: Session, period: Period) -> dict[int, SupervisionScore]:
+    """Per department, its supervision score over the months ``period`` touches — only where the
+    county keeps a score (some point recorded in those months): else empty."""
+    months = _months_of(period)
+    rows = session.execute(
+        text(
+            "SELECT unit_id, sum(points), array_remove(array_agg(DISTINCT work_order_id), NULL) "
+            "FROM score_points WHERE unit_type = 'department' AND month = ANY(:m) GROUP BY 1"
+        ),
+        {"m": months},
+    ).all()
+    if not rows:
+        return {}
+    locked = session.scalar(
+        text("SELECT count(*) FROM score_months WHERE month = ANY(:m)"), {"m": months}
+    )
+    out = {}
+    for did in session.scalars(select(Department.id).where(Department.active)):
+        total, orders = next(((int(r[1]), r[2]) for r in rows if r[0] == did), (0, []))
+        out[int(did)] = SupervisionScore(
+            round(BASE_SCORE + total / len(months), 1), len(months), total,
+            tuple(sorted(int(o) for o in orders or ())), locked == len(months),
+        )
+    return out
+
+
+def supervision_orders(score: SupervisionScore, department_id: int) -> QueueFilter:
+    """The order queue's filter of the orders behind a supervision score."""
+    return QueueFilter(department_id=department_id, ids=score.orders or (-1,))
 
 
 def department_orders(
@@ -689,6 +801,58 @@ def dispute_figures(session: Session, period: Period) -> DisputeFigures:
     return DisputeFigures(int(r[0]), int(r[1]))
 
 
+DISPUTE_FROM_INCIDENT = "incident"
+"""The source group of a dispute case made from an incident (转为纠纷案件), whatever its
+``source`` says; the others are grouped by ``source`` (disputes.SOURCE_TEXT)."""
+
+DISPUTE_SOURCE_NAMES: dict[str, str] = {
+    DISPUTE_FROM_INCIDENT: "由事件转入 / from an incident",
+    **{k: f"{zh} / {en}" for k, (zh, en) in disputes.SOURCE_TEXT.items()},
+}
+
+
+@dataclass(frozen=True)
+class DisputeSource:
+    """One row of the sources of disputes: the cases received in the period from one source."""
+
+    key: str  # DISPUTE_FROM_INCIDENT or a disputes.SOURCE_TEXT key
+    name: str  # "中文 / English"
+    count: int
+    last_year: int
+    behind: CaseFilter  # the disputes area's filter of exactly those cases
+
+
+_SOURCE_GROUP = f"CASE WHEN incident_id IS NOT NULL THEN '{DISPUTE_FROM_INCIDENT}' ELSE source END"
+
+
+def dispute_sources(session: Session, period: Period) -> list[DisputeSource]:
+    """Dispute cases received in ``period`` by where they came from: the mediation room's own
+    intake (a walk-in), a grid worker, the 12345 hotline, transfers from the court, the police
+    and the petitions office, and those made from an incident of the center (counted there,
+    not under their ``source``); most first, with the same period a year earlier."""
+    def per_source(p: Period) -> dict[str, list[int]]:
+        return {
+            k: list(ids)
+            for k, ids in session.execute(
+                text(
+                    f"SELECT {_SOURCE_GROUP}, array_agg(id) FROM dispute_cases "
+                    "WHERE received_at >= :s AND received_at < :e GROUP BY 1"
+                ),
+                {"s": p.start, "e": p.end},
+            )
+        }
+
+    now, ly = per_source(period), per_source(period.last_year())
+    out = [
+        DisputeSource(
+            k, DISPUTE_SOURCE_NAMES.get(k, k), len(now.get(k, ())), len(ly.get(k, ())),
+            CaseFilter(ids=tuple(sorted(now.get(k, ()))) or (-1,)),
+        )
+        for k in set(now) | set(ly)
+    ]
+    return sorted(out, key=lambda x: (-x.count, x.key))
+
+
 # --- early warnings -----------------------------------------------------------------------
 
 
@@ -701,6 +865,8 @@ class WarningConfig:
     seasonal: bool = True  # also the same three weeks a year earlier
     repeat_days: int = 30
     repeat_min: int = 3
+    dispute_risks: tuple[str, ...] = disputes.URGENT_RISKS  # rising dispute risk: these levels
+    dispute_min_cases: int = 3
 
     def __post_init__(self) -> None:
         if not 0 < self.alpha < 1 or self.min_cases < 1 or self.baseline_weeks < 1:
@@ -754,10 +920,11 @@ class Warning:
     subject: str
     count: int
     why: str  # "中文 / English"
-    behind: QueueFilter
+    behind: QueueFilter | CaseFilter
     p_value: float | None = None
     window_end: dt.datetime | None = None
     dismissed_reason: str | None = None
+    records: str = "incidents"  # what ``behind`` filters: "incidents", or "disputes" (CaseFilter)
 
 
 WINDOW = dt.timedelta(days=7)
@@ -860,6 +1027,7 @@ def warnings(
                     now,
                 )
             )
+    out.extend(_dispute_risks(session, config, now, end))
     out.sort(key=lambda w: (w.p_value or 0.0, -w.count))
     out.extend(_repeats(session, config, now))
     dismissed = dismissals(session, now)
@@ -869,46 +1037,109 @@ def warnings(
         if reason is not None:
             if not include_dismissed:
                 continue
-            w = Warning(
-                w.key, w.kind, w.subject, w.count, w.why, w.behind, w.p_value, w.window_end, reason
-            )
+            w = dataclasses.replace(w, dismissed_reason=reason)
         result.append(w)
     return result
 
 
+def _dispute_risks(
+    session: Session, config: WarningConfig, now: dt.datetime, end: dt.datetime
+) -> list[Warning]:
+    """Rising dispute risk (矛盾纠纷风险上升), per town: ``k`` = the dispute cases of a risk in
+    ``config.dispute_risks`` (high or major) received in the last 7 days, tested against the
+    town's own 8 weeks before by the Poisson test of the spikes (``P(X ≥ k) < alpha``, baseline
+    at least ``min_baseline``), and at least ``dispute_min_cases`` of them."""
+    weeks = config.baseline_weeks + 1
+    series: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
+    recent_ids: dict[int, list[int]] = defaultdict(list)
+    for town, i, n, ids in session.execute(
+        text(
+            "SELECT town_id, floor(extract(epoch FROM (:e - received_at)) / 604800)::int, "
+            "count(*), array_agg(id) FROM dispute_cases WHERE received_at >= :s "
+            "AND received_at < :e AND town_id IS NOT NULL AND risk_level = ANY(:r) GROUP BY 1, 2"
+        ),
+        {"s": end - WINDOW * weeks, "e": end, "r": list(config.dispute_risks)},
+    ):
+        series[int(town)][int(i)] += int(n)
+        if int(i) == 0:
+            recent_ids[int(town)] = list(ids)
+    if not series:
+        return []
+    names = dict(session.execute(
+        select(AdminArea.id, AdminArea.name).where(AdminArea.id.in_(list(series)))).all())
+    levels = "/".join(disputes.RISK_TEXT[r][0] for r in config.dispute_risks)
+    levels_en = "/".join(disputes.RISK_TEXT[r][1].lower() for r in config.dispute_risks)
+    out = []
+    for town, counts in series.items():
+        t = spike_test(counts[0], counts[1:], None, config)
+        if not (t.p_value < config.alpha and t.count >= config.dispute_min_cases):
+            continue
+        name = names.get(town, str(town))
+        why = (
+            f"镇（街道）「{name}」{levels}风险矛盾纠纷近 7 天 {t.count} 件，前 "
+            f"{config.baseline_weeks} 周周均 {t.recent_mean:.1f}；泊松检验 p={t.p_value:.1e} < "
+            f"{config.alpha} / town {name}: {t.count} {levels_en}-risk disputes in the last 7 "
+            f"days, {t.recent_mean:.1f} a week in the {config.baseline_weeks} weeks before; "
+            f"Poisson p={t.p_value:.1e} < {config.alpha}"
+        )
+        out.append(Warning(
+            f"dispute_risk:{town}:{now.date().isoformat()}", "dispute_risk", name, t.count, why,
+            CaseFilter(ids=tuple(sorted(recent_ids[town])) or (-1,)), t.p_value, now,
+            records="disputes",
+        ))
+    return out
+
+
 def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[Warning]:
     """The same (masked) phone number reporting again and again, and the same problem (leaf
-    category) at the same address: ``≥ repeat_min`` in ``repeat_days`` days."""
+    category) at the same address: ``≥ repeat_min`` in ``repeat_days`` days. Both groupings are
+    made in one pass over the window's incidents (GROUPING SETS, hashed in memory)."""
     since = now - dt.timedelta(days=config.repeat_days)
     period = Period(since, now)
     _, info = _subtrees(session)
+    session.execute(text("SET LOCAL work_mem = '64MB'"))  # one hash table, no sort on disk
+    rows = session.execute(
+        text(
+            "SELECT GROUPING(reporter_phone_masked), reporter_phone_masked, address, "
+            "category_code, count(*), array_agg(id) FROM incidents "
+            "WHERE reported_at >= :s AND reported_at < :e AND status <> 'merged' "
+            "GROUP BY GROUPING SETS ((reporter_phone_masked), (address, category_code)) "
+            "HAVING count(*) >= :k AND CASE WHEN GROUPING(reporter_phone_masked) = 0 "
+            "THEN reporter_phone_masked <> '' ELSE address <> '' AND category_code IS NOT NULL "
+            "END"
+        ),
+        {"s": period.start, "e": period.end, "k": config.repeat_min},
+    ).all()
+    phones = sorted(
+        ((r[1], int(r[4]), r[5]) for r in rows if r[0] == 0 and r[1]),
+        key=lambda x: (-x[1], x[0]),
+    )
+    addresses = sorted(
+        ((r[2], r[3], int(r[4]), r[5]) for r in rows if r[0] == 1 and r[2] and r[3]),
+        key=lambda x: (-x[2], x[0], x[1]),
+    )
     out = []
-    for kind, columns, zh, en in (
-        ("repeat_reporter", (Incident.reporter_phone_masked,), "同一号码", "the same number"),
-        ("repeat_address", (Incident.address, Incident.category_code), "同一地址同类问题",
-         "the same problem at the same address"),
-    ):
-        rows = session.execute(
-            select(*columns, func.count(), func.array_agg(Incident.id))
-            .where(counted(period), *(c.is_not(None) for c in columns), columns[0] != "")
-            .group_by(*columns)
-            .having(func.count() >= config.repeat_min)
-            .order_by(func.count().desc(), *columns)
-        ).all()
-        for row in rows:
-            value = str(row[0])
-            if kind == "repeat_address":
-                value = f"{row[0]}（{info.get(row[1], (row[1],))[0]}）"
-            k, ids = int(row[-2]), row[-1]
-            why = (
-                f"{zh}「{value}」近 {config.repeat_days} 天反映 {k} 次（≥ {config.repeat_min}） / "
-                f"{en} {value}: {k} reports in {config.repeat_days} days (≥ {config.repeat_min})"
-            )
-            out.append(Warning(
-                f"{kind}:{':'.join(str(x) for x in row[:-2])}:{now.date().isoformat()}", kind,
-                value, k, why, incident_filter(period, ids=tuple(sorted(int(i) for i in ids))),
-                None, now,
-            ))
+    found: list[tuple[str, tuple[Any, ...], str, int, list[int]]] = [
+        ("repeat_reporter", (p,), str(p), k, ids) for p, k, ids in phones
+    ] + [
+        ("repeat_address", (addr, cat), f"{addr}（{info.get(cat, (cat,))[0]}）", k, ids)
+        for addr, cat, k, ids in addresses
+    ]
+    words = {
+        "repeat_reporter": ("同一号码", "the same number"),
+        "repeat_address": ("同一地址同类问题", "the same problem at the same address"),
+    }
+    for kind, key, value, k, ids in found:
+        zh, en = words[kind]
+        why = (
+            f"{zh}「{value}」近 {config.repeat_days} 天反映 {k} 次（≥ {config.repeat_min}） / "
+            f"{en} {value}: {k} reports in {config.repeat_days} days (≥ {config.repeat_min})"
+        )
+        out.append(Warning(
+            f"{kind}:{':'.join(str(x) for x in key)}:{now.date().isoformat()}", kind,
+            value, k, why, incident_filter(period, ids=tuple(sorted(int(i) for i in ids))),
+            None, now,
+        ))
     return out
 
 

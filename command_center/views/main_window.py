@@ -150,11 +150,13 @@ class MainWindow(QMainWindow):
         translations: LanguageSwitcher | None = None,
         restore_layout: bool = True,
         idle_lock_ms: int | None = None,
+        analytics_runner: OpsRunner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self._runner = runner
+        self._analytics_runner = analytics_runner  # the analysis's reads (a read replica)
         self._live = live
         self._user = user
         self._database = database
@@ -669,9 +671,11 @@ class MainWindow(QMainWindow):
             from command_center.views.analysis.analysis_view import AnalysisView
 
             analysis = AnalysisView(
-                runner, live, Actor(user.id, user.display_name), user.role_code, self
+                runner, live, Actor(user.id, user.display_name), user.role_code, self,
+                reader=self._analytics_runner,
             )
             analysis.sig_open_records.connect(self._on_analysis_sig_open_records)
+            analysis.sig_show_on_map.connect(self._on_analysis_sig_show_on_map)
             analysis.sig_message.connect(self._on_view_sig_message)
             built["analysis"] = analysis
         if self.poller is not None:
@@ -741,7 +745,16 @@ class MainWindow(QMainWindow):
 
     @Slot(str, object)
     def _on_analysis_sig_open_records(self, kind: str, f: object) -> None:
-        """A figure of the analysis clicked: the queue with the records behind it."""
+        """A figure of the analysis clicked: the queue (or the disputes area's case list) with
+        the records behind it."""
+        if kind == "disputes":
+            if "disputes" not in self.keys:
+                return
+            self.show_view("disputes")
+            view = self.views.get("disputes")
+            if view is not None and hasattr(view, "open_cases"):
+                view.open_cases(f)
+            return
         key = "orders" if kind == "orders" else "incidents"
         self.show_view(key)
         queue = self.orders_view if key == "orders" else self.incidents_view
@@ -750,6 +763,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("The queue shows the records behind the figure"), 8000
             )
+
+    @Slot(object)
+    def _on_analysis_sig_show_on_map(self, sel: object) -> None:
+        """The analysis's range and selection on the map's choropleth of incidents per grid."""
+        self.show_view("map")
+        self.map_view.show_selection(
+            sel.start, sel.end, category=sel.category, town_id=sel.town_id)  # type: ignore[attr-defined]
+        self.statusBar().showMessage(
+            self.tr("The map shows the analysis's range as incidents per grid"), 8000)
 
     @Slot()
     def _on_intake_pick_requested(self) -> None:

@@ -4,7 +4,7 @@
 <context>
     <name>BoundaryImportDialog</name>
     <message>
-        <location filename="../../command_center/views/admin/boundaries_dialog.py" line="+252"/>
+        <location filename="../../command_center/views/admin/boundaries_dialog.py" line="+253"/>
         <source>County (a new deployment&apos;s outline)</source>
         <translation>县（新部署的县域轮廓）</translation>
     </message>
@@ -94,7 +94,7 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+31"/>
         <source>Boundary file</source>
         <translation>边界文件</translation>
     </message>
@@ -197,7 +197,7 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+47"/>
         <source>Only the county center&apos;s administrator approves boundary changes.</source>
         <translation>边界变更由县综治中心的系统管理员审核。</translation>
     </message>
@@ -263,7 +263,7 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../command_center/views/admin/boundaries_dialog.py" line="-321"/>
+        <location filename="../../command_center/views/admin/boundaries_dialog.py" line="-343"/>
         <source>Findings (select one to see it on the map)</source>
         <translation>发现的问题（选中一条即在图上标出）</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>AnalysisView</name>
     <message>
-        <location filename="../../command_center/views/analysis/analysis_view.py" line="+294"/>
+        <location filename="../../command_center/views/analysis/analysis_view.py" line="+328"/>
         <source>Last 90 days</source>
         <translation>近 90 天</translation>
     </message>
@@ -44,20 +44,20 @@
         <translation>刷新</translation>
     </message>
     <message>
-        <location line="-113"/>
-        <location line="+126"/>
+        <location line="-124"/>
+        <location line="+142"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location line="-123"/>
-        <location line="+124"/>
+        <location line="-139"/>
+        <location line="+140"/>
         <location line="+9"/>
         <source>Same period last year</source>
         <translation>去年同期</translation>
     </message>
     <message>
-        <location line="-18"/>
+        <location line="-20"/>
         <source>Up one level</source>
         <translation>返回上一级</translation>
     </message>
@@ -92,24 +92,34 @@
         <translation>来源渠道</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Departments</source>
         <translation>部门考核</translation>
     </message>
     <message>
-        <location line="+168"/>
+        <location line="+187"/>
         <source>Warnings</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location line="-155"/>
+        <location line="-173"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-22"/>
+        <location line="-27"/>
         <source>Meeting mode</source>
         <translation>会议模式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>On the map</source>
+        <translation>在地图上查看</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The range, the category and the town chosen here as incidents per grid on the map</source>
+        <translation>把此处选定的时段、类别和镇（街道）在地图上按网格显示事件数</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -117,7 +127,12 @@
         <translation>以大字逐页展示所选时段的研判（PageDown / PageUp 翻页），随后记录纪要和决定</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+7"/>
+        <source>Sources of disputes</source>
+        <translation>纠纷来源</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Count</source>
         <translation>件数</translation>
     </message>
@@ -127,7 +142,7 @@
         <translation>同比</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
@@ -172,7 +187,17 @@
         <translation>得分</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+0"/>
+        <source>Supervision score</source>
+        <translation>督办考核分</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The supervision assessment: the mean of the monthly scores (100 plus the points) of the months the range touches, * while a month is not locked; — where the county keeps no score. Click: the orders the points were given for</source>
+        <translation>督办考核：所选时段涉及各月的月度考核分（100 分加减分值）的平均值，带 * 表示有月份尚未锁定；— 表示本县未开展考核。点击：查看被计分的工单</translation>
+    </message>
+    <message>
+        <location line="+52"/>
         <source>Range %1 – %2</source>
         <translation>时段 %1 至 %2</translation>
     </message>
@@ -192,13 +217,13 @@
         <translation>各镇（街道）</translation>
     </message>
     <message>
-        <location line="-138"/>
-        <location line="+163"/>
+        <location line="-144"/>
+        <location line="+181"/>
         <source>Warnings (%1)</source>
         <translation>预警（%1）</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+102"/>
         <source>Dismiss the warning</source>
         <translation>忽略预警</translation>
     </message>
@@ -208,7 +233,7 @@
         <translation>为何此预警无需关注？（理由记入审计日志）</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+55"/>
         <source>Monthly bulletin</source>
         <translation>月度动态</translation>
     </message>

@@ -22,7 +22,7 @@
 <context>
     <name>BoardTab</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="+498"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="+503"/>
         <source>Rooms and mediators…</source>
         <translation>调解组织与调解员…</translation>
     </message>
@@ -309,7 +309,7 @@
 <context>
     <name>DisputesView</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="+477"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="+478"/>
         <source>Number, words, reference</source>
         <translation>编号、关键词、移送文号</translation>
     </message>
@@ -485,7 +485,7 @@
 <context>
     <name>FiguresTab</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="-494"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="-495"/>
         <source>Period</source>
         <translation>统计期间</translation>
     </message>

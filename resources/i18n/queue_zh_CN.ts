@@ -12,26 +12,26 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+229"/>
-        <location line="+443"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+223"/>
+        <location line="+439"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-442"/>
+        <location line="-438"/>
         <location line="+16"/>
-        <location line="+443"/>
+        <location line="+439"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-458"/>
-        <location line="+471"/>
+        <location line="-454"/>
+        <location line="+467"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-468"/>
+        <location line="-464"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -182,12 +182,12 @@
         <translation>描述</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Dispute case</source>
         <translation>纠纷案件</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <source>Supervision</source>
         <translation>督办</translation>
     </message>
@@ -250,7 +250,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+1253"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1268"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -269,7 +269,7 @@
         <translation>操作失败：%1</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/queue/action_dialogs.py" line="+62"/>
+        <location filename="../../command_center/views/queue/action_dialogs.py" line="+61"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
@@ -714,7 +714,7 @@
     </message>
     <message>
         <location line="+227"/>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-796"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-807"/>
         <source>Answer overdue</source>
         <translation>答复超期</translation>
     </message>
@@ -748,7 +748,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-286"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-289"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -763,7 +763,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+220"/>
+        <location line="+223"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
@@ -893,7 +893,7 @@
         <translation>全部部门</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+122"/>
         <source>Save current filter as…</source>
         <translation>将当前筛选另存为…</translation>
     </message>

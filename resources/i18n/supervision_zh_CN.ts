@@ -4,7 +4,7 @@
 <context>
     <name>IssueDialog</name>
     <message>
-        <location filename="../../command_center/views/supervision/ledger_view.py" line="+221"/>
+        <location filename="../../command_center/views/supervision/ledger_view.py" line="+217"/>
         <source>Issue supervision</source>
         <translation>签发督办</translation>
     </message>
@@ -52,18 +52,18 @@
 <context>
     <name>ScoreDialog</name>
     <message>
-        <location filename="../../command_center/views/supervision/score_view.py" line="+62"/>
+        <location filename="../../command_center/views/supervision/score_view.py" line="+59"/>
         <source>Adjust the score</source>
         <translation>调整考核分</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+90"/>
+        <location line="+92"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location line="-86"/>
+        <location line="-88"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
@@ -108,7 +108,7 @@
         <translation>锁定本月…</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+50"/>
         <source>Rank</source>
         <translation>名次</translation>
     </message>
@@ -159,7 +159,7 @@
 <context>
     <name>SupervisionView</name>
     <message>
-        <location filename="../../command_center/views/supervision/ledger_view.py" line="+170"/>
+        <location filename="../../command_center/views/supervision/ledger_view.py" line="+171"/>
         <location line="+1"/>
         <source>Supervision ledger</source>
         <translation>督办台账</translation>
@@ -450,7 +450,7 @@
 <context>
     <name>_TextDialog</name>
     <message>
-        <location line="-606"/>
+        <location line="-607"/>
         <source> working days</source>
         <translation>个工作日</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>WorkersView</name>
     <message>
-        <location filename="../../command_center/views/workers/workers_view.py" line="+157"/>
+        <location filename="../../command_center/views/workers/workers_view.py" line="+164"/>
         <source>Active ratio</source>
         <translation>在岗率</translation>
     </message>

@@ -308,3 +308,174 @@ def count_raw(session: Session, p: a.Period) -> int:
         session, "SELECT count(*) FROM incidents WHERE reported_at >= :s AND reported_at < :e "
         "AND status <> 'merged'", s=p.start, e=p.end,
     )
+
+
+# --- the departments' summary (order_daily, alembic 0018) ----------------------------------
+
+RAW_ORDERS = (
+    "SELECT (o.dispatched_at AT TIME ZONE 'Asia/Shanghai')::date, o.department_id, count(*), "
+    "count(*) FILTER (WHERE o.resolved_at IS NOT NULL), "
+    "count(*) FILTER (WHERE o.resolved_at <= o.deadline_at), "
+    "count(*) FILTER (WHERE o.resolved_at > o.deadline_at), "
+    "count(*) FILTER (WHERE o.status IN ('returned', 'objected')), "
+    "count(*) FILTER (WHERE o.dispatch_round >= 2), "
+    "count(*) FILTER (WHERE i.satisfaction IS NOT NULL), "
+    "count(*) FILTER (WHERE i.satisfaction >= 4) "
+    "FROM work_orders o JOIN incidents i ON i.id = o.incident_id "
+    "WHERE o.status <> 'cancelled' GROUP BY 1, 2"
+)
+ORDER_SUMMARY = (
+    "SELECT day, department_id, received, resolved, on_time, late, returned, second_dispatch, "
+    "rated, satisfied FROM order_daily WHERE received <> 0 OR resolved <> 0 OR on_time <> 0 "
+    "OR late <> 0 OR returned <> 0 OR second_dispatch <> 0 OR rated <> 0 OR satisfied <> 0"
+)
+
+
+def new_order(session: Session, incident_id: int, dept: int, at: dt.datetime,
+              status: str = "dispatched") -> int:
+    return int(session.execute(text(
+        "INSERT INTO work_orders (number, incident_id, department_id, mode, status, "
+        "dispatched_at, deadline_at) VALUES (:n, :i, :d, 'assign', :st, :a, :dl) RETURNING id"),
+        {"n": f"TESTO{next(_numbers):07d}", "i": incident_id, "d": dept, "st": status, "a": at,
+         "dl": at + dt.timedelta(days=3)}).scalar_one())
+
+
+def test_the_departments_summary_follows_every_change_of_orders_and_ratings(
+    session: Session,
+) -> None:
+    assert _rows(session, ORDER_SUMMARY) == _rows(session, RAW_ORDERS)  # as seeded
+    now = clock.now()
+    grid = quiet_grid(session)
+    plant(session, grid, [now - dt.timedelta(days=d, hours=2) for d in range(4)])
+    inc = [r[0] for r in session.execute(text(
+        "SELECT id FROM incidents WHERE title = 'planted' ORDER BY id"))]
+    depts = [r[0] for r in session.execute(text("SELECT id FROM departments ORDER BY id LIMIT 2"))]
+    o = [new_order(session, inc[k % 4], depts[k % 2], now - dt.timedelta(days=k, hours=1))
+         for k in range(6)]
+    # resolved on time, resolved late, returned, a second round, cancelled, moved department
+    session.execute(text("UPDATE work_orders SET status = 'resolved', resolved_at = dispatched_at "
+                         "+ interval '1 day' WHERE id = :i"), {"i": o[0]})
+    session.execute(text("UPDATE work_orders SET status = 'resolved', resolved_at = deadline_at "
+                         "+ interval '1 hour' WHERE id = :i"), {"i": o[1]})
+    session.execute(text("UPDATE work_orders SET status = 'returned' WHERE id = :i"), {"i": o[2]})
+    session.execute(text("UPDATE work_orders SET dispatch_round = 2 WHERE id = :i"), {"i": o[3]})
+    session.execute(text("UPDATE work_orders SET status = 'cancelled' WHERE id = :i"), {"i": o[4]})
+    session.execute(text("UPDATE work_orders SET department_id = :d, dispatched_at = "
+                         "dispatched_at - interval '2 days' WHERE id = :i"),
+                    {"d": depts[0], "i": o[5]})
+    assert _rows(session, ORDER_SUMMARY) == _rows(session, RAW_ORDERS)
+    # the return visit rates the incidents: their orders' satisfaction moves
+    session.execute(text("UPDATE incidents SET satisfaction = 5 WHERE id = ANY(:i)"),
+                    {"i": inc[:2]})
+    session.execute(text("UPDATE incidents SET satisfaction = 2 WHERE id = :i"), {"i": inc[2]})
+    session.execute(text("UPDATE incidents SET satisfaction = 3 WHERE id = :i"), {"i": inc[0]})
+    assert _rows(session, ORDER_SUMMARY) == _rows(session, RAW_ORDERS)
+    # deletes: an order, and a rated incident whose orders go with it (ON DELETE CASCADE)
+    session.execute(text("DELETE FROM work_orders WHERE id = :i"), {"i": o[3]})
+    session.execute(text("DELETE FROM incidents WHERE id = :i"), {"i": inc[1]})
+    # a bulk change of thousands of orders, and one that moves nothing
+    session.execute(text("UPDATE work_orders SET dispatch_round = dispatch_round + 1 "
+                         "WHERE dispatched_at > :s"), {"s": now - dt.timedelta(days=20)})
+    session.execute(text("UPDATE work_orders SET version = version + 1 WHERE id = ANY(:i)"),
+                    {"i": o})
+    assert _rows(session, ORDER_SUMMARY) == _rows(session, RAW_ORDERS)
+    # the panel reads the summary for whole days and counts the same as the orders
+    p = a.Period(a.day_start(now.date() - dt.timedelta(days=30)),
+                 a.day_start(now.date() + dt.timedelta(days=1)))
+    assert a._order_counts(session, p, now) == a._order_counts_live(session, p, now)
+    rebuilt = session.execute(text("SELECT cc_order_daily_rebuild()")).scalar()
+    assert rebuilt and _rows(session, ORDER_SUMMARY) == _rows(session, RAW_ORDERS)
+
+
+def test_supervision_score_stands_in_the_departments_table_where_there_is_one(
+    session: Session,
+) -> None:
+    now = clock.now()
+    p = a.Period(a.day_start(now.date() - dt.timedelta(days=9)),
+                 a.day_start(now.date() + dt.timedelta(days=1)))
+    session.execute(text("DELETE FROM score_points"))
+    assert all(r.supervision is None for r in a.departments(session, p, now=now))
+    dept, order = session.execute(text(
+        "SELECT department_id, id FROM work_orders ORDER BY id DESC LIMIT 1")).one()
+    months = a._months_of(p)
+    for month in months:
+        session.execute(text(
+            "INSERT INTO score_points (month, unit_type, unit_id, points, rule, work_order_id, "
+            "reason, at) VALUES (:m, 'department', :d, -4, 'overdue', :o, 'test', :at)"),
+            {"m": month, "d": dept, "o": order, "at": now})
+    rows = {r.department_id: r for r in a.departments(session, p, now=now)}
+    s = rows[dept].supervision
+    assert s is not None and s.score == 96.0 and s.months == len(months) and not s.final
+    assert queue_count(session, a.supervision_orders(s, dept), "orders") == 1
+    other = next(r for d, r in rows.items() if d != dept)
+    assert other.supervision is not None and other.supervision.score == 100.0
+
+
+# --- disputes: their sources, and rising dispute risk ---------------------------------------
+
+
+def plant_case(session: Session, town: int, at: dt.datetime, *, risk: str = "low",
+               source: str = "walk_in", incident_id: int | None = None) -> int:
+    return int(session.execute(text(
+        "INSERT INTO dispute_cases (number, type_code, summary, source, room_level, town_id, "
+        "risk_level, received_at, incident_id, source_reference) VALUES (:n, (SELECT code FROM "
+        "dispute_types ORDER BY code LIMIT 1), 'planted case', :src, 'town', :t, :r, :at, :i, "
+        ":ref) RETURNING id"),
+        {"n": f"TJT{next(_numbers):09d}", "src": source, "t": town, "r": risk, "at": at,
+         "i": incident_id, "ref": "ref" if source in ("court", "police", "petition") else None},
+    ).scalar_one())
+
+
+def case_ids(session: Session, f: object) -> list[int]:
+    from command_center.services import disputes
+
+    return sorted(r.id for r in disputes.case_page(session, f, limit=10**6).rows)  # type: ignore[arg-type]
+
+
+def test_sources_of_disputes_count_every_case_once_and_open_them(session: Session) -> None:
+    now = clock.now()
+    p = a.Period(a.day_start(now.date() - dt.timedelta(days=89)),
+                 a.day_start(now.date() + dt.timedelta(days=1)))
+    town = session.execute(text("SELECT id FROM admin_areas WHERE level = 'town' LIMIT 1")
+                           ).scalar_one()
+    incident = session.execute(text("SELECT max(id) FROM incidents")).scalar_one()
+    made = plant_case(session, town, now - dt.timedelta(hours=5), source="hotline",
+                      incident_id=incident)
+    for source in ("walk_in", "court", "police", "petition"):  # the room's intake, transfers
+        plant_case(session, town, now - dt.timedelta(days=2), source=source)
+    rows = {r.key: r for r in a.dispute_sources(session, p)}
+    assert sum(r.count for r in rows.values()) == sql_count(
+        session, "SELECT count(*) FROM dispute_cases WHERE received_at >= :s AND received_at "
+        "< :e", s=p.start, e=p.end)
+    # a case made from an incident counts there, not under its source
+    assert case_ids(session, rows[a.DISPUTE_FROM_INCIDENT].behind) == [made]
+    assert rows["court"].count == sql_count(
+        session, "SELECT count(*) FROM dispute_cases WHERE received_at >= :s AND received_at "
+        "< :e AND source = 'court' AND incident_id IS NULL", s=p.start, e=p.end)
+    for r in rows.values():
+        assert len(case_ids(session, r.behind)) == r.count, r.key
+    assert {"walk_in", "court", "police", "petition"} <= set(rows)
+
+
+def test_rising_dispute_risk_warns_and_a_steady_town_does_not(session: Session) -> None:
+    now = clock.now()
+    towns = [r[0] for r in session.execute(text(
+        "SELECT id FROM admin_areas WHERE level = 'town' ORDER BY id LIMIT 2"))]
+    # a clean slate for the two towns: their high-risk cases of the last ten weeks lowered
+    session.execute(text(
+        "UPDATE dispute_cases SET risk_level = 'low' WHERE town_id = ANY(:t) AND received_at > "
+        ":s"), {"t": towns, "s": now - dt.timedelta(weeks=10)})
+    rising, steady = towns
+    planted = [plant_case(session, rising, now - dt.timedelta(days=d, hours=1), risk="high")
+               for d in range(4)]
+    for week in range(9):  # one major case a week, every week: no rise
+        plant_case(session, steady, now - dt.timedelta(days=7 * week + 1), risk="major")
+    warned = {w.subject: w for w in a.warnings(session)
+              if w.kind == "dispute_risk"}
+    names = dict(session.execute(text(
+        "SELECT id, name FROM admin_areas WHERE id = ANY(:t)"), {"t": towns}).all())
+    w = warned.get(names[rising])
+    assert w is not None and w.count == 4 and w.records == "disputes"
+    assert "p=" in w.why and "高/重大" in w.why
+    assert case_ids(session, w.behind) == sorted(planted)
+    assert names[steady] not in warned

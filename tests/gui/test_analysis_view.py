@@ -55,7 +55,7 @@ def test_a_count_opens_exactly_its_records_and_categories_drill_down(db, view, q
     view.category_up.click()
     qtbot.waitUntil(lambda: top not in view.category_path.text(), timeout=10_000)
     # a department's overdue cell opens its overdue orders
-    view.tabs.setCurrentIndex(3)
+    view.tabs.setCurrentIndex(view.tabs.indexOf(view.dept_table))
     col = 3  # overdue
     row = next(r for r in range(view.dept_table.rowCount())
                if view.dept_table.item(r, col).text() != "0")
@@ -63,6 +63,22 @@ def test_a_count_opens_exactly_its_records_and_categories_drill_down(db, view, q
     view.dept_table.cellClicked.emit(row, col)
     qtbot.waitUntil(lambda: opened[-1][0] == "orders", timeout=10_000)
     assert _queue_count(db, opened[-1][1], "orders") == n  # type: ignore[arg-type]
+
+
+def test_a_source_of_disputes_opens_its_cases(db, view, qtbot) -> None:
+    from command_center.services import disputes
+    from command_center.services.disputes import CaseFilter
+
+    view.tabs.setCurrentIndex(view.tabs.indexOf(view.source_table))
+    assert view.source_table.rowCount() > 0
+    opened: list[tuple[str, object]] = []
+    view.sig_open_records.connect(lambda kind, f: opened.append((kind, f)))
+    view.source_table.cellClicked.emit(0, 1)
+    kind, f = opened[-1]
+    assert kind == "disputes" and isinstance(f, CaseFilter)
+    with db.sessions() as s:
+        n = len(disputes.case_page(s, f, limit=10**6).rows)
+    assert n == int(view.source_table.item(0, 1).text())
 
 
 def test_moving_the_range_reads_the_panels_again(db, view, qtbot) -> None:
@@ -136,3 +152,41 @@ def test_meeting_mode_steps_with_the_remote_and_keeps_minutes_and_decisions(
                       {"i": w.meeting_id}).scalar()
     assert row == ("县综治中心、县公安局", "供暖投诉集中，责成住建局排查。") and n == 1
     w.close()
+
+
+def test_with_a_replica_the_view_reads_there_and_writes_on_the_main_database(
+    db, runner, qtbot, monkeypatch,
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from command_center import clock
+    from command_center.db.engine import make_engine, make_session_factory
+    from command_center.workers.ops import OpsRunner
+
+    replica = make_engine(db.url, application_name="analysis-replica", read_only=True)
+    reader = OpsRunner(make_session_factory(replica))
+    try:
+        with db.sessions() as s:
+            uid, name = s.execute(text(
+                "SELECT id, display_name FROM app_users WHERE role_code = 'supervisor' "
+                "LIMIT 1")).one()
+        v = AnalysisView(runner, None, Actor(uid, name), "supervisor", reader=reader)
+        qtbot.addWidget(v)
+        v.show()
+        qtbot.waitUntil(lambda: v._panels is not None and bool(v._trend), timeout=15_000)
+        now = clock.now()
+        w = a.Warning(f"spike_grid:1:{now.date()}", "spike_grid", "test grid", 9,
+                      "测试 / test", QueueFilter(), 1e-5, now)
+        v._show_warnings([w])
+        v.warning_list.setCurrentRow(0)
+        assert v.dismiss_button.isEnabled()
+        monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("已核实 / checked", True))
+        messages: list[str] = []
+        v.sig_message.connect(lambda text_, _level: messages.append(text_))
+        v.dismiss_button.click()  # written through the main runner: the replica refuses writes
+        with db.sessions() as s:
+            qtbot.waitUntil(lambda: "spike_grid:1" in a.dismissals(s, now), timeout=10_000)
+        assert not messages
+    finally:
+        assert reader.shutdown()
+        replica.dispose()

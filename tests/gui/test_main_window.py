@@ -770,6 +770,24 @@ def test_a_figure_of_the_analysis_opens_the_queue_with_its_records(make_window, 
     assert window.orders_view.current_filter() == g
 
 
+def test_the_analysis_hands_its_selection_to_the_maps_choropleth(make_window, qtbot) -> None:
+    import datetime as dt
+
+    from command_center.clock import CST
+    from command_center.views.analysis.analysis_view import MapSelection
+
+    window = make_window()
+    analysis = window.views["analysis"]
+    start = dt.datetime(2026, 10, 1, tzinfo=CST)
+    end = dt.datetime(2026, 11, 1, tzinfo=CST)
+    analysis.sig_show_on_map.emit(MapSelection(start, end, "01", None))
+    qtbot.waitUntil(lambda: window.docks["map"].isVisible(), timeout=5_000)
+    f = window.map_view.incident_filter
+    assert (f.since, f.until, tuple(f.categories or ()), f.town_id) == (start, end, ("01",), None)
+    assert not f.open_only and not f.statuses
+    assert window.map_view.layer_boxes["choropleth"].isChecked()
+
+
 def test_areas_past_the_ninth_have_no_ctrl_key(make_window, monkeypatch) -> None:
     from command_center.views import main_window as mw
 

@@ -495,3 +495,39 @@ def test_a_new_dispute_reaches_the_dispute_layer_live(qtbot, map_view, other_eng
             {"now": clock.now()},
         )
     qtbot.waitUntil(lambda: _info(qtbot, map_view)["disputes"] == before + 1, timeout=15_000)
+
+
+def test_the_analysis_selection_shows_on_the_choropleth(qtbot, map_view, db, runner) -> None:  # type: ignore[no-untyped-def]
+    from command_center.services import analysis as a
+    from command_center.services.audit import Actor
+    from command_center.views.analysis.analysis_view import AnalysisView
+
+    with Session(db.engine) as s:
+        uid, name = s.execute(text(
+            "SELECT id, display_name FROM app_users WHERE role_code = 'analyst' LIMIT 1")).one()
+    view = AnalysisView(runner, None, Actor(uid, name), "analyst")
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view._panels is not None and bool(view._trend), timeout=15_000)
+    # drill into the first category, as the analyst would, then hand the selection to the map
+    top = view._panels.categories[0]
+    view.category_table.cellClicked.emit(0, 0)
+    qtbot.waitUntil(lambda: view._panels.category_path[-1:] == [(top.key, top.name)],
+                    timeout=10_000)
+    view.sig_show_on_map.connect(lambda sel: map_view.show_selection(
+        sel.start, sel.end, category=sel.category, town_id=sel.town_id))
+    period = view._range
+    view.map_button.click()
+    f = map_view.incident_filter
+    assert (f.since, f.until, tuple(f.categories or ())) == (period.start, period.end, (top.key,))
+    assert map_view.layer_boxes["choropleth"].isChecked()
+    # the page's choropleth holds the analysis's count of those incidents (those with a grid)
+    expected = _count(
+        db, "SELECT count(*) FROM incidents WHERE reported_at >= :s AND reported_at < :e AND "
+        "status <> 'merged' AND grid_id IS NOT NULL AND category_code LIKE :c",
+        s=period.start, e=period.end, c=f"{top.key}%")
+    with Session(db.engine) as s:
+        assert a.count(s, period, a.Scope(category_code=top.key)) == top.count >= expected > 0
+    qtbot.waitUntil(lambda: _info(qtbot, map_view)["choroplethTotal"] == expected,
+                    timeout=15_000)
+    assert _info(qtbot, map_view)["choroplethGrids"] > 0

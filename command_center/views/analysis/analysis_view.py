@@ -46,7 +46,9 @@ from command_center import clock
 from command_center.clock import CST
 from command_center.services import analysis as a
 from command_center.services.audit import Actor
+from command_center.services.disputes import CaseFilter
 from command_center.services.queue import QueueFilter
+from command_center.views.table_export import install_export
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import LONG, OpsRunner
 
@@ -67,6 +69,18 @@ class Panels:
     town: tuple[int, str] | None
     channels: list[a.Share]
     departments: list[a.DepartmentRow]
+    dispute_sources: list[a.DisputeSource]
+
+
+@dataclass(frozen=True)
+class MapSelection:
+    """What the map's choropleth shows for the analysis: incidents reported in ``[start, end)``
+    in ``category``'s subtree (None: all) and ``town_id`` (None: the county)."""
+
+    start: dt.datetime
+    end: dt.datetime
+    category: str | None
+    town_id: int | None
 
 
 def read_panels(
@@ -89,6 +103,7 @@ def read_panels(
         town,
         a.channels(session, period),
         a.departments(session, period),
+        a.dispute_sources(session, period),
     )
 
 
@@ -132,18 +147,23 @@ def _table(columns: int) -> QTableWidget:
 
 class AnalysisView(QWidget):
     """The analysis area. ``sig_open_records(kind, filter)``: "incidents" or "orders" and the
-    queue filter of the records behind the figure clicked."""
+    queue filter of the records behind the figure clicked, or "disputes" and the disputes
+    area's CaseFilter."""
 
     sig_open_records = Signal(str, object)
     sig_message = Signal(str, str)
+    sig_show_on_map = Signal(object)
+    """The range and the selection (category, town) for the map's choropleth: a MapSelection."""
 
     def __init__(
         self, runner: OpsRunner, live: LiveChannel | None, actor: Actor, role_code: str,
-        parent: QWidget | None = None,
+        parent: QWidget | None = None, *, reader: OpsRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("analysisView")
-        self._runner = runner
+        self._runner = runner  # writes (a dismissal, the meeting's minutes and decisions)
+        # reads (panels, warnings, the bulletin): on the read replica when there is one
+        self._reader = reader or runner
         self._actor = actor
         self._may_dismiss = role_code in ("duty_operator", "supervisor", "admin")
         self._role = role_code
@@ -167,12 +187,15 @@ class AnalysisView(QWidget):
         self.bulletin_button = QPushButton()
         self.refresh_button = QPushButton()
         self.meeting_button = QPushButton()
+        self.map_button = QPushButton()
+        self.map_button.setObjectName("analysisOnMap")
         self.meeting_window: QWidget | None = None
         bar = QHBoxLayout()
         bar.addWidget(self.span_combo)
         bar.addWidget(self.bucket_combo)
         bar.addWidget(self.range_label, 1)
         bar.addWidget(self.refresh_button)
+        bar.addWidget(self.map_button)
         bar.addWidget(self.meeting_button)
         bar.addWidget(self.bulletin_button)
 
@@ -226,7 +249,14 @@ class AnalysisView(QWidget):
         rl.addLayout(row)
         rl.addWidget(self.region_table)
         self.channel_table = _table(4)
-        self.dept_table = _table(len(DEPT_COLUMNS) + 3)
+        self.source_table = _table(4)
+        self.dept_table = _table(len(DEPT_COLUMNS) + 4)
+        self.exporters = [
+            install_export(t, self._reader, name) for t, name in (
+                (self.category_table, "事件类别"), (self.region_table, "区域"),
+                (self.channel_table, "来源渠道"), (self.source_table, "纠纷来源"),
+                (self.dept_table, "部门考核"))
+        ]
         self.warning_list = QListWidget()
         self.warning_list.setWordWrap(True)
         self.dismiss_button = QPushButton()
@@ -242,8 +272,10 @@ class AnalysisView(QWidget):
         row.addWidget(self.open_warning_button)
         row.addWidget(self.dismiss_button)
         wl.addLayout(row)
-        for page in (cat_page, reg_page, self.channel_table, self.dept_table, warn_page):
+        for page in (cat_page, reg_page, self.channel_table, self.source_table,
+                     self.dept_table, warn_page):
             self.tabs.addTab(page, "")
+        self._warn_tab = self.tabs.count() - 1
 
         top = QWidget()
         tl = QVBoxLayout(top)
@@ -269,11 +301,13 @@ class AnalysisView(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.bulletin_button.clicked.connect(self.make_bulletin)
         self.meeting_button.clicked.connect(self.open_meeting)
+        self.map_button.clicked.connect(self.show_on_map)
         self.category_table.cellClicked.connect(self._on_category_clicked)
         self.category_up.clicked.connect(self._on_category_up)
         self.region_table.cellClicked.connect(self._on_region_clicked)
         self.region_up.clicked.connect(self._on_region_up)
         self.channel_table.cellClicked.connect(self._on_share_clicked)
+        self.source_table.cellClicked.connect(self._on_source_clicked)
         self.dept_table.cellClicked.connect(self._on_dept_clicked)
         self.warning_list.currentRowChanged.connect(self._on_warning_selected)
         self.warning_list.itemDoubleClicked.connect(self._on_warning_open)
@@ -299,6 +333,9 @@ class AnalysisView(QWidget):
         self.bulletin_button.setText(self.tr("Monthly bulletin…"))
         self.refresh_button.setText(self.tr("Refresh"))
         self.meeting_button.setText(self.tr("Meeting mode"))
+        self.map_button.setText(self.tr("On the map"))
+        self.map_button.setToolTip(self.tr(
+            "The range, the category and the town chosen here as incidents per grid on the map"))
         self.meeting_button.setToolTip(self.tr(
             "The range's analyses in large type, a page at a time (PageDown / PageUp), then "
             "the minutes and the decisions"))
@@ -307,9 +344,11 @@ class AnalysisView(QWidget):
         self.dismiss_button.setText(self.tr("Dismiss with a reason…"))
         self.open_warning_button.setText(self.tr("Open the records"))
         for i, label in enumerate((self.tr("Categories"), self.tr("Regions"),
-                                   self.tr("Channels"), self.tr("Departments"))):
+                                   self.tr("Channels"), self.tr("Sources of disputes"),
+                                   self.tr("Departments"))):
             self.tabs.setTabText(i, label)
-        self.tabs.setTabText(4, self.tr("Warnings (%1)").replace("%1", str(len(self._warnings))))
+        self.tabs.setTabText(self._warn_tab, self.tr("Warnings (%1)").replace(
+            "%1", str(len(self._warnings))))
         for item, name in ((self.bars, self.tr("Incidents")),
                            (self.last_year, self.tr("Same period last year"))):
             label = self.legend.getLabel(item)
@@ -322,13 +361,18 @@ class AnalysisView(QWidget):
         self._show_warnings(self._warnings)
         share = [self.tr("Name"), self.tr("Count"), self.tr("Same period last year"),
                  self.tr("Change")]
-        for t in (self.category_table, self.region_table, self.channel_table):
+        for t in (self.category_table, self.region_table, self.channel_table,
+                  self.source_table):
             t.setHorizontalHeaderLabels(share)
         self.dept_table.setHorizontalHeaderLabels([
             self.tr("Department"), self.tr("Received"), self.tr("On time"), self.tr("Overdue"),
             self.tr("Returned"), self.tr("Second dispatch"), self.tr("Satisfied"),
-            self.tr("Satisfaction"), self.tr("Score"),
+            self.tr("Satisfaction"), self.tr("Score"), self.tr("Supervision score"),
         ])
+        self.dept_table.horizontalHeaderItem(len(DEPT_COLUMNS) + 3).setToolTip(self.tr(
+            "The supervision assessment: the mean of the monthly scores (100 plus the points) "
+            "of the months the range touches, * while a month is not locked; — where the "
+            "county keeps no score. Click: the orders the points were given for"))
 
     @Slot()
     def refresh(self) -> None:
@@ -344,7 +388,7 @@ class AnalysisView(QWidget):
     @Slot()
     def _load_trend(self, *_args: Any) -> None:
         period, bucket = self.chart_period(), str(self.bucket_combo.currentData() or "day")
-        self._runner.submit(lambda s: a.trend(s, period, bucket), success=self._show_trend,
+        self._reader.submit(lambda s: a.trend(s, period, bucket), success=self._show_trend,
                             failure=self._failed, owner=self, name="analysis.trend",
                             key="trend")
 
@@ -406,12 +450,12 @@ class AnalysisView(QWidget):
         if self._range is None:
             return
         period, category, town = self._range, self._category, self._town
-        self._runner.submit(lambda s: read_panels(s, period, category, town),
+        self._reader.submit(lambda s: read_panels(s, period, category, town),
                             success=self._show_panels, failure=self._failed, owner=self,
                             name="analysis.panels", key="panels")
 
     def _load_warnings(self) -> None:
-        self._runner.submit(lambda s: a.warnings(s), success=self._show_warnings,
+        self._reader.submit(lambda s: a.warnings(s), success=self._show_warnings,
                             failure=self._failed, owner=self, name="analysis.warnings",
                             key="warnings")
 
@@ -461,6 +505,18 @@ class AnalysisView(QWidget):
                       _item("—" if rate is None else f"{rate:.1%}", number=True))
             t.setItem(i, len(DEPT_COLUMNS) + 2,
                       _item("—" if d.score is None else f"{d.score:.1f}", number=True))
+            sup = d.supervision
+            t.setItem(i, len(DEPT_COLUMNS) + 3, _item("—") if sup is None else _item(
+                f"{sup.score:.1f}" + ("" if sup.final else "*"),
+                a.supervision_orders(sup, d.department_id), link=True, number=True))
+        s = self.source_table
+        s.setRowCount(len(p.dispute_sources))
+        for i, src in enumerate(p.dispute_sources):
+            zh, en = [*src.name.split(" / ", 1), src.name][:2]
+            s.setItem(i, 0, _item(en if self._english() else zh))
+            s.setItem(i, 1, _item(str(src.count), src.behind, link=True, number=True))
+            s.setItem(i, 2, _item(str(src.last_year), None, number=True))
+            s.setItem(i, 3, _item(a.change(src.count, src.last_year), None, number=True))
 
     def _show_warnings(self, warnings: list[a.Warning]) -> None:
         self._warnings = warnings
@@ -469,17 +525,18 @@ class AnalysisView(QWidget):
             zh, en = [*w.why.split(" / ", 1), ""][:2]
             item = QListWidgetItem(en if self._english() else zh)
             item.setToolTip(w.why)
-            item.setForeground(QColor("#b71c1c") if w.kind.startswith("spike") else QColor(
-                "#8a5a00"))
+            item.setForeground(QColor("#b71c1c") if w.kind.startswith(("spike", "dispute"))
+                               else QColor("#8a5a00"))
             self.warning_list.addItem(item)
-        self.tabs.setTabText(4, self.tr("Warnings (%1)").replace("%1", str(len(warnings))))
+        self.tabs.setTabText(self._warn_tab, self.tr("Warnings (%1)").replace(
+            "%1", str(len(warnings))))
 
     def _english(self) -> bool:
         return self.tr("Warnings") == "Warnings"
 
     # --- clicks ---
 
-    def _open(self, f: QueueFilter, kind: str = "incidents") -> None:
+    def _open(self, f: object, kind: str = "incidents") -> None:
         self.sig_open_records.emit(kind, f)
 
     @Slot(object, object)
@@ -532,14 +589,24 @@ class AnalysisView(QWidget):
             self._open(data)
 
     @Slot(int, int)
+    def _on_source_clicked(self, row: int, column: int) -> None:
+        item = self.source_table.item(row, column)
+        data = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if isinstance(data, CaseFilter):
+            self._open(data, "disputes")
+
+    @Slot(int, int)
     def _on_dept_clicked(self, row: int, column: int) -> None:
         item = self.dept_table.item(row, column)
         data = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if isinstance(data, QueueFilter):  # the supervision score: its orders
+            self._open(data, "orders")
+            return
         if not isinstance(data, tuple) or self._range is None:
             return
         dept, measure = data
         period = self._range
-        self._runner.submit(lambda s: a.department_orders(s, period, dept, measure),
+        self._reader.submit(lambda s: a.department_orders(s, period, dept, measure),
                             success=lambda f: self._open(f, "orders"), failure=self._failed,
                             owner=self, name="analysis.department_orders")
 
@@ -553,7 +620,8 @@ class AnalysisView(QWidget):
     def _on_warning_open(self, *_args: Any) -> None:
         row = self.warning_list.currentRow()
         if 0 <= row < len(self._warnings):
-            self._open(self._warnings[row].behind)
+            w = self._warnings[row]
+            self._open(w.behind, w.records)
 
     @Slot()
     def _on_dismiss(self) -> None:
@@ -570,6 +638,22 @@ class AnalysisView(QWidget):
         self._runner.submit(lambda s: a.dismiss(s, actor, warning, reason),
                             success=lambda _r: self._load_warnings(), failure=self._failed,
                             owner=self, name="analysis.dismiss")
+
+    # --- the map ---
+
+    def selection(self) -> MapSelection | None:
+        """The range and what the panels are narrowed to (the category drilled into, the town
+        opened in the regions)."""
+        if self._range is None:
+            return None
+        return MapSelection(self._range.start, self._range.end, self._category,
+                            self._town[0] if self._town else None)
+
+    @Slot()
+    def show_on_map(self) -> None:
+        sel = self.selection()
+        if sel is not None:
+            self.sig_show_on_map.emit(sel)
 
     # --- meeting mode ---
 
@@ -635,7 +719,7 @@ class AnalysisView(QWidget):
             progress.close()
             self._failed(exc)
 
-        self._runner.submit(run, success=done, failure=failed, owner=self, lane=LONG,
+        self._reader.submit(run, success=done, failure=failed, owner=self, lane=LONG,
                             with_job=True, name="analysis.bulletin",
                             progress=lambda n, _t, _s: progress.setValue(n))
 

@@ -78,6 +78,7 @@ from command_center.views.disputes.dialogs import (
     pick,
     plain_item,
 )
+from command_center.views.table_export import install_export
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import OpsRunner
 
@@ -686,6 +687,7 @@ class DisputesView(QWidget):
         self.table = QTableView()
         self.table.setObjectName("disputeCases")
         self.table.setModel(self.model)
+        self.exporter = install_export(self.table, runner, "纠纷案件")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()

@@ -121,6 +121,9 @@ class MapView(QWidget):
         self._ready = False
         self._queue: list[tuple[str, str]] = []
         self._filter = map_data.IncidentFilter(open_only=True)
+        # the exact range behind the custom dates the analysis set: ((from, to), (since, until))
+        self._exact_range: tuple[tuple[dt.date, dt.date], tuple[dt.datetime, dt.datetime]] | None
+        self._exact_range = None
         self._wall = False
         self._channels: tuple[str, ...] = ()
         self._categories: tuple[str, ...] = ()
@@ -641,6 +644,9 @@ class MapView(QWidget):
             tz = clock.now().astimezone().tzinfo  # days as the workstation counts them
             since = dt.datetime.combine(start, dt.time(), tz)
             until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tz)
+            exact = self._exact_range
+            if exact is not None and exact[0] == (start, end):
+                since, until = exact[1]  # the analysis's range, to the minute (show_selection)
         elif hours is not None:
             since = clock.now() - dt.timedelta(hours=hours)
         self._filter = map_data.IncidentFilter(
@@ -683,6 +689,25 @@ class MapView(QWidget):
                 edit.setDate(QDate(day.year, day.month, day.day))
                 edit.blockSignals(False)
         self._on_filter_changed()
+
+    def show_selection(
+        self, start: dt.datetime, end: dt.datetime, *, category: str | None = None,
+        town_id: int | None = None,
+    ) -> None:
+        """The analysis's selection on the choropleth of incidents per grid: reported in
+        ``[start, end)`` (exactly: the analysis counts Beijing days, whatever the workstation's
+        zone), in ``category``'s subtree, in ``town_id`` (None: the county), every status but
+        merged; the layer is switched on."""
+        tz = clock.now().astimezone().tzinfo
+        days = (start.astimezone(tz).date(), (end - dt.timedelta(microseconds=1)).astimezone(
+            tz).date())
+        self._exact_range = (days, (start, end))
+        self._channels, self._categories, self._statuses = (), (category,) if category else (), ()
+        for key, codes in (("channels", ()), ("categories", self._categories), ("statuses", ())):
+            self.filter_popup.set_checked(key, codes)
+        self._overdue_only = False
+        self.set_filter("custom", town_id, date_from=days[0], date_to=days[1])
+        self.set_layer_visible("choropleth", True)  # (set_filter reloaded it if it was on)
 
     def set_detail_filter(
         self,

@@ -76,6 +76,7 @@ from command_center.views.queue.queue_model import (
     remaining_text,
     status_text,
 )
+from command_center.views.table_export import ExportSource, install_export
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import OpsRunner
 
@@ -338,6 +339,9 @@ class QueueView(QWidget):
         self.table.setShowGrid(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
+        self.exporter = install_export(
+            self.table, self._runner, "工单" if self.model.kind == "orders" else "事件",
+            self._export_source)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
@@ -606,6 +610,17 @@ class QueueView(QWidget):
         self._polygon = polygon
         self.area_chip.setVisible(polygon is not None)
         self.model.set_query(self._query())
+
+    def _export_source(self) -> ExportSource:
+        """The export of the queue: every row its filter finds, not only those loaded."""
+        model = self.model
+        cols = list(range(model.columnCount()))
+        headers = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in cols]
+        keys = [model._columns[c][0] for c in cols]
+        display = model._display  # plain Python: the row's fields, the clock, the translator
+
+        return ExportSource(headers, _all_rows(model.query, lambda row: [
+            display(row, k) for k in keys]))
 
     def reload(self) -> None:
         self.new_banner.hide()
@@ -1253,6 +1268,23 @@ class PhotoDialog(QDialog):
             self.image.setText(self.tr("This file cannot be shown as a picture."))
         layout = QVBoxLayout(self)
         layout.addWidget(self.image)
+
+
+def _all_rows(query: svc.Query, display: Any) -> Any:
+    """Every row of ``query``, a page at a time, as the table shows them (read on a worker)."""
+
+    def rows(session: Any, job: Any) -> Any:
+        after = None
+        while True:
+            job.check()
+            page = svc.page(session, query, after, limit=1000)
+            for row in page.rows:
+                yield display(row)
+            if page.exhausted or not page.rows:
+                return
+            after = page.cursor
+
+    return rows
 
 
 class IncidentQueueView(QueueView):

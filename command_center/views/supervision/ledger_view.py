@@ -57,6 +57,7 @@ from command_center.services import supervision as sv
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
 from command_center.services.lifecycle import ADMIN, DEPT_HANDLER, DUTY_OPERATOR, SUPERVISOR
+from command_center.views.table_export import install_export
 from command_center.views.words import language, word_of
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import LONG, OpsRunner
@@ -330,6 +331,7 @@ class SupervisionView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        self.exporter = install_export(self.table, runner, "督办台账")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)

@@ -30,6 +30,7 @@ from command_center import clock
 from command_center.clock import CST
 from command_center.services import supervision as sv
 from command_center.services.audit import Actor
+from command_center.views.table_export import install_export
 from command_center.views.words import pick
 from command_center.workers.ops import OpsRunner
 
@@ -113,6 +114,7 @@ class ScoreDialog(QDialog):
         bar.addWidget(self.lock_button)
         self.table = QTableWidget(self)
         self.table.setObjectName("scoreTable")
+        self.exporter = install_export(self.table, runner, "月度考核")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from command_center.services import data_quality, worker_metrics
 from command_center.services.audit import Actor
+from command_center.views.table_export import install_export
 
 WATCHED = {"check_ins", "worker_reminders", "grid_assignments", "grid_workers"}
 
@@ -126,6 +127,12 @@ class WorkersView(QWidget):
         qua = QWidget(self)
         self.quality_table = _table(qua)
         self.export_button = QPushButton(qua)
+        self.exporters = [
+            install_export(t, runner, name) for t, name in (
+                (self.reports_table, "网格员上报"), (self.ranking_table, "网格员排名"),
+                (self.inactive_table, "未报平安网格员"), (self.points_table, "积分"),
+                (self.quality_table, "上报质量"))
+        ]
         ql = QVBoxLayout(qua)
         ql.addWidget(self.quality_table, 1)
         ql.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignRight)
