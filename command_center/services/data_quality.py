@@ -25,6 +25,8 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -141,12 +143,12 @@ def no_population(session: Session) -> list[Finding]:
     ]
 
 
+_SHAPES: dict[int, tuple[Any, Any, None]] = {}
+"""The grids' boundaries in kilometres, by grid id, with the (updated_at, latitude) they were
+made for: read again only when a grid changes."""
+
+
 def far_check_ins(session: Session, days: int) -> list[Finding]:
-    import json
-
-    import numpy as np
-    import shapely
-
     km = float(settings.get(session, "workers.far_check_in_km") or 1.0)
     since = worker_metrics.today() - dt.timedelta(days=days - 1)
     rows = session.execute(
@@ -168,37 +170,60 @@ def far_check_ins(session: Session, days: int) -> list[Finding]:
         return []
     grid_ids = sorted({r[7] for r in rows})
     shapes: dict[int, tuple[Any, float, float]] = {}
-    lat0 = float(np.mean([r[6] for r in rows]))
+    lat0 = round(float(np.mean([r[6] for r in rows])), 1)
     kx, ky = 111.32 * np.cos(np.radians(lat0)), 110.57  # km per degree, locally
 
     def to_km(xy: Any) -> Any:
         return np.column_stack((xy[:, 0] * kx, xy[:, 1] * ky))
 
-    for gid, geometry, lon, lat in session.execute(
-        text("SELECT id, geometry, label_lon, label_lat FROM admin_areas WHERE id = ANY(:g)"),
-        {"g": grid_ids},
-    ).all():
+    known = dict(
+        session.execute(
+            text("SELECT id, updated_at FROM admin_areas WHERE id = ANY(:g)"), {"g": grid_ids}
+        ).all()
+    )
+    stale = [g for g in grid_ids if _SHAPES.get(g, (None, None, None))[0] != (known.get(g), lat0)]
+    rows_ = (
+        session.execute(
+            text(
+                "SELECT id, geometry::text, label_lon, label_lat FROM admin_areas "
+                "WHERE id = ANY(:g)"
+            ),
+            {"g": stale},
+        ).all()
+        if stale
+        else []
+    )
+    # GeoJSON parsed in C, all at once (a county's grids are thousands of vertices each)
+    try:
+        parsed = shapely.from_geojson([r[1] or "null" for r in rows_], on_invalid="ignore")
+    except (ValueError, shapely.errors.ShapelyError):
+        parsed = [None] * len(rows_)
+    for (gid, _text, lon, lat), geom in zip(rows_, parsed, strict=True):
         shape = None
-        if geometry:
-            try:
-                geom = geometry if isinstance(geometry, dict) else json.loads(geometry)
-                shape = shapely.transform(shapely.geometry.shape(geom), to_km)
-                shapely.prepare(shape)
-            except (ValueError, TypeError, KeyError, shapely.errors.ShapelyError):
-                shape = None
-        if shape is None and lon is not None and lat is not None:
+        if geom is not None and not shapely.is_empty(geom):
+            shape = shapely.transform(geom, to_km)
+            shapely.prepare(shape)
+        elif lon is not None and lat is not None:
             shape = shapely.Point(lon * kx, lat * ky)
+        _SHAPES[gid] = ((known.get(gid), lat0), shape, None)
+    for gid in grid_ids:
+        shape = _SHAPES.get(gid, (None, None, None))[1]
         if shape is not None:
             shapes[gid] = (shape, 0.0, 0.0)
-    # per check-in: the least distance outside any of the worker's grids
+    # per check-in: the least distance outside any of the worker's grids (vectorised)
+    usable = [r for r in rows if r[7] in shapes]
+    if not usable:
+        return []
+    points = shapely.points(
+        np.array([r[5] for r in usable], dtype=float) * kx,
+        np.array([r[6] for r in usable], dtype=float) * ky,
+    )
+    grids = np.array([shapes[r[7]][0] for r in usable], dtype=object)
+    dist = shapely.distance(grids, points)
     best: dict[int, tuple[Any, ...]] = {}
-    for cid, wid, code, name, day, lon, lat, gid, gname in rows:
-        if gid not in shapes:
-            continue
-        point = shapely.Point(lon * kx, lat * ky)
-        d = float(shapes[gid][0].distance(point))
+    for (cid, wid, code, name, day, _lon, _lat, _gid, gname), d in zip(usable, dist, strict=True):
         if cid not in best or d < best[cid][0]:
-            best[cid] = (d, wid, code, name, day, gname)
+            best[cid] = (float(d), wid, code, name, day, gname)
     out = [v for v in best.values() if v[0] > km]
     out.sort(key=lambda v: (v[2], v[4]))
     return [

@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -99,9 +100,14 @@ class AreaRatio:
 
 
 def _last_check_in(session: Session, day: dt.date) -> dict[int, dt.date]:
+    # one probe of the (worker_id, day) index per worker, not a scan of a year's check-ins
     return dict(
         session.execute(
-            text("SELECT worker_id, max(day) FROM check_ins WHERE day <= :d GROUP BY worker_id"),
+            text(
+                "SELECT w.id, c.day FROM grid_workers w CROSS JOIN LATERAL (SELECT day FROM "
+                "check_ins c WHERE c.worker_id = w.id AND c.day <= :d ORDER BY day DESC "
+                "LIMIT 1) c"
+            ),
             {"d": day},
         ).all()
     )
@@ -141,23 +147,28 @@ def ratio_by_day(
     people = {p.id for p in roster(session, until) if town_id is None or p.town_id == town_id}
     if not people:
         return [(first + dt.timedelta(days=i), 0.0) for i in range(days)]
-    # each check-in makes its worker active for ACTIVE_DAYS days: mark the covered days
-    covered: dict[int, set[int]] = defaultdict(set)
-    for wid, d in session.execute(
-        text(
-            "SELECT worker_id, day FROM check_ins WHERE day BETWEEN :a AND :b "
-            "AND worker_id = ANY(:w)"
-        ),
-        {"a": active_since(first), "b": until, "w": list(people)},
+    # each check-in makes its worker active for ACTIVE_DAYS days: a worker × day matrix of
+    # check-ins (one array of day offsets per worker from the database), a running window
+
+    start = active_since(first)
+    width = (until - start).days + 1
+    marks = np.zeros((len(people), width), dtype=np.int32)
+    for row, (_wid, offsets) in enumerate(
+        session.execute(
+            text(
+                "SELECT worker_id, array_agg(day - CAST(:a AS date)) FROM check_ins "
+                "WHERE day BETWEEN :a AND :b AND worker_id = ANY(:w) GROUP BY worker_id"
+            ),
+            {"a": start, "b": until, "w": list(people)},
+        )
     ):
-        start = max(0, (d - first).days)
-        end = min(days - 1, (d - first).days + ACTIVE_DAYS - 1)
-        covered[wid].update(range(start, end + 1))
-    counts = [0] * days
-    for marks in covered.values():
-        for i in marks:
-            counts[i] += 1
-    return [(first + dt.timedelta(days=i), counts[i] / len(people)) for i in range(days)]
+        marks[row, offsets] = 1
+    csum = np.concatenate((np.zeros((len(people), 1), dtype=np.int32), marks.cumsum(axis=1)), 1)
+    # checked in within [d - ACTIVE_DAYS + 1, d] for each shown day d
+    ends = np.arange(width - days, width) + 1
+    window = csum[:, ends] - csum[:, np.maximum(ends - ACTIVE_DAYS, 0)]
+    counts = (window > 0).sum(axis=0)
+    return [(first + dt.timedelta(days=i), int(counts[i]) / len(people)) for i in range(days)]
 
 
 @dataclass(frozen=True)
@@ -500,21 +511,16 @@ def reports_behind(
     session: Session, worker_ids: list[int], days: int = 30, until: dt.date | None = None
 ) -> Any:
     """The incident queue's filter of exactly the incidents ``reports_per_worker`` counts for
-    these workers (a ranking row, a worker's row)."""
+    these workers (a ranking row, a worker's row): reported by them in the period."""
     from command_center.services.queue import QueueFilter
 
     until = until or today()
     first = until - dt.timedelta(days=days - 1)
     a, b = _cst_bounds(first, until)
-    ids = session.scalars(
-        text(
-            "SELECT id FROM incidents WHERE reporter_worker_id = ANY(:w) "
-            "AND reported_at >= :a AND reported_at < :b ORDER BY id"
-        ),
-        {"w": list(worker_ids), "a": a, "b": b},
-    ).all()
     return QueueFilter(
-        ids=tuple(ids) or (-1,), reported_from=a.isoformat(), reported_to=b.isoformat()
+        reporter_worker_ids=tuple(sorted(set(worker_ids))) or (-1,),
+        reported_from=a.isoformat(),
+        reported_to=b.isoformat(),
     )
 
 
@@ -566,7 +572,16 @@ def day_records(session: Session, worker_id: int, day: dt.date) -> DayRecords:
         ).all()
     ]
     behind = reports_behind(session, [worker_id], 1, day)
-    n = 0 if behind.ids == (-1,) else len(behind.ids)
+    n = int(
+        session.scalar(
+            text(
+                "SELECT count(*) FROM incidents WHERE reporter_worker_id = :w "
+                "AND reported_at >= :a AND reported_at < :b"
+            ),
+            {"w": worker_id, "a": a, "b": b},
+        )
+        or 0
+    )
     return DayRecords(day, check_ins_of(session, worker_id, day, day), patrols, behind, n)
 
 

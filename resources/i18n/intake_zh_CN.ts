@@ -83,17 +83,17 @@
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+37"/>
         <source>The location is two numbers: longitude, latitude.</source>
         <translation>坐标应为两个数：经度, 纬度。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+19"/>
         <source>Say why the incident is changed (it is recorded).</source>
         <translation>请填写编辑原因（将记入操作日志）。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
@@ -101,7 +101,7 @@
 <context>
     <name>ImportTableDialog</name>
     <message>
-        <location filename="../../command_center/views/intake/import_dialog.py" line="+51"/>
+        <location filename="../../command_center/views/intake/import_dialog.py" line="+55"/>
         <source>Import 12345 requests from a table</source>
         <translation>从表格导入12345工单</translation>
     </message>
@@ -141,7 +141,7 @@
         <translation>已存映射</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Columns (our field ← their column)</source>
         <translation>列对应（本系统字段 ← 文件列）</translation>
     </message>
@@ -187,17 +187,17 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+65"/>
+        <location line="+77"/>
         <source>(suggested from the headers)</source>
         <translation>（按表头自动识别）</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-65"/>
         <source>%1 rows, %2. Check the columns, then import.</source>
         <translation>共 %1 行，编码 %2。请核对列对应后导入。</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+69"/>
         <source>Mapping “%1” saved.</source>
         <translation>映射「%1」已保存。</translation>
     </message>
@@ -330,12 +330,12 @@
         <location line="-176"/>
         <location line="+57"/>
         <location line="+120"/>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-199"/>
+        <location line="-201"/>
         <location line="+177"/>
         <source>Description</source>
         <translation>诉求内容</translation>
@@ -396,30 +396,30 @@
     </message>
     <message>
         <location line="-139"/>
-        <location line="+144"/>
+        <location line="+145"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location line="-142"/>
-        <location line="+142"/>
+        <location line="-143"/>
+        <location line="+145"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location line="-141"/>
-        <location line="+141"/>
+        <location line="-144"/>
+        <location line="+145"/>
         <source>Apart</source>
         <translation>相隔</translation>
     </message>
     <message>
-        <location line="-140"/>
-        <location line="+141"/>
+        <location line="-144"/>
+        <location line="+145"/>
         <source>Match</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location line="-128"/>
+        <location line="-132"/>
         <location line="+125"/>
         <source>Save and merge into the selected report</source>
         <translation>登记并合并至所选事件</translation>
@@ -431,7 +431,7 @@
         <translation>疑似重复反映</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+57"/>
         <source>Type the location as: longitude, latitude</source>
         <translation>坐标格式：经度, 纬度</translation>
     </message>
@@ -452,12 +452,12 @@
     </message>
     <message>
         <location line="+11"/>
-        <location line="+246"/>
+        <location line="+242"/>
         <source>Latitude and longitude look swapped: the other way round the point is in the county. Press “Swap longitude and latitude”.</source>
         <translation>经纬度似乎填反了：交换后该点位于本县。请点击“交换经纬度”。</translation>
     </message>
     <message>
-        <location line="-237"/>
+        <location line="-233"/>
         <source>The coordinate %1 is not a place on Earth: the longitude comes first (−180 to 180), then the latitude (−90 to 90).</source>
         <translation>坐标 %1 无效：先填经度（−180 至 180），再填纬度（−90 至 90）。</translation>
     </message>
@@ -497,13 +497,13 @@
         <translation>据以往事件学习的建议（模型 v%1）：</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Category: %1 (%2)</source>
         <translation>分类：%1（%2）</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>because of: %1</source>
         <translation>依据：%1</translation>
     </message>

@@ -295,7 +295,19 @@ def test_every_figure_opens_exactly_the_records_it_counts(session: Session, coun
     assert len(ids) == workers
     f = worker_metrics.reports_behind(session, ids, 365, day)
     found = queue.count(session, queue.Query("incidents", f), now=worker_metrics.clock.now())
-    assert found.exact and found.value == reports == len(f.ids)
+    assert found.exact and found.value == reports
+    rows = queue.page(session, queue.Query("incidents", f), limit=reports + 10)
+    assert {r.id for r in rows.rows} == {
+        i
+        for (i,) in q(
+            county,
+            "SELECT id FROM incidents WHERE reporter_worker_id = ANY(%s) "
+            "AND reported_at >= %s AND reported_at < %s",
+            ids,
+            dt.datetime.fromisoformat(f.reported_from),
+            dt.datetime.fromisoformat(f.reported_to),
+        )
+    }
     # a calendar cell: the day's check-ins, patrols and reports of one worker
     top = per_worker[0]
     cal = worker_metrics.calendar(session, top.worker_id, 365, day)

@@ -15,7 +15,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from command_center.db.connection import Database
-from command_center.services import roster, worker_metrics
+from command_center import clock
+from command_center.services import queue, roster, worker_metrics
 from command_center.services.audit import Actor
 from command_center.views.attention import AttentionButton, AttentionWatcher
 from command_center.views.workers.dialogs import (
@@ -189,7 +190,10 @@ def test_figures_open_their_records_points_are_redeemed_and_the_supervisor_ackno
     with qtbot.waitSignal(view.sig_open_records, timeout=WAIT) as opened:
         view._on_reports_row(table_row, 0)
     kind, f = opened.args
-    assert kind == "incidents" and len(f.ids) == view.data["per_worker"][row].reports
+    assert kind == "incidents" and f.reporter_worker_ids == (wid,)
+    with db.sessions() as s:
+        found = queue.count(s, queue.Query("incidents", f), now=clock.now())
+    assert found.value == view.data["per_worker"][row].reports
 
     # a redemption past the balance is refused in the dialog; a smaller one is made
     with Session(other_engine) as s:
