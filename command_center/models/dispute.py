@@ -33,13 +33,7 @@ class DisputeType(Base):
 
 ORG_LEVELS = ("county", "town", "village", "special")
 CASE_STATUSES = (
-    "received",
-    "mediating",
-    "agreement",
-    "failed",
-    "referred_court",
-    "withdrawn",
-    "closed",
+    "received", "mediating", "agreement", "failed", "referred_court", "withdrawn", "closed",
 )
 REFERRALS = ("court", "arbitration", "petition")
 SATISFACTION = ("satisfied", "basic", "unsatisfied")
@@ -206,7 +200,9 @@ class DisputeAlert(IdMixin, Base):
     (services/disputes.ALERT_BANDS)."""
 
     __tablename__ = "dispute_alerts"
-    __table_args__ = (CheckConstraint("level IN ('town','county','city')", name="level_valid"),)
+    __table_args__ = (
+        CheckConstraint("level IN ('town','county','city')", name="level_valid"),
+    )
 
     case_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("dispute_cases.id", ondelete="CASCADE"), index=True

@@ -72,12 +72,10 @@ def agreement_pdf(
     font = _register_font()
     title = ParagraphStyle("title", fontName=font, fontSize=20, leading=28, alignment=1)
     centre = ParagraphStyle("centre", fontName=font, fontSize=11, leading=16, alignment=1)
-    body = ParagraphStyle(
-        "body", fontName=font, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24
-    )
-    head = ParagraphStyle(
-        "head", fontName=font, fontSize=12, leading=20, wordWrap="CJK", spaceBefore=6
-    )
+    body = ParagraphStyle("body", fontName=font, fontSize=12, leading=20, wordWrap="CJK",
+                          firstLineIndent=24)
+    head = ParagraphStyle("head", fontName=font, fontSize=12, leading=20, wordWrap="CJK",
+                          spaceBefore=6)
     cell = ParagraphStyle("cell", fontName=font, fontSize=11, leading=16, wordWrap="CJK")
 
     def para(text_: str, style: ParagraphStyle) -> Paragraph:
@@ -121,8 +119,7 @@ def agreement_pdf(
         para(terms, body),
         para("履行方式、时限：", head),
         para(
-            f"上述协议内容于{fulfil_by:%Y年%m月%d日}前履行完毕。"
-            if fulfil_by
+            f"上述协议内容于{fulfil_by:%Y年%m月%d日}前履行完毕。" if fulfil_by
             else "上述协议内容自签订之日起履行。",
             body,
         ),
@@ -144,12 +141,8 @@ def agreement_pdf(
     story.append(table)
     story.append(Spacer(1, 6 * mm))
     seal_block = Table(
-        [
-            [
-                Seal(committee),
-                [para(committee, cell), para(f"{signed_on.astimezone(CST):%Y年%m月%d日}", cell)],
-            ]
-        ],
+        [[Seal(committee), [para(committee, cell),
+                            para(f"{signed_on.astimezone(CST):%Y年%m月%d日}", cell)]]],
         colWidths=[50 * mm, 110 * mm],
     )
     seal_block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
@@ -157,14 +150,8 @@ def agreement_pdf(
 
     out = io.BytesIO()
     doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=25 * mm,
-        rightMargin=25 * mm,
-        topMargin=25 * mm,
-        bottomMargin=20 * mm,
-        title=f"人民调解协议书 {number}",
-        author=committee,
+        out, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=25 * mm,
+        bottomMargin=20 * mm, title=f"人民调解协议书 {number}", author=committee,
     )
     doc.build(story)
     return out.getvalue()
@@ -178,13 +165,8 @@ def case_agreement_pdf(file: Any, parties: Sequence[Mapping[str, Any]] | None = 
         raise ValueError("该案件尚未达成协议 / the case has no agreement")
     if parties is None:
         parties = [
-            {
-                "role": p.role,
-                "name": p.name,
-                "id_number": p.id_number,
-                "phone": p.phone,
-                "address": p.address,
-            }
+            {"role": p.role, "name": p.name, "id_number": p.id_number, "phone": p.phone,
+             "address": p.address}
             for p in file.parties
         ]
     return agreement_pdf(

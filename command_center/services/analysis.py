@@ -246,7 +246,9 @@ _INT_DIMS = ("town", "village", "grid")
 def whole_days(period: Period) -> bool:
     """Whether ``period`` starts and ends at midnight, Beijing time (the view's ranges and the
     bulletin's months always do)."""
-    return all(m.astimezone(CST).time() == dt.time(0) for m in (period.start, period.end))
+    return all(
+        m.astimezone(CST).time() == dt.time(0) for m in (period.start, period.end)
+    )
 
 
 def _summary(period: Period, scope: Scope) -> bool:
@@ -256,11 +258,7 @@ def _summary(period: Period, scope: Scope) -> bool:
 
 
 def _daily(
-    session: Session,
-    period: Period,
-    dim: str = "all",
-    *,
-    by_day: bool = False,
+    session: Session, period: Period, dim: str = "all", *, by_day: bool = False,
     resolved_only: bool = False,
 ) -> dict[Any, int]:
     """The summary's counts for ``period`` per key of ``dim`` (or per day with ``by_day``;
@@ -271,11 +269,8 @@ def _daily(
             f"SELECT {first}, sum(n) FROM incident_daily WHERE dim = :dim AND day >= :d0 "
             f"AND day < :d1{' AND resolved' if resolved_only else ''} GROUP BY 1"
         ),
-        {
-            "dim": "all" if by_day else dim,
-            "d0": period.start.astimezone(CST).date(),
-            "d1": period.end.astimezone(CST).date(),
-        },
+        {"dim": "all" if by_day else dim, "d0": period.start.astimezone(CST).date(),
+         "d1": period.end.astimezone(CST).date()},
     ).all()
     out: dict[Any, int] = {}
     for k, n in rows:
@@ -365,7 +360,8 @@ def _range_counts(session: Session, parts: Sequence[Period], scope: Scope) -> li
     if all(_summary(p, scope) for p in parts):
         per_day = _daily(session, Period(parts[0].start, parts[-1].end), by_day=True)
         return [
-            sum(n for day, n in per_day.items() if p.start <= day_start(day) < p.end) for p in parts
+            sum(n for day, n in per_day.items() if p.start <= day_start(day) < p.end)
+            for p in parts
         ]
     whole = Period(parts[0].start, parts[-1].end)
     edges = [p.start for p in parts]
@@ -889,12 +885,8 @@ def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[
     out = []
     for kind, columns, zh, en in (
         ("repeat_reporter", (Incident.reporter_phone_masked,), "同一号码", "the same number"),
-        (
-            "repeat_address",
-            (Incident.address, Incident.category_code),
-            "同一地址同类问题",
-            "the same problem at the same address",
-        ),
+        ("repeat_address", (Incident.address, Incident.category_code), "同一地址同类问题",
+         "the same problem at the same address"),
     ):
         rows = session.execute(
             select(*columns, func.count(), func.array_agg(Incident.id))
@@ -912,18 +904,11 @@ def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[
                 f"{zh}「{value}」近 {config.repeat_days} 天反映 {k} 次（≥ {config.repeat_min}） / "
                 f"{en} {value}: {k} reports in {config.repeat_days} days (≥ {config.repeat_min})"
             )
-            out.append(
-                Warning(
-                    f"{kind}:{':'.join(str(x) for x in row[:-2])}:{now.date().isoformat()}",
-                    kind,
-                    value,
-                    k,
-                    why,
-                    incident_filter(period, ids=tuple(sorted(int(i) for i in ids))),
-                    None,
-                    now,
-                )
-            )
+            out.append(Warning(
+                f"{kind}:{':'.join(str(x) for x in row[:-2])}:{now.date().isoformat()}", kind,
+                value, k, why, incident_filter(period, ids=tuple(sorted(int(i) for i in ids))),
+                None, now,
+            ))
     return out
 
 
@@ -1009,8 +994,7 @@ def headline(session: Session, period: Period, scope: Scope = Scope()) -> Headli
         before = month_period((period.start - dt.timedelta(days=1)).date())
     resolved = (
         _daily(session, period, resolved_only=True).get(None, 0)
-        if _summary(period, scope)
-        else None
+        if _summary(period, scope) else None
     )
     if resolved is None:
         resolved = int(

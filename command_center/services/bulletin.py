@@ -118,64 +118,22 @@ def compute(
     chans = a.channels(session, p)
     towns = a.regions(session, p)
     tables = [
-        Table(
-            "categories",
-            "事件类别",
-            ("类别", "件数", "占比", "去年同期", "同比"),
-            [
-                (
-                    c.name,
-                    c.count,
-                    _pct(_ratio(c.count, head.incidents)),
-                    c.last_year,
-                    a.change(c.count, c.last_year),
-                )
-                for c in cats
-            ],
-        ),
-        Table(
-            "channels",
-            "来源渠道",
-            ("渠道", "件数", "占比", "去年同期", "同比"),
-            [
-                (
-                    c.name,
-                    c.count,
-                    _pct(_ratio(c.count, head.incidents)),
-                    c.last_year,
-                    a.change(c.count, c.last_year),
-                )
-                for c in chans
-            ],
-        ),
-        Table(
-            "towns",
-            "镇（街道）事件排名",
-            ("名次", "镇（街道）", "件数", "去年同期", "同比"),
-            [
-                (i, t.name, t.count, t.last_year, a.change(t.count, t.last_year))
-                for i, t in enumerate(towns, 1)
-            ],
-        ),
-        Table(
-            "departments",
-            "部门考核",
-            ("名次", "部门", "受理", "按时办结", "超期", "退单", "二次派单", "满意率", "得分"),
-            [
-                (
-                    i,
-                    d.name,
-                    d.counts["received"],
-                    d.counts["on_time"],
-                    d.counts["overdue"],
-                    d.counts["returned"],
-                    d.counts["second_dispatch"],
-                    _pct(d.rate("satisfied", "rated")),
-                    "—" if d.score is None else f"{d.score:.1f}",
-                )
-                for i, d in enumerate(depts, 1)
-            ],
-        ),
+        Table("categories", "事件类别", ("类别", "件数", "占比", "去年同期", "同比"),
+              [(c.name, c.count, _pct(_ratio(c.count, head.incidents)), c.last_year,
+                a.change(c.count, c.last_year)) for c in cats]),
+        Table("channels", "来源渠道", ("渠道", "件数", "占比", "去年同期", "同比"),
+              [(c.name, c.count, _pct(_ratio(c.count, head.incidents)), c.last_year,
+                a.change(c.count, c.last_year)) for c in chans]),
+        Table("towns", "镇（街道）事件排名", ("名次", "镇（街道）", "件数", "去年同期", "同比"),
+              [(i, t.name, t.count, t.last_year, a.change(t.count, t.last_year))
+               for i, t in enumerate(towns, 1)]),
+        Table("departments", "部门考核",
+              ("名次", "部门", "受理", "按时办结", "超期", "退单", "二次派单", "满意率", "得分"),
+              [(i, d.name, d.counts["received"], d.counts["on_time"], d.counts["overdue"],
+                d.counts["returned"], d.counts["second_dispatch"],
+                _pct(d.rate("satisfied", "rated")),
+                "—" if d.score is None else f"{d.score:.1f}")
+               for i, d in enumerate(depts, 1)]),
     ]
     for c in cats:
         figures[f"category:{c.key}"] = c.count
@@ -195,30 +153,16 @@ def compute(
         ),
         {"s": p.start, "e": p.end, "n": NOTABLE_CASES},
     ).all()
-    tables.append(
-        Table(
-            "notable",
-            "重点事件（一级）",
-            ("编号", "事件", "镇（街道）", "状态"),
-            [tuple(r) for r in notable],
-        )
-    )
+    tables.append(Table("notable", "重点事件（一级）", ("编号", "事件", "镇（街道）", "状态"),
+                        [tuple(r) for r in notable]))
     step(75, "预警")
     warns = a.warnings(session, now=p.end)
     figures["warnings"] = len(warns)
     warning_lines = [w.why.split(" / ")[0] for w in warns[:WARNINGS_SHOWN]]
     step(85, "审计链")
     return Bulletin(
-        county,
-        month,
-        p,
-        (p.end.astimezone(CST).date().replace(day=5)),
-        figures,
-        daily,
-        tables,
-        workers.inactive_names,
-        warning_lines,
-        audit_head(session),
+        county, month, p, (p.end.astimezone(CST).date().replace(day=5)), figures, daily, tables,
+        workers.inactive_names, warning_lines, audit_head(session),
     )
 
 
@@ -253,22 +197,20 @@ def render_pdf(b: Bulletin) -> bytes:
 
     font = _register_font()
     red = colors.HexColor("#c00000")
-    title = ParagraphStyle("t", fontName=font, fontSize=30, leading=40, alignment=1, textColor=red)
+    title = ParagraphStyle("t", fontName=font, fontSize=30, leading=40, alignment=1,
+                           textColor=red)
     sub = ParagraphStyle("s", fontName=font, fontSize=11, leading=16, alignment=1)
-    h = ParagraphStyle("h", fontName=font, fontSize=14, leading=22, spaceBefore=8, spaceAfter=4)
-    body = ParagraphStyle(
-        "b", fontName=font, fontSize=11, leading=19, wordWrap="CJK", firstLineIndent=22
-    )
+    h = ParagraphStyle("h", fontName=font, fontSize=14, leading=22, spaceBefore=8,
+                       spaceAfter=4)
+    body = ParagraphStyle("b", fontName=font, fontSize=11, leading=19, wordWrap="CJK",
+                          firstLineIndent=22)
     cell = ParagraphStyle("c", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
     small = ParagraphStyle("sm", fontName=font, fontSize=8, leading=11, wordWrap="CJK")
     f = b.figures
     y, m = b.month.split("-")
     month_zh = f"{y}年{int(m)}月"
-    inc, ly, prev = (
-        int(f["incidents"] or 0),
-        int(f["incidents_last_year"] or 0),
-        int(f["incidents_previous_month"] or 0),
-    )
+    inc, ly, prev = int(f["incidents"] or 0), int(f["incidents_last_year"] or 0), int(
+        f["incidents_previous_month"] or 0)
 
     def rate(n: str, d: str) -> str:
         return _pct(_ratio(int(f[n] or 0), int(f[d] or 0)))
@@ -276,11 +218,8 @@ def render_pdf(b: Bulletin) -> bytes:
     story: list[Any] = [
         Paragraph(f"平安{escape(_short_county(b.county))}动态", title),
         Spacer(1, 2 * mm),
-        Paragraph(
-            f"{escape(b.county)}综治中心　{month_zh}　（{b.issued.year}年{b.issued.month}月"
-            f"{b.issued.day}日发布）",
-            sub,
-        ),
+        Paragraph(f"{escape(b.county)}综治中心　{month_zh}　（{b.issued.year}年{b.issued.month}月"
+                  f"{b.issued.day}日发布）", sub),
         Spacer(1, 2 * mm),
         _Rule(red),
         Paragraph("一、总体情况", h),
@@ -325,10 +264,8 @@ def render_pdf(b: Bulletin) -> bytes:
     legend.x, legend.y = 110 * mm, 59 * mm
     legend.fontName, legend.fontSize = font, 8
     legend.columnMaximum, legend.deltax, legend.dx, legend.dy = 1, 28 * mm, 6, 6
-    legend.colorNamePairs = [
-        (colors.HexColor("#c0392b"), "本月"),
-        (colors.HexColor("#b0b7c3"), "去年同期"),
-    ]
+    legend.colorNamePairs = [(colors.HexColor("#c0392b"), "本月"),
+                             (colors.HexColor("#b0b7c3"), "去年同期")]
     d.add(legend)
     d.add(String(12 * mm, 58 * mm, "每日受理事件数", fontName=font, fontSize=9))
     story += [Paragraph("二、每日事件走势", h), d]
@@ -344,71 +281,50 @@ def render_pdf(b: Bulletin) -> bytes:
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ]
         if zebra:
-            style += [
-                ("BACKGROUND", (0, i), (-1, i), colors.HexColor("#f7f7f7"))
-                for i in range(2, len(data), 2)
-            ]
+            style += [("BACKGROUND", (0, i), (-1, i), colors.HexColor("#f7f7f7"))
+                      for i in range(2, len(data), 2)]
         tbl.setStyle(RLTableStyle(style))
         return tbl
 
     story += [
-        Paragraph("三、事件类别", h),
-        table(b.table("categories"), (60, 25, 25, 30, 30)),
-        Paragraph("四、来源渠道", h),
-        table(b.table("channels"), (60, 25, 25, 30, 30)),
+        Paragraph("三、事件类别", h), table(b.table("categories"), (60, 25, 25, 30, 30)),
+        Paragraph("四、来源渠道", h), table(b.table("channels"), (60, 25, 25, 30, 30)),
         Paragraph("五、镇（街道）事件排名", h),
         table(b.table("towns"), (15, 70, 25, 30, 30)),
         Paragraph("六、职能部门考核排名", h),
-        Paragraph(
-            "得分按权重计：按时办结 30%、办结 20%、未退单 10%、未二次派单 10%、群众满意 30%"
-            "（满意度权重不低于 30%）。",
-            small,
-        ),
+        Paragraph("得分按权重计：按时办结 30%、办结 20%、未退单 10%、未二次派单 10%、群众满意 30%"
+                  "（满意度权重不低于 30%）。", small),
         table(b.table("departments"), (11, 44, 14, 17, 14, 14, 17, 17, 14)),
         Paragraph("七、网格员履职", h),
         Paragraph(
             f"本月未报平安的专职网格员 {len(b.inactive_workers)} 名，予以通报："
-            + escape("、".join(b.inactive_workers) or "无"),
-            body,
-        ),
+            + escape("、".join(b.inactive_workers) or "无"), body),
         Paragraph("八、重点事件", h),
         table(b.table("notable"), (40, 70, 35, 25)),
         Paragraph("九、风险预警（月末）", h),
     ]
     if b.warning_lines:
-        story += [
-            Paragraph(f"{i}. {escape(line)}", small) for i, line in enumerate(b.warning_lines, 1)
-        ]
+        story += [Paragraph(f"{i}. {escape(line)}", small)
+                  for i, line in enumerate(b.warning_lines, 1)]
     else:
         story.append(Paragraph("无。", body))
     seq, digest = b.audit_head
     story += [
         PageBreak(),
-        KeepTogether(
-            [
-                Paragraph("审计日志链头", h),
-                Paragraph(f"本动态生成时，审计日志共 {seq} 条，最后一条的哈希值（链头）为：", body),
-                Paragraph(
-                    escape(digest),
-                    ParagraphStyle("hash", fontName="Courier", fontSize=9, leading=13),
-                ),
-                Paragraph(
-                    "核对方法：在服务器上运行 command-center audit verify，其输出的链头应从此值"
-                    "延续；若本页所示条目已被改动或删除，核对将指出断开之处。",
-                    body,
-                ),
-            ]
-        ),
+        KeepTogether([
+            Paragraph("审计日志链头", h),
+            Paragraph(
+                f"本动态生成时，审计日志共 {seq} 条，最后一条的哈希值（链头）为：", body),
+            Paragraph(escape(digest), ParagraphStyle("hash", fontName="Courier", fontSize=9,
+                                                     leading=13)),
+            Paragraph("核对方法：在服务器上运行 command-center audit verify，其输出的链头应从此值"
+                      "延续；若本页所示条目已被改动或删除，核对将指出断开之处。", body),
+        ]),
     ]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=f"平安{_short_county(b.county)}动态 {b.month}",
+        buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+        bottomMargin=16 * mm, title=f"平安{_short_county(b.county)}动态 {b.month}",
         author=f"{b.county}综治中心",
     )
 

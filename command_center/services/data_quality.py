@@ -176,7 +176,7 @@ def far_check_ins(session: Session, days: int) -> list[Finding]:
     def to_km(xy: Any) -> Any:
         return np.column_stack((xy[:, 0] * kx, xy[:, 1] * ky))
 
-    known = dict(
+    known: dict[int, Any] = dict(
         session.execute(
             text("SELECT id, updated_at FROM admin_areas WHERE id = ANY(:g)"), {"g": grid_ids}
         ).all()

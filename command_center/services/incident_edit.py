@@ -141,15 +141,8 @@ def edit_incident(
         f"；{placed}" if placed else ""
     )
     audit.record(
-        session,
-        actor,
-        "incident.edit",
-        "incident",
-        inc.id,
-        summary,
-        before=_jsonable(before),
-        after=_jsonable(after),
-        reason=reason,
+        session, actor, "incident.edit", "incident", inc.id, summary,
+        before=_jsonable(before), after=_jsonable(after), reason=reason,
     )
     session.commit()
     return inc.version
@@ -168,7 +161,5 @@ _WORDS = {
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: (v if isinstance(v, (str, int, float, bool)) or v is None else str(v))
-        for k, v in values.items()
-    }
+    return {k: (v if isinstance(v, (str, int, float, bool)) or v is None else str(v))
+            for k, v in values.items()}

@@ -267,7 +267,9 @@ def incident_points_by_id(
     that no longer belong on the map under ``f`` (closed in an open-only view, deleted, …)."""
     f = f or IncidentFilter()
     stmt = _select(f).where(Incident.id.in_(list(ids)))
-    points = _points(session.execute(stmt) if ids else [], now or clock.now(), f.area, out_crs)
+    points = _points(
+        session.execute(stmt) if ids else [], now or clock.now(), f.area, out_crs
+    )
     kept = set(points.columns["id"])
     return points, [i for i in ids if i not in kept]
 

@@ -64,13 +64,8 @@ def _text(value: str | None, zh: str, en: str, *, required: bool, cap: int = TEX
 
 
 def start(
-    session: Session,
-    actor: Actor,
-    title: str,
-    kind: str = "joint",
-    *,
-    attendees: str = "",
-    held_at: dt.datetime | None = None,
+    session: Session, actor: Actor, title: str, kind: str = "joint", *,
+    attendees: str = "", held_at: dt.datetime | None = None,
 ) -> int:
     """A meeting begins: its id. Commits."""
     _require_center(session, actor)
@@ -85,25 +80,14 @@ def start(
     )
     session.add(m)
     session.flush()
-    record(
-        session,
-        actor,
-        "meeting.start",
-        "meeting",
-        m.id,
-        f"{KINDS[kind][0]}：{m.title} / {KINDS[kind][1]}: {m.title}",
-    )
+    record(session, actor, "meeting.start", "meeting", m.id,
+           f"{KINDS[kind][0]}：{m.title} / {KINDS[kind][1]}: {m.title}")
     session.commit()
     return m.id
 
 
 def save_minutes(
-    session: Session,
-    actor: Actor,
-    meeting_id: int,
-    *,
-    attendees: str,
-    minutes: str,
+    session: Session, actor: Actor, meeting_id: int, *, attendees: str, minutes: str,
 ) -> int:
     """The attendees and the minutes as they stand; the new version. Commits."""
     _require_center(session, actor)
@@ -114,29 +98,16 @@ def save_minutes(
     m.attendees = _text(attendees, "参会人员", "the attendees", required=False)
     m.minutes = _text(minutes, "会议纪要", "the minutes", required=False)
     session.flush()
-    record(
-        session,
-        actor,
-        "meeting.minutes",
-        "meeting",
-        m.id,
-        f"会议纪要：{m.title} / minutes: {m.title}",
-        before=before,
-        after={"attendees": m.attendees, "minutes": m.minutes},
-    )
+    record(session, actor, "meeting.minutes", "meeting", m.id,
+           f"会议纪要：{m.title} / minutes: {m.title}", before=before,
+           after={"attendees": m.attendees, "minutes": m.minutes})
     session.commit()
     return m.version
 
 
 def decide(
-    session: Session,
-    actor: Actor,
-    meeting_id: int,
-    text: str,
-    kind: str,
-    *,
-    department_id: int | None = None,
-    incident_number: str | None = None,
+    session: Session, actor: Actor, meeting_id: int, text: str, kind: str, *,
+    department_id: int | None = None, incident_number: str | None = None,
 ) -> int:
     """A decision of the meeting, issued at once: a work order sends the incident to the
     department; a supervision order supervises the incident (its orders' departments); a note
@@ -167,41 +138,20 @@ def decide(
         made = orders.dispatch(session, actor, incident_id, department_id, note=text)
         order_id = made[0].id
     elif kind == "supervision":
-        snap = supervision.issue(
-            session,
-            actor,
-            level="supervise",
-            instructions=text,
-            working_days=SUPERVISION_DAYS,
-            incident_id=incident_id,
-        )
+        snap = supervision.issue(session, actor, level="supervise", instructions=text,
+                                 working_days=SUPERVISION_DAYS, incident_id=incident_id)
         supervision_id = snap.id
     d = MeetingDecision(
-        meeting_id=meeting_id,
-        text=text,
-        kind=kind,
-        department_id=department_id,
-        incident_id=incident_id,
-        work_order_id=order_id,
-        supervision_order_id=supervision_id,
+        meeting_id=meeting_id, text=text, kind=kind, department_id=department_id,
+        incident_id=incident_id, work_order_id=order_id, supervision_order_id=supervision_id,
         created_at=clock.now(),
     )
     session.add(d)
     session.flush()
-    record(
-        session,
-        actor,
-        "meeting.decision",
-        "meeting",
-        meeting_id,
-        f"会议决定（{DECISION_KINDS[kind][0]}）：{text} / decision ({DECISION_KINDS[kind][1]}):"
-        f" {text}",
-        after={
-            "decision_id": d.id,
-            "work_order_id": order_id,
-            "supervision_order_id": supervision_id,
-        },
-    )
+    record(session, actor, "meeting.decision", "meeting", meeting_id,
+           f"会议决定（{DECISION_KINDS[kind][0]}）：{text} / decision ({DECISION_KINDS[kind][1]}):"
+           f" {text}", after={"decision_id": d.id, "work_order_id": order_id,
+                              "supervision_order_id": supervision_id})
     session.commit()
     return d.id
 
@@ -238,21 +188,14 @@ class MeetingRow:
 
 def meetings(session: Session, limit: int = 50) -> list[MeetingRow]:
     """The latest meetings, newest first, with their decisions and how they stand."""
-    rows = session.scalars(
-        select(Meeting).order_by(Meeting.held_at.desc(), Meeting.id.desc()).limit(limit)
-    ).all()
+    rows = session.scalars(select(Meeting).order_by(Meeting.held_at.desc(), Meeting.id.desc())
+                           .limit(limit)).all()
     if not rows:
         return []
     decisions: dict[int, list[DecisionRow]] = {}
     for d, dept, wo_number, wo_status, so_number, so_status in session.execute(
-        select(
-            MeetingDecision,
-            Department.name,
-            WorkOrder.number,
-            WorkOrder.status,
-            SupervisionOrder.number,
-            SupervisionOrder.status,
-        )
+        select(MeetingDecision, Department.name, WorkOrder.number, WorkOrder.status,
+               SupervisionOrder.number, SupervisionOrder.status)
         .outerjoin(Department, Department.id == MeetingDecision.department_id)
         .outerjoin(WorkOrder, WorkOrder.id == MeetingDecision.work_order_id)
         .outerjoin(SupervisionOrder, SupervisionOrder.id == MeetingDecision.supervision_order_id)
@@ -266,18 +209,9 @@ def meetings(session: Session, limit: int = 50) -> list[MeetingRow]:
         else:
             number, status, done = None, None, None
         decisions.setdefault(d.meeting_id, []).append(
-            DecisionRow(d.id, d.text, d.kind, dept, d.incident_id, number, status, done)
-        )
+            DecisionRow(d.id, d.text, d.kind, dept, d.incident_id, number, status, done))
     return [
-        MeetingRow(
-            m.id,
-            m.title,
-            m.kind,
-            m.held_at,
-            m.attendees,
-            m.minutes,
-            m.version,
-            decisions.get(m.id, []),
-        )
+        MeetingRow(m.id, m.title, m.kind, m.held_at, m.attendees, m.minutes, m.version,
+                   decisions.get(m.id, []))
         for m in rows
     ]

@@ -126,7 +126,12 @@ def county_kpis(session: Session, *, now: dt.datetime | None = None) -> Kpis:
         or 0
     )
     today = int(
-        session.scalar(select(func.count()).select_from(Incident).where(reported_today(now))) or 0
+        session.scalar(
+            select(func.count())
+            .select_from(Incident)
+            .where(reported_today(now))
+        )
+        or 0
     )
     return Kpis(
         towns=int(levels.get(str(AreaLevel.TOWN), 0)),

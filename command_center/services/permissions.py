@@ -198,7 +198,9 @@ def may_reach_incident(session: Session, me: Who, incident_id: int) -> bool:
     if orders is None:
         return True
     return bool(
-        session.scalar(select(exists().where(WorkOrder.incident_id == incident_id, orders)))
+        session.scalar(
+            select(exists().where(WorkOrder.incident_id == incident_id, orders))
+        )
     )
 
 

@@ -17,12 +17,7 @@ from command_center.services import permissions
 from command_center.services.audit import Actor
 
 __all__ = [
-    "MASKED_SUFFIX",
-    "PERSONAL_FIELDS",
-    "REASON_MAX",
-    "Reporter",
-    "reveal",
-    "reveal_reporter",
+    "MASKED_SUFFIX", "PERSONAL_FIELDS", "REASON_MAX", "Reporter", "reveal", "reveal_reporter",
 ]
 
 REASON_MAX = 200
@@ -100,17 +95,11 @@ def _read_raw(session: Session, kind: str, record_id: int) -> Any:
         ).one_or_none()
         return None if row is None else {"name": row[0], "phone": row[1]}
     if kind == "dispute_case":
-        rows = (
-            session.execute(
-                text(
-                    "SELECT id, role, name, phone, id_number, address FROM dispute_parties "
-                    "WHERE case_id = :id ORDER BY id"
-                ),
-                {"id": record_id},
-            )
-            .mappings()
-            .all()
-        )
+        rows = session.execute(
+            text("SELECT id, role, name, phone, id_number, address FROM dispute_parties "
+                 "WHERE case_id = :id ORDER BY id"),
+            {"id": record_id},
+        ).mappings().all()
         return [dict(r) for r in rows]
     row = session.execute(
         text("SELECT id_number FROM grid_workers WHERE id = :id"), {"id": record_id}

@@ -52,7 +52,9 @@ def action_status(kind: str, action: str, status: str | None = None) -> str | No
     return ACTION_STATUSES.get((kind, action))
 
 
-def serves(template_status: str | None, kind: str, action: str, status: str | None = None) -> bool:
+def serves(
+    template_status: str | None, kind: str, action: str, status: str | None = None
+) -> bool:
     """Whether a template of ``template_status`` is offered for this action on a row now at
     ``status`` (see the module docstring). A template serves one kind of action: one for a
     return, an objection, progress, a result or a rejection is not offered as an answer."""

@@ -1,6 +1,7 @@
 """The Qt application as every window of the program gets it: names, style, fonts, the Chinese
 or English translations, the database opened with a splash screen, and the sign-in."""
 
+
 from __future__ import annotations
 
 import logging
@@ -45,14 +46,8 @@ QSS_FILE = RESOURCES_DIR / "qss" / "command_center.qss"
 TRANSLATION_BASENAME = "command_center"
 DEFAULT_LANGUAGE = "zh_CN"
 LANGUAGES = ("zh_CN", "en")
-FONT_FAMILIES = [
-    "Noto Sans CJK SC",
-    "WenQuanYi Micro Hei",
-    "Microsoft YaHei",
-    "PingFang SC",
-    "Source Han Sans SC",
-    "sans-serif",
-]
+FONT_FAMILIES = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC",
+                 "Source Han Sans SC", "sans-serif"]
 BASE_POINT_SIZE = 11
 
 
@@ -138,14 +133,12 @@ def _splash(text: str) -> QSplashScreen:
     font.setBold(True)
     painter.setFont(font)
     painter.setPen(QColor("#ffffff"))
-    painter.drawText(
-        pixmap.rect().adjusted(24, 24, -24, -70), Qt.AlignmentFlag.AlignLeft, "网格化综治指挥中心"
-    )
+    painter.drawText(pixmap.rect().adjusted(24, 24, -24, -70), Qt.AlignmentFlag.AlignLeft,
+                     "网格化综治指挥中心")
     painter.end()
     splash = QSplashScreen(pixmap)
-    splash.showMessage(
-        text, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, QColor("#dfe7f0")
-    )
+    splash.showMessage(text, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                       QColor("#dfe7f0"))
     return splash
 
 
@@ -163,8 +156,7 @@ def open_database_interactively(
     def work() -> None:
         try:
             outcome["db"] = (
-                pending.result()
-                if pending is not None
+                pending.result() if pending is not None
                 else open_database(url, as_gatekeeper=as_gatekeeper)
             )
         except Exception as exc:  # shown to the operator below
@@ -173,8 +165,7 @@ def open_database_interactively(
             done.sig_done.emit()
 
     splash = _splash(
-        "正在启动内置数据库… / starting the embedded database…"
-        if url is None
+        "正在启动内置数据库… / starting the embedded database…" if url is None
         else "正在连接数据库… / connecting to the database…"
     )
     splash.show()
@@ -190,11 +181,8 @@ def open_database_interactively(
     exc = outcome.get("error")
     log.error("cannot open the database: %s", exc)
     where = "内置数据库 / the embedded database" if url is None else _safe_describe(url)
-    box = QMessageBox(
-        QMessageBox.Icon.Critical,
-        "无法打开数据库 / Cannot open the database",
-        f"无法打开数据库。\nThe database cannot be opened.\n\n{where}",
-    )
+    box = QMessageBox(QMessageBox.Icon.Critical, "无法打开数据库 / Cannot open the database",
+                      f"无法打开数据库。\nThe database cannot be opened.\n\n{where}")
     box.setInformativeText(
         "请检查数据库服务器是否运行，或用 --database-url / COMMAND_CENTER_DATABASE_URL 指定。\n"
         "Check that the server is running, or give --database-url / "
@@ -232,7 +220,8 @@ def sign_in(
                     None,
                     QCoreApplication.translate("App", "Sign in"),
                     QCoreApplication.translate(
-                        "App", "--user works only on the demo database. Sign in with your password."
+                        "App", "--user works only on the demo database. Sign in with your "
+                        "password."
                     ),
                 )
             elif username:
@@ -246,8 +235,7 @@ def sign_in(
                 accounts = auth.demo_accounts(session)
     except Exception as exc:
         QMessageBox.critical(
-            None,
-            "无法登录 / Cannot sign in",
+            None, "无法登录 / Cannot sign in",
             f"无法连接登录服务。\nThe sign-in service cannot be reached.\n\n{exc}",
         )
         return None
@@ -265,9 +253,9 @@ def sign_in(
     except Exception as exc:
         db.release()
         QMessageBox.critical(
-            None,
-            "无法登录 / Cannot sign in",
-            f"无法以您的账户连接数据库。\nThe database refused your account's connection.\n\n{exc}",
+            None, "无法登录 / Cannot sign in",
+            f"无法以您的账户连接数据库。\nThe database refused your account's connection.\n\n"
+            f"{exc}",
         )
         return None
     if must_change and not _choose_password(db, user):
@@ -301,3 +289,5 @@ def close_on_sigint(window: QWidget) -> QTimer:
     wakeup.timeout.connect(lambda: None)
     wakeup.start()
     return wakeup
+
+

@@ -23,15 +23,13 @@ from command_center.workers.ops import OpsRunner
 
 IDLE_MINUTES_KEY = "security/idleLockMinutes"
 DEFAULT_IDLE_MINUTES = 15
-_INPUT_EVENTS = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-    }
-)
+_INPUT_EVENTS = frozenset({
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+})
 
 
 def idle_minutes() -> int:
@@ -141,11 +139,8 @@ class LockDialog(QDialog):
     def _on_failed(self, exc: BaseException) -> None:
         self._busy = False
         self.unlock_button.setEnabled(True)
-        self.message.setText(
-            str(exc)
-            if isinstance(exc, auth.AuthError)
-            else self.tr("Cannot reach the database. Try again in a moment.")
-        )
+        self.message.setText(str(exc) if isinstance(exc, auth.AuthError) else
+                             self.tr("Cannot reach the database. Try again in a moment."))
         self.password_edit.selectAll()
         self.password_edit.setFocus()
 

@@ -175,8 +175,7 @@ class LoginDialog(QDialog):
         self.setWindowTitle(self.tr("Sign in — Command Center"))
         self.heading.setText(self.tr("Grid Governance Command Center"))
         self.subheading.setText(
-            self.tr("Choose your name and enter your password.")
-            if self._users
+            self.tr("Choose your name and enter your password.") if self._users
             else self.tr("Enter your login name and your password.")
         )
         self.login_label.setText(self.tr("&Login name"))
@@ -395,17 +394,14 @@ class ChangePasswordDialog(QDialog):
         if runner is None:
             self.setWindowTitle(self.tr("Choose a new password"))
             self.explanation.setText(
-                self.tr(
-                    "An administrator set your password. Choose your own before you go on "
-                    "(at least %1 characters)."
-                ).replace("%1", str(auth.MIN_PASSWORD_LENGTH))
+                self.tr("An administrator set your password. Choose your own before you go on "
+                        "(at least %1 characters).").replace("%1", str(auth.MIN_PASSWORD_LENGTH))
             )
         else:
             self.setWindowTitle(self.tr("Change password"))
             self.explanation.setText(
-                self.tr(
-                    "Enter your current password, then the new one twice (at least %1 characters)."
-                ).replace("%1", str(auth.MIN_PASSWORD_LENGTH))
+                self.tr("Enter your current password, then the new one twice (at least %1 "
+                        "characters).").replace("%1", str(auth.MIN_PASSWORD_LENGTH))
             )
         self.current_label.setText(self.tr("&Current password"))
         self.new_label.setText(self.tr("&New password"))
@@ -468,13 +464,8 @@ class ChangePasswordDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        for widget in (
-            self.current_edit,
-            self.new_edit,
-            self.again_edit,
-            self.ok_button,
-            self.cancel_button,
-        ):
+        for widget in (self.current_edit, self.new_edit, self.again_edit, self.ok_button,
+                       self.cancel_button):
             widget.setEnabled(not busy)
 
     def reject(self) -> None:

@@ -1,6 +1,7 @@
 """One working area in a window of its own (``python -m command_center.views.…``), against the
 demo database or the one named on the command line: how a person looks at one view alone."""
 
+
 from __future__ import annotations
 
 import argparse
@@ -42,11 +43,8 @@ def run_view(
 ) -> int:
     """Run one working area in a window of its own (``python -m command_center.views.…``)."""
     parser = argparse.ArgumentParser(description=title)
-    parser.add_argument(
-        "--database-url",
-        metavar="URL",
-        help=f"default: ${config.ENV_DATABASE_URL}, else the embedded database",
-    )
+    parser.add_argument("--database-url", metavar="URL",
+                        help=f"default: ${config.ENV_DATABASE_URL}, else the embedded database")
     parser.add_argument("--lang", choices=LANGUAGES)
     parser.add_argument("--user", help="sign in as this user with the demo password")
     args = parser.parse_args(argv)

@@ -53,11 +53,8 @@ WALL_TYPE_PT: tuple[tuple[str, float], ...] = (
     ("QLabel#wallTitle", 26),
     ("QLabel#wallClock", 30),
     ("QLabel#wallHint", 13),
-    (
-        "QWidget#wallWindow QTableView, QWidget#wallWindow QTreeView, "
-        "QWidget#wallWindow QHeaderView",
-        17,
-    ),
+    ("QWidget#wallWindow QTableView, QWidget#wallWindow QTreeView, "
+     "QWidget#wallWindow QHeaderView", 17),
     ("QWidget#wallWindow QLabel#kpiTitle", 16),
     ("QWidget#wallWindow QLabel#kpiValue", 38),
     ("QWidget#wallWindow QLabel#kpiHint", 13),

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from command_center.db.connection import Database
 from command_center import clock
+from command_center.db.connection import Database
 from command_center.services import queue, roster, worker_metrics
 from command_center.services.audit import Actor
 from command_center.views.attention import AttentionButton, AttentionWatcher

@@ -296,9 +296,8 @@ class ActivityView(QWidget):
         if shown == held:
             self.count_label.setText(self.tr("%n entries", "", held))
         else:
-            self.count_label.setText(
-                self.tr("%1 of %2 entries").replace("%1", str(shown)).replace("%2", str(held))
-            )
+            self.count_label.setText(self.tr("%1 of %2 entries").replace("%1", str(shown))
+                                     .replace("%2", str(held)))
 
     @Slot(str)
     def _on_filter_edit_text_changed(self, text: str) -> None:
@@ -444,10 +443,8 @@ class ActivityView(QWidget):
         self._save_outbox()
         self._refresh_pending_list()
         self._set_duty_status(
-            self.tr(
-                "Not sent: the connection is down. The entry is kept below and will be "
-                "sent automatically when the connection is back."
-            ),
+            self.tr("Not sent: the connection is down. The entry is kept below and will be "
+                    "sent automatically when the connection is back."),
             "error",
         )
         if not self._retry_timer.isActive():

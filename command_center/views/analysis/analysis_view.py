@@ -70,10 +70,7 @@ class Panels:
 
 
 def read_panels(
-    session: Session,
-    period: a.Period,
-    category: str | None,
-    town: tuple[int, str] | None,
+    session: Session, period: a.Period, category: str | None, town: tuple[int, str] | None,
 ) -> Panels:
     _, info = a._subtrees(session)
     path: list[tuple[str, str]] = []
@@ -87,9 +84,8 @@ def read_panels(
         a.headline(session, period),
         a.categories(session, period, category),
         path,
-        a.regions(session, period, "village", within=town[0])
-        if town
-        else a.regions(session, period),
+        a.regions(session, period, "village", within=town[0]) if town else a.regions(
+            session, period),
         town,
         a.channels(session, period),
         a.departments(session, period),
@@ -110,9 +106,8 @@ class _DateAxis(pg.AxisItem):
         return [_from_day(v).strftime("%m-%d") for v in values]
 
 
-def _item(
-    text: str, data: Any = None, *, link: bool = False, number: bool = False
-) -> QTableWidgetItem:
+def _item(text: str, data: Any = None, *, link: bool = False, number: bool = False
+          ) -> QTableWidgetItem:
     item = QTableWidgetItem(text)  # plain text: names come from the database
     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
     if data is not None:
@@ -143,11 +138,7 @@ class AnalysisView(QWidget):
     sig_message = Signal(str, str)
 
     def __init__(
-        self,
-        runner: OpsRunner,
-        live: LiveChannel | None,
-        actor: Actor,
-        role_code: str,
+        self, runner: OpsRunner, live: LiveChannel | None, actor: Actor, role_code: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -192,13 +183,11 @@ class AnalysisView(QWidget):
         self.plot.showGrid(y=True, alpha=0.2)
         self.plot.setMouseEnabled(x=True, y=False)
         self.legend = self.plot.addLegend(offset=(10, 5))
-        self.bars = pg.BarGraphItem(
-            x=[], height=[], width=0.8, brush="#c0392b", name=self.tr("Incidents")
-        )
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush="#c0392b",
+                                    name=self.tr("Incidents"))
         self.plot.addItem(self.bars)
-        self.last_year = self.plot.plot(
-            [], [], pen=pg.mkPen("#1a5fb4", width=2), name=self.tr("Same period last year")
-        )
+        self.last_year = self.plot.plot([], [], pen=pg.mkPen("#1a5fb4", width=2),
+                                        name=self.tr("Same period last year"))
         self.region = pg.LinearRegionItem(brush=(26, 95, 180, 40))
         self.region.setZValue(10)
         self.plot.addItem(self.region)
@@ -310,25 +299,19 @@ class AnalysisView(QWidget):
         self.bulletin_button.setText(self.tr("Monthly bulletin…"))
         self.refresh_button.setText(self.tr("Refresh"))
         self.meeting_button.setText(self.tr("Meeting mode"))
-        self.meeting_button.setToolTip(
-            self.tr(
-                "The range's analyses in large type, a page at a time (PageDown / PageUp), then "
-                "the minutes and the decisions"
-            )
-        )
+        self.meeting_button.setToolTip(self.tr(
+            "The range's analyses in large type, a page at a time (PageDown / PageUp), then "
+            "the minutes and the decisions"))
         self.category_up.setText(self.tr("Up one level"))
         self.region_up.setText(self.tr("All towns"))
         self.dismiss_button.setText(self.tr("Dismiss with a reason…"))
         self.open_warning_button.setText(self.tr("Open the records"))
-        for i, label in enumerate(
-            (self.tr("Categories"), self.tr("Regions"), self.tr("Channels"), self.tr("Departments"))
-        ):
+        for i, label in enumerate((self.tr("Categories"), self.tr("Regions"),
+                                   self.tr("Channels"), self.tr("Departments"))):
             self.tabs.setTabText(i, label)
         self.tabs.setTabText(4, self.tr("Warnings (%1)").replace("%1", str(len(self._warnings))))
-        for item, name in (
-            (self.bars, self.tr("Incidents")),
-            (self.last_year, self.tr("Same period last year")),
-        ):
+        for item, name in ((self.bars, self.tr("Incidents")),
+                           (self.last_year, self.tr("Same period last year"))):
             label = self.legend.getLabel(item)
             if label is not None:
                 label.setText(name)
@@ -337,27 +320,15 @@ class AnalysisView(QWidget):
         if self._panels is not None:
             self._show_panels(self._panels)
         self._show_warnings(self._warnings)
-        share = [
-            self.tr("Name"),
-            self.tr("Count"),
-            self.tr("Same period last year"),
-            self.tr("Change"),
-        ]
+        share = [self.tr("Name"), self.tr("Count"), self.tr("Same period last year"),
+                 self.tr("Change")]
         for t in (self.category_table, self.region_table, self.channel_table):
             t.setHorizontalHeaderLabels(share)
-        self.dept_table.setHorizontalHeaderLabels(
-            [
-                self.tr("Department"),
-                self.tr("Received"),
-                self.tr("On time"),
-                self.tr("Overdue"),
-                self.tr("Returned"),
-                self.tr("Second dispatch"),
-                self.tr("Satisfied"),
-                self.tr("Satisfaction"),
-                self.tr("Score"),
-            ]
-        )
+        self.dept_table.setHorizontalHeaderLabels([
+            self.tr("Department"), self.tr("Received"), self.tr("On time"), self.tr("Overdue"),
+            self.tr("Returned"), self.tr("Second dispatch"), self.tr("Satisfied"),
+            self.tr("Satisfaction"), self.tr("Score"),
+        ])
 
     @Slot()
     def refresh(self) -> None:
@@ -373,14 +344,9 @@ class AnalysisView(QWidget):
     @Slot()
     def _load_trend(self, *_args: Any) -> None:
         period, bucket = self.chart_period(), str(self.bucket_combo.currentData() or "day")
-        self._runner.submit(
-            lambda s: a.trend(s, period, bucket),
-            success=self._show_trend,
-            failure=self._failed,
-            owner=self,
-            name="analysis.trend",
-            key="trend",
-        )
+        self._runner.submit(lambda s: a.trend(s, period, bucket), success=self._show_trend,
+                            failure=self._failed, owner=self, name="analysis.trend",
+                            key="trend")
 
     def _show_trend(self, points: list[a.TrendPoint]) -> None:
         self._trend = points
@@ -412,11 +378,8 @@ class AnalysisView(QWidget):
 
     def _range_text(self, p: a.Period) -> str:
         last = (p.end - dt.timedelta(days=1)).date()
-        return (
-            self.tr("Range %1 – %2")
-            .replace("%1", p.start.date().isoformat())
-            .replace("%2", last.isoformat())
-        )
+        return self.tr("Range %1 – %2").replace("%1", p.start.date().isoformat()).replace(
+            "%2", last.isoformat())
 
     @Slot()
     def _on_region_changed(self) -> None:
@@ -443,24 +406,14 @@ class AnalysisView(QWidget):
         if self._range is None:
             return
         period, category, town = self._range, self._category, self._town
-        self._runner.submit(
-            lambda s: read_panels(s, period, category, town),
-            success=self._show_panels,
-            failure=self._failed,
-            owner=self,
-            name="analysis.panels",
-            key="panels",
-        )
+        self._runner.submit(lambda s: read_panels(s, period, category, town),
+                            success=self._show_panels, failure=self._failed, owner=self,
+                            name="analysis.panels", key="panels")
 
     def _load_warnings(self) -> None:
-        self._runner.submit(
-            lambda s: a.warnings(s),
-            success=self._show_warnings,
-            failure=self._failed,
-            owner=self,
-            name="analysis.warnings",
-            key="warnings",
-        )
+        self._runner.submit(lambda s: a.warnings(s), success=self._show_warnings,
+                            failure=self._failed, owner=self, name="analysis.warnings",
+                            key="warnings")
 
     def _failed(self, exc: BaseException) -> None:
         self.sig_message.emit(str(exc), "error")
@@ -479,16 +432,11 @@ class AnalysisView(QWidget):
         self._panels = p
         h = p.headline
         self.headline_label.setText(
-            self.tr(
-                "%1 incidents in the range; same period last year %2 (%3); the period "
-                "before %4 (%5); resolved %6"
-            )
-            .replace("%1", str(h.incidents))
-            .replace("%2", str(h.last_year))
-            .replace("%3", a.change(h.incidents, h.last_year))
-            .replace("%4", str(h.previous))
-            .replace("%5", a.change(h.incidents, h.previous))
-            .replace("%6", str(h.resolved))
+            self.tr("%1 incidents in the range; same period last year %2 (%3); the period "
+                    "before %4 (%5); resolved %6")
+            .replace("%1", str(h.incidents)).replace("%2", str(h.last_year))
+            .replace("%3", a.change(h.incidents, h.last_year)).replace("%4", str(h.previous))
+            .replace("%5", a.change(h.incidents, h.previous)).replace("%6", str(h.resolved))
         )
         self._fill_shares(self.category_table, p.categories, drill=False)
         for i, s in enumerate(p.categories):
@@ -496,8 +444,7 @@ class AnalysisView(QWidget):
                 self.category_table.setItem(i, 0, _item(s.name + " ▸", s, link=True))
         self.category_up.setEnabled(bool(p.category_path))
         self.category_path.setText(
-            " › ".join([self.tr("All categories")] + [n for _c, n in p.category_path])
-        )
+            " › ".join([self.tr("All categories")] + [n for _c, n in p.category_path]))
         self._fill_shares(self.region_table, p.regions, drill=p.town is None)
         self.region_up.setEnabled(p.town is not None)
         self.region_path.setText(p.town[1] if p.town else self.tr("Towns"))
@@ -507,18 +454,13 @@ class AnalysisView(QWidget):
         for i, d in enumerate(p.departments):
             t.setItem(i, 0, _item(d.name))
             for j, m in enumerate(DEPT_COLUMNS, 1):
-                t.setItem(
-                    i, j, _item(str(d.counts[m]), (d.department_id, m), link=True, number=True)
-                )
+                t.setItem(i, j, _item(str(d.counts[m]), (d.department_id, m), link=True,
+                                      number=True))
             rate = d.rate("satisfied", "rated")
-            t.setItem(
-                i, len(DEPT_COLUMNS) + 1, _item("—" if rate is None else f"{rate:.1%}", number=True)
-            )
-            t.setItem(
-                i,
-                len(DEPT_COLUMNS) + 2,
-                _item("—" if d.score is None else f"{d.score:.1f}", number=True),
-            )
+            t.setItem(i, len(DEPT_COLUMNS) + 1,
+                      _item("—" if rate is None else f"{rate:.1%}", number=True))
+            t.setItem(i, len(DEPT_COLUMNS) + 2,
+                      _item("—" if d.score is None else f"{d.score:.1f}", number=True))
 
     def _show_warnings(self, warnings: list[a.Warning]) -> None:
         self._warnings = warnings
@@ -527,9 +469,8 @@ class AnalysisView(QWidget):
             zh, en = [*w.why.split(" / ", 1), ""][:2]
             item = QListWidgetItem(en if self._english() else zh)
             item.setToolTip(w.why)
-            item.setForeground(
-                QColor("#b71c1c") if w.kind.startswith("spike") else QColor("#8a5a00")
-            )
+            item.setForeground(QColor("#b71c1c") if w.kind.startswith("spike") else QColor(
+                "#8a5a00"))
             self.warning_list.addItem(item)
         self.tabs.setTabText(4, self.tr("Warnings (%1)").replace("%1", str(len(warnings))))
 
@@ -598,13 +539,9 @@ class AnalysisView(QWidget):
             return
         dept, measure = data
         period = self._range
-        self._runner.submit(
-            lambda s: a.department_orders(s, period, dept, measure),
-            success=lambda f: self._open(f, "orders"),
-            failure=self._failed,
-            owner=self,
-            name="analysis.department_orders",
-        )
+        self._runner.submit(lambda s: a.department_orders(s, period, dept, measure),
+                            success=lambda f: self._open(f, "orders"), failure=self._failed,
+                            owner=self, name="analysis.department_orders")
 
     @Slot(int)
     def _on_warning_selected(self, row: int) -> None:
@@ -625,20 +562,14 @@ class AnalysisView(QWidget):
             return
         warning = self._warnings[row]
         reason, ok = QInputDialog.getText(
-            self,
-            self.tr("Dismiss the warning"),
-            self.tr("Why is this warning not a concern? (kept in the audit log)"),
-        )
+            self, self.tr("Dismiss the warning"),
+            self.tr("Why is this warning not a concern? (kept in the audit log)"))
         if not ok:
             return
         actor = self._actor
-        self._runner.submit(
-            lambda s: a.dismiss(s, actor, warning, reason),
-            success=lambda _r: self._load_warnings(),
-            failure=self._failed,
-            owner=self,
-            name="analysis.dismiss",
-        )
+        self._runner.submit(lambda s: a.dismiss(s, actor, warning, reason),
+                            success=lambda _r: self._load_warnings(), failure=self._failed,
+                            owner=self, name="analysis.dismiss")
 
     # --- meeting mode ---
 
@@ -653,14 +584,10 @@ class AnalysisView(QWidget):
             self.meeting_window.close()
             self.meeting_window.deleteLater()
         p = self._panels
-        trend = [
-            t
-            for t in self._trend
-            if t.period.start < p.period.end and t.period.end > p.period.start
-        ]
-        window = MeetingWindow(
-            self._runner, self._actor, self._role, p.period, p, trend, self._warnings, self
-        )
+        trend = [t for t in self._trend
+                 if t.period.start < p.period.end and t.period.end > p.period.start]
+        window = MeetingWindow(self._runner, self._actor, self._role, p.period, p, trend,
+                               self._warnings, self)
         window.sig_message.connect(self.sig_message)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         window.resize(1280, 720)
@@ -675,16 +602,12 @@ class AnalysisView(QWidget):
     def make_bulletin(self) -> None:
         last = clock.today().replace(day=1) - dt.timedelta(days=1)
         month, ok = QInputDialog.getText(
-            self,
-            self.tr("Monthly bulletin"),
-            self.tr("Month (YYYY-MM)"),
-            text=last.strftime("%Y-%m"),
-        )
+            self, self.tr("Monthly bulletin"), self.tr("Month (YYYY-MM)"),
+            text=last.strftime("%Y-%m"))
         if not ok:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the bulletin"), f"平安动态-{month}.pdf", "PDF (*.pdf)"
-        )
+            self, self.tr("Save the bulletin"), f"平安动态-{month}.pdf", "PDF (*.pdf)")
         if not path:
             return
         progress = QProgressDialog(self.tr("Making the bulletin…"), "", 0, 100, self)
@@ -695,9 +618,8 @@ class AnalysisView(QWidget):
         def run(session: Session, job: Any) -> str:
             from command_center.services import bulletin
 
-            data = bulletin.compute(
-                session, month.strip(), lambda pct, what: job.report(pct, 100, what)
-            )
+            data = bulletin.compute(session, month.strip(),
+                                    lambda pct, what: job.report(pct, 100, what))
             job.report(90, 100, "PDF")
             Path(path).write_bytes(bulletin.render_pdf(data))
             bulletin.write_xlsx(data, str(Path(path).with_suffix(".xlsx")))
@@ -707,23 +629,15 @@ class AnalysisView(QWidget):
             progress.close()
             self.sig_message.emit(
                 self.tr("Bulletin saved: %1 (tables beside it as .xlsx)").replace("%1", result),
-                "info",
-            )
+                "info")
 
         def failed(exc: BaseException) -> None:
             progress.close()
             self._failed(exc)
 
-        self._runner.submit(
-            run,
-            success=done,
-            failure=failed,
-            owner=self,
-            lane=LONG,
-            with_job=True,
-            name="analysis.bulletin",
-            progress=lambda n, _t, _s: progress.setValue(n),
-        )
+        self._runner.submit(run, success=done, failure=failed, owner=self, lane=LONG,
+                            with_job=True, name="analysis.bulletin",
+                            progress=lambda n, _t, _s: progress.setValue(n))
 
 
 def main(argv: list[str] | None = None) -> int:

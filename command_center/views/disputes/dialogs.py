@@ -47,9 +47,8 @@ Submit = Callable[[dict[str, Any], Callable[[str | None], None]], None]
 pick = words.pick
 
 
-def fill_combo(
-    combo: QComboBox, table: dict[str, tuple[str, str]], any_text: str | None = None
-) -> None:
+def fill_combo(combo: QComboBox, table: dict[str, tuple[str, str]],
+               any_text: str | None = None) -> None:
     combo.clear()
     if any_text is not None:
         combo.addItem(any_text, None)
@@ -113,14 +112,8 @@ class IntakeDialog(FormDialog):
     """Take in a case: its type, facts, source (and the sender's reference), room, mediator,
     people involved, risk and its reasons, amount, and the parties (several per side)."""
 
-    def __init__(
-        self,
-        submit: Submit,
-        choices: dict[str, Any],
-        parent: QWidget | None = None,
-        *,
-        incident: tuple[int, str] | None = None,
-    ) -> None:
+    def __init__(self, submit: Submit, choices: dict[str, Any], parent: QWidget | None = None,
+                 *, incident: tuple[int, str] | None = None) -> None:
         super().__init__("", submit, parent)
         self.setWindowTitle(self.tr("New dispute case"))
         self.setObjectName("disputeIntakeDialog")
@@ -151,15 +144,10 @@ class IntakeDialog(FormDialog):
         self.amount.setPlaceholderText(self.tr("yuan, optional"))
         self.parties = QTableWidget(0, 5)
         self.parties.setObjectName("disputeParties")
-        self.parties.setHorizontalHeaderLabels(
-            [
-                self.tr("Side"),
-                self.tr("Name"),
-                self.tr("Phone"),
-                self.tr("Identity number"),
-                self.tr("Address"),
-            ]
-        )
+        self.parties.setHorizontalHeaderLabels([
+            self.tr("Side"), self.tr("Name"), self.tr("Phone"), self.tr("Identity number"),
+            self.tr("Address"),
+        ])
         self.parties.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.parties.setMinimumHeight(120)
         self.parties.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -208,9 +196,8 @@ class IntakeDialog(FormDialog):
         for col in range(1, 5):
             self.parties.setItem(row, col, QTableWidgetItem(""))
 
-    def set_party(
-        self, row: int, name: str, phone: str = "", id_number: str = "", address: str = ""
-    ) -> None:
+    def set_party(self, row: int, name: str, phone: str = "", id_number: str = "",
+                  address: str = "") -> None:
         for col, value in enumerate((name, phone, id_number, address), start=1):
             item = self.parties.item(row, col)
             assert item is not None
@@ -240,26 +227,16 @@ class IntakeDialog(FormDialog):
     def values(self) -> dict[str, Any]:
         parties = []
         for row in range(self.parties.rowCount()):
-            cells = [
-                (self.parties.item(row, c) or QTableWidgetItem()).text().strip()
-                for c in range(1, 5)
-            ]
+            cells = [(self.parties.item(row, c) or QTableWidgetItem()).text().strip()
+                     for c in range(1, 5)]
             combo = self.parties.cellWidget(row, 0)
             role = combo.currentData() if isinstance(combo, QComboBox) else "applicant"
             if not any(cells):
                 continue
             name, phone, idn, address = cells
             kind = "org" if any(k in name for k in ("公司", "委员会", "合作社", "厂")) else "person"
-            parties.append(
-                PartyInput(
-                    role,
-                    name,
-                    kind=kind,
-                    phone=phone or None,
-                    id_number=idn or None,
-                    address=address or None,
-                )
-            )
+            parties.append(PartyInput(role, name, kind=kind, phone=phone or None,
+                                      id_number=idn or None, address=address or None))
         data = CaseInput(
             type_code=self.type_combo.currentData(),
             summary=self.summary.toPlainText(),
@@ -282,9 +259,8 @@ class SessionDialog(FormDialog):
     def __init__(self, submit: Submit, parent: QWidget | None = None) -> None:
         super().__init__("", submit, parent)
         self.setWindowTitle(self.tr("Record a mediation session"))
-        self.held_at = QDateTimeEdit(
-            QDateTime(clock.now().astimezone(CST).replace(tzinfo=None, second=0, microsecond=0))
-        )
+        self.held_at = QDateTimeEdit(QDateTime(clock.now().astimezone(CST).replace(
+            tzinfo=None, second=0, microsecond=0)))
         self.held_at.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.place = QLineEdit()
         self.participants = QLineEdit()
@@ -302,10 +278,8 @@ class SessionDialog(FormDialog):
     def values(self) -> dict[str, Any]:
         at = self.held_at.dateTime().toPython()
         return {
-            "held_at": at.replace(tzinfo=CST),
-            "place": self.place.text(),
-            "participants": self.participants.text(),
-            "note": self.note.toPlainText(),
+            "held_at": at.replace(tzinfo=CST), "place": self.place.text(),
+            "participants": self.participants.text(), "note": self.note.toPlainText(),
             "next_step": self.next_step.text(),
         }
 
@@ -327,8 +301,7 @@ class AgreementDialog(FormDialog):
     def values(self) -> dict[str, Any]:
         return {
             "terms": self.terms.toPlainText(),
-            "fulfil_by": self.fulfil_by.date().toPython()
-            if self.has_deadline.isChecked()
+            "fulfil_by": self.fulfil_by.date().toPython() if self.has_deadline.isChecked()
             else None,
         }
 
@@ -349,9 +322,8 @@ class FailureDialog(FormDialog):
 
 
 class ReasonDialog(FormDialog):
-    def __init__(
-        self, title: str, label: str, submit: Submit, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, title: str, label: str, submit: Submit,
+                 parent: QWidget | None = None) -> None:
         super().__init__(title, submit, parent)
         self.reason = _text_edit()
         self.form.addRow(label, self.reason)
@@ -380,8 +352,7 @@ class FollowUpDialog(FormDialog):
         self.form.addRow(self.tr("If broken"), self.then)
         self.form.addRow(self.tr("Notes"), self.note)
         self.kept.currentIndexChanged.connect(
-            lambda: self.then.setEnabled(not self.kept.currentData())
-        )
+            lambda: self.then.setEnabled(not self.kept.currentData()))
         self.then.setEnabled(False)
         self.resize(480, 300)
 

@@ -107,10 +107,7 @@ class EditIncidentDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(640, 620)
         self._runner.submit(
-            load_choices,
-            success=self._on_choices,
-            failure=self._on_failed,
-            owner=self,
+            load_choices, success=self._on_choices, failure=self._on_failed, owner=self,
             name="edit.choices",
         )
 
@@ -127,7 +124,9 @@ class EditIncidentDialog(QDialog):
                 lon_s, lat_s = (p.strip() for p in raw.split(","))
                 lon, lat = float(lon_s), float(lat_s)
             except ValueError:
-                self.message.setText(self.tr("The location is two numbers: longitude, latitude."))
+                self.message.setText(
+                    self.tr("The location is two numbers: longitude, latitude.")
+                )
                 return None
         return incident_edit.IncidentEdit(
             title=self.title_edit.text(),
@@ -150,10 +149,7 @@ class EditIncidentDialog(QDialog):
             self.reason.setFocus()
             return
         actor, iid, version, reason = (
-            self._actor,
-            self._incident_id,
-            self._version,
-            self.reason.text(),
+            self._actor, self._incident_id, self._version, self.reason.text()
         )
         self.buttons.setEnabled(False)
         self.message.setText(self.tr("Saving…"))

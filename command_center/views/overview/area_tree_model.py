@@ -217,7 +217,9 @@ class AreaTreeModel(QAbstractItemModel):
     def _emit_changed(self, node: _Node, first: int, last: int) -> None:
         # one dataChanged per block of siblings, not per cell
         if node.children:
-            parent = QModelIndex() if node is self._root else self.createIndex(node.row, 0, node)
+            parent = (
+                QModelIndex() if node is self._root else self.createIndex(node.row, 0, node)
+            )
             self.dataChanged.emit(
                 self.index(0, first, parent), self.index(len(node.children) - 1, last, parent)
             )
