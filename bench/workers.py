@@ -6,7 +6,8 @@ Prints one JSON line:
 
 - ``metrics_ms``: the slowest of the metrics panels for the whole county over 365 days (active
   ratio by town and by village, the ratio by day, one worker's calendar, reports per worker,
-  inactive workers, the points ledger, the data-quality checks), each read once cold and then
+  inactive workers, the points ledger, the data-quality checks, the reminders, the whole roster,
+  a town's workers and a town's reports as a figure opens them), each read once cold and then
   warm (``metrics_warm_ms``), with each panel's figure in ``panels``;
 - ``ingest_10k_s``: 10,000 check-ins POSTed to ``/field/v1/records``, 200 days of one worker's
   daily check-ins per batch from 50 workers' phones, one after another; stored (counted in the
@@ -47,7 +48,7 @@ TOTAL = 10_000
 
 def _metrics(url: str) -> tuple[dict[str, float], dict[str, float]]:
     from command_center.db.engine import make_engine, make_session_factory
-    from command_center.services import data_quality, worker_metrics
+    from command_center.services import data_quality, roster, worker_metrics
 
     engine = make_engine(url)
     sessions = make_session_factory(engine)
@@ -59,6 +60,9 @@ def _metrics(url: str) -> tuple[dict[str, float], dict[str, float]]:
                     "LIMIT 1"
                 )
             ).scalar_one()
+            first = worker_metrics.roster(s)
+            town = first[0].town_id
+            town_workers = [p.id for p in first if p.town_id == town]
         panels = {
             "ratio_by_town": lambda s: worker_metrics.active_ratio(s, "town"),
             "ratio_by_village": lambda s: worker_metrics.active_ratio(s, "village"),
@@ -68,6 +72,12 @@ def _metrics(url: str) -> tuple[dict[str, float], dict[str, float]]:
             "inactive": lambda s: worker_metrics.inactive(s),
             "points_ledger": lambda s: worker_metrics.points_ledger(s),
             "data_quality": lambda s: data_quality.run_all(s),
+            # what the view reads besides (alembic 0016): the reminders, the whole roster, a
+            # town's bar opened, a town's reports opened in the queue
+            "reminders": lambda s: worker_metrics.reminders(s, limit=300),
+            "roster_all": lambda s: roster.workers(s),
+            "town_workers": lambda s: worker_metrics.workers_behind(s, town_id=town),
+            "town_reports_365": lambda s: worker_metrics.reports_behind(s, town_workers, 365),
         }
         cold: dict[str, float] = {}
         warm: dict[str, float] = {}

@@ -37,6 +37,10 @@ STORES = [
 ]
 
 
+# what the 平安超市 give for points (item, points each)
+GOODS = (("洗衣液", 30), ("食用油", 50), ("大米（5公斤）", 80), ("毛巾", 20), ("保温杯", 100))
+
+
 def workers(ctx: SeedContext) -> None:
     """404 full-time workers over 448 grids (some serve two, a few grids have none), an
     auxiliary worker per grid, a worker per micro-grid, and each town's 三官一师 team."""
@@ -236,7 +240,9 @@ def activity(ctx: SeedContext) -> None:
                 ledger.append((wid, at, pts, reason, None, note))
                 balances[wid] += pts
         if balances[wid] > 120 and rng.random() < 0.3:
-            spend = rng.choice([50, 80, 100])
+            item, price = rng.choice(GOODS)
+            quantity = rng.randint(1, max(1, min(3, 100 // price)))
+            spend = price * quantity
             ledger.append(
                 (
                     wid,
@@ -244,12 +250,18 @@ def activity(ctx: SeedContext) -> None:
                     -spend,
                     "redeem",
                     rng.choice(STORES),
-                    "兑换生活用品",
+                    f"兑换{item}",
+                    item,
+                    quantity,
+                    "平安超市店员",
                 )
             )
             balances[wid] -= spend
     copy_rows(
-        ctx.conn, "points_ledger", ("worker_id", "at", "points", "reason", "store", "note"), ledger
+        ctx.conn,
+        "points_ledger",
+        ("worker_id", "at", "points", "reason", "store", "note", "item", "quantity", "operator"),
+        [row if len(row) == 9 else (*row, None, None, None) for row in ledger],
     )
     ctx.counts["check_ins"] = len(checkins)
     ctx.counts["patrols"] = len(patrols)

@@ -288,14 +288,18 @@ def _header(c: Any) -> str:
     return " ".join(str(c).split()) if c is not None else ""
 
 
-def suggest_mapping(headers: list[str]) -> dict[str, str]:
+def suggest_mapping(
+    headers: list[str], fields: dict[str, tuple[str, str, tuple[str, ...]]] | None = None
+) -> dict[str, str]:
     """{our field: header} for the headers recognised: exact names first, then a header that
-    contains a known name (诉求内容（详细）); each header used once."""
+    contains a known name (诉求内容（详细）); each header used once. ``fields``: another
+    import's fields in the shape of :data:`FIELDS` (the grid workers' roster)."""
+    fields = FIELDS if fields is None else fields
     norm = {h: _norm(h) for h in headers if h}
     used: set[str] = set()
     out: dict[str, str] = {}
     for exact in (True, False):
-        for field, (_, _, names) in FIELDS.items():
+        for field, (_, _, names) in fields.items():
             if field in out:
                 continue
             for name in names:

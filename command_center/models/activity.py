@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from command_center.db.base import Base, IdMixin
@@ -49,9 +59,18 @@ class Patrol(IdMixin, Base):
 
 
 class PointsEntry(IdMixin, Base):
-    """One line of a worker's points ledger; redemptions at a 平安超市 are negative."""
+    """One line of a worker's points ledger; redemptions at a 平安超市 are negative, name the
+    item, quantity, store and operator, and never take the balance below zero (alembic 0016)."""
 
     __tablename__ = "points_ledger"
+    __table_args__ = (
+        Index("ix_points_ledger_worker_at", "worker_id", "at"),
+        CheckConstraint(
+            "reason <> 'redeem' OR (points < 0 AND item IS NOT NULL AND quantity > 0 "
+            "AND store IS NOT NULL)",
+            name="redemption_traced",
+        ),
+    )
 
     worker_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("grid_workers.id", ondelete="CASCADE"), index=True
@@ -62,6 +81,9 @@ class PointsEntry(IdMixin, Base):
     incident_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("incidents.id"))
     store: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
+    item: Mapped[str | None] = mapped_column(String(64))
+    quantity: Mapped[int | None] = mapped_column()
+    operator: Mapped[str | None] = mapped_column(String(64))
 
 
 class FieldToken(IdMixin, Base):
@@ -85,6 +107,9 @@ class WorkerReminder(IdMixin, Base):
     """A reminder sent to a worker without check-ins (shown to the supervisor)."""
 
     __tablename__ = "worker_reminders"
+    __table_args__ = (
+        Index("ix_worker_reminders_open", "at", postgresql_where=text("acknowledged_at IS NULL")),
+    )
 
     worker_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("grid_workers.id", ondelete="CASCADE"), index=True
@@ -94,3 +119,6 @@ class WorkerReminder(IdMixin, Base):
     inactive_days: Mapped[int] = mapped_column()
     message: Mapped[str] = mapped_column(Text)
     read_at: Mapped[dt.datetime | None] = mapped_column()
+    # the supervisor's acknowledgement (services/worker_metrics.acknowledge, alembic 0016)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column()
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))

@@ -142,6 +142,13 @@ class Incident(IdMixin, TimestampMixin, Base):
         ),
         # the same problem at the same place (services/supervision.py, repeated reports)
         Index("ix_incidents_grid_category_reported", "grid_id", "category_code", "reported_at"),
+        # a grid worker's reports by time (services/worker_metrics.py, alembic 0016)
+        Index(
+            "ix_incidents_reporter_worker_reported",
+            "reporter_worker_id",
+            "reported_at",
+            postgresql_where=text("reporter_worker_id IS NOT NULL"),
+        ),
     )
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel_code: Mapped[str] = mapped_column(String(32), ForeignKey("channels.code"))

@@ -43,13 +43,18 @@ class GridWorker(IdMixin, TimestampMixin, Base):
     hired_on: Mapped[dt.date | None] = mapped_column()
     left_on: Mapped[dt.date | None] = mapped_column()
     active: Mapped[bool] = mapped_column(server_default="true")
+    # optimistic locking of the roster's edits (services/roster.py, alembic 0016)
+    version: Mapped[int] = mapped_column(server_default="1")
 
 
 class GridAssignment(IdMixin, Base):
     """Who serves which grid or micro-grid, and from when to when (open while valid_to is null)."""
 
     __tablename__ = "grid_assignments"
-    __table_args__ = (Index("ix_grid_assignments_area_valid", "area_id", "valid_to"),)
+    __table_args__ = (
+        Index("ix_grid_assignments_area_valid", "area_id", "valid_to"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="period_valid"),
+    )
 
     worker_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("grid_workers.id", ondelete="CASCADE"), index=True

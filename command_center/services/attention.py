@@ -49,12 +49,13 @@ KINDS: dict[str, tuple[str, str]] = {
     "unacknowledged": ("督办仍未签收", "supervision still not acknowledged"),
     "dispute_alert": ("矛盾纠纷预警", "dispute alert"),
     "proposal": ("督办建议待决定", "supervision proposed"),
+    "worker_reminder": ("网格员未履职提醒", "inactive grid worker reminded"),
 }
 """The kinds of notice, named in both languages (the views choose one)."""
 
 CENTER_KINDS = ("returned", "objected", "urgent", "no_location", "dispute_alert")
 HANDLER_KINDS = ("new_order", "supervision", "unacknowledged")
-SUPERVISOR_KINDS = (*CENTER_KINDS, "proposal")
+SUPERVISOR_KINDS = (*CENTER_KINDS, "proposal", "worker_reminder")
 
 
 def kinds_for(role_code: str) -> tuple[str, ...]:
@@ -77,6 +78,7 @@ class Notice:
     department: str | None = None  # who returned, objected or received it
     reason: str | None = None  # the department's reason
     case_id: int | None = None  # a dispute case's notice opens the case, not an incident
+    reminder_id: int | None = None  # a reminder to a grid worker: the supervisor acknowledges it
 
     @property
     def key(self) -> tuple[str, int, str]:
@@ -106,7 +108,9 @@ def notices(
     new_order_ids: Iterable[int] = (),
     new_supervision_ids: Iterable[int] = (),
     new_dispute_alert_ids: Iterable[int] = (),
+    new_reminder_ids: Iterable[int] = (),
     role_code: str,
+    scope_area_id: int | None = None,
 ) -> list[Notice]:
     """The notices for ``role_code`` among the incidents just inserted and the orders changed
     or just made (what the user may read: the database's policies leave out another
@@ -250,8 +254,38 @@ def notices(
                     case_id=a.id,
                 )
             )
+    reminded = sorted(set(new_reminder_ids))
+    if reminded and "worker_reminder" in wanted:
+        out.extend(reminder_notices(session, ids=reminded, scope_area_id=scope_area_id))
     out.sort(key=lambda n: n.at)
     return out
+
+
+def reminder_notices(
+    session: Session, *, ids: list[int] | None = None, scope_area_id: int | None = None
+) -> list[Notice]:
+    """Reminders to inactive grid workers not yet acknowledged, as notices for the supervisor
+    of ``scope_area_id`` (worker_metrics.supervises): the new ones (``ids``), or, when a
+    supervisor signs in, all that wait (``ids`` None)."""
+    from command_center.services import worker_metrics
+
+    return [
+        Notice(
+            "worker_reminder",
+            0,
+            f"{r.code}#{r.id}",
+            r.message,
+            r.at,
+            f"{r.town}{r.village}",
+            None,
+            reminder_id=r.id,
+        )
+        for r in reversed(
+            worker_metrics.reminders(
+                session, ids=ids, open_only=True, scope_area_id=scope_area_id, limit=200
+            )
+        )
+    ]
 
 
 def unacknowledged(session: Session, *, role_code: str, now: dt.datetime) -> list[Notice]:

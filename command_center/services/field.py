@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from command_center import clock
 from command_center.clock import CST
-from command_center.models import CheckIn, FieldToken, GridWorker, Patrol
+from command_center.models import FieldToken, GridWorker, Patrol
 from command_center.services import audit, intake
 from command_center.services.audit import Actor
 
@@ -192,6 +192,41 @@ def authenticate(
     return FieldWorker(worker.id, worker.code, worker.name, tok.id)
 
 
+_INSERT_CHECK_INS = text(
+    """
+    INSERT INTO check_ins (worker_id, day, at, lon, lat, note, client_id, received_at)
+    SELECT w, d, a, x, y, n, c, CAST(:now AS timestamptz)
+    FROM unnest(CAST(:w AS bigint[]), CAST(:d AS date[]), CAST(:a AS timestamptz[]),
+                CAST(:x AS float8[]), CAST(:y AS float8[]), CAST(:n AS text[]),
+                CAST(:c AS text[])) AS r (w, d, a, x, y, n, c)
+    ON CONFLICT DO NOTHING
+    RETURNING client_id
+    """
+)
+
+
+def _insert_check_ins(session: Session, checks: Sequence[Record], now: dt.datetime) -> set[str]:
+    """A batch of check-ins in one statement whose plan is kept (arrays, not a VALUES list of
+    as many rows as the batch: SQLAlchemy compiled that anew for every batch, 80 ms of 200
+    check-ins); the client ids stored (a duplicate is not). One change notice for the batch
+    (the statement trigger of alembic 0016)."""
+    return set(
+        session.scalars(
+            _INSERT_CHECK_INS,
+            {
+                "now": now,
+                "w": [r.worker_id for r in checks],
+                "d": [r.at.astimezone(CST).date() for r in checks],
+                "a": [r.at for r in checks],
+                "x": [r.lon for r in checks],
+                "y": [r.lat for r in checks],
+                "n": [r.note for r in checks],
+                "c": [r.client_id for r in checks],
+            },
+        )
+    )
+
+
 def _store_together(
     session: Session, checked: Sequence[tuple[FieldWorker, list[Record]] | FieldError]
 ) -> list[IngestResult | FieldError]:
@@ -208,28 +243,7 @@ def _store_together(
     got: set[str] = set()
     checks = [r for r in records if r.kind == "check_in"]
     if checks:
-        got |= set(
-            session.scalars(
-                insert(CheckIn)
-                .values(
-                    [
-                        {
-                            "worker_id": r.worker_id,
-                            "day": r.at.astimezone(CST).date(),
-                            "at": r.at,
-                            "lon": r.lon,
-                            "lat": r.lat,
-                            "note": r.note,
-                            "client_id": r.client_id,
-                            "received_at": now,
-                        }
-                        for r in checks
-                    ]
-                )
-                .on_conflict_do_nothing()
-                .returning(CheckIn.client_id)
-            )
-        )
+        got |= _insert_check_ins(session, checks, now)
     patrols = [r for r in records if r.kind == "patrol"]
     if patrols:
         got |= set(
@@ -545,24 +559,7 @@ def ingest(
 
     checks = [r for r in records if r.kind == "check_in"]
     if checks:
-        rows = [
-            {
-                "worker_id": r.worker_id,
-                "day": r.at.astimezone(CST).date(),
-                "at": r.at,
-                "lon": r.lon,
-                "lat": r.lat,
-                "note": r.note,
-                "client_id": r.client_id,
-                "received_at": now,
-            }
-            for r in checks
-        ]
-        got = set(
-            session.scalars(
-                insert(CheckIn).values(rows).on_conflict_do_nothing().returning(CheckIn.client_id)
-            )
-        )
+        got = _insert_check_ins(session, checks, now)
         for r in checks:
             status[r.client_id] = {"status": "stored" if r.client_id in got else "duplicate"}
 

@@ -124,6 +124,24 @@ def may_set_setting(role: str | None, key: str) -> bool:
     return True
 
 
+def may_edit_roster(role: str | None) -> bool:
+    """The grid workers' roster, their assignments and points (the policies on grid_workers,
+    grid_assignments and points_ledger say the same: the center's working roles, 0005)."""
+    return role is None or role in CENTER_ROLES
+
+
+def may_acknowledge_reminder(role: str | None) -> bool:
+    """A reminder to an inactive grid worker is acknowledged by a supervisor (督办员) or an
+    administrator (the trigger ``cc_reminder_ack`` says the same, alembic 0016)."""
+    return role is None or role in ("supervisor", ADMIN)
+
+
+def may_edit_grid_figures(role: str | None) -> bool:
+    """A grid's population and households are reference data: the administrator's (the
+    policies on admin_areas, 0005)."""
+    return role is None or role == ADMIN
+
+
 def require_edit_rules(session: Session, actor: Actor) -> None:
     if not may_edit_rules(who(session, actor).role):
         raise PermissionDenied(

@@ -100,6 +100,8 @@ class QueueFilter:
     # exactly these records (incident ids in the incident queue, order ids in the order queue):
     # the records behind a figure no other field can say (services/analysis.py)
     ids: tuple[int, ...] = ()
+    # the incidents these grid workers reported (services/worker_metrics.reports_behind)
+    reporter_worker_ids: tuple[int, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -119,7 +121,7 @@ class QueueFilter:
                 continue
             if k in ("statuses", "channels"):
                 kw[k] = tuple(str(x) for x in v or ())
-            elif k in ("priorities", "ids"):
+            elif k in ("priorities", "ids", "reporter_worker_ids"):
                 kw[k] = tuple(int(x) for x in v or ())
             else:
                 kw[k] = v
@@ -456,6 +458,8 @@ def _conditions(session: Session, q: Query, now: dt.datetime) -> list[ColumnElem
         conds.append(Incident.reported_at < _moment(f.reported_to))
     if f.ids:
         conds.append((WorkOrder.id if orders else Incident.id).in_([int(i) for i in f.ids]))
+    if f.reporter_worker_ids:
+        conds.append(Incident.reporter_worker_id.in_([int(i) for i in f.reporter_worker_ids]))
     if f.polygon:
         x0, y0, x1, y1 = _polygon_bbox(f.polygon)
         conds.append(Incident.lon.between(x0, x1))

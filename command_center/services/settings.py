@@ -58,7 +58,10 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         0.811,
         "the active ratio of grid workers aimed at (0–1; Minle 81.1%)",
     ),
-    "workers.far_check_in_km": (2.0, "a check-in farther than this from its grid is a finding"),
+    "workers.far_check_in_km": (
+        1.0,
+        "a check-in farther than this (km) outside its grid's boundary is a finding",
+    ),
     "dispatch.auto_confidence": (
         0,
         "智能派单: dispatch automatically when the learned model agrees with the routing rules "

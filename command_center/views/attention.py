@@ -51,6 +51,8 @@ def notice_text(n: svc.Notice) -> str:
     parts = [f"{kind_text(n.kind)}  {n.number.split('#')[0]}  {n.title}"]
     if n.kind == "dispute_alert" and n.reason:
         parts.append(n.reason)
+    elif n.kind == "worker_reminder":
+        parts.append(n.department or "")
     elif n.department and n.kind in (
         "returned",
         "objected",
@@ -91,6 +93,14 @@ class AttentionWatcher(QObject):
         self._recheck.timeout.connect(self.recheck)
         if "unacknowledged" in svc.kinds_for(self._role):
             self._recheck.start()
+        if "worker_reminder" in svc.kinds_for(self._role):
+            # the reminders to inactive grid workers still waiting for this supervisor
+            self._runner.submit(
+                lambda s: svc.reminder_notices(s),
+                success=self._on_read,
+                owner=self,
+                name="attention.reminders",
+            )
 
     def stop(self) -> None:
         """The window closes: no more rechecks."""
@@ -115,7 +125,8 @@ class AttentionWatcher(QObject):
         new_orders = changes.inserted_into("work_orders")
         new_supervision = changes.inserted_into("supervision_orders")
         new_alerts = changes.inserted_into("dispute_alerts")
-        if not (new_incidents or changed_orders or new_supervision or new_alerts):
+        new_reminders = changes.inserted_into("worker_reminders")
+        if not (new_incidents or changed_orders or new_supervision or new_alerts or new_reminders):
             return
         role = self._role
         self._runner.submit(
@@ -126,6 +137,7 @@ class AttentionWatcher(QObject):
                 new_order_ids=new_orders,
                 new_supervision_ids=new_supervision,
                 new_dispute_alert_ids=new_alerts,
+                new_reminder_ids=new_reminders,
                 role_code=role,
             ),
             success=self._on_read,
@@ -157,6 +169,9 @@ class AttentionButton(QToolButton):
 
     sig_open_case = Signal(int)
     """Open this dispute case (its id)."""
+
+    sig_open_reminder = Signal(int)
+    """Open this reminder to an inactive grid worker (its id), to acknowledge it."""
 
     def __init__(self, watcher: AttentionWatcher, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -200,7 +215,11 @@ class AttentionButton(QToolButton):
             a.setEnabled(False)
         for n in self.watcher.notices[:20]:
             action = QAction(notice_text(n).replace("\n", " — "), self.menu_)
-            if n.case_id is not None:
+            if n.reminder_id is not None:
+                action.triggered.connect(
+                    lambda _=False, r=n.reminder_id: self.sig_open_reminder.emit(r)
+                )
+            elif n.case_id is not None:
                 action.triggered.connect(lambda _=False, c=n.case_id: self.sig_open_case.emit(c))
             else:
                 action.triggered.connect(lambda _=False, i=n.incident_id: self.sig_open.emit(i))
@@ -224,6 +243,7 @@ class Toast(QFrame):
 
     sig_open = Signal(int)
     sig_open_case = Signal(int)
+    sig_open_reminder = Signal(int)
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -248,6 +268,7 @@ class Toast(QFrame):
         self.setFixedWidth(360)
         self._incident_id: int | None = None
         self._case_id: int | None = None
+        self._reminder_id: int | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(TOAST_MS)
@@ -261,6 +282,7 @@ class Toast(QFrame):
         latest = notices[-1]
         self._incident_id = latest.incident_id
         self._case_id = latest.case_id
+        self._reminder_id = latest.reminder_id
         heading = kind_text(latest.kind)
         if len(notices) > 1:
             heading += "  " + QCoreApplication.translate("Attention", "(+%1 more)").replace(
@@ -300,7 +322,9 @@ class Toast(QFrame):
         return False
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if self._case_id is not None:
+        if self._reminder_id is not None:
+            self.sig_open_reminder.emit(self._reminder_id)
+        elif self._case_id is not None:
             self.sig_open_case.emit(self._case_id)
         elif self._incident_id is not None:
             self.sig_open.emit(self._incident_id)

@@ -439,6 +439,19 @@ class MainWindow(QMainWindow):
         self.toast.sig_open.connect(self._on_map_view_sig_open_incident)
         self.attention_button.sig_open_case.connect(self.open_dispute_case)
         self.toast.sig_open_case.connect(self.open_dispute_case)
+        self.attention_button.sig_open_reminder.connect(self.open_worker_reminder)
+        self.toast.sig_open_reminder.connect(self.open_worker_reminder)
+
+    @Slot(int)
+    def open_worker_reminder(self, reminder_id: int) -> None:
+        """A reminder to an inactive grid worker: the grid workers area's reminders, to
+        acknowledge it."""
+        if "workers" not in self.keys:
+            return
+        self.show_view("workers")
+        view = self.views.get("workers")
+        if view is not None and hasattr(view, "show_reminder"):
+            view.show_reminder(reminder_id)
 
     @Slot(int)
     def open_dispute_case(self, case_id: int) -> None:
@@ -652,8 +665,16 @@ class MainWindow(QMainWindow):
         if "workers" in self.keys:  # 网格员 (views/workers)
             from command_center.views.workers.workers_view import WorkersView
 
-            workers_view = WorkersView(runner, live, Actor(user.id, user.display_name), self)
+            workers_view = WorkersView(
+                runner,
+                live,
+                Actor(user.id, user.display_name),
+                self,
+                role_code=user.role_code,
+                user=user,
+            )
             workers_view.sig_message.connect(self._on_view_sig_message)
+            workers_view.sig_open_records.connect(self._on_analysis_sig_open_records)
             built["workers"] = workers_view
         if "inbox" in self.keys:
             self.inbox_view = DepartmentInboxView(runner, live, user, self)

@@ -101,7 +101,7 @@
 <context>
     <name>ImportTableDialog</name>
     <message>
-        <location filename="../../command_center/views/intake/import_dialog.py" line="+51"/>
+        <location filename="../../command_center/views/intake/import_dialog.py" line="+55"/>
         <source>Import 12345 requests from a table</source>
         <translation>从表格导入12345工单</translation>
     </message>
@@ -141,7 +141,7 @@
         <translation>已存映射</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Columns (our field ← their column)</source>
         <translation>列对应（本系统字段 ← 文件列）</translation>
     </message>
@@ -187,17 +187,17 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+65"/>
+        <location line="+77"/>
         <source>(suggested from the headers)</source>
         <translation>（按表头自动识别）</translation>
     </message>
     <message>
-        <location line="-53"/>
+        <location line="-65"/>
         <source>%1 rows, %2. Check the columns, then import.</source>
         <translation>共 %1 行，编码 %2。请核对列对应后导入。</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+69"/>
         <source>Mapping “%1” saved.</source>
         <translation>映射「%1」已保存。</translation>
     </message>

@@ -91,7 +91,7 @@ def test_each_quality_check_finds_what_was_broken(seeded_copy: str) -> None:
     )
     _q(
         db,
-        "WITH u AS (UPDATE grid_assignments SET valid_to = '2020-01-01' WHERE area_id = %s "
+        "WITH u AS (UPDATE grid_assignments SET valid_to = valid_from WHERE area_id = %s "
         "RETURNING 1) SELECT count(*) FROM u",
         grid_id,
     )

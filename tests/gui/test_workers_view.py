@@ -73,5 +73,5 @@ def test_the_metrics_view_shows_the_ratio_reminds_and_exports(
     view.export_to(str(out))
     lines = out.read_bytes().decode("utf-8-sig").splitlines()
     assert len(lines) == len(findings) + 1
-    view.tabs.setCurrentIndex(5)
+    view.tabs.setCurrentWidget(view.tab_of["quality"])
     assert view.grab().save(str(SHOTS / "workers_quality.png"))

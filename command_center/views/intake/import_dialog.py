@@ -43,7 +43,11 @@ COLOURS = {"ok": "#1b7f3b", "warning": "#b26a00", "error": "#c62828", "muted": "
 
 
 class ImportTableDialog(QDialog):
-    """See the module docstring."""
+    """See the module docstring. Another table import (the grid workers' roster) reuses it
+    with its own :attr:`FIELDS` and :meth:`_import`, :meth:`_list_mappings`, :meth:`_preview`."""
+
+    FIELDS: dict[str, tuple[str, str, tuple[str, ...]]] = FIELDS
+    REQUIRED: tuple[str, ...] = tabular.REQUIRED
 
     def __init__(self, runner: OpsRunner, user: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,11 +80,11 @@ class ImportTableDialog(QDialog):
 
         self.field_boxes: dict[str, QComboBox] = {}
         grid = QGridLayout()
-        for i, (field, (zh, en, _)) in enumerate(FIELDS.items()):
+        for i, (field, (zh, en, _)) in enumerate(self.FIELDS.items()):
             box = QComboBox(self)
             box.setObjectName(f"importField_{field}")
             self.field_boxes[field] = box
-            label = QLabel(f"{zh} / {en}" + (" *" if field in tabular.REQUIRED else ""), self)
+            label = QLabel(f"{zh} / {en}" + (" *" if field in self.REQUIRED else ""), self)
             grid.addWidget(label, i // 2, (i % 2) * 2)
             grid.addWidget(box, i // 2, (i % 2) * 2 + 1)
         self.saved_box = QComboBox(self)
@@ -88,8 +92,9 @@ class ImportTableDialog(QDialog):
         self.mapping_name = QLineEdit(self)
         self.mapping_name.setPlaceholderText(self.tr("Name for this mapping"))
         self.save_mapping_button = QPushButton(self.tr("Save mapping"), self)
-        saved_row = QHBoxLayout()
-        saved_row.addWidget(QLabel(self.tr("Saved mappings"), self))
+        self.saved_row = saved_row = QHBoxLayout()
+        self.saved_label = QLabel(self.tr("Saved mappings"), self)
+        saved_row.addWidget(self.saved_label)
         saved_row.addWidget(self.saved_box, 1)
         saved_row.addWidget(self.mapping_name, 1)
         saved_row.addWidget(self.save_mapping_button)
@@ -105,7 +110,7 @@ class ImportTableDialog(QDialog):
         self.import_button.setObjectName("importRun")
         self.import_button.setEnabled(False)
         self.close_button = QPushButton(self.tr("Close"), self)
-        source_form = QFormLayout()
+        self.source_form = source_form = QFormLayout()
         source_form.addRow(
             self.tr("Source (requests already imported from it are skipped)"), self.source
         )
@@ -115,7 +120,7 @@ class ImportTableDialog(QDialog):
         self.skipped = QListWidget(self)
         self.skipped.setObjectName("importSkipped")
         self.skipped.setMaximumHeight(140)
-        bottom = QHBoxLayout()
+        self.bottom_row = bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.import_button)
         bottom.addWidget(self.close_button)
@@ -163,7 +168,7 @@ class ImportTableDialog(QDialog):
         self._set_status(self.tr("Reading…"), "muted")
 
         def read(session: Session) -> tuple[Table, dict[str, dict[str, str]]]:
-            return tabular.read_table(path), imports.list_mappings(session)
+            return tabular.read_table(path), self._list_mappings(session)
 
         self._runner.submit(
             read,
@@ -186,7 +191,7 @@ class ImportTableDialog(QDialog):
         self.preview.setVerticalHeaderLabels([str(table.first_row + i) for i in range(len(rows))])
         for r, row in enumerate(rows):
             for c in range(len(table.headers)):
-                value = tabular.cell_text(row[c]) if c < len(row) else ""
+                value = self._preview(table.headers[c], row[c] if c < len(row) else None)
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.preview.setItem(r, c, item)
@@ -209,7 +214,7 @@ class ImportTableDialog(QDialog):
             self.saved_box.setCurrentIndex(self.saved_box.findData(fitting[0]))
             self.set_mapping(saved[fitting[0]])
         else:
-            self.set_mapping(tabular.suggest_mapping(table.headers))
+            self.set_mapping(tabular.suggest_mapping(table.headers, self.FIELDS))
         self.import_button.setEnabled(True)
         self._set_status(
             self.tr("%1 rows, %2. Check the columns, then import.")
@@ -224,6 +229,18 @@ class ImportTableDialog(QDialog):
         self.preview.setRowCount(0)
         self.preview.setColumnCount(0)
         self._set_status(str(exc), "error")
+
+    def _list_mappings(self, session: Session) -> dict[str, dict[str, str]]:
+        return imports.list_mappings(session)
+
+    def _preview(self, header: str, value: Any) -> str:
+        """A cell as the preview shows it."""
+        return tabular.cell_text(value)
+
+    def _import(
+        self, session: Session, actor: Actor, table: Table, mapping: dict[str, str], source: str
+    ) -> Any:
+        return imports.import_rows(session, actor, table, mapping, source)
 
     # --- mapping ------------------------------------------------------------------------
 
@@ -242,7 +259,7 @@ class ImportTableDialog(QDialog):
             self.set_mapping(self._saved[name])
             self.mapping_name.setText(name)
         elif self._table is not None:
-            self.set_mapping(tabular.suggest_mapping(self._table.headers))
+            self.set_mapping(tabular.suggest_mapping(self._table.headers, self.FIELDS))
 
     @Slot()
     def _on_save_mapping_button_clicked(self) -> None:
@@ -282,7 +299,7 @@ class ImportTableDialog(QDialog):
         self.import_button.setEnabled(False)
         self._set_status(self.tr("Importing…"), "muted")
         self._runner.submit(
-            lambda s: imports.import_rows(s, actor, table, mapping, source),
+            lambda s: self._import(s, actor, table, mapping, source),
             success=self._on_imported,
             failure=self._on_import_failed,
             owner=self,
