@@ -41,6 +41,7 @@ from command_center.models.supervision import (
     ScoreMonth,
     ScorePoint,
     SupervisionNote,
+    SupervisionDue,
     SupervisionSweep,
 )
 from command_center.models.workflow import (
@@ -107,6 +108,7 @@ __all__ = [
     "ScorePoint",
     "SupervisionNote",
     "SupervisionOrder",
+    "SupervisionDue",
     "SupervisionSweep",
     "WorkOrder",
     "WorkerKind",

@@ -142,6 +142,14 @@ class Incident(IdMixin, TimestampMixin, Base):
         ),
         # the same problem at the same place (services/supervision.py, repeated reports)
         Index("ix_incidents_grid_category_reported", "grid_id", "category_code", "reported_at"),
+        # the same problem from the same reporter (cc_reporter_repeats, alembic 0017)
+        Index(
+            "ix_incidents_reporter_phone_category",
+            "reporter_phone",
+            "category_code",
+            "reported_at",
+            postgresql_where=text("reporter_phone IS NOT NULL"),
+        ),
     )
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel_code: Mapped[str] = mapped_column(String(32), ForeignKey("channels.code"))
@@ -326,6 +334,8 @@ class SupervisionOrder(IdMixin, TimestampMixin, Base):
     deadline_at: Mapped[dt.datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(12), server_default="open")
     reason: Mapped[str] = mapped_column(Text)
+    # the reason in English where the sweep gave one (alembic 0017); ``reason`` is Chinese
+    reason_en: Mapped[str | None] = mapped_column(Text)
     instructions: Mapped[str | None] = mapped_column(Text)
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column()
     acknowledged_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))

@@ -33,8 +33,9 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         "supervision not yet acknowledged is shown to its department again after this long",
     ),
     "orders.score_points": (
-        {"overdue": -2, "yellow": -5, "red": -10},
-        "the monthly score's points per rule (every unit starts the month at 100)",
+        {"overdue": -2, "yellow": -5, "red": -10, "returned": -1, "on_time": 1, "satisfied": 1},
+        "the monthly score's points per rule (every unit starts the month at 100): a step of "
+        "the sweep, a returned order, an order closed on time, a satisfied reporter",
     ),
     "orders.supervision_days": (3, "working days a department has to answer a supervision"),
     "orders.repeat_reports": (

@@ -59,7 +59,12 @@ from command_center.views.areas import (
     views_for,
     wall_views_for,
 )
-from command_center.views.attention import AttentionButton, AttentionWatcher, Toast
+from command_center.views.attention import (
+    AttentionButton,
+    AttentionTray,
+    AttentionWatcher,
+    Toast,
+)
 from command_center.views.fit import ElidedLabel
 from command_center.views.idle_lock import IdleLock, idle_minutes
 from command_center.views.login_dialog import ChangePasswordDialog, role_label
@@ -424,6 +429,9 @@ class MainWindow(QMainWindow):
         self.toast.sig_open.connect(self._on_map_view_sig_open_incident)
         self.attention_button.sig_open_case.connect(self.open_dispute_case)
         self.toast.sig_open_case.connect(self.open_dispute_case)
+        self.tray = AttentionTray(self.attention, self)  # nothing where there is no tray
+        self.tray.sig_open.connect(self._on_map_view_sig_open_incident)
+        self.tray.sig_open_case.connect(self.open_dispute_case)
 
     @Slot(int)
     def open_dispute_case(self, case_id: int) -> None:
@@ -906,6 +914,7 @@ class MainWindow(QMainWindow):
         self._clock.stop()
         self.attention.stop()
         self.toast.stop()
+        self.tray.stop()
         if self.poller is not None:
             self.poller.shutdown()
         for view in [*self.views.values(), *self._wall_only_pages.values()]:
