@@ -40,8 +40,8 @@ from command_center.models.supervision import (
     DeadlineExtension,
     ScoreMonth,
     ScorePoint,
-    SupervisionNote,
     SupervisionDue,
+    SupervisionNote,
     SupervisionSweep,
 )
 from command_center.models.workflow import (
@@ -106,9 +106,9 @@ __all__ = [
     "SavedFilter",
     "ScoreMonth",
     "ScorePoint",
+    "SupervisionDue",
     "SupervisionNote",
     "SupervisionOrder",
-    "SupervisionDue",
     "SupervisionSweep",
     "WorkOrder",
     "WorkerKind",

@@ -246,9 +246,7 @@ class SweepResult:
 
     @property
     def changed(self) -> int:
-        return (
-            sum(self.created.values()) + self.lapsed + self.closed + sum(self.scored.values())
-        )
+        return sum(self.created.values()) + self.lapsed + self.closed + sum(self.scored.values())
 
     def describe(self) -> str:
         if not self.ran:
@@ -384,9 +382,7 @@ def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = Non
             {"now": now, "mark": _order_mark(session), "n": len(inserted), "key": key},
         )
         if bulk:
-            session.execute(
-                text("SELECT pg_notify(:c, :m)"), {"c": CHANNEL, "m": RELOAD_NOTICE}
-            )
+            session.execute(text("SELECT pg_notify(:c, :m)"), {"c": CHANNEL, "m": RELOAD_NOTICE})
         session.commit()
     except BaseException:
         session.rollback()
@@ -571,9 +567,7 @@ def _focus(session: Session, config: Mapping[str, Any], ids: Sequence[int]) -> l
     ]
 
 
-def _repeats(
-    session: Session, config: Mapping[str, Any], mark: int, seen: set[int]
-) -> list[_New]:
+def _repeats(session: Session, config: Mapping[str, Any], mark: int, seen: set[int]) -> list[_New]:
     """Listed supervision proposed for the orders dispatched since the last sweep whose problem
     was reported ``count`` times in ``days`` days at the same grid, or by the same reporter
     (matched by phone in the database, which never returns the phone)."""
@@ -1830,9 +1824,7 @@ def monthly_scores(session: Session, month: dt.date, unit_type: str) -> list[Uni
         units = [
             (i, n, e or n)
             for i, n, e in session.execute(
-                select(Department.id, Department.name, Department.name_en).where(
-                    Department.active
-                )
+                select(Department.id, Department.name, Department.name_en).where(Department.active)
             )
         ]
     else:

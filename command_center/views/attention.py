@@ -1,8 +1,9 @@
 """What needs action finds the person (待办提醒): a badge on the menu bar with the notices not yet
 looked at, a toast in the window's corner for each new one, the system tray's icon with the
 count and the newest notice as a tray message (where the desktop has a tray), and, if the
-operator turned it on (the badge's menu, off by default), a sound. Which changes are news for whom is decided in :mod:`command_center.services.attention`
-(Qt-free); this module only watches the live channel and shows the result.
+operator turned it on (the badge's menu, off by default), a sound. Which changes are news
+for whom is decided in :mod:`command_center.services.attention` (Qt-free); this module only
+watches the live channel and shows the result.
 """
 
 from __future__ import annotations

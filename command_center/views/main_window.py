@@ -459,15 +459,11 @@ class MainWindow(QMainWindow):
             title = view_title(key)
             self.docks[key].setWindowTitle(title)
             self.docks[key].toggleViewAction().setText(title)
-            keys = self.nav_actions[key].shortcut().toString(
-                QKeySequence.SequenceFormat.NativeText
-            )
+            keys = self.nav_actions[key].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             # the key shown, not only hinted; an area after the ninth has none
             self.nav_actions[key].setText(f"{title}\n{keys}" if keys else title)
             self.nav_actions[key].setToolTip(
-                self.tr("Show %1 (%2)").replace("%1", title).replace("%2", keys)
-                if keys
-                else title
+                self.tr("Show %1 (%2)").replace("%1", title).replace("%2", keys) if keys else title
             )
         self.nav.setWindowTitle(self.tr("Navigation"))
         self.file_menu.setTitle(self.tr("&File"))
