@@ -97,6 +97,7 @@ def set_value(
     if key not in DEFAULTS:
         raise KeyError(key)
     permissions.require_setting(session, actor, key)
+    value = _checked(session, key, value)
     before = get(session, key)
     stmt = insert(AppSetting).values(key=key, value=value, updated_by_id=actor.user_id)
     stmt = stmt.on_conflict_do_update(
@@ -119,6 +120,20 @@ def set_value(
         after={"key": key, "value": value},
         reason=reason,
     )
+
+
+def _checked(session: Session, key: str, value: Any) -> Any:
+    """A setting whose rule lives in its service is checked there (a refusal says why)."""
+    if key == "orders.card_limits":
+        from command_center.services import supervision
+
+        codes = session.scalars(text("SELECT code FROM categories")).all()
+        return supervision.validate_card_limits(value, codes)
+    if key == "orders.score_points":
+        from command_center.services import supervision
+
+        return supervision.validate_score_points(value)
+    return value
 
 
 def change(

@@ -140,6 +140,87 @@ def choose_limits(setting: Mapping[str, Any], chain: Sequence[str], unit_kind: s
     return CardLimits(int(default[0]), int(default[1]), f"default|{kind}")
 
 
+MAX_CARD_DAYS = 60
+SCORE_RULES = ("overdue", "yellow", "red", "returned", "on_time", "satisfied")
+MAX_RULE_POINTS = 50
+
+
+def validate_card_limits(
+    value: Any, known_categories: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """The administrator's card limits, checked: per unit kind (and per category) a yellow and
+    a red limit in working days with red > yellow > 0 (at most 60). Returns the clean value;
+    raises :class:`TransitionError` naming what is wrong."""
+    if not isinstance(value, Mapping):
+        raise TransitionError("黄牌/红牌时限格式错误", "the card limits are not in their form")
+    known = set(known_categories) if known_categories is not None else None
+
+    def pair(raw: Any, zh_what: str, en_what: str) -> list[int]:
+        try:
+            yellow, red = (int(v) for v in raw)
+        except (TypeError, ValueError):
+            raise TransitionError(
+                f"{zh_what}须为黄牌、红牌两个工作日数", f"{en_what}: give yellow and red days"
+            ) from None
+        if not 0 < yellow < red <= MAX_CARD_DAYS:
+            raise TransitionError(
+                f"{zh_what}：红牌时限须大于黄牌时限，黄牌时限须大于0（最多{MAX_CARD_DAYS}个工作日）",
+                f"{en_what}: red must be more than yellow, and yellow more than 0 "
+                f"(at most {MAX_CARD_DAYS} working days)",
+            )
+        return [yellow, red]
+
+    out: dict[str, Any] = {}
+    for kind in UNIT_KINDS:
+        zh_kind, en_kind = UNIT_KIND_TEXT[kind]
+        raw = value.get(kind, settings.DEFAULTS["orders.card_limits"][0][kind])
+        out[kind] = pair(raw, f"{zh_kind}时限", f"the limit for {en_kind}")
+    categories: dict[str, dict[str, list[int]]] = {}
+    for code, rules in (value.get("categories") or {}).items():
+        if known is not None and code not in known:
+            raise TransitionError(f"分类 {code} 不存在", f"there is no category {code}")
+        if not isinstance(rules, Mapping) or not rules:
+            raise TransitionError(f"分类 {code} 的时限为空", f"category {code} has no limits")
+        for kind, raw in rules.items():
+            if kind not in UNIT_KINDS:
+                raise TransitionError(f"单位类别「{kind}」无效", f"no unit kind {kind!r}")
+            zh_kind, en_kind = UNIT_KIND_TEXT[kind]
+            categories.setdefault(str(code), {})[kind] = pair(
+                raw, f"分类 {code} 的{zh_kind}时限", f"category {code} for {en_kind}"
+            )
+    out["categories"] = categories
+    return out
+
+
+def validate_score_points(value: Any) -> dict[str, int]:
+    """The points per rule, checked: whole numbers from -50 to 50; a card or an overdue order
+    never adds, a closure on time or a satisfied reporter never deducts."""
+    if not isinstance(value, Mapping):
+        raise TransitionError("考核分值格式错误", "the points are not in their form")
+    out: dict[str, int] = {}
+    for rule, raw in value.items():
+        if rule not in SCORE_RULES:
+            raise TransitionError(f"考核规则「{rule}」无效", f"no score rule {rule!r}")
+        zh, en = RULE_TEXT[rule]
+        try:
+            points = int(raw)
+        except (TypeError, ValueError):
+            raise TransitionError(
+                f"「{zh}」的分值须为整数", f"{en}: points are a whole number"
+            ) from None
+        if not -MAX_RULE_POINTS <= points <= MAX_RULE_POINTS:
+            raise TransitionError(
+                f"「{zh}」的分值须在-{MAX_RULE_POINTS}到{MAX_RULE_POINTS}之间",
+                f"{en}: -{MAX_RULE_POINTS} to {MAX_RULE_POINTS} points",
+            )
+        if rule in ("on_time", "satisfied") and points < 0:
+            raise TransitionError(f"「{zh}」只能加分", f"{en} only adds points")
+        if rule not in ("on_time", "satisfied") and points > 0:
+            raise TransitionError(f"「{zh}」只能扣分", f"{en} only deducts points")
+        out[rule] = points
+    return out
+
+
 def _source_words(source: str) -> tuple[str, str]:
     what, _, kind = source.partition("|")
     zh_kind, en_kind = UNIT_KIND_TEXT.get(kind, UNIT_KIND_TEXT["functional"])

@@ -228,3 +228,28 @@ def test_returned_on_time_and_satisfied_orders_score_and_the_month_recomputes_in
         assert scores[police].by_rule["returned"] == -1
         assert scores[police].by_rule["on_time"] >= 1
         assert scores[police].by_rule["satisfied"] >= 1
+
+
+def test_card_limits_and_points_are_checked_by_the_service(Sessions) -> None:  # noqa: F811
+    from command_center.services import settings
+    from command_center.services.orders import TransitionError
+
+    with Sessions() as s:
+        admin = actor(s, "admin")
+        for bad, words in (
+            ({"town": [2, 2], "functional": [5, 10]}, "红牌时限须大于黄牌时限"),
+            ({"town": [0, 2], "functional": [5, 10]}, "黄牌时限须大于0"),
+            (
+                {"town": [1, 2], "functional": [5, 10], "categories": {"9999": {"town": [1, 2]}}},
+                "分类 9999 不存在",
+            ),
+        ):
+            with pytest.raises(TransitionError, match=words):
+                settings.change(s, admin, {"orders.card_limits": bad})
+        with pytest.raises(TransitionError, match="只能加分"):
+            settings.change(s, admin, {"orders.score_points": {"on_time": -1}})
+        assert s.scalar(text("SELECT count(*) FROM app_settings WHERE key LIKE 'orders.%'")) == 0
+        settings.change(s, admin, {"orders.card_limits": {"town": [2, 3], "functional": [5, 10]}})
+        # new limits: the next sweep looks at every open order again
+        assert sv.sweep(s, now=at(2026, 11, 2, 9)).full
+        assert not sv.sweep(s, now=at(2026, 11, 2, 9, 1)).full
