@@ -282,6 +282,38 @@ def next_due(
     return min(due) if due else None
 
 
+def history_steps(
+    dispatched: dt.datetime | None,
+    deadline: dt.datetime,
+    until: dt.datetime,
+    limits: CardLimits,
+    calendar: WorkCalendar,
+) -> list[tuple[str, dt.datetime]]:
+    """The steps a sweep running every minute raised for an order open from ``dispatched`` to
+    ``until`` (its resolution, or now): (stage, when), in order — the same moments
+    :func:`next_due` schedules and :func:`due_step` raises. The demo county's year is made
+    with it."""
+    out: list[tuple[str, dt.datetime]] = []
+    remind = remind_at(dispatched, deadline)
+    if remind is not None and remind < deadline and remind < until:
+        out.append(("remind", _next_minute(remind)))
+    for stage, moment in (
+        ("overdue", deadline),
+        ("yellow", limits.yellow_at(calendar, deadline)),
+        ("red", limits.red_at(calendar, deadline)),
+    ):
+        at = _next_minute(moment)
+        if at >= until:
+            break
+        out.append((stage, at))
+    return out
+
+
+def _next_minute(moment: dt.datetime) -> dt.datetime:
+    """The first sweep after ``moment`` (one runs every minute)."""
+    return moment.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+
+
 def step_reason(
     stage: str, deadline: dt.datetime, limits: CardLimits | None = None
 ) -> tuple[str, str]:
@@ -745,12 +777,23 @@ _OUTCOME_REASON = {
 }
 
 
+def outcome_units(
+    department_id: int, unit_kind: str, town_id: int | None
+) -> list[tuple[str, int]]:
+    """Who an order's outcome (returned, on time, satisfied) scores for: its department, and
+    its town when a town's government handled it (a card scores for the town in any case)."""
+    units = [("department", department_id)]
+    if unit_kind == "town" and town_id is not None:
+        units.append(("town", town_id))
+    return units
+
+
 def _outcome_points(
     session: Session, now: dt.datetime, ids: Sequence[int], points: Mapping[str, int]
 ) -> dict[str, int]:
     """The monthly score's points for what became of these orders (returned, closed on time,
-    a satisfied reporter): once per unit, rule and order, to the order's department and its
-    incident's town, each naming its order and rule."""
+    a satisfied reporter): once per unit, rule and order, to the units of
+    :func:`outcome_units`, each naming its order and rule."""
     out: dict[str, int] = {}
     month = month_of(now)
     for rule, cond in OUTCOME_RULES.items():
@@ -764,8 +807,10 @@ def _outcome_points(
                 "work_order_id, reason, reason_en, at) "
                 "SELECT :month, u.t, u.id, :points, :rule, w.id, replace(:zh, '{n}', w.number), "
                 "replace(:en, '{n}', w.number), :now FROM work_orders w "
-                "JOIN incidents i ON i.id = w.incident_id CROSS JOIN LATERAL (VALUES "
-                "('department', w.department_id), ('town', i.town_id)) u(t, id) "
+                "JOIN incidents i ON i.id = w.incident_id "
+                "JOIN departments d ON d.id = w.department_id CROSS JOIN LATERAL (VALUES "
+                "('department', w.department_id), ('town', CASE WHEN d.kind = 'town' "
+                "THEN i.town_id END)) u(t, id) "
                 f"WHERE w.id = ANY(:ids) AND u.id IS NOT NULL AND {cond} "
                 "ON CONFLICT (unit_type, unit_id, rule, work_order_id) WHERE rule <> 'manual' "
                 "DO NOTHING"
