@@ -184,12 +184,13 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../command_center/views/attention.py" line="+177"/>
+        <location filename="../../command_center/views/attention.py" line="+179"/>
+        <location line="+190"/>
         <source>To do</source>
         <translation>待办</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-180"/>
         <source>Not yet looked at: %1</source>
         <translation>未查看的提醒：%1 条</translation>
     </message>
@@ -210,6 +211,7 @@
     </message>
     <message>
         <location line="+57"/>
+        <location line="+111"/>
         <source>(+%1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
@@ -528,17 +530,17 @@
         <translation>研判分析</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+449"/>
+        <location filename="../../command_center/views/main_window.py" line="+457"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
         <source>Show %1 (%2)</source>
         <translation>显示%1（%2）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>
@@ -1005,7 +1007,7 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../command_center/views/overview/overview_view.py" line="+64"/>
+        <location filename="../../command_center/views/overview/overview_view.py" line="+65"/>
         <source>Towns</source>
         <translation>乡镇（街道）</translation>
     </message>
@@ -1015,7 +1017,7 @@
         <translation>乡镇、街道、园区</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Villages</source>
         <translation>村（社区）</translation>
     </message>
@@ -1025,7 +1027,7 @@
         <translation>行政村和社区</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Grids</source>
         <translation>网格</translation>
     </message>
@@ -1035,7 +1037,7 @@
         <translation>微网格</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Grid workers</source>
         <translation>专职网格员</translation>
     </message>
@@ -1045,7 +1047,7 @@
         <translation>专职</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Active workers</source>
         <translation>网格员活跃率</translation>
     </message>
@@ -1055,7 +1057,7 @@
         <translation>近 %1 天有报平安</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Open work orders</source>
         <translation>在办工单</translation>
     </message>
@@ -1065,7 +1067,7 @@
         <translation>今日事件</translation>
     </message>
     <message>
-        <location line="+139"/>
+        <location line="+133"/>
         <source>Find a town, village or grid…</source>
         <translation>查找乡镇、村（社区）或网格…</translation>
     </message>
@@ -1075,12 +1077,12 @@
         <translation>刷新</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+37"/>
         <source>Not updated: the database cannot be reached</source>
         <translation>未能更新：无法连接数据库</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+24"/>
         <source>%1 / %2 checked in, %3 days</source>
         <translation>%1/%2人，近%3天</translation>
     </message>
@@ -1159,7 +1161,7 @@
 <context>
     <name>WallBoardView</name>
     <message>
-        <location filename="../../command_center/views/overview/wall_board.py" line="+363"/>
+        <location filename="../../command_center/views/overview/wall_board.py" line="+355"/>
         <source>New today</source>
         <translation>今日新增</translation>
     </message>
@@ -1250,12 +1252,12 @@
         <translation>正在加载…</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+28"/>
         <source>Not updated: the database cannot be reached</source>
         <translation>未能更新：无法连接数据库</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+18"/>
         <source>Checked in today (of %1)</source>
         <translation>今日报到（共%1人）</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>IssueDialog</name>
     <message>
-        <location filename="../../command_center/views/supervision/ledger_view.py" line="+221"/>
+        <location filename="../../command_center/views/supervision/ledger_view.py" line="+216"/>
         <source>Issue supervision</source>
         <translation>签发督办</translation>
     </message>
@@ -52,18 +52,18 @@
 <context>
     <name>ScoreDialog</name>
     <message>
-        <location filename="../../command_center/views/supervision/score_view.py" line="+62"/>
+        <location filename="../../command_center/views/supervision/score_view.py" line="+56"/>
         <source>Adjust the score</source>
         <translation>调整考核分</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+90"/>
+        <location line="+91"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location line="-86"/>
+        <location line="-87"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
@@ -108,7 +108,7 @@
         <translation>锁定本月…</translation>
     </message>
     <message>
-        <location line="+48"/>
+        <location line="+49"/>
         <source>Rank</source>
         <translation>名次</translation>
     </message>
