@@ -824,7 +824,7 @@ def _outcome_points(
                 "now": now,
                 "ids": list(ids),
             },
-        ).rowcount
+        ).rowcount  # type: ignore[attr-defined]
         if n:
             out[rule] = n
     return out
