@@ -10,7 +10,11 @@ demo county at ``--scale`` (16 is about a million incidents), then drops it (``-
   reminder, overdue step, card and listing proposal written, with audit entries and points);
 - ``idle_sweep_ms``: a sweep with nothing new (the median of five);
 - ``ledger_open_ms``: the ledger's first page of open supervision (the median of five);
-- ``created``: what the first sweep raised, by step.
+- ``notify_ms``: a supervision issued in this process, shown in another process's notification
+  model (the attention watcher of a department's workstation, through LISTEN/NOTIFY): the
+  median of ``--notices`` (10), with ``notify_max_ms``;
+- ``created``: what the first sweep raised, by step; ``examined``: the orders the idle sweep
+  looked at (0).
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import time  # noqa: E402
 
 import psycopg  # noqa: E402
@@ -41,13 +47,104 @@ UNTIL = dt.datetime(2026, 11, 20, 16, 30, tzinfo=clock.CST)
 NAME = "cc_bench_sup"
 
 
+def watcher(url: str) -> int:
+    """The department's workstation: print "READY", then "<number> <time>" for each notice its
+    attention watcher gives."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from command_center.services.auth import UserInfo
+    from command_center.views.attention import AttentionWatcher
+    from command_center.workers.live import CONNECTED, LiveChannel
+    from command_center.workers.ops import OpsRunner
+
+    app = QApplication([])
+    engine = make_engine(url)
+    runner = OpsRunner(make_session_factory(engine))
+    live = LiveChannel(url)
+    user = UserInfo(0, "bench", "bench", "dept_handler", "部门", None, None)
+    watch = AttentionWatcher(runner, live, user)
+
+    def on_notices(notices: list) -> None:  # type: ignore[type-arg]
+        now = time.time()
+        for n in notices:
+            print(f"{n.number} {now:.6f}", flush=True)
+
+    watch.sig_notices.connect(on_notices)
+
+    def on_state(state: str) -> None:
+        if state == CONNECTED:
+            QTimer.singleShot(300, lambda: print("READY", flush=True))
+
+    live.sig_connection_changed.connect(on_state)
+    live.start()
+    QTimer.singleShot(int(os.environ.get("BENCH_WATCH_S", "90")) * 1000, app.quit)
+    app.exec()
+    watch.stop()
+    live.stop()
+    runner.shutdown()
+    engine.dispose()
+    return 0
+
+
+def notify(url: str, sessions, n: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """Issue ``n`` supervisions here; the milliseconds until each shows in the other process."""
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--watch", url], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip() == "READY":
+            break
+    with sessions() as s:
+        orders = list(
+            s.scalars(
+                text(
+                    "SELECT w.id FROM work_orders w WHERE w.status IN "
+                    f"{sv._OPEN_ORDER_SQL} AND NOT EXISTS (SELECT 1 FROM supervision_orders s "
+                    "WHERE s.work_order_id = w.id AND s.status IN ('open', 'acknowledged', "
+                    "'responded', 'proposed')) ORDER BY w.id DESC LIMIT :n"
+                ),
+                {"n": n},
+            )
+        )
+    issued: dict[str, float] = {}
+    for order_id in orders:
+        with sessions() as s:
+            snap = sv.issue(
+                s,
+                Actor(None, "基准测试"),
+                level="supervise",
+                instructions="基准测试：请尽快办理",
+                working_days=3,
+                work_order_id=order_id,
+            )
+            issued[snap.number] = time.time()
+        time.sleep(0.3)
+    seen: dict[str, float] = {}
+    deadline = time.time() + 10
+    for line in proc.stdout:
+        number, at = line.split()
+        seen[number] = float(at)
+        if all(k in seen for k in issued) or time.time() > deadline:
+            break
+    proc.terminate()
+    proc.wait(10)
+    return sorted((seen[k] - t) * 1000 for k, t in issued.items() if k in seen)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--database-url")
     ap.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--notices", type=int, default=10)
+    ap.add_argument("--watch", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.watch:
+        raise SystemExit(watcher(args.watch))
     created_db = False
     seed_s = None
     url = args.database_url
@@ -65,9 +162,11 @@ def main() -> None:
         seed_demo(engine, scale=args.scale, seed=7, until=UNTIL, progress=False)
         seed_s = time.perf_counter() - started
         engine.dispose()
-    clock.freeze(UNTIL + dt.timedelta(minutes=10))
     engine = make_engine(url)
     sessions = make_session_factory(engine)
+    with sessions() as s:  # the end of the county's year: its newest call
+        until = s.scalar(text("SELECT max(reported_at) FROM incidents")) or UNTIL
+    clock.freeze(until + dt.timedelta(minutes=10))
     actor = Actor(None, "督办巡检")
     try:
         with sessions() as s:
@@ -77,18 +176,21 @@ def main() -> None:
             )
         with sessions() as s:
             first = sv.sweep(s, actor)
-        idle = []
+        idle, examined = [], 0
         for _ in range(5):
             with sessions() as s:
                 r = sv.sweep(s, actor)
                 assert r.ran and r.changed == 0, r.describe()
                 idle.append(r.seconds * 1000)
+                examined = max(examined, r.examined)
         ledger = []
         for _ in range(5):
             with sessions() as s:
                 started = time.perf_counter()
                 rows = sv.ledger(s, sv.LedgerFilter(state="live"), limit=100)
                 ledger.append((time.perf_counter() - started) * 1000)
+        clock.reset()
+        notified = notify(url, sessions, args.notices) if args.notices else []
         result = {
             "bench": "supervise",
             "scale": args.scale if created_db else None,
@@ -97,9 +199,13 @@ def main() -> None:
             "seed_s": round(seed_s, 1) if seed_s is not None else None,
             "sweep_s": round(first.seconds, 3),
             "created": first.created,
+            "examined": examined,
             "idle_sweep_ms": round(statistics.median(idle), 1),
             "ledger_open_ms": round(statistics.median(ledger), 1),
             "ledger_rows": len(rows),
+            "notify_ms": round(statistics.median(notified), 1) if notified else None,
+            "notify_max_ms": round(notified[-1], 1) if notified else None,
+            "notified": f"{len(notified)}/{args.notices}",
         }
         print(json.dumps(result, ensure_ascii=False))
     finally:

@@ -53,6 +53,8 @@ BULK_TABLES = (
     "order_progress",
     "return_visits",
     "supervision_orders",
+    "deadline_extensions",
+    "score_points",
     "audit_log",
     "check_ins",
     "patrols",
@@ -193,6 +195,7 @@ def seed_demo(
         seed_activity,
         seed_disputes,
         seed_incidents,
+        seed_supervision,
         seed_workflow,
     )
 
@@ -236,6 +239,8 @@ def seed_demo(
             _cameras(ctx)
             bar.step(4, "grid workers")
             seed_incidents.incidents(ctx, lambda f, label: bar.step(55 * f, label))
+            # the year through the sweep's rules: reminders, cards, extensions, the score
+            seed_supervision.supervision(ctx)
             seed_disputes.disputes(ctx)
             bar.step(6, "disputes")
             seed_activity.activity(ctx)

@@ -660,7 +660,8 @@ def _maybe_supervise(
     supervisor: tuple[int, str],
     out: _Out,
 ) -> None:
-    """Overdue orders are supervised (督办); focus problems are listed (挂牌) by rule."""
+    """A supervisor lists (挂牌) overdue focus problems and makes long-overdue orders a leader's
+    case (包案); the sweep's own steps come from its rules afterwards (seed_supervision.py)."""
     rng = ctx.rng
     if resolve_at <= order.deadline or rng.random() > (0.9 if leaf.focus else 0.55):
         return
@@ -671,6 +672,8 @@ def _maybe_supervise(
     level = "listed" if leaf.focus else "supervise"
     if overdue_days > 10 and rng.random() < 0.35:
         level = "leader_case"
+    if level == "supervise":
+        return  # ordinary supervision is the sweep's, by its rules (seed_supervision.py)
     sid = len(out.supervision) + 1
     leader = rng.choice(LEADERS) if level == "leader_case" else None
     closed = resolve_at if resolve_at <= ctx.now else None

@@ -47,6 +47,7 @@ from command_center.models.supervision import (
     DeadlineExtension,
     ScoreMonth,
     ScorePoint,
+    SupervisionDue,
     SupervisionNote,
     SupervisionSweep,
 )
@@ -114,6 +115,7 @@ __all__ = [
     "SavedFilter",
     "ScoreMonth",
     "ScorePoint",
+    "SupervisionDue",
     "SupervisionNote",
     "SupervisionOrder",
     "SupervisionSweep",

@@ -149,6 +149,14 @@ class Incident(IdMixin, TimestampMixin, Base):
             "reported_at",
             postgresql_where=text("reporter_worker_id IS NOT NULL"),
         ),
+        # the same problem from the same reporter (cc_reporter_repeats, alembic 0017)
+        Index(
+            "ix_incidents_reporter_phone_category",
+            "reporter_phone",
+            "category_code",
+            "reported_at",
+            postgresql_where=text("reporter_phone IS NOT NULL"),
+        ),
     )
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel_code: Mapped[str] = mapped_column(String(32), ForeignKey("channels.code"))
@@ -333,6 +341,8 @@ class SupervisionOrder(IdMixin, TimestampMixin, Base):
     deadline_at: Mapped[dt.datetime] = mapped_column()
     status: Mapped[str] = mapped_column(String(12), server_default="open")
     reason: Mapped[str] = mapped_column(Text)
+    # the reason in English where the sweep gave one (alembic 0017); ``reason`` is Chinese
+    reason_en: Mapped[str | None] = mapped_column(Text)
     instructions: Mapped[str | None] = mapped_column(Text)
     acknowledged_at: Mapped[dt.datetime | None] = mapped_column()
     acknowledged_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))

@@ -111,6 +111,7 @@ class ScorePoint(IdMixin, Base):
     )
     work_order_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("work_orders.id"))
     reason: Mapped[str] = mapped_column(Text)
+    reason_en: Mapped[str | None] = mapped_column(Text)  # English, where the rule gave one
     at: Mapped[dt.datetime] = mapped_column()
     by_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
 
@@ -136,3 +137,20 @@ class SupervisionSweep(Base):
     last_run_at: Mapped[dt.datetime | None] = mapped_column()
     last_order_id: Mapped[int] = mapped_column(BigInteger, server_default="0")
     last_created: Mapped[int] = mapped_column(server_default="0")
+    # the rules the open orders' due times were computed with (alembic 0017): another key
+    # (card limits, points, holidays, focus problems changed) makes the sweep look at all again
+    rules_key: Mapped[str | None] = mapped_column(Text)
+
+
+class SupervisionDue(Base):
+    """When the sweep next has something to do with an order (its reminder, deadline, yellow or
+    red card); ``-infinity`` when something it depends on changed (triggers, alembic 0017). The
+    sweep reads only what is due."""
+
+    __tablename__ = "supervision_due"
+    __table_args__ = (Index("ix_supervision_due_due_at", "due_at"),)
+
+    work_order_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("work_orders.id", ondelete="CASCADE"), primary_key=True
+    )
+    due_at: Mapped[dt.datetime] = mapped_column()

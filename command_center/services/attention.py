@@ -79,6 +79,16 @@ class Notice:
     reason: str | None = None  # the department's reason
     case_id: int | None = None  # a dispute case's notice opens the case, not an incident
     reminder_id: int | None = None  # a reminder to a grid worker: the supervisor acknowledges it
+    department_en: str | None = None
+    reason_en: str | None = None  # the reason in English, where the rule gave one
+
+    @property
+    def department_words(self) -> tuple[str, str]:
+        return (self.department or "", self.department_en or self.department or "")
+
+    @property
+    def reason_words(self) -> tuple[str, str]:
+        return (self.reason or "", self.reason_en or self.reason or "")
 
     @property
     def key(self) -> tuple[str, int, str]:
@@ -144,6 +154,7 @@ def notices(
                 WorkOrder.return_reason,
                 Incident.title,
                 Department.name,
+                Department.name_en,
             )
             .join(Incident, Incident.id == WorkOrder.incident_id)
             .join(Department, Department.id == WorkOrder.department_id)
@@ -160,6 +171,7 @@ def notices(
                     r.at or clock.now(),
                     r.name,
                     r.objection_reason if objected else r.return_reason,
+                    department_en=r.name_en,
                 )
             )
     if made and "new_order" in wanted:
@@ -223,6 +235,8 @@ def notices(
                     v.issued_at,
                     v.name,
                     v.reason,
+                    department_en=v.name_en,
+                    reason_en=v.reason_en,
                 )
             )
     alerts = sorted(set(new_dispute_alert_ids))
@@ -320,6 +334,8 @@ def unacknowledged(session: Session, *, role_code: str, now: dt.datetime) -> lis
                 v.issued_at,
                 v.name,
                 v.reason,
+                department_en=v.name_en,
+                reason_en=v.reason_en,
             )
         )
     return out
@@ -336,9 +352,11 @@ def _supervision(session: Session, *where: Any, order_by: Any) -> Any:
             SupervisionOrder.number,
             SupervisionOrder.issued_at,
             SupervisionOrder.reason,
+            SupervisionOrder.reason_en,
             incident.label("incident_id"),
             Incident.title,
             Department.name,
+            Department.name_en,
         )
         .outerjoin(WorkOrder, WorkOrder.id == SupervisionOrder.work_order_id)
         .outerjoin(Incident, Incident.id == incident)

@@ -33,8 +33,9 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         "supervision not yet acknowledged is shown to its department again after this long",
     ),
     "orders.score_points": (
-        {"overdue": -2, "yellow": -5, "red": -10},
-        "the monthly score's points per rule (every unit starts the month at 100)",
+        {"overdue": -2, "yellow": -5, "red": -10, "returned": -1, "on_time": 1, "satisfied": 1},
+        "the monthly score's points per rule (every unit starts the month at 100): a step of "
+        "the sweep, a returned order, an order closed on time, a satisfied reporter",
     ),
     "orders.supervision_days": (3, "working days a department has to answer a supervision"),
     "orders.repeat_reports": (
@@ -99,6 +100,7 @@ def set_value(
     if key not in DEFAULTS:
         raise KeyError(key)
     permissions.require_setting(session, actor, key)
+    value = _checked(session, key, value)
     before = get(session, key)
     stmt = insert(AppSetting).values(key=key, value=value, updated_by_id=actor.user_id)
     stmt = stmt.on_conflict_do_update(
@@ -121,6 +123,20 @@ def set_value(
         after={"key": key, "value": value},
         reason=reason,
     )
+
+
+def _checked(session: Session, key: str, value: Any) -> Any:
+    """A setting whose rule lives in its service is checked there (a refusal says why)."""
+    if key == "orders.card_limits":
+        from command_center.services import supervision
+
+        codes = session.scalars(text("SELECT code FROM categories")).all()
+        return supervision.validate_card_limits(value, codes)
+    if key == "orders.score_points":
+        from command_center.services import supervision
+
+        return supervision.validate_score_points(value)
+    return value
 
 
 def change(

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from command_center import clock
 from command_center.clock import CST
+from command_center.db.listener import CHANNEL, RELOAD_NOTICE
 from command_center.models import (
     AdminArea,
     AuditEntry,
@@ -53,7 +54,7 @@ from command_center.models import (
     WorkOrder,
 )
 from command_center.models.incident import OPEN_ORDER_STATUSES
-from command_center.services import audit, permissions, settings
+from command_center.services import audit, permissions, place_names, settings
 from command_center.services.audit import SYSTEM, Actor
 from command_center.services.calendar import WorkCalendar, load_calendar
 from command_center.services.deadlines import AMBER_FRACTION
@@ -134,13 +135,102 @@ def choose_limits(setting: Mapping[str, Any], chain: Sequence[str], unit_kind: s
     for code in chain:
         rule = (by_category.get(code) or {}).get(kind)
         if rule:
-            return CardLimits(int(rule[0]), int(rule[1]), f"分类 {code} 的{_kind_zh(kind)}时限")
+            return CardLimits(int(rule[0]), int(rule[1]), f"category {code}|{kind}")
     default = setting.get(kind) or settings.DEFAULTS["orders.card_limits"][0][kind]
-    return CardLimits(int(default[0]), int(default[1]), f"{_kind_zh(kind)}默认时限")
+    return CardLimits(int(default[0]), int(default[1]), f"default|{kind}")
 
 
-def _kind_zh(kind: str) -> str:
-    return "乡镇" if kind == "town" else "职能部门"
+MAX_CARD_DAYS = 60
+SCORE_RULES = ("overdue", "yellow", "red", "returned", "on_time", "satisfied")
+MAX_RULE_POINTS = 50
+
+
+def validate_card_limits(
+    value: Any, known_categories: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """The administrator's card limits, checked: per unit kind (and per category) a yellow and
+    a red limit in working days with red > yellow > 0 (at most 60). Returns the clean value;
+    raises :class:`TransitionError` naming what is wrong."""
+    if not isinstance(value, Mapping):
+        raise TransitionError("黄牌/红牌时限格式错误", "the card limits are not in their form")
+    known = set(known_categories) if known_categories is not None else None
+
+    def pair(raw: Any, zh_what: str, en_what: str) -> list[int]:
+        try:
+            yellow, red = (int(v) for v in raw)
+        except (TypeError, ValueError):
+            raise TransitionError(
+                f"{zh_what}须为黄牌、红牌两个工作日数", f"{en_what}: give yellow and red days"
+            ) from None
+        if not 0 < yellow < red <= MAX_CARD_DAYS:
+            raise TransitionError(
+                f"{zh_what}：红牌时限须大于黄牌时限，黄牌时限须大于0（最多{MAX_CARD_DAYS}个工作日）",
+                f"{en_what}: red must be more than yellow, and yellow more than 0 "
+                f"(at most {MAX_CARD_DAYS} working days)",
+            )
+        return [yellow, red]
+
+    out: dict[str, Any] = {}
+    for kind in UNIT_KINDS:
+        zh_kind, en_kind = UNIT_KIND_TEXT[kind]
+        raw = value.get(kind, settings.DEFAULTS["orders.card_limits"][0][kind])
+        out[kind] = pair(raw, f"{zh_kind}时限", f"the limit for {en_kind}")
+    categories: dict[str, dict[str, list[int]]] = {}
+    for code, rules in (value.get("categories") or {}).items():
+        if known is not None and code not in known:
+            raise TransitionError(f"分类 {code} 不存在", f"there is no category {code}")
+        if not isinstance(rules, Mapping) or not rules:
+            raise TransitionError(f"分类 {code} 的时限为空", f"category {code} has no limits")
+        for kind, raw in rules.items():
+            if kind not in UNIT_KINDS:
+                raise TransitionError(f"单位类别「{kind}」无效", f"no unit kind {kind!r}")
+            zh_kind, en_kind = UNIT_KIND_TEXT[kind]
+            categories.setdefault(str(code), {})[kind] = pair(
+                raw, f"分类 {code} 的{zh_kind}时限", f"category {code} for {en_kind}"
+            )
+    out["categories"] = categories
+    return out
+
+
+def validate_score_points(value: Any) -> dict[str, int]:
+    """The points per rule, checked: whole numbers from -50 to 50; a card or an overdue order
+    never adds, a closure on time or a satisfied reporter never deducts."""
+    if not isinstance(value, Mapping):
+        raise TransitionError("考核分值格式错误", "the points are not in their form")
+    out: dict[str, int] = {}
+    for rule, raw in value.items():
+        if rule not in SCORE_RULES:
+            raise TransitionError(f"考核规则「{rule}」无效", f"no score rule {rule!r}")
+        zh, en = RULE_TEXT[rule]
+        try:
+            points = int(raw)
+        except (TypeError, ValueError):
+            raise TransitionError(
+                f"「{zh}」的分值须为整数", f"{en}: points are a whole number"
+            ) from None
+        if not -MAX_RULE_POINTS <= points <= MAX_RULE_POINTS:
+            raise TransitionError(
+                f"「{zh}」的分值须在-{MAX_RULE_POINTS}到{MAX_RULE_POINTS}之间",
+                f"{en}: -{MAX_RULE_POINTS} to {MAX_RULE_POINTS} points",
+            )
+        if rule in ("on_time", "satisfied") and points < 0:
+            raise TransitionError(f"「{zh}」只能加分", f"{en} only adds points")
+        if rule not in ("on_time", "satisfied") and points > 0:
+            raise TransitionError(f"「{zh}」只能扣分", f"{en} only deducts points")
+        out[rule] = points
+    return out
+
+
+def _source_words(source: str) -> tuple[str, str]:
+    what, _, kind = source.partition("|")
+    zh_kind, en_kind = UNIT_KIND_TEXT.get(kind, UNIT_KIND_TEXT["functional"])
+    if what.startswith("category "):
+        code = what.split(" ", 1)[1]
+        return f"分类 {code} 的{zh_kind}时限", f"the limit of category {code} for {en_kind}"
+    return f"{zh_kind}默认时限", f"the default limit for {en_kind}"
+
+
+UNIT_KIND_TEXT = {"town": ("乡镇", "towns"), "functional": ("职能部门", "functional departments")}
 
 
 def due_step(
@@ -156,17 +246,97 @@ def due_step(
     return "overdue"
 
 
-def step_reason(stage: str, deadline: dt.datetime, limits: CardLimits | None = None) -> str:
-    """The sentence shown to people for a step of the sweep."""
+_TICK = dt.timedelta(microseconds=1)  # a step is due once its moment is passed
+
+
+def remind_at(dispatched: dt.datetime | None, deadline: dt.datetime) -> dt.datetime | None:
+    """When an order has used 75 % of its time."""
+    if dispatched is None:
+        return None
+    return dispatched + (deadline - dispatched) * AMBER_FRACTION
+
+
+def next_due(
+    now: dt.datetime,
+    dispatched: dt.datetime | None,
+    deadline: dt.datetime,
+    limits: CardLimits,
+    calendar: WorkCalendar,
+    stages: Iterable[str],
+) -> dt.datetime | None:
+    """When the sweep next has something to do with an open order that has reached ``stages``
+    (its reminder, overdue, yellow and red steps so far): the earliest step not yet raised, or
+    None when none is ahead (a red card, or a reminder missed past the deadline)."""
+    have = set(stages)
+    due: list[dt.datetime] = []
+    remind = remind_at(dispatched, deadline)
+    if "remind" not in have and remind is not None and now < deadline:
+        due.append(remind)
+    reached = max((_STEP_RANK[s] for s in have if s in _STEP_RANK), default=0)
+    if reached < 1:
+        due.append(deadline + _TICK)
+    elif reached < 2:
+        due.append(limits.yellow_at(calendar, deadline) + _TICK)
+    elif reached < 3:
+        due.append(limits.red_at(calendar, deadline) + _TICK)
+    return min(due) if due else None
+
+
+def history_steps(
+    dispatched: dt.datetime | None,
+    deadline: dt.datetime,
+    until: dt.datetime,
+    limits: CardLimits,
+    calendar: WorkCalendar,
+) -> list[tuple[str, dt.datetime]]:
+    """The steps a sweep running every minute raised for an order open from ``dispatched`` to
+    ``until`` (its resolution, or now): (stage, when), in order — the same moments
+    :func:`next_due` schedules and :func:`due_step` raises. The demo county's year is made
+    with it."""
+    out: list[tuple[str, dt.datetime]] = []
+    remind = remind_at(dispatched, deadline)
+    if remind is not None and remind < deadline and remind < until:
+        out.append(("remind", _next_minute(remind)))
+    for stage, moment in (
+        ("overdue", deadline),
+        ("yellow", limits.yellow_at(calendar, deadline)),
+        ("red", limits.red_at(calendar, deadline)),
+    ):
+        at = _next_minute(moment)
+        if at >= until:
+            break
+        out.append((stage, at))
+    return out
+
+
+def _next_minute(moment: dt.datetime) -> dt.datetime:
+    """The first sweep after ``moment`` (one runs every minute)."""
+    return moment.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+
+
+def step_reason(
+    stage: str, deadline: dt.datetime, limits: CardLimits | None = None
+) -> tuple[str, str]:
+    """The sentence shown to people for a step of the sweep, as (中文, English)."""
     d = deadline.astimezone(CST)
     if stage == "remind":
-        return f"工单已用去办理时限的75%（时限 {d:%m-%d %H:%M}），请抓紧办理"
+        return (
+            f"工单已用去办理时限的75%（时限 {d:%m-%d %H:%M}），请抓紧办理",
+            f"the order has used 75% of its time (deadline {d:%m-%d %H:%M}): please hurry",
+        )
     if stage == "overdue":
-        return f"工单超过办理时限（{d:%m-%d %H:%M}）未办结，普通督办"
+        return (
+            f"工单超过办理时限（{d:%m-%d %H:%M}）未办结，普通督办",
+            f"the order is past its deadline ({d:%m-%d %H:%M}): ordinary supervision",
+        )
     assert limits is not None
     days = limits.yellow if stage == "yellow" else limits.red
-    card = "黄牌" if stage == "yellow" else "红牌"
-    return f"超过办理时限{days}个工作日仍未办结（{limits.source}），亮{card}"
+    card_zh, card_en = STAGE_TEXT[stage]
+    zh_src, en_src = _source_words(limits.source)
+    return (
+        f"超过办理时限{days}个工作日仍未办结（{zh_src}），亮{card_zh}",
+        f"still open {days} working days past its deadline ({en_src}): a {card_en}",
+    )
 
 
 def month_of(moment: dt.datetime) -> dt.date:
@@ -182,11 +352,14 @@ class SweepResult:
     created: dict[str, int] = field(default_factory=dict)  # by stage
     lapsed: int = 0  # extension requests lapsed by a card
     closed: int = 0  # automatic supervision closed with its order
+    scored: dict[str, int] = field(default_factory=dict)  # outcome points by rule
+    examined: int = 0  # orders that were due (an idle sweep looks at none)
+    full: bool = False  # the rules changed (or the first sweep): every open order looked at
     seconds: float = 0.0
 
     @property
     def changed(self) -> int:
-        return sum(self.created.values()) + self.lapsed + self.closed
+        return sum(self.created.values()) + self.lapsed + self.closed + sum(self.scored.values())
 
     def describe(self) -> str:
         if not self.ran:
@@ -196,6 +369,8 @@ class SweepResult:
             parts.append(f"延期申请失效 {self.lapsed}")
         if self.closed:
             parts.append(f"自动销号 {self.closed}")
+        for rule, n in sorted(self.scored.items()):
+            parts.append(f"{RULE_TEXT.get(rule, (rule, rule))[0]}计分 {n}")
         return ("督办巡检：" + ("，".join(parts) if parts else "无新情况")) + (
             f"（{self.seconds * 1000:.0f} ms）"
         )
@@ -212,13 +387,45 @@ class _New:
     kind: str
     status: str
     deadline_at: dt.datetime
-    reason: str
+    reason: tuple[str, str]
     order_number: str
+
+
+BULK_STEPS = 500  # more new steps than this in one sweep are written quietly
+RULES_VERSION = 2  # the rules' code: a new version looks at every open order again
+
+
+def _rules_key(session: Session, calendar: WorkCalendar, config: Mapping[str, Any]) -> str:
+    """What the due times depend on besides the orders themselves: the holidays, the card
+    limits, the points, the focus problems and the repeat rule."""
+    import hashlib
+    import json
+
+    focus = session.scalars(text("SELECT code FROM categories WHERE focus ORDER BY code")).all()
+    doc = {
+        "v": RULES_VERSION,
+        "calendar": sorted((d.isoformat(), k) for d, k in calendar.exceptions.items()),
+        "focus": list(focus),
+        **{
+            key: config[key]
+            for key in (
+                "orders.card_limits",
+                "orders.score_points",
+                "orders.focus_keywords",
+                "orders.repeat_reports",
+            )
+        },
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = None) -> SweepResult:
     """Run the rules once and commit. Returns at once (``ran`` False) when another session
-    holds the sweep's lock."""
+    holds the sweep's lock.
+
+    Incremental: only the orders due (``supervision_due``: a step's moment has come, or
+    something the order's steps depend on changed) and the orders new since the last sweep are
+    read; when the rules themselves changed, every open order is."""
     started = time.perf_counter()
     now = now or clock.now()
     try:
@@ -227,28 +434,68 @@ def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = Non
             session.rollback()
             return SweepResult(False, seconds=time.perf_counter() - started)
         result = SweepResult(True)
+        # the sweep's own supervision rows do not mark their orders due again (alembic 0017)
+        session.execute(text("SET LOCAL cc.sweep = 'on'"))
         calendar = load_calendar(session)
         config = settings.get_all(session)
+        key = _rules_key(session, calendar, config)
+        state = session.execute(
+            text("SELECT rules_key, last_order_id FROM supervision_sweeps WHERE id = 1")
+        ).one_or_none()
+        result.full = state is None or state.rules_key != key
+        if result.full:
+            session.execute(
+                text(
+                    "INSERT INTO supervision_due (work_order_id, due_at) SELECT id, '-infinity' "
+                    f"FROM work_orders WHERE status IN {_OPEN_ORDER_SQL} "
+                    "ON CONFLICT (work_order_id) DO UPDATE SET due_at = '-infinity' "
+                    "WHERE supervision_due.due_at <> '-infinity'"
+                )
+            )
+        ids = list(
+            session.scalars(
+                text("SELECT work_order_id FROM supervision_due WHERE due_at <= :now"),
+                {"now": now},
+            )
+        )
+        result.examined = len(ids)
+        mark = state.last_order_id if state is not None else 0
+        limits = {**settings.DEFAULTS["orders.card_limits"][0], **config["orders.card_limits"]}
         new: list[_New] = []
-        new += _reminders(session, now)
-        cards = _overdue_steps(session, now, calendar, config["orders.card_limits"])
-        new += cards
-        new += _proposals(session, now, config)
-        inserted = _insert(session, actor, now, new, config["orders.score_points"])
+        rows = session.execute(text(_STEPS_SQL), {"ids": ids}).all() if ids else []
+        chains = _chains(session) if rows else {}
+        if ids:
+            new += _reminders(session, now, ids)
+            new += _overdue_steps(now, calendar, limits, rows, chains)
+            new += _focus(session, config, ids)
+        new += _repeats(session, config, mark, {n.order_id for n in new if n.level == "listed"})
+        points = {**settings.DEFAULTS["orders.score_points"][0], **config["orders.score_points"]}
+        bulk = len(new) > BULK_STEPS
+        if bulk:  # thousands at once (a first sweep, new rules): one "reload", not a toast each
+            session.execute(text("SET LOCAL cc.bulk = 'on'"))
+        inserted = _insert(session, actor, now, new, points)
         for item in inserted:
             result.created[item.stage] = result.created.get(item.stage, 0) + 1
         carded = [n.order_id for n in inserted if n.stage in CARD_STAGES]
         result.lapsed = _lapse_extensions(session, actor, now, carded)
-        result.closed = _close_finished(session, actor, now)
+        result.closed = _close_finished(session, actor, now, None if result.full else ids)
+        if ids:
+            result.scored = _outcome_points(session, now, ids, points)
+            raised: dict[int, list[str]] = {}
+            for n in inserted:
+                raised.setdefault(n.order_id, []).append(n.stage)
+            _reschedule(session, now, calendar, limits, ids, rows, chains, raised)
         session.execute(
             text(
-                "INSERT INTO supervision_sweeps (id, last_run_at, last_order_id, last_created) "
-                "VALUES (1, :now, :mark, :n) ON CONFLICT (id) DO UPDATE SET "
+                "INSERT INTO supervision_sweeps (id, last_run_at, last_order_id, last_created, "
+                "rules_key) VALUES (1, :now, :mark, :n, :key) ON CONFLICT (id) DO UPDATE SET "
                 "last_run_at = :now, last_order_id = greatest(supervision_sweeps.last_order_id, "
-                ":mark), last_created = :n"
+                ":mark), last_created = :n, rules_key = :key"
             ),
-            {"now": now, "mark": _order_mark(session), "n": len(inserted)},
+            {"now": now, "mark": _order_mark(session), "n": len(inserted), "key": key},
         )
+        if bulk:
+            session.execute(text("SELECT pg_notify(:c, :m)"), {"c": CHANNEL, "m": RELOAD_NOTICE})
         session.commit()
     except BaseException:
         session.rollback()
@@ -261,17 +508,17 @@ def _order_mark(session: Session) -> int:
     return session.scalar(text("SELECT coalesce(max(id), 0) FROM work_orders")) or 0
 
 
-def _reminders(session: Session, now: dt.datetime) -> list[_New]:
+def _reminders(session: Session, now: dt.datetime, ids: Sequence[int]) -> list[_New]:
     rows = session.execute(
         text(
             "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.deadline_at "
             "FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
-            f"WHERE w.status IN {_OPEN_ORDER_SQL} AND w.deadline_at > :now "
+            f"WHERE w.id = ANY(:ids) AND w.status IN {_OPEN_ORDER_SQL} AND w.deadline_at > :now "
             "AND w.dispatched_at + (w.deadline_at - w.dispatched_at) * :f <= :now "
             "AND NOT EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
             "AND s.level = 'supervise' AND s.stage = 'remind')"
         ),
-        {"now": now, "f": AMBER_FRACTION},
+        {"now": now, "f": AMBER_FRACTION, "ids": list(ids)},
     ).all()
     return [
         _New(
@@ -291,38 +538,49 @@ def _reminders(session: Session, now: dt.datetime) -> list[_New]:
     ]
 
 
-def _overdue_steps(
-    session: Session, now: dt.datetime, calendar: WorkCalendar, setting: Mapping[str, Any]
-) -> list[_New]:
-    rows = session.execute(
-        text(
-            "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.deadline_at, "
-            "i.category_code, d.kind, ARRAY(SELECT s.stage FROM supervision_orders s "
-            "WHERE s.work_order_id = w.id AND s.level = 'supervise' "
-            "AND s.stage IN ('overdue', 'yellow', 'red')) AS stages "
-            "FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
-            "JOIN departments d ON d.id = w.department_id "
-            f"WHERE w.status IN {_OPEN_ORDER_SQL} AND w.deadline_at < :now "
-            "AND NOT EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
-            "AND s.level = 'supervise' AND s.stage = 'red')"
-        ),
-        {"now": now},
-    ).all()
+def _chains(session: Session) -> dict[str, list[str]]:
+    """Each category's code with its parents', itself first."""
     parents: dict[str, str | None] = {
         code: parent
         for code, parent in session.execute(text("SELECT code, parent_code FROM categories"))
     }
-    out = []
-    for r in rows:
-        chain, code = [], r.category_code
+    out = {}
+    for start in parents:
+        chain: list[str] = []
+        code: str | None = start
         while code is not None and code not in chain:
             chain.append(code)
             code = parents.get(code)
-        limits = choose_limits(setting, chain, r.kind)
+        out[start] = chain
+    return out
+
+
+_STEPS_SQL = (
+    "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.dispatched_at, "
+    "w.deadline_at, w.status, i.category_code, d.kind, ARRAY(SELECT s.stage FROM "
+    "supervision_orders s WHERE s.work_order_id = w.id AND s.level = 'supervise' "
+    "AND s.stage IN ('remind', 'overdue', 'yellow', 'red')) AS stages "
+    "FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
+    "JOIN departments d ON d.id = w.department_id WHERE w.id = ANY(:ids)"
+)
+
+
+def _overdue_steps(
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    setting: Mapping[str, Any],
+    rows: Sequence[Any],
+    chains: Mapping[str, list[str]],
+) -> list[_New]:
+    out = []
+    for r in rows:
+        if r.status not in OPEN_ORDER_STATUSES or r.deadline_at >= now:
+            continue
+        limits = choose_limits(setting, chains.get(r.category_code, []), r.kind)
         step = due_step(now, r.deadline_at, limits, calendar)
         if step is None:
             continue
-        reached = max((_STEP_RANK[s] for s in r.stages), default=0)
+        reached = max((_STEP_RANK.get(s, 0) for s in r.stages), default=0)
         if _STEP_RANK[step] <= reached:
             continue
         out.append(
@@ -343,26 +601,64 @@ def _overdue_steps(
     return out
 
 
-def _proposals(session: Session, now: dt.datetime, config: Mapping[str, Any]) -> list[_New]:
-    """Listed supervision proposed for focus problems (every open order without one) and for
-    repeated reports (orders dispatched since the last sweep)."""
+def _reschedule(
+    session: Session,
+    now: dt.datetime,
+    calendar: WorkCalendar,
+    setting: Mapping[str, Any],
+    ids: Sequence[int],
+    rows: Sequence[Any],
+    chains: Mapping[str, list[str]],
+    raised: Mapping[int, list[str]],
+) -> None:
+    """Write when each of these orders is next due (``rows`` as read before this sweep raised
+    ``raised``); forget the ones with nothing ahead (no longer open, or carded red) until
+    something they depend on changes."""
+    keep: dict[int, dt.datetime] = {}
+    for r in rows:
+        if r.status not in OPEN_ORDER_STATUSES:
+            continue
+        limits = choose_limits(setting, chains.get(r.category_code, []), r.kind)
+        stages = [*r.stages, *raised.get(r.id, ())]
+        due = next_due(now, r.dispatched_at, r.deadline_at, limits, calendar, stages)
+        if due is not None:
+            keep[r.id] = due
+    gone = [i for i in ids if i not in keep]
+    if gone:
+        session.execute(
+            text("DELETE FROM supervision_due WHERE work_order_id = ANY(:ids)"), {"ids": gone}
+        )
+    if keep:
+        session.execute(
+            text(
+                "INSERT INTO supervision_due (work_order_id, due_at) SELECT * FROM "
+                "unnest(CAST(:ids AS bigint[]), CAST(:due AS timestamptz[])) "
+                "ON CONFLICT (work_order_id) DO UPDATE SET due_at = excluded.due_at"
+            ),
+            {"ids": list(keep), "due": list(keep.values())},
+        )
+
+
+def _focus(session: Session, config: Mapping[str, Any], ids: Sequence[int]) -> list[_New]:
+    """Listed supervision proposed for focus problems: the category is one, or the title names
+    a focus keyword."""
     keywords = [f"%{k}%" for k in config["orders.focus_keywords"] or [] if k]
     focus_sql = "c.focus" + (" OR i.title ILIKE ANY(:kw)" if keywords else "")
-    params: dict[str, Any] = {"now": now}
+    params: dict[str, Any] = {"ids": list(ids)}
     if keywords:
         params["kw"] = keywords
     focus = session.execute(
         text(
             "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.deadline_at, "
-            "c.name FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
+            "c.name, c.name_en FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
             "LEFT JOIN categories c ON c.code = i.category_code "
-            f"WHERE w.status IN {_OPEN_ORDER_SQL} AND ({focus_sql}) "
+            f"WHERE w.id = ANY(:ids) AND w.status IN {_OPEN_ORDER_SQL} AND ({focus_sql}) "
             "AND NOT EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
             "AND s.level IN ('listed', 'leader_case'))"
         ),
         params,
     ).all()
-    out = [
+    return [
         _New(
             r.id,
             r.incident_id,
@@ -373,31 +669,68 @@ def _proposals(session: Session, now: dt.datetime, config: Mapping[str, Any]) ->
             "proposal",
             "proposed",
             r.deadline_at,
-            f"「{r.name or '未分类'}」属重点问题，建议挂牌督办",
+            (
+                f"「{r.name or '未分类'}」属重点问题，建议挂牌督办",
+                f"“{r.name_en or r.name or 'uncategorised'}” is a focus problem: "
+                "listed supervision proposed",
+            ),
             r.number,
         )
         for r in focus
     ]
+
+
+def _repeats(session: Session, config: Mapping[str, Any], mark: int, seen: set[int]) -> list[_New]:
+    """Listed supervision proposed for the orders dispatched since the last sweep whose problem
+    was reported ``count`` times in ``days`` days at the same grid, or by the same reporter
+    (matched by phone in the database, which never returns the phone)."""
     rule = config["orders.repeat_reports"] or {}
     count, days = int(rule.get("count", 3)), int(rule.get("days", 30))
-    mark = session.scalar(text("SELECT last_order_id FROM supervision_sweeps WHERE id = 1")) or 0
-    repeats = session.execute(
+    fresh = session.execute(
         text(
             "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.deadline_at, "
-            "n.reports FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
+            "i.grid_id, i.category_code, i.reported_at FROM work_orders w "
+            "JOIN incidents i ON i.id = w.incident_id "
+            f"WHERE w.id > :mark AND w.status IN {_OPEN_ORDER_SQL} "
+            "AND i.category_code IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
+            "AND s.level IN ('listed', 'leader_case'))"
+        ),
+        {"mark": mark},
+    ).all()
+    fresh = [r for r in fresh if r.id not in seen]
+    if not fresh:
+        return []
+    by_id = {r.id: r for r in fresh}
+    found: dict[int, tuple[str, str]] = {}
+    for oid, reports in session.execute(
+        text(
+            "SELECT w.id, n.reports FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
             "CROSS JOIN LATERAL (SELECT count(*) AS reports FROM incidents j "
             "WHERE j.grid_id = i.grid_id AND j.category_code = i.category_code "
             "AND j.reported_at > i.reported_at - make_interval(days => :days) "
             "AND j.reported_at <= i.reported_at AND j.duplicate_of_id IS NULL) n "
-            f"WHERE w.id > :mark AND w.status IN {_OPEN_ORDER_SQL} AND i.grid_id IS NOT NULL "
-            "AND i.category_code IS NOT NULL AND n.reports >= :count "
-            "AND NOT EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
-            "AND s.level IN ('listed', 'leader_case'))"
+            "WHERE w.id = ANY(:ids) AND i.grid_id IS NOT NULL AND n.reports >= :count"
         ),
-        {"mark": mark, "days": days, "count": count},
-    ).all()
-    seen = {n.order_id for n in out}
-    out += [
+        {"ids": list(by_id), "days": days, "count": count},
+    ):
+        found[oid] = (
+            f"同一网格{days}天内第{reports}次反映同类问题，建议挂牌督办",
+            f"the same problem reported for the {_ordinal(reports)} time in {days} days at one "
+            "grid: listed supervision proposed",
+        )
+    rest = [i for i in by_id if i not in found]
+    if rest:
+        for oid, reports in session.execute(
+            text("SELECT work_order_id, reports FROM cc_reporter_repeats(:ids, :days, :count)"),
+            {"ids": rest, "days": days, "count": count},
+        ):
+            found[oid] = (
+                f"同一来电人{days}天内第{reports}次反映同类问题，建议挂牌督办",
+                f"the same reporter reported this problem for the {_ordinal(reports)} time in "
+                f"{days} days: listed supervision proposed",
+            )
+    return [
         _New(
             r.id,
             r.incident_id,
@@ -408,12 +741,92 @@ def _proposals(session: Session, now: dt.datetime, config: Mapping[str, Any]) ->
             "proposal",
             "proposed",
             r.deadline_at,
-            f"同一网格{days}天内第{r.reports}次反映同类问题，建议挂牌督办",
+            found[r.id],
             r.number,
         )
-        for r in repeats
-        if r.id not in seen
+        for r in fresh
+        if r.id in found
     ]
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# outcome rules of the monthly score: (rule, SQL condition on w = the order, i = its incident)
+OUTCOME_RULES = {
+    "returned": "w.status = 'returned'",
+    "on_time": "w.status = 'closed' AND w.resolved_at IS NOT NULL "
+    "AND w.resolved_at <= w.deadline_at",
+    "satisfied": "w.status = 'closed' AND i.satisfaction >= 4",
+}
+RULE_TEXT = {
+    "overdue": ("超期", "overdue"),
+    "yellow": ("黄牌", "yellow card"),
+    "red": ("红牌", "red card"),
+    "returned": ("退单", "returned order"),
+    "on_time": ("按期办结", "closed on time"),
+    "satisfied": ("群众满意", "satisfied reporter"),
+    "manual": ("人工调整", "by hand"),
+}
+_OUTCOME_REASON = {
+    "returned": ("工单 {n} 退单", "order {n} was returned"),
+    "on_time": ("工单 {n} 按期办结", "order {n} was closed on time"),
+    "satisfied": ("工单 {n} 回访满意", "the reporter of order {n} was satisfied"),
+}
+
+
+def outcome_units(
+    department_id: int, unit_kind: str, town_id: int | None
+) -> list[tuple[str, int]]:
+    """Who an order's outcome (returned, on time, satisfied) scores for: its department, and
+    its town when a town's government handled it (a card scores for the town in any case)."""
+    units = [("department", department_id)]
+    if unit_kind == "town" and town_id is not None:
+        units.append(("town", town_id))
+    return units
+
+
+def _outcome_points(
+    session: Session, now: dt.datetime, ids: Sequence[int], points: Mapping[str, int]
+) -> dict[str, int]:
+    """The monthly score's points for what became of these orders (returned, closed on time,
+    a satisfied reporter): once per unit, rule and order, to the units of
+    :func:`outcome_units`, each naming its order and rule."""
+    out: dict[str, int] = {}
+    month = month_of(now)
+    for rule, cond in OUTCOME_RULES.items():
+        value = int(points.get(rule, 0) or 0)
+        if value == 0:
+            continue
+        zh, en = _OUTCOME_REASON[rule]
+        n = session.execute(
+            text(
+                "INSERT INTO score_points (month, unit_type, unit_id, points, rule, "
+                "work_order_id, reason, reason_en, at) "
+                "SELECT :month, u.t, u.id, :points, :rule, w.id, replace(:zh, '{n}', w.number), "
+                "replace(:en, '{n}', w.number), :now FROM work_orders w "
+                "JOIN incidents i ON i.id = w.incident_id "
+                "JOIN departments d ON d.id = w.department_id CROSS JOIN LATERAL (VALUES "
+                "('department', w.department_id), ('town', CASE WHEN d.kind = 'town' "
+                "THEN i.town_id END)) u(t, id) "
+                f"WHERE w.id = ANY(:ids) AND u.id IS NOT NULL AND {cond} "
+                "ON CONFLICT (unit_type, unit_id, rule, work_order_id) WHERE rule <> 'manual' "
+                "DO NOTHING"
+            ),
+            {
+                "month": month,
+                "points": value,
+                "rule": rule,
+                "zh": zh,
+                "en": en,
+                "now": now,
+                "ids": list(ids),
+            },
+        ).rowcount  # type: ignore[attr-defined]
+        if n:
+            out[rule] = n
     return out
 
 
@@ -468,18 +881,19 @@ def _insert(
             # a reminder lasts to the order's deadline; the others are answered in N days
             "deadline_at": n.deadline_at if n.stage in ("remind", "focus", "repeat") else answer_by,
             "status": n.status,
-            "reason": n.reason,
+            "reason": n.reason[0],
+            "reason_en": n.reason[1],
         }
         for sid, n in zip(ids, new, strict=True)
     ]
     got = session.execute(
         text(
             "INSERT INTO supervision_orders (id, number, level, kind, stage, work_order_id, "
-            "department_id, town_id, issued_by_id, issued_at, deadline_at, status, reason) "
-            "SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(id bigint, "
+            "department_id, town_id, issued_by_id, issued_at, deadline_at, status, reason, "
+            "reason_en) SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(id bigint, "
             "number text, level text, kind text, stage text, work_order_id bigint, "
             "department_id bigint, town_id bigint, issued_by_id bigint, issued_at timestamptz, "
-            "deadline_at timestamptz, status text, reason text) "
+            "deadline_at timestamptz, status text, reason text, reason_en text) "
             "ON CONFLICT (work_order_id, level, stage) WHERE stage <> 'manual' DO NOTHING "
             "RETURNING id"
         ),
@@ -489,22 +903,31 @@ def _insert(
     inserted = [(row, n) for row, n in zip(rows, new, strict=True) if row["id"] in kept]
     if not inserted:
         return []
+    # one statement for the audit entries (the log's trigger stamps and chains each)
     session.execute(
-        insert(AuditEntry),
-        [
-            {
-                "actor_id": actor.user_id,
-                "actor_name": actor.name,
-                "action": "supervision.sweep",
-                "entity_type": "supervision_order",
-                "entity_id": row["id"],
-                "summary": f"督办巡检：工单 {n.order_number} {STAGE_TEXT[n.stage][0]}"
-                f"（{row['number']}）",
-                "after": {"level": n.level, "stage": n.stage, "status": n.status},
-                "reason": n.reason,
-            }
-            for row, n in inserted
-        ],
+        text(
+            "INSERT INTO audit_log (actor_id, actor_name, action, entity_type, entity_id, "
+            "summary, after, reason) SELECT r.actor_id, r.actor_name, 'supervision.sweep', "
+            "'supervision_order', r.entity_id, r.summary, r.after, r.reason FROM "
+            "jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(actor_id bigint, actor_name text, "
+            "entity_id bigint, summary text, after jsonb, reason text) ORDER BY r.entity_id"
+        ),
+        {
+            "rows": _json(
+                [
+                    {
+                        "actor_id": actor.user_id,
+                        "actor_name": actor.name,
+                        "entity_id": row["id"],
+                        "summary": f"督办巡检：工单 {n.order_number} {STAGE_TEXT[n.stage][0]}"
+                        f"（{row['number']}）",
+                        "after": {"level": n.level, "stage": n.stage, "status": n.status},
+                        "reason": n.reason[0],
+                    }
+                    for row, n in inserted
+                ]
+            )
+        },
     )
     # a higher step retires the lower open ones of the same order
     stepped = [(n.order_id, _STEP_RANK[n.stage]) for _, n in inserted if n.stage in _STEP_RANK]
@@ -526,7 +949,8 @@ def _insert(
         value = int(points.get(n.stage, 0) or 0)
         if n.stage not in _STEP_RANK or value == 0:
             continue
-        why = f"工单 {n.order_number} {STAGE_TEXT[n.stage][0]}：{n.reason}"
+        why = f"工单 {n.order_number} {STAGE_TEXT[n.stage][0]}：{n.reason[0]}"
+        why_en = f"order {n.order_number}, {STAGE_TEXT[n.stage][1]}: {n.reason[1]}"
         units = [("department", n.department_id)]
         if n.town_id is not None:
             units.append(("town", n.town_id))
@@ -541,6 +965,7 @@ def _insert(
                     "supervision_id": row["id"],
                     "work_order_id": n.order_id,
                     "reason": why,
+                    "reason_en": why_en,
                     "at": now.isoformat(),
                 }
             )
@@ -548,10 +973,10 @@ def _insert(
         session.execute(
             text(
                 "INSERT INTO score_points (month, unit_type, unit_id, points, rule, "
-                "supervision_id, work_order_id, reason, at) SELECT * FROM "
+                "supervision_id, work_order_id, reason, reason_en, at) SELECT * FROM "
                 "jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(month date, unit_type text, "
                 "unit_id bigint, points smallint, rule text, supervision_id bigint, "
-                "work_order_id bigint, reason text, at timestamptz) "
+                "work_order_id bigint, reason text, reason_en text, at timestamptz) "
                 "ON CONFLICT (unit_type, unit_id, rule, work_order_id) WHERE rule <> 'manual' "
                 "DO NOTHING"
             ),
@@ -600,7 +1025,12 @@ def _lapse_extensions(
     return len(lapsed)
 
 
-def _close_finished(session: Session, actor: Actor, now: dt.datetime) -> int:
+def _close_finished(
+    session: Session, actor: Actor, now: dt.datetime, ids: Sequence[int] | None
+) -> int:
+    """Close the automatic supervision of orders no longer open: of ``ids``, or of all."""
+    if ids is not None and not ids:
+        return 0
     closed = session.execute(
         text(
             "UPDATE supervision_orders s SET status = 'closed', closed_at = :now, "
@@ -608,9 +1038,11 @@ def _close_finished(session: Session, actor: Actor, now: dt.datetime) -> int:
             "updated_at = :now FROM work_orders w WHERE w.id = s.work_order_id "
             "AND s.kind IN ('auto', 'proposal') AND s.status IN "
             "('proposed', 'open', 'acknowledged', 'responded') "
-            f"AND w.status NOT IN {_OPEN_ORDER_SQL} RETURNING s.id, s.number"
+            f"AND w.status NOT IN {_OPEN_ORDER_SQL} "
+            + ("AND s.work_order_id = ANY(:ids) " if ids is not None else "")
+            + "RETURNING s.id, s.number"
         ),
-        {"now": now},
+        {"now": now, **({"ids": list(ids)} if ids is not None else {})},
     ).all()
     if closed:
         session.execute(
@@ -1299,6 +1731,7 @@ class LedgerRow:
     status: str
     department_id: int | None
     department: str | None
+    department_en: str | None
     town: str | None
     order_id: int | None
     order_number: str | None
@@ -1311,6 +1744,7 @@ class LedgerRow:
     acknowledged_at: dt.datetime | None
     replied_at: dt.datetime | None
     reason: str
+    reason_en: str | None
     instructions: str | None
     reply: str | None
     leader: str | None
@@ -1320,6 +1754,19 @@ class LedgerRow:
     @property
     def card(self) -> str | None:
         return self.stage if self.stage in CARD_STAGES else None
+
+    @property
+    def reason_words(self) -> tuple[str, str]:
+        """(中文, English) of the reason (a reason given by hand has only its own words)."""
+        return (self.reason, self.reason_en or self.reason)
+
+    @property
+    def department_words(self) -> tuple[str, str]:
+        return (self.department or "", self.department_en or self.department or "")
+
+    @property
+    def town_words(self) -> tuple[str, str]:
+        return place_names.words(self.town)
 
 
 def ledger(
@@ -1352,6 +1799,7 @@ def ledger(
             s.status,
             s.department_id,
             Department.name.label("department"),
+            Department.name_en.label("department_en"),
             town.name.label("town"),
             w.id.label("order_id"),
             w.number.label("order_number"),
@@ -1364,6 +1812,7 @@ def ledger(
             s.acknowledged_at,
             s.replied_at,
             s.reason,
+            s.reason_en,
             s.instructions,
             s.reply,
             s.responsible_leader.label("leader"),
@@ -1486,6 +1935,11 @@ class UnitScore:
     name: str
     score: int
     by_rule: dict[str, int]
+    name_en: str = ""
+
+    @property
+    def name_words(self) -> tuple[str, str]:
+        return (self.name, self.name_en or self.name)
 
 
 def monthly_scores(session: Session, month: dt.date, unit_type: str) -> list[UnitScore]:
@@ -1493,13 +1947,19 @@ def monthly_scores(session: Session, month: dt.date, unit_type: str) -> list[Uni
     first, with the points per rule."""
     month = month.replace(day=1)
     if unit_type == "department":
-        units = session.execute(
-            select(Department.id, Department.name).where(Department.active)
-        ).all()
+        units = [
+            (i, n, e or n)
+            for i, n, e in session.execute(
+                select(Department.id, Department.name, Department.name_en).where(Department.active)
+            )
+        ]
     else:
-        units = session.execute(
-            select(AdminArea.id, AdminArea.name).where(AdminArea.level == "town")
-        ).all()
+        units = [
+            (i, n, place_names.english(n))
+            for i, n in session.execute(
+                select(AdminArea.id, AdminArea.name).where(AdminArea.level == "town")
+            )
+        ]
     sums: dict[int, dict[str, int]] = {}
     for unit_id, rule, total in session.execute(
         text(
@@ -1511,9 +1971,14 @@ def monthly_scores(session: Session, month: dt.date, unit_type: str) -> list[Uni
         sums.setdefault(unit_id, {})[rule] = int(total)
     out = [
         UnitScore(
-            unit_type, uid, name, BASE_SCORE + sum(sums.get(uid, {}).values()), sums.get(uid, {})
+            unit_type,
+            uid,
+            name,
+            BASE_SCORE + sum(sums.get(uid, {}).values()),
+            sums.get(uid, {}),
+            name_en,
         )
-        for uid, name in units
+        for uid, name, name_en in units
     ]
     return sorted(out, key=lambda u: (-u.score, u.name))
 

@@ -1,7 +1,9 @@
 """What needs action finds the person (待办提醒): a badge on the menu bar with the notices not yet
-looked at, a toast in the window's corner for each new one, and, if the operator turned it on, a
-sound. Which changes are news for whom is decided in :mod:`command_center.services.attention`
-(Qt-free); this module only watches the live channel and shows the result.
+looked at, a toast in the window's corner for each new one, the system tray's icon with the
+count and the newest notice as a tray message (where the desktop has a tray), and, if the
+operator turned it on (the badge's menu, off by default), a sound. Which changes are news
+for whom is decided in :mod:`command_center.services.attention` (Qt-free); this module only
+watches the live channel and shows the result.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QMouseEvent
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QMouseEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QLabel,
     QMenu,
+    QSystemTrayIcon,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -63,7 +66,7 @@ def notice_text(n: svc.Notice) -> str:
         parts.append(
             f"{n.department}：{n.reason or ''}"
             if words.language() == "zh"
-            else f"{n.department}: {n.reason or ''}"
+            else f"{words.pick(n.department_words)}: {words.pick(n.reason_words)}"
         )
     return "\n".join(parts)
 
@@ -330,3 +333,93 @@ class Toast(QFrame):
             self.sig_open.emit(self._incident_id)
         self.hide()
         event.accept()
+
+
+def tray_icon(count: int) -> QIcon:
+    """The tray's icon: the number not yet looked at on red, or a grey dot when none."""
+    pixmap = QPixmap(32, 32)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("#c62828") if count else QColor("#607d8b"))
+    painter.drawEllipse(1, 1, 30, 30)
+    if count:
+        painter.setPen(QColor("white"))
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(18 if count < 10 else 14 if count < 100 else 11)
+        painter.setFont(font)
+        painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, str(min(count, 999)))
+    painter.end()
+    return QIcon(pixmap)
+
+
+class AttentionTray(QObject):
+    """The system tray's icon: the 待办 count in the icon and its tooltip, and each new notice
+    as a tray message (clicking it opens the incident or case). Where the desktop has no tray
+    (offscreen, some window managers) it does nothing."""
+
+    sig_open = Signal(int)
+    sig_open_case = Signal(int)
+    sig_open_reminder = Signal(int)
+
+    def __init__(
+        self,
+        watcher: AttentionWatcher,
+        parent: QObject | None = None,
+        *,
+        available: bool | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.watcher = watcher
+        if available is None:
+            available = QSystemTrayIcon.isSystemTrayAvailable()
+        self.icon: QSystemTrayIcon | None = None
+        self._latest: svc.Notice | None = None
+        if not available:
+            return
+        self.icon = QSystemTrayIcon(tray_icon(0), self)
+        self.icon.messageClicked.connect(self._open_latest)
+        self.icon.activated.connect(lambda _reason: self._open_latest())
+        watcher.sig_unread_changed.connect(self._update)
+        watcher.sig_notices.connect(self.show_notices)
+        self._update(0)
+        self.icon.show()
+
+    @Slot(int)
+    def _update(self, unread: int) -> None:
+        if self.icon is None:
+            return
+        label = QCoreApplication.translate("Attention", "To do")
+        self.icon.setIcon(tray_icon(unread))
+        self.icon.setToolTip(f"{label} {unread}" if unread else label)
+
+    @Slot(list)
+    def show_notices(self, notices: Sequence[svc.Notice]) -> None:
+        if self.icon is None or not notices:
+            return
+        latest = self._latest = notices[-1]
+        heading = kind_text(latest.kind)
+        if len(notices) > 1:
+            heading += "  " + QCoreApplication.translate("Attention", "(+%1 more)").replace(
+                "%1", str(len(notices) - 1)
+            )
+        self.icon.showMessage(
+            heading, notice_text(latest), QSystemTrayIcon.MessageIcon.Information, TOAST_MS
+        )
+
+    def _open_latest(self) -> None:
+        n = self._latest
+        if n is None:
+            return
+        if n.reminder_id is not None:
+            self.sig_open_reminder.emit(n.reminder_id)
+        elif n.case_id is not None:
+            self.sig_open_case.emit(n.case_id)
+        else:
+            self.sig_open.emit(n.incident_id)
+
+    def stop(self) -> None:
+        if self.icon is not None:
+            self.icon.hide()

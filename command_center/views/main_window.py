@@ -60,7 +60,12 @@ from command_center.views.areas import (
     views_for,
     wall_views_for,
 )
-from command_center.views.attention import AttentionButton, AttentionWatcher, Toast
+from command_center.views.attention import (
+    AttentionButton,
+    AttentionTray,
+    AttentionWatcher,
+    Toast,
+)
 from command_center.views.fit import ElidedLabel
 from command_center.views.idle_lock import IdleLock, idle_minutes
 from command_center.views.login_dialog import ChangePasswordDialog, role_label
@@ -441,6 +446,10 @@ class MainWindow(QMainWindow):
         self.toast.sig_open_case.connect(self.open_dispute_case)
         self.attention_button.sig_open_reminder.connect(self.open_worker_reminder)
         self.toast.sig_open_reminder.connect(self.open_worker_reminder)
+        self.tray = AttentionTray(self.attention, self)  # nothing where there is no tray
+        self.tray.sig_open.connect(self._on_map_view_sig_open_incident)
+        self.tray.sig_open_case.connect(self.open_dispute_case)
+        self.tray.sig_open_reminder.connect(self.open_worker_reminder)
 
     @Slot(int)
     def open_worker_reminder(self, reminder_id: int) -> None:
@@ -479,15 +488,11 @@ class MainWindow(QMainWindow):
             title = view_title(key)
             self.docks[key].setWindowTitle(title)
             self.docks[key].toggleViewAction().setText(title)
-            keys = self.nav_actions[key].shortcut().toString(
-                QKeySequence.SequenceFormat.NativeText
-            )
+            keys = self.nav_actions[key].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             # the key shown, not only hinted; an area after the ninth has none
             self.nav_actions[key].setText(f"{title}\n{keys}" if keys else title)
             self.nav_actions[key].setToolTip(
-                self.tr("Show %1 (%2)").replace("%1", title).replace("%2", keys)
-                if keys
-                else title
+                self.tr("Show %1 (%2)").replace("%1", title).replace("%2", keys) if keys else title
             )
         self.nav.setWindowTitle(self.tr("Navigation"))
         self.file_menu.setTitle(self.tr("&File"))
@@ -980,6 +985,7 @@ class MainWindow(QMainWindow):
         self._clock.stop()
         self.attention.stop()
         self.toast.stop()
+        self.tray.stop()
         if self.poller is not None:
             self.poller.shutdown()
         for view in [*self.views.values(), *self._wall_only_pages.values()]:

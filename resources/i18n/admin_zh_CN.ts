@@ -215,7 +215,7 @@
 <context>
     <name>DeadlineRuleForm</name>
     <message>
-        <location filename="../../command_center/views/admin/rules_dialog.py" line="+165"/>
+        <location filename="../../command_center/views/admin/rules_dialog.py" line="+178"/>
         <source>Deadline rule</source>
         <translation>办理时限规则</translation>
     </message>
@@ -393,7 +393,7 @@
 <context>
     <name>RulesDialog</name>
     <message>
-        <location line="-100"/>
+        <location line="-104"/>
         <source>Objection window</source>
         <translation>异议期限</translation>
     </message>
@@ -419,11 +419,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+357"/>
         <source>working days</source>
         <translation>个工作日</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-351"/>
         <source>Dispatches before escalation</source>
         <translation>提请督办前最多派送</translation>
     </message>
@@ -433,19 +434,20 @@
         <translation>次</translation>
     </message>
     <message>
-        <location line="+155"/>
+        <location line="+159"/>
         <source>Working rules</source>
         <translation>办理规则</translation>
     </message>
     <message>
         <location line="+5"/>
         <location line="+3"/>
-        <location line="+85"/>
+        <location line="+86"/>
+        <location line="+29"/>
         <source>Category</source>
         <translation>分类</translation>
     </message>
     <message>
-        <location line="-88"/>
+        <location line="-118"/>
         <source>Town</source>
         <translation>乡镇</translation>
     </message>
@@ -495,13 +497,18 @@
         <translation>智能派单</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Supervision</source>
+        <translation>督办</translation>
+    </message>
+    <message>
         <location line="+3"/>
-        <location line="+171"/>
+        <location line="+303"/>
         <source>Only an administrator can change the working rules.</source>
         <translation>只有系统管理员可以修改办理规则。</translation>
     </message>
     <message>
-        <location line="-153"/>
+        <location line="-285"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
@@ -596,7 +603,52 @@
         <translation>采纳率</translation>
     </message>
     <message>
+        <location line="+15"/>
+        <source>Yellow and red cards: working days past the order&apos;s deadline (red more than yellow, yellow more than 0). A category&apos;s own limits come before its unit kind&apos;s.</source>
+        <translation>黄牌、红牌：超过工单办理时限的工作日数（红牌须大于黄牌，黄牌须大于0）。分类自己的时限优先于单位类别的时限。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Unit kind</source>
+        <translation>单位类别</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Yellow card</source>
+        <translation>黄牌</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Red card</source>
+        <translation>红牌</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Add a category&apos;s limits</source>
+        <translation>添加分类时限</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Monthly score: points per order (every unit starts at 100)</source>
+        <translation>月度考核：每件工单的分值（各单位每月从100分起算）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Save supervision rules</source>
+        <translation>保存督办规则</translation>
+    </message>
+    <message>
         <location line="+23"/>
+        <source>Default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <location line="+74"/>
         <source>category</source>
         <translation>分类</translation>
     </message>
@@ -651,7 +703,7 @@
         <translation>任意</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>

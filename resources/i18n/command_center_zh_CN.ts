@@ -184,12 +184,13 @@
 <context>
     <name>Attention</name>
     <message>
-        <location filename="../../command_center/views/attention.py" line="+191"/>
+        <location filename="../../command_center/views/attention.py" line="+194"/>
+        <location line="+200"/>
         <source>To do</source>
         <translation>待办</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-190"/>
         <source>Not yet looked at: %1</source>
         <translation>未查看的提醒：%1 条</translation>
     </message>
@@ -210,6 +211,7 @@
     </message>
     <message>
         <location line="+60"/>
+        <location line="+114"/>
         <source>(+%1 more)</source>
         <translation>（另有 %1 条）</translation>
     </message>
@@ -528,17 +530,17 @@
         <translation>研判分析</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+477"/>
+        <location filename="../../command_center/views/main_window.py" line="+486"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+9"/>
         <source>Show %1 (%2)</source>
         <translation>显示%1（%2）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>Navigation</source>
         <translation>导航</translation>
     </message>

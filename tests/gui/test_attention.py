@@ -222,3 +222,43 @@ def test_a_large_urgent_dispute_alerts_the_center_and_opens_its_case(
     assert "矛盾纠纷预警" in toast.heading.text()
     toast.mousePressEvent(_press())
     assert opened == [snap.id]
+
+
+def test_the_tray_shows_the_count_and_the_newest_notice_and_is_skipped_without_a_tray(
+    qtbot, cc_app
+) -> None:
+    import datetime as dt
+
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from command_center.services import attention as svc
+    from command_center.services.auth import UserInfo
+    from command_center.views.attention import AttentionTray
+
+    user = UserInfo(1, "zhiban1", "王丽娟", "duty_operator", "值班员", None, None)
+    window = QWidget()
+    qtbot.addWidget(window)
+    watcher = AttentionWatcher(None, None, user, window)  # type: ignore[arg-type]
+    # offscreen there is no tray: nothing is made and nothing fails
+    assert not QSystemTrayIcon.isSystemTrayAvailable()
+    assert AttentionTray(watcher, window).icon is None
+    # where there is one: the count in the icon's tooltip, the newest notice as a message
+    tray = AttentionTray(watcher, window, available=True)
+    shown: list[tuple[str, str]] = []
+    tray.icon.showMessage = lambda title, body, *a: shown.append((title, body))  # type: ignore[method-assign,union-attr]
+    opened: list[int] = []
+    tray.sig_open.connect(opened.append)
+    at = dt.datetime(2026, 9, 1, 9, tzinfo=dt.UTC)
+    watcher._on_read(
+        [
+            svc.Notice("urgent", 11, "SJ001", "燃气泄漏", at),
+            svc.Notice("returned", 12, "GD002", "井盖缺失", at, "城管局", "非本单位职责"),
+        ]
+    )
+    assert tray.icon.toolTip().endswith(" 2")  # type: ignore[union-attr]
+    assert len(shown) == 1 and "井盖缺失" in shown[0][1] and "非本单位职责" in shown[0][1]
+    tray.icon.messageClicked.emit()  # type: ignore[union-attr]
+    assert opened == [12]
+    watcher.mark_read()
+    assert not tray.icon.toolTip().endswith(" 2")  # type: ignore[union-attr]
+    tray.stop()

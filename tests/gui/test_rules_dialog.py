@@ -147,3 +147,34 @@ def test_smart_dispatch_tab_compares_versions_rolls_back_and_shows_rates(
         dialog.auto_button.click()
     with db.sessions() as s:
         assert s.get(AppSetting, "dispatch.auto_confidence").value == 0.85
+
+
+def test_supervision_tab_edits_card_limits_and_points_and_refuses_red_not_above_yellow(
+    qtbot, db, runner
+) -> None:
+    dialog = RulesDialog(runner, _user(db, "admin"))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.limits_table.rowCount() >= 2, timeout=10_000)
+    # the defaults: towns 1 / 2, functional departments 5 / 10 working days
+    assert dialog.supervision_values()["orders.card_limits"]["town"] == [1, 2]
+    assert dialog.supervision_values()["orders.card_limits"]["functional"] == [5, 10]
+    assert dialog.point_spins["yellow"].value() == -5
+    # a category's own limits, and more credit for a closure on time
+    dialog._add_limit_row(None, "functional", 2, 4)
+    dialog.limits_table.cellWidget(2, 0).setCurrentIndex(
+        dialog.limits_table.cellWidget(2, 0).findData("0801")
+    )
+    dialog.point_spins["on_time"].setValue(2)
+    with qtbot.waitSignal(dialog.sig_saved, timeout=10_000):
+        dialog.save_supervision_button.click()
+    with db.sessions() as s:
+        limits = s.get(AppSetting, "orders.card_limits").value
+        assert limits["categories"] == {"0801": {"functional": [2, 4]}}
+        assert s.get(AppSetting, "orders.score_points").value["on_time"] == 2
+    # red not above yellow: refused with the reason, nothing written
+    qtbot.waitUntil(lambda: dialog.limits_table.rowCount() == 3, timeout=10_000)
+    dialog.limits_table.cellWidget(0, 3).setValue(1)  # towns: yellow 1, red 1
+    dialog.save_supervision_button.click()
+    qtbot.waitUntil(lambda: "红牌时限须大于黄牌时限" in dialog.note.text(), timeout=10_000)
+    with db.sessions() as s:
+        assert s.get(AppSetting, "orders.card_limits").value["town"] == [1, 2]

@@ -91,6 +91,22 @@ def test_the_ledger_shows_open_supervision_with_cards_and_drills_through(
     qtbot.waitUntil(lambda: view.details.toPlainText().startswith(first.number), timeout=WAIT)
     qtbot.wait(200)
     assert view.grab().save(str(SHOTS / "supervision_ledger.png"))
+    # the department's notice of that card, as its toast shows it (over the ledger here)
+    from sqlalchemy.orm import Session
+
+    from command_center.services import attention
+    from command_center.views.attention import Toast
+
+    with Session(other_engine) as s:
+        notices = attention.notices(s, new_supervision_ids=[first.id], role_code="dept_handler")
+    assert [n.number for n in notices] == [first.number]
+    toast = Toast(view)
+    toast.show_notices(notices)
+    qtbot.waitUntil(toast.isVisible, timeout=WAIT)
+    assert first.reason in toast.body.text()
+    qtbot.wait(200)
+    assert view.grab().save(str(SHOTS / "supervision_toast.png"))
+    toast.stop()
     # drill-through to the incident
     with qtbot.waitSignal(view.sig_open_incident, timeout=WAIT) as got:
         view.buttons["incident"].click()

@@ -1,9 +1,10 @@
 """Working rules of the center (办理规则), edited by administrators: routing rules (category and
 town → department, with the note operators see as the reason), deadline rules (category and
 priority → working days or office hours), the order settings (objection window, reopening
-window, days to answer the reporter, dispatch rounds) and smart dispatch (智能派单: the learned
-models' versions and figures, rolling back, automatic dispatch's confidence, the accept and
-override rates per category).
+window, days to answer the reporter, dispatch rounds), supervision (督办: the yellow and red
+card limits per unit kind and category, the monthly score's points per rule) and smart
+dispatch (智能派单: the learned models' versions and figures, rolling back, automatic
+dispatch's confidence, the accept and override rates per category).
 
 Others may look but not change: the buttons are disabled and say why.
 """
@@ -34,9 +35,17 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from command_center.services import deadlines, learned_routing, permissions, routing, settings
+from command_center.services import (
+    deadlines,
+    learned_routing,
+    permissions,
+    routing,
+    settings,
+)
+from command_center.services import supervision as sv
 from command_center.services.audit import Actor
 from command_center.services.choices import Choices, choices
+from command_center.views.words import pick
 from command_center.workers.ops import LONG, OpsRunner
 
 ORDER_SETTINGS = (  # (key, label, unit, minimum, maximum)
@@ -80,6 +89,8 @@ class RulesData:
     models: list[learned_routing.VersionRow]
     rates: list[learned_routing.RateRow]
     auto_confidence: float
+    card_limits: dict[str, Any]
+    score_points: dict[str, int]
 
 
 def load(session: Session) -> RulesData:
@@ -92,6 +103,8 @@ def load(session: Session) -> RulesData:
         learned_routing.versions(session),
         learned_routing.rates(session),
         float(values[learned_routing.AUTO_SETTING] or 0),
+        {**settings.DEFAULTS["orders.card_limits"][0], **(values["orders.card_limits"] or {})},
+        {**settings.DEFAULTS["orders.score_points"][0], **(values["orders.score_points"] or {})},
     )
 
 
@@ -253,6 +266,7 @@ class RulesDialog(QDialog):
         form.addRow(self.save_settings_button)
         self.tabs.addTab(settings_page, self.tr("Orders"))
         self.tabs.addTab(self._smart_page(), self.tr("Smart dispatch"))
+        self.tabs.addTab(self._supervision_page(), self.tr("Supervision"))
 
         self.note = QLabel(
             "" if self._editable else self.tr("Only an administrator can change the working rules.")
@@ -323,6 +337,138 @@ class RulesDialog(QDialog):
         self.rates_table.setObjectName("classifierRates")
         layout.addWidget(self.rates_table, 3)
         return page
+
+    def _supervision_page(self) -> QWidget:
+        """督办: the yellow and red card limits (working days past the deadline) per unit kind
+        and per category, and the monthly score's points per rule."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "Yellow and red cards: working days past the order's deadline "
+                    "(red more than yellow, yellow more than 0). A category's own limits "
+                    "come before its unit kind's."
+                )
+            )
+        )
+        self.limits_table = QTableWidget(0, 4)
+        self.limits_table.setObjectName("cardLimits")
+        self.limits_table.setHorizontalHeaderLabels(
+            [self.tr("Category"), self.tr("Unit kind"), self.tr("Yellow card"), self.tr("Red card")]
+        )
+        self.limits_table.verticalHeader().setVisible(False)
+        self.limits_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.limits_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.limits_table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.limits_table, 3)
+        row = QHBoxLayout()
+        self.add_limit_button = QPushButton(self.tr("Add a category's limits"))
+        self.remove_limit_button = QPushButton(self.tr("Remove"))
+        self.add_limit_button.clicked.connect(lambda: self._add_limit_row(None, "town", 1, 2))
+        self.remove_limit_button.clicked.connect(self._remove_limit_row)
+        for b in (self.add_limit_button, self.remove_limit_button):
+            b.setEnabled(self._editable)
+            row.addWidget(b)
+        row.addStretch(1)
+        layout.addLayout(row)
+        points = QWidget()
+        form = QFormLayout(points)
+        self.point_spins: dict[str, QSpinBox] = {}
+        for rule in sv.SCORE_RULES:
+            spin = QSpinBox()
+            spin.setObjectName(f"points_{rule}")
+            credit = rule in ("on_time", "satisfied")
+            spin.setRange(0 if credit else -sv.MAX_RULE_POINTS, sv.MAX_RULE_POINTS if credit else 0)
+            spin.setEnabled(self._editable)
+            self.point_spins[rule] = spin
+            form.addRow(pick(sv.RULE_TEXT[rule]), spin)
+        layout.addWidget(
+            QLabel(self.tr("Monthly score: points per order (every unit starts at 100)"))
+        )
+        layout.addWidget(points, 2)
+        self.save_supervision_button = QPushButton(self.tr("Save supervision rules"))
+        self.save_supervision_button.setObjectName("saveSupervisionRules")
+        self.save_supervision_button.setEnabled(self._editable)
+        self.save_supervision_button.clicked.connect(self._save_supervision)
+        layout.addWidget(self.save_supervision_button)
+        return page
+
+    def _add_limit_row(self, code: str | None, kind: str, yellow: int, red: int) -> None:
+        """A row of the limits table: a category (None: the unit kind's default), the kind,
+        yellow and red working days."""
+        t = self.limits_table
+        i = t.rowCount()
+        t.insertRow(i)
+        if code is None and self._data is not None and t.rowCount() > len(sv.UNIT_KINDS):
+            category = _category_combo(self._data.ref)
+            category.setEnabled(self._editable)
+            t.setCellWidget(i, 0, category)
+        elif code is not None and self._data is not None:
+            category = _category_combo(self._data.ref)
+            category.setCurrentIndex(max(0, category.findData(code)))
+            category.setEnabled(self._editable)
+            t.setCellWidget(i, 0, category)
+        else:
+            t.setItem(i, 0, QTableWidgetItem(self.tr("Default")))
+        kinds = QComboBox()
+        for k in sv.UNIT_KINDS:
+            kinds.addItem(pick(sv.UNIT_KIND_TEXT[k]), k)
+        kinds.setCurrentIndex(max(0, kinds.findData(kind)))
+        kinds.setEnabled(self._editable and t.cellWidget(i, 0) is not None)
+        t.setCellWidget(i, 1, kinds)
+        for col, value in ((2, yellow), (3, red)):
+            spin = QSpinBox()
+            spin.setRange(0, sv.MAX_CARD_DAYS)
+            spin.setValue(int(value))
+            spin.setSuffix(" " + self.tr("working days"))
+            spin.setEnabled(self._editable)
+            t.setCellWidget(i, col, spin)
+
+    def _remove_limit_row(self) -> None:
+        row = self.limits_table.currentRow()
+        if row >= len(sv.UNIT_KINDS):  # the unit kinds' defaults stay
+            self.limits_table.removeRow(row)
+
+    def _show_supervision(self, data: RulesData) -> None:
+        self.limits_table.setRowCount(0)
+        limits = data.card_limits
+        for kind in sv.UNIT_KINDS:
+            self._add_limit_row(None, kind, *limits[kind])
+        for code, rules in sorted((limits.get("categories") or {}).items()):
+            for kind, (yellow, red) in sorted(rules.items()):
+                self._add_limit_row(code, kind, yellow, red)
+        for rule, spin in self.point_spins.items():
+            spin.setValue(int(data.score_points.get(rule, 0)))
+
+    def supervision_values(self) -> dict[str, Any]:
+        """The tab's card limits and points, as the settings store them."""
+        t = self.limits_table
+        limits: dict[str, Any] = {"categories": {}}
+        for i in range(t.rowCount()):
+            kinds = t.cellWidget(i, 1)
+            yellow, red = t.cellWidget(i, 2).value(), t.cellWidget(i, 3).value()
+            category = t.cellWidget(i, 0)
+            if category is None:
+                limits[kinds.currentData()] = [yellow, red]
+            else:
+                limits["categories"].setdefault(category.currentData(), {})[kinds.currentData()] = [
+                    yellow,
+                    red,
+                ]
+        points = {rule: spin.value() for rule, spin in self.point_spins.items()}
+        return {"orders.card_limits": limits, "orders.score_points": points}
+
+    def _save_supervision(self) -> None:
+        values, actor = self.supervision_values(), self._actor
+        self._runner.submit(
+            lambda s: settings.change(s, actor, values),
+            success=self._done,
+            failure=self._failed,
+            owner=self,
+        )
 
     def _show_smart(self, data: RulesData) -> None:
         self.models_table.setRowCount(len(data.models))
@@ -460,6 +606,7 @@ class RulesDialog(QDialog):
         for key, spin in self.spins.items():
             spin.setValue(int(data.order_settings[key]))
         self._show_smart(data)
+        self._show_supervision(data)
 
     def _failed(self, exc: BaseException) -> None:
         """A refused change: say why in the dialog (nothing was written) and show what is."""

@@ -93,7 +93,9 @@ class SupervisionBanner(QFrame):
         lines = [head]
         for r in self.rows[:3]:
             stage = sv.STAGE_TEXT[r.stage][0 if zh else 1]
-            lines.append(f"{r.number} {stage} {r.order_number or ''} — {r.reason}")
+            lines.append(
+                f"{r.number} {stage} {r.order_number or ''} — {r.reason_words[0 if zh else 1]}"
+            )
         self.label.setText("\n".join(lines))
         self.ack_button.setVisible(any(r.status == "open" for r in self.rows))
         self.show()

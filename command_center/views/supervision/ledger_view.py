@@ -52,13 +52,13 @@ from sqlalchemy.orm import Session
 from command_center import clock
 from command_center.clock import CST
 from command_center.models import AdminArea, Department
-from command_center.services import deadlines
+from command_center.services import deadlines, place_names
 from command_center.services import supervision as sv
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
 from command_center.services.lifecycle import ADMIN, DEPT_HANDLER, DUTY_OPERATOR, SUPERVISOR
 from command_center.views.table_export import install_export
-from command_center.views.words import language, word_of
+from command_center.views.words import language, pick, word_of
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import LONG, OpsRunner
 
@@ -140,7 +140,7 @@ class LedgerModel(QAbstractTableModel):
                 colour = COUNTDOWN_COLOURS.get(level)
                 return QBrush(QColor(colour)) if colour else None
         if role == Qt.ItemDataRole.ToolTipRole and col in ("title", "stage"):
-            return r.reason if col == "stage" else r.title
+            return pick(r.reason_words) if col == "stage" else r.title
         return None
 
     def _text(self, r: sv.LedgerRow, col: str) -> str:
@@ -153,9 +153,9 @@ class LedgerModel(QAbstractTableModel):
         if col == "status":
             return word_of(sv.STATUS_TEXT, r.status)
         if col == "department":
-            return r.department or ""
+            return pick(r.department_words)
         if col == "town":
-            return r.town or ""
+            return pick(r.town_words)
         if col == "order":
             return r.order_number or r.incident_number or ""
         if col == "title":
@@ -476,7 +476,7 @@ class SupervisionView(QWidget):
             for name, name_en, id_ in getattr(self, "_departments", [])
         ]
         fill(self.dept_combo, [(self.tr("All departments"), None), *depts])
-        towns = getattr(self, "_towns", [])
+        towns = [(pick(place_names.words(n)), i) for n, i in getattr(self, "_towns", [])]
         fill(self.town_combo, [(self.tr("All towns"), None), *towns])
         self.dept_combo.setVisible(self.role != DEPT_HANDLER)
 
@@ -611,7 +611,7 @@ class SupervisionView(QWidget):
         lines = [
             f"{r.number}  {word_of(sv.LEVEL_TEXT, r.level)} · {word_of(sv.STAGE_TEXT, r.stage)} · "
             f"{word_of(sv.STATUS_TEXT, r.status)}",
-            self.tr("Reason: %1").replace("%1", r.reason),
+            self.tr("Reason: %1").replace("%1", pick(r.reason_words)),
         ]
         if r.instructions:
             lines.append(self.tr("Instructions: %1").replace("%1", r.instructions))

@@ -1,5 +1,6 @@
 """The monthly score (月度考核) of departments and towns: every unit from 100 with its points per
-rule (overdue, yellow card, red card, by hand), best first; a supervisor adds or deducts points
+rule (overdue, yellow card, red card, returned orders, orders closed on time, satisfied
+reporters, by hand), best first; a supervisor adds or deducts points
 with a reason and locks the month (``services/supervision``: ``monthly_scores``,
 ``adjust_score``, ``lock_month``; every point is in ``score_points`` with its order and rule).
 """
@@ -34,11 +35,8 @@ from command_center.views.table_export import install_export
 from command_center.views.words import pick
 from command_center.workers.ops import OpsRunner
 
-RULES = ("overdue", "yellow", "red", "manual")
-RULE_TEXT = {
-    **{k: sv.STAGE_TEXT[k] for k in ("overdue", "yellow", "red")},
-    "manual": ("人工调整", "by hand"),
-}
+RULES = ("overdue", "yellow", "red", "returned", "on_time", "satisfied", "manual")
+RULE_TEXT = sv.RULE_TEXT
 
 
 def recent_months(n: int = 12) -> list[dt.date]:
@@ -159,7 +157,7 @@ class ScoreDialog(QDialog):
         self.table.setHorizontalHeaderLabels(heads)
         self.table.setRowCount(len(scores))
         for i, u in enumerate(scores):
-            cells = [str(i + 1), u.name, str(u.score)] + [
+            cells = [str(i + 1), pick(u.name_words), str(u.score)] + [
                 f"{u.by_rule[r]:+d}" if u.by_rule.get(r) else "" for r in RULES
             ]
             for j, text in enumerate(cells):
@@ -176,7 +174,7 @@ class ScoreDialog(QDialog):
         return self.scores[row] if 0 <= row < len(self.scores) else None
 
     def ask_adjustment(self, unit: sv.UnitScore) -> tuple[int, str] | None:
-        d = AdjustDialog(unit.name, self)
+        d = AdjustDialog(pick(unit.name_words), self)
         if d.exec() != QDialog.DialogCode.Accepted:
             return None
         return d.points.value(), d.reason.text()

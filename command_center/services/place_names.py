@@ -1,0 +1,123 @@
+"""Place names in English: the towns' names in pinyin (洪水镇 → Hongshui Town), for the English
+interface. No Qt.
+
+The county's towns, townships and parks are proper names; English readers see them in pinyin
+with the kind of unit translated. A character this table does not know leaves the name in
+Chinese rather than guessing.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+# names that are not "<name> + 镇/乡/街道"
+WHOLE = {
+    "城区社区管理委员会": "Urban Community Committee",
+    "民乐生态工业园区": "Minle Eco-Industrial Park",
+}
+SUFFIXES = (
+    ("街道", "Subdistrict"),
+    ("社区", "Community"),
+    ("镇", "Town"),
+    ("乡", "Township"),
+    ("村", "Village"),
+)
+PINYIN = {
+    "洪": "hong",
+    "水": "shui",
+    "六": "liu",
+    "坝": "ba",
+    "新": "xin",
+    "天": "tian",
+    "南": "nan",
+    "古": "gu",
+    "永": "yong",
+    "固": "gu",
+    "三": "san",
+    "堡": "bao",
+    "丰": "feng",
+    "民": "min",
+    "联": "lian",
+    "顺": "shun",
+    "化": "hua",
+    "乐": "le",
+    "城": "cheng",
+    "关": "guan",
+    "东": "dong",
+    "西": "xi",
+    "北": "bei",
+    "中": "zhong",
+    "山": "shan",
+    "河": "he",
+    "湖": "hu",
+    "石": "shi",
+    "家": "jia",
+    "庄": "zhuang",
+    "营": "ying",
+    "口": "kou",
+    "桥": "qiao",
+    "林": "lin",
+    "安": "an",
+    "平": "ping",
+    "和": "he",
+    "兴": "xing",
+    "宁": "ning",
+    "康": "kang",
+    "泉": "quan",
+    "沟": "gou",
+    "花": "hua",
+    "寨": "zhai",
+    "马": "ma",
+    "王": "wang",
+    "李": "li",
+    "张": "zhang",
+    "大": "da",
+    "小": "xiao",
+    "上": "shang",
+    "下": "xia",
+    "前": "qian",
+    "后": "hou",
+    "一": "yi",
+    "二": "er",
+    "四": "si",
+    "五": "wu",
+    "七": "qi",
+    "八": "ba",
+    "九": "jiu",
+    "十": "shi",
+    "红": "hong",
+    "金": "jin",
+    "杨": "yang",
+    "柳": "liu",
+    "海": "hai",
+    "朝": "chao",
+    "阳": "yang",
+    "明": "ming",
+    "光": "guang",
+    "华": "hua",
+    "春": "chun",
+}
+
+
+@lru_cache(maxsize=1024)
+def english(name: str) -> str:
+    """The English form of a place's name: pinyin with its kind translated, or the name itself
+    when a character is not known."""
+    if not name:
+        return name
+    if name in WHOLE:
+        return WHOLE[name]
+    stem, kind = name, ""
+    for zh, en in SUFFIXES:
+        if name.endswith(zh) and len(name) > len(zh):
+            stem, kind = name[: -len(zh)], en
+            break
+    if not all(ch in PINYIN for ch in stem):
+        return name
+    spelled = "".join(PINYIN[ch] for ch in stem).capitalize()
+    return f"{spelled} {kind}".strip()
+
+
+def words(name: str | None) -> tuple[str, str]:
+    """(中文, English) of a place's name, for views.words.pick."""
+    return (name or "", english(name or ""))

@@ -1,0 +1,301 @@
+"""The incremental sweep (alembic 0017) on real PostgreSQL: an idle sweep looks at no order,
+and stays idle after an extension moves a deadline, while a holiday added to the calendar or
+an order's outcome is seen; repeated reports by one reporter matched without any phone in what
+the database returns; the score's points for returned orders, on-time closure and satisfied
+reporters, recomputed in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from command_center.services import supervision as sv
+from tests.conftest import login_url
+from tests.db.test_supervision import (  # noqa: F401 (fixtures)
+    Sessions,
+    actor,
+    at,
+    engine,
+    make_order,
+    stages,
+)
+
+
+def due(s, order: int) -> dt.datetime | None:  # type: ignore[no-untyped-def]
+    return s.scalar(
+        text("SELECT due_at FROM supervision_due WHERE work_order_id = :o"), {"o": order}
+    )
+
+
+def test_an_idle_sweep_looks_at_nothing_and_stays_idle_after_an_extension(Sessions) -> None:  # noqa: F811
+    with Sessions() as s:
+        # Monday 7 September 9:00 to Friday 11 September 9:00: 75 % on Thursday 9:00
+        order = make_order(s, "police", at(2026, 9, 7, 9), at(2026, 9, 11, 9))
+        first = sv.sweep(s, now=at(2026, 9, 8, 12))
+        assert first.examined >= 1
+        assert due(s, order) == at(2026, 9, 10, 9)  # next: the reminder
+        idle = sv.sweep(s, now=at(2026, 9, 8, 12, 1))
+        assert (idle.examined, idle.changed, idle.full) == (0, 0, False)
+
+        ext = sv.request_extension(s, actor(s, "bm_police"), order, 3, "需协调多个部门")
+        sv.decide_extension(s, actor(s, "duban1"), ext.id, 3, "")
+        moved = sv.sweep(s, now=at(2026, 9, 8, 12, 2))
+        assert moved.examined == 1 and moved.changed == 0
+        # the deadline is now Wednesday 16 September 9:00 (three working days after Friday):
+        # 75 % of the 216 hours since the dispatch is Monday 14 September 3:00
+        assert due(s, order) == at(2026, 9, 14, 3)
+        again = sv.sweep(s, now=at(2026, 9, 8, 12, 3))
+        assert (again.examined, again.changed) == (0, 0)
+        assert sv.sweep(s, now=at(2026, 9, 11, 10)).created.get("remind") is None
+        assert stages(s, order) == {}
+        sv.sweep(s, now=at(2026, 9, 14, 3, 1))
+        assert stages(s, order) == {"remind": "open"}
+        assert due(s, order) > at(2026, 9, 16, 9)  # next: overdue, after the new deadline
+
+
+def test_a_holiday_added_to_the_calendar_moves_the_cards(Sessions) -> None:  # noqa: F811
+    with Sessions() as s:
+        s.execute(text("UPDATE departments SET kind = 'town' WHERE code = 'civil'"))
+        s.commit()
+        # deadline Tuesday 10 November 17:00; a town's yellow card one working day later
+        order = make_order(s, "civil", at(2026, 11, 5, 17), at(2026, 11, 10, 17))
+        sv.sweep(s, now=at(2026, 11, 10, 18))
+        assert stages(s, order) == {"overdue": "open"}
+        assert due(s, order) > at(2026, 11, 11, 17)
+        # the county declares Wednesday 11 November a holiday
+        s.execute(
+            text(
+                "INSERT INTO calendar_days (day, kind, name, source) "
+                "VALUES ('2026-11-11', 'holiday', '测试假日', 'local')"
+            )
+        )
+        s.commit()
+        r = sv.sweep(s, now=at(2026, 11, 11, 18))
+        assert r.full and r.examined >= 1
+        assert "yellow" not in stages(s, order)
+        assert due(s, order) > at(2026, 11, 12, 17)
+        sv.sweep(s, now=at(2026, 11, 12, 17, 1))
+        assert "yellow" in stages(s, order)
+        assert sv.sweep(s, now=at(2026, 11, 12, 17, 2)).examined == 0
+
+
+def test_the_same_reporter_three_times_is_proposed_without_the_phone_leaving_the_database(
+    seeded_copy: str,
+    Sessions,  # noqa: F811
+) -> None:
+    with Sessions() as s:
+        sv.sweep(s, now=at(2026, 9, 1, 9))  # the county's own orders are behind the mark
+        order = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 30, 10))
+        inc, cat, reported = s.execute(
+            text(
+                "SELECT i.id, i.category_code, i.reported_at FROM incidents i "
+                "JOIN work_orders w ON w.incident_id = i.id WHERE w.id = :o"
+            ),
+            {"o": order},
+        ).one()
+        phone = "13912345678"
+        s.execute(
+            text("UPDATE incidents SET reporter_phone = :p WHERE id = :i"), {"p": phone, "i": inc}
+        )
+        # the same caller about the same problem twice before, from other grids
+        for days in (5, 20):
+            s.execute(
+                text(
+                    "INSERT INTO incidents (number, channel_code, category_code, title, "
+                    "reporter_phone, reported_at) SELECT 'PH' || :d || id, channel_code, "
+                    "category_code, title, :p, :t FROM incidents WHERE id = :i"
+                ),
+                {"d": days, "t": reported - dt.timedelta(days=days), "i": inc, "p": phone},
+            )
+        s.commit()
+        grid_repeats = s.scalar(
+            text(
+                "SELECT count(*) FROM incidents j, incidents i WHERE i.id = :i "
+                "AND j.grid_id = i.grid_id AND j.category_code = i.category_code "
+                "AND j.reported_at > i.reported_at - interval '30 days' "
+                "AND j.reported_at <= i.reported_at"
+            ),
+            {"i": inc},
+        )
+        r = sv.sweep(s, now=at(2026, 9, 1, 11))
+        assert stages(s, order) == {"repeat": "proposed"}
+        reason, reason_en = s.execute(
+            text("SELECT reason, reason_en FROM supervision_orders WHERE work_order_id = :o"),
+            {"o": order},
+        ).one()
+        if grid_repeats < 3:
+            assert "同一来电人" in reason and "same reporter" in reason_en
+        assert phone not in reason and phone not in (reason_en or "")
+        assert r.created["repeat"] >= 1
+        found = s.execute(
+            text("SELECT * FROM cc_reporter_repeats(ARRAY[:o]::bigint[], 30, 3)"), {"o": order}
+        )
+        assert list(found.keys()) == ["work_order_id", "reports"]
+        assert [tuple(x) for x in found] == [(order, 3)]
+        assert cat is not None
+
+    # a supervisor's own login: the function answers, the phone column stays closed
+    with psycopg.connect(login_url(seeded_copy, "duban1")) as conn:
+        rows = conn.execute(
+            "SELECT * FROM cc_reporter_repeats(ARRAY[%s]::bigint[], 30, 3)", (order,)
+        ).fetchall()
+        assert rows == [(order, 3)]
+        assert phone not in repr(rows)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT reporter_phone FROM incidents WHERE id = %s", (inc,))
+    # a department's login may not ask at all
+    with (
+        psycopg.connect(login_url(seeded_copy, "bm_police")) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        conn.execute("SELECT * FROM cc_reporter_repeats(ARRAY[%s]::bigint[], 30, 3)", (order,))
+
+
+def test_returned_on_time_and_satisfied_orders_score_and_the_month_recomputes_in_sql(
+    Sessions,  # noqa: F811
+) -> None:
+    with Sessions() as s:
+        returned = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 10, 10))
+        on_time = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 10, 10))
+        late = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 4, 10))
+        sv.sweep(s, now=at(2026, 9, 2, 10))
+        s.execute(
+            text(
+                "UPDATE work_orders SET status = 'returned', return_reason = '非本部门职责' "
+                "WHERE id = :o"
+            ),
+            {"o": returned},
+        )
+        for o, done in ((on_time, at(2026, 9, 8, 10)), (late, at(2026, 9, 9, 10))):
+            s.execute(
+                text(
+                    "UPDATE work_orders SET status = 'closed', resolved_at = :t, closed_at = :t "
+                    "WHERE id = :o"
+                ),
+                {"o": o, "t": done},
+            )
+        s.execute(
+            text(
+                "UPDATE incidents SET satisfaction = 5 WHERE id = "
+                "(SELECT incident_id FROM work_orders WHERE id = :o)"
+            ),
+            {"o": on_time},
+        )
+        s.commit()
+        r = sv.sweep(s, now=at(2026, 9, 10, 12))
+        # the satisfied reporter credits every closed order of the incident (the county's own
+        # earlier ones too)
+        # to the department (a town's government would score for its town too)
+        assert r.scored["returned"] == 1 and r.scored["on_time"] >= 1
+        assert r.scored["satisfied"] >= 1
+        rules = dict(
+            s.execute(
+                text(
+                    "SELECT work_order_id, array_agg(DISTINCT rule ORDER BY rule) "
+                    "FROM score_points WHERE unit_type = 'department' AND work_order_id = ANY(:o) "
+                    "GROUP BY work_order_id"
+                ),
+                {"o": [returned, on_time, late]},
+            ).all()
+        )
+        assert rules[returned] == ["returned"]
+        assert rules[on_time] == ["on_time", "satisfied"]
+        assert "on_time" not in rules[late]  # closed after its deadline: overdue, no credit
+        reasons = s.scalars(
+            text(
+                "SELECT reason_en FROM score_points WHERE work_order_id = :o AND rule = 'on_time'"
+            ),
+            {"o": on_time},
+        ).all()
+        assert reasons and all("closed on time" in x for x in reasons)
+        # nothing counted twice
+        assert sv.sweep(s, now=at(2026, 9, 10, 12, 1)).changed == 0
+        month = dt.date(2026, 9, 1)
+        scores = {u.unit_id: u for u in sv.monthly_scores(s, month, "department")}
+        in_sql = dict(
+            s.execute(
+                text(
+                    "SELECT d.id, 100 + coalesce(sum(p.points), 0) FROM departments d "
+                    "LEFT JOIN score_points p ON p.unit_type = 'department' AND p.unit_id = d.id "
+                    "AND p.month = '2026-09-01' WHERE d.active GROUP BY d.id"
+                )
+            ).all()
+        )
+        assert {k: v.score for k, v in scores.items()} == in_sql
+        police = s.scalar(text("SELECT id FROM departments WHERE code = 'police'"))
+        # (the demo county's own September counts too)
+        assert scores[police].by_rule["returned"] <= -1
+        assert scores[police].by_rule["on_time"] >= 1
+        assert scores[police].by_rule["satisfied"] >= 1
+
+
+def test_card_limits_and_points_are_checked_by_the_service(Sessions) -> None:  # noqa: F811
+    from command_center.services import settings
+    from command_center.services.orders import TransitionError
+
+    with Sessions() as s:
+        admin = actor(s, "admin")
+        for bad, words in (
+            ({"town": [2, 2], "functional": [5, 10]}, "红牌时限须大于黄牌时限"),
+            ({"town": [0, 2], "functional": [5, 10]}, "黄牌时限须大于0"),
+            (
+                {"town": [1, 2], "functional": [5, 10], "categories": {"9999": {"town": [1, 2]}}},
+                "分类 9999 不存在",
+            ),
+        ):
+            with pytest.raises(TransitionError, match=words):
+                settings.change(s, admin, {"orders.card_limits": bad})
+        with pytest.raises(TransitionError, match="只能加分"):
+            settings.change(s, admin, {"orders.score_points": {"on_time": -1}})
+        assert s.scalar(text("SELECT count(*) FROM app_settings WHERE key LIKE 'orders.%'")) == 0
+        settings.change(s, admin, {"orders.card_limits": {"town": [2, 3], "functional": [5, 10]}})
+        # new limits: the next sweep looks at every open order again
+        assert sv.sweep(s, now=at(2026, 11, 2, 9)).full
+        assert not sv.sweep(s, now=at(2026, 11, 2, 9, 1)).full
+
+
+def test_the_demo_year_was_made_by_the_sweeps_rules(Sessions) -> None:  # noqa: F811
+    from tests.conftest import SEED_UNTIL
+
+    with Sessions() as s:
+        steps = dict(
+            s.execute(
+                text(
+                    "SELECT stage, count(*) FROM supervision_orders WHERE kind = 'auto' GROUP BY 1"
+                )
+            ).all()
+        )
+        assert all(steps.get(k, 0) > 0 for k in ("remind", "overdue", "yellow", "red"))
+        # every card and overdue step scored for its department, in the month it was raised
+        unscored = s.scalar(
+            text(
+                "SELECT count(*) FROM supervision_orders o WHERE o.kind = 'auto' "
+                "AND o.stage IN ('overdue', 'yellow', 'red') AND NOT EXISTS (SELECT 1 FROM "
+                "score_points p WHERE p.supervision_id = o.id AND p.unit_type = 'department' "
+                "AND p.month = date_trunc('month', o.issued_at AT TIME ZONE 'Asia/Shanghai'))"
+            )
+        )
+        assert unscored == 0
+        # a lapsed extension request belongs to a carded order; granted ones moved deadlines
+        lapsed_uncarded = s.scalar(
+            text(
+                "SELECT count(*) FROM deadline_extensions e WHERE e.status = 'lapsed' AND NOT "
+                "EXISTS (SELECT 1 FROM supervision_orders o WHERE o.work_order_id = "
+                "e.work_order_id AND o.stage IN ('yellow', 'red'))"
+            )
+        )
+        assert lapsed_uncarded == 0
+        assert s.scalar(
+            text(
+                "SELECT count(*) FROM deadline_extensions e JOIN work_orders w "
+                "ON w.id = e.work_order_id WHERE e.status IN ('granted', 'partial') "
+                "AND w.deadline_at = e.deadline_after"
+            )
+        )
+        # the live sweep at the end of the year finds every step already raised
+        r = sv.sweep(s, now=SEED_UNTIL + dt.timedelta(minutes=1))
+        assert not set(r.created) & {"remind", "overdue", "yellow", "red"}, r.created
+        assert sv.sweep(s, now=SEED_UNTIL + dt.timedelta(minutes=2)).changed == 0
