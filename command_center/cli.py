@@ -250,6 +250,20 @@ def _parser() -> argparse.ArgumentParser:
         help="only when the active model is older than this (a nightly job's guard)",
     )
     learn.add_argument("--no-activate", action="store_true", help="keep it, do not use it yet")
+    learn.add_argument(
+        "--no-prune",
+        action="store_true",
+        help="do not prune old versions afterwards (by default learn prunes as `prune` does)",
+    )
+    prune = clssub.add_parser(
+        "prune",
+        help="delete old stored models: all but the active one, the newest N others "
+        "(dispatch.keep_model_versions) and those younger than D days (dispatch.keep_model_days)",
+    )
+    prune.add_argument("--user", required=True, help="the administrator it runs as")
+    prune.add_argument("--keep", type=int, metavar="N", help="other versions to keep")
+    prune.add_argument("--days", type=float, metavar="D", help="keep versions younger than this")
+    prune.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
     clssub.add_parser("versions", help="the stored models and their figures")
     clssub.add_parser("rates", help="how often operators took the learned suggestion, per category")
     act = clssub.add_parser("activate", help="use this stored version (roll back or forward)")
@@ -889,6 +903,17 @@ def _classify(url: str | None, args: argparse.Namespace) -> int:
             learned_routing.activate(session, actor, args.version)
             print(f"v{args.version} active")
             return 0
+        if args.classify_command == "prune":
+            try:
+                gone = learned_routing.prune(
+                    session, actor, keep=args.keep, days=args.days, dry_run=args.dry_run
+                )
+            except ClassifierError as exc:
+                print(f"错误 / error: {exc}", file=sys.stderr)
+                return 2
+            verb = "would delete" if args.dry_run else "deleted"
+            print(f"{verb}: {', '.join(f'v{v}' for v in gone) or 'nothing'}")
+            return 0
         if args.if_older_than is not None and not learned_routing.due(session, args.if_older_than):
             print("the active model is recent; nothing to do")
             return 0
@@ -897,6 +922,7 @@ def _classify(url: str | None, args: argparse.Namespace) -> int:
         except ClassifierError as exc:
             print(f"错误 / error: {exc}", file=sys.stderr)
             return 2
+        pruned = [] if args.no_prune else learned_routing.prune(session, actor)
         print(
             json.dumps(
                 {
@@ -906,6 +932,7 @@ def _classify(url: str | None, args: argparse.Namespace) -> int:
                     "accuracy": made.accuracy,
                     "department_macro_f1": made.department_macro_f1,
                     "active": made.active,
+                    "pruned": pruned,
                 },
                 ensure_ascii=False,
             )
