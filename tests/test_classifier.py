@@ -299,3 +299,28 @@ def test_pruning_rule_keeps_active_newest_and_young() -> None:
     assert prunable(rows, keep=1, days=10, now=now) == [3]  # v4 newest other, v1 young
     assert prunable(rows, keep=0, days=0, now=now) == [1, 3, 4]
     assert prunable(rows, keep=5, days=0, now=now) == []
+
+
+def test_a_csv_whose_cells_start_with_tabs_and_quote_quotes_is_read_row_by_row(
+    tmp_path: Path,
+) -> None:
+    """A message board's export as Excel writes CSV: the body cells start with newlines and
+    tabs and quote their quotes (""). Every message is one row; nothing is split or lost."""
+    import csv
+
+    path = tmp_path / "board.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["留言编号", "留言主题", "留言详情", "一级分类"])
+        for i in range(30):
+            w.writerow(
+                [
+                    i,
+                    f"第{i}号楼\t噪音扰民",
+                    f'\n\t\t\t\t\n\t\t\t\t楼下商户"夜宵"摊位，\t每晚吵到两点。\n\t\t\t\t\n\t\t\t\t{i}',
+                    "环境保护" if i % 2 else "城乡建设",
+                ]
+            )
+    data = read_labelled(path, ["留言主题", "留言详情"], "一级分类")
+    assert data.rows == 30 and len(data.texts) == 30 and data.empty_text == 0
+    assert '"夜宵"' in data.texts[0] and data.labels[:2] == ["城乡建设", "环境保护"]
