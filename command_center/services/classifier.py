@@ -43,10 +43,10 @@ MAX_CHARS = 2000  # a text of thousands of characters: its head says what it is 
 MIN_CLASS_SIZE = 2  # a label seen once cannot be learned (nor held out in a fold)
 FORMAT = 1  # the pickled Model's layout
 SUBJECT_MAX = 200  # a first line longer than this is not a subject
-GRID = ((0.25, True), (1.0, True), (0.25, False), (1.0, False))  # (C, classes weighted by rarity)
+GRID = ((0.25, True), (1.0, True), (0.25, False))  # (C, classes weighted by rarity)
 DEFAULT_CHOICE = (0.5, True)  # where there is too little to choose on
 DEFAULT_TEMPERATURE = 0.25
-SELECT_MAX = 2000  # texts the inner search reads (a stratified sample of larger sets)
+SELECT_MAX = 1200  # texts the inner search reads (a stratified sample of larger sets)
 INNER_FOLDS = 3
 MIN_SELECT = 20  # fewer texts than this: the defaults
 MAGIC = b"CCTC1\n"  # command center text classifier: what a model's bytes start with
@@ -237,7 +237,12 @@ def fit_temperature(margins: np.ndarray, truth: np.ndarray) -> float:
     return best
 
 
-def _select(x: Any, labels: Sequence[str], seed: int = 16) -> Selection:
+def _select(
+    x: Any,
+    labels: Sequence[str],
+    seed: int = 16,
+    grid: Sequence[tuple[float, bool]] = GRID,
+) -> Selection:
     """Choose the SVM's settings and the temperature by an inner cross-validation on the
     training texts only (``x``: their features). Labels with fewer texts than the inner folds
     stay in every inner training part and are never held out (their probabilities share the
@@ -263,13 +268,13 @@ def _select(x: Any, labels: Sequence[str], seed: int = 16) -> Selection:
         return Selection(DEFAULT_CHOICE, DEFAULT_TEMPERATURE)
     classes = sorted(set(y[idx]))
     column = {c: j for j, c in enumerate(classes)}
-    margins = {ch: np.zeros((len(held), len(classes))) for ch in GRID}
+    margins = {ch: np.zeros((len(held), len(classes))) for ch in grid}
     position = {int(i): k for k, i in enumerate(held)}
     splitter = StratifiedKFold(INNER_FOLDS, shuffle=True, random_state=seed)
     for tr, te in splitter.split(held, y[held]):
         train_idx = np.concatenate([held[tr], always])
         rows = [position[int(i)] for i in held[te]]
-        for ch in GRID:
+        for ch in grid:
             svm = _svm(ch).fit(x[train_idx], list(y[train_idx]))
             d = _margins(svm, x[held[te]])
             cols = [column[str(c)] for c in svm.classes_]
@@ -278,9 +283,9 @@ def _select(x: Any, labels: Sequence[str], seed: int = 16) -> Selection:
             margins[ch][rows] = block
     truth = np.asarray([column[y[i]] for i in held])
     scores: dict[str, float] = {}
-    best = GRID[0]
+    best = grid[0]
     best_f1 = -1.0
-    for ch in GRID:
+    for ch in grid:
         predicted = np.asarray(classes, dtype=object)[margins[ch].argmax(axis=1)]
         f1 = float(f1_score(list(y[held]), list(predicted), average="macro", zero_division=0))
         scores[f"C={ch[0]:g}{' balanced' if ch[1] else ''}"] = round(f1, 4)
@@ -300,14 +305,20 @@ def _softmax(scores: np.ndarray, temperature: float = DEFAULT_TEMPERATURE) -> np
 class Head:
     """One label set (categories, or departments) learned on the shared features."""
 
-    def __init__(self, x: Any, labels: Sequence[str], *, select: bool = True) -> None:
+    def __init__(
+        self,
+        x: Any,
+        labels: Sequence[str],
+        *,
+        grid: Sequence[tuple[float, bool]] = GRID,
+    ) -> None:
+        """``grid``: the settings the inner cross-validation chooses from (one: only the
+        temperature is fitted)."""
         if len(set(labels)) < 2:
             raise ClassifierError(
                 "至少需要两个类别才能训练 / at least two labels are needed to train"
             )
-        self.selection = (
-            _select(x, labels) if select else Selection(DEFAULT_CHOICE, DEFAULT_TEMPERATURE)
-        )
+        self.selection = _select(x, labels, grid=grid)
         self.temperature = self.selection.temperature
         self.svm = _svm(self.selection.choice)
         self.svm.fit(x, list(labels))
@@ -500,7 +511,11 @@ def train(
     with_dept = [i for i, s in enumerate(kept) if s.department]
     department = None
     if len({kept[i].department for i in with_dept}) >= 2:
-        department = Head(x[with_dept], [str(kept[i].department) for i in with_dept])
+        department = Head(  # the category's settings; its own temperature
+            x[with_dept],
+            [str(kept[i].department) for i in with_dept],
+            grid=(category.selection.choice,),
+        )
     return Model(
         features,
         category,
@@ -708,7 +723,8 @@ def cross_validate(
         _held_out(head, xte, cat_pred, cat_conf, te)
         has = [i for i, j in enumerate(tr) if d[j]]
         if len({d[tr[i]] for i in has}) >= 2:
-            _held_out(Head(xtr[has], list(d[tr[has]])), xte, dept_pred, dept_conf, te)
+            dept_head = Head(xtr[has], list(d[tr[has]]), grid=(head.selection.choice,))
+            _held_out(dept_head, xte, dept_pred, dept_conf, te)
     cat = _report(list(y), list(cat_pred), folds, list(cat_conf), dict(chosen))
     mask = [i for i in range(len(d)) if d[i] and dept_pred[i] is not None]
     dept = (
