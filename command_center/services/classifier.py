@@ -23,6 +23,7 @@ No Qt and no database here (services/learned_routing.py keeps models in the data
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import html
 import io
@@ -33,7 +34,7 @@ import time
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,9 +129,32 @@ _STOP_WORDS = """
 _STOP = frozenset(_STOP_WORDS.split())
 
 
+_memo: dict[str, list[str]] | None = None  # words of texts, while :func:`remembering_words`
+
+
+@contextlib.contextmanager
+def remembering_words() -> Iterator[None]:
+    """Segment each text once while cross-validating: every fold (and the final training) fits
+    its features on the same texts, and jieba is most of a fit's time."""
+    global _memo
+    outer = _memo
+    if outer is None:
+        _memo = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _memo = None
+
+
 def words(text: str) -> list[str]:
     """The words of a text (jieba, precise mode), without punctuation, single digits and the
     commonest function words."""
+    memo = _memo
+    if memo is not None:
+        hit = memo.get(text)
+        if hit is not None:
+            return hit
     out = []
     for w in _jieba().lcut(text):
         w = w.strip()
@@ -141,6 +165,8 @@ def words(text: str) -> list[str]:
         if w.isdigit():
             continue
         out.append(w)
+    if memo is not None:
+        memo[text] = out
     return out
 
 
@@ -691,6 +717,29 @@ def _choice_name(head: Head) -> str:
     return f"C={c:g}{' balanced' if balanced else ''}"
 
 
+def _cv_fold(
+    x: np.ndarray,
+    y: np.ndarray,
+    d: np.ndarray,
+    tr: np.ndarray,
+    te: np.ndarray,
+    cat_pred: np.ndarray,
+    cat_conf: np.ndarray,
+    dept_pred: np.ndarray,
+    dept_conf: np.ndarray,
+    chosen: Counter[str],
+) -> None:
+    features, xtr = _fit_features(list(x[tr]))
+    xte = features.transform(list(x[te]))
+    head = Head(xtr, list(y[tr]))
+    chosen[_choice_name(head)] += 1
+    _held_out(head, xte, cat_pred, cat_conf, te)
+    has = [i for i, j in enumerate(tr) if d[j]]
+    if len({d[tr[i]] for i in has}) >= 2:
+        dept_head = Head(xtr[has], list(d[tr[has]]), grid=(head.selection.choice,))
+        _held_out(dept_head, xte, dept_pred, dept_conf, te)
+
+
 def cross_validate(
     samples: Sequence[Sample], folds: int = 3
 ) -> tuple[Evaluation, Evaluation | None]:
@@ -715,16 +764,9 @@ def cross_validate(
     dept_pred = np.empty(len(y), dtype=object)
     dept_conf = np.zeros(len(y))
     chosen: Counter[str] = Counter()
-    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=16).split(x, y):
-        features, xtr = _fit_features(list(x[tr]))
-        xte = features.transform(list(x[te]))
-        head = Head(xtr, list(y[tr]))
-        chosen[_choice_name(head)] += 1
-        _held_out(head, xte, cat_pred, cat_conf, te)
-        has = [i for i, j in enumerate(tr) if d[j]]
-        if len({d[tr[i]] for i in has}) >= 2:
-            dept_head = Head(xtr[has], list(d[tr[has]]), grid=(head.selection.choice,))
-            _held_out(dept_head, xte, dept_pred, dept_conf, te)
+    with remembering_words():
+        for tr, te in StratifiedKFold(folds, shuffle=True, random_state=16).split(x, y):
+            _cv_fold(x, y, d, tr, te, cat_pred, cat_conf, dept_pred, dept_conf, chosen)
     cat = _report(list(y), list(cat_pred), folds, list(cat_conf), dict(chosen))
     mask = [i for i in range(len(d)) if d[i] and dept_pred[i] is not None]
     dept = (
@@ -759,9 +801,13 @@ def evaluate(texts: Sequence[str], labels: Sequence[str], folds: int = 5) -> Eva
     predicted = np.empty(len(y), dtype=object)
     confidence = np.zeros(len(y))
     chosen: Counter[str] = Counter()
-    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=16).split(x, y):
-        features, xtr = _fit_features(list(x[train_idx]))
-        head = Head(xtr, list(y[train_idx]))
-        chosen[_choice_name(head)] += 1
-        _held_out(head, features.transform(list(x[test_idx])), predicted, confidence, test_idx)
+    with remembering_words():
+        for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=16).split(
+            x, y
+        ):
+            features, xtr = _fit_features(list(x[train_idx]))
+            head = Head(xtr, list(y[train_idx]))
+            chosen[_choice_name(head)] += 1
+            xte = features.transform(list(x[test_idx]))
+            _held_out(head, xte, predicted, confidence, test_idx)
     return _report(list(y), list(predicted), folds, list(confidence), dict(chosen))

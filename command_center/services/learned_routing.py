@@ -141,8 +141,9 @@ def learn(
             f"({len(samples)}, at least {MIN_SAMPLES})"
         )
     parents, names = _tree(session)
-    cat_eval, dept_eval = classifier.cross_validate(samples, folds)
-    model = classifier.train(samples, parents=parents, names=names)
+    with classifier.remembering_words():  # each text segmented once for the folds and the model
+        cat_eval, dept_eval = classifier.cross_validate(samples, folds)
+        model = classifier.train(samples, parents=parents, names=names)
     data = model.dumps()
     import sklearn
 
