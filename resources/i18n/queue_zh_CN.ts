@@ -12,26 +12,26 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+229"/>
-        <location line="+443"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+223"/>
+        <location line="+439"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-442"/>
+        <location line="-438"/>
         <location line="+16"/>
-        <location line="+443"/>
+        <location line="+439"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-458"/>
-        <location line="+471"/>
+        <location line="-454"/>
+        <location line="+467"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-468"/>
+        <location line="-464"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -182,12 +182,12 @@
         <translation>描述</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
         <source>Dispute case</source>
         <translation>纠纷案件</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <source>Supervision</source>
         <translation>督办</translation>
     </message>
@@ -269,7 +269,7 @@
         <translation>操作失败：%1</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/queue/action_dialogs.py" line="+62"/>
+        <location filename="../../command_center/views/queue/action_dialogs.py" line="+61"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
@@ -545,12 +545,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>Verification note:</source>
         <translation>核查意见：</translation>
     </message>
     <message>
-        <location line="-10"/>
+        <location line="-13"/>
         <source>What the reporter said (not reached: what was tried):</source>
         <translation>反映人意见（未联系上时填写联系情况）：</translation>
     </message>
@@ -566,6 +566,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Why is the automatic dispatch taken back? (the orders are cancelled)</source>
+        <translation>为什么撤销自动派单？（工单将被撤销）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Why is this not your department&apos;s matter?</source>
         <translation>异议理由（为何不属于本部门职责）：</translation>
     </message>
