@@ -887,7 +887,8 @@ def _classify(url: str | None, args: argparse.Namespace) -> int:
                     f"{'*' if v.active else ' '} v{v.version:<4} {v.created_at:%Y-%m-%d %H:%M} "
                     f"samples={v.trained_on} macro_f1={v.macro_f1:.3f} "
                     f"accuracy={v.accuracy:.3f} dept_macro_f1={v.department_macro_f1:.3f} "
-                    f"{v.note or ''}"
+                    + (f"ece={v.ece:.3f} " if v.ece is not None else "")
+                    + f"{v.note or ''}"
                 )
             return 0
         if args.classify_command == "rates":
@@ -931,6 +932,7 @@ def _classify(url: str | None, args: argparse.Namespace) -> int:
                     "macro_f1": made.macro_f1,
                     "accuracy": made.accuracy,
                     "department_macro_f1": made.department_macro_f1,
+                    "ece": made.ece,
                     "active": made.active,
                     "pruned": pruned,
                 },

@@ -47,6 +47,7 @@ class VersionRow:
     department_macro_f1: float
     active: bool
     note: str | None
+    ece: float | None = None  # the category's expected calibration error (None: stored before)
 
 
 @dataclass(frozen=True)
@@ -240,6 +241,7 @@ def _row(r: ClassifierModel, by: str | None) -> VersionRow:
         r.department_macro_f1,
         r.active,
         r.note,
+        (r.metrics or {}).get("category", {}).get("ece"),
     )
 
 
