@@ -62,7 +62,7 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "dispatch.auto_confidence": (
         0,
         "智能派单: dispatch automatically when the learned model agrees with the routing rules "
-        "with at least this confidence (0 to 1; 0 = never)",
+        "with at least this confidence (a calibrated probability, 0 to 1; 0 = never)",
     ),
     "dispatch.keep_model_versions": (
         5,
