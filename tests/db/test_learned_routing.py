@@ -192,3 +192,30 @@ def test_the_database_refuses_to_delete_the_active_model(seeded_copy: str) -> No
         conn.execute(insert, (2, False))
         conn.execute("DELETE FROM classifier_models")  # row-level security: the active stays
         assert conn.execute("SELECT version FROM classifier_models").fetchall() == [(1,)]
+
+
+def test_classify_prune_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], seeded_copy: str
+) -> None:
+    """`classify prune` says what it would delete (--dry-run) and deletes it; a negative count
+    is a bilingual error with status 2."""
+    from command_center.cli import main
+
+    insert = (
+        "INSERT INTO classifier_models (version, created_at, trained_on, train_s, macro_f1, "
+        "accuracy, department_macro_f1, metrics, sha256, library, model, active) VALUES "
+        "(%s, now() - make_interval(days => %s), 1, 0, 0, 0, 0, '{}', '', 'x', '\\x00', %s)"
+    )
+    with psycopg.connect(libpq_url(seeded_copy), autocommit=True) as conn:
+        for version, days, active in ((1, 100, False), (2, 90, True), (3, 80, False)):
+            conn.execute(insert, (version, days, active))
+    args = ["classify", "prune", "--user", "admin", "--database-url", seeded_copy]
+    assert main([*args, "--keep", "0", "--days", "30", "--dry-run"]) == 0
+    assert "would delete: v1, v3" in capsys.readouterr().out
+    assert main([*args, "--keep", "1", "--days", "30"]) == 0
+    assert "deleted: v1" in capsys.readouterr().out
+    with psycopg.connect(libpq_url(seeded_copy)) as conn:
+        rows = conn.execute("SELECT version FROM classifier_models ORDER BY version").fetchall()
+    assert rows == [(2,), (3,)]
+    assert main([*args, "--keep", "-1"]) == 2
+    assert "不能为负" in capsys.readouterr().err
