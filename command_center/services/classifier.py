@@ -23,11 +23,13 @@ No Qt and no database here (services/learned_routing.py keeps models in the data
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import copy
 import html
 import io
 import math
+import os
 import pickle
 import re
 import time
@@ -287,26 +289,31 @@ def _select(
             k = max(1, round(len(members) * SELECT_MAX / len(y)))
             keep.extend(rng.choice(members, size=min(k, len(members)), replace=False))
         idx = np.sort(np.asarray(keep))
+    inner = INNER_FOLDS if len(idx) == len(y) else 2  # a sample of a large set: two folds
     counts = Counter(y[idx])
-    held = np.asarray([i for i in idx if counts[y[i]] >= INNER_FOLDS])
-    always = np.asarray([i for i in idx if counts[y[i]] < INNER_FOLDS], dtype=int)
+    held = np.asarray([i for i in idx if counts[y[i]] >= inner])
+    always = np.asarray([i for i in idx if counts[y[i]] < inner], dtype=int)
     if len(idx) < MIN_SELECT or len(held) == 0 or len(set(y[held])) < 2:
         return Selection(DEFAULT_CHOICE, DEFAULT_TEMPERATURE)
     classes = sorted(set(y[idx]))
     column = {c: j for j, c in enumerate(classes)}
     margins = {ch: np.zeros((len(held), len(classes))) for ch in grid}
     position = {int(i): k for k, i in enumerate(held)}
-    splitter = StratifiedKFold(INNER_FOLDS, shuffle=True, random_state=seed)
-    for tr, te in splitter.split(held, y[held]):
+    splitter = StratifiedKFold(inner, shuffle=True, random_state=seed)
+    tasks = [(tr, te, ch) for tr, te in splitter.split(held, y[held]) for ch in grid]
+
+    def fit(task: tuple[np.ndarray, np.ndarray, tuple[float, bool]]) -> np.ndarray:
+        tr, te, ch = task
         train_idx = np.concatenate([held[tr], always])
-        rows = [position[int(i)] for i in held[te]]
-        for ch in grid:
-            svm = _svm(ch).fit(x[train_idx], list(y[train_idx]))
-            d = _margins(svm, x[held[te]])
-            cols = [column[str(c)] for c in svm.classes_]
-            block = np.full((len(rows), len(classes)), -10.0)
-            block[:, cols] = d
-            margins[ch][rows] = block
+        svm = _svm(ch).fit(x[train_idx], list(y[train_idx]))
+        block = np.full((len(te), len(classes)), -10.0)
+        block[:, [column[str(c)] for c in svm.classes_]] = _margins(svm, x[held[te]])
+        return block
+
+    with _pool() as pool:  # liblinear lets go of the GIL: the fits share the cores
+        blocks = list(pool.map(fit, tasks))
+    for (_, te, ch), block in zip(tasks, blocks, strict=True):
+        margins[ch][[position[int(i)] for i in held[te]]] = block
     truth = np.asarray([column[y[i]] for i in held])
     scores: dict[str, float] = {}
     best = grid[0]
@@ -318,6 +325,11 @@ def _select(
         if f1 > best_f1 + 1e-9:
             best, best_f1 = ch, f1
     return Selection(best, fit_temperature(margins[best], truth), scores)
+
+
+def _pool() -> concurrent.futures.ThreadPoolExecutor:
+    """Threads for independent fits: two where there are two cores."""
+    return concurrent.futures.ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
 
 
 def _softmax(scores: np.ndarray, temperature: float = DEFAULT_TEMPERATURE) -> np.ndarray:
@@ -337,14 +349,15 @@ class Head:
         labels: Sequence[str],
         *,
         grid: Sequence[tuple[float, bool]] = GRID,
+        selection: Selection | None = None,
     ) -> None:
         """``grid``: the settings the inner cross-validation chooses from (one: only the
-        temperature is fitted)."""
+        temperature is fitted); ``selection``: already chosen."""
         if len(set(labels)) < 2:
             raise ClassifierError(
                 "至少需要两个类别才能训练 / at least two labels are needed to train"
             )
-        self.selection = _select(x, labels, grid=grid)
+        self.selection = selection or _select(x, labels, grid=grid)
         self.temperature = self.selection.temperature
         self.svm = _svm(self.selection.choice)
         self.svm.fit(x, list(labels))
@@ -533,15 +546,25 @@ def train(
     features, x = _fit_features(texts)
     for _, vectorizer in features.transformer_list:
         vectorizer.stop_words_ = None  # the terms min_df dropped: only bulk in the pickle
-    category = Head(x, [s.category for s in kept])
+    cat_labels = [s.category for s in kept]
+    if len(set(cat_labels)) < 2:
+        raise ClassifierError("至少需要两个类别才能训练 / at least two labels are needed to train")
+    chosen = _select(x, cat_labels)
     with_dept = [i for i, s in enumerate(kept) if s.department]
-    department = None
-    if len({kept[i].department for i in with_dept}) >= 2:
-        department = Head(  # the category's settings; its own temperature
-            x[with_dept],
-            [str(kept[i].department) for i in with_dept],
-            grid=(category.selection.choice,),
+    with _pool() as pool:  # the two heads' fits side by side
+        category_job = pool.submit(Head, x, cat_labels, selection=chosen)
+        department_job = (
+            pool.submit(  # the category's settings; its own temperature
+                Head,
+                x[with_dept],
+                [str(kept[i].department) for i in with_dept],
+                grid=(chosen.choice,),
+            )
+            if len({kept[i].department for i in with_dept}) >= 2
+            else None
         )
+        category = category_job.result()
+        department = department_job.result() if department_job is not None else None
     return Model(
         features,
         category,
