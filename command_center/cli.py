@@ -563,7 +563,8 @@ def _import(url: str | None, args: argparse.Namespace) -> int:
     parse_requests(data)  # a file that is not GeoReport v2 is refused before the database opens
     with database(url) as db, db.sessions() as session:
         report = import_open311(session, data, actor=Actor(None, "命令行导入"), source=args.source)
-    print(f"imported={report.imported} skipped={len(report.skipped)}")
+    auto = f" auto_dispatched={report.auto_dispatched}" if report.auto_dispatched else ""
+    print(f"imported={report.imported} skipped={len(report.skipped)}{auto}")
     for request_id, reason in report.skipped:
         print(f"  {request_id}: {reason}")
     return 0
@@ -590,7 +591,8 @@ def _import_table(url: str | None, args: argparse.Namespace) -> int:
         report = import_table(
             session, Actor(None, "命令行导入"), args.path, mapping, source=args.source
         )
-    print(f"imported={report.imported} skipped={len(report.skipped)}")
+    auto = f" auto_dispatched={report.auto_dispatched}" if report.auto_dispatched else ""
+    print(f"imported={report.imported} skipped={len(report.skipped)}{auto}")
     for row, reason in report.skipped:
         print(f"  row {row}: {reason}")
     return 0

@@ -94,10 +94,16 @@ def _auto(session: Session, report: Any) -> Any:
     confidence (learned_routing.auto_dispatch_many): audited as automatic, undone by an
     operator."""
     import dataclasses
+    import logging
 
     from command_center.services import learned_routing
 
-    made = learned_routing.auto_dispatch_many(session, list(report.new_ids))
+    try:
+        made = learned_routing.auto_dispatch_many(session, list(report.new_ids))
+    except Exception:  # the import is committed: the rest wait for a person
+        session.rollback()
+        logging.getLogger(__name__).exception("automatic dispatch after an import")
+        return report
     return dataclasses.replace(report, auto_dispatched=len(made)) if made else report
 
 
