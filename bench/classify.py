@@ -82,7 +82,7 @@ def main() -> None:
         model.predict(s.text)
         times.append((time.perf_counter() - t0) * 1000)
     out["predict_ms"] = round(statistics.median(times), 2)
-    x = model.features.transform([classifier.clean_text(s.text) for s in held])
+    x = model.features.transform([classifier.model_text(s.text) for s in held])
     from sklearn.metrics import f1_score
 
     predicted = model.category.svm.predict(x)
@@ -94,7 +94,7 @@ def main() -> None:
     hard_model = classifier.train(_generated(10_000, 18, hard=True))
     hard = _generated(2_000, 19, hard=True)
     predicted = hard_model.category.svm.predict(
-        hard_model.features.transform([classifier.clean_text(s.text) for s in hard])
+        hard_model.features.transform([classifier.model_text(s.text) for s in hard])
     )
     out["hard_holdout_macro_f1"] = round(
         float(f1_score([s.category for s in hard], predicted, average="macro")), 3

@@ -289,6 +289,20 @@ def _parser() -> argparse.ArgumentParser:
         help="only when the active model is older than this (a nightly job's guard)",
     )
     learn.add_argument("--no-activate", action="store_true", help="keep it, do not use it yet")
+    learn.add_argument(
+        "--no-prune",
+        action="store_true",
+        help="do not prune old versions afterwards (by default learn prunes as `prune` does)",
+    )
+    prune = clssub.add_parser(
+        "prune",
+        help="delete old stored models: all but the active one, the newest N others "
+        "(dispatch.keep_model_versions) and those younger than D days (dispatch.keep_model_days)",
+    )
+    prune.add_argument("--user", required=True, help="the administrator it runs as")
+    prune.add_argument("--keep", type=int, metavar="N", help="other versions to keep")
+    prune.add_argument("--days", type=float, metavar="D", help="keep versions younger than this")
+    prune.add_argument("--dry-run", action="store_true", help="only say what would be deleted")
     clssub.add_parser("versions", help="the stored models and their figures")
     clssub.add_parser("rates", help="how often operators took the learned suggestion, per category")
     act = clssub.add_parser("activate", help="use this stored version (roll back or forward)")
@@ -595,7 +609,8 @@ def _import(url: str | None, args: argparse.Namespace) -> int:
     parse_requests(data)  # a file that is not GeoReport v2 is refused before the database opens
     with database(url) as db, db.sessions() as session:
         report = import_open311(session, data, actor=Actor(None, "命令行导入"), source=args.source)
-    print(f"imported={report.imported} skipped={len(report.skipped)}")
+    auto = f" auto_dispatched={report.auto_dispatched}" if report.auto_dispatched else ""
+    print(f"imported={report.imported} skipped={len(report.skipped)}{auto}")
     for request_id, reason in report.skipped:
         print(f"  {request_id}: {reason}")
     return 0
@@ -622,7 +637,8 @@ def _import_table(url: str | None, args: argparse.Namespace) -> int:
         report = import_table(
             session, Actor(None, "命令行导入"), args.path, mapping, source=args.source
         )
-    print(f"imported={report.imported} skipped={len(report.skipped)}")
+    auto = f" auto_dispatched={report.auto_dispatched}" if report.auto_dispatched else ""
+    print(f"imported={report.imported} skipped={len(report.skipped)}{auto}")
     for row, reason in report.skipped:
         print(f"  row {row}: {reason}")
     return 0
@@ -974,7 +990,8 @@ def _classify(url: str | None, args: argparse.Namespace) -> int:
                     f"{'*' if v.active else ' '} v{v.version:<4} {v.created_at:%Y-%m-%d %H:%M} "
                     f"samples={v.trained_on} macro_f1={v.macro_f1:.3f} "
                     f"accuracy={v.accuracy:.3f} dept_macro_f1={v.department_macro_f1:.3f} "
-                    f"{v.note or ''}"
+                    + (f"ece={v.ece:.3f} " if v.ece is not None else "")
+                    + f"{v.note or ''}"
                 )
             return 0
         if args.classify_command == "rates":
@@ -990,6 +1007,17 @@ def _classify(url: str | None, args: argparse.Namespace) -> int:
             learned_routing.activate(session, actor, args.version)
             print(f"v{args.version} active")
             return 0
+        if args.classify_command == "prune":
+            try:
+                gone = learned_routing.prune(
+                    session, actor, keep=args.keep, days=args.days, dry_run=args.dry_run
+                )
+            except ClassifierError as exc:
+                print(f"错误 / error: {exc}", file=sys.stderr)
+                return 2
+            verb = "would delete" if args.dry_run else "deleted"
+            print(f"{verb}: {', '.join(f'v{v}' for v in gone) or 'nothing'}")
+            return 0
         if args.if_older_than is not None and not learned_routing.due(session, args.if_older_than):
             print("the active model is recent; nothing to do")
             return 0
@@ -998,6 +1026,7 @@ def _classify(url: str | None, args: argparse.Namespace) -> int:
         except ClassifierError as exc:
             print(f"错误 / error: {exc}", file=sys.stderr)
             return 2
+        pruned = [] if args.no_prune else learned_routing.prune(session, actor)
         print(
             json.dumps(
                 {
@@ -1006,7 +1035,9 @@ def _classify(url: str | None, args: argparse.Namespace) -> int:
                     "macro_f1": made.macro_f1,
                     "accuracy": made.accuracy,
                     "department_macro_f1": made.department_macro_f1,
+                    "ece": made.ece,
                     "active": made.active,
+                    "pruned": pruned,
                 },
                 ensure_ascii=False,
             )

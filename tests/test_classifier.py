@@ -226,3 +226,101 @@ def test_a_file_that_is_not_a_model_is_refused_without_unpickling(tmp_path: Path
         classifier.loads(pickle.dumps({"not": "a model"}))
     with pytest.raises(classifier.ClassifierError, match="damaged"):
         classifier.loads(classifier.MAGIC + b"garbage")
+
+
+def test_the_temperature_is_fitted_on_held_out_margins() -> None:
+    """Margins whose true classes were drawn from softmax(margins / 0.5): the fitted temperature
+    is about 0.5, and the probabilities it gives match how often the top class is right."""
+    import numpy as np
+
+    rng = np.random.default_rng(16)
+    margins = rng.normal(0, 1, size=(4000, 5))
+    z = np.exp(margins / 0.5)
+    p = z / z.sum(axis=1, keepdims=True)
+    truth = np.asarray([rng.choice(5, p=row) for row in p])
+    t = classifier.fit_temperature(margins, truth)
+    assert 0.4 < t < 0.62
+    probs = classifier._softmax(margins, t)
+    ece, bins = classifier.reliability(probs.max(axis=1), probs.argmax(axis=1) == truth)
+    assert ece < 0.05 and sum(b.count for b in bins) == 4000
+
+
+def test_evaluate_reports_calibrated_confidences_on_noisy_labels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two topics told apart by their words, a fifth of the labels flipped: no model is right
+    more than about four times in five, and the held-out confidences say so (their mean within
+    0.1 of the accuracy) where the fixed temperature of before claimed near certainty."""
+    import random
+
+    rng = random.Random(16)
+    water = ["水管爆裂漏水", "自来水停水", "下水道堵塞冒水", "楼顶水箱漏水", "水表井盖破损漏水"]
+    road = ["路面塌陷坑洼", "路灯不亮", "道路积水难行", "桥面开裂", "人行道砖松动"]
+    texts, labels = [], []
+    for i in range(300):
+        topic = "水" if i % 2 else "路"
+        bank = water if topic == "水" else road
+        texts.append(
+            f"{rng.choice(bank)}\n{rng.choice(['东关村', '西街', '城关镇'])}{rng.choice(bank)}"
+        )
+        flipped = rng.random() < 0.2
+        labels.append(("路" if topic == "水" else "水") if flipped else topic)
+    result = classifier.evaluate(texts, labels, folds=5)
+    assert 0.7 < result.accuracy < 0.9
+    assert result.ece is not None and result.ece < 0.13
+    assert result.confidence is not None and abs(result.confidence - result.accuracy) < 0.1
+    lines = result.lines()
+    assert any(line.startswith("ece=") for line in lines)
+    assert lines[-1].startswith("macro_f1=")
+    monkeypatch.setattr(classifier, "fit_temperature", lambda m, t: classifier.DEFAULT_TEMPERATURE)
+    fixed = classifier.evaluate(texts, labels, folds=5)
+    assert fixed.confidence is not None and fixed.confidence - fixed.accuracy > 0.15
+    assert fixed.ece is not None and fixed.ece > result.ece + 0.05
+
+
+def test_model_text_keeps_the_subject_line() -> None:
+    assert (
+        classifier.model_text("路灯坏了\n\t\t东关村口\u3000路灯不亮")
+        == "路灯坏了\n东关村口 路灯不亮"
+    )
+    assert classifier.subject_of("路灯坏了\n东关村口") == "路灯坏了"
+    assert classifier.model_text("只有一行") == "只有一行"
+    assert classifier.subject_of("只有一行") == ""
+    assert "\n" not in classifier.model_text("题" * 300 + "\n正文")  # too long for a subject
+
+
+def test_pruning_rule_keeps_active_newest_and_young() -> None:
+    import datetime as dt
+
+    from command_center.services.learned_routing import prunable
+
+    now = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
+    rows = [(v, now - dt.timedelta(days=d), v == 2) for v, d in ((1, 2), (2, 90), (3, 80), (4, 70))]
+    assert prunable(rows, keep=1, days=10, now=now) == [3]  # v4 newest other, v1 young
+    assert prunable(rows, keep=0, days=0, now=now) == [1, 3, 4]
+    assert prunable(rows, keep=5, days=0, now=now) == []
+
+
+def test_a_csv_whose_cells_start_with_tabs_and_quote_quotes_is_read_row_by_row(
+    tmp_path: Path,
+) -> None:
+    """A message board's export as Excel writes CSV: the body cells start with newlines and
+    tabs and quote their quotes (""). Every message is one row; nothing is split or lost."""
+    import csv
+
+    path = tmp_path / "board.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["留言编号", "留言主题", "留言详情", "一级分类"])
+        for i in range(30):
+            w.writerow(
+                [
+                    i,
+                    f"第{i}号楼\t噪音扰民",
+                    f'\n\t\t\t\t\n\t\t\t\t楼下商户"夜宵"摊位，\t每晚吵到两点。\n\t\t\t\t\n\t\t\t\t{i}',
+                    "环境保护" if i % 2 else "城乡建设",
+                ]
+            )
+    data = read_labelled(path, ["留言主题", "留言详情"], "一级分类")
+    assert data.rows == 30 and len(data.texts) == 30 and data.empty_text == 0
+    assert '"夜宵"' in data.texts[0] and data.labels[:2] == ["城乡建设", "环境保护"]

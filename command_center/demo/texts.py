@@ -26,6 +26,8 @@ __all__ = [
     "COMPOUND_SURNAMES",
     "OUTCOMES",
     "PROGRESS_STEPS",
+    "SPOKEN_CHANNELS",
+    "SPOKEN_SHARE",
     "SURNAMES",
     "agreement_text",
     "checkin_note",
@@ -38,6 +40,7 @@ __all__ = [
     "phone",
     "progress_note",
     "satisfaction_comment",
+    "spoken",
 ]
 
 PROGRESS_STEPS: tuple[str, ...] = (
@@ -736,3 +739,23 @@ def harder(rng: random.Random, text: str, other: str) -> str:
         clause = max(parts[:3], key=len)  # the matter itself, not the framing
         out = out + "另外，" + clause + "。" if rng.random() < 0.5 else clause + "，还有，" + out
     return rng.choice(_OPENERS) + out + rng.choice(_CLOSERS)
+
+
+SPOKEN_CHANNELS = ("hotline_12345", "mayor_mailbox", "petition", "qr_code")
+"""The channels where the reporter's own words are written down (not a grid worker's report)."""
+SPOKEN_SHARE = 0.4  # of their descriptions, this share as a caller really says it
+
+
+def spoken(
+    rng: random.Random, text: str, leaf_code: str, *, town: str, village: str, channel: str
+) -> str:
+    """``text`` (a description of ``leaf_code`` on ``channel``) as a caller says it
+    (:func:`harder`: colloquial, misspelt, sometimes cut short or mixed with another matter, the
+    other matter a description of a category of another first level)."""
+    if not _BANKS:
+        _build_banks()
+    others = [c for c in sorted(_BANKS) if c[:2] != leaf_code[:2]]
+    other = incident_description(
+        rng, rng.choice(others), town=town, village=village, landmark=None, channel=channel
+    )
+    return harder(rng, text, other)

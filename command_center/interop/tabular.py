@@ -221,11 +221,19 @@ def _read_csv(data: bytes) -> Table:
     text, encoding = decode(data)
     if "\x00" in text:
         raise TabularFormatError("文件不是文本表格 / the file is not a text table")
-    sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;|")
-    except csv.Error:
-        dialect = csv.excel
+    # the delimiter from the header line first: cells of real exports carry tabs and newlines
+    # (a message board's 留言详情 starts with "\n\t\t\t"), which mislead a sniff of the rows
+    # and only the delimiter is taken: a sniff of one line cannot see that quotes are doubled
+    # inside quoted cells ("" as Excel writes them), so the rest is Excel's dialect
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    dialect: Any = csv.excel
+    for sample in (header, text[:8192]):
+        try:
+            sniffed = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+        except csv.Error:
+            continue
+        dialect = type("Sniffed", (csv.excel,), {"delimiter": sniffed.delimiter})
+        break
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         rows = [list(r) for r in reader]

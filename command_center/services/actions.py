@@ -87,12 +87,21 @@ def _dispatch(session: Session, actor: Actor, t: Target, i: Inputs) -> Any:
     return made
 
 
+def _undo_auto(session: Session, actor: Actor, t: Target, i: Inputs) -> Any:
+    from command_center.services import learned_routing
+
+    return learned_routing.undo_auto_dispatch(
+        session, actor, t.id, i.text or None, expected_version=t.version
+    )
+
+
 Runner = Callable[[Session, Actor, Target, Inputs], Any]
 RUN: dict[tuple[str, str], Runner] = {
     ("incident", "accept"): lambda s, a, t, i: orders.accept_incident(
         s, a, t.id, expected_version=t.version
     ),
     ("incident", "dispatch"): _dispatch,
+    ("incident", "undo_auto"): lambda s, a, t, i: _undo_auto(s, a, t, i),
     ("incident", "resolve"): lambda s, a, t, i: orders.resolve_incident(
         s, a, t.id, i.text, expected_version=t.version
     ),

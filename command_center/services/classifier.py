@@ -3,8 +3,17 @@ an incident's words point to, each with a confidence and the words that drove it
 
 Light and local: words from jieba (its dictionary ships inside the wheel; nothing is downloaded)
 and character 1–3-grams (which catch typos, rare words and names jieba splits badly), weighted by
-TF-IDF, feed a linear SVM (scikit-learn, CPU, seconds for ten thousand texts). Confidences are the
-softmax of the SVM's margins: a ranking with a sensible scale, not a calibrated probability.
+TF-IDF, feed a linear SVM (scikit-learn, CPU, seconds for ten thousand texts). A text whose first
+line is a subject (a message's 留言主题, an incident's title) also gets the subject's own character
+1–2-grams: the subject says what the matter is, the body mostly how it happened.
+
+The SVM's cost C and whether classes are weighted by their rarity are chosen per training by an
+inner cross-validation on the training texts only (:func:`_select`, on at most
+:data:`SELECT_MAX` of them); the same held-out margins fit the temperature that turns margins
+into probabilities (one shared scale for every class: small classes have too few held-out texts
+for a Platt fit of their own). So a confidence of 0.9 means about nine in ten such suggestions are
+right on data like the training data; :func:`evaluate` reports how far off that is (expected
+calibration error).
 
 Categories are learned at the leaves; the confidence of a higher level is the sum of its leaves',
 so the three suggested levels always follow the category tree.
@@ -14,17 +23,20 @@ No Qt and no database here (services/learned_routing.py keeps models in the data
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import copy
 import html
 import io
 import math
+import os
 import pickle
 import re
 import time
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +45,13 @@ import numpy as np
 MAX_CHARS = 2000  # a text of thousands of characters: its head says what it is about
 MIN_CLASS_SIZE = 2  # a label seen once cannot be learned (nor held out in a fold)
 FORMAT = 1  # the pickled Model's layout
+SUBJECT_MAX = 200  # a first line longer than this is not a subject
+GRID = ((0.25, True), (1.0, True), (0.25, False))  # (C, classes weighted by rarity)
+DEFAULT_CHOICE = (0.5, True)  # where there is too little to choose on
+DEFAULT_TEMPERATURE = 0.25
+SELECT_MAX = 1200  # texts the inner search reads (a stratified sample of larger sets)
+INNER_FOLDS = 3
+MIN_SELECT = 20  # fewer texts than this: the defaults
 MAGIC = b"CCTC1\n"  # command center text classifier: what a model's bytes start with
 
 _TAG = re.compile(r"<[^>]{0,200}>")
@@ -64,6 +83,26 @@ def clean_text(value: Any) -> str:
     return s[:MAX_CHARS]
 
 
+def model_text(value: Any) -> str:
+    """The text the model reads: :func:`clean_text` of it, except that a first line which reads
+    as a subject (followed by more text, at most :data:`SUBJECT_MAX` characters) stays on a line
+    of its own: "subject\nbody"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    raw = str(value).strip()
+    if "\n" in raw:
+        head, body = raw.split("\n", 1)
+        head, body = clean_text(head), clean_text(body)
+        if head and body and len(head) <= SUBJECT_MAX:
+            return (head + "\n" + body)[:MAX_CHARS]
+    return clean_text(raw)
+
+
+def subject_of(text: str) -> str:
+    """The subject line of a :func:`model_text` ("" when there is none)."""
+    return text.split("\n", 1)[0] if "\n" in text else ""
+
+
 def _jieba() -> Any:
     global _JIEBA
     if _JIEBA is None:
@@ -92,9 +131,32 @@ _STOP_WORDS = """
 _STOP = frozenset(_STOP_WORDS.split())
 
 
+_memo: dict[str, list[str]] | None = None  # words of texts, while :func:`remembering_words`
+
+
+@contextlib.contextmanager
+def remembering_words() -> Iterator[None]:
+    """Segment each text once while cross-validating: every fold (and the final training) fits
+    its features on the same texts, and jieba is most of a fit's time."""
+    global _memo
+    outer = _memo
+    if outer is None:
+        _memo = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _memo = None
+
+
 def words(text: str) -> list[str]:
     """The words of a text (jieba, precise mode), without punctuation, single digits and the
     commonest function words."""
+    memo = _memo
+    if memo is not None:
+        hit = memo.get(text)
+        if hit is not None:
+            return hit
     out = []
     for w in _jieba().lcut(text):
         w = w.strip()
@@ -105,43 +167,172 @@ def words(text: str) -> list[str]:
         if w.isdigit():
             continue
         out.append(w)
+    if memo is not None:
+        memo[text] = out
     return out
 
 
-def _features(n_samples: int) -> Any:
+def _fit_features(texts: Sequence[str]) -> tuple[Any, Any]:
+    """The fitted features of :func:`model_text` texts and their matrix; the subject's
+    character n-grams only where at least 5 texts have a subject (and it has any vocabulary)."""
+    if sum(1 for t in texts if "\n" in t) >= 5:
+        features = _features(len(texts), subject=True)
+        try:
+            return features, features.fit_transform(list(texts))
+        except ValueError:  # no subject n-gram frequent enough: without them
+            pass
+    features = _features(len(texts), subject=False)
+    return features, features.fit_transform(list(texts))
+
+
+def _features(n_samples: int, *, subject: bool = True) -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 
     min_df = 2 if n_samples >= 200 else 1
-    return FeatureUnion(
-        [
-            (
-                "w",
-                TfidfVectorizer(
-                    analyzer=words, sublinear_tf=True, min_df=min_df, max_features=100_000
-                ),
+    parts = [
+        (
+            "w",
+            TfidfVectorizer(analyzer=words, sublinear_tf=True, min_df=min_df, max_features=100_000),
+        ),
+        (
+            "c",
+            TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(1, 3),
+                sublinear_tf=True,
+                min_df=min_df,
+                max_features=200_000,
             ),
+        ),
+    ]
+    if subject:
+        parts.append(
             (
-                "c",
+                "s",
                 TfidfVectorizer(
                     analyzer="char_wb",
-                    ngram_range=(1, 3),
+                    preprocessor=subject_of,
+                    ngram_range=(1, 2),
                     sublinear_tf=True,
                     min_df=min_df,
-                    max_features=200_000,
+                    max_features=50_000,
                 ),
-            ),
-        ]
-    )
+            )
+        )
+    return FeatureUnion(parts)
 
 
-def _svm() -> Any:
+def _svm(choice: tuple[float, bool] = DEFAULT_CHOICE) -> Any:
     from sklearn.svm import LinearSVC
 
-    return LinearSVC(C=0.5, class_weight="balanced")
+    c, balanced = choice
+    return LinearSVC(C=c, class_weight="balanced" if balanced else None)
 
 
-def _softmax(scores: np.ndarray, temperature: float = 0.25) -> np.ndarray:
+def _margins(svm: Any, x: Any) -> np.ndarray:
+    d = np.asarray(svm.decision_function(x), dtype=float)
+    if d.ndim == 1:  # two classes: one margin
+        d = np.stack([-d, d], axis=1)
+    return d
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the inner cross-validation chose: the SVM's (C, weighted) and the temperature, with
+    the held-out macro-F1 of each candidate (empty when the defaults were taken)."""
+
+    choice: tuple[float, bool]
+    temperature: float
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+_TEMPERATURES = np.geomspace(0.02, 5.0, 70)
+
+
+def fit_temperature(margins: np.ndarray, truth: np.ndarray) -> float:
+    """The temperature T minimising the negative log-likelihood of softmax(margins / T) for the
+    true classes (``truth``: column indices) of held-out texts."""
+    best, best_nll = DEFAULT_TEMPERATURE, math.inf
+    rows = np.arange(len(truth))
+    for t in _TEMPERATURES:
+        z = margins / t
+        z = z - z.max(axis=1, keepdims=True)
+        log_p = z[rows, truth] - np.log(np.exp(z).sum(axis=1))
+        nll = float(-log_p.mean())
+        if nll < best_nll:
+            best, best_nll = float(t), nll
+    return best
+
+
+def _select(
+    x: Any,
+    labels: Sequence[str],
+    seed: int = 16,
+    grid: Sequence[tuple[float, bool]] = GRID,
+) -> Selection:
+    """Choose the SVM's settings and the temperature by an inner cross-validation on the
+    training texts only (``x``: their features). Labels with fewer texts than the inner folds
+    stay in every inner training part and are never held out (their probabilities share the
+    temperature the others fit); with fewer than :data:`MIN_SELECT` texts or under two labels to
+    hold out, the defaults."""
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.asarray(labels, dtype=object)
+    rng = np.random.default_rng(seed)
+    idx = np.arange(len(y))
+    if len(idx) > SELECT_MAX:  # a stratified sample: every label keeps its share (at least 1)
+        keep: list[int] = []
+        for lab in sorted(set(y)):
+            members = idx[y == lab]
+            k = max(1, round(len(members) * SELECT_MAX / len(y)))
+            keep.extend(rng.choice(members, size=min(k, len(members)), replace=False))
+        idx = np.sort(np.asarray(keep))
+    inner = INNER_FOLDS if len(idx) == len(y) else 2  # a sample of a large set: two folds
+    counts = Counter(y[idx])
+    held = np.asarray([i for i in idx if counts[y[i]] >= inner])
+    always = np.asarray([i for i in idx if counts[y[i]] < inner], dtype=int)
+    if len(idx) < MIN_SELECT or len(held) == 0 or len(set(y[held])) < 2:
+        return Selection(DEFAULT_CHOICE, DEFAULT_TEMPERATURE)
+    classes = sorted(set(y[idx]))
+    column = {c: j for j, c in enumerate(classes)}
+    margins = {ch: np.zeros((len(held), len(classes))) for ch in grid}
+    position = {int(i): k for k, i in enumerate(held)}
+    splitter = StratifiedKFold(inner, shuffle=True, random_state=seed)
+    tasks = [(tr, te, ch) for tr, te in splitter.split(held, y[held]) for ch in grid]
+
+    def fit(task: tuple[np.ndarray, np.ndarray, tuple[float, bool]]) -> np.ndarray:
+        tr, te, ch = task
+        train_idx = np.concatenate([held[tr], always])
+        svm = _svm(ch).fit(x[train_idx], list(y[train_idx]))
+        block = np.full((len(te), len(classes)), -10.0)
+        block[:, [column[str(c)] for c in svm.classes_]] = _margins(svm, x[held[te]])
+        return block
+
+    with _pool() as pool:  # liblinear lets go of the GIL: the fits share the cores
+        blocks = list(pool.map(fit, tasks))
+    for (_, te, ch), block in zip(tasks, blocks, strict=True):
+        margins[ch][[position[int(i)] for i in held[te]]] = block
+    truth = np.asarray([column[y[i]] for i in held])
+    scores: dict[str, float] = {}
+    best = grid[0]
+    best_f1 = -1.0
+    for ch in grid:
+        predicted = np.asarray(classes, dtype=object)[margins[ch].argmax(axis=1)]
+        f1 = float(f1_score(list(y[held]), list(predicted), average="macro", zero_division=0))
+        scores[f"C={ch[0]:g}{' balanced' if ch[1] else ''}"] = round(f1, 4)
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = ch, f1
+    return Selection(best, fit_temperature(margins[best], truth), scores)
+
+
+def _pool() -> concurrent.futures.ThreadPoolExecutor:
+    """Threads for independent fits: two where there are two cores."""
+    return concurrent.futures.ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
+
+
+def _softmax(scores: np.ndarray, temperature: float = DEFAULT_TEMPERATURE) -> np.ndarray:
     z = scores / temperature
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
@@ -152,12 +343,23 @@ def _softmax(scores: np.ndarray, temperature: float = 0.25) -> np.ndarray:
 class Head:
     """One label set (categories, or departments) learned on the shared features."""
 
-    def __init__(self, x: Any, labels: Sequence[str]) -> None:
+    def __init__(
+        self,
+        x: Any,
+        labels: Sequence[str],
+        *,
+        grid: Sequence[tuple[float, bool]] = GRID,
+        selection: Selection | None = None,
+    ) -> None:
+        """``grid``: the settings the inner cross-validation chooses from (one: only the
+        temperature is fitted); ``selection``: already chosen."""
         if len(set(labels)) < 2:
             raise ClassifierError(
                 "至少需要两个类别才能训练 / at least two labels are needed to train"
             )
-        self.svm = _svm()
+        self.selection = selection or _select(x, labels, grid=grid)
+        self.temperature = self.selection.temperature
+        self.svm = _svm(self.selection.choice)
         self.svm.fit(x, list(labels))
         self.classes: list[str] = [str(c) for c in self.svm.classes_]
 
@@ -171,16 +373,16 @@ class Head:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        state.setdefault("temperature", DEFAULT_TEMPERATURE)  # stored before calibration
+        state.setdefault("selection", Selection(DEFAULT_CHOICE, DEFAULT_TEMPERATURE))
         self.__dict__.update(state)
         # back to float64: sparse float64 features times float32 weights would convert the
         # weights on every prediction
         self.svm.coef_ = np.asarray(self.svm.coef_, dtype=np.float64)
 
     def scores(self, x: Any) -> np.ndarray:
-        d = np.asarray(self.svm.decision_function(x), dtype=float)
-        if d.ndim == 1:  # two classes: one margin
-            d = np.stack([-d, d], axis=1)
-        return _softmax(d)
+        """Calibrated probabilities: the margins' softmax at the fitted temperature."""
+        return _softmax(_margins(self.svm, x), self.temperature)
 
     def reasons(self, x: Any, names: np.ndarray, label: str, k: int = 5) -> list[str]:
         """The words (or character runs) of one text's features ``x`` that weighed most for
@@ -248,7 +450,7 @@ class Model:
     _names: Any = None  # the features' names, computed on first use
 
     def predict(self, text: str) -> Prediction | None:
-        t = clean_text(text)
+        t = model_text(text)
         if not t:
             return None
         x = self.features.transform([t])
@@ -340,16 +542,29 @@ def train(
         raise ClassifierError(
             f"可用于训练的样本太少（{len(kept)}条） / too few samples to train ({len(kept)})"
         )
-    texts = [clean_text(s.text) for s in kept]
-    features = _features(len(texts))
-    x = features.fit_transform(texts)
+    texts = [model_text(s.text) for s in kept]
+    features, x = _fit_features(texts)
     for _, vectorizer in features.transformer_list:
         vectorizer.stop_words_ = None  # the terms min_df dropped: only bulk in the pickle
-    category = Head(x, [s.category for s in kept])
+    cat_labels = [s.category for s in kept]
+    if len(set(cat_labels)) < 2:
+        raise ClassifierError("至少需要两个类别才能训练 / at least two labels are needed to train")
+    chosen = _select(x, cat_labels)
     with_dept = [i for i, s in enumerate(kept) if s.department]
-    department = None
-    if len({kept[i].department for i in with_dept}) >= 2:
-        department = Head(x[with_dept], [str(kept[i].department) for i in with_dept])
+    with _pool() as pool:  # the two heads' fits side by side
+        category_job = pool.submit(Head, x, cat_labels, selection=chosen)
+        department_job = (
+            pool.submit(  # the category's settings; its own temperature
+                Head,
+                x[with_dept],
+                [str(kept[i].department) for i in with_dept],
+                grid=(chosen.choice,),
+            )
+            if len({kept[i].department for i in with_dept}) >= 2
+            else None
+        )
+        category = category_job.result()
+        department = department_job.result() if department_job is not None else None
     return Model(
         features,
         category,
@@ -374,15 +589,53 @@ class ClassReport:
 
 
 @dataclass(frozen=True)
+class Bin:
+    """One bin of the reliability figure: held-out suggestions whose confidence fell in
+    [low, high), how many, their mean confidence and how many of them were right."""
+
+    low: float
+    high: float
+    count: int
+    confidence: float
+    accuracy: float
+
+
+BINS = 10
+
+
+def reliability(confidence: Sequence[float], correct: Sequence[bool]) -> tuple[float, list[Bin]]:
+    """Expected calibration error (the bins' |accuracy − confidence| weighted by their share of
+    the suggestions) and the bins, over :data:`BINS` equal-width bins of the top confidence."""
+    conf = np.asarray(confidence, dtype=float)
+    ok = np.asarray(correct, dtype=float)
+    bins: list[Bin] = []
+    ece = 0.0
+    for b in range(BINS):
+        low, high = b / BINS, (b + 1) / BINS
+        mask = (conf >= low) & ((conf < high) if b < BINS - 1 else (conf <= high))
+        n = int(mask.sum())
+        if not n:
+            continue
+        c, a = float(conf[mask].mean()), float(ok[mask].mean())
+        bins.append(Bin(low, high, n, c, a))
+        ece += n / len(conf) * abs(a - c)
+    return ece, bins
+
+
+@dataclass(frozen=True)
 class Evaluation:
     classes: list[ClassReport]
     macro_f1: float
     accuracy: float
     folds: int
     samples: int
+    ece: float | None = None  # expected calibration error of the held-out confidences
+    confidence: float | None = None  # their mean
+    bins: list[Bin] = field(default_factory=list)
+    chosen: dict[str, int] = field(default_factory=dict)  # the inner search's choice per fold
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "macro_f1": round(self.macro_f1, 4),
             "accuracy": round(self.accuracy, 4),
             "folds": self.folds,
@@ -398,6 +651,19 @@ class Evaluation:
                 for c in self.classes
             ],
         }
+        if self.ece is not None:
+            out["ece"] = round(self.ece, 4)
+            out["mean_confidence"] = round(self.confidence or 0.0, 4)
+            out["reliability"] = [
+                {
+                    "bin": f"{b.low:.1f}-{b.high:.1f}",
+                    "n": b.count,
+                    "confidence": round(b.confidence, 4),
+                    "accuracy": round(b.accuracy, 4),
+                }
+                for b in self.bins
+            ]
+        return out
 
     def lines(self) -> list[str]:
         width = max([len(c.label) for c in self.classes] + [5])
@@ -407,15 +673,43 @@ class Evaluation:
                 f"{c.label:<{width}}  {c.precision:9.3f}  {c.recall:6.3f}  {c.f1:5.3f}  "
                 f"{c.support:7d}"
             )
+        if self.chosen:
+            out.append(
+                "chosen by inner cross-validation: "
+                + ", ".join(f"{k} ×{n}" for k, n in sorted(self.chosen.items()))
+            )
+        if self.ece is not None:
+            out.append("reliability: confidence bin, suggestions, mean confidence, right")
+            for b in self.bins:
+                out.append(
+                    f"  {b.low:.1f}–{b.high:.1f}  {b.count:6d}  {b.confidence:5.3f}  "
+                    f"{b.accuracy:5.3f}"
+                )
+            out.append(
+                f"ece={self.ece:.3f} mean_confidence={self.confidence:.3f} "
+                f"(expected calibration error over {BINS} bins)"
+            )
         out.append(f"macro_f1={self.macro_f1:.3f} accuracy={self.accuracy:.3f}")
         return out
 
 
-def _report(y: Sequence[str], predicted: Sequence[str], folds: int) -> Evaluation:
+def _report(
+    y: Sequence[str],
+    predicted: Sequence[str],
+    folds: int,
+    confidence: Sequence[float] | None = None,
+    chosen: dict[str, int] | None = None,
+) -> Evaluation:
     from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
     classes = sorted(set(y))
     p, r, f, s = precision_recall_fscore_support(y, predicted, labels=classes, zero_division=0)
+    ece: float | None = None
+    bins: list[Bin] = []
+    mean_conf: float | None = None
+    if confidence is not None and len(confidence):
+        ece, bins = reliability(confidence, [a == b for a, b in zip(y, predicted, strict=True)])
+        mean_conf = float(np.mean(confidence))
     return Evaluation(
         [
             ClassReport(c, float(p[i]), float(r[i]), float(f[i]), int(s[i]))
@@ -425,14 +719,56 @@ def _report(y: Sequence[str], predicted: Sequence[str], folds: int) -> Evaluatio
         float(accuracy_score(y, predicted)),
         folds,
         len(y),
+        ece,
+        mean_conf,
+        bins,
+        dict(chosen or {}),
     )
+
+
+def _held_out(
+    head: Head, x: Any, predicted: np.ndarray, confidence: np.ndarray, where: Any
+) -> None:
+    probs = head.scores(x)
+    best = probs.argmax(axis=1)
+    predicted[where] = np.asarray(head.classes, dtype=object)[best]
+    confidence[where] = probs[np.arange(len(best)), best]
+
+
+def _choice_name(head: Head) -> str:
+    c, balanced = head.selection.choice
+    return f"C={c:g}{' balanced' if balanced else ''}"
+
+
+def _cv_fold(
+    x: np.ndarray,
+    y: np.ndarray,
+    d: np.ndarray,
+    tr: np.ndarray,
+    te: np.ndarray,
+    cat_pred: np.ndarray,
+    cat_conf: np.ndarray,
+    dept_pred: np.ndarray,
+    dept_conf: np.ndarray,
+    chosen: Counter[str],
+) -> None:
+    features, xtr = _fit_features(list(x[tr]))
+    xte = features.transform(list(x[te]))
+    head = Head(xtr, list(y[tr]))
+    chosen[_choice_name(head)] += 1
+    _held_out(head, xte, cat_pred, cat_conf, te)
+    has = [i for i, j in enumerate(tr) if d[j]]
+    if len({d[tr[i]] for i in has}) >= 2:
+        dept_head = Head(xtr[has], list(d[tr[has]]), grid=(head.selection.choice,))
+        _held_out(dept_head, xte, dept_pred, dept_conf, te)
 
 
 def cross_validate(
     samples: Sequence[Sample], folds: int = 3
 ) -> tuple[Evaluation, Evaluation | None]:
-    """Both heads of a :class:`Model` held out together (one feature fit per fold): the
-    category's figures and, where samples name one, the department's."""
+    """Both heads of a :class:`Model` held out together (one feature fit per fold, each head's
+    settings and temperature chosen on the fold's training part only): the category's figures
+    and, where samples name one, the department's, with their calibration."""
     from sklearn.model_selection import StratifiedKFold
 
     kept = [s for s in samples if s.text and s.category]
@@ -443,34 +779,38 @@ def cross_validate(
             f"每类至少需要{folds}条样本、至少两类 / at least two labels with {folds} samples "
             "each are needed"
         )
-    x = np.asarray([clean_text(s.text) for s in kept], dtype=object)
+    x = np.asarray([model_text(s.text) for s in kept], dtype=object)
     y = np.asarray([s.category for s in kept], dtype=object)
     d = np.asarray([s.department or "" for s in kept], dtype=object)
     cat_pred = np.empty(len(y), dtype=object)
+    cat_conf = np.zeros(len(y))
     dept_pred = np.empty(len(y), dtype=object)
-    for tr, te in StratifiedKFold(folds, shuffle=True, random_state=16).split(x, y):
-        features = _features(len(tr))
-        xtr = features.fit_transform(list(x[tr]))
-        xte = features.transform(list(x[te]))
-        cat_pred[te] = _svm().fit(xtr, list(y[tr])).predict(xte)
-        has = [i for i, j in enumerate(tr) if d[j]]
-        if len({d[tr[i]] for i in has}) >= 2:
-            dept_pred[te] = _svm().fit(xtr[has], list(d[tr[has]])).predict(xte)
-    cat = _report(list(y), list(cat_pred), folds)
+    dept_conf = np.zeros(len(y))
+    chosen: Counter[str] = Counter()
+    with remembering_words():
+        for tr, te in StratifiedKFold(folds, shuffle=True, random_state=16).split(x, y):
+            _cv_fold(x, y, d, tr, te, cat_pred, cat_conf, dept_pred, dept_conf, chosen)
+    cat = _report(list(y), list(cat_pred), folds, list(cat_conf), dict(chosen))
     mask = [i for i in range(len(d)) if d[i] and dept_pred[i] is not None]
-    dept = _report(list(d[mask]), list(dept_pred[mask]), folds) if mask else None
+    dept = (
+        _report(list(d[mask]), list(dept_pred[mask]), folds, list(dept_conf[mask]))
+        if mask
+        else None
+    )
     return cat, dept
 
 
 def evaluate(texts: Sequence[str], labels: Sequence[str], folds: int = 5) -> Evaluation:
-    """Stratified k-fold cross-validation of the category model: per-class precision, recall
-    and support over the held-out predictions, macro-F1 and accuracy. Labels with fewer samples
-    than folds are left out (they cannot be held out in every fold)."""
+    """Stratified k-fold cross-validation of the category model as :func:`train` makes it (its
+    settings and temperature chosen by an inner cross-validation inside each training part, never
+    on the fold held out): per-class precision, recall and support over the held-out
+    predictions, macro-F1, accuracy and the calibration of the confidences. Labels with fewer
+    samples than folds are left out (they cannot be held out in every fold)."""
     from sklearn.model_selection import StratifiedKFold
 
     if folds < 2:
         raise ClassifierError("折数至少为2 / --folds must be at least 2")
-    cleaned = [(clean_text(t), str(lab)) for t, lab in zip(texts, labels, strict=True)]
+    cleaned = [(model_text(t), str(lab)) for t, lab in zip(texts, labels, strict=True)]
     cleaned = [(t, lab) for t, lab in cleaned if t and lab]
     counts = Counter(lab for _, lab in cleaned)
     cleaned = [(t, lab) for t, lab in cleaned if counts[lab] >= folds]
@@ -482,8 +822,15 @@ def evaluate(texts: Sequence[str], labels: Sequence[str], folds: int = 5) -> Eva
     x = np.asarray([t for t, _ in cleaned], dtype=object)
     y = np.asarray([lab for _, lab in cleaned], dtype=object)
     predicted = np.empty(len(y), dtype=object)
-    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=16).split(x, y):
-        features = _features(len(train_idx))
-        svm = _svm().fit(features.fit_transform(list(x[train_idx])), list(y[train_idx]))
-        predicted[test_idx] = svm.predict(features.transform(list(x[test_idx])))
-    return _report(list(y), list(predicted), folds)
+    confidence = np.zeros(len(y))
+    chosen: Counter[str] = Counter()
+    with remembering_words():
+        for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=16).split(
+            x, y
+        ):
+            features, xtr = _fit_features(list(x[train_idx]))
+            head = Head(xtr, list(y[train_idx]))
+            chosen[_choice_name(head)] += 1
+            xte = features.transform(list(x[test_idx]))
+            _held_out(head, xte, predicted, confidence, test_idx)
+    return _report(list(y), list(predicted), folds, list(confidence), dict(chosen))

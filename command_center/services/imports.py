@@ -58,6 +58,8 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (request id or "#n", reason)
     flagged_outside: int = 0  # imported, but outside every grid
     flagged_missing: int = 0  # imported, without usable coordinates
+    auto_dispatched: int = 0  # dispatched by smart dispatch where the rules allow it
+    new_ids: list[int] = field(default_factory=list, compare=False, repr=False)  # status new
 
 
 def import_open311(session: Session, data: bytes, *, actor: Actor, source: str) -> ImportReport:
@@ -83,7 +85,26 @@ def import_open311(session: Session, data: bytes, *, actor: Actor, source: str) 
         session.rollback()
         raise
     session.commit()
-    return report
+    return _auto(session, report)
+
+
+def _auto(session: Session, report: Any) -> Any:
+    """Smart dispatch's automatic dispatch of the new incidents just imported (committed
+    already), each where the learned model agrees with the routing rules above the configured
+    confidence (learned_routing.auto_dispatch_many): audited as automatic, undone by an
+    operator."""
+    import dataclasses
+    import logging
+
+    from command_center.services import learned_routing
+
+    try:
+        made = learned_routing.auto_dispatch_many(session, list(report.new_ids))
+    except Exception:  # the import is committed: the rest wait for a person
+        session.rollback()
+        logging.getLogger(__name__).exception("automatic dispatch after an import")
+        return report
+    return dataclasses.replace(report, auto_dispatched=len(made)) if made else report
 
 
 def _import(
@@ -161,6 +182,7 @@ def _import(
         skipped,
         flags.count(LocationFlag.OUTSIDE.value),
         flags.count(LocationFlag.MISSING.value),
+        new_ids=[w.id for w, n in zip(written, news, strict=True) if n.status == "new"],
     )
 
 
@@ -187,6 +209,8 @@ class ImportResult:
     flagged_outside: int = 0
     flagged_missing: int = 0  # no coordinates (placed by the address where it names a place)
     encoding: str = ""
+    auto_dispatched: int = 0  # dispatched by smart dispatch where the rules allow it
+    new_ids: list[int] = field(default_factory=list, compare=False, repr=False)
 
 
 def list_mappings(session: Session) -> dict[str, dict[str, str]]:
@@ -286,7 +310,7 @@ def import_rows(
         session.rollback()
         raise
     session.commit()
-    return result
+    return _auto(session, result)
 
 
 def _import_rows(
@@ -344,6 +368,7 @@ def _import_rows(
         flags.count(LocationFlag.OUTSIDE.value),
         flags.count(LocationFlag.MISSING.value),
         table.encoding,
+        new_ids=[w.id for w in written],
     )
 
 

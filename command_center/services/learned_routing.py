@@ -47,6 +47,7 @@ class VersionRow:
     department_macro_f1: float
     active: bool
     note: str | None
+    ece: float | None = None  # the category's expected calibration error (None: stored before)
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,9 @@ def learn(
             f"({len(samples)}, at least {MIN_SAMPLES})"
         )
     parents, names = _tree(session)
-    cat_eval, dept_eval = classifier.cross_validate(samples, folds)
-    model = classifier.train(samples, parents=parents, names=names)
+    with classifier.remembering_words():  # each text segmented once for the folds and the model
+        cat_eval, dept_eval = classifier.cross_validate(samples, folds)
+        model = classifier.train(samples, parents=parents, names=names)
     data = model.dumps()
     import sklearn
 
@@ -239,6 +241,7 @@ def _row(r: ClassifierModel, by: str | None) -> VersionRow:
         r.department_macro_f1,
         r.active,
         r.note,
+        (r.metrics or {}).get("category", {}).get("ece"),
     )
 
 
@@ -250,6 +253,77 @@ def versions(session: Session) -> list[VersionRow]:
         .order_by(ClassifierModel.version.desc())
     ).all()
     return [_row(r, by) for r, by in rows]
+
+
+# --- pruning --------------------------------------------------------------------------------
+
+KEEP_VERSIONS_SETTING = "dispatch.keep_model_versions"
+KEEP_DAYS_SETTING = "dispatch.keep_model_days"
+
+
+def prunable(
+    rows: list[tuple[int, dt.datetime, bool]], keep: int, days: float, now: dt.datetime
+) -> list[int]:
+    """The versions pruning removes, of ``rows`` (version, created_at, active): all but the
+    active one, the ``keep`` newest of the others and any younger than ``days``. The rule, in
+    one place (the database refuses to delete the active version, alembic 0020)."""
+    others = sorted((r for r in rows if not r[2]), key=lambda r: r[0], reverse=True)
+    cutoff = now - dt.timedelta(days=days)
+    return sorted(
+        version for i, (version, created, _) in enumerate(others) if i >= keep and created < cutoff
+    )
+
+
+def prune(
+    session: Session,
+    actor: Actor,
+    *,
+    keep: int | None = None,
+    days: float | None = None,
+    dry_run: bool = False,
+) -> list[int]:
+    """Delete the stored models :func:`prunable` names (``keep``/``days``: the settings
+    ``dispatch.keep_model_versions`` / ``dispatch.keep_model_days`` by default); each deletion
+    audited with the version's figures. The versions removed (or that would be: ``dry_run``).
+    Only an administrator may. Commits."""
+    from command_center.services import settings
+
+    permissions.require_edit_rules(session, actor)
+    keep = int(settings.get(session, KEEP_VERSIONS_SETTING) if keep is None else keep)
+    days = float(settings.get(session, KEEP_DAYS_SETTING) if days is None else days)
+    if keep < 0 or days < 0:
+        raise LearningError(
+            "保留数量和天数不能为负 / the versions and days to keep cannot be negative"
+        )
+    rows = session.execute(
+        select(ClassifierModel.version, ClassifierModel.created_at, ClassifierModel.active)
+    ).all()
+    doomed = prunable([(r[0], r[1], r[2]) for r in rows], keep, days, clock.now())
+    if dry_run or not doomed:
+        return doomed
+    for row in session.scalars(
+        select(ClassifierModel).where(ClassifierModel.version.in_(doomed))
+    ).all():
+        audit.record(
+            session,
+            actor,
+            "classifier.prune",
+            "classifier_model",
+            row.id,
+            f"{actor.name} 清理智能派单模型 v{row.version}（保留启用版本、最近{keep}个版本和"
+            f"{days:g}天内的版本）",
+            before={
+                "version": row.version,
+                "created_at": row.created_at.isoformat(),
+                "trained_on": row.trained_on,
+                "macro_f1": row.macro_f1,
+                "sha256": row.sha256,
+            },
+        )
+        session.delete(row)
+    session.flush()
+    session.commit()
+    return doomed
 
 
 def due(session: Session, older_than_days: float) -> bool:
@@ -376,12 +450,33 @@ def auto_dispatch(session: Session, incident_id: int) -> AutoDispatch | None:
     )
 
 
-def undo_auto_dispatch(session: Session, actor: Actor, incident_id: int) -> None:
-    """An operator takes back an automatic dispatch (before the department accepted it): the
-    orders are cancelled, the incident waits to be dispatched by a person. Refused
-    (orders.TransitionError) when the incident's last dispatch was a person's. Commits."""
+def auto_dispatch_many(session: Session, incident_ids: list[int]) -> list[AutoDispatch]:
+    """:func:`auto_dispatch` for each of a batch just imported or polled (the same agreement
+    rule, each in its own transaction); a refusal or a model that cannot be loaded leaves the
+    incident for a person, logged. Nothing is read when automatic dispatch is off."""
+    import logging
+
+    from command_center.services import orders, settings
+
+    if not incident_ids or float(settings.get(session, AUTO_SETTING) or 0) <= 0:
+        return []
+    done: list[AutoDispatch] = []
+    for incident_id in incident_ids:
+        try:
+            made = auto_dispatch(session, incident_id)
+        except (orders.TransitionError, classifier.ClassifierError) as exc:
+            session.rollback()
+            logging.getLogger(__name__).warning("automatic dispatch of %s: %s", incident_id, exc)
+            continue
+        if made is not None:
+            done.append(made)
+    return done
+
+
+def auto_dispatched(session: Session, incident_id: int) -> bool:
+    """Whether the incident's last dispatch was automatic (and so may be undone while no
+    department has accepted it)."""
     from command_center.models import AuditEntry
-    from command_center.services import orders
 
     last = session.execute(
         select(AuditEntry.actor_id, AuditEntry.actor_name)
@@ -393,7 +488,23 @@ def undo_auto_dispatch(session: Session, actor: Actor, incident_id: int) -> None
         .order_by(AuditEntry.id.desc())
         .limit(1)
     ).one_or_none()
-    if last is None or last.actor_id is not None or last.actor_name != AUTO.name:
+    return last is not None and last.actor_id is None and last.actor_name == AUTO.name
+
+
+def undo_auto_dispatch(
+    session: Session,
+    actor: Actor,
+    incident_id: int,
+    reason: str | None = None,
+    *,
+    expected_version: int | None = None,
+) -> None:
+    """An operator takes back an automatic dispatch (before the department accepted it): the
+    orders are cancelled, the incident waits to be dispatched by a person. Refused
+    (orders.TransitionError) when the incident's last dispatch was a person's. Commits."""
+    from command_center.services import orders
+
+    if not auto_dispatched(session, incident_id):
         raise orders.TransitionError(
             "该事件不是自动派单的，请用二次派送或退单",
             "this incident was not dispatched automatically: send it again or have it returned",
@@ -406,7 +517,13 @@ def undo_auto_dispatch(session: Session, actor: Actor, incident_id: int) -> None
         .order_by(WorkOrder.id.desc())
         .limit(1)
     )
-    orders.recall_dispatch(session, actor, incident_id, "撤销自动派单")
+    orders.recall_dispatch(
+        session,
+        actor,
+        incident_id,
+        f"撤销自动派单：{reason.strip()}" if reason and reason.strip() else "撤销自动派单",
+        expected_version=expected_version,
+    )
     learned = suggest(session, *_words(session, incident_id))
     if learned is not None and dept is not None:  # the automatic choice overridden
         record_choice(session, actor, incident_id, "department", f"undone:{dept}", learned)

@@ -196,6 +196,12 @@ def _is_lead(row: Any, now: dt.datetime, ctx: dict[str, Any]) -> bool:
     return row.lead_order_id is None
 
 
+def auto_dispatched(row: Any, now: dt.datetime, ctx: dict[str, Any]) -> bool:
+    """Smart dispatch sent it (``ctx["auto_dispatched"]``: learned_routing.auto_dispatched): an
+    operator may take it back while no department has accepted (the service checks that)."""
+    return bool(ctx.get("auto_dispatched"))
+
+
 _C, _D = CENTER_ROLES, DEPARTMENT_ROLES
 INCIDENT_ACTIONS: tuple[Action, ...] = (
     Action(INCIDENT, "accept", "受理", "accept", (_I.NEW,), _I.ACCEPTED, _C),
@@ -208,6 +214,17 @@ INCIDENT_ACTIONS: tuple[Action, ...] = (
         _I.DISPATCHED,
         _C,
         ("department",),
+    ),
+    Action(
+        INCIDENT,
+        "undo_auto",
+        "撤销自动派单",
+        "undo the automatic dispatch",
+        (_I.DISPATCHED,),
+        _I.ACCEPTED,
+        _C,
+        ("reason",),
+        guard=auto_dispatched,
     ),
     Action(
         INCIDENT,

@@ -62,6 +62,7 @@ class PollResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     flagged_outside: int = 0
     flagged_missing: int = 0
+    auto_dispatched: int = 0  # smart dispatch, where the rules allow it
     pages: int = 0
     watermark: dt.datetime | None = None  # pass back as ``since`` next time
     error: str | None = None
@@ -73,6 +74,7 @@ class PollResult:
         return (
             f"fetched={self.fetched} imported={self.imported} skipped={len(self.skipped)} "
             f"outside={self.flagged_outside} missing={self.flagged_missing}"
+            + (f" auto_dispatched={self.auto_dispatched}" if self.auto_dispatched else "")
         )
 
 
@@ -267,6 +269,7 @@ def poll_once(
         skipped=skipped + list(report.skipped),
         flagged_outside=report.flagged_outside,
         flagged_missing=report.flagged_missing,
+        auto_dispatched=report.auto_dispatched,
         pages=pages,
         watermark=watermark,
         seconds=time.perf_counter() - started,

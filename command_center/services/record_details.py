@@ -217,7 +217,7 @@ def details(
             .order_by(ReturnVisit.at)
         )
     ]
-    from command_center.services import incident_edit, settings
+    from command_center.services import incident_edit, learned_routing, settings
 
     reopen_days = int(settings.get(session, "orders.reopen_days"))
     order_objs = (
@@ -236,7 +236,14 @@ def details(
         history,
         visits,
         focus_order_id,
-        lifecycle.allowed_actions("incident", inc, role=me.role, reopen_days=reopen_days),
+        lifecycle.allowed_actions(
+            "incident",
+            inc,
+            role=me.role,
+            reopen_days=reopen_days,
+            auto_dispatched=inc.status == "dispatched"
+            and learned_routing.auto_dispatched(session, incident_id),
+        ),
         {o.id: lifecycle.allowed_actions("order", o, role=me.role) for o in order_objs},
         bool(inc.reporter_name_masked or inc.reporter_phone_masked)
         and permissions.may_reveal(me, "incident"),

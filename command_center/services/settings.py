@@ -66,7 +66,16 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "dispatch.auto_confidence": (
         0,
         "智能派单: dispatch automatically when the learned model agrees with the routing rules "
-        "with at least this confidence (0 to 1; 0 = never)",
+        "with at least this confidence (a calibrated probability, 0 to 1; 0 = never)",
+    ),
+    "dispatch.keep_model_versions": (
+        5,
+        "智能派单: stored models kept besides the active one (the newest others); older ones "
+        "are pruned unless younger than dispatch.keep_model_days",
+    ),
+    "dispatch.keep_model_days": (
+        30,
+        "智能派单: a stored model younger than this many days is never pruned",
     ),
     "map.wall_cycle_seconds": (60, "seconds each saved view stays on the wall"),
     "open311.poll": (

@@ -545,12 +545,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>Verification note:</source>
         <translation>核查意见：</translation>
     </message>
     <message>
-        <location line="-10"/>
+        <location line="-13"/>
         <source>What the reporter said (not reached: what was tried):</source>
         <translation>反映人意见（未联系上时填写联系情况）：</translation>
     </message>
@@ -566,6 +566,11 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Why is the automatic dispatch taken back? (the orders are cancelled)</source>
+        <translation>为什么撤销自动派单？（工单将被撤销）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Why is this not your department&apos;s matter?</source>
         <translation>异议理由（为何不属于本部门职责）：</translation>
     </message>

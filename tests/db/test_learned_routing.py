@@ -58,8 +58,7 @@ def test_learns_from_closed_incidents_and_rolls_back(session: Session) -> None:
 
     inc = session.execute(
         text(
-            "SELECT id, version, number, category_code, town_id FROM incidents "
-            "ORDER BY id LIMIT 1"
+            "SELECT id, version, number, category_code, town_id FROM incidents ORDER BY id LIMIT 1"
         )
     ).one()
     prep = actions.prepare(
@@ -128,3 +127,95 @@ def test_the_database_lets_only_administrators_write_model_bytes(seeded_copy: st
     with psycopg.connect(libpq_url(login_url(seeded_copy, "bm_police")), autocommit=True) as conn:
         # a department's login sees no model at all (row-level security)
         assert conn.execute("SELECT count(*) FROM classifier_models").fetchone() == (0,)
+
+
+def test_pruning_keeps_the_active_the_newest_and_the_young_versions(session: Session) -> None:
+    """Versions 1–6, the active one v2; keep 2 others and anything younger than 10 days: v6 and
+    v5 (the newest others) and v1 (young) stay, v3 and v4 go, each deletion audited; the
+    database itself refuses to delete the active version."""
+    import datetime as dt
+
+    from command_center import clock
+
+    admin = _actor(session, "admin")
+    now = clock.now()
+    ages = {1: 2, 2: 90, 3: 80, 4: 70, 5: 60, 6: 50}  # days
+    for version, days in ages.items():
+        session.add(
+            ClassifierModel(
+                version=version,
+                created_at=now - dt.timedelta(days=days),
+                trained_on=1,
+                train_s=0,
+                macro_f1=0.5,
+                accuracy=0.5,
+                department_macro_f1=0,
+                metrics={},
+                active=version == 2,
+                sha256="0" * 64,
+                library="test",
+                model=b"x",
+            )
+        )
+    session.commit()
+    assert lr.prune(session, admin, keep=2, days=10, dry_run=True) == [3, 4]
+    assert len(lr.versions(session)) == 6  # a dry run deletes nothing
+    with pytest.raises(PermissionDenied):
+        lr.prune(session, _actor(session, "zhiban1"), keep=2, days=10)
+    assert lr.prune(session, admin, keep=2, days=10) == [3, 4]
+    assert [(v.version, v.active) for v in lr.versions(session)] == [
+        (6, False),
+        (5, False),
+        (2, True),
+        (1, False),
+    ]
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "classifier.prune").order_by(AuditEntry.id)
+    ).all()
+    assert [e.before["version"] for e in entries] == [3, 4]  # type: ignore[index]
+    assert all(e.actor_id == admin.user_id for e in entries)
+    # the settings' defaults (5 others, 30 days) keep all four
+    assert lr.prune(session, admin) == []
+    # nothing but the active one: keep 0, no age
+    assert lr.prune(session, admin, keep=0, days=0) == [1, 5, 6]
+    assert [v.version for v in lr.versions(session)] == [2]
+
+
+def test_the_database_refuses_to_delete_the_active_model(seeded_copy: str) -> None:
+    insert = (
+        "INSERT INTO classifier_models (version, created_at, trained_on, train_s, macro_f1, "
+        "accuracy, department_macro_f1, metrics, sha256, library, model, active) VALUES "
+        "(%s, now(), 1, 0, 0, 0, 0, '{}', '', 'x', '\\x00', %s)"
+    )
+    with psycopg.connect(libpq_url(login_url(seeded_copy, "admin")), autocommit=True) as conn:
+        conn.execute(insert, (1, True))
+        conn.execute(insert, (2, False))
+        conn.execute("DELETE FROM classifier_models")  # row-level security: the active stays
+        assert conn.execute("SELECT version FROM classifier_models").fetchall() == [(1,)]
+
+
+def test_classify_prune_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], seeded_copy: str
+) -> None:
+    """`classify prune` says what it would delete (--dry-run) and deletes it; a negative count
+    is a bilingual error with status 2."""
+    from command_center.cli import main
+
+    insert = (
+        "INSERT INTO classifier_models (version, created_at, trained_on, train_s, macro_f1, "
+        "accuracy, department_macro_f1, metrics, sha256, library, model, active) VALUES "
+        "(%s, now() - make_interval(days => %s), 1, 0, 0, 0, 0, '{}', '', 'x', '\\x00', %s)"
+    )
+    with psycopg.connect(libpq_url(seeded_copy), autocommit=True) as conn:
+        for version, days, active in ((1, 100, False), (2, 90, True), (3, 80, False)):
+            conn.execute(insert, (version, days, active))
+    args = ["classify", "prune", "--user", "admin", "--database-url", seeded_copy]
+    assert main([*args, "--keep", "0", "--days", "30", "--dry-run"]) == 0
+    assert "would delete: v1, v3" in capsys.readouterr().out
+    assert main([*args, "--keep", "1", "--days", "30"]) == 0
+    assert "deleted: v1" in capsys.readouterr().out
+    with psycopg.connect(libpq_url(seeded_copy)) as conn:
+        rows = conn.execute("SELECT version FROM classifier_models ORDER BY version").fetchall()
+    assert rows == [(2,), (3,)]
+    assert main([*args, "--keep", "-1"]) == 2
+    assert "不能为负" in capsys.readouterr().err

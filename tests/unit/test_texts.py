@@ -295,3 +295,30 @@ def test_every_leaf_and_channel_gets_a_title_and_a_description() -> None:
             rng, leaf, town="民联乡", village="友爱村", landmark="村委会门口", channel=channel
         )
         assert texts.MIN_DESCRIPTION <= len(text) <= texts.MAX_DESCRIPTION
+
+
+def test_spoken_descriptions_mix_in_another_first_level_matter() -> None:
+    """The demo's callers: colloquial, misspelt, cut short or mixed with a matter of another
+    first-level category; never the phrase bank read back every time."""
+    rng = random.Random(16)
+    made = [
+        texts.spoken(
+            rng,
+            texts.incident_description(
+                rng,
+                "010101",
+                town="城关镇",
+                village="东关村",
+                landmark=None,
+                channel="hotline_12345",
+            ),
+            "010101",
+            town="城关镇",
+            village="东关村",
+            channel="hotline_12345",
+        )
+        for _ in range(200)
+    ]
+    assert len(set(made)) > 150
+    assert sum(1 for t in made if "另外，" in t or "还有，" in t) > 20  # another matter
+    assert sum(1 for t in made if t.startswith(("喂", "那个", "你好我", "麻烦", "我是"))) > 80

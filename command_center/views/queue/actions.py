@@ -88,6 +88,9 @@ PROMPTS = {
     ),
     ("incident", "reopen"): QT_TRANSLATE_NOOP("QueueActions", "Why is it reopened?"),
     ("incident", "answer"): QT_TRANSLATE_NOOP("QueueActions", "The answer to the reporter:"),
+    ("incident", "undo_auto"): QT_TRANSLATE_NOOP(
+        "QueueActions", "Why is the automatic dispatch taken back? (the orders are cancelled)"
+    ),
     ("order", "object"): QT_TRANSLATE_NOOP(
         "QueueActions", "Why is this not your department's matter?"
     ),
