@@ -246,7 +246,7 @@ def activity(ctx: SeedContext) -> None:
             ledger.append(
                 (
                     wid,
-                    at + dt.timedelta(hours=1),
+                    min(at + dt.timedelta(hours=1), ctx.now),  # never after the seed's "now"
                     -spend,
                     "redeem",
                     rng.choice(STORES),

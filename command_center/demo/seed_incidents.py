@@ -948,8 +948,11 @@ def _write(ctx: SeedContext, out: _Out) -> None:
             "stage",
             "department_id",
             "town_id",
+            "created_at",
+            "updated_at",
         ),
-        out.supervision,
+        # stamped at the moment they record, not at the seed's run
+        [(*r, r[6], r[11] or r[6]) for r in out.supervision],
     )
     reset_identity(conn, "supervision_orders")
     ctx.counts["incidents"] = len(out.incidents)

@@ -318,8 +318,11 @@ def supervision(ctx: SeedContext) -> None:
             "reason_en",
             "closed_at",
             "resolution",
+            "created_at",
+            "updated_at",
         ),
-        sup_rows,
+        # stamped at the moment they record, not at the seed's run
+        [(*r, r[9], r[14] or r[9]) for r in sup_rows],
     )
     reset_identity(conn, "supervision_orders")
     copy_rows(

@@ -204,3 +204,25 @@ def test_live_notifications_are_on_again_after_the_seed(seeded_db: str) -> None:
     )
     assert len(triggers) >= 8
     assert {enabled for _, enabled in triggers} == {"O"}  # enabled for ordinary sessions
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [
+        ("incidents", "reported_at"),
+        ("work_orders", "dispatched_at"),
+        ("supervision_orders", "created_at"),
+        ("check_ins", "at"),
+        ("patrols", "ended_at"),
+        ("points_ledger", "at"),
+        ("score_points", "at"),
+        ("dispute_cases", "received_at"),
+    ],
+)
+def test_nothing_the_seed_writes_lies_after_its_now(
+    seeded_db: str, table: str, column: str
+) -> None:
+    """The demo county ends "now": a record dated later would sort above what an operator does
+    next (a redemption an hour after the seed's last moment had done so)."""
+    ((n,),) = _q(seeded_db, f"SELECT count(*) FROM {table} WHERE {column} > %s", SEED_UNTIL)
+    assert n == 0
