@@ -461,12 +461,10 @@ def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = Non
                     "WHERE d.work_order_id = w.id) ON CONFLICT (work_order_id) DO NOTHING"
                 )
             )
-        ids = list(
-            session.scalars(
-                text("SELECT work_order_id FROM supervision_due WHERE due_at <= :now"),
-                {"now": now},
-            )
-        )
+        ids = session.scalars(
+            text("SELECT work_order_id FROM supervision_due WHERE due_at <= :now"),
+            {"now": now},
+        ).all()  # fetched at once: iterating a result fetches row by row
         result.examined = len(ids)
         mark = state.last_order_id if state is not None else 0
         limits = {**settings.DEFAULTS["orders.card_limits"][0], **config["orders.card_limits"]}
@@ -758,7 +756,7 @@ def _repeats(session: Session, config: Mapping[str, Any], mark: int, seen: set[i
     grouped: set[int] = set()
     for oid, reports, chosen in session.execute(
         text(_GRID_REPEATS_SQL), {"ids": _array(by_id), "days": days, "count": count}
-    ):
+    ).all():
         grouped.add(oid)
         if not chosen:
             continue
@@ -775,7 +773,7 @@ def _repeats(session: Session, config: Mapping[str, Any], mark: int, seen: set[i
                 "cc_reporter_repeats(CAST(:ids AS bigint[]), :days, :count)"
             ),
             {"ids": _array(rest), "days": days, "count": count},
-        ):
+        ).all():
             found[oid] = (
                 f"同一来电人{days}天内第{reports}次反映同类问题，建议挂牌督办",
                 f"the same reporter reported this problem for the {_ordinal(reports)} time in "
@@ -879,7 +877,7 @@ def _outcome_points(
             "DO NOTHING RETURNING rule"
         ),
         params,
-    ).scalars()
+    ).scalars().all()
     out: dict[str, int] = {}
     for rule in got:
         out[rule] = out.get(rule, 0) + 1
@@ -896,7 +894,7 @@ def _next_ids(session: Session, n: int) -> list[int]:
                 "FROM generate_series(1, :n)"
             ),
             {"n": n},
-        )
+        ).all()
     )
 
 
@@ -954,7 +952,7 @@ def _insert(
             "RETURNING id"
         ),
         {"rows": _json(rows)},
-    ).scalars()
+    ).scalars().all()
     kept = set(got)
     inserted = [(row, n) for row, n in zip(rows, new, strict=True) if row["id"] in kept]
     if not inserted:
