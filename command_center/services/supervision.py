@@ -448,10 +448,7 @@ def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = Non
             # (an upsert of each open order took 0.4 s on the scale-16 county); a row of an
             # order no longer open is always '-infinity' (its trigger), so all may move
             session.execute(
-                text(
-                    "UPDATE supervision_due SET due_at = '-infinity' "
-                    "WHERE due_at <> '-infinity'"
-                )
+                text("UPDATE supervision_due SET due_at = '-infinity' WHERE due_at <> '-infinity'")
             )
             session.execute(
                 text(
@@ -711,7 +708,7 @@ WITH hit AS (
 ), newest AS (
     SELECT DISTINCT ON (grid_id, category_code) * FROM hit
     ORDER BY grid_id, category_code, reported_at DESC, id DESC
-), proposed AS MATERIALIZED (  -- the repeat proposals that can be in these windows (issued after them)
+), proposed AS MATERIALIZED (  -- the repeat proposals that can be in these windows
     SELECT j.grid_id, j.category_code, j.reported_at, wj.id
     FROM supervision_orders s JOIN work_orders wj ON wj.id = s.work_order_id
     JOIN incidents j ON j.id = wj.incident_id
@@ -826,9 +823,7 @@ _OUTCOME_REASON = {
 }
 
 
-def outcome_units(
-    department_id: int, unit_kind: str, town_id: int | None
-) -> list[tuple[str, int]]:
+def outcome_units(department_id: int, unit_kind: str, town_id: int | None) -> list[tuple[str, int]]:
     """Who an order's outcome (returned, on time, satisfied) scores for: its department, and
     its town when a town's government handled it (a card scores for the town in any case)."""
     units = [("department", department_id)]
@@ -852,7 +847,7 @@ def _outcome_points(
     if not rules:
         return {}
     params: dict[str, Any] = {"month": month_of(now), "now": now, "ids": id_array}
-    values, conds = [], []
+    values: list[str] = []
     for k, (rule, value, cond) in enumerate(rules):
         zh, en = _OUTCOME_REASON[rule]
         params.update({f"r{k}": rule, f"p{k}": value, f"zh{k}": zh, f"en{k}": en})
@@ -860,24 +855,28 @@ def _outcome_points(
             f"(CAST(:r{k} AS text), CAST(:p{k} AS smallint), CAST(:zh{k} AS text), "
             f"CAST(:en{k} AS text), {cond})"
         )
-    got = session.execute(
-        text(
-            "INSERT INTO score_points (month, unit_type, unit_id, points, rule, "
-            "work_order_id, reason, reason_en, at) "
-            "SELECT :month, u.t, u.id, r.points, r.rule, w.id, replace(r.zh, '{n}', w.number), "
-            "replace(r.en, '{n}', w.number), :now FROM work_orders w "
-            "JOIN incidents i ON i.id = w.incident_id "
-            "JOIN departments d ON d.id = w.department_id "
-            f"CROSS JOIN LATERAL (VALUES {', '.join(values)}) r(rule, points, zh, en, hit) "
-            "CROSS JOIN LATERAL (VALUES "
-            "('department', w.department_id), ('town', CASE WHEN d.kind = 'town' "
-            "THEN i.town_id END)) u(t, id) "
-            "WHERE w.id = ANY(CAST(:ids AS bigint[])) AND u.id IS NOT NULL AND r.hit "
-            "ON CONFLICT (unit_type, unit_id, rule, work_order_id) WHERE rule <> 'manual' "
-            "DO NOTHING RETURNING rule"
-        ),
-        params,
-    ).scalars().all()
+    got = (
+        session.execute(
+            text(
+                "INSERT INTO score_points (month, unit_type, unit_id, points, rule, "
+                "work_order_id, reason, reason_en, at) "
+                "SELECT :month, u.t, u.id, r.points, r.rule, w.id, replace(r.zh, '{n}', w.number), "
+                "replace(r.en, '{n}', w.number), :now FROM work_orders w "
+                "JOIN incidents i ON i.id = w.incident_id "
+                "JOIN departments d ON d.id = w.department_id "
+                f"CROSS JOIN LATERAL (VALUES {', '.join(values)}) r(rule, points, zh, en, hit) "
+                "CROSS JOIN LATERAL (VALUES "
+                "('department', w.department_id), ('town', CASE WHEN d.kind = 'town' "
+                "THEN i.town_id END)) u(t, id) "
+                "WHERE w.id = ANY(CAST(:ids AS bigint[])) AND u.id IS NOT NULL AND r.hit "
+                "ON CONFLICT (unit_type, unit_id, rule, work_order_id) WHERE rule <> 'manual' "
+                "DO NOTHING RETURNING rule"
+            ),
+            params,
+        )
+        .scalars()
+        .all()
+    )
     out: dict[str, int] = {}
     for rule in got:
         out[rule] = out.get(rule, 0) + 1
@@ -940,19 +939,23 @@ def _insert(
         }
         for sid, n in zip(ids, new, strict=True)
     ]
-    got = session.execute(
-        text(
-            "INSERT INTO supervision_orders (id, number, level, kind, stage, work_order_id, "
-            "department_id, town_id, issued_by_id, issued_at, deadline_at, status, reason, "
-            "reason_en) SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(id bigint, "
-            "number text, level text, kind text, stage text, work_order_id bigint, "
-            "department_id bigint, town_id bigint, issued_by_id bigint, issued_at timestamptz, "
-            "deadline_at timestamptz, status text, reason text, reason_en text) "
-            "ON CONFLICT (work_order_id, level, stage) WHERE stage <> 'manual' DO NOTHING "
-            "RETURNING id"
-        ),
-        {"rows": _json(rows)},
-    ).scalars().all()
+    got = (
+        session.execute(
+            text(
+                "INSERT INTO supervision_orders (id, number, level, kind, stage, work_order_id, "
+                "department_id, town_id, issued_by_id, issued_at, deadline_at, status, reason, "
+                "reason_en) SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(id bigint, "
+                "number text, level text, kind text, stage text, work_order_id bigint, "
+                "department_id bigint, town_id bigint, issued_by_id bigint, issued_at timestamptz, "
+                "deadline_at timestamptz, status text, reason text, reason_en text) "
+                "ON CONFLICT (work_order_id, level, stage) WHERE stage <> 'manual' DO NOTHING "
+                "RETURNING id"
+            ),
+            {"rows": _json(rows)},
+        )
+        .scalars()
+        .all()
+    )
     kept = set(got)
     inserted = [(row, n) for row, n in zip(rows, new, strict=True) if row["id"] in kept]
     if not inserted:

@@ -322,7 +322,7 @@ def test_a_recurring_problem_is_proposed_once_for_its_newest_order(Sessions) -> 
     with Sessions() as s:
         sv.sweep(s, now=at(2026, 9, 1, 9))  # the county's own orders are behind the mark
         order = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 30, 10))
-        inc, grid, cat = s.execute(
+        inc, grid, _cat = s.execute(
             text(
                 "SELECT i.id, i.grid_id, i.category_code FROM incidents i "
                 "JOIN work_orders w ON w.incident_id = i.id WHERE w.id = :o"
