@@ -299,3 +299,122 @@ def test_the_demo_year_was_made_by_the_sweeps_rules(Sessions) -> None:  # noqa: 
         r = sv.sweep(s, now=SEED_UNTIL + dt.timedelta(minutes=1))
         assert not set(r.created) & {"remind", "overdue", "yellow", "red"}, r.created
         assert sv.sweep(s, now=SEED_UNTIL + dt.timedelta(minutes=2)).changed == 0
+
+
+def _order_on(s, incident: int, dept_code: str, n: str) -> int:  # type: ignore[no-untyped-def]
+    order = s.scalar(
+        text(
+            "INSERT INTO work_orders (number, incident_id, department_id, mode, status, "
+            "dispatched_at, deadline_at) SELECT :num, i.id, d.id, 'assign', 'accepted', "
+            "i.reported_at + interval '1 hour', i.reported_at + interval '20 days' "
+            "FROM incidents i, departments d WHERE i.id = :i AND d.code = :dc RETURNING id"
+        ),
+        {"num": n, "i": incident, "dc": dept_code},
+    )
+    s.commit()
+    return order
+
+
+def test_a_recurring_problem_is_proposed_once_for_its_newest_order(Sessions) -> None:  # noqa: F811
+    """Three open orders of one grid's problem (four reports in a fortnight) make one proposal,
+    on the newest order, naming its count; a fifth report a week later, while that proposal
+    stands, makes none; the same problem at another grid is its own proposal."""
+    with Sessions() as s:
+        sv.sweep(s, now=at(2026, 9, 1, 9))  # the county's own orders are behind the mark
+        order = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 30, 10))
+        inc, grid, _cat = s.execute(
+            text(
+                "SELECT i.id, i.grid_id, i.category_code FROM incidents i "
+                "JOIN work_orders w ON w.incident_id = i.id WHERE w.id = :o"
+            ),
+            {"o": order},
+        ).one()
+        other_grid = s.scalar(
+            text("SELECT min(grid_id) FROM incidents WHERE grid_id <> :g"), {"g": grid}
+        )
+
+        def report(day: int, g: int, tag: str) -> int:
+            return s.scalar(
+                text(
+                    "INSERT INTO incidents (number, channel_code, category_code, title, "
+                    "grid_id, town_id, reported_at) SELECT :n, channel_code, category_code, "
+                    "title, :g, town_id, :t FROM incidents WHERE id = :i RETURNING id"
+                ),
+                {"n": f"GRP{tag}{day}", "g": g, "t": at(2026, 10, day, 9), "i": inc},
+            )
+
+        here = [report(d, grid, "A") for d in (1, 5, 9, 13)]
+        there = [report(d, other_grid, "B") for d in (2, 6, 10)]
+        s.commit()
+        # the earliest report has no order (answered at once); the next three have
+        orders = [_order_on(s, i, "police", f"GRPA{k}") for k, i in enumerate(here[1:])]
+        elsewhere = _order_on(s, there[-1], "police", "GRPB")
+
+        def reports_in_window(incident: int) -> int:
+            return s.scalar(
+                text(
+                    "SELECT count(*) FROM incidents j, incidents i WHERE i.id = :i "
+                    "AND j.grid_id = i.grid_id AND j.category_code = i.category_code "
+                    "AND j.reported_at > i.reported_at - interval '30 days' "
+                    "AND j.reported_at <= i.reported_at AND j.duplicate_of_id IS NULL"
+                ),
+                {"i": incident},
+            )
+
+        assert reports_in_window(here[2]) >= 3  # the middle order alone would be proposed
+        r = sv.sweep(s, now=at(2026, 10, 13, 12))
+        assert [stages(s, o).get("repeat") for o in orders] == [None, None, "proposed"]
+        assert stages(s, elsewhere) == {"repeat": "proposed"}
+        assert r.created["repeat"] == 2
+        reason = s.scalar(
+            text("SELECT reason FROM supervision_orders WHERE work_order_id = :o"),
+            {"o": orders[-1]},
+        )
+        assert f"第{reports_in_window(here[3])}次" in reason
+        # each proposal audited once, in the chain
+        audited = s.scalar(
+            text(
+                "SELECT count(*) FROM audit_log a JOIN supervision_orders so "
+                "ON so.id = a.entity_id AND a.entity_type = 'supervision_order' "
+                "WHERE a.action = 'supervision.sweep' AND so.stage = 'repeat' "
+                "AND so.work_order_id = ANY(:o)"
+            ),
+            {"o": [*orders, elsewhere]},
+        )
+        assert audited == 2
+        # a fifth report a week later: the problem's proposal stands, nothing new
+        later = _order_on(s, report(20, grid, "A"), "police", "GRPA9")
+        r = sv.sweep(s, now=at(2026, 10, 20, 12))
+        assert "repeat" not in stages(s, later) and r.created.get("repeat", 0) == 0
+
+
+def test_one_reporter_s_recurring_problem_is_answered_once(Sessions) -> None:  # noqa: F811
+    with Sessions() as s:
+        order = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 30, 10))
+        inc = s.scalar(text("SELECT incident_id FROM work_orders WHERE id = :o"), {"o": order})
+        calls = []
+        for day in (1, 4, 7, 10):
+            calls.append(
+                s.scalar(
+                    text(
+                        "INSERT INTO incidents (number, channel_code, category_code, title, "
+                        "reporter_phone, reported_at) SELECT :n, channel_code, category_code, "
+                        "title, '13900001111', :t FROM incidents WHERE id = :i RETURNING id"
+                    ),
+                    {"n": f"PHG{day}", "t": at(2026, 10, day, 9), "i": inc},
+                )
+            )
+        s.commit()
+        third, fourth = (_order_on(s, i, "police", f"PHG{k}") for k, i in enumerate(calls[2:]))
+        found = s.execute(
+            text("SELECT * FROM cc_reporter_repeats(CAST(:o AS bigint[]), 30, 3)"),
+            {"o": [third, fourth]},
+        ).all()
+        assert [tuple(x) for x in found] == [(fourth, 4)]
+        assert [
+            tuple(x)
+            for x in s.execute(
+                text("SELECT * FROM cc_reporter_repeats(CAST(:o AS bigint[]), 30, 3)"),
+                {"o": [third]},
+            )
+        ] == [(third, 3)]
