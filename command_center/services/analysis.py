@@ -1090,26 +1090,56 @@ def _dispute_risks(
     return out
 
 
+# the repeat keys hashed as the summary ``incident_repeat_daily`` and the incidents' indexes
+# hash them (alembic 0022: the same text, or the indexes are not used)
+REPEAT_PHONE_HASH = "hashtextextended('phone:' || reporter_phone_masked, 0)"
+REPEAT_ADDRESS_HASH = (
+    "hashtextextended('address:' || address::text || chr(31) || category_code::text, 0)"
+)
+
+
 def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[Warning]:
     """The same (masked) phone number reporting again and again, and the same problem (leaf
-    category) at the same address: ``≥ repeat_min`` in ``repeat_days`` days. Both groupings are
-    made in one pass over the window's incidents (GROUPING SETS, hashed in memory)."""
+    category) at the same address: ``≥ repeat_min`` in ``repeat_days`` days.
+
+    The daily summary ``incident_repeat_daily`` (alembic 0022, kept by triggers) gives, over
+    the whole days covering the window, the hashed keys that can reach ``repeat_min`` (a key
+    below it there is below it in the window; a hash collision only adds a candidate); only
+    those keys are then counted exactly, by their text and with their records, in
+    ``incidents`` (the expression indexes on the hashes). The result is the GROUP BY over the
+    window's incidents it replaces (``tests/db/test_analysis.py`` compares them)."""
     since = now - dt.timedelta(days=config.repeat_days)
     period = Period(since, now)
     _, info = _subtrees(session)
-    session.execute(text("SET LOCAL work_mem = '64MB'"))  # one hash table, no sort on disk
-    rows = session.execute(
+    session.execute(text("SET LOCAL work_mem = '32MB'"))  # hash the window's keys in memory
+    hashes = list(session.execute(
         text(
-            "SELECT GROUPING(reporter_phone_masked), reporter_phone_masked, address, "
-            "category_code, count(*), array_agg(id) FROM incidents "
-            "WHERE reported_at >= :s AND reported_at < :e AND status <> 'merged' "
-            "GROUP BY GROUPING SETS ((reporter_phone_masked), (address, category_code)) "
-            "HAVING count(*) >= :k AND CASE WHEN GROUPING(reporter_phone_masked) = 0 "
-            "THEN reporter_phone_masked <> '' ELSE address <> '' AND category_code IS NOT NULL "
-            "END"
+            "SELECT h FROM incident_repeat_daily WHERE day >= :d0 AND day <= :d1 "
+            "GROUP BY h HAVING sum(n) >= :k"
         ),
-        {"s": period.start, "e": period.end, "k": config.repeat_min},
-    ).all()
+        {"d0": since.astimezone(CST).date(), "d1": now.astimezone(CST).date(),
+         "k": config.repeat_min},
+    ).scalars())
+    rows: list[Any] = []
+    if hashes:
+        params = {"h": hashes, "s": period.start, "e": period.end, "k": config.repeat_min}
+        window = "reported_at >= :s AND reported_at < :e AND status <> 'merged'"
+        rows += [
+            (0, p, None, None, k, ids)
+            for p, k, ids in session.execute(text(
+                "SELECT reporter_phone_masked, count(*), array_agg(id) FROM incidents WHERE "
+                f"{REPEAT_PHONE_HASH} = ANY(:h) AND reporter_phone_masked <> '' AND {window} "
+                "GROUP BY 1 HAVING count(*) >= :k"
+            ), params)
+        ]
+        rows += [
+            (1, None, addr, cat, k, ids)
+            for addr, cat, k, ids in session.execute(text(
+                "SELECT address, category_code, count(*), array_agg(id) FROM incidents WHERE "
+                f"{REPEAT_ADDRESS_HASH} = ANY(:h) AND address <> '' AND category_code IS NOT "
+                f"NULL AND {window} GROUP BY 1, 2 HAVING count(*) >= :k"
+            ), params)
+        ]
     phones = sorted(
         ((r[1], int(r[4]), r[5]) for r in rows if r[0] == 0 and r[1]),
         key=lambda x: (-x[1], x[0]),
