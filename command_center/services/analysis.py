@@ -27,10 +27,12 @@ not news). A warning fires when ``P(X ≥ k | Poisson(λ)) < alpha`` (default 0.
 had nothing does not fire on one case. The windows are read from the daily summary. The
 thresholds are in :class:`WarningConfig`. Repeat reporters (the same masked phone number: no
 application login reads the raw one) and repeat addresses are warnings too (``≥ repeat_min``
-reports in ``repeat_days`` days). Rising dispute risk: a town whose dispute cases of high or
-major risk received in the last 7 days pass the same Poisson test against its 8 weeks before
-(and number at least ``dispute_min_cases``). A warning can be dismissed with a reason: the dismissal is an
-audit entry (``analysis.warning_dismiss``) and holds until the window it was raised in has gone.
+reports in ``repeat_days`` days; found from the summary of hashed keys
+``incident_repeat_daily``, alembic 0022, and counted exactly from the incidents). Rising
+dispute risk: a town whose dispute cases of high or major risk received in the last 7 days pass
+the same Poisson test against its 8 weeks before (and number at least ``dispute_min_cases``).
+A warning can be dismissed with a reason: the dismissal is an audit entry
+(``analysis.warning_dismiss``) and holds until the window it was raised in has gone.
 """
 
 from __future__ import annotations
