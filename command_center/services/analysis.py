@@ -1114,34 +1114,26 @@ def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[
     period = Period(since, now)
     _, info = _subtrees(session)
     session.execute(text("SET LOCAL work_mem = '32MB'"))  # hash the window's keys in memory
-    hashes = list(session.execute(
+    window = "reported_at >= :s AND reported_at < :e AND status <> 'merged'"
+    # one statement: the candidates stay in the server (an array the indexes are probed with)
+    rows = session.execute(
         text(
-            "SELECT h FROM incident_repeat_daily WHERE day >= :d0 AND day <= :d1 "
-            "GROUP BY h HAVING sum(n) >= :k"
+            "WITH c AS MATERIALIZED (SELECT array_agg(h) AS hs FROM (SELECT h FROM "
+            "incident_repeat_daily WHERE day >= :d0 AND day <= :d1 GROUP BY h "
+            "HAVING sum(n) >= :k) x) "
+            "SELECT 0, reporter_phone_masked, NULL, NULL, count(*), array_agg(id ORDER BY id) "
+            "FROM incidents "
+            f"WHERE {REPEAT_PHONE_HASH} = ANY((SELECT hs FROM c)::bigint[]) AND "
+            f"reporter_phone_masked <> '' AND {window} GROUP BY 2 HAVING count(*) >= :k "
+            "UNION ALL "
+            "SELECT 1, NULL, address, category_code, count(*), array_agg(id ORDER BY id) "
+            "FROM incidents "
+            f"WHERE {REPEAT_ADDRESS_HASH} = ANY((SELECT hs FROM c)::bigint[]) AND address <> '' "
+            f"AND category_code IS NOT NULL AND {window} GROUP BY 3, 4 HAVING count(*) >= :k"
         ),
         {"d0": since.astimezone(CST).date(), "d1": now.astimezone(CST).date(),
-         "k": config.repeat_min},
-    ).scalars())
-    rows: list[Any] = []
-    if hashes:
-        params = {"h": hashes, "s": period.start, "e": period.end, "k": config.repeat_min}
-        window = "reported_at >= :s AND reported_at < :e AND status <> 'merged'"
-        rows += [
-            (0, p, None, None, k, ids)
-            for p, k, ids in session.execute(text(
-                "SELECT reporter_phone_masked, count(*), array_agg(id) FROM incidents WHERE "
-                f"{REPEAT_PHONE_HASH} = ANY(:h) AND reporter_phone_masked <> '' AND {window} "
-                "GROUP BY 1 HAVING count(*) >= :k"
-            ), params)
-        ]
-        rows += [
-            (1, None, addr, cat, k, ids)
-            for addr, cat, k, ids in session.execute(text(
-                "SELECT address, category_code, count(*), array_agg(id) FROM incidents WHERE "
-                f"{REPEAT_ADDRESS_HASH} = ANY(:h) AND address <> '' AND category_code IS NOT "
-                f"NULL AND {window} GROUP BY 1, 2 HAVING count(*) >= :k"
-            ), params)
-        ]
+         "s": period.start, "e": period.end, "k": config.repeat_min},
+    ).all()
     phones = sorted(
         ((r[1], int(r[4]), r[5]) for r in rows if r[0] == 0 and r[1]),
         key=lambda x: (-x[1], x[0]),
@@ -1161,6 +1153,8 @@ def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[
         "repeat_reporter": ("同一号码", "the same number"),
         "repeat_address": ("同一地址同类问题", "the same problem at the same address"),
     }
+    day = now.date().isoformat()
+    base = incident_filter(period)
     for kind, key, value, k, ids in found:
         zh, en = words[kind]
         why = (
@@ -1168,8 +1162,8 @@ def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[
             f"{en} {value}: {k} reports in {config.repeat_days} days (≥ {config.repeat_min})"
         )
         out.append(Warning(
-            f"{kind}:{':'.join(str(x) for x in key)}:{now.date().isoformat()}", kind,
-            value, k, why, incident_filter(period, ids=tuple(sorted(int(i) for i in ids))),
+            f"{kind}:{':'.join(str(x) for x in key)}:{day}", kind,
+            value, k, why, dataclasses.replace(base, ids=tuple(ids)),  # ids sorted in SQL
             None, now,
         ))
     return out
