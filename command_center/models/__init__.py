@@ -39,7 +39,13 @@ from command_center.models.incident import (
     SupervisionOrder,
     WorkOrder,
 )
-from command_center.models.meeting import IncidentDaily, Meeting, MeetingDecision, OrderDaily
+from command_center.models.meeting import (
+    IncidentDaily,
+    IncidentRepeatDaily,
+    Meeting,
+    MeetingDecision,
+    OrderDaily,
+)
 from command_center.models.org import AppUser, Department, Role, RoleCode
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
 from command_center.models.security import Credential, Installation, LoginSecret
@@ -94,6 +100,7 @@ __all__ = [
     "ImportMapping",
     "Incident",
     "IncidentDaily",
+    "IncidentRepeatDaily",
     "IncidentStatus",
     "Installation",
     "LoginSecret",

@@ -157,6 +157,23 @@ class Incident(IdMixin, TimestampMixin, Base):
             "reported_at",
             postgresql_where=text("reporter_phone IS NOT NULL"),
         ),
+        # the early warnings' repeat reporters and addresses, by their hashed key
+        # (services/analysis.REPEAT_PHONE_HASH / REPEAT_ADDRESS_HASH, alembic 0022)
+        Index(
+            "ix_incidents_repeat_phone",
+            text("hashtextextended('phone:' || reporter_phone_masked, 0)"),
+            "reported_at",
+            postgresql_where=text("reporter_phone_masked <> ''"),
+        ),
+        Index(
+            "ix_incidents_repeat_address",
+            text(  # parenthesised as PostgreSQL prints it back, for the schema comparison
+                "hashtextextended((('address:' || address::text) || chr(31)) || "
+                "category_code::text, 0)"
+            ),
+            "reported_at",
+            postgresql_where=text("address <> '' AND category_code IS NOT NULL"),
+        ),
     )
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel_code: Mapped[str] = mapped_column(String(32), ForeignKey("channels.code"))

@@ -88,3 +88,18 @@ class OrderDaily(Base):
     second_dispatch: Mapped[int] = mapped_column(server_default="0")
     rated: Mapped[int] = mapped_column(server_default="0")
     satisfied: Mapped[int] = mapped_column(server_default="0")
+
+
+class IncidentRepeatDaily(Base):
+    """The early warnings' summary of repeat keys (alembic 0022): counted incidents (not
+    merged) per day of report (Beijing time) and hashed key ``h`` — the masked phone number,
+    or the address with the leaf category (services/analysis.REPEAT_PHONE_HASH /
+    REPEAT_ADDRESS_HASH; no number is stored). Kept by statement triggers on ``incidents`` in
+    the same transaction as every change (``cc_incident_repeat_daily_rebuild()`` makes it
+    anew)."""
+
+    __tablename__ = "incident_repeat_daily"
+
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    h: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    n: Mapped[int] = mapped_column()

@@ -27,11 +27,12 @@ not news). A warning fires when ``P(X ≥ k | Poisson(λ)) < alpha`` (default 0.
 had nothing does not fire on one case. The windows are read from the daily summary. The
 thresholds are in :class:`WarningConfig`. Repeat reporters (the same masked phone number: no
 application login reads the raw one) and repeat addresses are warnings too (``≥ repeat_min``
-reports in ``repeat_days`` days). Rising dispute risk: a town whose dispute cases of high or
-major risk received in the last 7 days pass the same Poisson test against its 8 weeks before
-(and number at least ``dispute_min_cases``). A warning can be dismissed with a reason: the
-dismissal is an audit entry (``analysis.warning_dismiss``) and holds until the window it was
-raised in has gone.
+reports in ``repeat_days`` days; found from the summary of hashed keys
+``incident_repeat_daily``, alembic 0022, and counted exactly from the incidents). Rising
+dispute risk: a town whose dispute cases of high or major risk received in the last 7 days pass
+the same Poisson test against its 8 weeks before (and number at least ``dispute_min_cases``).
+A warning can be dismissed with a reason: the dismissal is an audit entry
+(``analysis.warning_dismiss``) and holds until the window it was raised in has gone.
 """
 
 from __future__ import annotations
@@ -1091,25 +1092,47 @@ def _dispute_risks(
     return out
 
 
+# the repeat keys hashed as the summary ``incident_repeat_daily`` and the incidents' indexes
+# hash them (alembic 0022: the same text, or the indexes are not used)
+REPEAT_PHONE_HASH = "hashtextextended('phone:' || reporter_phone_masked, 0)"
+REPEAT_ADDRESS_HASH = (
+    "hashtextextended('address:' || address::text || chr(31) || category_code::text, 0)"
+)
+
+
 def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[Warning]:
     """The same (masked) phone number reporting again and again, and the same problem (leaf
-    category) at the same address: ``≥ repeat_min`` in ``repeat_days`` days. Both groupings are
-    made in one pass over the window's incidents (GROUPING SETS, hashed in memory)."""
+    category) at the same address: ``≥ repeat_min`` in ``repeat_days`` days.
+
+    The daily summary ``incident_repeat_daily`` (alembic 0022, kept by triggers) gives, over
+    the whole days covering the window, the hashed keys that can reach ``repeat_min`` (a key
+    below it there is below it in the window; a hash collision only adds a candidate); only
+    those keys are then counted exactly, by their text and with their records, in
+    ``incidents`` (the expression indexes on the hashes). The result is the GROUP BY over the
+    window's incidents it replaces (``tests/db/test_analysis.py`` compares them)."""
     since = now - dt.timedelta(days=config.repeat_days)
     period = Period(since, now)
     _, info = _subtrees(session)
-    session.execute(text("SET LOCAL work_mem = '64MB'"))  # one hash table, no sort on disk
+    session.execute(text("SET LOCAL work_mem = '32MB'"))  # hash the window's keys in memory
+    window = "reported_at >= :s AND reported_at < :e AND status <> 'merged'"
+    # one statement: the candidates stay in the server (an array the indexes are probed with)
     rows = session.execute(
         text(
-            "SELECT GROUPING(reporter_phone_masked), reporter_phone_masked, address, "
-            "category_code, count(*), array_agg(id) FROM incidents "
-            "WHERE reported_at >= :s AND reported_at < :e AND status <> 'merged' "
-            "GROUP BY GROUPING SETS ((reporter_phone_masked), (address, category_code)) "
-            "HAVING count(*) >= :k AND CASE WHEN GROUPING(reporter_phone_masked) = 0 "
-            "THEN reporter_phone_masked <> '' ELSE address <> '' AND category_code IS NOT NULL "
-            "END"
+            "WITH c AS MATERIALIZED (SELECT array_agg(h) AS hs FROM (SELECT h FROM "
+            "incident_repeat_daily WHERE day >= :d0 AND day <= :d1 GROUP BY h "
+            "HAVING sum(n) >= :k) x) "
+            "SELECT 0, reporter_phone_masked, NULL, NULL, count(*), array_agg(id ORDER BY id) "
+            "FROM incidents "
+            f"WHERE {REPEAT_PHONE_HASH} = ANY((SELECT hs FROM c)::bigint[]) AND "
+            f"reporter_phone_masked <> '' AND {window} GROUP BY 2 HAVING count(*) >= :k "
+            "UNION ALL "
+            "SELECT 1, NULL, address, category_code, count(*), array_agg(id ORDER BY id) "
+            "FROM incidents "
+            f"WHERE {REPEAT_ADDRESS_HASH} = ANY((SELECT hs FROM c)::bigint[]) AND address <> '' "
+            f"AND category_code IS NOT NULL AND {window} GROUP BY 3, 4 HAVING count(*) >= :k"
         ),
-        {"s": period.start, "e": period.end, "k": config.repeat_min},
+        {"d0": since.astimezone(CST).date(), "d1": now.astimezone(CST).date(),
+         "s": period.start, "e": period.end, "k": config.repeat_min},
     ).all()
     phones = sorted(
         ((r[1], int(r[4]), r[5]) for r in rows if r[0] == 0 and r[1]),
@@ -1130,6 +1153,8 @@ def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[
         "repeat_reporter": ("同一号码", "the same number"),
         "repeat_address": ("同一地址同类问题", "the same problem at the same address"),
     }
+    day = now.date().isoformat()
+    base = incident_filter(period)
     for kind, key, value, k, ids in found:
         zh, en = words[kind]
         why = (
@@ -1137,8 +1162,8 @@ def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[
             f"{en} {value}: {k} reports in {config.repeat_days} days (≥ {config.repeat_min})"
         )
         out.append(Warning(
-            f"{kind}:{':'.join(str(x) for x in key)}:{now.date().isoformat()}", kind,
-            value, k, why, incident_filter(period, ids=tuple(sorted(int(i) for i in ids))),
+            f"{kind}:{':'.join(str(x) for x in key)}:{day}", kind,
+            value, k, why, dataclasses.replace(base, ids=tuple(ids)),  # ids sorted in SQL
             None, now,
         ))
     return out

@@ -479,3 +479,107 @@ def test_rising_dispute_risk_warns_and_a_steady_town_does_not(session: Session) 
     assert "p=" in w.why and "高/重大" in w.why
     assert case_ids(session, w.behind) == sorted(planted)
     assert names[steady] not in warned
+
+
+# --- the repeat reporters' and addresses' summary (incident_repeat_daily, alembic 0022) ----
+
+RAW_REPEAT = (
+    "SELECT day, h, sum(n) FROM (SELECT (reported_at AT TIME ZONE 'Asia/Shanghai')::date AS "
+    f"day, {a.REPEAT_PHONE_HASH} AS h, 1 AS n FROM incidents WHERE status <> 'merged' AND "
+    "reporter_phone_masked <> '' UNION ALL SELECT (reported_at AT TIME ZONE "
+    f"'Asia/Shanghai')::date, {a.REPEAT_ADDRESS_HASH}, 1 FROM incidents WHERE status <> "
+    "'merged' AND address <> '' AND category_code IS NOT NULL) x GROUP BY 1, 2"
+)
+REPEAT_SUMMARY = "SELECT day, h, n FROM incident_repeat_daily WHERE n <> 0"
+
+
+def plain_repeats(session: Session, cfg: a.WarningConfig, now: dt.datetime) -> set[object]:
+    """The repeat warnings as a plain GROUP BY over the window's incidents (what the panel
+    showed before the summary): (kind, key parts, count, records)."""
+    s = now - dt.timedelta(days=cfg.repeat_days)
+    out: set[object] = set()
+    for p, k, ids in session.execute(text(
+        "SELECT reporter_phone_masked, count(*), array_agg(id) FROM incidents WHERE "
+        "reported_at >= :s AND reported_at < :e AND status <> 'merged' AND "
+        "reporter_phone_masked <> '' GROUP BY 1 HAVING count(*) >= :k"),
+        {"s": s, "e": now, "k": cfg.repeat_min},
+    ):
+        out.add(("repeat_reporter", f"{p}", k, tuple(sorted(ids))))
+    for addr, cat, k, ids in session.execute(text(
+        "SELECT address, category_code, count(*), array_agg(id) FROM incidents WHERE "
+        "reported_at >= :s AND reported_at < :e AND status <> 'merged' AND address <> '' AND "
+        "category_code IS NOT NULL GROUP BY 1, 2 HAVING count(*) >= :k"),
+        {"s": s, "e": now, "k": cfg.repeat_min},
+    ):
+        out.add(("repeat_address", f"{addr}:{cat}", k, tuple(sorted(ids))))
+    return out
+
+
+def summary_repeats(session: Session, cfg: a.WarningConfig, now: dt.datetime) -> set[object]:
+    got = a._repeats(session, cfg, now)
+    assert len({w.key for w in got}) == len(got)
+    return {
+        (w.kind, w.key.split(":", 1)[1].rsplit(":", 1)[0], w.count, w.behind.ids) for w in got
+    }
+
+
+def test_repeat_warnings_from_the_summary_equal_the_plain_query(session: Session) -> None:
+    assert _rows(session, REPEAT_SUMMARY) == _rows(session, RAW_REPEAT)  # as seeded (COPY)
+    cfg = a.WarningConfig()
+    now = clock.now()
+    assert summary_repeats(session, cfg, now) == plain_repeats(session, cfg, now)
+    grid = quiet_grid(session)
+    g, v, t, leaf = grid
+    since = now - dt.timedelta(days=cfg.repeat_days)
+
+    def add(at: dt.datetime, phone: str | None, address: str) -> int:
+        return int(session.execute(text(
+            "INSERT INTO incidents (number, channel_code, category_code, title, reported_at, "
+            "grid_id, village_id, town_id, status, address, reporter_phone) VALUES (:n, "
+            "'grid_worker', :c, 'repeat', :at, :g, :v, :t, 'new', :addr, :ph) RETURNING id"),
+            {"n": f"TEST{next(_numbers):08d}", "c": leaf, "at": at, "g": g, "v": v, "t": t,
+             "addr": address, "ph": phone},
+        ).scalar_one())
+
+    # a number and an address reported three times, the first time just before the window
+    # (the same day as its start, which the summary's whole days cover) and twice in it
+    edge = since - dt.timedelta(minutes=1)
+    ids = [add(at, "13912340001", "repeat road 1")
+           for at in (edge, now - dt.timedelta(days=3), now - dt.timedelta(hours=2))]
+    got = summary_repeats(session, cfg, now)
+    assert got == plain_repeats(session, cfg, now)
+    assert not any(x[1] == f"repeat road 1:{leaf}" for x in got)  # 2 in the window, not 3
+    ids.append(add(now - dt.timedelta(days=1), "13912340001", "repeat road 1"))
+    got = summary_repeats(session, cfg, now)
+    assert got == plain_repeats(session, cfg, now)
+    assert any(x[1] == f"repeat road 1:{leaf}" and x[2] == 3 for x in got)
+    # a merge takes one out; a change of number or address moves it; a delete removes it
+    session.execute(text("UPDATE incidents SET status = 'merged' WHERE id = :i"), {"i": ids[1]})
+    assert summary_repeats(session, cfg, now) == plain_repeats(session, cfg, now)
+    session.execute(text("UPDATE incidents SET status = 'new' WHERE id = :i"), {"i": ids[1]})
+    session.execute(text(
+        "UPDATE incidents SET reporter_phone = '13912340002', address = 'repeat road 2' "
+        "WHERE id = :i"), {"i": ids[2]})
+    got = summary_repeats(session, cfg, now)
+    assert got == plain_repeats(session, cfg, now)
+    assert not any(x[1] == f"repeat road 1:{leaf}" for x in got)
+    session.execute(text(
+        "UPDATE incidents SET address = 'repeat road 1', reported_at = :at WHERE id = :i"),
+        {"i": ids[0], "at": now - dt.timedelta(days=5)})  # into the window
+    got = summary_repeats(session, cfg, now)
+    assert got == plain_repeats(session, cfg, now)
+    assert any(x[1] == f"repeat road 1:{leaf}" and x[2] == 3 for x in got)
+    session.execute(text("DELETE FROM incidents WHERE id = :i"), {"i": ids[3]})
+    assert summary_repeats(session, cfg, now) == plain_repeats(session, cfg, now)
+    # a bulk insert of many (one statement), and the other thresholds
+    session.execute(text(
+        "INSERT INTO incidents (number, channel_code, category_code, title, reported_at, "
+        "grid_id, village_id, town_id, status, address, reporter_phone) SELECT 'TESTB' || x, "
+        "'grid_worker', :c, 'bulk', :now - x * interval '7 hours', :g, :v, :t, 'new', "
+        "'bulk road ' || x % 7, '1391234' || lpad((x % 5)::text, 4, '0') "
+        "FROM generate_series(1, 300) x"), {"c": leaf, "now": now, "g": g, "v": v, "t": t})
+    for c in (cfg, a.WarningConfig(repeat_days=7, repeat_min=2), a.WarningConfig(repeat_min=40)):
+        assert summary_repeats(session, c, now) == plain_repeats(session, c, now)
+    assert _rows(session, REPEAT_SUMMARY) == _rows(session, RAW_REPEAT)
+    rebuilt = session.execute(text("SELECT cc_incident_repeat_daily_rebuild()")).scalar()
+    assert rebuilt and _rows(session, REPEAT_SUMMARY) == _rows(session, RAW_REPEAT)
