@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
+from command_center.db.engine import libpq_url
 from command_center.services import supervision as sv
 from tests.conftest import login_url
 from tests.db.test_supervision import (  # noqa: F401 (fixtures)
@@ -138,7 +139,7 @@ def test_the_same_reporter_three_times_is_proposed_without_the_phone_leaving_the
         assert cat is not None
 
     # a supervisor's own login: the function answers, the phone column stays closed
-    with psycopg.connect(login_url(seeded_copy, "duban1")) as conn:
+    with psycopg.connect(libpq_url(login_url(seeded_copy, "duban1"))) as conn:
         rows = conn.execute(
             "SELECT * FROM cc_reporter_repeats(ARRAY[%s]::bigint[], 30, 3)", (order,)
         ).fetchall()
@@ -148,7 +149,7 @@ def test_the_same_reporter_three_times_is_proposed_without_the_phone_leaving_the
             conn.execute("SELECT reporter_phone FROM incidents WHERE id = %s", (inc,))
     # a department's login may not ask at all
     with (
-        psycopg.connect(login_url(seeded_copy, "bm_police")) as conn,
+        psycopg.connect(libpq_url(login_url(seeded_copy, "bm_police"))) as conn,
         pytest.raises(psycopg.errors.InsufficientPrivilege),
     ):
         conn.execute("SELECT * FROM cc_reporter_repeats(ARRAY[%s]::bigint[], 30, 3)", (order,))
