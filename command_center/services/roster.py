@@ -93,15 +93,15 @@ def kind_code(value: str) -> str:
 
 
 def check_id_number(value: str) -> str:
-    """An 18-digit resident identity number with its check digit; RosterError otherwise."""
-    v = value.strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", v):
-        raise RosterError("身份证号应为18位 / an identity number has 18 characters")
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    check = "10X98765432"[sum(int(c) * w for c, w in zip(v[:17], weights, strict=True)) % 11]
-    if v[17] != check:
-        raise RosterError("身份证号校验位不符 / the identity number's check digit is wrong")
-    return v
+    """An 18-character resident identity number (GB 11643: length, birth date, check digit, as
+    services/disputes.validate_id_number checks it); RosterError otherwise."""
+    from command_center.services.disputes import validate_id_number
+    from command_center.services.orders import TransitionError
+
+    try:
+        return validate_id_number(value)
+    except TransitionError as exc:
+        raise RosterError(str(exc)) from None
 
 
 def mask_id(value: str | None) -> str:
