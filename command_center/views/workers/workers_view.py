@@ -54,7 +54,6 @@ REPORT_DAYS = 30  # the reports panel's period
 SERIES_DAYS = 90  # the ratio by day
 
 
-_fill = fill
 
 
 def _table(parent: QWidget) -> QTableWidget:
@@ -366,17 +365,17 @@ class WorkersView(QWidget):
         self.day_plot.getAxis("bottom").setTicks(
             [[(i, d.strftime("%m-%d")) for i, (d, _) in enumerate(series) if i % step == 0]]
         )
-        _fill(
+        fill(
             self.reports_table,
             [[r.code, r.name, r.town, r.reports] for r in data["per_worker"]],
             [r.worker_id for r in data["per_worker"]],
         )
-        _fill(
+        fill(
             self.ranking_table,
             [[t, n, r, round(p, 2)] for t, n, r, p in data["ranking"]],
             [t for t, *_ in data["ranking"]],
         )
-        _fill(
+        fill(
             self.inactive_table,
             [
                 [
@@ -399,7 +398,7 @@ class WorkersView(QWidget):
             .replace("%2", str(len(lines)))
         )
         reminders = data["reminders"]
-        _fill(
+        fill(
             self.reminders_table,
             [
                 [
@@ -421,7 +420,7 @@ class WorkersView(QWidget):
         if pending is not None:
             self._pending_reminder = None
             self.show_reminder(pending)
-        _fill(
+        fill(
             self.points_table,
             [
                 [
@@ -436,7 +435,7 @@ class WorkersView(QWidget):
             ],
         )
         self.findings = data["quality"]
-        _fill(
+        fill(
             self.quality_table,
             [[f.title, f.label, f.detail] for f in self.findings],
             list(range(len(self.findings))),
