@@ -132,7 +132,8 @@ def check_typed_twice(password: str, again: str) -> None:
 # --- signing in -----------------------------------------------------------------------------
 
 
-SIGN_IN_TRIES = 4
+# how long a sign-in keeps asking again while another workstation is changing the same login
+SIGN_IN_PATIENCE_S = 15.0
 
 
 def sign_in(session: Session, username: str, password: str) -> SignIn:
@@ -142,7 +143,9 @@ def sign_in(session: Session, username: str, password: str) -> SignIn:
         text("SELECT cc_auth_params(:u)"), {"u": username}
     ).scalar_one()
     proof = derive_proof(password, params)
-    for attempt in range(SIGN_IN_TRIES):
+    started = time.monotonic()
+    attempt = 0
+    while True:
         try:
             row = session.execute(
                 text("SELECT ok, message, db_login, secret, user_id FROM cc_auth_sign_in(:u, :p)"),
@@ -153,11 +156,16 @@ def sign_in(session: Session, username: str, password: str) -> SignIn:
         except DBAPIError as exc:
             # the same person signing in at two workstations at once: both alter the one
             # login (a role is a catalogue row PostgreSQL does not lock), one of them is told
-            # "tuple concurrently updated" and simply asks again
+            # "tuple concurrently updated" and simply asks again, waiting a little longer each
+            # time (a loaded server can lose that race several times in a row)
             session.rollback()
-            if "concurrently updated" not in str(exc) or attempt == SIGN_IN_TRIES - 1:
+            if (
+                "concurrently updated" not in str(exc)
+                or time.monotonic() - started > SIGN_IN_PATIENCE_S
+            ):
                 raise
-            time.sleep(random.uniform(0.05, 0.3))
+            attempt += 1
+            time.sleep(random.uniform(0.02, min(0.05 * 2**attempt, 1.0)))
     if not row.ok:
         raise AuthError(row.message)
     return SignIn(row.user_id, row.db_login, row.secret)
