@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDockWidget,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -437,7 +438,13 @@ class MainWindow(QMainWindow):
         """待办提醒: the badge on the menu bar and the toast (views/attention.py)."""
         self.attention = AttentionWatcher(runner, live, user, self)
         self.attention_button = AttentionButton(self.attention, self)
-        self.menuBar().setCornerWidget(self.attention_button, Qt.Corner.TopRightCorner)
+        # in a holder with a margin: placed straight in the corner, its right edge (and the
+        # menu's arrow) was cut off by the window's edge
+        holder = QWidget(self)
+        holder_layout = QHBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 2, 8, 2)
+        holder_layout.addWidget(self.attention_button)
+        self.menuBar().setCornerWidget(holder, Qt.Corner.TopRightCorner)
         self.toast = Toast(self)
         self.attention.sig_notices.connect(self.toast.show_notices)
         self.attention_button.sig_open.connect(self._on_map_view_sig_open_incident)
