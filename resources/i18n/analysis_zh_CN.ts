@@ -4,7 +4,7 @@
 <context>
     <name>AnalysisView</name>
     <message>
-        <location filename="../../command_center/views/analysis/analysis_view.py" line="+328"/>
+        <location filename="../../command_center/views/analysis/analysis_view.py" line="+334"/>
         <source>Last 90 days</source>
         <translation>近 90 天</translation>
     </message>

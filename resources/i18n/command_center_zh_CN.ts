@@ -530,7 +530,7 @@
         <translation>研判分析</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/main_window.py" line="+486"/>
+        <location filename="../../command_center/views/main_window.py" line="+493"/>
         <source>Grid Governance Command Center</source>
         <translation>网格化综治指挥中心</translation>
     </message>

@@ -159,7 +159,7 @@
 <context>
     <name>SupervisionView</name>
     <message>
-        <location filename="../../command_center/views/supervision/ledger_view.py" line="+171"/>
+        <location filename="../../command_center/views/supervision/ledger_view.py" line="+181"/>
         <location line="+1"/>
         <source>Supervision ledger</source>
         <translation>督办台账</translation>
@@ -181,6 +181,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Choose a supervision above: its instructions, steps and replies show here.</source>
+        <translation>在上方选择一条督办，这里显示其督办要求、办理经过和回复。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Number</source>
         <translation>督办编号</translation>
     </message>
@@ -285,7 +290,7 @@
         <translation>撤销…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+26"/>
         <source>All levels</source>
         <translation>全部级别</translation>
     </message>
@@ -325,7 +330,7 @@
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+138"/>
         <source>Reason: %1</source>
         <translation>事由：%1</translation>
     </message>
@@ -450,7 +455,7 @@
 <context>
     <name>_TextDialog</name>
     <message>
-        <location line="-607"/>
+        <location line="-631"/>
         <source> working days</source>
         <translation>个工作日</translation>
     </message>

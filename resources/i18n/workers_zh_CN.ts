@@ -381,7 +381,7 @@
 <context>
     <name>WorkersView</name>
     <message>
-        <location filename="../../command_center/views/workers/workers_view.py" line="+229"/>
+        <location filename="../../command_center/views/workers/workers_view.py" line="+228"/>
         <source>Active ratio</source>
         <translation>在岗率</translation>
     </message>

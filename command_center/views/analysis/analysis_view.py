@@ -182,6 +182,9 @@ class AnalysisView(QWidget):
         self.bucket_combo = QComboBox()
         for key in a.BUCKETS:
             self.bucket_combo.addItem("", key)
+        for combo in (self.span_combo, self.bucket_combo):
+            # their words are set (and change) after the first sizing: follow them
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.range_label = QLabel()
         self.range_label.setObjectName("analysisRange")
         self.bulletin_button = QPushButton()
@@ -205,7 +208,10 @@ class AnalysisView(QWidget):
         self.plot.setMinimumHeight(150)
         self.plot.showGrid(y=True, alpha=0.2)
         self.plot.setMouseEnabled(x=True, y=False)
-        self.legend = self.plot.addLegend(offset=(10, 5))
+        # on a light ground: it sits over the bars
+        self.legend = self.plot.addLegend(
+            offset=(10, 5), brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#bbbbbb")
+        )
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush="#c0392b",
                                     name=self.tr("Incidents"))
         self.plot.addItem(self.bars)

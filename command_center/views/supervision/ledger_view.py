@@ -298,7 +298,11 @@ class SupervisionView(QWidget):
             self.dept_combo,
             self.town_combo,
         ):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # long department names must not widen the window past a small screen
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
             combo.currentIndexChanged.connect(self._on_filter_changed)
         self.issue_button = QPushButton(self)
         self.issue_button.clicked.connect(self.open_issue_dialog)
@@ -307,20 +311,26 @@ class SupervisionView(QWidget):
         self.score_button = QPushButton(self)
         self.score_button.setObjectName("supervisionScore")
         self.score_button.clicked.connect(self.open_scores)
-        bar = QHBoxLayout()
-        bar.addWidget(self.heading)
-        bar.addStretch(1)
+        # two rows: the heading and the actions, then the filters (one row was wider than a
+        # 1366-pixel screen in English)
+        bar = QVBoxLayout()
+        top = QHBoxLayout()
+        top.addWidget(self.heading)
+        top.addStretch(1)
+        for w in (self.issue_button, self.export_button, self.score_button):
+            top.addWidget(w)
+        filters = QHBoxLayout()
         for w in (
             self.level_combo,
             self.stage_combo,
             self.state_combo,
             self.dept_combo,
             self.town_combo,
-            self.issue_button,
-            self.export_button,
-            self.score_button,
         ):
-            bar.addWidget(w)
+            filters.addWidget(w)
+        filters.addStretch(1)
+        bar.addLayout(top)
+        bar.addLayout(filters)
 
         self.model = LedgerModel(self)
         self.table = QTableView(self)
@@ -410,6 +420,9 @@ class SupervisionView(QWidget):
         self.issue_button.setText(self.tr("Issue supervision…"))
         self.export_button.setText(self.tr("Export XLSX…"))
         self.score_button.setText(self.tr("Monthly score…"))
+        self.details.setPlaceholderText(
+            self.tr("Choose a supervision above: its instructions, steps and replies show here.")
+        )
         self.model.headers = {
             "number": self.tr("Number"),
             "level": self.tr("Level"),
@@ -441,6 +454,13 @@ class SupervisionView(QWidget):
         for key, text in labels.items():
             self.buttons[key].setText(text)
         self._fill_filters()
+        if self.model.rowCount():
+            # the cells' words change with the language: the columns follow them
+            self.model.dataChanged.emit(
+                self.model.index(0, 0),
+                self.model.index(self.model.rowCount() - 1, len(LedgerModel.COLUMNS) - 1),
+            )
+            self._fit_columns()
 
     def _fill_filters(self) -> None:
         def fill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
@@ -525,14 +545,18 @@ class SupervisionView(QWidget):
             key="supervision.ledger",
         )
 
+    def _fit_columns(self) -> None:
+        """Columns as wide as their words (in the language shown); the long ones capped."""
+        self.table.resizeColumnsToContents()
+        for col, widest in (("title", 260), ("department", 240)):
+            i = LedgerModel.COLUMNS.index(col)
+            self.table.setColumnWidth(i, min(self.table.columnWidth(i), widest))
+
     def _on_loaded(self, rows: list[sv.LedgerRow]) -> None:
         selected = self.selected()
         self._loading = False
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
-        for col in ("title",):
-            i = LedgerModel.COLUMNS.index(col)
-            self.table.setColumnWidth(i, min(self.table.columnWidth(i), 260))
+        self._fit_columns()
         if selected is not None:
             for i, r in enumerate(self.model.rows):
                 if r.id == selected.id:
