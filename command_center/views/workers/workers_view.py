@@ -48,6 +48,7 @@ from command_center.views.workers.dialogs import (
     table,
 )
 from command_center.views.workers.roster_panel import RosterPanel
+from command_center.views.words import chart_label
 
 WATCHED = {"check_ins", "worker_reminders", "grid_assignments", "grid_workers", "points_ledger"}
 REPORT_DAYS = 30  # the reports panel's period
@@ -350,7 +351,10 @@ class WorkersView(QWidget):
                 target, angle=0, pen=pg.mkPen("#1565c0", width=2, style=Qt.PenStyle.DashLine)
             )
         )
-        self.town_plot.getAxis("bottom").setTicks([[(i, t.name) for i, t in enumerate(towns)]])
+        # the longest names (城区社区管理委员会, 民乐生态工业园区) ran into their neighbours
+        self.town_plot.getAxis("bottom").setTicks(
+            [[(i, chart_label(t.name)) for i, t in enumerate(towns)]]
+        )
         self.day_plot.clear()
         series = data["series"]
         self.day_plot.plot(
