@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from command_center.services import data_quality, permissions, roster, worker_metrics
 from command_center.services.audit import Actor
 from command_center.views.table_export import install_export
+from command_center.views.words import chart_label
 from command_center.views.workers.dialogs import (
     GridFiguresDialog,
     RecordsDialog,
@@ -48,7 +49,6 @@ from command_center.views.workers.dialogs import (
     table,
 )
 from command_center.views.workers.roster_panel import RosterPanel
-from command_center.views.words import chart_label
 
 WATCHED = {"check_ins", "worker_reminders", "grid_assignments", "grid_workers", "points_ledger"}
 REPORT_DAYS = 30  # the reports panel's period
