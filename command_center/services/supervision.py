@@ -480,7 +480,14 @@ def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = Non
             new += _reminders(now, rows)
             new += _overdue_steps(now, calendar, limits, rows, chains)
             new += _focus(rows)
-        new += _repeats(session, config, mark, {n.order_id for n in new if n.level == "listed"})
+        # the repeat rule looks at the orders new since the last sweep; a full sweep (new rules,
+        # or the first after a seed, whose watermark says nothing of proposals) at every open one
+        new += _repeats(
+            session,
+            config,
+            0 if result.full else mark,
+            {n.order_id for n in new if n.level == "listed"},
+        )
         points = {**settings.DEFAULTS["orders.score_points"][0], **config["orders.score_points"]}
         bulk = len(new) > BULK_STEPS
         if bulk:  # thousands at once (a first sweep, new rules): one "reload", not a toast each
@@ -692,10 +699,12 @@ def _focus(rows: Sequence[Any]) -> list[_New]:
 
 # The grid rule of the repeat proposals: of the given orders, those whose problem (grid and
 # category) was reported ``count`` times in ``days`` days; ``chosen`` marks one per recurring
-# problem, the newest, and none when an order of the same problem within its window already
-# has a repeat proposal (pending, accepted or declined). A supervisor lists a problem once:
+# problem, the newest, and none when an order of the same problem reported within its window
+# or after it already has a repeat proposal (pending, accepted or declined): a later order's
+# proposal covers the earlier ones, so a full sweep after a full sweep proposes nothing more
+# (an incremental one only sees orders newer than all before). A supervisor lists a problem once:
 # ten orders of one grid's noise are one proposal that names the tenth report, not ten.
-# cc_reporter_repeats (alembic 0021) answers the same way for one reporter's phone.
+# cc_reporter_repeats (alembic 0021, 0023) answers the same way for one reporter's phone.
 _GRID_REPEATS_SQL = """
 WITH hit AS (
     SELECT w.id, i.grid_id, i.category_code, i.reported_at, n.reports
@@ -717,8 +726,7 @@ WITH hit AS (
 ), blocked AS (  -- hashed on grid and category, not looked up order by order
     SELECT DISTINCT n.id FROM newest n JOIN proposed p
       ON p.grid_id = n.grid_id AND p.category_code = n.category_code
-     AND p.reported_at > n.reported_at - make_interval(days => :days)
-     AND p.reported_at <= n.reported_at AND p.id <> n.id
+     AND p.reported_at > n.reported_at - make_interval(days => :days) AND p.id <> n.id
 )
 SELECT h.id, h.reports, (n.id IS NOT NULL AND b.id IS NULL) AS chosen
 FROM hit h LEFT JOIN newest n ON n.id = h.id LEFT JOIN blocked b ON b.id = h.id
