@@ -443,25 +443,18 @@ def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = Non
             text("SELECT rules_key, last_order_id FROM supervision_sweeps WHERE id = 1")
         ).one_or_none()
         result.full = state is None or state.rules_key != key
+        # the sweep's statements read thousands of rows by index: compiling them (JIT) cost
+        # 0.2-0.4 s a statement on the scale-16 county, more than running them (the users'
+        # logins have jit off for the same reason, alembic 0007)
+        session.execute(text("SET LOCAL jit = off"))
+        due_sql = "SELECT work_order_id FROM supervision_due WHERE due_at <= :now"
         if result.full:
-            # every open order due now: the rows already there moved, the missing ones added
-            # (an upsert of each open order took 0.4 s on the scale-16 county); a row of an
-            # order no longer open is always '-infinity' (its trigger), so all may move
-            session.execute(
-                text("UPDATE supervision_due SET due_at = '-infinity' WHERE due_at <> '-infinity'")
-            )
-            session.execute(
-                text(
-                    "INSERT INTO supervision_due (work_order_id, due_at) SELECT w.id, "
-                    f"'-infinity' FROM work_orders w WHERE w.status IN {_OPEN_ORDER_SQL} "
-                    "AND NOT EXISTS (SELECT 1 FROM supervision_due d "
-                    "WHERE d.work_order_id = w.id) ON CONFLICT (work_order_id) DO NOTHING"
-                )
-            )
-        ids = session.scalars(
-            text("SELECT work_order_id FROM supervision_due WHERE due_at <= :now"),
-            {"now": now},
-        ).all()  # fetched at once: iterating a result fetches row by row
+            # every open order looked at, besides the ones due (a row of an order no longer
+            # open is always '-infinity', its trigger); none of the queue is rewritten first:
+            # _reschedule writes only the rows whose next moment changed
+            due_sql += f" UNION SELECT id FROM work_orders WHERE status IN {_OPEN_ORDER_SQL}"
+        # fetched at once: iterating a result fetches row by row
+        ids = session.scalars(text(due_sql), {"now": now}).all()
         result.examined = len(ids)
         mark = state.last_order_id if state is not None else 0
         limits = {**settings.DEFAULTS["orders.card_limits"][0], **config["orders.card_limits"]}
@@ -481,13 +474,21 @@ def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = Non
             new += _overdue_steps(now, calendar, limits, rows, chains)
             new += _focus(rows)
         # the repeat rule looks at the orders new since the last sweep; a full sweep (new rules,
-        # or the first after a seed, whose watermark says nothing of proposals) at every open one
-        new += _repeats(
-            session,
-            config,
-            0 if result.full else mark,
-            {n.order_id for n in new if n.level == "listed"},
-        )
+        # or the first after a seed, whose watermark says nothing of proposals) at every open
+        # one — all of them among the rows just read
+        seen = {n.order_id for n in new if n.level == "listed"}
+        if result.full:
+            candidates = [
+                r
+                for r in rows
+                if r.status in OPEN_ORDER_STATUSES
+                and r.category_code is not None
+                and not r.listed
+                and r.id not in seen
+            ]
+            new += _repeats(session, config, candidates)
+        else:
+            new += _repeats(session, config, _fresh(session, mark, seen))
         points = {**settings.DEFAULTS["orders.score_points"][0], **config["orders.score_points"]}
         bulk = len(new) > BULK_STEPS
         if bulk:  # thousands at once (a first sweep, new rules): one "reload", not a toast each
@@ -499,7 +500,11 @@ def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = Non
         result.lapsed = _lapse_extensions(session, actor, now, carded)
         result.closed = _close_finished(session, actor, now, None if result.full else ids)
         if ids:
-            result.scored = _outcome_points(session, now, id_array, points)
+            # what became of the orders no longer open (every outcome rule needs one returned
+            # or closed); an open one has none
+            done = [r.id for r in rows if r.status not in OPEN_ORDER_STATUSES]
+            if done:
+                result.scored = _outcome_points(session, now, _array(done), points)
             raised: dict[int, list[str]] = {}
             for n in inserted:
                 raised.setdefault(n.order_id, []).append(n.stage)
@@ -665,7 +670,8 @@ def _reschedule(
             text(
                 "INSERT INTO supervision_due (work_order_id, due_at) SELECT * FROM "
                 "unnest(CAST(:ids AS bigint[]), CAST(:due AS timestamptz[])) "
-                "ON CONFLICT (work_order_id) DO UPDATE SET due_at = excluded.due_at"
+                "ON CONFLICT (work_order_id) DO UPDATE SET due_at = excluded.due_at "
+                "WHERE supervision_due.due_at IS DISTINCT FROM excluded.due_at"
             ),
             {"ids": _array(keep), "due": _array(d.isoformat() for d in keep.values())},
         )
@@ -733,17 +739,13 @@ FROM hit h LEFT JOIN newest n ON n.id = h.id LEFT JOIN blocked b ON b.id = h.id
 """
 
 
-def _repeats(session: Session, config: Mapping[str, Any], mark: int, seen: set[int]) -> list[_New]:
-    """Listed supervision proposed for the orders dispatched since the last sweep whose problem
-    was reported ``count`` times in ``days`` days at the same grid, or by the same reporter
-    (matched by phone in the database, which never returns the phone)."""
-    rule = config["orders.repeat_reports"] or {}
-    count, days = int(rule.get("count", 3)), int(rule.get("days", 30))
+def _fresh(session: Session, mark: int, seen: set[int]) -> list[Any]:
+    """The open orders dispatched since the last sweep (``mark``, the newest order it saw), not
+    listed yet, in a category, and not just proposed as a focus problem (``seen``)."""
     fresh = session.execute(
         text(
-            "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.deadline_at, "
-            "i.grid_id, i.category_code, i.reported_at FROM work_orders w "
-            "JOIN incidents i ON i.id = w.incident_id "
+            "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.deadline_at "
+            "FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
             f"WHERE w.id > :mark AND w.status IN {_OPEN_ORDER_SQL} "
             "AND i.category_code IS NOT NULL "
             "AND NOT EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
@@ -751,7 +753,16 @@ def _repeats(session: Session, config: Mapping[str, Any], mark: int, seen: set[i
         ),
         {"mark": mark},
     ).all()
-    fresh = [r for r in fresh if r.id not in seen]
+    return [r for r in fresh if r.id not in seen]
+
+
+def _repeats(session: Session, config: Mapping[str, Any], fresh: Sequence[Any]) -> list[_New]:
+    """Listed supervision proposed for these orders (open, not listed, in a category: of
+    :func:`_fresh`, or every open one in a full sweep) whose problem was reported ``count``
+    times in ``days`` days at the same grid, or by the same reporter (matched by phone in the
+    database, which never returns the phone)."""
+    rule = config["orders.repeat_reports"] or {}
+    count, days = int(rule.get("count", 3)), int(rule.get("days", 30))
     if not fresh:
         return []
     by_id = {r.id: r for r in fresh}
