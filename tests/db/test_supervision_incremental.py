@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from command_center.db.engine import libpq_url
+from command_center.services import audit
 from command_center.services import supervision as sv
 from tests.conftest import login_url
 from tests.db.test_supervision import (  # noqa: F401 (fixtures)
@@ -501,6 +502,19 @@ def test_after_a_seed_the_first_sweep_and_a_forced_full_one_agree_on_repeated_re
             s.scalar(text("SELECT count(*) FROM supervision_orders WHERE stage = 'repeat'"))
             == proposals
         )
+        # each proposal has its one entry, and the log's chain holds
+        assert (
+            s.scalar(
+                text(
+                    "SELECT count(*) FROM supervision_orders so WHERE so.stage = 'repeat' AND "
+                    "(SELECT count(*) FROM audit_log a WHERE a.entity_type = 'supervision_order' "
+                    "AND a.entity_id = so.id AND a.action = 'supervision.sweep') <> 1"
+                )
+            )
+            == 0
+        )
+        chain = audit.verify_chain(s)
+        assert chain.broken_seq is None, chain.describe()
 
 
 def test_the_seed_leaves_only_open_orders_in_the_sweeps_queue(Sessions) -> None:  # noqa: F811
