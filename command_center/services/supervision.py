@@ -503,12 +503,14 @@ def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = Non
         bulk = len(new) > BULK_STEPS
         if bulk:  # thousands at once (a first sweep, new rules): one "reload", not a toast each
             session.execute(text("SET LOCAL cc.bulk = 'on'"))
+        # the finished orders' supervision closed first: a full sweep looks at all that is
+        # still waiting, and the steps about to be written (of open orders) need no look
+        result.closed = _close_finished(session, actor, now, None if result.full else ids)
         inserted = _insert(session, actor, now, new, points)
         for item in inserted:
             result.created[item.stage] = result.created.get(item.stage, 0) + 1
         carded = [n.order_id for n in inserted if n.stage in CARD_STAGES]
         result.lapsed = _lapse_extensions(session, actor, now, carded)
-        result.closed = _close_finished(session, actor, now, None if result.full else ids)
         if ids:
             # what became of the orders no longer open (every outcome rule needs one returned
             # or closed); an open one has none
