@@ -14,7 +14,10 @@ demo county at ``--scale`` (16 is about a million incidents), then drops it (``-
   model (the attention watcher of a department's workstation, through LISTEN/NOTIFY): the
   median of ``--notices`` (10), with ``notify_max_ms``;
 - ``created``: what the first sweep raised, by step; ``examined``: the orders the idle sweep
-  looked at (0).
+  looked at (0);
+- ``full_again_s``: a full sweep forced after it (the rules changed: every open order looked at
+  again), which must raise nothing (``full_again_created``, ``{}``): the full and the
+  incremental paths agree.
 """
 
 from __future__ import annotations
@@ -183,6 +186,12 @@ def main() -> None:
                 assert r.ran and r.changed == 0, r.describe()
                 idle.append(r.seconds * 1000)
                 examined = max(examined, r.examined)
+        with sessions() as s:  # as if the rules had changed: every open order looked at again
+            s.execute(text("UPDATE supervision_sweeps SET rules_key = 'bench: rules changed'"))
+            s.commit()
+        with sessions() as s:
+            again = sv.sweep(s, actor)
+            assert again.ran and again.full, again.describe()
         ledger = []
         for _ in range(5):
             with sessions() as s:
@@ -200,6 +209,8 @@ def main() -> None:
             "sweep_s": round(first.seconds, 3),
             "created": first.created,
             "examined": examined,
+            "full_again_s": round(again.seconds, 3),
+            "full_again_created": again.created,
             "idle_sweep_ms": round(statistics.median(idle), 1),
             "ledger_open_ms": round(statistics.median(ledger), 1),
             "ledger_rows": len(rows),

@@ -140,8 +140,15 @@ class Incident(IdMixin, TimestampMixin, Base):
             "answer_due_at",
             postgresql_where=text("answered_at IS NULL AND answer_due_at IS NOT NULL"),
         ),
-        # the same problem at the same place (services/supervision.py, repeated reports)
-        Index("ix_incidents_grid_category_reported", "grid_id", "category_code", "reported_at"),
+        # the same problem at the same place (services/supervision.py, repeated reports, which
+        # count no duplicate): its counts read the index alone (alembic 0023)
+        Index(
+            "ix_incidents_grid_category_reported",
+            "grid_id",
+            "category_code",
+            "reported_at",
+            postgresql_where=text("duplicate_of_id IS NULL"),
+        ),
         # a grid worker's reports by time (services/worker_metrics.py, alembic 0016)
         Index(
             "ix_incidents_reporter_worker_reported",
@@ -338,6 +345,16 @@ class SupervisionOrder(IdMixin, TimestampMixin, Base):
         ),
         Index("ix_supervision_orders_issued", "issued_at", "id"),
         Index("ix_supervision_orders_dept_status", "department_id", "status"),
+        # the sweep's own still waiting (alembic 0023): a full sweep closes those of orders
+        # done without reading the year's history
+        Index(
+            "ix_supervision_orders_live_auto",
+            "work_order_id",
+            postgresql_where=text(
+                "kind IN ('auto', 'proposal') "
+                "AND status IN ('proposed', 'open', 'acknowledged', 'responded')"
+            ),
+        ),
         Index("ix_supervision_orders_work_order_id", "work_order_id"),
     )
     number: Mapped[str] = mapped_column(String(32), unique=True)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -443,56 +443,80 @@ def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = Non
             text("SELECT rules_key, last_order_id FROM supervision_sweeps WHERE id = 1")
         ).one_or_none()
         result.full = state is None or state.rules_key != key
-        if result.full:
-            # every open order due now: the rows already there moved, the missing ones added
-            # (an upsert of each open order took 0.4 s on the scale-16 county); a row of an
-            # order no longer open is always '-infinity' (its trigger), so all may move
-            session.execute(
-                text("UPDATE supervision_due SET due_at = '-infinity' WHERE due_at <> '-infinity'")
-            )
-            session.execute(
-                text(
-                    "INSERT INTO supervision_due (work_order_id, due_at) SELECT w.id, "
-                    f"'-infinity' FROM work_orders w WHERE w.status IN {_OPEN_ORDER_SQL} "
-                    "AND NOT EXISTS (SELECT 1 FROM supervision_due d "
-                    "WHERE d.work_order_id = w.id) ON CONFLICT (work_order_id) DO NOTHING"
-                )
-            )
+        # the sweep's statements read thousands of rows by index: compiling them (JIT) cost
+        # 0.2-0.4 s a statement on the scale-16 county, more than running them (the users'
+        # logins have jit off for the same reason, alembic 0007)
+        session.execute(text("SET LOCAL jit = off"))
+        # fetched at once: iterating a result fetches row by row
         ids = session.scalars(
-            text("SELECT work_order_id FROM supervision_due WHERE due_at <= :now"),
-            {"now": now},
-        ).all()  # fetched at once: iterating a result fetches row by row
-        result.examined = len(ids)
+            text("SELECT work_order_id FROM supervision_due WHERE due_at <= :now"), {"now": now}
+        ).all()
         mark = state.last_order_id if state is not None else 0
         limits = {**settings.DEFAULTS["orders.card_limits"][0], **config["orders.card_limits"]}
         new: list[_New] = []
+        keywords = [f"%{k}%" for k in config["orders.focus_keywords"] or [] if k]
         # the due orders read once, as one array literal (thousands of ids bound to each
         # statement as a list cost 30 ms of encoding a time on the scale-16 county)
-        id_array = _array(ids)
-        keywords = [f"%{k}%" for k in config["orders.focus_keywords"] or [] if k]
+        which = "w.id = ANY(CAST(:ids AS bigint[]))"
+        if result.full:
+            # every open order looked at, besides the ones due (a row of an order no longer
+            # open is always '-infinity', its trigger), found by the open orders' index (an
+            # array of all of them made the planner read every order); none of the queue is
+            # rewritten first: _reschedule writes only the rows whose moment changed
+            which = f"(w.status IN {_OPEN_ORDER_SQL} OR {which})"
         rows = (
-            session.execute(text(_STEPS_SQL), {"ids": id_array, "kw": keywords}).all()
-            if ids
+            session.execute(
+                text(f"{_STEPS_SQL} WHERE {which}"), {"ids": _array(ids), "kw": keywords}
+            ).all()
+            if ids or result.full
             else []
         )
+        if result.full:
+            ids = [r.id for r in rows]
+        result.examined = len(ids)
         chains = _chains(session) if rows else {}
+        if rows:
+            # the same moment in the zone the rows came in: comparing times of two zones asks
+            # both for their offsets, three times slower over eighteen thousand orders
+            now = now.astimezone(rows[0].deadline_at.tzinfo)
         if ids:
             new += _reminders(now, rows)
             new += _overdue_steps(now, calendar, limits, rows, chains)
             new += _focus(rows)
-        new += _repeats(session, config, mark, {n.order_id for n in new if n.level == "listed"})
+        # the repeat rule looks at the orders new since the last sweep; a full sweep (new rules,
+        # or the first after a seed, whose watermark says nothing of proposals) at every open
+        # one — all of them among the rows just read
+        seen = {n.order_id for n in new if n.level == "listed"}
+        if result.full:
+            candidates = [
+                r
+                for r in rows
+                if r.status in OPEN_ORDER_STATUSES
+                and r.category_code is not None
+                and not r.listed
+                and r.id not in seen
+            ]
+            new += _repeats(session, config, candidates)
+        else:
+            new += _repeats(session, config, _fresh(session, mark, seen))
         points = {**settings.DEFAULTS["orders.score_points"][0], **config["orders.score_points"]}
         bulk = len(new) > BULK_STEPS
         if bulk:  # thousands at once (a first sweep, new rules): one "reload", not a toast each
             session.execute(text("SET LOCAL cc.bulk = 'on'"))
+        # the finished orders' supervision closed first: a full sweep looks at all that is
+        # still waiting, and the steps about to be written (of open orders) need no look
+        result.closed = _close_finished(session, actor, now, None if result.full else ids)
         inserted = _insert(session, actor, now, new, points)
         for item in inserted:
             result.created[item.stage] = result.created.get(item.stage, 0) + 1
         carded = [n.order_id for n in inserted if n.stage in CARD_STAGES]
         result.lapsed = _lapse_extensions(session, actor, now, carded)
-        result.closed = _close_finished(session, actor, now, None if result.full else ids)
         if ids:
-            result.scored = _outcome_points(session, now, id_array, points)
+            # what became of the orders no longer open (every outcome rule needs one returned
+            # or closed); an open one has none
+            done = [r.id for r in rows if r.status not in OPEN_ORDER_STATUSES]
+            if done:
+                result.scored = _outcome_points(session, now, _array(done), points)
             raised: dict[int, list[str]] = {}
             for n in inserted:
                 raised.setdefault(n.order_id, []).append(n.stage)
@@ -571,22 +595,43 @@ def _chains(session: Session) -> dict[str, list[str]]:
 
 
 # what the sweep reads of each due order, once: its steps so far, whether it is listed (or
-# leader-owned) already, and whether it is a focus problem (the category is one, or the title
-# names a focus keyword: ``:kw``, patterns for ILIKE)
+# leader-owned) already — both from one look at its supervision by the order's index, not a
+# scan of all supervision for the listed ones —, whether it is a focus problem (the category
+# is one, or the title names a focus keyword: ``:kw``, patterns for ILIKE), and its incident's
+# grid and time for the repeat rule, and when the queue has it due now
 _STEPS_SQL = (
     "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.dispatched_at, "
-    "w.deadline_at, w.status, i.category_code, d.kind, ARRAY(SELECT s.stage FROM "
-    "supervision_orders s WHERE s.work_order_id = w.id AND s.level = 'supervise' "
-    "AND s.stage IN ('remind', 'overdue', 'yellow', 'red')) AS stages, "
-    "EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
-    "AND s.level IN ('listed', 'leader_case')) AS listed, "
+    "w.deadline_at, w.status, i.category_code, i.grid_id, i.reported_at, d.kind, sup.stages, "
+    "sup.listed, nullif(q.due_at, '-infinity') AS queued_at, "
     "(coalesce(c.focus, false) OR i.title ILIKE ANY(CAST(:kw AS text[]))) AS focus, "
     "c.name AS category_name, c.name_en AS category_name_en "
     "FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
     "JOIN departments d ON d.id = w.department_id "
     "LEFT JOIN categories c ON c.code = i.category_code "
-    "WHERE w.id = ANY(CAST(:ids AS bigint[]))"
+    "CROSS JOIN LATERAL (SELECT coalesce(array_agg(s.stage) FILTER (WHERE s.level = 'supervise' "
+    "AND s.stage IN ('remind', 'overdue', 'yellow', 'red')), '{}') AS stages, "
+    "coalesce(bool_or(s.level IN ('listed', 'leader_case')), false) AS listed "
+    "FROM supervision_orders s WHERE s.work_order_id = w.id) sup "
+    "LEFT JOIN supervision_due q ON q.work_order_id = w.id"
 )
+
+
+def _limits_of(
+    setting: Mapping[str, Any], chains: Mapping[str, list[str]]
+) -> Callable[[str | None, str], CardLimits]:
+    """:func:`choose_limits` of an order's category and unit kind, worked out once a pair
+    (a full sweep asks for eighteen thousand orders of a few hundred pairs)."""
+    memo: dict[tuple[str | None, str], CardLimits] = {}
+
+    def limits(category: str | None, unit_kind: str) -> CardLimits:
+        got = memo.get((category, unit_kind))
+        if got is None:
+            got = memo[category, unit_kind] = choose_limits(
+                setting, chains.get(category or "", []), unit_kind
+            )
+        return got
+
+    return limits
 
 
 def _overdue_steps(
@@ -597,10 +642,11 @@ def _overdue_steps(
     chains: Mapping[str, list[str]],
 ) -> list[_New]:
     out = []
+    limits_of = _limits_of(setting, chains)
     for r in rows:
         if r.status not in OPEN_ORDER_STATUSES or r.deadline_at >= now:
             continue
-        limits = choose_limits(setting, chains.get(r.category_code, []), r.kind)
+        limits = limits_of(r.category_code, r.kind)
         step = due_step(now, r.deadline_at, limits, calendar)
         if step is None:
             continue
@@ -638,29 +684,34 @@ def _reschedule(
     """Write when each of these orders is next due (``rows`` as read before this sweep raised
     ``raised``); forget the ones with nothing ahead (no longer open, or carded red) until
     something they depend on changes."""
-    keep: dict[int, dt.datetime] = {}
+    keep: set[int] = set()
+    moved: dict[int, dt.datetime] = {}  # the ones whose moment is not the queue's already
+    limits_of = _limits_of(setting, chains)
     for r in rows:
         if r.status not in OPEN_ORDER_STATUSES:
             continue
-        limits = choose_limits(setting, chains.get(r.category_code, []), r.kind)
+        limits = limits_of(r.category_code, r.kind)
         stages = [*r.stages, *raised.get(r.id, ())]
         due = next_due(now, r.dispatched_at, r.deadline_at, limits, calendar, stages)
         if due is not None:
-            keep[r.id] = due
+            keep.add(r.id)
+            if due != r.queued_at:
+                moved[r.id] = due
     gone = [i for i in ids if i not in keep]
     if gone:
         session.execute(
             text("DELETE FROM supervision_due WHERE work_order_id = ANY(CAST(:ids AS bigint[]))"),
             {"ids": _array(gone)},
         )
-    if keep:
+    if moved:
         session.execute(
             text(
                 "INSERT INTO supervision_due (work_order_id, due_at) SELECT * FROM "
                 "unnest(CAST(:ids AS bigint[]), CAST(:due AS timestamptz[])) "
-                "ON CONFLICT (work_order_id) DO UPDATE SET due_at = excluded.due_at"
+                "ON CONFLICT (work_order_id) DO UPDATE SET due_at = excluded.due_at "
+                "WHERE supervision_due.due_at IS DISTINCT FROM excluded.due_at"
             ),
-            {"ids": _array(keep), "due": _array(d.isoformat() for d in keep.values())},
+            {"ids": _array(moved), "due": _array(d.isoformat() for d in moved.values())},
         )
 
 
@@ -690,21 +741,25 @@ def _focus(rows: Sequence[Any]) -> list[_New]:
     ]
 
 
-# The grid rule of the repeat proposals: of the given orders, those whose problem (grid and
+# The grid rule of the repeat proposals: of the given orders (their ids with their incidents'
+# grids, categories and times, already read: not looked up again), those whose problem (grid and
 # category) was reported ``count`` times in ``days`` days; ``chosen`` marks one per recurring
-# problem, the newest, and none when an order of the same problem within its window already
-# has a repeat proposal (pending, accepted or declined). A supervisor lists a problem once:
+# problem, the newest, and none when an order of the same problem reported within its window
+# or after it already has a repeat proposal (pending, accepted or declined): a later order's
+# proposal covers the earlier ones, so a full sweep after a full sweep proposes nothing more
+# (an incremental one only sees orders newer than all before). A supervisor lists a problem once:
 # ten orders of one grid's noise are one proposal that names the tenth report, not ten.
-# cc_reporter_repeats (alembic 0021) answers the same way for one reporter's phone.
+# cc_reporter_repeats (alembic 0021, 0023) answers the same way for one reporter's phone.
 _GRID_REPEATS_SQL = """
 WITH hit AS (
-    SELECT w.id, i.grid_id, i.category_code, i.reported_at, n.reports
-    FROM work_orders w JOIN incidents i ON i.id = w.incident_id
+    SELECT i.id, i.grid_id, i.category_code, i.reported_at, n.reports
+    FROM unnest(CAST(:ids AS bigint[]), CAST(:grids AS bigint[]), CAST(:cats AS text[]),
+                CAST(:times AS timestamptz[])) AS i(id, grid_id, category_code, reported_at)
     CROSS JOIN LATERAL (SELECT count(*) AS reports FROM incidents j
         WHERE j.grid_id = i.grid_id AND j.category_code = i.category_code
           AND j.reported_at > i.reported_at - make_interval(days => :days)
           AND j.reported_at <= i.reported_at AND j.duplicate_of_id IS NULL) n
-    WHERE w.id = ANY(CAST(:ids AS bigint[])) AND i.grid_id IS NOT NULL AND n.reports >= :count
+    WHERE i.grid_id IS NOT NULL AND n.reports >= :count
 ), newest AS (
     SELECT DISTINCT ON (grid_id, category_code) * FROM hit
     ORDER BY grid_id, category_code, reported_at DESC, id DESC
@@ -717,25 +772,21 @@ WITH hit AS (
 ), blocked AS (  -- hashed on grid and category, not looked up order by order
     SELECT DISTINCT n.id FROM newest n JOIN proposed p
       ON p.grid_id = n.grid_id AND p.category_code = n.category_code
-     AND p.reported_at > n.reported_at - make_interval(days => :days)
-     AND p.reported_at <= n.reported_at AND p.id <> n.id
+     AND p.reported_at > n.reported_at - make_interval(days => :days) AND p.id <> n.id
 )
 SELECT h.id, h.reports, (n.id IS NOT NULL AND b.id IS NULL) AS chosen
 FROM hit h LEFT JOIN newest n ON n.id = h.id LEFT JOIN blocked b ON b.id = h.id
 """
 
 
-def _repeats(session: Session, config: Mapping[str, Any], mark: int, seen: set[int]) -> list[_New]:
-    """Listed supervision proposed for the orders dispatched since the last sweep whose problem
-    was reported ``count`` times in ``days`` days at the same grid, or by the same reporter
-    (matched by phone in the database, which never returns the phone)."""
-    rule = config["orders.repeat_reports"] or {}
-    count, days = int(rule.get("count", 3)), int(rule.get("days", 30))
+def _fresh(session: Session, mark: int, seen: set[int]) -> list[Any]:
+    """The open orders dispatched since the last sweep (``mark``, the newest order it saw), not
+    listed yet, in a category, and not just proposed as a focus problem (``seen``)."""
     fresh = session.execute(
         text(
             "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.deadline_at, "
-            "i.grid_id, i.category_code, i.reported_at FROM work_orders w "
-            "JOIN incidents i ON i.id = w.incident_id "
+            "i.grid_id, i.category_code, i.reported_at "
+            "FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
             f"WHERE w.id > :mark AND w.status IN {_OPEN_ORDER_SQL} "
             "AND i.category_code IS NOT NULL "
             "AND NOT EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
@@ -743,7 +794,16 @@ def _repeats(session: Session, config: Mapping[str, Any], mark: int, seen: set[i
         ),
         {"mark": mark},
     ).all()
-    fresh = [r for r in fresh if r.id not in seen]
+    return [r for r in fresh if r.id not in seen]
+
+
+def _repeats(session: Session, config: Mapping[str, Any], fresh: Sequence[Any]) -> list[_New]:
+    """Listed supervision proposed for these orders (open, not listed, in a category: of
+    :func:`_fresh`, or every open one in a full sweep) whose problem was reported ``count``
+    times in ``days`` days at the same grid, or by the same reporter (matched by phone in the
+    database, which never returns the phone)."""
+    rule = config["orders.repeat_reports"] or {}
+    count, days = int(rule.get("count", 3)), int(rule.get("days", 30))
     if not fresh:
         return []
     by_id = {r.id: r for r in fresh}
@@ -752,7 +812,15 @@ def _repeats(session: Session, config: Mapping[str, Any], mark: int, seen: set[i
     # category; the group's other orders are covered by it and asked about no further
     grouped: set[int] = set()
     for oid, reports, chosen in session.execute(
-        text(_GRID_REPEATS_SQL), {"ids": _array(by_id), "days": days, "count": count}
+        text(_GRID_REPEATS_SQL),
+        {
+            "ids": _array(by_id),
+            "grids": _array("NULL" if r.grid_id is None else r.grid_id for r in fresh),
+            "cats": _array(f'"{r.category_code}"' for r in fresh),
+            "times": _array(r.reported_at.isoformat() for r in fresh),
+            "days": days,
+            "count": count,
+        },
     ).all():
         grouped.add(oid)
         if not chosen:
@@ -917,75 +985,62 @@ def _insert(
     the cards' points, and retire the lower steps of the same orders."""
     if not new:
         return []
-    ids = _next_ids(session, len(new))
     answer_by = _supervision_deadline(session, now)
     rows = [
         {
-            "id": sid,
-            "number": _number(now, sid),
+            "k": k,
             "level": n.level,
             "kind": n.kind,
             "stage": n.stage,
             "work_order_id": n.order_id,
             "department_id": n.department_id,
             "town_id": n.town_id,
-            "issued_by_id": actor.user_id,
-            "issued_at": now,
             # a reminder lasts to the order's deadline; the others are answered in N days
             "deadline_at": n.deadline_at if n.stage in ("remind", "focus", "repeat") else answer_by,
             "status": n.status,
             "reason": n.reason[0],
             "reason_en": n.reason[1],
+            "summary": f"督办巡检：工单 {n.order_number} {STAGE_TEXT[n.stage][0]}",
         }
-        for sid, n in zip(ids, new, strict=True)
+        for k, n in enumerate(new)
     ]
-    got = (
-        session.execute(
-            text(
-                "INSERT INTO supervision_orders (id, number, level, kind, stage, work_order_id, "
-                "department_id, town_id, issued_by_id, issued_at, deadline_at, status, reason, "
-                "reason_en) SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(id bigint, "
-                "number text, level text, kind text, stage text, work_order_id bigint, "
-                "department_id bigint, town_id bigint, issued_by_id bigint, issued_at timestamptz, "
-                "deadline_at timestamptz, status text, reason text, reason_en text) "
-                "ON CONFLICT (work_order_id, level, stage) WHERE stage <> 'manual' DO NOTHING "
-                "RETURNING id"
-            ),
-            {"rows": _json(rows)},
-        )
-        .scalars()
-        .all()
-    )
-    kept = set(got)
-    inserted = [(row, n) for row, n in zip(rows, new, strict=True) if row["id"] in kept]
-    if not inserted:
-        return []
-    # one statement for the audit entries (the log's trigger stamps and chains each)
-    session.execute(
+    # one statement: the ids from the sequence, the rows (a conflict on the unique index is
+    # skipped), and an audit entry for each row written, in the order of the ids (the log's
+    # trigger stamps and chains each) — not three round trips with the rows sent twice
+    got = session.execute(
         text(
-            "INSERT INTO audit_log (actor_id, actor_name, action, entity_type, entity_id, "
-            "summary, after, reason) SELECT r.actor_id, r.actor_name, 'supervision.sweep', "
-            "'supervision_order', r.entity_id, r.summary, r.after, r.reason FROM "
-            "jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(actor_id bigint, actor_name text, "
-            "entity_id bigint, summary text, after jsonb, reason text) ORDER BY r.entity_id"
+            "WITH r AS MATERIALIZED (SELECT nextval(pg_get_serial_sequence("
+            "'supervision_orders', 'id')) AS id, r.* FROM jsonb_to_recordset(CAST(:rows AS jsonb)) "
+            "AS r(k int, level text, kind text, stage text, work_order_id bigint, "
+            "department_id bigint, town_id bigint, deadline_at timestamptz, status text, "
+            "reason text, reason_en text, summary text)), "
+            "ins AS (INSERT INTO supervision_orders (id, number, level, kind, stage, "
+            "work_order_id, department_id, town_id, issued_by_id, issued_at, deadline_at, "
+            "status, reason, reason_en) SELECT r.id, "
+            "'DB' || :day || lpad(r.id::text, greatest(5, length(r.id::text)), '0'), r.level, "
+            "r.kind, r.stage, r.work_order_id, r.department_id, r.town_id, "
+            "CAST(:actor_id AS bigint), :now, r.deadline_at, r.status, r.reason, r.reason_en "
+            "FROM r ON CONFLICT (work_order_id, level, stage) WHERE stage <> 'manual' "
+            "DO NOTHING RETURNING id, number), "
+            "log AS (INSERT INTO audit_log (actor_id, actor_name, action, entity_type, "
+            "entity_id, summary, after, reason) SELECT CAST(:actor_id AS bigint), :actor_name, "
+            "'supervision.sweep', 'supervision_order', ins.id, "
+            "r.summary || '（' || ins.number || '）', "
+            "jsonb_build_object('level', r.level, 'stage', r.stage, 'status', r.status), "
+            "r.reason FROM ins JOIN r ON r.id = ins.id ORDER BY ins.id) "
+            "SELECT r.k, ins.id FROM ins JOIN r ON r.id = ins.id"
         ),
         {
-            "rows": _json(
-                [
-                    {
-                        "actor_id": actor.user_id,
-                        "actor_name": actor.name,
-                        "entity_id": row["id"],
-                        "summary": f"督办巡检：工单 {n.order_number} {STAGE_TEXT[n.stage][0]}"
-                        f"（{row['number']}）",
-                        "after": {"level": n.level, "stage": n.stage, "status": n.status},
-                        "reason": n.reason[0],
-                    }
-                    for row, n in inserted
-                ]
-            )
+            "rows": _json(rows),
+            "day": f"{now.astimezone(CST):%Y%m%d}",
+            "actor_id": actor.user_id,
+            "actor_name": actor.name,
+            "now": now,
         },
-    )
+    ).all()
+    inserted = sorted(((sid, new[k]) for k, sid in got), key=lambda x: x[0])
+    if not inserted:
+        return []
     # a higher step retires the lower open ones of the same order
     stepped = [(n.order_id, _STEP_RANK[n.stage]) for _, n in inserted if n.stage in _STEP_RANK]
     if stepped:
@@ -1002,7 +1057,7 @@ def _insert(
         )
     score_rows = []
     month = month_of(now)
-    for row, n in inserted:
+    for sid, n in inserted:
         value = int(points.get(n.stage, 0) or 0)
         if n.stage not in _STEP_RANK or value == 0:
             continue
@@ -1019,7 +1074,7 @@ def _insert(
                     "unit_id": unit_id,
                     "points": value,
                     "rule": n.stage,
-                    "supervision_id": row["id"],
+                    "supervision_id": sid,
                     "work_order_id": n.order_id,
                     "reason": why,
                     "reason_en": why_en,
@@ -1092,10 +1147,12 @@ def _close_finished(
         text(
             "UPDATE supervision_orders s SET status = 'closed', closed_at = :now, "
             "resolution = '工单已办结，自动销号 / the order is done', version = s.version + 1, "
-            "updated_at = :now FROM work_orders w WHERE w.id = s.work_order_id "
-            "AND s.kind IN ('auto', 'proposal') AND s.status IN "
+            "updated_at = :now WHERE s.kind IN ('auto', 'proposal') AND s.status IN "
             "('proposed', 'open', 'acknowledged', 'responded') "
-            f"AND w.status NOT IN {_OPEN_ORDER_SQL} "
+            # each one's order looked up by its key (ix_supervision_orders_live_auto gives a
+            # few thousand): as a join the planner read all the orders, 0.3-0.5 s at scale 16
+            "AND (SELECT w.status FROM work_orders w WHERE w.id = s.work_order_id) "
+            f"NOT IN {_OPEN_ORDER_SQL} "
             + ("AND s.work_order_id = ANY(:ids) " if ids is not None else "")
             + "RETURNING s.id, s.number"
         ),

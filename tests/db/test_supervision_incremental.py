@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from command_center.db.engine import libpq_url
+from command_center.services import audit
 from command_center.services import supervision as sv
 from tests.conftest import login_url
 from tests.db.test_supervision import (  # noqa: F401 (fixtures)
@@ -419,3 +420,126 @@ def test_one_reporter_s_recurring_problem_is_answered_once(Sessions) -> None:  #
                 {"o": [third]},
             )
         ] == [(third, 3)]
+        # once the newest order has its proposal, the older one is covered by it (alembic 0023):
+        # a full sweep asking about every open order again proposes nothing more
+        r = sv.sweep(s, now=at(2026, 10, 10, 12))
+        assert stages(s, fourth).get("repeat") == "proposed", r.describe()
+        s.execute(text("DELETE FROM supervision_sweeps"))
+        s.commit()
+        assert sv.sweep(s, now=at(2026, 10, 10, 12)).created.get("repeat") is None
+        assert "repeat" not in stages(s, third)
+        assert (
+            s.execute(
+                text("SELECT * FROM cc_reporter_repeats(CAST(:o AS bigint[]), 30, 3)"),
+                {"o": [third]},
+            ).all()
+            == []
+        )
+
+
+def test_after_a_seed_the_first_sweep_and_a_forced_full_one_agree_on_repeated_reports(
+    Sessions,  # noqa: F811
+) -> None:
+    """The demo seed leaves the sweep's watermark at its newest order (its year went through
+    the reminder and card rules) and proposes no listing. A recurring problem among the open
+    orders behind that watermark is proposed by the first sweep, once, on its newest order;
+    a full sweep forced afterwards (the sweep's state forgotten, or the rules changed)
+    proposes nothing more, for this problem or any other of the county."""
+    with Sessions() as s:
+        order = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 30, 10))
+        inc, grid = s.execute(
+            text(
+                "SELECT i.id, i.grid_id FROM incidents i "
+                "JOIN work_orders w ON w.incident_id = i.id WHERE w.id = :o"
+            ),
+            {"o": order},
+        ).one()
+        reports = [
+            s.scalar(
+                text(
+                    "INSERT INTO incidents (number, channel_code, category_code, title, "
+                    "grid_id, town_id, reported_at) SELECT :n, channel_code, category_code, "
+                    "title, :g, town_id, :t FROM incidents WHERE id = :i RETURNING id"
+                ),
+                {"n": f"SEEDREP{day}", "g": grid, "t": at(2026, 10, day, 9), "i": inc},
+            )
+            for day in (1, 5, 9, 13)
+        ]
+        s.commit()
+        # the third and the fourth report have open orders: both are repeats (3 and 4 reports)
+        older, newest = (
+            _order_on(s, i, "police", f"SEEDREP{k}") for k, i in enumerate(reports[2:])
+        )
+        # the state demo/seed_supervision.py leaves: the watermark at the newest order, no rules
+        s.execute(
+            text(
+                "INSERT INTO supervision_sweeps (id, last_run_at, last_order_id) VALUES (1, :t, "
+                "(SELECT max(id) FROM work_orders)) ON CONFLICT (id) DO UPDATE SET "
+                "last_order_id = excluded.last_order_id, rules_key = NULL"
+            ),
+            {"t": at(2026, 10, 13, 11)},
+        )
+        s.commit()
+        now = at(2026, 10, 13, 12)
+        first = sv.sweep(s, now=now)
+        assert first.full
+        assert stages(s, newest) == {"repeat": "proposed"}
+        assert "repeat" not in stages(s, older)
+        proposals = first.created["repeat"]
+        # forced: the sweep's state forgotten, every open order looked at from the first
+        s.execute(text("DELETE FROM supervision_sweeps"))
+        s.commit()
+        forced = sv.sweep(s, now=now)
+        assert forced.full and forced.changed == 0, forced.describe()
+        assert "repeat" not in stages(s, older)
+        # the rules changed (a holiday, new limits...): every open order looked at again
+        s.execute(text("UPDATE supervision_sweeps SET rules_key = 'older rules'"))
+        s.commit()
+        changed = sv.sweep(s, now=now)
+        assert changed.full and changed.changed == 0, changed.describe()
+        assert sv.sweep(s, now=now).changed == 0
+        assert (
+            s.scalar(text("SELECT count(*) FROM supervision_orders WHERE stage = 'repeat'"))
+            == proposals
+        )
+        # each proposal has its one entry, and the log's chain holds
+        assert (
+            s.scalar(
+                text(
+                    "SELECT count(*) FROM supervision_orders so WHERE so.stage = 'repeat' AND "
+                    "(SELECT count(*) FROM audit_log a WHERE a.entity_type = 'supervision_order' "
+                    "AND a.entity_id = so.id AND a.action = 'supervision.sweep') <> 1"
+                )
+            )
+            == 0
+        )
+        chain = audit.verify_chain(s)
+        assert chain.broken_seq is None, chain.describe()
+
+
+def test_the_seed_leaves_only_open_orders_in_the_sweeps_queue(Sessions) -> None:  # noqa: F811
+    """Writing the demo year's steps marks every order that had one as due (alembic 0017's
+    triggers); the seed leaves the queue as a year of sweeps would: each open order at the
+    moment its next step is due, nothing of a closed one — so the first sweep after the seed
+    reads the open orders only."""
+    from tests.conftest import SEED_UNTIL
+
+    with Sessions() as s:
+        not_open = s.scalar(
+            text(
+                "SELECT count(*) FROM supervision_due d JOIN work_orders w "
+                f"ON w.id = d.work_order_id WHERE w.status NOT IN {sv._OPEN_ORDER_SQL}"
+            )
+        )
+        assert not_open == 0
+        open_orders = s.scalar(
+            text(f"SELECT count(*) FROM work_orders WHERE status IN {sv._OPEN_ORDER_SQL}")
+        )
+        # none is due before the end of the year unless its step fell in its last minute
+        early = s.scalar(
+            text("SELECT count(*) FROM supervision_due WHERE due_at < :t"),
+            {"t": SEED_UNTIL - dt.timedelta(minutes=1)},
+        )
+        assert early == 0
+        first = sv.sweep(s, now=SEED_UNTIL + dt.timedelta(minutes=1))
+        assert first.full and first.examined == open_orders
