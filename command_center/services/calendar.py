@@ -11,9 +11,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from command_center.clock import CST
 from command_center.models import CalendarDay
 
 CALENDAR_FILE = Path(__file__).resolve().parents[2] / "resources" / "calendar" / "cn_holidays.json"
+
+
+def in_county_time(moment: dt.datetime) -> dt.datetime:
+    """An aware moment in China Standard Time, the zone working days and office hours are
+    counted in; a naive one is taken to be county time already."""
+    return moment if moment.tzinfo is None else moment.astimezone(CST)
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,10 @@ class WorkCalendar:
 
         Counting starts the next working day, as a deadline of "3 working days" set on a Friday
         afternoon ends on Wednesday afternoon, skipping holidays and honouring make-up workdays.
+        Days are the county's (China Standard Time) whatever zone ``start`` comes in: a moment
+        read from a database session in UTC is on another date between 0:00 and 8:00 CST.
         """
+        start = in_county_time(start)
         return dt.datetime.combine(self._after_working_days(start.date(), days), start.timetz())
 
     def _after_working_days(self, day: dt.date, days: int) -> dt.date:
@@ -98,6 +108,7 @@ def add_working_hours(
 
     A request taken at night or on a holiday starts counting when the office next opens.
     """
+    start = in_county_time(start)  # office hours are the county's
     remaining = dt.timedelta(hours=hours)
     tz = start.tzinfo
     day = start.date()

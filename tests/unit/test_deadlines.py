@@ -25,6 +25,19 @@ def test_working_hours_skip_lunch_nights_weekends_and_holidays() -> None:
     assert add_working_hours(cal, at(9, 30, 17), 7) == at(10, 8, 17)  # 1 h + 3.5 h + 2.5 h
 
 
+def test_working_days_and_hours_count_in_county_time_whatever_zone_a_moment_comes_in() -> None:
+    """A deadline read from a database session in UTC: Friday 07:00 in the county is Thursday
+    23:00 UTC. One working day after it is Monday 07:00, not Saturday 07:00 (a yellow card
+    on a weekend); two office hours after 07:00 Friday end at 10:30 the same Friday."""
+    cal = official_calendar()
+    friday_7 = at(11, 20, 7)
+    in_utc = friday_7.astimezone(dt.timezone.utc)
+    assert in_utc.date() == dt.date(2026, 11, 19)
+    assert cal.add_working_days(in_utc, 1) == at(11, 23, 7)
+    assert cal.add_working_days(in_utc, 1) == cal.add_working_days(friday_7, 1)
+    assert add_working_hours(cal, in_utc, 2) == at(11, 20, 10, 30)  # the office opens at 8:30
+
+
 def test_countdown_turns_amber_past_three_quarters_and_red_when_overdue() -> None:
     start, deadline = at(11, 18, 9), at(11, 18, 17)
     assert countdown(at(11, 18, 10), start, deadline).level == "ok"
