@@ -452,6 +452,9 @@ def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = Non
             text("SELECT work_order_id FROM supervision_due WHERE due_at <= :now"), {"now": now}
         ).all()
         mark = state.last_order_id if state is not None else 0
+        # the newest order now, before anything is read: what commits while this sweep runs
+        # is the next sweep's (read at the end, it was skipped for ever)
+        next_mark = _order_mark(session)
         limits = {**settings.DEFAULTS["orders.card_limits"][0], **config["orders.card_limits"]}
         new: list[_New] = []
         keywords = [f"%{k}%" for k in config["orders.focus_keywords"] or [] if k]
@@ -528,7 +531,7 @@ def sweep(session: Session, actor: Actor = SYSTEM, now: dt.datetime | None = Non
                 "last_run_at = :now, last_order_id = greatest(supervision_sweeps.last_order_id, "
                 ":mark), last_created = :n, rules_key = :key"
             ),
-            {"now": now, "mark": _order_mark(session), "n": len(inserted), "key": key},
+            {"now": now, "mark": next_mark, "n": len(inserted), "key": key},
         )
         if bulk:
             session.execute(text("SELECT pg_notify(:c, :m)"), {"c": CHANNEL, "m": RELOAD_NOTICE})
@@ -779,9 +782,17 @@ FROM hit h LEFT JOIN newest n ON n.id = h.id LEFT JOIN blocked b ON b.id = h.id
 """
 
 
+MARK_OVERLAP = 200
+"""Orders just under the last sweep's watermark looked at again: an order's number is taken when
+it is written and it is seen when it commits, so an order written before a sweep began and
+committed after it sat under that sweep's mark unseen. The rule is idempotent (an order listed
+or covered is not proposed again), so looking twice costs only the reading."""
+
+
 def _fresh(session: Session, mark: int, seen: set[int]) -> list[Any]:
-    """The open orders dispatched since the last sweep (``mark``, the newest order it saw), not
-    listed yet, in a category, and not just proposed as a focus problem (``seen``)."""
+    """The open orders dispatched since the last sweep (``mark``, the newest order it saw, less
+    :data:`MARK_OVERLAP`), not listed yet, in a category, and not just proposed as a focus
+    problem (``seen``)."""
     fresh = session.execute(
         text(
             "SELECT w.id, w.number, w.incident_id, w.department_id, i.town_id, w.deadline_at, "
@@ -792,7 +803,7 @@ def _fresh(session: Session, mark: int, seen: set[int]) -> list[Any]:
             "AND NOT EXISTS (SELECT 1 FROM supervision_orders s WHERE s.work_order_id = w.id "
             "AND s.level IN ('listed', 'leader_case'))"
         ),
-        {"mark": mark},
+        {"mark": mark - MARK_OVERLAP},
     ).all()
     return [r for r in fresh if r.id not in seen]
 

@@ -543,3 +543,41 @@ def test_the_seed_leaves_only_open_orders_in_the_sweeps_queue(Sessions) -> None:
         assert early == 0
         first = sv.sweep(s, now=SEED_UNTIL + dt.timedelta(minutes=1))
         assert first.full and first.examined == open_orders
+
+
+def test_an_order_committed_under_a_sweep_s_watermark_is_still_looked_at(Sessions) -> None:  # noqa: F811
+    """An order's number is taken when it is written and the order is seen when it commits: a
+    sweep that ran in between recorded a watermark above it. The next sweep still asks the
+    repeat rule about it (its third report of one problem at one grid in a fortnight)."""
+    with Sessions() as s:
+        sv.sweep(s, now=at(2026, 9, 1, 9))  # the county's own orders are behind the mark
+        order = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 30, 10))
+        inc, grid = s.execute(
+            text(
+                "SELECT i.id, i.grid_id FROM incidents i "
+                "JOIN work_orders w ON w.incident_id = i.id WHERE w.id = :o"
+            ),
+            {"o": order},
+        ).one()
+        reports = [
+            s.scalar(
+                text(
+                    "INSERT INTO incidents (number, channel_code, category_code, title, "
+                    "grid_id, town_id, reported_at) SELECT :n, channel_code, category_code, "
+                    "title, :g, town_id, :t FROM incidents WHERE id = :i RETURNING id"
+                ),
+                {"n": f"LATE{day}", "g": grid, "t": at(2026, 10, day, 9), "i": inc},
+            )
+            for day in (1, 5, 9)
+        ]
+        s.commit()
+        late = _order_on(s, reports[-1], "police", "LATE9")
+        # a sweep that ran while this order was being written: its mark is already past it
+        s.execute(text("UPDATE supervision_sweeps SET last_order_id = :o + 3"), {"o": late})
+        s.commit()
+        r = sv.sweep(s, now=at(2026, 10, 9, 12))
+        assert not r.full
+        assert stages(s, late) == {"repeat": "proposed"}
+        # and only once
+        assert sv.sweep(s, now=at(2026, 10, 9, 12, 1)).changed == 0
+        assert stages(s, late) == {"repeat": "proposed"}

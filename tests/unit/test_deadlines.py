@@ -31,7 +31,7 @@ def test_working_days_and_hours_count_in_county_time_whatever_zone_a_moment_come
     on a weekend); two office hours after 07:00 Friday end at 10:30 the same Friday."""
     cal = official_calendar()
     friday_7 = at(11, 20, 7)
-    in_utc = friday_7.astimezone(dt.timezone.utc)
+    in_utc = friday_7.astimezone(dt.UTC)
     assert in_utc.date() == dt.date(2026, 11, 19)
     assert cal.add_working_days(in_utc, 1) == at(11, 23, 7)
     assert cal.add_working_days(in_utc, 1) == cal.add_working_days(friday_7, 1)
