@@ -41,7 +41,7 @@ from command_center.models.incident import (
 )
 from command_center.models.meeting import (
     IncidentDaily,
-    IncidentRepeatDaily,
+    IncidentRepeatKeys,
     Meeting,
     MeetingDecision,
     OrderDaily,
@@ -100,7 +100,7 @@ __all__ = [
     "ImportMapping",
     "Incident",
     "IncidentDaily",
-    "IncidentRepeatDaily",
+    "IncidentRepeatKeys",
     "IncidentStatus",
     "Installation",
     "LoginSecret",

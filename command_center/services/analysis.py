@@ -28,7 +28,7 @@ had nothing does not fire on one case. The windows are read from the daily summa
 thresholds are in :class:`WarningConfig`. Repeat reporters (the same masked phone number: no
 application login reads the raw one) and repeat addresses are warnings too (``≥ repeat_min``
 reports in ``repeat_days`` days; found from the summary of hashed keys
-``incident_repeat_daily``, alembic 0022, and counted exactly from the incidents). Rising
+``incident_repeat_keys``, alembic 0024, and counted exactly from the incidents). Rising
 dispute risk: a town whose dispute cases of high or major risk received in the last 7 days pass
 the same Poisson test against its 8 weeks before (and number at least ``dispute_min_cases``).
 A warning can be dismissed with a reason: the dismissal is an audit entry
@@ -936,25 +936,40 @@ _SPIKE_DIMS = {"grid": "spike_grid", "village": "spike_village", "category": "sp
 
 
 def _window_counts(
-    session: Session, end: dt.datetime, windows: int
-) -> dict[str, dict[Any, list[int]]]:
-    """Per grid, village and category (the daily summary): counts in the 7-day windows
-    ``[end − 7(i+1) days, end − 7i days)``, index ``i`` (0 the latest), ``windows`` of them;
-    ``end`` is a midnight."""
-    end_day = end.astimezone(CST).date()
-    out: dict[str, dict[Any, list[int]]] = {
-        kind: defaultdict(lambda: [0] * windows) for kind in _SPIKE_DIMS.values()
-    }
-    for dim, key, i, n in session.execute(
+    session: Session, ranges: Sequence[tuple[dt.datetime, int]]
+) -> list[dict[str, dict[Any, list[int]]]]:
+    """Per grid, village and category (the daily summary), for each ``(end, windows)`` of
+    ``ranges``: the counts in the 7-day windows ``[end − 7(i+1) days, end − 7i days)``, index
+    ``i`` (0 the latest), ``windows`` of them; ``end`` is a midnight. One statement for all
+    the ranges, one row per subject (its windows' sums in two arrays)."""
+    parts, params = [], {}
+    for r, (end, windows) in enumerate(ranges):
+        end_day = end.astimezone(CST).date()
+        params[f"d0_{r}"] = end_day - dt.timedelta(days=7 * windows)
+        params[f"d1_{r}"] = end_day
+        parts.append(
+            f"SELECT dim, key, {r} AS r, (:d1_{r} - day - 1) / 7 AS i, n FROM incident_daily "
+            f"WHERE dim IN ('grid', 'village', 'category') AND day >= :d0_{r} "
+            f"AND day < :d1_{r} AND key <> ''"
+        )
+    out: list[dict[str, dict[Any, list[int]]]] = [
+        {kind: {} for kind in _SPIKE_DIMS.values()} for _ in ranges
+    ]
+    for dim, key, rs, ws, ns in session.execute(
         text(
-            "SELECT dim, key, (:d1 - day - 1) / 7, sum(n) FROM incident_daily WHERE dim IN "
-            "('grid', 'village', 'category') AND day >= :d0 AND day < :d1 AND key <> '' "
-            "GROUP BY 1, 2, 3"
+            "SELECT dim, key, array_agg(r), array_agg(i), array_agg(n) FROM (SELECT dim, key, "
+            f"r, i, sum(n)::int AS n FROM ({' UNION ALL '.join(parts)}) x GROUP BY 1, 2, 3, 4) y "
+            "GROUP BY 1, 2"
         ),
-        {"d0": end_day - dt.timedelta(days=7 * windows), "d1": end_day},
+        params,
     ):
         kind = _SPIKE_DIMS[dim]
-        out[kind][int(key) if dim != "category" else key][int(i)] += int(n)
+        k = int(key) if dim != "category" else key
+        for r, i, n in zip(rs, ws, ns, strict=True):
+            series = out[r][kind].get(k)
+            if series is None:
+                series = out[r][kind][k] = [0] * ranges[r][1]
+            series[i] += n
     return out
 
 
@@ -978,8 +993,10 @@ def warnings(
             select(AdminArea.id, AdminArea.name).where(AdminArea.level.in_(("village", "grid")))
         ).all()
     )
-    recent_all = _window_counts(session, end, n)
-    last_year_all = _window_counts(session, ly_end, 3) if config.seasonal else {}
+    if config.seasonal:  # the baseline's windows and last year's, read at once
+        recent_all, last_year_all = _window_counts(session, [(end, n), (ly_end, 3)])
+    else:
+        recent_all, last_year_all = _window_counts(session, [(end, n)])[0], {}
     for kind, zh, en in (
         ("spike_grid", "网格", "grid"),
         ("spike_village", "村（社区）", "village"),
@@ -1031,7 +1048,7 @@ def warnings(
             )
     out.extend(_dispute_risks(session, config, now, end))
     out.sort(key=lambda w: (w.p_value or 0.0, -w.count))
-    out.extend(_repeats(session, config, now))
+    out.extend(_repeats(session, config, now, info))
     dismissed = dismissals(session, now)
     result = []
     for w in out:
@@ -1092,47 +1109,69 @@ def _dispute_risks(
     return out
 
 
-# the repeat keys hashed as the summary ``incident_repeat_daily`` and the incidents' indexes
-# hash them (alembic 0022: the same text, or the indexes are not used)
+# the repeat keys hashed as the summary ``incident_repeat_keys`` and the incidents' indexes
+# hash them (alembic 0022 and 0024: the same text, or the indexes are not used)
 REPEAT_PHONE_HASH = "hashtextextended('phone:' || reporter_phone_masked, 0)"
 REPEAT_ADDRESS_HASH = (
     "hashtextextended('address:' || address::text || chr(31) || category_code::text, 0)"
 )
+REPEAT_PHONE, REPEAT_ADDRESS = 0, 1  # incident_repeat_keys.kind
+
+# the keys with at least :k days of report in whole days [:d0, :d1] (``days`` is sorted): every
+# such key has its second latest day on or after :d0 (the index on ``prev_day``); when its
+# latest is not after :d1, its :k-th latest says it; else its days in the window are counted
+_REPEAT_CANDIDATES = (
+    "SELECT kind, array_agg(h) AS hs FROM incident_repeat_keys WHERE prev_day >= :d0 AND CASE "
+    "WHEN days[cardinality(days)] <= :d1 THEN days[cardinality(days) - :k + 1] >= :d0 "
+    "ELSE (SELECT count(*) FROM unnest(days) d WHERE d >= :d0 AND d <= :d1) >= :k END "
+    "GROUP BY kind"
+)
 
 
-def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[Warning]:
+def _repeats(
+    session: Session,
+    config: WarningConfig,
+    now: dt.datetime,
+    info: Mapping[str, tuple[str, str, int]] | None = None,
+) -> list[Warning]:
     """The same (masked) phone number reporting again and again, and the same problem (leaf
     category) at the same address: ``≥ repeat_min`` in ``repeat_days`` days.
 
-    The daily summary ``incident_repeat_daily`` (alembic 0022, kept by triggers) gives, over
-    the whole days covering the window, the hashed keys that can reach ``repeat_min`` (a key
-    below it there is below it in the window; a hash collision only adds a candidate); only
-    those keys are then counted exactly, by their text and with their records, in
-    ``incidents`` (the expression indexes on the hashes). The result is the GROUP BY over the
-    window's incidents it replaces (``tests/db/test_analysis.py`` compares them)."""
+    The summary ``incident_repeat_keys`` (alembic 0024, kept by triggers) gives the hashed
+    keys with at least ``repeat_min`` reports over the whole days covering the window (a key
+    below it there is below it in the window; a hash collision only adds a candidate), each
+    of its kind; only those keys are then counted exactly, by their text and with their
+    records, in ``incidents`` (the expression indexes on the hashes, each probed with its own
+    kind's keys). The result is the GROUP BY over the window's incidents it replaces
+    (``tests/db/test_analysis.py`` compares them)."""
     since = now - dt.timedelta(days=config.repeat_days)
     period = Period(since, now)
-    _, info = _subtrees(session)
-    session.execute(text("SET LOCAL work_mem = '32MB'"))  # hash the window's keys in memory
+    if info is None:
+        _, info = _subtrees(session)
     window = "reported_at >= :s AND reported_at < :e AND status <> 'merged'"
-    # one statement: the candidates stay in the server (an array the indexes are probed with)
+    params: dict[str, Any] = {
+        "d0": since.astimezone(CST).date(), "d1": now.astimezone(CST).date(),
+        "s": period.start, "e": period.end, "k": config.repeat_min,
+    }
+    cte = ""
+    phone_where = address_where = "true"  # repeat_min below 2: every key in the window
+    if config.repeat_min >= 2:
+        # one statement: the candidates stay in the server (arrays the indexes are probed with)
+        cte = f"WITH c AS MATERIALIZED ({_REPEAT_CANDIDATES}) "
+        keys = "ANY((SELECT hs FROM c WHERE kind = {})::bigint[])"
+        phone_where = f"{REPEAT_PHONE_HASH} = {keys.format(REPEAT_PHONE)}"
+        address_where = f"{REPEAT_ADDRESS_HASH} = {keys.format(REPEAT_ADDRESS)}"
     rows = session.execute(
         text(
-            "WITH c AS MATERIALIZED (SELECT array_agg(h) AS hs FROM (SELECT h FROM "
-            "incident_repeat_daily WHERE day >= :d0 AND day <= :d1 GROUP BY h "
-            "HAVING sum(n) >= :k) x) "
-            "SELECT 0, reporter_phone_masked, NULL, NULL, count(*), array_agg(id ORDER BY id) "
-            "FROM incidents "
-            f"WHERE {REPEAT_PHONE_HASH} = ANY((SELECT hs FROM c)::bigint[]) AND "
+            f"{cte}SELECT 0, reporter_phone_masked, NULL, NULL, count(*), "
+            f"array_agg(id ORDER BY id) FROM incidents WHERE {phone_where} AND "
             f"reporter_phone_masked <> '' AND {window} GROUP BY 2 HAVING count(*) >= :k "
             "UNION ALL "
             "SELECT 1, NULL, address, category_code, count(*), array_agg(id ORDER BY id) "
-            "FROM incidents "
-            f"WHERE {REPEAT_ADDRESS_HASH} = ANY((SELECT hs FROM c)::bigint[]) AND address <> '' "
-            f"AND category_code IS NOT NULL AND {window} GROUP BY 3, 4 HAVING count(*) >= :k"
+            f"FROM incidents WHERE {address_where} AND address <> '' AND category_code IS NOT "
+            f"NULL AND {window} GROUP BY 3, 4 HAVING count(*) >= :k"
         ),
-        {"d0": since.astimezone(CST).date(), "d1": now.astimezone(CST).date(),
-         "s": period.start, "e": period.end, "k": config.repeat_min},
+        params,
     ).all()
     phones = sorted(
         ((r[1], int(r[4]), r[5]) for r in rows if r[0] == 0 and r[1]),
@@ -1155,6 +1194,7 @@ def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[
     }
     day = now.date().isoformat()
     base = incident_filter(period)
+    base_kw = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
     for kind, key, value, k, ids in found:
         zh, en = words[kind]
         why = (
@@ -1163,7 +1203,7 @@ def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[
         )
         out.append(Warning(
             f"{kind}:{':'.join(str(x) for x in key)}:{day}", kind,
-            value, k, why, dataclasses.replace(base, ids=tuple(ids)),  # ids sorted in SQL
+            value, k, why, QueueFilter(**{**base_kw, "ids": tuple(ids)}),  # sorted in SQL
             None, now,
         ))
     return out

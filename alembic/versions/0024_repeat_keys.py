@@ -1,0 +1,225 @@
+"""analysis: the repeat keys' days in one row a key (incident_repeat_keys), replacing 0022's
+daily rows (incident_repeat_daily)
+
+The early warnings' repeat reporters and addresses (services/analysis._repeats) summed 0022's
+``incident_repeat_daily`` over the 30 days covering their window to find the keys that can
+reach ``repeat_min``: ~120,000 rows at scale 16, most of them keys seen once, summed on every
+refresh. Now:
+
+- ``incident_repeat_keys``: one row per repeat key (the same hashed keys as 0022: the masked
+  number, or the address with the leaf category; ``kind`` 0 for the number, 1 for the
+  address, so that each is looked up in its own index) with ``days``, the days of report
+  (Beijing time) of its counted incidents (not merged), sorted, one element per incident; and
+  ``prev_day``, the second latest of them (generated). A key with two or more reports in whole
+  days ``[d0, d1]`` has ``prev_day >= d0`` whatever comes after ``d1``, so the panel reads only
+  the keys ``ix_incident_repeat_keys_prev_day`` gives for ``prev_day >= d0`` (~12,000 at scale
+  16, not 120,000 rows) and counts their days in the window from the array; then, as before,
+  counts exactly those keys by their text, with their records, in ``incidents`` through 0022's
+  two expression indexes (a hash collision still only adds a candidate).
+- Kept like 0022's rows: statement-level triggers with transition tables on ``incidents``, in
+  the transaction of the change: the net change per key and day (an update that moves no key,
+  such as a change of status, changes nothing), applied to the key's row by an UPDATE that
+  reads the row as it is (a concurrent change of the same key is waited for and kept), or an
+  INSERT for a new key. A key whose incidents are all gone keeps an empty row (counted as
+  nothing); ``cc_incident_repeat_keys_rebuild()`` makes the table anew, in order of
+  ``prev_day`` (the panel's keys lie together), and is run here.
+- ``incident_repeat_daily``, its triggers and functions (0022) are dropped; its indexes on
+  ``incidents`` stay (the exact count reads them).
+- Row-level security and grants as 0022: the center's logins read it; only its triggers write.
+
+Revision ID: 0024
+Revises: 0022
+Create Date: 2026-12-06 12:40:00
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+from alembic import op
+
+revision: str = "0024"
+down_revision: str | None = "0022"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+APP_ROLE = "cc_app"
+CENTER_GROUP = "cc_center"
+
+# the keys hashed exactly as 0022 (and services/analysis.REPEAT_PHONE_HASH / _ADDRESS_HASH)
+PHONE_HASH = "hashtextextended('phone:' || {r}reporter_phone_masked, 0)"
+ADDRESS_HASH = (
+    "hashtextextended('address:' || {r}address::text || chr(31) || {r}category_code::text, 0)"
+)
+PHONE_WHERE = "{r}reporter_phone_masked <> ''"
+ADDRESS_WHERE = "{r}address <> '' AND {r}category_code IS NOT NULL"
+
+# one incident's keys: (kind, hash, day, sign)
+KEY_ROWS = f"""SELECT 0::smallint AS kind, {PHONE_HASH.format(r="r.")} AS h,
+    (r.reported_at AT TIME ZONE 'Asia/Shanghai')::date AS day, {{sign}} AS delta
+    FROM {{source}} r WHERE r.status <> 'merged' AND {PHONE_WHERE.format(r="r.")}
+    UNION ALL SELECT 1::smallint, {ADDRESS_HASH.format(r="r.")},
+    (r.reported_at AT TIME ZONE 'Asia/Shanghai')::date, {{sign}}
+    FROM {{source}} r WHERE r.status <> 'merged' AND {ADDRESS_WHERE.format(r="r.")}"""
+
+
+def _apply(rows: str) -> str:
+    """The net change per key and day of ``rows``, applied to the keys' rows."""
+    return f"""
+        WITH c AS (
+            SELECT x.kind, x.h, x.day, sum(x.delta)::int AS delta FROM ({rows}) x
+            GROUP BY 1, 2, 3 HAVING sum(x.delta) <> 0
+        ), g AS (
+            SELECT c.kind, c.h, coalesce(array_agg(c.day) FILTER (WHERE c.delta > 0),
+                                         '{{}}') AS plus,
+                coalesce(array_agg(c.day) FILTER (WHERE c.delta < 0), '{{}}') AS minus
+            FROM c CROSS JOIN LATERAL generate_series(1, abs(c.delta)) GROUP BY 1, 2
+        ), u AS (
+            UPDATE incident_repeat_keys t SET days = cc_repeat_days(t.days, g.plus, g.minus)
+            FROM g WHERE t.h = g.h AND t.kind = g.kind RETURNING t.kind, t.h
+        )
+        INSERT INTO incident_repeat_keys AS t (h, kind, days)
+        SELECT g.h, g.kind, cc_repeat_days('{{}}', g.plus, g.minus) FROM g
+        WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.h = g.h AND u.kind = g.kind)
+        ON CONFLICT (h, kind) DO UPDATE SET days = cc_repeat_days(t.days, EXCLUDED.days, '{{}}');"""
+
+
+SQL = f"""
+CREATE FUNCTION cc_repeat_days(days date[], plus date[], minus date[]) RETURNS date[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(s.d ORDER BY s.d), '{{}}') FROM (
+        SELECT u.d, sum(u.m)::int AS m FROM (
+            SELECT d, 1 AS m FROM unnest(days) d UNION ALL SELECT d, 1 FROM unnest(plus) d
+            UNION ALL SELECT d, -1 FROM unnest(minus) d) u
+        GROUP BY u.d HAVING sum(u.m) > 0) s CROSS JOIN LATERAL generate_series(1, s.m)
+$$;
+
+CREATE FUNCTION cc_incident_repeat_keys() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {_apply(KEY_ROWS.format(sign=1, source="new_rows"))}
+    ELSIF TG_OP = 'DELETE' THEN
+        {_apply(KEY_ROWS.format(sign=-1, source="old_rows"))}
+    ELSE
+        {_apply(KEY_ROWS.format(sign=1, source="new_rows") + " UNION ALL "
+                + KEY_ROWS.format(sign=-1, source="old_rows"))}
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION cc_incident_repeat_keys_rebuild() RETURNS bigint LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE k bigint;
+BEGIN
+    DELETE FROM incident_repeat_keys;
+    INSERT INTO incident_repeat_keys (h, kind, days)
+    SELECT x.h, x.kind, array_agg(x.day ORDER BY x.day)
+    FROM ({KEY_ROWS.format(sign=1, source="incidents")}) x
+    GROUP BY 1, 2 ORDER BY (array_agg(x.day ORDER BY x.day DESC))[2] NULLS FIRST;
+    GET DIAGNOSTICS k = ROW_COUNT;
+    RETURN k;
+END $$;
+
+CREATE TRIGGER cc_incident_repeat_keys_insert AFTER INSERT ON incidents
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION cc_incident_repeat_keys();
+CREATE TRIGGER cc_incident_repeat_keys_update AFTER UPDATE ON incidents
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_incident_repeat_keys();
+CREATE TRIGGER cc_incident_repeat_keys_delete AFTER DELETE ON incidents
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION cc_incident_repeat_keys();
+"""
+
+FUNCTIONS = (
+    "cc_incident_repeat_keys()",
+    "cc_incident_repeat_keys_rebuild()",
+    "cc_repeat_days(date[], date[], date[])",
+)
+
+
+def _rls(table: str) -> None:
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(f"CREATE POLICY cc_read ON {table} FOR SELECT TO {CENTER_GROUP} USING (true)")
+    for action in ("INSERT", "UPDATE", "DELETE"):
+        check = "WITH CHECK (false)" if action == "INSERT" else "USING (false)"
+        op.execute(f"CREATE POLICY cc_{action.lower()} ON {table} FOR {action} "
+                   f"TO {APP_ROLE} {check}")
+    op.execute(f"REVOKE ALL ON {table} FROM PUBLIC")
+    op.execute(f"GRANT SELECT ON {table} TO {APP_ROLE}")
+    op.execute(f"""
+DO $$
+BEGIN
+    IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        EXECUTE format('CREATE POLICY cc_owner ON {table} TO %I USING (true) '
+                       'WITH CHECK (true)', current_user);
+    END IF;
+END $$;
+""")
+
+
+def _rev0022():  # type: ignore[no-untyped-def]
+    path = Path(__file__).with_name("0022_repeat_summary.py")
+    spec = importlib.util.spec_from_file_location("cc_alembic_0022", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def upgrade() -> None:
+    for event in ("insert", "update", "delete"):
+        op.execute(f"DROP TRIGGER cc_incident_repeat_daily_{event} ON incidents")
+    op.execute("DROP FUNCTION cc_incident_repeat_daily()")
+    op.execute("DROP FUNCTION cc_incident_repeat_daily_rebuild()")
+    op.drop_table("incident_repeat_daily")
+    op.create_table(
+        "incident_repeat_keys",
+        sa.Column("h", sa.BigInteger(), nullable=False),
+        sa.Column("kind", sa.SmallInteger(), nullable=False),
+        sa.Column("days", postgresql.ARRAY(sa.Date()), nullable=False),
+        sa.Column(
+            "prev_day", sa.Date(),
+            sa.Computed("days[cardinality(days) - 1]", persisted=True), nullable=True,
+        ),
+        sa.PrimaryKeyConstraint("h", "kind", name=op.f("pk_incident_repeat_keys")),
+    )
+    op.execute(SQL)
+    op.execute("SELECT cc_incident_repeat_keys_rebuild()")
+    for fn in FUNCTIONS:
+        op.execute(f"REVOKE EXECUTE ON FUNCTION {fn} FROM PUBLIC")
+    op.create_index(
+        "ix_incident_repeat_keys_prev_day", "incident_repeat_keys", ["prev_day"],
+        postgresql_where=sa.text("prev_day IS NOT NULL"),
+    )
+    _rls("incident_repeat_keys")
+    op.execute("ANALYZE incident_repeat_keys")
+
+
+def downgrade() -> None:
+    for event in ("insert", "update", "delete"):
+        op.execute(f"DROP TRIGGER cc_incident_repeat_keys_{event} ON incidents")
+    for fn in FUNCTIONS:
+        op.execute(f"DROP FUNCTION {fn}")
+    op.drop_table("incident_repeat_keys")
+    old = _rev0022()
+    op.create_table(
+        "incident_repeat_daily",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("h", sa.BigInteger(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "h", name=op.f("pk_incident_repeat_daily")),
+    )
+    op.execute(old.SQL)
+    op.execute("SELECT cc_incident_repeat_daily_rebuild()")
+    for fn in old.FUNCTIONS:
+        op.execute(f"REVOKE EXECUTE ON FUNCTION {fn} FROM PUBLIC")
+    _rls("incident_repeat_daily")
+    op.execute("ANALYZE incident_repeat_daily")
