@@ -68,8 +68,21 @@ KEY_ROWS = f"""SELECT 0::smallint AS kind, {PHONE_HASH.format(r="r.")} AS h,
     FROM {{source}} r WHERE r.status <> 'merged' AND {ADDRESS_WHERE.format(r="r.")}"""
 
 
+def _days(days: str, plus: str, minus: str) -> str:
+    """``days`` with the days of ``plus`` added and those of ``minus`` taken away (multisets,
+    sorted): inline, so that the trigger's statement keeps one cached plan."""
+    return f"""CASE WHEN cardinality({minus}) = 0
+        THEN ARRAY(SELECT a.d FROM unnest({days} || {plus}) a (d) ORDER BY a.d)
+        ELSE ARRAY(SELECT x.d FROM (SELECT a.d, row_number() OVER (PARTITION BY a.d) AS rn
+                   FROM unnest({days} || {plus}) a (d)) x
+                   WHERE x.rn > (SELECT count(*) FROM unnest({minus}) m (d) WHERE m.d = x.d)
+                   ORDER BY x.d) END"""
+
+
 def _apply(rows: str) -> str:
-    """The net change per key and day of ``rows``, applied to the keys' rows."""
+    """The net change per key and day of ``rows``, applied to the keys' rows: an UPDATE of
+    the keys there (it reads the row as it is, also after waiting for a concurrent change of
+    the same key), an INSERT of the others."""
     return f"""
         WITH c AS (
             SELECT x.kind, x.h, x.day, sum(x.delta)::int AS delta FROM ({rows}) x
@@ -80,30 +93,32 @@ def _apply(rows: str) -> str:
                 coalesce(array_agg(c.day) FILTER (WHERE c.delta < 0), '{{}}') AS minus
             FROM c CROSS JOIN LATERAL generate_series(1, abs(c.delta)) GROUP BY 1, 2
         ), u AS (
-            UPDATE incident_repeat_keys t SET days = cc_repeat_days(t.days, g.plus, g.minus)
+            UPDATE incident_repeat_keys t SET days = {_days("t.days", "g.plus", "g.minus")}
             FROM g WHERE t.h = g.h AND t.kind = g.kind RETURNING t.kind, t.h
         )
         INSERT INTO incident_repeat_keys AS t (h, kind, days)
-        SELECT g.h, g.kind, cc_repeat_days('{{}}', g.plus, g.minus) FROM g
+        SELECT g.h, g.kind, {_days("'{}'::date[]", "g.plus", "g.minus")} FROM g
         WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.h = g.h AND u.kind = g.kind)
-        ON CONFLICT (h, kind) DO UPDATE SET days = cc_repeat_days(t.days, EXCLUDED.days, '{{}}');"""
+        ON CONFLICT (h, kind) DO UPDATE
+        SET days = ARRAY(SELECT a.d FROM unnest(t.days || EXCLUDED.days) a (d) ORDER BY a.d);"""
+
+
+def _add(rows: str) -> str:
+    """New incidents (the commonest change, one statement): their days added to their keys
+    (the update adds to the row as it is when it waits for a concurrent change of the key)."""
+    return f"""
+        INSERT INTO incident_repeat_keys AS t (h, kind, days)
+        SELECT x.h, x.kind, array_agg(x.day ORDER BY x.day) FROM ({rows}) x GROUP BY 1, 2
+        ON CONFLICT (h, kind) DO UPDATE
+        SET days = ARRAY(SELECT a.d FROM unnest(t.days || EXCLUDED.days) a (d) ORDER BY a.d);"""
 
 
 SQL = f"""
-CREATE FUNCTION cc_repeat_days(days date[], plus date[], minus date[]) RETURNS date[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT coalesce(array_agg(s.d ORDER BY s.d), '{{}}') FROM (
-        SELECT u.d, sum(u.m)::int AS m FROM (
-            SELECT d, 1 AS m FROM unnest(days) d UNION ALL SELECT d, 1 FROM unnest(plus) d
-            UNION ALL SELECT d, -1 FROM unnest(minus) d) u
-        GROUP BY u.d HAVING sum(u.m) > 0) s CROSS JOIN LATERAL generate_series(1, s.m)
-$$;
-
 CREATE FUNCTION cc_incident_repeat_keys() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = public, pg_temp AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        {_apply(KEY_ROWS.format(sign=1, source="new_rows"))}
+        {_add(KEY_ROWS.format(sign=1, source="new_rows"))}
     ELSIF TG_OP = 'DELETE' THEN
         {_apply(KEY_ROWS.format(sign=-1, source="old_rows"))}
     ELSE
@@ -137,11 +152,7 @@ CREATE TRIGGER cc_incident_repeat_keys_delete AFTER DELETE ON incidents
     EXECUTE FUNCTION cc_incident_repeat_keys();
 """
 
-FUNCTIONS = (
-    "cc_incident_repeat_keys()",
-    "cc_incident_repeat_keys_rebuild()",
-    "cc_repeat_days(date[], date[], date[])",
-)
+FUNCTIONS = ("cc_incident_repeat_keys()", "cc_incident_repeat_keys_rebuild()")
 
 
 def _rls(table: str) -> None:

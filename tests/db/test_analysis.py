@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
 
+import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from command_center import clock
+from command_center.db.engine import libpq_url
 from command_center.services import analysis as a
 from command_center.services.audit import Actor
 from command_center.services.queue import Query, count
@@ -647,3 +650,35 @@ def test_repeat_warnings_at_an_earlier_moment_and_every_threshold(session: Sessi
     for at in (then, now):
         assert summary_repeats(session, cfg, at) == plain_repeats(session, cfg, at)
 
+
+
+def test_repeat_keys_keep_both_of_two_concurrent_reports_of_one_number(db_url: str) -> None:
+    """Two transactions report the same number at once: the second waits for the first and adds
+    its day to the key as the first left it (no lost update)."""
+    insert = (
+        "INSERT INTO incidents (number, channel_code, title, reported_at, status, "
+        "reporter_phone) VALUES (%s, 'hotline', 'same number', %s, 'new', '13912347777')"
+    )
+    day = dt.datetime(2026, 11, 20, 9, tzinfo=clock.CST)
+    with psycopg.connect(libpq_url(db_url), autocommit=True) as setup:
+        setup.execute("INSERT INTO channels (code, name, name_en) VALUES ('hotline', '热线', "
+                      "'Hotline')")
+        setup.execute(insert, ("C1", day - dt.timedelta(days=3)))
+    with psycopg.connect(libpq_url(db_url)) as first, psycopg.connect(libpq_url(db_url)) as second:
+        first.execute(insert, ("C2", day - dt.timedelta(days=1)))
+
+        def report() -> None:
+            second.execute(insert, ("C3", day))
+            second.commit()
+
+        waiter = threading.Thread(target=report)
+        waiter.start()
+        waiter.join(0.5)
+        assert waiter.is_alive()  # waits for the first transaction's row of the key
+        first.commit()
+        waiter.join(10)
+        assert not waiter.is_alive()
+    with psycopg.connect(libpq_url(db_url), autocommit=True) as check:
+        rows = check.execute("SELECT days, prev_day FROM incident_repeat_keys").fetchall()
+    assert rows == [([day.date() - dt.timedelta(days=3), day.date() - dt.timedelta(days=1),
+                      day.date()], day.date() - dt.timedelta(days=1))]
