@@ -1,5 +1,5 @@
 """analysis: the repeat keys' days in one row a key (incident_repeat_keys), replacing 0022's
-daily rows (incident_repeat_daily)
+daily rows (incident_repeat_daily); the daily summary without its row of all incidents
 
 The early warnings' repeat reporters and addresses (services/analysis._repeats) summed 0022's
 ``incident_repeat_daily`` over the 30 days covering their window to find the keys that can
@@ -26,6 +26,10 @@ refresh. Now:
 - ``incident_repeat_daily``, its triggers and functions (0022) are dropped; its indexes on
   ``incidents`` stay (the exact count reads them).
 - Row-level security and grants as 0022: the center's logins read it; only its triggers write.
+- ``incident_daily`` (0013) keeps no dimension ``all`` any more: every new incident of a day
+  updated that one row, and in a transaction of many single inserts (an import row by row, the
+  analysis benchmark's 1,000) each upsert walked the chain of its versions made earlier in the
+  transaction. The totals are the channels' rows summed (every incident has one channel).
 
 Revision ID: 0024
 Revises: 0022
@@ -152,6 +156,54 @@ CREATE TRIGGER cc_incident_repeat_keys_delete AFTER DELETE ON incidents
     EXECUTE FUNCTION cc_incident_repeat_keys();
 """
 
+# incident_daily (0013) without its dimension 'all': the one row every new incident of a day
+# updated (in a transaction of many inserts, a chain of versions each upsert walks); the
+# totals are the channels' rows summed (services/analysis._daily)
+DAILY_ROWS = """SELECT (r.reported_at AT TIME ZONE 'Asia/Shanghai')::date AS day,
+    r.status IN ('resolved', 'verified', 'closed') AS resolved, {sign} AS delta,
+    coalesce(r.town_id::text, '') AS town, coalesce(r.village_id::text, '') AS village,
+    coalesce(r.grid_id::text, '') AS grid, coalesce(r.category_code, '') AS category,
+    r.channel_code AS channel
+    FROM {source} r WHERE r.status <> 'merged'"""
+
+
+def _daily_upsert(rows: str) -> str:
+    return f"""
+        INSERT INTO incident_daily AS d (day, dim, key, resolved, n)
+        SELECT x.day, v.dim, v.key, x.resolved, sum(x.delta) FROM ({rows}) x
+        CROSS JOIN LATERAL (VALUES ('town', x.town), ('village', x.village),
+            ('grid', x.grid), ('category', x.category), ('channel', x.channel)) v (dim, key)
+        GROUP BY 1, 2, 3, 4 HAVING sum(x.delta) <> 0
+        ON CONFLICT (dim, day, key, resolved) DO UPDATE SET n = d.n + EXCLUDED.n;"""
+
+
+DAILY_SQL = f"""
+CREATE OR REPLACE FUNCTION cc_incident_daily() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {_daily_upsert(DAILY_ROWS.format(sign=1, source="new_rows"))}
+    ELSIF TG_OP = 'DELETE' THEN
+        {_daily_upsert(DAILY_ROWS.format(sign=-1, source="old_rows"))}
+    ELSE
+        {_daily_upsert(DAILY_ROWS.format(sign=1, source="new_rows") + " UNION ALL "
+                       + DAILY_ROWS.format(sign=-1, source="old_rows"))}
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION cc_incident_daily_rebuild() RETURNS bigint LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE k bigint;
+BEGIN
+    DELETE FROM incident_daily;
+    {_daily_upsert(DAILY_ROWS.format(sign=1, source="incidents"))}
+    GET DIAGNOSTICS k = ROW_COUNT;
+    RETURN k;
+END $$;
+"""
+
+
 FUNCTIONS = ("cc_incident_repeat_keys()", "cc_incident_repeat_keys_rebuild()")
 
 
@@ -176,9 +228,9 @@ END $$;
 """)
 
 
-def _rev0022():  # type: ignore[no-untyped-def]
-    path = Path(__file__).with_name("0022_repeat_summary.py")
-    spec = importlib.util.spec_from_file_location("cc_alembic_0022", path)
+def _revision(name: str):  # type: ignore[no-untyped-def]
+    path = Path(__file__).with_name(name)
+    spec = importlib.util.spec_from_file_location(f"cc_alembic_{name[:4]}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -204,6 +256,8 @@ def upgrade() -> None:
     )
     op.execute(SQL)
     op.execute("SELECT cc_incident_repeat_keys_rebuild()")
+    op.execute(DAILY_SQL)
+    op.execute("DELETE FROM incident_daily WHERE dim = 'all'")
     for fn in FUNCTIONS:
         op.execute(f"REVOKE EXECUTE ON FUNCTION {fn} FROM PUBLIC")
     op.create_index(
@@ -215,12 +269,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    daily = _revision("0013_analysis.py").DAILY_SQL.split("CREATE TRIGGER")[0]
+    op.execute(daily.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
+    op.execute("SELECT cc_incident_daily_rebuild()")
     for event in ("insert", "update", "delete"):
         op.execute(f"DROP TRIGGER cc_incident_repeat_keys_{event} ON incidents")
     for fn in FUNCTIONS:
         op.execute(f"DROP FUNCTION {fn}")
     op.drop_table("incident_repeat_keys")
-    old = _rev0022()
+    old = _revision("0022_repeat_summary.py")
     op.create_table(
         "incident_repeat_daily",
         sa.Column("day", sa.Date(), nullable=False),

@@ -66,11 +66,11 @@ class MeetingDecision(IdMixin, Base):
 
 class IncidentDaily(Base):
     """The summary the analysis reads (alembic 0013): counted incidents (not merged) per day of
-    report (Beijing time) and resolved or not, once in total (dim ``all``) and once per town,
-    village, grid, category and channel (dim and key; an unknown place or category is the key
-    ''). Kept by statement triggers on ``incidents`` in the same transaction as every change,
-    so it always equals a GROUP BY over the incidents (``cc_incident_daily_rebuild()`` makes
-    it anew)."""
+    report (Beijing time) and resolved or not, once per town, village, grid, category and
+    channel (dim and key; an unknown place or category is the key ''; the totals are the
+    channels' rows summed: alembic 0024 dropped the dim ``all``). Kept by statement triggers on
+    ``incidents`` in the same transaction as every change, so it always equals a GROUP BY over
+    the incidents (``cc_incident_daily_rebuild()`` makes it anew)."""
 
     __tablename__ = "incident_daily"
 

@@ -275,15 +275,17 @@ def _daily(
     resolved_only: bool = False,
 ) -> dict[Any, int]:
     """The summary's counts for ``period`` per key of ``dim`` (or per day with ``by_day``;
-    ``all``: one total under None). An unknown place or category is the key None."""
-    first = "day" if by_day else "key"
+    ``all``: one total under None). An unknown place or category is the key None. The totals
+    are the channels' rows summed (every incident has one channel; alembic 0024 keeps no row
+    of all of them, the one row every new incident of the day would update)."""
+    first = "day" if by_day else ("''" if dim == "all" else "key")
     rows = session.execute(
         text(
             f"SELECT {first}, sum(n) FROM incident_daily WHERE dim = :dim AND day >= :d0 "
             f"AND day < :d1{' AND resolved' if resolved_only else ''} GROUP BY 1"
         ),
-        {"dim": "all" if by_day else dim, "d0": period.start.astimezone(CST).date(),
-         "d1": period.end.astimezone(CST).date()},
+        {"dim": "channel" if by_day or dim == "all" else dim,
+         "d0": period.start.astimezone(CST).date(), "d1": period.end.astimezone(CST).date()},
     ).all()
     out: dict[Any, int] = {}
     for k, n in rows:

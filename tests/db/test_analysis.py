@@ -263,7 +263,7 @@ RAW_DAILY = " UNION ALL ".join(
     "status IN ('resolved','verified','closed'), count(*) FROM incidents WHERE status <> "
     "'merged' GROUP BY 1, 2, 3, 4"
     for dim, key in (
-        ("all", "''"), ("town", "coalesce(town_id::text, '')"),
+        ("town", "coalesce(town_id::text, '')"),
         ("village", "coalesce(village_id::text, '')"), ("grid", "coalesce(grid_id::text, '')"),
         ("category", "coalesce(category_code, '')"), ("channel", "channel_code"),
     )
