@@ -26,6 +26,11 @@ refresh. Now:
 - ``incident_repeat_daily``, its triggers and functions (0022) are dropped; its indexes on
   ``incidents`` stay (the exact count reads them).
 - Row-level security and grants as 0022: the center's logins read it; only its triggers write.
+- ``score_point_monthly``: the supervision score's points (``score_points``, 0010) summed per
+  month and unit (``n`` the points' rows), kept by statement triggers with transition tables
+  like the others (``cc_score_point_monthly_rebuild()``); the departments table of the
+  analysis read 1.7 million points for a year at scale 16 to show ten scores. Read by the
+  center; a department's handler reads its own department's rows, as in ``score_points``.
 - ``incident_daily`` (0013) keeps no dimension ``all`` any more: every new incident of a day
   updated that one row, and in a transaction of many single inserts (an import row by row, the
   analysis benchmark's 1,000) each upsert walked the chain of its versions made earlier in the
@@ -54,6 +59,7 @@ depends_on: str | Sequence[str] | None = None
 
 APP_ROLE = "cc_app"
 CENTER_GROUP = "cc_center"
+HANDLER_GROUP = "cc_handler"
 
 # the keys hashed exactly as 0022 (and services/analysis.REPEAT_PHONE_HASH / _ADDRESS_HASH)
 PHONE_HASH = "hashtextextended('phone:' || {r}reporter_phone_masked, 0)"
@@ -204,6 +210,60 @@ END $$;
 """
 
 
+# score_points (0010) summed per month and unit: the analysis' departments table shows each
+# department's supervision score over the months of its range (services/analysis.
+# supervision_scores), which summed 1.7 million points for a year at scale 16
+SCORE_ROWS = """SELECT p.month, p.unit_type, p.unit_id, {sign} * p.points AS points, {sign} AS n
+    FROM {source} p"""
+
+
+def _score_upsert(rows: str, order: str = "") -> str:
+    return f"""
+        INSERT INTO score_point_monthly AS d (month, unit_type, unit_id, points, n)
+        SELECT x.month, x.unit_type, x.unit_id, sum(x.points), sum(x.n) FROM ({rows}) x
+        GROUP BY 1, 2, 3 HAVING sum(x.n) <> 0 OR sum(x.points) <> 0 {order}
+        ON CONFLICT (month, unit_type, unit_id)
+        DO UPDATE SET points = d.points + EXCLUDED.points, n = d.n + EXCLUDED.n;"""
+
+
+SCORE_SQL = f"""
+CREATE FUNCTION cc_score_point_monthly() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {_score_upsert(SCORE_ROWS.format(sign=1, source="new_rows"))}
+    ELSIF TG_OP = 'DELETE' THEN
+        {_score_upsert(SCORE_ROWS.format(sign=-1, source="old_rows"))}
+    ELSE
+        {_score_upsert(SCORE_ROWS.format(sign=1, source="new_rows") + " UNION ALL "
+                       + SCORE_ROWS.format(sign=-1, source="old_rows"))}
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION cc_score_point_monthly_rebuild() RETURNS bigint LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE k bigint;
+BEGIN
+    DELETE FROM score_point_monthly;
+    {_score_upsert(SCORE_ROWS.format(sign=1, source="score_points"), "ORDER BY 1, 2, 3")}
+    GET DIAGNOSTICS k = ROW_COUNT;
+    RETURN k;
+END $$;
+
+CREATE TRIGGER cc_score_point_monthly_insert AFTER INSERT ON score_points
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION cc_score_point_monthly();
+CREATE TRIGGER cc_score_point_monthly_update AFTER UPDATE ON score_points
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_score_point_monthly();
+CREATE TRIGGER cc_score_point_monthly_delete AFTER DELETE ON score_points
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+    EXECUTE FUNCTION cc_score_point_monthly();
+"""
+SCORE_FUNCTIONS = ("cc_score_point_monthly()", "cc_score_point_monthly_rebuild()")
+
+
 FUNCTIONS = ("cc_incident_repeat_keys()", "cc_incident_repeat_keys_rebuild()")
 
 
@@ -211,6 +271,9 @@ def _rls(table: str) -> None:
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
     op.execute(f"CREATE POLICY cc_read ON {table} FOR SELECT TO {CENTER_GROUP} USING (true)")
+    if table == "score_point_monthly":  # a department's handler: its own, as score_points
+        op.execute(f"CREATE POLICY cc_read_handler ON {table} FOR SELECT TO {HANDLER_GROUP} "
+                   "USING (unit_type = 'department' AND unit_id = (SELECT cc_my_department()))")
     for action in ("INSERT", "UPDATE", "DELETE"):
         check = "WITH CHECK (false)" if action == "INSERT" else "USING (false)"
         op.execute(f"CREATE POLICY cc_{action.lower()} ON {table} FOR {action} "
@@ -258,6 +321,23 @@ def upgrade() -> None:
     op.execute("SELECT cc_incident_repeat_keys_rebuild()")
     op.execute(DAILY_SQL)
     op.execute("DELETE FROM incident_daily WHERE dim = 'all'")
+    op.create_table(
+        "score_point_monthly",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("unit_type", sa.String(12), nullable=False),
+        sa.Column("unit_id", sa.BigInteger(), nullable=False),
+        sa.Column("points", sa.BigInteger(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "month", "unit_type", "unit_id", name=op.f("pk_score_point_monthly")
+        ),
+    )
+    op.execute(SCORE_SQL)
+    op.execute("SELECT cc_score_point_monthly_rebuild()")
+    for fn in SCORE_FUNCTIONS:
+        op.execute(f"REVOKE EXECUTE ON FUNCTION {fn} FROM PUBLIC")
+    _rls("score_point_monthly")
+    op.execute("ANALYZE score_point_monthly")
     for fn in FUNCTIONS:
         op.execute(f"REVOKE EXECUTE ON FUNCTION {fn} FROM PUBLIC")
     op.create_index(
@@ -269,6 +349,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for event in ("insert", "update", "delete"):
+        op.execute(f"DROP TRIGGER cc_score_point_monthly_{event} ON score_points")
+    for fn in SCORE_FUNCTIONS:
+        op.execute(f"DROP FUNCTION {fn}")
+    op.drop_table("score_point_monthly")
     daily = _revision("0013_analysis.py").DAILY_SQL.split("CREATE TRIGGER")[0]
     op.execute(daily.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
     op.execute("SELECT cc_incident_daily_rebuild()")

@@ -45,6 +45,7 @@ from command_center.models.meeting import (
     Meeting,
     MeetingDecision,
     OrderDaily,
+    ScorePointMonthly,
 )
 from command_center.models.org import AppUser, Department, Role, RoleCode
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
@@ -122,6 +123,7 @@ __all__ = [
     "SavedFilter",
     "ScoreMonth",
     "ScorePoint",
+    "ScorePointMonthly",
     "SupervisionDue",
     "SupervisionNote",
     "SupervisionOrder",

@@ -125,3 +125,19 @@ class IncidentRepeatKeys(Base):
     prev_day: Mapped[dt.date | None] = mapped_column(
         Computed("days[cardinality(days) - 1]", persisted=True)
     )
+
+
+class ScorePointMonthly(Base):
+    """The supervision score's points (``score_points``) summed per month and unit (alembic
+    0024; ``n``: how many points rows), for the departments table of the analysis. Kept by
+    statement triggers on ``score_points`` in the same transaction as every change
+    (``cc_score_point_monthly_rebuild()`` makes it anew)."""
+
+    __tablename__ = "score_point_monthly"
+
+    month: Mapped[dt.date] = mapped_column(primary_key=True)
+    unit_type: Mapped[str] = mapped_column(String(12), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    points: Mapped[int] = mapped_column(BigInteger)
+    n: Mapped[int] = mapped_column()
+

@@ -680,8 +680,8 @@ class SupervisionScore:
     score: float
     months: int
     points: int  # the movements in those months, summed
-    orders: tuple[int, ...]  # the work orders the points were given for (opens them)
     final: bool  # every one of the months is locked (score_months): the score will not move
+    # the work orders the points were given for: supervision_orders, when the cell is opened
 
 
 def _months_of(period: Period) -> list[dt.date]:
@@ -698,13 +698,15 @@ def supervision_scores(session: Session, period: Period) -> dict[int, Supervisio
     """Per department, its supervision score over the months ``period`` touches — only where the
     county keeps a score (some point recorded in those months): else empty."""
     months = _months_of(period)
-    rows = session.execute(
+    # the points summed per month and unit (alembic 0024: score_point_monthly, kept by
+    # triggers; n = how many points, so a department with none in the months has no row)
+    rows = dict(session.execute(
         text(
-            "SELECT unit_id, sum(points), array_remove(array_agg(DISTINCT work_order_id), NULL) "
-            "FROM score_points WHERE unit_type = 'department' AND month = ANY(:m) GROUP BY 1"
+            "SELECT unit_id, sum(points) FROM score_point_monthly WHERE unit_type = 'department' "
+            "AND month = ANY(:m) AND n > 0 GROUP BY 1"
         ),
         {"m": months},
-    ).all()
+    ).all())
     if not rows:
         return {}
     locked = session.scalar(
@@ -712,17 +714,28 @@ def supervision_scores(session: Session, period: Period) -> dict[int, Supervisio
     )
     out = {}
     for did in session.scalars(select(Department.id).where(Department.active)):
-        total, orders = next(((int(r[1]), r[2]) for r in rows if r[0] == did), (0, []))
+        total = int(rows.get(did) or 0)
         out[int(did)] = SupervisionScore(
             round(BASE_SCORE + total / len(months), 1), len(months), total,
-            tuple(sorted(int(o) for o in orders or ())), locked == len(months),
+            locked == len(months),
         )
     return out
 
 
-def supervision_orders(score: SupervisionScore, department_id: int) -> QueueFilter:
-    """The order queue's filter of the orders behind a supervision score."""
-    return QueueFilter(department_id=department_id, ids=score.orders or (-1,))
+def supervision_orders(session: Session, period: Period, department_id: int) -> QueueFilter:
+    """The order queue's filter of the orders behind a department's supervision score over
+    the months ``period`` touches (the orders its points were given for)."""
+    ids = session.scalars(
+        text(
+            "SELECT DISTINCT work_order_id FROM score_points WHERE unit_type = 'department' "
+            "AND unit_id = :d AND month = ANY(:m) AND work_order_id IS NOT NULL ORDER BY 1"
+        ),
+        {"d": department_id, "m": _months_of(period)},
+    ).all()
+    return QueueFilter(department_id=department_id, ids=tuple(int(i) for i in ids) or (-1,))
+
+
+SUPERVISION = "supervision"  # the departments table's column of the supervision score
 
 
 def department_orders(
@@ -733,7 +746,10 @@ def department_orders(
     *,
     now: dt.datetime | None = None,
 ) -> QueueFilter:
-    """The order queue's filter of the orders behind one cell of the departments table."""
+    """The order queue's filter of the orders behind one cell of the departments table
+    (:data:`SUPERVISION`: the orders behind its supervision score)."""
+    if measure == SUPERVISION:
+        return supervision_orders(session, period, department_id)
     if measure not in ORDER_MEASURES:
         raise AnalysisError(f"没有这个指标（{measure}） / no such measure ({measure})")
     now = now or clock.now()
@@ -1163,15 +1179,17 @@ def _repeats(
         keys = "ANY((SELECT hs FROM c WHERE kind = {})::bigint[])"
         phone_where = f"{REPEAT_PHONE_HASH} = {keys.format(REPEAT_PHONE)}"
         address_where = f"{REPEAT_ADDRESS_HASH} = {keys.format(REPEAT_ADDRESS)}"
+    # grouped by the hash first, then the text (the same groups: the sort compares integers,
+    # not Chinese text); each key's records sorted here
     rows = session.execute(
         text(
-            f"{cte}SELECT 0, reporter_phone_masked, NULL, NULL, count(*), "
-            f"array_agg(id ORDER BY id) FROM incidents WHERE {phone_where} AND "
-            f"reporter_phone_masked <> '' AND {window} GROUP BY 2 HAVING count(*) >= :k "
+            f"{cte}SELECT 0, reporter_phone_masked, NULL, NULL, count(*), array_agg(id) "
+            f"FROM incidents WHERE {phone_where} AND reporter_phone_masked <> '' AND {window} "
+            f"GROUP BY {REPEAT_PHONE_HASH}, 2 HAVING count(*) >= :k "
             "UNION ALL "
-            "SELECT 1, NULL, address, category_code, count(*), array_agg(id ORDER BY id) "
+            "SELECT 1, NULL, address, category_code, count(*), array_agg(id) "
             f"FROM incidents WHERE {address_where} AND address <> '' AND category_code IS NOT "
-            f"NULL AND {window} GROUP BY 3, 4 HAVING count(*) >= :k"
+            f"NULL AND {window} GROUP BY {REPEAT_ADDRESS_HASH}, 3, 4 HAVING count(*) >= :k"
         ),
         params,
     ).all()
@@ -1205,7 +1223,7 @@ def _repeats(
         )
         out.append(Warning(
             f"{kind}:{':'.join(str(x) for x in key)}:{day}", kind,
-            value, k, why, QueueFilter(**{**base_kw, "ids": tuple(ids)}),  # sorted in SQL
+            value, k, why, QueueFilter(**{**base_kw, "ids": tuple(sorted(ids))}),
             None, now,
         ))
     return out

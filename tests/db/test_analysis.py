@@ -409,7 +409,18 @@ def test_supervision_score_stands_in_the_departments_table_where_there_is_one(
     rows = {r.department_id: r for r in a.departments(session, p, now=now)}
     s = rows[dept].supervision
     assert s is not None and s.score == 96.0 and s.months == len(months) and not s.final
-    assert queue_count(session, a.supervision_orders(s, dept), "orders") == 1
+    assert queue_count(session, a.supervision_orders(session, p, dept), "orders") == 1
+    behind = a.department_orders(session, p, dept, a.SUPERVISION, now=now)
+    assert behind.ids == (order,)
+    # the points summed per month equal the points themselves, after a delete and a rebuild
+    raw = ("SELECT month, unit_type, unit_id, sum(points), count(*) FROM score_points "
+           "GROUP BY 1, 2, 3")
+    summed = "SELECT month, unit_type, unit_id, points, n FROM score_point_monthly WHERE n <> 0"
+    assert _rows(session, summed) == _rows(session, raw)
+    session.execute(text("DELETE FROM score_points WHERE month = :m"), {"m": months[0]})
+    assert _rows(session, summed) == _rows(session, raw)
+    rebuilt = session.execute(text("SELECT cc_score_point_monthly_rebuild()")).scalar()
+    assert rebuilt is not None and _rows(session, summed) == _rows(session, raw)
     other = next(r for d, r in rows.items() if d != dept)
     assert other.supervision is not None and other.supervision.score == 100.0
 
