@@ -700,7 +700,7 @@ def supervision_scores(session: Session, period: Period) -> dict[int, Supervisio
     months = _months_of(period)
     # the points summed per month and unit (alembic 0024: score_point_monthly, kept by
     # triggers; n = how many points, so a department with none in the months has no row)
-    rows = dict(session.execute(
+    rows: dict[int, int] = dict(session.execute(
         text(
             "SELECT unit_id, sum(points) FROM score_point_monthly WHERE unit_type = 'department' "
             "AND month = ANY(:m) AND n > 0 GROUP BY 1"
