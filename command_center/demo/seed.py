@@ -249,6 +249,11 @@ def seed_demo(
             bar.step(6, "audit log")
         bar.step(4, "indexes and keys")
         seed_workflow.workflow(ctx)
+        # the summaries made anew in the order of their keys, as a county's live triggers leave
+        # them day after day (the COPYs above filled them batch by batch; alembic 0024)
+        conn.execute("TRUNCATE incident_daily, incident_repeat_keys, score_point_monthly")
+        for rebuild in ("incident_daily", "incident_repeat_keys", "score_point_monthly"):
+            conn.execute(f"SELECT cc_{rebuild}_rebuild()")
         for table, trigger in notify_triggers:
             conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
         conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, RELOAD_NOTICE))

@@ -41,10 +41,11 @@ from command_center.models.incident import (
 )
 from command_center.models.meeting import (
     IncidentDaily,
-    IncidentRepeatDaily,
+    IncidentRepeatKeys,
     Meeting,
     MeetingDecision,
     OrderDaily,
+    ScorePointMonthly,
 )
 from command_center.models.org import AppUser, Department, Role, RoleCode
 from command_center.models.people import GridAssignment, GridWorker, WorkerKind
@@ -100,7 +101,7 @@ __all__ = [
     "ImportMapping",
     "Incident",
     "IncidentDaily",
-    "IncidentRepeatDaily",
+    "IncidentRepeatKeys",
     "IncidentStatus",
     "Installation",
     "LoginSecret",
@@ -122,6 +123,7 @@ __all__ = [
     "SavedFilter",
     "ScoreMonth",
     "ScorePoint",
+    "ScorePointMonthly",
     "SupervisionDue",
     "SupervisionNote",
     "SupervisionOrder",

@@ -6,7 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Computed,
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from command_center.db.base import Base, IdMixin, TimestampMixin
@@ -54,11 +66,11 @@ class MeetingDecision(IdMixin, Base):
 
 class IncidentDaily(Base):
     """The summary the analysis reads (alembic 0013): counted incidents (not merged) per day of
-    report (Beijing time) and resolved or not, once in total (dim ``all``) and once per town,
-    village, grid, category and channel (dim and key; an unknown place or category is the key
-    ''). Kept by statement triggers on ``incidents`` in the same transaction as every change,
-    so it always equals a GROUP BY over the incidents (``cc_incident_daily_rebuild()`` makes
-    it anew)."""
+    report (Beijing time) and resolved or not, once per town, village, grid, category and
+    channel (dim and key; an unknown place or category is the key ''; the totals are the
+    channels' rows summed: alembic 0024 dropped the dim ``all``). Kept by statement triggers on
+    ``incidents`` in the same transaction as every change, so it always equals a GROUP BY over
+    the incidents (``cc_incident_daily_rebuild()`` makes it anew)."""
 
     __tablename__ = "incident_daily"
 
@@ -90,16 +102,42 @@ class OrderDaily(Base):
     satisfied: Mapped[int] = mapped_column(server_default="0")
 
 
-class IncidentRepeatDaily(Base):
-    """The early warnings' summary of repeat keys (alembic 0022): counted incidents (not
-    merged) per day of report (Beijing time) and hashed key ``h`` — the masked phone number,
-    or the address with the leaf category (services/analysis.REPEAT_PHONE_HASH /
-    REPEAT_ADDRESS_HASH; no number is stored). Kept by statement triggers on ``incidents`` in
-    the same transaction as every change (``cc_incident_repeat_daily_rebuild()`` makes it
-    anew)."""
+class IncidentRepeatKeys(Base):
+    """The early warnings' repeat keys (alembic 0024, replacing 0022's daily rows): one row per
+    hashed key ``h`` — the masked phone number (``kind`` 0) or the address with the leaf
+    category (``kind`` 1), services/analysis.REPEAT_PHONE_HASH / REPEAT_ADDRESS_HASH; no
+    number is stored — with ``days``, the days of report (Beijing time) of its counted
+    incidents (not merged), sorted, one element per incident, and ``prev_day``, the second
+    latest of them. Kept by statement triggers on ``incidents`` in the same transaction as every
+    change (``cc_incident_repeat_keys_rebuild()`` makes it anew)."""
 
-    __tablename__ = "incident_repeat_daily"
+    __tablename__ = "incident_repeat_keys"
+    __table_args__ = (
+        Index(
+            "ix_incident_repeat_keys_prev_day", "prev_day",
+            postgresql_where=text("prev_day IS NOT NULL"),
+        ),
+    )
 
-    day: Mapped[dt.date] = mapped_column(primary_key=True)
     h: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    days: Mapped[list[dt.date]] = mapped_column(ARRAY(Date))
+    prev_day: Mapped[dt.date | None] = mapped_column(
+        Computed("days[cardinality(days) - 1]", persisted=True)
+    )
+
+
+class ScorePointMonthly(Base):
+    """The supervision score's points (``score_points``) summed per month and unit (alembic
+    0024; ``n``: how many points rows), for the departments table of the analysis. Kept by
+    statement triggers on ``score_points`` in the same transaction as every change
+    (``cc_score_point_monthly_rebuild()`` makes it anew)."""
+
+    __tablename__ = "score_point_monthly"
+
+    month: Mapped[dt.date] = mapped_column(primary_key=True)
+    unit_type: Mapped[str] = mapped_column(String(12), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    points: Mapped[int] = mapped_column(BigInteger)
     n: Mapped[int] = mapped_column()
+

@@ -28,7 +28,7 @@ had nothing does not fire on one case. The windows are read from the daily summa
 thresholds are in :class:`WarningConfig`. Repeat reporters (the same masked phone number: no
 application login reads the raw one) and repeat addresses are warnings too (``≥ repeat_min``
 reports in ``repeat_days`` days; found from the summary of hashed keys
-``incident_repeat_daily``, alembic 0022, and counted exactly from the incidents). Rising
+``incident_repeat_keys``, alembic 0024, and counted exactly from the incidents). Rising
 dispute risk: a town whose dispute cases of high or major risk received in the last 7 days pass
 the same Poisson test against its 8 weeks before (and number at least ``dispute_min_cases``).
 A warning can be dismissed with a reason: the dismissal is an audit entry
@@ -275,15 +275,17 @@ def _daily(
     resolved_only: bool = False,
 ) -> dict[Any, int]:
     """The summary's counts for ``period`` per key of ``dim`` (or per day with ``by_day``;
-    ``all``: one total under None). An unknown place or category is the key None."""
-    first = "day" if by_day else "key"
+    ``all``: one total under None). An unknown place or category is the key None. The totals
+    are the channels' rows summed (every incident has one channel; alembic 0024 keeps no row
+    of all of them, the one row every new incident of the day would update)."""
+    first = "day" if by_day else ("''" if dim == "all" else "key")
     rows = session.execute(
         text(
             f"SELECT {first}, sum(n) FROM incident_daily WHERE dim = :dim AND day >= :d0 "
             f"AND day < :d1{' AND resolved' if resolved_only else ''} GROUP BY 1"
         ),
-        {"dim": "all" if by_day else dim, "d0": period.start.astimezone(CST).date(),
-         "d1": period.end.astimezone(CST).date()},
+        {"dim": "channel" if by_day or dim == "all" else dim,
+         "d0": period.start.astimezone(CST).date(), "d1": period.end.astimezone(CST).date()},
     ).all()
     out: dict[Any, int] = {}
     for k, n in rows:
@@ -678,8 +680,8 @@ class SupervisionScore:
     score: float
     months: int
     points: int  # the movements in those months, summed
-    orders: tuple[int, ...]  # the work orders the points were given for (opens them)
     final: bool  # every one of the months is locked (score_months): the score will not move
+    # the work orders the points were given for: supervision_orders, when the cell is opened
 
 
 def _months_of(period: Period) -> list[dt.date]:
@@ -696,13 +698,15 @@ def supervision_scores(session: Session, period: Period) -> dict[int, Supervisio
     """Per department, its supervision score over the months ``period`` touches — only where the
     county keeps a score (some point recorded in those months): else empty."""
     months = _months_of(period)
-    rows = session.execute(
+    # the points summed per month and unit (alembic 0024: score_point_monthly, kept by
+    # triggers; n = how many points, so a department with none in the months has no row)
+    rows: dict[int, int] = dict(session.execute(
         text(
-            "SELECT unit_id, sum(points), array_remove(array_agg(DISTINCT work_order_id), NULL) "
-            "FROM score_points WHERE unit_type = 'department' AND month = ANY(:m) GROUP BY 1"
+            "SELECT unit_id, sum(points) FROM score_point_monthly WHERE unit_type = 'department' "
+            "AND month = ANY(:m) AND n > 0 GROUP BY 1"
         ),
         {"m": months},
-    ).all()
+    ).all())
     if not rows:
         return {}
     locked = session.scalar(
@@ -710,17 +714,28 @@ def supervision_scores(session: Session, period: Period) -> dict[int, Supervisio
     )
     out = {}
     for did in session.scalars(select(Department.id).where(Department.active)):
-        total, orders = next(((int(r[1]), r[2]) for r in rows if r[0] == did), (0, []))
+        total = int(rows.get(did) or 0)
         out[int(did)] = SupervisionScore(
             round(BASE_SCORE + total / len(months), 1), len(months), total,
-            tuple(sorted(int(o) for o in orders or ())), locked == len(months),
+            locked == len(months),
         )
     return out
 
 
-def supervision_orders(score: SupervisionScore, department_id: int) -> QueueFilter:
-    """The order queue's filter of the orders behind a supervision score."""
-    return QueueFilter(department_id=department_id, ids=score.orders or (-1,))
+def supervision_orders(session: Session, period: Period, department_id: int) -> QueueFilter:
+    """The order queue's filter of the orders behind a department's supervision score over
+    the months ``period`` touches (the orders its points were given for)."""
+    ids = session.scalars(
+        text(
+            "SELECT DISTINCT work_order_id FROM score_points WHERE unit_type = 'department' "
+            "AND unit_id = :d AND month = ANY(:m) AND work_order_id IS NOT NULL ORDER BY 1"
+        ),
+        {"d": department_id, "m": _months_of(period)},
+    ).all()
+    return QueueFilter(department_id=department_id, ids=tuple(int(i) for i in ids) or (-1,))
+
+
+SUPERVISION = "supervision"  # the departments table's column of the supervision score
 
 
 def department_orders(
@@ -731,7 +746,10 @@ def department_orders(
     *,
     now: dt.datetime | None = None,
 ) -> QueueFilter:
-    """The order queue's filter of the orders behind one cell of the departments table."""
+    """The order queue's filter of the orders behind one cell of the departments table
+    (:data:`SUPERVISION`: the orders behind its supervision score)."""
+    if measure == SUPERVISION:
+        return supervision_orders(session, period, department_id)
     if measure not in ORDER_MEASURES:
         raise AnalysisError(f"没有这个指标（{measure}） / no such measure ({measure})")
     now = now or clock.now()
@@ -936,25 +954,40 @@ _SPIKE_DIMS = {"grid": "spike_grid", "village": "spike_village", "category": "sp
 
 
 def _window_counts(
-    session: Session, end: dt.datetime, windows: int
-) -> dict[str, dict[Any, list[int]]]:
-    """Per grid, village and category (the daily summary): counts in the 7-day windows
-    ``[end − 7(i+1) days, end − 7i days)``, index ``i`` (0 the latest), ``windows`` of them;
-    ``end`` is a midnight."""
-    end_day = end.astimezone(CST).date()
-    out: dict[str, dict[Any, list[int]]] = {
-        kind: defaultdict(lambda: [0] * windows) for kind in _SPIKE_DIMS.values()
-    }
-    for dim, key, i, n in session.execute(
+    session: Session, ranges: Sequence[tuple[dt.datetime, int]]
+) -> list[dict[str, dict[Any, list[int]]]]:
+    """Per grid, village and category (the daily summary), for each ``(end, windows)`` of
+    ``ranges``: the counts in the 7-day windows ``[end − 7(i+1) days, end − 7i days)``, index
+    ``i`` (0 the latest), ``windows`` of them; ``end`` is a midnight. One statement for all
+    the ranges, one row per subject (its windows' sums in two arrays)."""
+    parts, params = [], {}
+    for r, (end, windows) in enumerate(ranges):
+        end_day = end.astimezone(CST).date()
+        params[f"d0_{r}"] = end_day - dt.timedelta(days=7 * windows)
+        params[f"d1_{r}"] = end_day
+        parts.append(
+            f"SELECT dim, key, {r} AS r, (:d1_{r} - day - 1) / 7 AS i, n FROM incident_daily "
+            f"WHERE dim IN ('grid', 'village', 'category') AND day >= :d0_{r} "
+            f"AND day < :d1_{r} AND key <> ''"
+        )
+    out: list[dict[str, dict[Any, list[int]]]] = [
+        {kind: {} for kind in _SPIKE_DIMS.values()} for _ in ranges
+    ]
+    for dim, key, rs, ws, ns in session.execute(
         text(
-            "SELECT dim, key, (:d1 - day - 1) / 7, sum(n) FROM incident_daily WHERE dim IN "
-            "('grid', 'village', 'category') AND day >= :d0 AND day < :d1 AND key <> '' "
-            "GROUP BY 1, 2, 3"
+            "SELECT dim, key, array_agg(r), array_agg(i), array_agg(n) FROM (SELECT dim, key, "
+            f"r, i, sum(n)::int AS n FROM ({' UNION ALL '.join(parts)}) x GROUP BY 1, 2, 3, 4) y "
+            "GROUP BY 1, 2"
         ),
-        {"d0": end_day - dt.timedelta(days=7 * windows), "d1": end_day},
+        params,
     ):
         kind = _SPIKE_DIMS[dim]
-        out[kind][int(key) if dim != "category" else key][int(i)] += int(n)
+        k = int(key) if dim != "category" else key
+        for r, i, n in zip(rs, ws, ns, strict=True):
+            series = out[r][kind].get(k)
+            if series is None:
+                series = out[r][kind][k] = [0] * ranges[r][1]
+            series[i] += n
     return out
 
 
@@ -978,8 +1011,10 @@ def warnings(
             select(AdminArea.id, AdminArea.name).where(AdminArea.level.in_(("village", "grid")))
         ).all()
     )
-    recent_all = _window_counts(session, end, n)
-    last_year_all = _window_counts(session, ly_end, 3) if config.seasonal else {}
+    if config.seasonal:  # the baseline's windows and last year's, read at once
+        recent_all, last_year_all = _window_counts(session, [(end, n), (ly_end, 3)])
+    else:
+        recent_all, last_year_all = _window_counts(session, [(end, n)])[0], {}
     for kind, zh, en in (
         ("spike_grid", "网格", "grid"),
         ("spike_village", "村（社区）", "village"),
@@ -1031,7 +1066,7 @@ def warnings(
             )
     out.extend(_dispute_risks(session, config, now, end))
     out.sort(key=lambda w: (w.p_value or 0.0, -w.count))
-    out.extend(_repeats(session, config, now))
+    out.extend(_repeats(session, config, now, info))
     dismissed = dismissals(session, now)
     result = []
     for w in out:
@@ -1092,47 +1127,71 @@ def _dispute_risks(
     return out
 
 
-# the repeat keys hashed as the summary ``incident_repeat_daily`` and the incidents' indexes
-# hash them (alembic 0022: the same text, or the indexes are not used)
+# the repeat keys hashed as the summary ``incident_repeat_keys`` and the incidents' indexes
+# hash them (alembic 0022 and 0024: the same text, or the indexes are not used)
 REPEAT_PHONE_HASH = "hashtextextended('phone:' || reporter_phone_masked, 0)"
 REPEAT_ADDRESS_HASH = (
     "hashtextextended('address:' || address::text || chr(31) || category_code::text, 0)"
 )
+REPEAT_PHONE, REPEAT_ADDRESS = 0, 1  # incident_repeat_keys.kind
+
+# the keys with at least :k days of report in whole days [:d0, :d1] (``days`` is sorted): every
+# such key has its second latest day on or after :d0 (the index on ``prev_day``); when its
+# latest is not after :d1, its :k-th latest says it; else its days in the window are counted
+_REPEAT_CANDIDATES = (
+    "SELECT kind, array_agg(h) AS hs FROM incident_repeat_keys WHERE prev_day >= :d0 AND CASE "
+    "WHEN days[cardinality(days)] <= :d1 THEN days[cardinality(days) - :k + 1] >= :d0 "
+    "ELSE (SELECT count(*) FROM unnest(days) d WHERE d >= :d0 AND d <= :d1) >= :k END "
+    "GROUP BY kind"
+)
 
 
-def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[Warning]:
+def _repeats(
+    session: Session,
+    config: WarningConfig,
+    now: dt.datetime,
+    info: Mapping[str, tuple[str, str, int]] | None = None,
+) -> list[Warning]:
     """The same (masked) phone number reporting again and again, and the same problem (leaf
     category) at the same address: ``≥ repeat_min`` in ``repeat_days`` days.
 
-    The daily summary ``incident_repeat_daily`` (alembic 0022, kept by triggers) gives, over
-    the whole days covering the window, the hashed keys that can reach ``repeat_min`` (a key
-    below it there is below it in the window; a hash collision only adds a candidate); only
-    those keys are then counted exactly, by their text and with their records, in
-    ``incidents`` (the expression indexes on the hashes). The result is the GROUP BY over the
-    window's incidents it replaces (``tests/db/test_analysis.py`` compares them)."""
+    The summary ``incident_repeat_keys`` (alembic 0024, kept by triggers) gives the hashed
+    keys with at least ``repeat_min`` reports over the whole days covering the window (a key
+    below it there is below it in the window; a hash collision only adds a candidate), each
+    of its kind; only those keys are then counted exactly, by their text and with their
+    records, in ``incidents`` (the expression indexes on the hashes, each probed with its own
+    kind's keys). The result is the GROUP BY over the window's incidents it replaces
+    (``tests/db/test_analysis.py`` compares them)."""
     since = now - dt.timedelta(days=config.repeat_days)
     period = Period(since, now)
-    _, info = _subtrees(session)
-    session.execute(text("SET LOCAL work_mem = '32MB'"))  # hash the window's keys in memory
+    if info is None:
+        _, info = _subtrees(session)
     window = "reported_at >= :s AND reported_at < :e AND status <> 'merged'"
-    # one statement: the candidates stay in the server (an array the indexes are probed with)
+    params: dict[str, Any] = {
+        "d0": since.astimezone(CST).date(), "d1": now.astimezone(CST).date(),
+        "s": period.start, "e": period.end, "k": config.repeat_min,
+    }
+    cte = ""
+    phone_where = address_where = "true"  # repeat_min below 2: every key in the window
+    if config.repeat_min >= 2:
+        # one statement: the candidates stay in the server (arrays the indexes are probed with)
+        cte = f"WITH c AS MATERIALIZED ({_REPEAT_CANDIDATES}) "
+        keys = "ANY((SELECT hs FROM c WHERE kind = {})::bigint[])"
+        phone_where = f"{REPEAT_PHONE_HASH} = {keys.format(REPEAT_PHONE)}"
+        address_where = f"{REPEAT_ADDRESS_HASH} = {keys.format(REPEAT_ADDRESS)}"
+    # grouped by the hash first, then the text (the same groups: the sort compares integers,
+    # not Chinese text); each key's records sorted here
     rows = session.execute(
         text(
-            "WITH c AS MATERIALIZED (SELECT array_agg(h) AS hs FROM (SELECT h FROM "
-            "incident_repeat_daily WHERE day >= :d0 AND day <= :d1 GROUP BY h "
-            "HAVING sum(n) >= :k) x) "
-            "SELECT 0, reporter_phone_masked, NULL, NULL, count(*), array_agg(id ORDER BY id) "
-            "FROM incidents "
-            f"WHERE {REPEAT_PHONE_HASH} = ANY((SELECT hs FROM c)::bigint[]) AND "
-            f"reporter_phone_masked <> '' AND {window} GROUP BY 2 HAVING count(*) >= :k "
+            f"{cte}SELECT 0, reporter_phone_masked, NULL, NULL, count(*), array_agg(id) "
+            f"FROM incidents WHERE {phone_where} AND reporter_phone_masked <> '' AND {window} "
+            f"GROUP BY {REPEAT_PHONE_HASH}, 2 HAVING count(*) >= :k "
             "UNION ALL "
-            "SELECT 1, NULL, address, category_code, count(*), array_agg(id ORDER BY id) "
-            "FROM incidents "
-            f"WHERE {REPEAT_ADDRESS_HASH} = ANY((SELECT hs FROM c)::bigint[]) AND address <> '' "
-            f"AND category_code IS NOT NULL AND {window} GROUP BY 3, 4 HAVING count(*) >= :k"
+            "SELECT 1, NULL, address, category_code, count(*), array_agg(id) "
+            f"FROM incidents WHERE {address_where} AND address <> '' AND category_code IS NOT "
+            f"NULL AND {window} GROUP BY {REPEAT_ADDRESS_HASH}, 3, 4 HAVING count(*) >= :k"
         ),
-        {"d0": since.astimezone(CST).date(), "d1": now.astimezone(CST).date(),
-         "s": period.start, "e": period.end, "k": config.repeat_min},
+        params,
     ).all()
     phones = sorted(
         ((r[1], int(r[4]), r[5]) for r in rows if r[0] == 0 and r[1]),
@@ -1155,6 +1214,7 @@ def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[
     }
     day = now.date().isoformat()
     base = incident_filter(period)
+    base_kw = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
     for kind, key, value, k, ids in found:
         zh, en = words[kind]
         why = (
@@ -1163,7 +1223,7 @@ def _repeats(session: Session, config: WarningConfig, now: dt.datetime) -> list[
         )
         out.append(Warning(
             f"{kind}:{':'.join(str(x) for x in key)}:{day}", kind,
-            value, k, why, dataclasses.replace(base, ids=tuple(ids)),  # ids sorted in SQL
+            value, k, why, QueueFilter(**{**base_kw, "ids": tuple(sorted(ids))}),
             None, now,
         ))
     return out

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
 
+import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from command_center import clock
+from command_center.db.engine import libpq_url
 from command_center.services import analysis as a
 from command_center.services.audit import Actor
 from command_center.services.queue import Query, count
@@ -260,7 +263,7 @@ RAW_DAILY = " UNION ALL ".join(
     "status IN ('resolved','verified','closed'), count(*) FROM incidents WHERE status <> "
     "'merged' GROUP BY 1, 2, 3, 4"
     for dim, key in (
-        ("all", "''"), ("town", "coalesce(town_id::text, '')"),
+        ("town", "coalesce(town_id::text, '')"),
         ("village", "coalesce(village_id::text, '')"), ("grid", "coalesce(grid_id::text, '')"),
         ("category", "coalesce(category_code, '')"), ("channel", "channel_code"),
     )
@@ -406,7 +409,18 @@ def test_supervision_score_stands_in_the_departments_table_where_there_is_one(
     rows = {r.department_id: r for r in a.departments(session, p, now=now)}
     s = rows[dept].supervision
     assert s is not None and s.score == 96.0 and s.months == len(months) and not s.final
-    assert queue_count(session, a.supervision_orders(s, dept), "orders") == 1
+    assert queue_count(session, a.supervision_orders(session, p, dept), "orders") == 1
+    behind = a.department_orders(session, p, dept, a.SUPERVISION, now=now)
+    assert behind.ids == (order,)
+    # the points summed per month equal the points themselves, after a delete and a rebuild
+    raw = ("SELECT month, unit_type, unit_id, sum(points), count(*) FROM score_points "
+           "GROUP BY 1, 2, 3")
+    summed = "SELECT month, unit_type, unit_id, points, n FROM score_point_monthly WHERE n <> 0"
+    assert _rows(session, summed) == _rows(session, raw)
+    session.execute(text("DELETE FROM score_points WHERE month = :m"), {"m": months[0]})
+    assert _rows(session, summed) == _rows(session, raw)
+    rebuilt = session.execute(text("SELECT cc_score_point_monthly_rebuild()")).scalar()
+    assert rebuilt is not None and _rows(session, summed) == _rows(session, raw)
     other = next(r for d, r in rows.items() if d != dept)
     assert other.supervision is not None and other.supervision.score == 100.0
 
@@ -481,16 +495,24 @@ def test_rising_dispute_risk_warns_and_a_steady_town_does_not(session: Session) 
     assert names[steady] not in warned
 
 
-# --- the repeat reporters' and addresses' summary (incident_repeat_daily, alembic 0022) ----
+# --- the repeat reporters' and addresses' summary (incident_repeat_keys, alembic 0024) -----
 
 RAW_REPEAT = (
-    "SELECT day, h, sum(n) FROM (SELECT (reported_at AT TIME ZONE 'Asia/Shanghai')::date AS "
-    f"day, {a.REPEAT_PHONE_HASH} AS h, 1 AS n FROM incidents WHERE status <> 'merged' AND "
-    "reporter_phone_masked <> '' UNION ALL SELECT (reported_at AT TIME ZONE "
-    f"'Asia/Shanghai')::date, {a.REPEAT_ADDRESS_HASH}, 1 FROM incidents WHERE status <> "
-    "'merged' AND address <> '' AND category_code IS NOT NULL) x GROUP BY 1, 2"
+    "SELECT h, kind, array_to_string(array_agg(day ORDER BY day), ',') FROM (SELECT "
+    f"{a.REPEAT_PHONE_HASH} AS h, 0 AS kind, (reported_at AT TIME ZONE 'Asia/Shanghai')::date "
+    "AS day FROM incidents WHERE status <> 'merged' AND reporter_phone_masked <> '' UNION ALL "
+    f"SELECT {a.REPEAT_ADDRESS_HASH}, 1, (reported_at AT TIME ZONE 'Asia/Shanghai')::date FROM "
+    "incidents WHERE status <> 'merged' AND address <> '' AND category_code IS NOT NULL) x "
+    "GROUP BY 1, 2"
 )
-REPEAT_SUMMARY = "SELECT day, h, n FROM incident_repeat_daily WHERE n <> 0"
+REPEAT_SUMMARY = (
+    "SELECT h, kind, array_to_string(days, ',') FROM incident_repeat_keys "
+    "WHERE cardinality(days) > 0"
+)
+PREV_DAY_RIGHT = (  # the generated second latest day
+    "SELECT count(*) FROM incident_repeat_keys WHERE prev_day IS DISTINCT FROM "
+    "(SELECT d FROM unnest(days) d ORDER BY d DESC OFFSET 1 LIMIT 1)"
+)
 
 
 def plain_repeats(session: Session, cfg: a.WarningConfig, now: dt.datetime) -> set[object]:
@@ -581,5 +603,93 @@ def test_repeat_warnings_from_the_summary_equal_the_plain_query(session: Session
     for c in (cfg, a.WarningConfig(repeat_days=7, repeat_min=2), a.WarningConfig(repeat_min=40)):
         assert summary_repeats(session, c, now) == plain_repeats(session, c, now)
     assert _rows(session, REPEAT_SUMMARY) == _rows(session, RAW_REPEAT)
-    rebuilt = session.execute(text("SELECT cc_incident_repeat_daily_rebuild()")).scalar()
+    assert sql_count(session, PREV_DAY_RIGHT) == 0
+    rebuilt = session.execute(text("SELECT cc_incident_repeat_keys_rebuild()")).scalar()
     assert rebuilt and _rows(session, REPEAT_SUMMARY) == _rows(session, RAW_REPEAT)
+    assert sql_count(session, PREV_DAY_RIGHT) == 0
+
+
+def test_repeat_warnings_at_an_earlier_moment_and_every_threshold(session: Session) -> None:
+    """The summary's candidates when reports came after the moment asked about (a key's latest
+    days lie beyond the window), at thresholds 1 to 4, and a change of status that moves no key
+    leaves its row alone."""
+    cfg = a.WarningConfig()
+    now = clock.now()
+    g, v, t, leaf = quiet_grid(session)
+
+    def add(at: dt.datetime, phone: str, address: str) -> int:
+        return int(session.execute(text(
+            "INSERT INTO incidents (number, channel_code, category_code, title, reported_at, "
+            "grid_id, village_id, town_id, status, address, reporter_phone) VALUES (:n, "
+            "'grid_worker', :c, 'repeat', :at, :g, :v, :t, 'new', :addr, :ph) RETURNING id"),
+            {"n": f"TEST{next(_numbers):08d}", "c": leaf, "at": at, "g": g, "v": v, "t": t,
+             "addr": address, "ph": phone},
+        ).scalar_one())
+
+    then = now - dt.timedelta(days=20)
+    # three reports in the window ending at ``then``, four more after it
+    ids = [add(then - dt.timedelta(days=d, hours=1), "13912349001", "later road 1")
+           for d in (1, 4, 9)]
+    ids += [add(then + dt.timedelta(days=d), "13912349001", "later road 1") for d in (1, 2, 3, 5)]
+    # two in the window ending at ``then``, one just after it
+    add(then - dt.timedelta(days=2), "13912349002", "later road 2")
+    add(then - dt.timedelta(days=3), "13912349002", "later road 2")
+    add(then + dt.timedelta(hours=2), "13912349002", "later road 2")
+    for c in (cfg, a.WarningConfig(repeat_min=2), a.WarningConfig(repeat_min=1),
+              a.WarningConfig(repeat_min=4), a.WarningConfig(repeat_days=7, repeat_min=2)):
+        for at in (then, now, then + dt.timedelta(days=2, hours=12)):
+            assert summary_repeats(session, c, at) == plain_repeats(session, c, at), (c, at)
+    got = summary_repeats(session, cfg, then)
+    assert any(x[1] == "later road 1:" + leaf and x[2] == 3 for x in got)
+    assert not any(x[1] == "later road 2:" + leaf for x in got)
+    assert any(x[1] == "later road 2:" + leaf and x[2] == 2
+               for x in summary_repeats(session, a.WarningConfig(repeat_min=2), then))
+    # a change of status moves no key: the key's row is not rewritten
+    h = session.execute(text(f"SELECT {a.REPEAT_ADDRESS_HASH} FROM incidents WHERE id = :i"),
+                        {"i": ids[0]}).scalar_one()
+    key = text("SELECT xmin::text, days, prev_day FROM incident_repeat_keys "
+               "WHERE kind = 1 AND h = :h")
+    before = session.execute(key, {"h": h}).one()
+    assert len(before[1]) == 7
+    session.execute(text("UPDATE incidents SET status = 'accepted' WHERE id = ANY(:i)"),
+                    {"i": ids})
+    assert session.execute(key, {"h": h}).one() == before
+    # all of a key's incidents gone: its row holds no day, and the summary still equals them
+    session.execute(text("DELETE FROM incidents WHERE id = ANY(:i)"), {"i": ids})
+    assert tuple(session.execute(key, {"h": h}).one())[1:] == ([], None)
+    assert _rows(session, REPEAT_SUMMARY) == _rows(session, RAW_REPEAT)
+    for at in (then, now):
+        assert summary_repeats(session, cfg, at) == plain_repeats(session, cfg, at)
+
+
+
+def test_repeat_keys_keep_both_of_two_concurrent_reports_of_one_number(db_url: str) -> None:
+    """Two transactions report the same number at once: the second waits for the first and adds
+    its day to the key as the first left it (no lost update)."""
+    insert = (
+        "INSERT INTO incidents (number, channel_code, title, reported_at, status, "
+        "reporter_phone) VALUES (%s, 'hotline', 'same number', %s, 'new', '13912347777')"
+    )
+    day = dt.datetime(2026, 11, 20, 9, tzinfo=clock.CST)
+    with psycopg.connect(libpq_url(db_url), autocommit=True) as setup:
+        setup.execute("INSERT INTO channels (code, name, name_en) VALUES ('hotline', '热线', "
+                      "'Hotline')")
+        setup.execute(insert, ("C1", day - dt.timedelta(days=3)))
+    with psycopg.connect(libpq_url(db_url)) as first, psycopg.connect(libpq_url(db_url)) as second:
+        first.execute(insert, ("C2", day - dt.timedelta(days=1)))
+
+        def report() -> None:
+            second.execute(insert, ("C3", day))
+            second.commit()
+
+        waiter = threading.Thread(target=report)
+        waiter.start()
+        waiter.join(0.5)
+        assert waiter.is_alive()  # waits for the first transaction's row of the key
+        first.commit()
+        waiter.join(10)
+        assert not waiter.is_alive()
+    with psycopg.connect(libpq_url(db_url), autocommit=True) as check:
+        rows = check.execute("SELECT days, prev_day FROM incident_repeat_keys").fetchall()
+    assert rows == [([day.date() - dt.timedelta(days=3), day.date() - dt.timedelta(days=1),
+                      day.date()], day.date() - dt.timedelta(days=1))]

@@ -514,7 +514,7 @@ class AnalysisView(QWidget):
             sup = d.supervision
             t.setItem(i, len(DEPT_COLUMNS) + 3, _item("—") if sup is None else _item(
                 f"{sup.score:.1f}" + ("" if sup.final else "*"),
-                a.supervision_orders(sup, d.department_id), link=True, number=True))
+                (d.department_id, a.SUPERVISION), link=True, number=True))
         s = self.source_table
         s.setRowCount(len(p.dispute_sources))
         for i, src in enumerate(p.dispute_sources):
@@ -605,9 +605,6 @@ class AnalysisView(QWidget):
     def _on_dept_clicked(self, row: int, column: int) -> None:
         item = self.dept_table.item(row, column)
         data = item.data(Qt.ItemDataRole.UserRole) if item else None
-        if isinstance(data, QueueFilter):  # the supervision score: its orders
-            self._open(data, "orders")
-            return
         if not isinstance(data, tuple) or self._range is None:
             return
         dept, measure = data
