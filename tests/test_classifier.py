@@ -324,3 +324,45 @@ def test_a_csv_whose_cells_start_with_tabs_and_quote_quotes_is_read_row_by_row(
     data = read_labelled(path, ["留言主题", "留言详情"], "一级分类")
     assert data.rows == 30 and len(data.texts) == 30 and data.empty_text == 0
     assert '"夜宵"' in data.texts[0] and data.labels[:2] == ["城乡建设", "环境保护"]
+
+
+def test_a_label_name_counts_as_a_training_text() -> None:
+    """With few examples of a class, its name is worth a text: words that only the name holds
+    point to it; a tree label's text holds its ancestors' names; a bare code gives none."""
+    samples = (
+        [classifier.Sample(f"公交车第{i}次晚点，站台上等了一个小时", "交通运输") for i in range(5)]
+        + [classifier.Sample(f"化工厂排污{i}天，河水发黑发臭", "环境保护") for i in range(5)]
+        + [classifier.Sample(f"孩子学校食堂饭菜{i}次不干净", "教育文体") for i in range(5)]
+    )
+    model = classifier.train(samples)
+    for text, label in (
+        ("交通问题", "交通运输"),
+        ("环境问题", "环境保护"),
+        ("教育问题", "教育文体"),
+    ):
+        p = model.predict(text)
+        assert p is not None and p.categories[0].label == label, (text, p)
+    texts = classifier.label_texts(
+        ["010101", "99"],
+        {"01": "城市管理", "0101": "市容", "010101": "垃圾堆放"},
+        {"010101": "0101", "0101": "01", "01": None},
+    )
+    assert texts == [("城市管理 市容 垃圾堆放\n城市管理 市容 垃圾堆放", "010101")]
+
+
+def test_a_model_stored_before_feature_selection_still_predicts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Versions stored before the heads kept a share of the features (no ``keep``) load and
+    suggest as they did."""
+    samples = [classifier.Sample(f"小区门口垃圾堆放{i}天没人清运", "垃圾") for i in range(6)] + [
+        classifier.Sample(f"楼下电动车被盗第{i}次了", "盗窃") for i in range(6)
+    ]
+    monkeypatch.setattr(classifier, "_keep", lambda x, labels: None)
+    model = classifier.train(samples)
+    del model.category.__dict__["keep"]
+    monkeypatch.undo()
+    again = classifier.loads(model.dumps())
+    p = again.predict("电动车又被盗了")
+    assert p is not None and p.categories[0].label == "盗窃"
+    assert "被盗" in p.category_reasons or "盗" in "".join(p.category_reasons)
