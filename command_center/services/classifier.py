@@ -7,10 +7,11 @@ TF-IDF, feed a linear SVM (scikit-learn, CPU, seconds for ten thousand texts). A
 line is a subject (a message's 留言主题, an incident's title) also gets the subject's own character
 1–2-grams: the subject says what the matter is, the body mostly how it happened.
 
-Each head reads the tenth of the features most bound to its labels (chi-squared on its training
-texts, :func:`_keep`), and every label's own name is one more training text of it
-(:func:`label_texts`): with a few hundred texts, most n-grams are seen once or twice and only add
-noise, and a small class's name ("交通运输") is often the word its dozen examples lack.
+Under 2,000 training texts each head reads the tenth of the features most bound to its labels
+(chi-squared on its training texts, :func:`_keep`), and every label's own name is one more
+training text of it (:func:`label_texts`): with a few hundred texts, most n-grams are seen once or
+twice and only add noise, and a small class's name ("交通运输") is often the word its dozen
+examples lack.
 
 The SVM's cost C and whether classes are weighted by their rarity are chosen per training by an
 inner cross-validation on the training texts only (:func:`_select`, on at most
