@@ -85,7 +85,7 @@ def main() -> None:
     x = model.features.transform([classifier.model_text(s.text) for s in held])
     from sklearn.metrics import f1_score
 
-    predicted = model.category.svm.predict(x)
+    predicted = model.category.predict(x)
     out["holdout_macro_f1"] = round(
         float(f1_score([s.category for s in held], predicted, average="macro")), 3
     )
@@ -93,7 +93,7 @@ def main() -> None:
     # the same on harder texts (demo/texts.harder): colloquial, typos, mixed topics
     hard_model = classifier.train(_generated(10_000, 18, hard=True))
     hard = _generated(2_000, 19, hard=True)
-    predicted = hard_model.category.svm.predict(
+    predicted = hard_model.category.predict(
         hard_model.features.transform([classifier.model_text(s.text) for s in hard])
     )
     out["hard_holdout_macro_f1"] = round(

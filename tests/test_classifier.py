@@ -324,3 +324,53 @@ def test_a_csv_whose_cells_start_with_tabs_and_quote_quotes_is_read_row_by_row(
     data = read_labelled(path, ["留言主题", "留言详情"], "一级分类")
     assert data.rows == 30 and len(data.texts) == 30 and data.empty_text == 0
     assert '"夜宵"' in data.texts[0] and data.labels[:2] == ["城乡建设", "环境保护"]
+
+
+def test_a_label_name_counts_as_a_training_text() -> None:
+    """With few examples of a class, its name is worth a text: words that only the name holds
+    point to it; a tree label's text holds its ancestors' names; a bare code gives none."""
+    samples = (
+        [classifier.Sample(f"公交车第{i}次晚点，站台上等了一个小时", "交通运输") for i in range(5)]
+        + [classifier.Sample(f"化工厂排污{i}天，河水发黑发臭", "环境保护") for i in range(5)]
+        + [classifier.Sample(f"孩子学校食堂饭菜{i}次不干净", "教育文体") for i in range(5)]
+    )
+    model = classifier.train(samples)
+    for text, label in (
+        ("交通问题", "交通运输"),
+        ("环境问题", "环境保护"),
+        ("教育问题", "教育文体"),
+    ):
+        p = model.predict(text)
+        assert p is not None and p.categories[0].label == label, (text, p)
+    texts = classifier.label_texts(
+        ["010101", "99"],
+        {"01": "城市管理", "0101": "市容", "010101": "垃圾堆放"},
+        {"010101": "0101", "0101": "01", "01": None},
+    )
+    assert texts == [("城市管理 市容 垃圾堆放\n城市管理 市容 垃圾堆放", "010101")]
+
+
+def test_a_head_that_reads_a_share_of_the_features_suggests_the_same_once_stored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Few training texts: a head keeps the features most bound to its labels; its suggestions,
+    reasons and confidences are the same after the model is stored and loaded."""
+    monkeypatch.setattr(classifier, "KEEP_MIN", 20)
+    samples = (
+        [classifier.Sample(f"小区门口垃圾堆放{i}天没人清运，臭气熏天", "垃圾") for i in range(8)]
+        + [classifier.Sample(f"楼下电动车被盗，第{i}次了，报警没用", "盗窃") for i in range(8)]
+        + [classifier.Sample(f"公司拖欠工资{i}个月，老板跑了", "欠薪") for i in range(8)]
+    )
+    model = classifier.train(samples)
+    head = model.category
+    assert head.kept < head.svm.coef_.shape[1]  # it reads only a share of them
+    again = classifier.loads(model.dumps())
+    for text in ("电动车又被盗了", "垃圾没人清运", "老板拖欠工资"):
+        p, q = model.predict(text), again.predict(text)
+        assert p is not None and q is not None
+        assert p.categories[0].label == q.categories[0].label
+        assert abs(p.categories[0].confidence - q.categories[0].confidence) < 1e-3
+        assert p.category_reasons == q.category_reasons
+        assert p.category_reasons and all(r in text for r in p.category_reasons[:1])
+    best = [model.predict(t) for t in ("电动车又被盗了", "老板拖欠工资")]
+    assert [p.categories[0].label if p else None for p in best] == ["盗窃", "欠薪"]

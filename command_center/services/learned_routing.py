@@ -143,7 +143,9 @@ def learn(
         )
     parents, names = _tree(session)
     with classifier.remembering_words():  # each text segmented once for the folds and the model
-        cat_eval, dept_eval = classifier.cross_validate(samples, folds)
+        cat_eval, dept_eval = classifier.cross_validate(
+            samples, folds, parents=parents, names=names
+        )
         model = classifier.train(samples, parents=parents, names=names)
     data = model.dumps()
     import sklearn
