@@ -158,6 +158,8 @@ class IncidentRow:
     lat: float | None
     version: int
     location_flag: str  # models.LocationFlag: ok, outside (to be checked), missing
+    category_name_en: str | None  # the English interface's words (None: the Chinese ones)
+    channel_name_en: str | None
     key: tuple[Any, ...]
 
     @property
@@ -202,6 +204,9 @@ class OrderRow:
     answered_at: dt.datetime | None
     address: str | None
     version: int
+    category_name_en: str | None  # the English interface's words (None: the Chinese ones)
+    channel_name_en: str | None
+    department_name_en: str | None
     key: tuple[Any, ...]
 
     @property
@@ -544,6 +549,8 @@ def incident_rows(
             Incident.lat,
             Incident.version,
             Incident.location_flag,
+            Category.name_en.label("category_name_en"),
+            Channel.name_en.label("channel_name_en"),
         )
         .select_from(Incident)
         .outerjoin(Category, Category.code == Incident.category_code)
@@ -596,6 +603,9 @@ def order_rows(
             Incident.answered_at,
             Incident.address,
             WorkOrder.version,
+            Category.name_en.label("category_name_en"),
+            Channel.name_en.label("channel_name_en"),
+            Department.name_en.label("department_name_en"),
         )
         .select_from(WorkOrder)
         .join(Incident, Incident.id == WorkOrder.incident_id)

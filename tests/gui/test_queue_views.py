@@ -632,10 +632,14 @@ def test_a_point_outside_the_county_is_flagged_in_the_queue_and_the_details(
     """Issue 10, bug 4: the `outside` flag was shown nowhere."""
     (new_id,) = _make_new(other_engine, 1)
     with other_engine.begin() as conn:
-        conn.execute(text(
-            "UPDATE incidents SET location_flag = 'outside', lon = 116.40, lat = 39.90, "
-            "grid_id = NULL, village_id = NULL, town_id = NULL, version = version + 1 "
-            "WHERE id = :i"), {"i": new_id})
+        conn.execute(
+            text(
+                "UPDATE incidents SET location_flag = 'outside', lon = 116.40, lat = 39.90, "
+                "grid_id = NULL, village_id = NULL, town_id = NULL, version = version + 1 "
+                "WHERE id = :i"
+            ),
+            {"i": new_id},
+        )
     view = _new_incident_in_details(qtbot, db, runner, new_id)
     try:
         row = view.model.row_of(new_id)
@@ -664,8 +668,9 @@ def test_the_commonest_steps_have_keys(qtbot, cc_app, db, runner, other_engine) 
 
         def status() -> str:
             with other_engine.connect() as conn:
-                return conn.execute(text("SELECT status FROM incidents WHERE id = :i"),
-                                    {"i": new_id}).scalar_one()
+                return conn.execute(
+                    text("SELECT status FROM incidents WHERE id = :i"), {"i": new_id}
+                ).scalar_one()
 
         qtbot.waitUntil(lambda: status() == "accepted", timeout=WAIT)
         # nothing to verify on an accepted incident: the key does nothing
@@ -684,17 +689,27 @@ def test_one_button_clears_every_filter(qtbot, cc_app, db, runner) -> None:  # t
         _wait_loaded(qtbot, view.model)
         qtbot.waitUntil(lambda: view.model.count is not None, timeout=WAIT)
         opened = view.model.count.value
-        view.apply_filter(svc.QueueFilter(
-            statuses=("closed",), priorities=(1,), overdue_only=True, text="井盖",
-        ))
-        view.set_area_filter({"type": "Polygon", "coordinates": [[[100.8, 38.4], [100.9, 38.4],
-                                                                  [100.9, 38.5], [100.8, 38.4]]]})
+        view.apply_filter(
+            svc.QueueFilter(
+                statuses=("closed",),
+                priorities=(1,),
+                overdue_only=True,
+                text="井盖",
+            )
+        )
+        view.set_area_filter(
+            {
+                "type": "Polygon",
+                "coordinates": [[[100.8, 38.4], [100.9, 38.4], [100.9, 38.5], [100.8, 38.4]]],
+            }
+        )
         _wait_loaded(qtbot, view.model)
         assert view.reset_button.text() == "清除筛选"
         view.reset_button.click()
         _wait_loaded(qtbot, view.model)
-        qtbot.waitUntil(lambda: view.model.count is not None and view.model.count.value == opened,
-                        timeout=WAIT)
+        qtbot.waitUntil(
+            lambda: view.model.count is not None and view.model.count.value == opened, timeout=WAIT
+        )
         assert not view.overdue_check.isChecked() and view.search_edit.text() == ""
         assert not view.area_chip.isVisible()
         assert view.status_combo.currentData() == view.default_filter().statuses
@@ -720,9 +735,9 @@ def test_the_order_queue_shows_what_was_returned_or_objected(qtbot, cc_app, db, 
         statuses = {view.model.item(r).status for r in range(view.model.rowCount())}
         assert statuses and statuses <= {"returned", "objected"}
         with db.sessions() as s:
-            expected = s.execute(text(
-                "SELECT count(*) FROM work_orders WHERE status IN ('returned', 'objected')"
-            )).scalar_one()
+            expected = s.execute(
+                text("SELECT count(*) FROM work_orders WHERE status IN ('returned', 'objected')")
+            ).scalar_one()
         qtbot.waitUntil(
             lambda: view.model.count is not None and view.model.count.value == expected,
             timeout=WAIT,
@@ -730,3 +745,43 @@ def test_the_order_queue_shows_what_was_returned_or_objected(qtbot, cc_app, db, 
         assert f"{expected:,}" in view.count_label.text()
     finally:
         view.shutdown()
+
+
+def test_the_english_queue_names_departments_categories_and_channels_in_english(
+    qtbot, cc_app, db, runner
+) -> None:  # type: ignore[no-untyped-def]
+    """The ledger said "County Civil Affairs Bureau" while the order queue said 县民政局 in
+    the English interface: the queues take the names' English words too (and Chinese again)."""
+    orders = QueueTableModel(runner, svc.Query("orders", svc.QueueFilter()), page_size=60)
+    incidents = QueueTableModel(runner, svc.Query("incidents", svc.QueueFilter()), page_size=60)
+    _wait_loaded(qtbot, orders)
+    _wait_loaded(qtbot, incidents)
+    order, incident = orders.item(0), incidents.item(0)
+    with db.sessions() as s:
+        dept = s.execute(
+            text("SELECT name, name_en FROM departments WHERE id = :d"),
+            {"d": order.department_id},
+        ).one()
+        cat = s.execute(
+            text("SELECT name, name_en FROM categories WHERE code = :c"),
+            {"c": order.category_code},
+        ).one()
+        chan = s.execute(
+            text("SELECT name, name_en FROM channels WHERE code = :c"),
+            {"c": incident.channel_code},
+        ).one()
+    assert dept[1] and cat[1] and chan[1] and dept[1] != dept[0]
+
+    def shown() -> tuple[str, str, str]:
+        return (
+            orders.index(0, orders.column_of("department")).data(),
+            orders.index(0, orders.column_of("category")).data(),
+            incidents.index(0, incidents.column_of("channel")).data(),
+        )
+
+    try:
+        cc_app.switch("en")
+        assert shown() == (dept[1], cat[1], chan[1])
+    finally:
+        cc_app.switch("zh_CN")
+    assert shown() == (dept[0], cat[0], chan[0])

@@ -339,15 +339,19 @@ class QueueTableModel(QAbstractTableModel):
         if key == "title":
             return row.title
         if key == "category":
-            return row.category_name or ""
+            return words.pick(
+                (row.category_name or "", row.category_name_en or row.category_name or "")
+            )
         if key == "place":
             parts = [p for p in (row.town_name, row.grid_name) if p]
             flag = words.location_flag_text(getattr(row, "location_flag", None))
             return " · ".join(parts + ([f"⚠ {flag}"] if flag else []))
         if key == "channel":
-            return row.channel_name or row.channel_code
+            zh = row.channel_name or row.channel_code
+            return words.pick((zh, row.channel_name_en or zh))
         if key == "department":
-            return row.department_name or ""
+            zh = row.department_name or ""
+            return words.pick((zh, row.department_name_en or zh))
         if key == "priority":
             return priority_text(row.priority)
         if key == "status":
