@@ -445,10 +445,10 @@ class Deadlines:
         return found
 
     def due(self, category_code: str | None, priority: int, at: dt.datetime) -> dt.datetime:
-        return self.allowance(category_code, priority).deadline(self.calendar, at.astimezone(CST))
+        return self.allowance(category_code, priority).deadline(self.calendar, at)
 
     def answer_due(self, at: dt.datetime) -> dt.datetime:
-        return self.calendar.add_working_days(at.astimezone(CST), self.answer_days)
+        return self.calendar.add_working_days(at, self.answer_days)
 
     def fill(self, row: dict[str, Any]) -> None:
         """Give a row about to be written its answer deadline, and its due date unless the work

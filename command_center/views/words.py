@@ -86,9 +86,3 @@ def plain_tip(text: str | None) -> str | None:
 
     return Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
 
-
-def chart_label(name: str, most: int = 4) -> str:
-    """A place's name short enough to stand under a bar beside a dozen others: at most
-    ``most`` characters and an ellipsis (城区社区管理委员会 → 城区社区…); the full name is in
-    the chart's table or tooltip."""
-    return name if len(name) <= most else name[:most] + "…"

@@ -38,8 +38,8 @@ from sqlalchemy.orm import Session
 
 from command_center.services import data_quality, permissions, roster, worker_metrics
 from command_center.services.audit import Actor
+from command_center.services.incident_writer import cut
 from command_center.views.table_export import install_export
-from command_center.views.words import chart_label
 from command_center.views.workers.dialogs import (
     GridFiguresDialog,
     RecordsDialog,
@@ -351,9 +351,10 @@ class WorkersView(QWidget):
                 target, angle=0, pen=pg.mkPen("#1565c0", width=2, style=Qt.PenStyle.DashLine)
             )
         )
-        # the longest names (城区社区管理委员会, 民乐生态工业园区) ran into their neighbours
+        # the longest names (城区社区管理委员会, 民乐生态工业园区) ran into their neighbours:
+        # four characters and an ellipsis
         self.town_plot.getAxis("bottom").setTicks(
-            [[(i, chart_label(t.name)) for i, t in enumerate(towns)]]
+            [[(i, cut(t.name, 5)) for i, t in enumerate(towns)]]
         )
         self.day_plot.clear()
         series = data["series"]
