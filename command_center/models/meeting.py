@@ -128,8 +128,8 @@ class IncidentRepeatKeys(Base):
 
 
 class ScorePointMonthly(Base):
-    """The supervision score's points (``score_points``) summed per month and unit (alembic
-    0024; ``n``: how many points rows), for the departments table of the analysis. Kept by
+    """The supervision score's points (``score_points``) summed per month, unit and rule (alembic
+    0024, 0025; ``n``: how many points rows), for the departments table of the analysis. Kept by
     statement triggers on ``score_points`` in the same transaction as every change
     (``cc_score_point_monthly_rebuild()`` makes it anew)."""
 
@@ -138,6 +138,7 @@ class ScorePointMonthly(Base):
     month: Mapped[dt.date] = mapped_column(primary_key=True)
     unit_type: Mapped[str] = mapped_column(String(12), primary_key=True)
     unit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    rule: Mapped[str] = mapped_column(String(24), primary_key=True)  # alembic 0025
     points: Mapped[int] = mapped_column(BigInteger)
     n: Mapped[int] = mapped_column()
 

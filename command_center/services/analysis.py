@@ -64,7 +64,7 @@ from command_center.services import disputes, permissions
 from command_center.services.audit import Actor, record
 from command_center.services.disputes import CaseFilter
 from command_center.services.queue import QueueFilter
-from command_center.services.supervision import BASE_SCORE
+from command_center.services.supervision import month_points, score_scale, unit_score
 
 Bucket = Literal["day", "week", "month"]
 BUCKETS: tuple[str, ...] = ("day", "week", "month")
@@ -675,7 +675,7 @@ def _order_counts_live(
 @dataclass(frozen=True)
 class SupervisionScore:
     """A department's supervision score (督办考核, services/supervision.monthly_scores) over the
-    months a period touches: the mean of the months' scores (each 100 plus its points)."""
+    months a period touches: the mean of the months' scores (each on the 100 scale)."""
 
     score: float
     months: int
@@ -698,26 +698,24 @@ def supervision_scores(session: Session, period: Period) -> dict[int, Supervisio
     """Per department, its supervision score over the months ``period`` touches — only where the
     county keeps a score (some point recorded in those months): else empty."""
     months = _months_of(period)
-    # the points summed per month and unit (alembic 0024: score_point_monthly, kept by
-    # triggers; n = how many points, so a department with none in the months has no row)
-    rows: dict[int, int] = dict(session.execute(
-        text(
-            "SELECT unit_id, sum(points) FROM score_point_monthly WHERE unit_type = 'department' "
-            "AND month = ANY(:m) AND n > 0 GROUP BY 1"
-        ),
-        {"m": months},
-    ).all())
+    # the points summed per month, unit and rule (alembic 0024, 0025: score_point_monthly,
+    # kept by triggers; a department with none in a month has no row and scores 100 there)
+    rows = month_points(session, months, "department")
     if not rows:
         return {}
+    scale = score_scale(session)
     locked = session.scalar(
         text("SELECT count(*) FROM score_months WHERE month = ANY(:m)"), {"m": months}
     )
     out = {}
     for did in session.scalars(select(Department.id).where(Department.active)):
-        total = int(rows.get(did) or 0)
+        scores, total = [], 0
+        for month in months:
+            points, counts = rows.get((month, int(did)), ({}, {}))
+            scores.append(unit_score(points, counts, scale).score)
+            total += sum(points.values())
         out[int(did)] = SupervisionScore(
-            round(BASE_SCORE + total / len(months), 1), len(months), total,
-            locked == len(months),
+            round(sum(scores) / len(months), 1), len(months), total, locked == len(months)
         )
     return out
 

@@ -27,6 +27,7 @@ from command_center import clock
 from command_center.clock import CST
 from command_center.models import AdminArea
 from command_center.services import analysis as a
+from command_center.services import supervision as sv
 from command_center.services.agreement_pdf import _register_font
 
 NOTABLE_CASES = 8
@@ -53,6 +54,8 @@ class Bulletin:
     inactive_workers: tuple[str, ...] = ()
     warning_lines: list[str] = field(default_factory=list)
     audit_head: tuple[int, str] = (0, "")
+    # how the supervision score was counted
+    score_scale: sv.ScoreScale = field(default_factory=sv.ScoreScale)
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -128,11 +131,13 @@ def compute(
               [(i, t.name, t.count, t.last_year, a.change(t.count, t.last_year))
                for i, t in enumerate(towns, 1)]),
         Table("departments", "部门考核",
-              ("名次", "部门", "受理", "按时办结", "超期", "退单", "二次派单", "满意率", "得分"),
+              ("名次", "部门", "受理", "按时办结", "超期", "退单", "二次派单", "满意率", "得分",
+               "督办考核"),
               [(i, d.name, d.counts["received"], d.counts["on_time"], d.counts["overdue"],
                 d.counts["returned"], d.counts["second_dispatch"],
                 _pct(d.rate("satisfied", "rated")),
-                "—" if d.score is None else f"{d.score:.1f}")
+                "—" if d.score is None else f"{d.score:.1f}",
+                "—" if d.supervision is None else f"{d.supervision.score:.1f}")
                for i, d in enumerate(depts, 1)]),
     ]
     for c in cats:
@@ -162,7 +167,7 @@ def compute(
     step(85, "审计链")
     return Bulletin(
         county, month, p, (p.end.astimezone(CST).date().replace(day=5)), figures, daily, tables,
-        workers.inactive_names, warning_lines, audit_head(session),
+        workers.inactive_names, warning_lines, audit_head(session), sv.score_scale(session),
     )
 
 
@@ -293,8 +298,11 @@ def render_pdf(b: Bulletin) -> bytes:
         table(b.table("towns"), (15, 70, 25, 30, 30)),
         Paragraph("六、职能部门考核排名", h),
         Paragraph("得分按权重计：按时办结 30%、办结 20%、未退单 10%、未二次派单 10%、群众满意 30%"
-                  "（满意度权重不低于 30%）。", small),
-        table(b.table("departments"), (11, 44, 14, 17, 14, 14, 17, 17, 14)),
+                  "（满意度权重不低于 30%）。督办考核为本月督办考核得分：基础分 100，"
+                  + (f"督办规则分值按每{b.score_scale.per_orders}件到期工单折算，"
+                     if b.score_scale.per_orders else "督办规则分值全额计入，")
+                  + f"加分最多 {b.score_scale.credit_cap} 分，扣完为止。", small),
+        table(b.table("departments"), (10, 40, 13, 16, 13, 13, 16, 15, 13, 16)),
         Paragraph("七、网格员履职", h),
         Paragraph(
             f"本月未报平安的专职网格员 {len(b.inactive_workers)} 名，予以通报："

@@ -37,6 +37,11 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
         "the monthly score's points per rule (every unit starts the month at 100): a step of "
         "the sweep, a returned order, an order closed on time, a satisfied reporter",
     ),
+    "orders.score_scale": (
+        {"per_orders": 100, "credit_cap": 10},
+        "the monthly score on the 100 scale: the rules' points count per this many orders due "
+        "in the month (每百件折算; 0: whole), credit adds at most credit_cap, never below 0",
+    ),
     "orders.supervision_days": (3, "working days a department has to answer a supervision"),
     "orders.repeat_reports": (
         {"count": 3, "days": 30},
@@ -145,6 +150,10 @@ def _checked(session: Session, key: str, value: Any) -> Any:
         from command_center.services import supervision
 
         return supervision.validate_score_points(value)
+    if key == "orders.score_scale":
+        from command_center.services import supervision
+
+        return supervision.validate_score_scale(value)
     return value
 
 

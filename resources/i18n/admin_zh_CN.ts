@@ -215,7 +215,7 @@
 <context>
     <name>DeadlineRuleForm</name>
     <message>
-        <location filename="../../command_center/views/admin/rules_dialog.py" line="+178"/>
+        <location filename="../../command_center/views/admin/rules_dialog.py" line="+180"/>
         <source>Deadline rule</source>
         <translation>办理时限规则</translation>
     </message>
@@ -393,7 +393,7 @@
 <context>
     <name>RulesDialog</name>
     <message>
-        <location line="-104"/>
+        <location line="-106"/>
         <source>Objection window</source>
         <translation>异议期限</translation>
     </message>
@@ -419,12 +419,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+357"/>
+        <location line="+376"/>
         <source>working days</source>
         <translation>个工作日</translation>
     </message>
     <message>
-        <location line="-351"/>
+        <location line="-370"/>
         <source>Dispatches before escalation</source>
         <translation>提请督办前最多派送</translation>
     </message>
@@ -434,7 +434,7 @@
         <translation>次</translation>
     </message>
     <message>
-        <location line="+159"/>
+        <location line="+161"/>
         <source>Working rules</source>
         <translation>办理规则</translation>
     </message>
@@ -503,12 +503,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+303"/>
+        <location line="+330"/>
         <source>Only an administrator can change the working rules.</source>
         <translation>只有系统管理员可以修改办理规则。</translation>
     </message>
     <message>
-        <location line="-285"/>
+        <location line="-312"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
@@ -633,12 +633,27 @@
         <translation>删除</translation>
     </message>
     <message>
-        <location line="+20"/>
-        <source>Monthly score: points per order (every unit starts at 100)</source>
-        <translation>月度考核：每件工单的分值（各单位每月从100分起算）</translation>
+        <location line="+22"/>
+        <source>not counted per orders</source>
+        <translation>不折算</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
+        <source>Count points per this many orders due</source>
+        <translation>每多少件到期工单折算</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Credit adds at most</source>
+        <translation>加分上限</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Monthly score: every unit starts at 100. The points per order count per hundred orders that fell due (a unit with fewer counts them whole), credit is capped, points given by hand count whole, and no score falls below 0.</source>
+        <translation>月度考核：各单位基础分100分。各规则分值按每百件到期工单折算（不足百件按实际分值计），加分封顶，人工调整分值全额计入，扣完为止（最低0分）。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Save supervision rules</source>
         <translation>保存督办规则</translation>
     </message>
@@ -648,7 +663,7 @@
         <translation>默认</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+84"/>
         <source>category</source>
         <translation>分类</translation>
     </message>

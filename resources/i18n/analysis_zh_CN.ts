@@ -223,7 +223,7 @@
         <translation>预警（%1）</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+99"/>
         <source>Dismiss the warning</source>
         <translation>忽略预警</translation>
     </message>

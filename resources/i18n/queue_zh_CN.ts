@@ -718,7 +718,7 @@
         <translation>派单时间</translation>
     </message>
     <message>
-        <location line="+227"/>
+        <location line="+231"/>
         <location filename="../../command_center/views/queue/queue_view.py" line="-807"/>
         <source>Answer overdue</source>
         <translation>答复超期</translation>

@@ -52,18 +52,18 @@
 <context>
     <name>ScoreDialog</name>
     <message>
-        <location filename="../../command_center/views/supervision/score_view.py" line="+57"/>
+        <location filename="../../command_center/views/supervision/score_view.py" line="+62"/>
         <source>Adjust the score</source>
         <translation>调整考核分</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+92"/>
+        <location line="+107"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location line="-88"/>
+        <location line="-103"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
@@ -108,7 +108,7 @@
         <translation>锁定本月…</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+65"/>
         <source>Rank</source>
         <translation>名次</translation>
     </message>
@@ -118,7 +118,37 @@
         <translation>得分</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+1"/>
+        <source>Orders due</source>
+        <translation>到期工单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Credit counted</source>
+        <translation>加分（折算）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Deductions counted</source>
+        <translation>扣分（折算）</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Score = 100 + credit + deductions + points by hand, not below 0. The points of the rules (right) count per hundred orders due in the month (closed on time or overdue; a unit with fewer counts them whole); credit adds at most {cap}.</source>
+        <translation>得分 = 100 + 加分 + 扣分 + 人工调整，最低0分。右侧各规则分值按本月每百件到期工单（按期办结或超期）折算，不足百件按实际分值计；加分最多{cap}分。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Score = 100 + credit + deductions + points by hand, not below 0. The points of the rules (right) count whole; credit adds at most {cap}.</source>
+        <translation>得分 = 100 + 加分 + 扣分 + 人工调整，最低0分。右侧各规则分值全额计入；加分最多{cap}分。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Score = 100 + credit + deductions + points by hand, not below 0. The points of the rules (right) count per {n} orders due in the month; credit adds at most {cap}.</source>
+        <translation>得分 = 100 + 加分 + 扣分 + 人工调整，最低0分。右侧各规则分值按本月每{n}件到期工单折算；加分最多{cap}分。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Choose a unit first.</source>
         <translation>请先选择一个单位。</translation>
     </message>

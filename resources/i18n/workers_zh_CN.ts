@@ -381,7 +381,7 @@
 <context>
     <name>WorkersView</name>
     <message>
-        <location filename="../../command_center/views/workers/workers_view.py" line="+228"/>
+        <location filename="../../command_center/views/workers/workers_view.py" line="+229"/>
         <source>Active ratio</source>
         <translation>在岗率</translation>
     </message>
@@ -453,12 +453,12 @@
         <location line="+22"/>
         <location line="+9"/>
         <location line="+13"/>
-        <location line="+311"/>
+        <location line="+315"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location line="-374"/>
+        <location line="-378"/>
         <source>Reminders</source>
         <translation>提醒签收</translation>
     </message>
@@ -497,12 +497,12 @@
         <location line="+21"/>
         <location line="+10"/>
         <location line="+13"/>
-        <location line="+311"/>
+        <location line="+315"/>
         <source>Worker</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location line="-354"/>
+        <location line="-358"/>
         <source>Town and village</source>
         <translation>乡镇村社区</translation>
     </message>
@@ -555,12 +555,12 @@
         <location line="+4"/>
         <location line="+4"/>
         <location line="+7"/>
-        <location line="+324"/>
+        <location line="+328"/>
         <source>Town</source>
         <translation>镇（街道）</translation>
     </message>
     <message>
-        <location line="-331"/>
+        <location line="-335"/>
         <source>Workers</source>
         <translation>网格员数</translation>
     </message>
@@ -571,18 +571,18 @@
     </message>
     <message>
         <location line="+8"/>
-        <location line="+324"/>
+        <location line="+328"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location line="-323"/>
-        <location line="+324"/>
+        <location line="-327"/>
+        <location line="+328"/>
         <source>Last check-in</source>
         <translation>最近报平安</translation>
     </message>
     <message>
-        <location line="-323"/>
+        <location line="-327"/>
         <source>Days</source>
         <translation>天数</translation>
     </message>
@@ -593,13 +593,13 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+387"/>
+        <location line="+391"/>
         <location line="+52"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location line="-435"/>
+        <location line="-439"/>
         <source>Reason</source>
         <translation>事由</translation>
     </message>
@@ -624,7 +624,7 @@
         <translation>说明</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+96"/>
         <source>Balance of every worker: %1 points; the newest %2 entries with their causes</source>
         <translation>全部网格员积分余额：%1；最近 %2 条记录及其来源</translation>
     </message>

@@ -413,9 +413,10 @@ def test_supervision_score_stands_in_the_departments_table_where_there_is_one(
     behind = a.department_orders(session, p, dept, a.SUPERVISION, now=now)
     assert behind.ids == (order,)
     # the points summed per month equal the points themselves, after a delete and a rebuild
-    raw = ("SELECT month, unit_type, unit_id, sum(points), count(*) FROM score_points "
-           "GROUP BY 1, 2, 3")
-    summed = "SELECT month, unit_type, unit_id, points, n FROM score_point_monthly WHERE n <> 0"
+    raw = ("SELECT month, unit_type, unit_id, rule, sum(points), count(*) FROM score_points "
+           "GROUP BY 1, 2, 3, 4")
+    summed = ("SELECT month, unit_type, unit_id, rule, points, n FROM score_point_monthly "
+              "WHERE n <> 0")
     assert _rows(session, summed) == _rows(session, raw)
     session.execute(text("DELETE FROM score_points WHERE month = :m"), {"m": months[0]})
     assert _rows(session, summed) == _rows(session, raw)

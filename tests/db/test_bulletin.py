@@ -122,6 +122,11 @@ def test_pdf_reads_as_chinese_with_the_figures_and_the_audit_head(
         assert name in whole and str(n) in whole
     for _rank, name, *_ in b.table("departments").rows:
         assert name in whole
+    # the supervision score (督办考核) of each department, on the 100 scale
+    supervision = [row[-1] for row in b.table("departments").rows]
+    assert "督办考核" in whole and "每100件到期工单折算" in whole
+    assert all(score in whole for score in supervision)
+    assert all(0 <= float(score) <= 110 for score in supervision if score != "—")
     seq, digest = b.audit_head
     assert seq > 0 and len(digest) == 64
     assert "审计日志链头" in pages[-1] and digest in pages[-1].replace("\n", "")

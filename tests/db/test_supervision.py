@@ -508,20 +508,35 @@ def test_the_monthly_score_is_the_points_ledger_and_a_locked_month_is_final(Sess
             reason="协助处置突发事件",
         )
         scores = {u.unit_id: u for u in sv.monthly_scores(s, month, "department")}
+        # a few orders: every point counts whole (under 100 orders due), credit up to 10,
+        # the hand's points whole, never below 0 — from the points ledger itself
         in_sql = dict(
             s.execute(
                 text(
-                    "SELECT d.id, 100 + coalesce(sum(p.points), 0) FROM departments d "
-                    "LEFT JOIN score_points p ON p.unit_type = 'department' AND p.unit_id = d.id "
-                    "AND p.month = '2026-09-01' WHERE d.active GROUP BY d.id"
+                    "SELECT d.id, greatest(0, 100 + least(10, coalesce(sum(p.points) FILTER "
+                    "(WHERE p.rule IN ('on_time', 'satisfied')), 0)) + coalesce(sum(p.points) "
+                    "FILTER (WHERE p.rule NOT IN ('on_time', 'satisfied')), 0)) "
+                    "FROM departments d LEFT JOIN score_points p ON p.unit_type = 'department' "
+                    "AND p.unit_id = d.id AND p.month = '2026-09-01' WHERE d.active GROUP BY d.id"
                 )
             ).all()
         )
         assert {k: v.score for k, v in scores.items()} == in_sql
+        assert scores[police].parts is not None and scores[police].parts.credit == 10
         assert scores[police].by_rule["manual"] == 3
         assert scores[police].by_rule["red"] <= -30
         towns = sv.monthly_scores(s, month, "town")
         assert any(t.score < 100 for t in towns)
+        # a town answers for every order on its incidents: they are its orders due
+        town_of_made = s.scalar(
+            text(
+                "SELECT i.town_id FROM work_orders w JOIN incidents i ON i.id = w.incident_id "
+                "WHERE w.number LIKE 'TEST%' ORDER BY w.id DESC LIMIT 1"
+            )
+        )
+        due = {t.unit_id: t.parts.due for t in towns if t.parts is not None}
+        assert due[town_of_made] >= 1
+        assert 0 < sum(due.values()) <= sum(u.parts.due for u in scores.values() if u.parts)
         sv.lock_month(s, boss, month)
         with pytest.raises(TransitionError, match="已锁定"):
             sv.adjust_score(
@@ -533,6 +548,66 @@ def test_the_monthly_score_is_the_points_ledger_and_a_locked_month_is_final(Sess
                 points=-1,
                 reason="迟报",
             )
+
+
+def test_a_busy_department_and_a_small_one_with_the_same_rates_score_alike(Sessions) -> None:
+    """The score is on the 100 scale whatever a unit's volume: the rules' points count per
+    hundred orders due, credit is capped, points by hand count whole, nothing below 0."""
+    from command_center.services import analysis, settings
+
+    month = dt.date(2020, 1, 1)  # before the demo county's year: no points of its own
+
+    def give(s: Session, code: str, rule: str, points: int, times: int) -> None:
+        s.execute(
+            text(
+                "INSERT INTO score_points (month, unit_type, unit_id, points, rule, reason, at) "
+                "SELECT :m, 'department', :d, :p, :r, 'test', :at FROM generate_series(1, :k)"
+            ),
+            {"m": month, "d": dept(s, code), "p": points, "r": rule, "k": times,
+             "at": at(2020, 1, 20)},
+        )
+
+    with Sessions() as s:
+        # police: 1,000 orders due, 10% overdue, 5% carded yellow, 90% of reporters satisfied
+        for rule, points, times in (("on_time", 1, 900), ("overdue", -2, 100),
+                                    ("yellow", -5, 50), ("satisfied", 1, 900)):
+            give(s, "police", rule, points, times)
+        # civil affairs: 200 orders due at the same rates
+        for rule, points, times in (("on_time", 1, 180), ("overdue", -2, 20),
+                                    ("yellow", -5, 10), ("satisfied", 1, 180)):
+            give(s, "civil", rule, points, times)
+        # justice: 10 orders due; under a hundred, points count whole
+        for rule, points, times in (("on_time", 1, 9), ("overdue", -2, 1)):
+            give(s, "justice", rule, points, times)
+        s.commit()
+        scores = {u.unit_id: u for u in sv.monthly_scores(s, month, "department")}
+        police, civil, education = (scores[dept(s, c)] for c in ("police", "civil", "justice"))
+        # (200 + 250) / 1,000 orders = 45 per hundred deducted; credit capped at 10
+        assert police.score == civil.score == 65.0
+        assert police.parts is not None and police.parts.due == 1000
+        assert police.by_rule == {"on_time": 900, "overdue": -200, "yellow": -250,
+                                  "satisfied": 900}  # as given, each traced to its point
+        assert education.score == 100 + 9 - 2
+        untouched = [u for u in scores.values() if not u.by_rule]
+        assert untouched and all(u.score == 100 for u in untouched)
+        # the analysis' departments table shows the same score for that month
+        p = analysis.Period(
+            dt.datetime(2020, 1, 1, tzinfo=CST), dt.datetime(2020, 2, 1, tzinfo=CST)
+        )
+        in_analysis = analysis.supervision_scores(s, p)
+        assert in_analysis[police.unit_id].score == 65.0
+        assert in_analysis[education.unit_id].score == 107.0
+        # points counted whole: the busy department falls to 0 and no lower
+        admin = actor(s, "admin")
+        settings.change(s, admin, {"orders.score_scale": {"per_orders": 0, "credit_cap": 10}})
+        scores = {u.unit_id: u for u in sv.monthly_scores(s, month, "department")}
+        assert scores[police.unit_id].score == 0
+        assert scores[civil.unit_id].score == 100 + 10 - 40 - 50
+        with pytest.raises(TransitionError, match="加分上限"):
+            settings.change(s, admin, {"orders.score_scale": {"per_orders": 100,
+                                                               "credit_cap": 80}})
+        with pytest.raises(TransitionError, match="折算工单数"):
+            settings.change(s, admin, {"orders.score_scale": {"per_orders": 5}})
 
 
 def test_the_command_line_sweeps_once(seeded_copy: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -165,12 +165,20 @@ def test_supervision_tab_edits_card_limits_and_points_and_refuses_red_not_above_
         dialog.limits_table.cellWidget(2, 0).findData("0801")
     )
     dialog.point_spins["on_time"].setValue(2)
+    # the score's scale: per hundred orders due, credit up to 10; made per 50 and up to 5
+    assert (dialog.per_orders_spin.value(), dialog.credit_cap_spin.value()) == (100, 10)
+    dialog.per_orders_spin.setValue(50)
+    dialog.credit_cap_spin.setValue(5)
     with qtbot.waitSignal(dialog.sig_saved, timeout=10_000):
         dialog.save_supervision_button.click()
     with db.sessions() as s:
         limits = s.get(AppSetting, "orders.card_limits").value
         assert limits["categories"] == {"0801": {"functional": [2, 4]}}
         assert s.get(AppSetting, "orders.score_points").value["on_time"] == 2
+        assert s.get(AppSetting, "orders.score_scale").value == {
+            "per_orders": 50,
+            "credit_cap": 5,
+        }
     # red not above yellow: refused with the reason, nothing written
     qtbot.waitUntil(lambda: dialog.limits_table.rowCount() == 3, timeout=10_000)
     dialog.limits_table.cellWidget(0, 3).setValue(1)  # towns: yellow 1, red 1

@@ -27,19 +27,24 @@ def test_the_monthly_score_adjusted_and_locked(qtbot, cc_app, db, runner, other_
     with db.sessions() as s:
         expected = sv.monthly_scores(s, month, "department")
     shown = [
-        (dialog.table.item(i, 1).text(), int(dialog.table.item(i, 2).text()))
+        (dialog.table.item(i, 1).text(), float(dialog.table.item(i, 2).text()))
         for i in range(dialog.table.rowCount())
     ]
     assert shown == [(u.name, u.score) for u in expected]
     assert [score for _, score in shown] == sorted((sc for _, sc in shown), reverse=True)
-    # deduct 5 from the last one, with a reason
-    last = dialog.table.rowCount() - 1
-    unit = dialog.scores[last]
-    dialog.table.selectRow(last)
+    assert all(0 <= score <= 100 + sv.ScoreScale().credit_cap for _, score in shown)
+    assert "per hundred orders" in dialog.rule.text() or "每百件" in dialog.rule.text()
+    # deduct 5 from the first one, with a reason
+    unit = dialog.scores[0]
+    assert unit.score >= 5
+    dialog.table.selectRow(0)
     dialog.ask_adjustment = lambda u: (-5, "群众投诉处理不及时")  # type: ignore[method-assign]
     dialog.findChild(QPushButton, "scoreAdjust").click()
     qtbot.waitUntil(
-        lambda: any(u.unit_id == unit.unit_id and u.score == unit.score - 5 for u in dialog.scores),
+        lambda: any(
+            u.unit_id == unit.unit_id and round(u.score - (unit.score - 5), 1) == 0
+            for u in dialog.scores
+        ),
         timeout=WAIT,
     )
     with other_engine.connect() as c:

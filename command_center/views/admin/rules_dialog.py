@@ -91,6 +91,7 @@ class RulesData:
     auto_confidence: float
     card_limits: dict[str, Any]
     score_points: dict[str, int]
+    score_scale: sv.ScoreScale
 
 
 def load(session: Session) -> RulesData:
@@ -105,6 +106,7 @@ def load(session: Session) -> RulesData:
         float(values[learned_routing.AUTO_SETTING] or 0),
         {**settings.DEFAULTS["orders.card_limits"][0], **(values["orders.card_limits"] or {})},
         {**settings.DEFAULTS["orders.score_points"][0], **(values["orders.score_points"] or {})},
+        sv.ScoreScale.of(values["orders.score_scale"]),
     )
 
 
@@ -385,8 +387,25 @@ class RulesDialog(QDialog):
             spin.setEnabled(self._editable)
             self.point_spins[rule] = spin
             form.addRow(pick(sv.RULE_TEXT[rule]), spin)
+        self.per_orders_spin = QSpinBox()
+        self.per_orders_spin.setObjectName("scorePerOrders")
+        self.per_orders_spin.setRange(0, sv.MAX_PER_ORDERS)
+        self.per_orders_spin.setSpecialValueText(self.tr("not counted per orders"))
+        self.per_orders_spin.setEnabled(self._editable)
+        form.addRow(self.tr("Count points per this many orders due"), self.per_orders_spin)
+        self.credit_cap_spin = QSpinBox()
+        self.credit_cap_spin.setObjectName("scoreCreditCap")
+        self.credit_cap_spin.setRange(0, sv.MAX_CREDIT_CAP)
+        self.credit_cap_spin.setEnabled(self._editable)
+        form.addRow(self.tr("Credit adds at most"), self.credit_cap_spin)
         layout.addWidget(
-            QLabel(self.tr("Monthly score: points per order (every unit starts at 100)"))
+            QLabel(
+                self.tr(
+                    "Monthly score: every unit starts at 100. The points per order count per "
+                    "hundred orders that fell due (a unit with fewer counts them whole), credit "
+                    "is capped, points given by hand count whole, and no score falls below 0."
+                )
+            )
         )
         layout.addWidget(points, 2)
         self.save_supervision_button = QPushButton(self.tr("Save supervision rules"))
@@ -442,6 +461,8 @@ class RulesDialog(QDialog):
                 self._add_limit_row(code, kind, yellow, red)
         for rule, spin in self.point_spins.items():
             spin.setValue(int(data.score_points.get(rule, 0)))
+        self.per_orders_spin.setValue(data.score_scale.per_orders)
+        self.credit_cap_spin.setValue(data.score_scale.credit_cap)
 
     def supervision_values(self) -> dict[str, Any]:
         """The tab's card limits and points, as the settings store them."""
@@ -459,7 +480,15 @@ class RulesDialog(QDialog):
                     red,
                 ]
         points = {rule: spin.value() for rule, spin in self.point_spins.items()}
-        return {"orders.card_limits": limits, "orders.score_points": points}
+        scale = {
+            "per_orders": self.per_orders_spin.value(),
+            "credit_cap": self.credit_cap_spin.value(),
+        }
+        return {
+            "orders.card_limits": limits,
+            "orders.score_points": points,
+            "orders.score_scale": scale,
+        }
 
     def _save_supervision(self) -> None:
         values, actor = self.supervision_values(), self._actor

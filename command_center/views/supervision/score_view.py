@@ -1,7 +1,8 @@
-"""The monthly score (月度考核) of departments and towns: every unit from 100 with its points per
-rule (overdue, yellow card, red card, returned orders, orders closed on time, satisfied
-reporters, by hand), best first; a supervisor adds or deducts points
-with a reason and locks the month (``services/supervision``: ``monthly_scores``,
+"""The monthly score (月度考核) of departments and towns on the 100 scale (``sv.unit_score``: the
+rules' points per hundred orders due, credit capped), best first, with the orders due, the credit
+and deductions as counted, and the points per rule as given (overdue, yellow card, red card,
+returned orders, orders closed on time, satisfied reporters, by hand); a supervisor adds or
+deducts points with a reason and locks the month (``services/supervision``: ``monthly_scores``,
 ``adjust_score``, ``lock_month``; every point is in ``score_points`` with its order and rule).
 """
 
@@ -46,6 +47,10 @@ def recent_months(n: int = 12) -> list[dt.date]:
     while len(out) < n:
         out.append((out[-1] - dt.timedelta(days=1)).replace(day=1))
     return out
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.1f}" if value else "0"
 
 
 class AdjustDialog(QDialog):
@@ -118,6 +123,11 @@ class ScoreDialog(QDialog):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.per_orders, self.cap = 100, 10
+        self.rule = QLabel(self)
+        self.rule.setObjectName("scoreRule")
+        self.rule.setWordWrap(True)
+        self.rule.setTextFormat(Qt.TextFormat.PlainText)
         self.message = QLabel(self)
         self.message.setObjectName("scoreMessage")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -125,6 +135,7 @@ class ScoreDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.rule)
         layout.addWidget(self.message)
         self.month.currentIndexChanged.connect(self.reload)
         self.unit.currentIndexChanged.connect(self.reload)
@@ -136,13 +147,22 @@ class ScoreDialog(QDialog):
 
     def reload(self) -> None:
         month, unit = self._month(), str(self.unit.currentData())
+
+        def load(s: Any) -> tuple[sv.ScoreScale, list[sv.UnitScore]]:
+            return sv.score_scale(s), sv.monthly_scores(s, month, unit)
+
         self.runner.submit(
-            lambda s: sv.monthly_scores(s, month, unit),
-            success=self._show,
+            load,
+            success=self._loaded,
             failure=lambda exc: self.message.setText(str(exc)),
             owner=self,
             name="supervision.scores",
         )
+
+    def _loaded(self, loaded: tuple[sv.ScoreScale, list[sv.UnitScore]]) -> None:
+        scale, scores = loaded
+        self.per_orders, self.cap = scale.per_orders, scale.credit_cap
+        self._show(scores)
 
     def _show(self, scores: list[sv.UnitScore]) -> None:
         self.scores = scores
@@ -150,6 +170,9 @@ class ScoreDialog(QDialog):
             QCoreApplication.translate("ScoreDialog", "Rank"),
             QCoreApplication.translate("ScoreDialog", "Unit"),
             QCoreApplication.translate("ScoreDialog", "Score"),
+            QCoreApplication.translate("ScoreDialog", "Orders due"),
+            QCoreApplication.translate("ScoreDialog", "Credit counted"),
+            QCoreApplication.translate("ScoreDialog", "Deductions counted"),
             *[pick(RULE_TEXT[r]) for r in RULES],
         ]
         self.table.clear()
@@ -157,7 +180,13 @@ class ScoreDialog(QDialog):
         self.table.setHorizontalHeaderLabels(heads)
         self.table.setRowCount(len(scores))
         for i, u in enumerate(scores):
-            cells = [str(i + 1), pick(u.name_words), str(u.score)] + [
+            parts = u.parts
+            counted = (
+                [str(parts.due), _signed(parts.credit), _signed(parts.debit)]
+                if parts is not None
+                else ["", "", ""]
+            )
+            cells = [str(i + 1), pick(u.name_words), f"{u.score:.1f}", *counted] + [
                 f"{u.by_rule[r]:+d}" if u.by_rule.get(r) else "" for r in RULES
             ]
             for j, text in enumerate(cells):
@@ -168,6 +197,28 @@ class ScoreDialog(QDialog):
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
+        self.rule.setText(
+            QCoreApplication.translate(
+                "ScoreDialog",
+                "Score = 100 + credit + deductions + points by hand, not below 0. The points "
+                "of the rules (right) count per hundred orders due in the month (closed on "
+                "time or overdue; a unit with fewer counts them whole); credit adds at most "
+                "{cap}.",
+            ).format(cap=self.cap)
+            if self.per_orders == 100
+            else QCoreApplication.translate(
+                "ScoreDialog",
+                "Score = 100 + credit + deductions + points by hand, not below 0. The points "
+                "of the rules (right) count whole; credit adds at most {cap}.",
+            ).format(cap=self.cap)
+            if self.per_orders == 0
+            else QCoreApplication.translate(
+                "ScoreDialog",
+                "Score = 100 + credit + deductions + points by hand, not below 0. The points "
+                "of the rules (right) count per {n} orders due in the month; credit adds at "
+                "most {cap}.",
+            ).format(n=self.per_orders, cap=self.cap)
+        )
 
     def selected(self) -> sv.UnitScore | None:
         row = self.table.currentRow()
