@@ -217,16 +217,27 @@ def test_returned_on_time_and_satisfied_orders_score_and_the_month_recomputes_in
         assert sv.sweep(s, now=at(2026, 9, 10, 12, 1)).changed == 0
         month = dt.date(2026, 9, 1)
         scores = {u.unit_id: u for u in sv.monthly_scores(s, month, "department")}
+        # on the 100 scale, from the points ledger itself: the rules' points per hundred
+        # orders due (closed on time or overdue), credit up to 10, by hand whole, not below 0
         in_sql = dict(
             s.execute(
                 text(
-                    "SELECT d.id, 100 + coalesce(sum(p.points), 0) FROM departments d "
-                    "LEFT JOIN score_points p ON p.unit_type = 'department' AND p.unit_id = d.id "
-                    "AND p.month = '2026-09-01' WHERE d.active GROUP BY d.id"
+                    "WITH p AS (SELECT unit_id, "
+                    "coalesce(sum(points) FILTER (WHERE rule IN ('on_time', 'satisfied')), 0) c, "
+                    "coalesce(sum(points) FILTER (WHERE rule IN ('overdue', 'yellow', 'red', "
+                    "'returned')), 0) d, coalesce(sum(points) FILTER (WHERE rule = 'manual'), 0) m,"
+                    " greatest(100, count(*) FILTER (WHERE rule IN ('on_time', 'overdue'))) n "
+                    "FROM score_points WHERE unit_type = 'department' AND month = '2026-09-01' "
+                    "GROUP BY unit_id) "
+                    "SELECT d.id, greatest(0, 100 + least(10, coalesce(p.c * 100.0 / p.n, 0)) "
+                    "+ coalesce(p.d * 100.0 / p.n, 0) + coalesce(p.m, 0))::float "
+                    "FROM departments d LEFT JOIN p ON p.unit_id = d.id WHERE d.active"
                 )
             ).all()
         )
-        assert {k: v.score for k, v in scores.items()} == in_sql
+        assert scores.keys() == in_sql.keys()
+        for k, v in scores.items():
+            assert v.score == pytest.approx(in_sql[k], abs=0.05)
         police = s.scalar(text("SELECT id FROM departments WHERE code = 'police'"))
         # (the demo county's own September counts too)
         assert scores[police].by_rule["returned"] <= -1
