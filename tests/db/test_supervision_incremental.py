@@ -314,6 +314,29 @@ def test_the_demo_year_was_made_by_the_sweeps_rules(Sessions) -> None:  # noqa: 
         assert sv.sweep(s, now=SEED_UNTIL + dt.timedelta(minutes=2)).changed == 0
 
 
+def _report_again(  # type: ignore[no-untyped-def]
+    s, incident: int, number: str, when: dt.datetime, *, grid: int | None = None,
+    phone: str | None = None,
+) -> int:
+    """One more report of ``incident``'s problem (its channel, category and title) at ``when``:
+    at ``grid`` (in the same town), or by the caller of ``phone``."""
+    if phone is not None:
+        where, value = "reporter_phone", phone
+    else:
+        where, value = "grid_id", grid
+    return int(
+        s.scalar(
+            text(
+                "INSERT INTO incidents (number, channel_code, category_code, title, "
+                f"{where}, town_id, reported_at) SELECT :n, channel_code, category_code, "
+                "title, :v, CASE WHEN :phone THEN NULL ELSE town_id END, :t "
+                "FROM incidents WHERE id = :i RETURNING id"
+            ),
+            {"n": number, "v": value, "t": when, "i": incident, "phone": phone is not None},
+        )
+    )
+
+
 def _order_on(s, incident: int, dept_code: str, n: str) -> int:  # type: ignore[no-untyped-def]
     order = s.scalar(
         text(
@@ -347,14 +370,7 @@ def test_a_recurring_problem_is_proposed_once_for_its_newest_order(Sessions) -> 
         )
 
         def report(day: int, g: int, tag: str) -> int:
-            return s.scalar(
-                text(
-                    "INSERT INTO incidents (number, channel_code, category_code, title, "
-                    "grid_id, town_id, reported_at) SELECT :n, channel_code, category_code, "
-                    "title, :g, town_id, :t FROM incidents WHERE id = :i RETURNING id"
-                ),
-                {"n": f"GRP{tag}{day}", "g": g, "t": at(2026, 10, day, 9), "i": inc},
-            )
+            return _report_again(s, inc, f"GRP{tag}{day}", at(2026, 10, day, 9), grid=g)
 
         here = [report(d, grid, "A") for d in (1, 5, 9, 13)]
         there = [report(d, other_grid, "B") for d in (2, 6, 10)]
@@ -405,18 +421,10 @@ def test_one_reporter_s_recurring_problem_is_answered_once(Sessions) -> None:  #
     with Sessions() as s:
         order = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 30, 10))
         inc = s.scalar(text("SELECT incident_id FROM work_orders WHERE id = :o"), {"o": order})
-        calls = []
-        for day in (1, 4, 7, 10):
-            calls.append(
-                s.scalar(
-                    text(
-                        "INSERT INTO incidents (number, channel_code, category_code, title, "
-                        "reporter_phone, reported_at) SELECT :n, channel_code, category_code, "
-                        "title, '13900001111', :t FROM incidents WHERE id = :i RETURNING id"
-                    ),
-                    {"n": f"PHG{day}", "t": at(2026, 10, day, 9), "i": inc},
-                )
-            )
+        calls = [
+            _report_again(s, inc, f"PHG{day}", at(2026, 10, day, 9), phone="13900001111")
+            for day in (1, 4, 7, 10)
+        ]
         s.commit()
         third, fourth = (_order_on(s, i, "police", f"PHG{k}") for k, i in enumerate(calls[2:]))
         found = s.execute(
@@ -466,14 +474,7 @@ def test_after_a_seed_the_first_sweep_and_a_forced_full_one_agree_on_repeated_re
             {"o": order},
         ).one()
         reports = [
-            s.scalar(
-                text(
-                    "INSERT INTO incidents (number, channel_code, category_code, title, "
-                    "grid_id, town_id, reported_at) SELECT :n, channel_code, category_code, "
-                    "title, :g, town_id, :t FROM incidents WHERE id = :i RETURNING id"
-                ),
-                {"n": f"SEEDREP{day}", "g": grid, "t": at(2026, 10, day, 9), "i": inc},
-            )
+            _report_again(s, inc, f"SEEDREP{day}", at(2026, 10, day, 9), grid=grid)
             for day in (1, 5, 9, 13)
         ]
         s.commit()
@@ -571,14 +572,7 @@ def test_an_order_committed_under_a_sweep_s_watermark_is_still_looked_at(Session
             {"o": order},
         ).one()
         reports = [
-            s.scalar(
-                text(
-                    "INSERT INTO incidents (number, channel_code, category_code, title, "
-                    "grid_id, town_id, reported_at) SELECT :n, channel_code, category_code, "
-                    "title, :g, town_id, :t FROM incidents WHERE id = :i RETURNING id"
-                ),
-                {"n": f"LATE{day}", "g": grid, "t": at(2026, 10, day, 9), "i": inc},
-            )
+            _report_again(s, inc, f"LATE{day}", at(2026, 10, day, 9), grid=grid)
             for day in (1, 5, 9)
         ]
         s.commit()
