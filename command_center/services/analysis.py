@@ -64,7 +64,7 @@ from command_center.services import disputes, permissions
 from command_center.services.audit import Actor, record
 from command_center.services.disputes import CaseFilter
 from command_center.services.queue import QueueFilter
-from command_center.services.supervision import month_points, score_scale, unit_score
+from command_center.services.scores import month_points, score_scale, unit_score
 
 Bucket = Literal["day", "week", "month"]
 BUCKETS: tuple[str, ...] = ("day", "week", "month")

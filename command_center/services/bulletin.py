@@ -27,7 +27,7 @@ from command_center import clock
 from command_center.clock import CST
 from command_center.models import AdminArea
 from command_center.services import analysis as a
-from command_center.services import supervision as sv
+from command_center.services import scores
 from command_center.services.agreement_pdf import _register_font
 
 NOTABLE_CASES = 8
@@ -55,7 +55,7 @@ class Bulletin:
     warning_lines: list[str] = field(default_factory=list)
     audit_head: tuple[int, str] = (0, "")
     # how the supervision score was counted
-    score_scale: sv.ScoreScale = field(default_factory=sv.ScoreScale)
+    score_scale: scores.ScoreScale = field(default_factory=scores.ScoreScale)
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -167,7 +167,7 @@ def compute(
     step(85, "审计链")
     return Bulletin(
         county, month, p, (p.end.astimezone(CST).date().replace(day=5)), figures, daily, tables,
-        workers.inactive_names, warning_lines, audit_head(session), sv.score_scale(session),
+        workers.inactive_names, warning_lines, audit_head(session), scores.score_scale(session),
     )
 
 

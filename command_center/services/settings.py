@@ -151,9 +151,9 @@ def _checked(session: Session, key: str, value: Any) -> Any:
 
         return supervision.validate_score_points(value)
     if key == "orders.score_scale":
-        from command_center.services import supervision
+        from command_center.services import scores
 
-        return supervision.validate_score_scale(value)
+        return scores.validate_score_scale(value)
     return value
 
 

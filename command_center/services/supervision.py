@@ -1,5 +1,5 @@
 """Supervision (督办): the sweep that raises it by rule, the supervisor's own, the department's
-answers, extensions of time, and the monthly score.
+answers, extensions of time. The monthly score they move is services/scores.py.
 
 The sweep (:func:`sweep`) runs every minute inside the program on one workstation at a time
 (``pg_try_advisory_xact_lock``: twenty open windows make one sweep) and headless as
@@ -47,8 +47,6 @@ from command_center.models import (
     DeadlineExtension,
     Department,
     Incident,
-    ScoreMonth,
-    ScorePoint,
     SupervisionNote,
     SupervisionOrder,
     WorkOrder,
@@ -104,7 +102,6 @@ _STEP_RANK = {"overdue": 1, "yellow": 2, "red": 3}
 # who may withdraw what another issued: the rank of the issuer's role (the program: supervisor)
 _ROLE_RANK = {DUTY_OPERATOR: 1, SUPERVISOR: 2, ADMIN: 3}
 UNIT_KINDS = ("town", "functional")
-BASE_SCORE = 100
 
 _OPEN_ORDER_SQL = "(" + ",".join(f"'{s}'" for s in OPEN_ORDER_STATUSES) + ")"
 
@@ -219,99 +216,6 @@ def validate_score_points(value: Any) -> dict[str, int]:
             raise TransitionError(f"「{zh}」只能扣分", f"{en} only deducts points")
         out[rule] = points
     return out
-
-
-CREDIT_RULES = ("on_time", "satisfied")  # the rules that add to the score
-DEBIT_RULES = ("overdue", "yellow", "red", "returned")  # the rules that deduct
-# every order that falls due in a month earns one of these: closed on time, or overdue
-DUE_RULES = ("on_time", "overdue")
-
-
-@dataclass(frozen=True)
-class ScoreScale:
-    """How a month's points become a score on the 100 scale (setting ``orders.score_scale``).
-
-    The points of the rules count per ``per_orders`` orders that fell due in the month (每百件
-    折算: a unit with 1,000 such orders counts a tenth of each point; one with fewer counts
-    them whole), so a busy department and a small one are scored on their rates, not on their
-    volume. Credit adds at most ``credit_cap`` (加分上限). Points given by hand count whole. A
-    score never falls below 0 (扣完为止)."""
-
-    per_orders: int = 100
-    credit_cap: int = 10
-
-    @classmethod
-    def of(cls, value: Any) -> ScoreScale:
-        clean = validate_score_scale(value or {})
-        return cls(clean["per_orders"], clean["credit_cap"])
-
-
-MAX_PER_ORDERS = 10_000
-MAX_CREDIT_CAP = 50
-
-
-def validate_score_scale(value: Any) -> dict[str, int]:
-    """The score's scale, checked: ``per_orders`` 0 (points count whole) or 10 to 10,000;
-    ``credit_cap`` 0 to 50. Missing keys take the defaults."""
-    if not isinstance(value, Mapping):
-        raise TransitionError("考核折算设置格式错误", "the score's scale is not in its form")
-    unknown = set(value) - {"per_orders", "credit_cap"}
-    if unknown:
-        raise TransitionError(
-            f"考核折算设置「{sorted(unknown)[0]}」无效", f"no scale setting {sorted(unknown)[0]!r}"
-        )
-    default = settings.DEFAULTS["orders.score_scale"][0]
-    try:
-        per_orders = int(value.get("per_orders", default["per_orders"]))
-        cap = int(value.get("credit_cap", default["credit_cap"]))
-    except (TypeError, ValueError):
-        raise TransitionError(
-            "考核折算设置须为整数", "the score's scale is given in whole numbers"
-        ) from None
-    if per_orders != 0 and not 10 <= per_orders <= MAX_PER_ORDERS:
-        raise TransitionError(
-            f"折算工单数须为0（不折算）或10到{MAX_PER_ORDERS}",
-            f"count points per 0 (not at all) or 10 to {MAX_PER_ORDERS} orders",
-        )
-    if not 0 <= cap <= MAX_CREDIT_CAP:
-        raise TransitionError(
-            f"加分上限须在0到{MAX_CREDIT_CAP}之间",
-            f"the credit cap is 0 to {MAX_CREDIT_CAP} points",
-        )
-    return {"per_orders": per_orders, "credit_cap": cap}
-
-
-@dataclass(frozen=True)
-class ScoreParts:
-    """A unit's month on the 100 scale: ``score`` = 100 + ``credit`` + ``debit`` + ``manual``,
-    not below 0 (one decimal). ``due``: its orders that fell due (closed on time or overdue);
-    ``factor``: what one point of a rule counted."""
-
-    score: float
-    credit: float
-    debit: float
-    manual: int
-    due: int
-    factor: float
-
-
-def unit_score(
-    points: Mapping[str, int],
-    counts: Mapping[str, int],
-    scale: ScoreScale,
-    due: int | None = None,
-) -> ScoreParts:
-    """The score of one unit's month from its points per rule (``points``, summed) and how many
-    points rows each rule has (``counts``): see :class:`ScoreScale`. ``due``: the unit's
-    orders that fell due, where its own points do not count them (a town: :func:`town_due`)."""
-    if due is None:
-        due = sum(int(counts.get(r, 0)) for r in DUE_RULES)
-    factor = scale.per_orders / max(due, scale.per_orders) if scale.per_orders else 1.0
-    credit = min(float(scale.credit_cap), sum(points.get(r, 0) for r in CREDIT_RULES) * factor)
-    debit = sum(points.get(r, 0) for r in DEBIT_RULES) * factor
-    manual = int(points.get("manual", 0))
-    score = max(0.0, BASE_SCORE + credit + debit + manual)
-    return ScoreParts(round(score, 1), round(credit, 1), round(debit, 1), manual, due, factor)
 
 
 def _source_words(source: str) -> tuple[str, str]:
@@ -1298,7 +1202,7 @@ def _snap(row: SupervisionOrder | DeadlineExtension) -> Snapshot:
     return Snapshot(row.id, row.version, row.status, str(row.id))
 
 
-def _clean(value: str | None, zh: str, en: str, *, required: bool = True) -> str:
+def clean_text(value: str | None, zh: str, en: str, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
         raise TransitionError(f"请填写{zh}", f"{en} is required")
@@ -1316,7 +1220,7 @@ def may_supervise(role: str | None) -> bool:
     return role is None or role in (SUPERVISOR, ADMIN)
 
 
-def _require_supervisor(session: Session, actor: Actor, doing: tuple[str, str]) -> None:
+def require_supervisor(session: Session, actor: Actor, doing: tuple[str, str]) -> None:
     me = _role(session, actor)
     if not may_supervise(me.role):
         raise PermissionDenied(
@@ -1424,11 +1328,11 @@ def issue(
     deadline in working days. It only escalates: refused when the order (or the incident's
     orders) already has open supervision at this level or above; open lower ones are marked
     escalated. Commits."""
-    _require_supervisor(session, actor, ("督办", "issue supervision"))
+    require_supervisor(session, actor, ("督办", "issue supervision"))
     if level not in LEVELS:
         raise TransitionError(f"督办级别「{level}」无效", f"no supervision level {level!r}")
-    instructions = _clean(instructions, "督办要求", "the instructions")
-    leader = _clean(leader, "包案领导", "the leader", required=level == "leader_case") or None
+    instructions = clean_text(instructions, "督办要求", "the instructions")
+    leader = clean_text(leader, "包案领导", "the leader", required=level == "leader_case") or None
     if not 1 <= int(working_days) <= 60:
         raise TransitionError("督办时限须为1至60个工作日", "the deadline is 1 to 60 working days")
     if (work_order_id is None) == (incident_id is None):
@@ -1536,7 +1440,7 @@ def withdraw(
 ) -> Snapshot:
     """Withdraw a supervision, with a reason: only a user of the issuer's rank or above (the
     sweep's rank is a supervisor's). Commits."""
-    reason = _clean(reason, "撤销理由", "a reason")
+    reason = clean_text(reason, "撤销理由", "a reason")
     try:
         row = _lock(session, sid, expected_version)
         _require_state(session, row, LIVE_STATES, ("撤销", "be withdrawn"))
@@ -1611,7 +1515,7 @@ def report_progress(
     session: Session, actor: Actor, sid: int, note: str, expected_version: int | None = None
 ) -> Snapshot:
     """The department reports progress (acknowledging an unacknowledged one). Commits."""
-    note = _clean(note, "进展情况", "the progress note")
+    note = clean_text(note, "进展情况", "the progress note")
     try:
         row = _lock(session, sid, expected_version)
         _require_state(session, row, OPEN_STATES, ("报告进展", "take a progress report"))
@@ -1643,7 +1547,7 @@ def reply(
     session: Session, actor: Actor, sid: int, answer: str, expected_version: int | None = None
 ) -> Snapshot:
     """The department's reply (反馈): the supervisor then reviews and closes. Commits."""
-    answer = _clean(answer, "反馈内容", "the reply")
+    answer = clean_text(answer, "反馈内容", "the reply")
     try:
         row = _lock(session, sid, expected_version)
         _require_state(session, row, OPEN_STATES, ("反馈", "be answered"))
@@ -1679,8 +1583,8 @@ def close(
     session: Session, actor: Actor, sid: int, resolution: str, expected_version: int | None = None
 ) -> Snapshot:
     """The supervisor reviews and closes (办结) a supervision. Commits."""
-    resolution = _clean(resolution, "审核意见", "the review")
-    _require_supervisor(session, actor, ("办结督办", "close supervision"))
+    resolution = clean_text(resolution, "审核意见", "the review")
+    require_supervisor(session, actor, ("办结督办", "close supervision"))
     try:
         row = _lock(session, sid, expected_version)
         _require_state(session, row, OPEN_STATES, ("办结", "be closed"))
@@ -1718,8 +1622,8 @@ def decide_proposal(
     expected_version: int | None = None,
 ) -> Snapshot:
     """A supervisor accepts (挂牌) or declines the sweep's proposal. Commits."""
-    note = _clean(note, "意见", "a note")
-    _require_supervisor(session, actor, ("决定挂牌督办", "decide on listed supervision"))
+    note = clean_text(note, "意见", "a note")
+    require_supervisor(session, actor, ("决定挂牌督办", "decide on listed supervision"))
     try:
         row = _lock(session, sid, expected_version)
         _require_state(session, row, ("proposed",), ("决定", "be decided"))
@@ -1761,7 +1665,7 @@ def request_extension(
 ) -> Snapshot:
     """The order's department asks for ``days`` more working days. Refused once the order is
     carded, when it is no longer open, or while a request waits. Commits."""
-    reason = _clean(reason, "延期理由", "a reason")
+    reason = clean_text(reason, "延期理由", "a reason")
     if not 1 <= int(days) <= 60:
         raise TransitionError("延期天数须为1至60个工作日", "ask for 1 to 60 working days")
     try:
@@ -1849,7 +1753,7 @@ def decide_extension(
     """The supervisor grants all (``granted_days`` = requested), part, or none (0) of a
     request; what is granted moves the order's deadline by that many working days (and with it
     the 75 % reminder and the overdue steps). Commits."""
-    _require_supervisor(session, actor, ("审批延期", "decide on an extension"))
+    require_supervisor(session, actor, ("审批延期", "decide on an extension"))
     try:
         ext = session.scalars(
             select(DeadlineExtension)
@@ -1877,7 +1781,7 @@ def decide_extension(
                 f"批准天数须在0到{ext.requested_days}之间",
                 f"grant 0 to {ext.requested_days} working days",
             )
-        note = _clean(note, "审批意见", "a note", required=granted < ext.requested_days)
+        note = clean_text(note, "审批意见", "a note", required=granted < ext.requested_days)
         order = session.scalars(
             select(WorkOrder).where(WorkOrder.id == ext.work_order_id).with_for_update()
         ).one()
@@ -2141,167 +2045,3 @@ def export_xlsx(rows: Sequence[LedgerRow], path: str) -> int:
     ws.freeze_panes = "A2"
     wb.save(path)
     return len(rows)
-
-
-# --- the monthly score ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitScore:
-    unit_type: str
-    unit_id: int
-    name: str
-    score: float  # on the 100 scale (:func:`unit_score`)
-    by_rule: dict[str, int]  # the points per rule, as given (each traced to its order)
-    name_en: str = ""
-    parts: ScoreParts | None = None
-
-    @property
-    def name_words(self) -> tuple[str, str]:
-        return (self.name, self.name_en or self.name)
-
-
-def score_scale(session: Session) -> ScoreScale:
-    """The county's :class:`ScoreScale` (setting ``orders.score_scale``)."""
-    return ScoreScale.of(settings.get(session, "orders.score_scale"))
-
-
-def month_points(
-    session: Session, months: Sequence[dt.date], unit_type: str
-) -> dict[tuple[dt.date, int], tuple[dict[str, int], dict[str, int]]]:
-    """Per (month, unit) of ``unit_type``: its points per rule and how many points rows each
-    rule has (``score_point_monthly``, kept by triggers on ``score_points``)."""
-    out: dict[tuple[dt.date, int], tuple[dict[str, int], dict[str, int]]] = {}
-    for month, unit_id, rule, points, n in session.execute(
-        text(
-            "SELECT month, unit_id, rule, points, n FROM score_point_monthly "
-            "WHERE month = ANY(:m) AND unit_type = :t AND n <> 0"
-        ),
-        {"m": list(months), "t": unit_type},
-    ):
-        sums, counts = out.setdefault((month, int(unit_id)), ({}, {}))
-        sums[rule] = int(points)
-        counts[rule] = int(n)
-    return out
-
-
-def town_due(session: Session, month: dt.date) -> dict[int, int]:
-    """Per town, the orders of every department on its incidents that fell due in ``month``
-    (closed on time or overdue, as their departments' points say). A town is carded for every
-    order in it, but credited only for its own government's: its own points do not count
-    the orders it answers for."""
-    return {
-        int(town): int(n)
-        for town, n in session.execute(
-            text(
-                "SELECT i.town_id, count(*) FROM score_points p "
-                "JOIN work_orders w ON w.id = p.work_order_id "
-                "JOIN incidents i ON i.id = w.incident_id "
-                "WHERE p.month = :m AND p.unit_type = 'department' "
-                "AND p.rule IN ('on_time', 'overdue') AND i.town_id IS NOT NULL GROUP BY 1"
-            ),
-            {"m": month.replace(day=1)},
-        )
-    }
-
-
-def monthly_scores(session: Session, month: dt.date, unit_type: str) -> list[UnitScore]:
-    """Every department (or town) with its score for ``month`` on the 100 scale
-    (:func:`unit_score`), best first, with the points per rule."""
-    month = month.replace(day=1)
-    if unit_type == "department":
-        units = [
-            (i, n, e or n)
-            for i, n, e in session.execute(
-                select(Department.id, Department.name, Department.name_en).where(Department.active)
-            )
-        ]
-    else:
-        units = [
-            (i, n, place_names.english(n))
-            for i, n in session.execute(
-                select(AdminArea.id, AdminArea.name).where(AdminArea.level == "town")
-            )
-        ]
-    scale = score_scale(session)
-    sums = month_points(session, [month], unit_type)
-    dues = town_due(session, month) if unit_type == "town" else {}
-    out = []
-    for uid, name, name_en in units:
-        points, counts = sums.get((month, uid), ({}, {}))
-        parts = unit_score(points, counts, scale, dues.get(uid, 0) if dues else None)
-        out.append(UnitScore(unit_type, uid, name, parts.score, points, name_en, parts))
-    return sorted(out, key=lambda u: (-u.score, u.name))
-
-
-def adjust_score(
-    session: Session,
-    actor: Actor,
-    *,
-    unit_type: str,
-    unit_id: int,
-    month: dt.date,
-    points: int,
-    reason: str,
-) -> int:
-    """A supervisor adds or deducts points by hand, with a reason, until the month is locked.
-    Commits; returns the point's id."""
-    _require_supervisor(session, actor, ("调整考核分", "adjust a score"))
-    reason = _clean(reason, "调整理由", "a reason")
-    if unit_type not in ("department", "town") or not -50 <= int(points) <= 50 or not points:
-        raise TransitionError("调整分值须在-50到50之间且不为0", "adjust by -50 to 50 points, not 0")
-    month = month.replace(day=1)
-    try:
-        if session.get(ScoreMonth, month) is not None:
-            raise TransitionError(
-                f"{month:%Y年%m月}的考核已锁定", f"the score of {month:%Y-%m} is locked"
-            )
-        p = ScorePoint(
-            month=month,
-            unit_type=unit_type,
-            unit_id=unit_id,
-            points=int(points),
-            rule="manual",
-            reason=reason,
-            at=clock.now(),
-            by_user_id=actor.user_id,
-        )
-        session.add(p)
-        session.flush()
-        audit.record(
-            session,
-            actor,
-            "score.adjust",
-            "score_point",
-            p.id,
-            f"{actor.name} 调整{month:%Y年%m月}考核分 {int(points):+d}",
-            after={"unit_type": unit_type, "unit_id": unit_id, "points": int(points)},
-            reason=reason,
-        )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return p.id
-
-
-def lock_month(session: Session, actor: Actor, month: dt.date) -> None:
-    """Lock a month's score: no more adjustments by hand. Commits."""
-    _require_supervisor(session, actor, ("锁定考核月份", "lock a month"))
-    month = month.replace(day=1)
-    try:
-        if session.get(ScoreMonth, month) is None:
-            session.add(ScoreMonth(month=month, locked_at=clock.now(), locked_by_id=actor.user_id))
-            audit.record(
-                session,
-                actor,
-                "score.lock",
-                "score_month",
-                None,
-                f"{actor.name} 锁定{month:%Y年%m月}考核",
-                after={"month": month.isoformat()},
-            )
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from command_center.clock import CST
 from command_center.db.engine import libpq_url, make_engine, make_session_factory
 from command_center.models import AppUser, DeadlineExtension, SupervisionOrder, WorkOrder
+from command_center.services import scores as sc
 from command_center.services import supervision as sv
 from command_center.services.audit import Actor
 from command_center.services.orders import ConflictError, TransitionError
@@ -495,10 +496,10 @@ def test_the_monthly_score_is_the_points_ledger_and_a_locked_month_is_final(Sess
         police = dept(s, "police")
         month = dt.date(2026, 9, 1)
         with pytest.raises(TransitionError, match="调整理由"):
-            sv.adjust_score(
+            sc.adjust_score(
                 s, boss, unit_type="department", unit_id=police, month=month, points=3, reason=""
             )
-        sv.adjust_score(
+        sc.adjust_score(
             s,
             boss,
             unit_type="department",
@@ -507,7 +508,7 @@ def test_the_monthly_score_is_the_points_ledger_and_a_locked_month_is_final(Sess
             points=3,
             reason="协助处置突发事件",
         )
-        scores = {u.unit_id: u for u in sv.monthly_scores(s, month, "department")}
+        scores = {u.unit_id: u for u in sc.monthly_scores(s, month, "department")}
         # a few orders: every point counts whole (under 100 orders due), credit up to 10,
         # the hand's points whole, never below 0 — from the points ledger itself
         in_sql = dict(
@@ -525,7 +526,7 @@ def test_the_monthly_score_is_the_points_ledger_and_a_locked_month_is_final(Sess
         assert scores[police].parts is not None and scores[police].parts.credit == 10
         assert scores[police].by_rule["manual"] == 3
         assert scores[police].by_rule["red"] <= -30
-        towns = sv.monthly_scores(s, month, "town")
+        towns = sc.monthly_scores(s, month, "town")
         assert any(t.score < 100 for t in towns)
         # a town answers for every order on its incidents: they are its orders due
         town_of_made = s.scalar(
@@ -537,9 +538,9 @@ def test_the_monthly_score_is_the_points_ledger_and_a_locked_month_is_final(Sess
         due = {t.unit_id: t.parts.due for t in towns if t.parts is not None}
         assert due[town_of_made] >= 1
         assert 0 < sum(due.values()) <= sum(u.parts.due for u in scores.values() if u.parts)
-        sv.lock_month(s, boss, month)
+        sc.lock_month(s, boss, month)
         with pytest.raises(TransitionError, match="已锁定"):
-            sv.adjust_score(
+            sc.adjust_score(
                 s,
                 boss,
                 unit_type="department",
@@ -580,7 +581,7 @@ def test_a_busy_department_and_a_small_one_with_the_same_rates_score_alike(Sessi
         for rule, points, times in (("on_time", 1, 9), ("overdue", -2, 1)):
             give(s, "justice", rule, points, times)
         s.commit()
-        scores = {u.unit_id: u for u in sv.monthly_scores(s, month, "department")}
+        scores = {u.unit_id: u for u in sc.monthly_scores(s, month, "department")}
         police, civil, education = (scores[dept(s, c)] for c in ("police", "civil", "justice"))
         # (200 + 250) / 1,000 orders = 45 per hundred deducted; credit capped at 10
         assert police.score == civil.score == 65.0
@@ -600,7 +601,7 @@ def test_a_busy_department_and_a_small_one_with_the_same_rates_score_alike(Sessi
         # points counted whole: the busy department falls to 0 and no lower
         admin = actor(s, "admin")
         settings.change(s, admin, {"orders.score_scale": {"per_orders": 0, "credit_cap": 10}})
-        scores = {u.unit_id: u for u in sv.monthly_scores(s, month, "department")}
+        scores = {u.unit_id: u for u in sc.monthly_scores(s, month, "department")}
         assert scores[police.unit_id].score == 0
         assert scores[civil.unit_id].score == 100 + 10 - 40 - 50
         with pytest.raises(TransitionError, match="加分上限"):

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from command_center.db.engine import libpq_url
 from command_center.services import audit
+from command_center.services import scores as sc
 from command_center.services import supervision as sv
 from tests.conftest import login_url
 from tests.db.test_supervision import (  # noqa: F401 (fixtures)
@@ -216,7 +217,7 @@ def test_returned_on_time_and_satisfied_orders_score_and_the_month_recomputes_in
         # nothing counted twice
         assert sv.sweep(s, now=at(2026, 9, 10, 12, 1)).changed == 0
         month = dt.date(2026, 9, 1)
-        scores = {u.unit_id: u for u in sv.monthly_scores(s, month, "department")}
+        scores = {u.unit_id: u for u in sc.monthly_scores(s, month, "department")}
         # on the 100 scale, from the points ledger itself: the rules' points per hundred
         # orders due (closed on time or overdue), credit up to 10, by hand whole, not below 0
         in_sql = dict(

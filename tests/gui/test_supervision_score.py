@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from command_center import clock
 from command_center.clock import CST
-from command_center.services import supervision as sv
+from command_center.services import scores as sc
 from tests.gui.test_supervision_view import WAIT, _user, _view
 
 
@@ -25,14 +25,14 @@ def test_the_monthly_score_adjusted_and_locked(qtbot, cc_app, db, runner, other_
     qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=WAIT)
     month = clock.now().astimezone(CST).date().replace(day=1)
     with db.sessions() as s:
-        expected = sv.monthly_scores(s, month, "department")
+        expected = sc.monthly_scores(s, month, "department")
     shown = [
         (dialog.table.item(i, 1).text(), float(dialog.table.item(i, 2).text()))
         for i in range(dialog.table.rowCount())
     ]
     assert shown == [(u.name, u.score) for u in expected]
     assert [score for _, score in shown] == sorted((sc for _, sc in shown), reverse=True)
-    assert all(0 <= score <= 100 + sv.ScoreScale().credit_cap for _, score in shown)
+    assert all(0 <= score <= 100 + sc.ScoreScale().credit_cap for _, score in shown)
     assert "per hundred orders" in dialog.rule.text() or "每百件" in dialog.rule.text()
     # deduct 5 from the first one, with a reason
     unit = dialog.scores[0]

@@ -40,6 +40,7 @@ from command_center.services import (
     learned_routing,
     permissions,
     routing,
+    scores,
     settings,
 )
 from command_center.services import supervision as sv
@@ -91,7 +92,7 @@ class RulesData:
     auto_confidence: float
     card_limits: dict[str, Any]
     score_points: dict[str, int]
-    score_scale: sv.ScoreScale
+    score_scale: scores.ScoreScale
 
 
 def load(session: Session) -> RulesData:
@@ -106,7 +107,7 @@ def load(session: Session) -> RulesData:
         float(values[learned_routing.AUTO_SETTING] or 0),
         {**settings.DEFAULTS["orders.card_limits"][0], **(values["orders.card_limits"] or {})},
         {**settings.DEFAULTS["orders.score_points"][0], **(values["orders.score_points"] or {})},
-        sv.ScoreScale.of(values["orders.score_scale"]),
+        scores.ScoreScale.of(values["orders.score_scale"]),
     )
 
 
@@ -389,13 +390,13 @@ class RulesDialog(QDialog):
             form.addRow(pick(sv.RULE_TEXT[rule]), spin)
         self.per_orders_spin = QSpinBox()
         self.per_orders_spin.setObjectName("scorePerOrders")
-        self.per_orders_spin.setRange(0, sv.MAX_PER_ORDERS)
+        self.per_orders_spin.setRange(0, scores.MAX_PER_ORDERS)
         self.per_orders_spin.setSpecialValueText(self.tr("not counted per orders"))
         self.per_orders_spin.setEnabled(self._editable)
         form.addRow(self.tr("Count points per this many orders due"), self.per_orders_spin)
         self.credit_cap_spin = QSpinBox()
         self.credit_cap_spin.setObjectName("scoreCreditCap")
-        self.credit_cap_spin.setRange(0, sv.MAX_CREDIT_CAP)
+        self.credit_cap_spin.setRange(0, scores.MAX_CREDIT_CAP)
         self.credit_cap_spin.setEnabled(self._editable)
         form.addRow(self.tr("Credit adds at most"), self.credit_cap_spin)
         layout.addWidget(

@@ -1,10 +1,10 @@
-"""The monthly score (月度考核) of departments and towns on the 100 scale (``sv.unit_score``: the
-rules' points per hundred orders due, credit capped), best first, with the orders due, the credit
-and deductions as counted, and the points per rule as given (overdue, yellow card, red card,
-returned orders, orders closed on time, satisfied reporters, by hand); a supervisor adds or
-deducts points with a reason and locks the month (``services/supervision``: ``monthly_scores``,
-``adjust_score``, ``lock_month``; every point is in ``score_points`` with its order and rule).
-"""
+"""The monthly score (月度考核) of departments and towns on the 100 scale
+(``scores.unit_score``: the rules' points per hundred orders due, credit capped), best first,
+with the orders due, the credit and deductions as counted, and the points per rule as given
+(overdue, yellow card, red card, returned orders, orders closed on time, satisfied reporters,
+by hand); a supervisor adds or deducts points with a reason and locks the month
+(``services/scores``: ``monthly_scores``, ``adjust_score``, ``lock_month``; every point is in
+``score_points`` with its order and rule)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from command_center import clock
 from command_center.clock import CST
+from command_center.services import scores as sc
 from command_center.services import supervision as sv
 from command_center.services.audit import Actor
 from command_center.views.table_export import install_export
@@ -89,7 +90,7 @@ class ScoreDialog(QDialog):
         self.runner = runner
         self.actor = actor
         self.may_adjust = may_adjust
-        self.scores: list[sv.UnitScore] = []
+        self.scores: list[sc.UnitScore] = []
         self.setWindowTitle(QCoreApplication.translate("ScoreDialog", "Monthly score"))
         self.month = QComboBox(self)
         self.month.setObjectName("scoreMonth")
@@ -148,8 +149,8 @@ class ScoreDialog(QDialog):
     def reload(self) -> None:
         month, unit = self._month(), str(self.unit.currentData())
 
-        def load(s: Any) -> tuple[sv.ScoreScale, list[sv.UnitScore]]:
-            return sv.score_scale(s), sv.monthly_scores(s, month, unit)
+        def load(s: Any) -> tuple[sc.ScoreScale, list[sc.UnitScore]]:
+            return sc.score_scale(s), sc.monthly_scores(s, month, unit)
 
         self.runner.submit(
             load,
@@ -159,12 +160,12 @@ class ScoreDialog(QDialog):
             name="supervision.scores",
         )
 
-    def _loaded(self, loaded: tuple[sv.ScoreScale, list[sv.UnitScore]]) -> None:
+    def _loaded(self, loaded: tuple[sc.ScoreScale, list[sc.UnitScore]]) -> None:
         scale, scores = loaded
         self.per_orders, self.cap = scale.per_orders, scale.credit_cap
         self._show(scores)
 
-    def _show(self, scores: list[sv.UnitScore]) -> None:
+    def _show(self, scores: list[sc.UnitScore]) -> None:
         self.scores = scores
         heads = [
             QCoreApplication.translate("ScoreDialog", "Rank"),
@@ -193,7 +194,7 @@ class ScoreDialog(QDialog):
                 item = QTableWidgetItem(text)
                 if j != 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                if j == 2 and u.score < sv.BASE_SCORE:
+                if j == 2 and u.score < sc.BASE_SCORE:
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
@@ -220,11 +221,11 @@ class ScoreDialog(QDialog):
             ).format(n=self.per_orders, cap=self.cap)
         )
 
-    def selected(self) -> sv.UnitScore | None:
+    def selected(self) -> sc.UnitScore | None:
         row = self.table.currentRow()
         return self.scores[row] if 0 <= row < len(self.scores) else None
 
-    def ask_adjustment(self, unit: sv.UnitScore) -> tuple[int, str] | None:
+    def ask_adjustment(self, unit: sc.UnitScore) -> tuple[int, str] | None:
         d = AdjustDialog(pick(unit.name_words), self)
         if d.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -241,7 +242,7 @@ class ScoreDialog(QDialog):
         points, reason = asked
         month, actor = self._month(), self.actor
         self.runner.submit(
-            lambda s: sv.adjust_score(
+            lambda s: sc.adjust_score(
                 s,
                 actor,
                 unit_type=unit.unit_type,
@@ -274,7 +275,7 @@ class ScoreDialog(QDialog):
             return
         month, actor = self._month(), self.actor
         self.runner.submit(
-            lambda s: sv.lock_month(s, actor, month),
+            lambda s: sc.lock_month(s, actor, month),
             success=lambda _=None: self._done(),
             failure=lambda exc: self.message.setText(str(exc)),
             owner=self,
