@@ -674,7 +674,7 @@ def _order_counts_live(
 
 @dataclass(frozen=True)
 class SupervisionScore:
-    """A department's supervision score (督办考核, services/supervision.monthly_scores) over the
+    """A department's supervision score (督办考核, services/scores.monthly_scores) over the
     months a period touches: the mean of the months' scores (each on the 100 scale)."""
 
     score: float
