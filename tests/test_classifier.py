@@ -448,3 +448,22 @@ def test_prior_texts_join_the_training_folds_only(monkeypatch: pytest.MonkeyPatc
     cat, _ = classifier.cross_validate(samples, folds=5, names={"T": "交通运输", "E": "环境保护"})
     assert len(fits) == 5 and all(prior <= set(fit) for fit in fits)
     assert sorted(tested) == sorted(texts) and cat.samples == 20
+
+
+def test_train_on_the_command_line_learns_the_prior_unless_told_not_to(tmp_path: Path) -> None:
+    """The data team's file names its classes 劳动和社会保障, 城乡建设, 教育文体: a model trained
+    from it knows a 职称评定 complaint is 劳动和社会保障's though no row says 职称; with
+    --no-prior it does not."""
+    confidence = {}
+    for flag in ([], ["--no-prior"]):
+        out = tmp_path / f"m{len(flag)}.model"
+        args = ["classify", "train", "--csv", str(FIX / "clean_utf8.csv"), "--label-column", "分类"]
+        args += ["--text-column", "标题", "--text-column", "诉求内容", "--out", str(out), *flag]
+        assert cli.main(args) == 0
+        p = classifier.loads(out.read_bytes()).predict("职称评定拖了两年")
+        assert p is not None
+        guesses = {g.label: g.confidence for g in [*p.categories, *p.alternatives]}
+        confidence[bool(flag)] = guesses.get("劳动和社会保障", 0.0)
+        if not flag:
+            assert p.categories[0].label == "劳动和社会保障"
+    assert confidence[False] > confidence[True] + 0.2
