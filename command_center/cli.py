@@ -272,6 +272,12 @@ def _parser() -> argparse.ArgumentParser:
             help="the rows' id (default: a column named 工单编号/编号/id, if any): duplicates "
             "are kept once, ids with conflicting labels left out",
         )
+        c.add_argument(
+            "--no-prior",
+            action="store_true",
+            help="labels named as a known class of government hotlines (交通运输, 环境保护 …) "
+            "learn only from their examples and names, not from what the class is about",
+        )
         if name == "train":
             c.add_argument("--out", default="classifier.model", metavar="MODEL")
         else:
@@ -370,7 +376,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(
                 url,
                 analytics_url=config.analytics_url_from(
-                    getattr(args, "analytics_database_url", None)),
+                    getattr(args, "analytics_database_url", None)
+                ),
                 lang=getattr(args, "lang", None),
                 user=getattr(args, "user", None),
                 wall=getattr(args, "wall", False),
@@ -1059,7 +1066,8 @@ def _classify_file(args: argparse.Namespace) -> int:
     if args.classify_command == "train":
         started = time.perf_counter()
         model = classifier.train(
-            classifier.Sample(t, lab) for t, lab in zip(data.texts, data.labels, strict=True)
+            (classifier.Sample(t, lab) for t, lab in zip(data.texts, data.labels, strict=True)),
+            prior=not args.no_prior,
         )
         from pathlib import Path
 
@@ -1069,7 +1077,7 @@ def _classify_file(args: argparse.Namespace) -> int:
             f"{time.perf_counter() - started:.1f} s -> {args.out}"
         )
         return 0
-    result = classifier.evaluate(data.texts, data.labels, folds=args.folds)
+    result = classifier.evaluate(data.texts, data.labels, folds=args.folds, prior=not args.no_prior)
     for line in result.lines():
         print(line)
     return 0

@@ -374,3 +374,96 @@ def test_a_head_that_reads_a_share_of_the_features_suggests_the_same_once_stored
         assert p.category_reasons and all(r in text for r in p.category_reasons[:1])
     best = [model.predict(t) for t in ("电动车又被盗了", "老板拖欠工资")]
     assert [p.categories[0].label if p else None for p in best] == ["盗窃", "欠薪"]
+
+
+def test_a_label_named_as_a_known_class_learns_what_that_class_is_about() -> None:
+    """交通运输 seen only as bus complaints still takes a 快递 or 出租车 complaint: the class's
+    prior phrases are training texts of it. Names are matched by their parts (教育文体 = 教育 +
+    文体, 环保局 = 环保); a name not entirely known (a leaf, a code) gets nothing."""
+    from command_center.services import class_prior
+
+    assert class_prior.domains_of("教育文体") == ["教育", "文化", "体育"]
+    assert class_prior.domains_of("劳动和社会保障") == ["人力资源和社会保障"]
+    assert class_prior.domains_of("卫生计生") == ["卫生健康"]
+    assert class_prior.domains_of("环保局") == ["环境保护"]
+    assert class_prior.domains_of("环境卫生") == ["城市管理"]  # not 环境保护 + 卫生健康
+    for unknown in ("垃圾堆放", "010101", "其他", "交通运输和火星"):
+        assert class_prior.domains_of(unknown) == []
+    texts = classifier.prior_texts(["T", "010101", "垃圾堆放"], {"T": "交通运输"})
+    assert texts and {lab for _, lab in texts} == {"T"}
+    assert ("出租车\n出租车", "T") in texts and ("快递\n快递", "T") in texts
+    assert len(classifier.label_texts(["垃圾堆放"])) == 1  # its name only
+    assert classifier.label_texts(["交通运输"], prior=False) == [("交通运输\n交通运输", "交通运输")]
+
+    samples = (
+        [classifier.Sample(f"公交车第{i}次晚点，站台上等了一个小时", "交通运输") for i in range(6)]
+        + [classifier.Sample(f"化工厂排污{i}天，河水发黑发臭", "环境保护") for i in range(6)]
+        + [classifier.Sample(f"孩子学校食堂饭菜{i}次不干净", "教育文体") for i in range(6)]
+    )
+    with_prior = classifier.train(samples)
+    without = classifier.train(samples, prior=False)
+    for text in ("快递丢件没人管", "出租车拒载还绕路"):
+        p, q = with_prior.predict(text), without.predict(text)
+        assert p is not None and q is not None
+        assert p.categories[0].label == "交通运输", (text, p)
+        conf = {g.label: g.confidence for g in [*p.categories, *p.alternatives]}
+        before = {g.label: g.confidence for g in [*q.categories, *q.alternatives]}
+        assert conf["交通运输"] > before.get("交通运输", 0.0) + 0.1
+
+
+def test_prior_texts_join_the_training_folds_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cross-validation scores the samples and nothing else: every fold trains on the prior
+    phrases, no fold is tested on one, and the figures count each sample once."""
+    fits: list[list[str]] = []
+    tested: list[str] = []
+    real_fit = classifier._fit_features
+
+    def spy(texts: list[str]) -> tuple[object, object]:
+        fits.append(list(texts))
+        features, x = real_fit(texts)
+        real_transform = features.transform
+
+        def transform(batch: list[str]) -> object:
+            tested.extend(batch)
+            return real_transform(batch)
+
+        features.transform = transform
+        return features, x
+
+    monkeypatch.setattr(classifier, "_fit_features", spy)
+    texts = [f"公交车第{i}次晚点\n站台上等了一个小时" for i in range(10)] + [
+        f"化工厂排污{i}天\n河水发黑发臭" for i in range(10)
+    ]
+    labels = ["交通运输"] * 10 + ["环境保护"] * 10
+    prior = {t for t, _ in classifier.prior_texts(set(labels))}
+    assert "出租车\n出租车" in prior
+    result = classifier.evaluate(texts, labels, folds=5)
+    assert len(fits) == 5 and all(prior <= set(fit) for fit in fits)
+    assert sorted(tested) == sorted(texts)  # each sample held out once; no prior text
+    assert result.samples == 20 and sum(c.support for c in result.classes) == 20
+
+    fits.clear()
+    tested.clear()
+    samples = [classifier.Sample(t, "T" if i < 10 else "E") for i, t in enumerate(texts)]
+    cat, _ = classifier.cross_validate(samples, folds=5, names={"T": "交通运输", "E": "环境保护"})
+    assert len(fits) == 5 and all(prior <= set(fit) for fit in fits)
+    assert sorted(tested) == sorted(texts) and cat.samples == 20
+
+
+def test_train_on_the_command_line_learns_the_prior_unless_told_not_to(tmp_path: Path) -> None:
+    """The data team's file names its classes 劳动和社会保障, 城乡建设, 教育文体: a model trained
+    from it knows a 职称评定 complaint is 劳动和社会保障's though no row says 职称; with
+    --no-prior it does not."""
+    confidence = {}
+    for flag in ([], ["--no-prior"]):
+        out = tmp_path / f"m{len(flag)}.model"
+        args = ["classify", "train", "--csv", str(FIX / "clean_utf8.csv"), "--label-column", "分类"]
+        args += ["--text-column", "标题", "--text-column", "诉求内容", "--out", str(out), *flag]
+        assert cli.main(args) == 0
+        p = classifier.loads(out.read_bytes()).predict("职称评定拖了两年")
+        assert p is not None
+        guesses = {g.label: g.confidence for g in [*p.categories, *p.alternatives]}
+        confidence[bool(flag)] = guesses.get("劳动和社会保障", 0.0)
+        if not flag:
+            assert p.categories[0].label == "劳动和社会保障"
+    assert confidence[False] > confidence[True] + 0.2

@@ -11,7 +11,9 @@ Under 2,000 training texts each head reads the tenth of the features most bound 
 (chi-squared on its training texts, :func:`_keep`), and every label's own name is one more
 training text of it (:func:`label_texts`): with a few hundred texts, most n-grams are seen once or
 twice and only add noise, and a small class's name ("交通运输") is often the word its dozen
-examples lack.
+examples lack. A label named as a known first-level class of government hotlines also learns
+what that class is about (:func:`prior_texts`, services/class_prior.py): each of its few dozen
+phrases ("出租车", "快递") is one more training text.
 
 The SVM's cost C and whether classes are weighted by their rarity are chosen per training by an
 inner cross-validation on the training texts only (:func:`_select`, on at most
@@ -579,17 +581,38 @@ def label_texts(
     labels: Iterable[str],
     names: dict[str, str] | None = None,
     parents: dict[str, str | None] | None = None,
+    *,
+    prior: bool = True,
 ) -> list[tuple[str, str]]:
     """One training text per label made of its own name (and its ancestors' in a category tree),
     as subject and body: "交通运输\n交通运输". A label's name is the one thing known of it beyond
     its examples, and with a dozen examples of a class it is worth a text. Labels whose name has
-    no letter (a bare code) get none."""
+    no letter (a bare code) get none. With ``prior``, also :func:`prior_texts`."""
     out = []
     for label in sorted(set(labels)):
         name = " ".join((names or {}).get(c, c) for c in _chain(label, parents or {}))
         name = clean_text(name)
         if any(ch.isalpha() for ch in name):
             out.append((name + "\n" + name, label))
+    if prior:
+        out.extend(prior_texts(labels, names))
+    return out
+
+
+def prior_texts(
+    labels: Iterable[str], names: dict[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """What is known of a label beyond its examples: where its own name is a known first-level
+    class of government hotlines (services/class_prior.py: 交通运输, 卫生计生, 环保局 …), each
+    phrase of what that class is about is one more training text of it, as its name is
+    ("出租车\n出租车"). A class seen a dozen times then still knows a 出租车 or 快递 complaint.
+    Unknown names (a bare code, a leaf such as 垃圾堆放) get none."""
+    from command_center.services import class_prior
+
+    out: list[tuple[str, str]] = []
+    for label in sorted(set(labels)):
+        name = clean_text((names or {}).get(label, label))
+        out.extend((phrase + "\n" + phrase, label) for phrase in class_prior.phrases_of(name))
     return out
 
 
@@ -605,9 +628,11 @@ def train(
     *,
     parents: dict[str, str | None] | None = None,
     names: dict[str, str] | None = None,
+    prior: bool = True,
 ) -> Model:
     """A model from (text, category[, department]) samples; empty texts and labels seen once are
-    left out."""
+    left out. ``prior``: labels named as a known class also learn its phrases
+    (:func:`prior_texts`)."""
     started = time.perf_counter()
     kept = [s for s in samples if s.text and s.category]
     counts = Counter(s.category for s in kept)
@@ -620,7 +645,7 @@ def train(
     cat_labels = [s.category for s in kept]
     if len(set(cat_labels)) < 2:
         raise ClassifierError("至少需要两个类别才能训练 / at least two labels are needed to train")
-    extra = label_texts(cat_labels, names, parents)
+    extra = label_texts(cat_labels, names, parents, prior=prior)
     features, x_all = _fit_features(texts + [t for t, _ in extra])
     for _, vectorizer in features.transformer_list:
         vectorizer.stop_words_ = None  # the terms min_df dropped: only bulk in the pickle
@@ -848,11 +873,13 @@ def cross_validate(
     *,
     parents: dict[str, str | None] | None = None,
     names: dict[str, str] | None = None,
+    prior: bool = True,
 ) -> tuple[Evaluation, Evaluation | None]:
     """Both heads of a :class:`Model` held out together (one feature fit per fold, each head's
     settings and temperature chosen on the fold's training part only): the category's figures
-    and, where samples name one, the department's, with their calibration. ``parents`` and
-    ``names`` as for :func:`train`."""
+    and, where samples name one, the department's, with their calibration. ``parents``,
+    ``names`` and ``prior`` as for :func:`train` (the labels' names and prior texts join each
+    fold's training part; nothing but the held-out samples is scored)."""
     from sklearn.model_selection import StratifiedKFold
 
     kept = [s for s in samples if s.text and s.category]
@@ -871,7 +898,7 @@ def cross_validate(
     dept_pred = np.empty(len(y), dtype=object)
     dept_conf = np.zeros(len(y))
     chosen: Counter[str] = Counter()
-    extra = label_texts(set(y), names, parents)
+    extra = label_texts(set(y), names, parents, prior=prior)
     with remembering_words():
         for tr, te in StratifiedKFold(folds, shuffle=True, random_state=16).split(x, y):
             _cv_fold(x, y, d, tr, te, cat_pred, cat_conf, dept_pred, dept_conf, chosen, extra)
@@ -885,12 +912,15 @@ def cross_validate(
     return cat, dept
 
 
-def evaluate(texts: Sequence[str], labels: Sequence[str], folds: int = 5) -> Evaluation:
+def evaluate(
+    texts: Sequence[str], labels: Sequence[str], folds: int = 5, *, prior: bool = True
+) -> Evaluation:
     """Stratified k-fold cross-validation of the category model as :func:`train` makes it (its
     settings and temperature chosen by an inner cross-validation inside each training part, never
     on the fold held out): per-class precision, recall and support over the held-out
     predictions, macro-F1, accuracy and the calibration of the confidences. Labels with fewer
-    samples than folds are left out (they cannot be held out in every fold)."""
+    samples than folds are left out (they cannot be held out in every fold). The labels' names
+    and, with ``prior``, their :func:`prior_texts` join each training part only."""
     from sklearn.model_selection import StratifiedKFold
 
     if folds < 2:
@@ -909,7 +939,7 @@ def evaluate(texts: Sequence[str], labels: Sequence[str], folds: int = 5) -> Eva
     predicted = np.empty(len(y), dtype=object)
     confidence = np.zeros(len(y))
     chosen: Counter[str] = Counter()
-    extra = label_texts(set(y))  # the labels are names here
+    extra = label_texts(set(y), prior=prior)  # the labels are names here
     with remembering_words():
         for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=16).split(
             x, y
