@@ -259,9 +259,7 @@ _INT_DIMS = ("town", "village", "grid")
 def whole_days(period: Period) -> bool:
     """Whether ``period`` starts and ends at midnight, Beijing time (the view's ranges and the
     bulletin's months always do)."""
-    return all(
-        m.astimezone(CST).time() == dt.time(0) for m in (period.start, period.end)
-    )
+    return all(m.astimezone(CST).time() == dt.time(0) for m in (period.start, period.end))
 
 
 def _summary(period: Period, scope: Scope) -> bool:
@@ -271,7 +269,11 @@ def _summary(period: Period, scope: Scope) -> bool:
 
 
 def _daily(
-    session: Session, period: Period, dim: str = "all", *, by_day: bool = False,
+    session: Session,
+    period: Period,
+    dim: str = "all",
+    *,
+    by_day: bool = False,
     resolved_only: bool = False,
 ) -> dict[Any, int]:
     """The summary's counts for ``period`` per key of ``dim`` (or per day with ``by_day``;
@@ -284,8 +286,11 @@ def _daily(
             f"SELECT {first}, sum(n) FROM incident_daily WHERE dim = :dim AND day >= :d0 "
             f"AND day < :d1{' AND resolved' if resolved_only else ''} GROUP BY 1"
         ),
-        {"dim": "channel" if by_day or dim == "all" else dim,
-         "d0": period.start.astimezone(CST).date(), "d1": period.end.astimezone(CST).date()},
+        {
+            "dim": "channel" if by_day or dim == "all" else dim,
+            "d0": period.start.astimezone(CST).date(),
+            "d1": period.end.astimezone(CST).date(),
+        },
     ).all()
     out: dict[Any, int] = {}
     for k, n in rows:
@@ -375,8 +380,7 @@ def _range_counts(session: Session, parts: Sequence[Period], scope: Scope) -> li
     if all(_summary(p, scope) for p in parts):
         per_day = _daily(session, Period(parts[0].start, parts[-1].end), by_day=True)
         return [
-            sum(n for day, n in per_day.items() if p.start <= day_start(day) < p.end)
-            for p in parts
+            sum(n for day, n in per_day.items() if p.start <= day_start(day) < p.end) for p in parts
         ]
     whole = Period(parts[0].start, parts[-1].end)
     edges = [p.start for p in parts]
@@ -616,13 +620,10 @@ def departments(
     return sorted(out, key=lambda d: (d.score is None, -(d.score or 0), d.name))
 
 
-_SUMMED = ("received", "resolved", "on_time", "returned", "second_dispatch", "rated",
-           "satisfied")
+_SUMMED = ("received", "resolved", "on_time", "returned", "second_dispatch", "rated", "satisfied")
 
 
-def _order_counts(
-    session: Session, period: Period, now: dt.datetime
-) -> dict[int, dict[str, int]]:
+def _order_counts(session: Session, period: Period, now: dt.datetime) -> dict[int, dict[str, int]]:
     """The measures of :data:`ORDER_MEASURES` per department. For whole days from the summary
     ``order_daily`` (alembic 0018), plus the open orders past their deadline at ``now``, which
     no summary can hold (``overdue`` = resolved late + open past the deadline); else counted
@@ -646,8 +647,9 @@ def _order_counts(
         "AND resolved_at IS NULL AND deadline_at < :now AND dispatched_at >= :s "
         "AND dispatched_at < :e GROUP BY 1"
     )
-    for did, n in session.execute(text(open_late), {"now": now, "s": period.start,
-                                                    "e": period.end}):
+    for did, n in session.execute(
+        text(open_late), {"now": now, "s": period.start, "e": period.end}
+    ):
         c = out.setdefault(int(did), dict.fromkeys(ORDER_MEASURES, 0))
         c["overdue"] += int(n)
     for c in out.values():
@@ -848,6 +850,7 @@ def dispute_sources(session: Session, period: Period) -> list[DisputeSource]:
     intake (a walk-in), a grid worker, the 12345 hotline, transfers from the court, the police
     and the petitions office, and those made from an incident of the center (counted there,
     not under their ``source``); most first, with the same period a year earlier."""
+
     def per_source(p: Period) -> dict[str, list[int]]:
         return {
             k: list(ids)
@@ -863,7 +866,10 @@ def dispute_sources(session: Session, period: Period) -> list[DisputeSource]:
     now, ly = per_source(period), per_source(period.last_year())
     out = [
         DisputeSource(
-            k, DISPUTE_SOURCE_NAMES.get(k, k), len(now.get(k, ())), len(ly.get(k, ())),
+            k,
+            DISPUTE_SOURCE_NAMES.get(k, k),
+            len(now.get(k, ())),
+            len(ly.get(k, ())),
             CaseFilter(ids=tuple(sorted(now.get(k, ()))) or (-1,)),
         )
         for k in set(now) | set(ly)
@@ -1100,8 +1106,11 @@ def _dispute_risks(
             recent_ids[int(town)] = list(ids)
     if not series:
         return []
-    names = dict(session.execute(
-        select(AdminArea.id, AdminArea.name).where(AdminArea.id.in_(list(series)))).all())
+    names = dict(
+        session.execute(
+            select(AdminArea.id, AdminArea.name).where(AdminArea.id.in_(list(series)))
+        ).all()
+    )
     levels = "/".join(disputes.RISK_TEXT[r][0] for r in config.dispute_risks)
     levels_en = "/".join(disputes.RISK_TEXT[r][1].lower() for r in config.dispute_risks)
     out = []
@@ -1117,11 +1126,19 @@ def _dispute_risks(
             f"days, {t.recent_mean:.1f} a week in the {config.baseline_weeks} weeks before; "
             f"Poisson p={t.p_value:.1e} < {config.alpha}"
         )
-        out.append(Warning(
-            f"dispute_risk:{town}:{now.date().isoformat()}", "dispute_risk", name, t.count, why,
-            CaseFilter(ids=tuple(sorted(recent_ids[town])) or (-1,)), t.p_value, now,
-            records="disputes",
-        ))
+        out.append(
+            Warning(
+                f"dispute_risk:{town}:{now.date().isoformat()}",
+                "dispute_risk",
+                name,
+                t.count,
+                why,
+                CaseFilter(ids=tuple(sorted(recent_ids[town])) or (-1,)),
+                t.p_value,
+                now,
+                records="disputes",
+            )
+        )
     return out
 
 
@@ -1166,8 +1183,11 @@ def _repeats(
         _, info = _subtrees(session)
     window = "reported_at >= :s AND reported_at < :e AND status <> 'merged'"
     params: dict[str, Any] = {
-        "d0": since.astimezone(CST).date(), "d1": now.astimezone(CST).date(),
-        "s": period.start, "e": period.end, "k": config.repeat_min,
+        "d0": since.astimezone(CST).date(),
+        "d1": now.astimezone(CST).date(),
+        "s": period.start,
+        "e": period.end,
+        "k": config.repeat_min,
     }
     cte = ""
     phone_where = address_where = "true"  # repeat_min below 2: every key in the window
@@ -1219,11 +1239,18 @@ def _repeats(
             f"{zh}「{value}」近 {config.repeat_days} 天反映 {k} 次（≥ {config.repeat_min}） / "
             f"{en} {value}: {k} reports in {config.repeat_days} days (≥ {config.repeat_min})"
         )
-        out.append(Warning(
-            f"{kind}:{':'.join(str(x) for x in key)}:{day}", kind,
-            value, k, why, QueueFilter(**{**base_kw, "ids": tuple(sorted(ids))}),
-            None, now,
-        ))
+        out.append(
+            Warning(
+                f"{kind}:{':'.join(str(x) for x in key)}:{day}",
+                kind,
+                value,
+                k,
+                why,
+                QueueFilter(**{**base_kw, "ids": tuple(sorted(ids))}),
+                None,
+                now,
+            )
+        )
     return out
 
 
@@ -1309,7 +1336,8 @@ def headline(session: Session, period: Period, scope: Scope = Scope()) -> Headli
         before = month_period((period.start - dt.timedelta(days=1)).date())
     resolved = (
         _daily(session, period, resolved_only=True).get(None, 0)
-        if _summary(period, scope) else None
+        if _summary(period, scope)
+        else None
     )
     if resolved is None:
         resolved = int(

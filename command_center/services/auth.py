@@ -139,9 +139,7 @@ SIGN_IN_PATIENCE_S = 15.0
 def sign_in(session: Session, username: str, password: str) -> SignIn:
     """Ask the gatekeeper; raises :class:`AuthError` with its message. Commits (a wrong password
     is counted even though signing in fails)."""
-    params = session.execute(
-        text("SELECT cc_auth_params(:u)"), {"u": username}
-    ).scalar_one()
+    params = session.execute(text("SELECT cc_auth_params(:u)"), {"u": username}).scalar_one()
     proof = derive_proof(password, params)
     started = time.monotonic()
     attempt = 0
@@ -193,8 +191,15 @@ def demo_accounts(session: Session) -> list[UserInfo]:
     """The accounts offered in the sign-in dialog: on a demo database only, else none."""
     rows = session.execute(text("SELECT * FROM cc_auth_demo_accounts()")).all()
     return [
-        UserInfo(r.id, r.username, r.display_name, r.role_code, r.role_name, r.department_id,
-                 r.department_name)
+        UserInfo(
+            r.id,
+            r.username,
+            r.display_name,
+            r.role_code,
+            r.role_name,
+            r.department_id,
+            r.department_name,
+        )
         for r in rows
     ]
 
@@ -318,7 +323,11 @@ def add_user(
     session.add(user)
     session.flush()
     audit.record(
-        session, actor, "user.create", "user", user.id,
+        session,
+        actor,
+        "user.create",
+        "user",
+        user.id,
         f"新建账户 {username}（{display_name}，{role_code}）",
         after={"username": username, "role": role_code, "department_id": department_id},
     )
@@ -371,10 +380,15 @@ def set_role(
     )
     dept = session.get(Department, department_id) if department_id is not None else None
     audit.record(
-        session, actor, "user.role", "user", user.id,
+        session,
+        actor,
+        "user.role",
+        "user",
+        user.id,
         f"更改账户 {user.username} 的角色：{user.role_code} → {role_code}"
         + (f"（{dept.name}）" if dept is not None else ""),
-        before=before, after=after,
+        before=before,
+        after=after,
     )
     session.commit()
     return user_info(session, user.id)
@@ -391,9 +405,14 @@ def set_active(session: Session, actor: Actor, username: str, active: bool) -> U
         raise AccountError("不能停用自己的账户 / you cannot disable your own account")
     session.execute(update(AppUser).where(AppUser.id == user.id).values(active=active))
     audit.record(
-        session, actor, "user.enable" if active else "user.disable", "user", user.id,
+        session,
+        actor,
+        "user.enable" if active else "user.disable",
+        "user",
+        user.id,
         f"{'启用' if active else '停用'}账户 {user.username}",
-        before={"active": user.active}, after={"active": active},
+        before={"active": user.active},
+        after={"active": active},
     )
     session.commit()
     return user_info(session, user.id)
@@ -419,9 +438,7 @@ def change_own_password(session: Session, current: str, new: str) -> None:
         )
     me = current_user(session)
     if me is None:
-        raise AccountError(
-            "只能在自己的账户下修改密码 / a password is changed by its own account"
-        )
+        raise AccountError("只能在自己的账户下修改密码 / a password is changed by its own account")
     check_own_password(session, me.username, current)
     set_password(session, Actor(me.id, me.display_name), me.id, new, must_change=False)
 

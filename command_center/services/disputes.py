@@ -200,8 +200,9 @@ def _snap(case: DisputeCase, **extra: Any) -> Snapshot:
     return Snapshot(case.id, case.version, case.status, case.number, **extra)
 
 
-def _text(value: str | None, zh: str, en: str, *, required: bool = True, cap: int = MAX_TEXT
-          ) -> str | None:
+def _text(
+    value: str | None, zh: str, en: str, *, required: bool = True, cap: int = MAX_TEXT
+) -> str | None:
     value = (value or "").strip()
     if not value:
         if required:
@@ -283,9 +284,11 @@ def _check_parties(parties: Sequence[PartyInput]) -> list[PartyInput]:
         elif idn and len(idn) > 18:
             raise TransitionError("证件号码不能超过18位", "the registration number is at most 18")
         address = _text(p.address, "住址", "address", required=False, cap=200)
-        out.append(dataclasses.replace(
-            p, name=name or "", phone=phone, id_number=idn or None, address=address
-        ))
+        out.append(
+            dataclasses.replace(
+                p, name=name or "", phone=phone, id_number=idn or None, address=address
+            )
+        )
     roles = {p.role for p in out}
     if "applicant" not in roles or "respondent" not in roles:
         raise TransitionError(
@@ -337,13 +340,22 @@ def _intake(session: Session, actor: Actor, data: CaseInput) -> Snapshot:
         raise TransitionError("请选择纠纷类型", "choose the type of dispute")
     source = _choice(data.source, SOURCE_TEXT, "案件来源", "source")
     risk = _choice(data.risk_level, RISK_TEXT, "风险等级", "risk level")
-    risk_reasons = _text(data.risk_reasons, "风险研判理由", "reasons for the risk level",
-                         required=risk in URGENT_RISKS)
+    risk_reasons = _text(
+        data.risk_reasons,
+        "风险研判理由",
+        "reasons for the risk level",
+        required=risk in URGENT_RISKS,
+    )
     if not 1 <= int(data.people_involved) <= MAX_PEOPLE:
         raise TransitionError("涉及人数应在1人以上", "at least one person is involved")
     source_org = _text(data.source_org, "移送单位", "sending body", required=False, cap=100)
-    reference = _text(data.source_reference, "移送文号", "sender's reference",
-                      required=source in TRANSFER_SOURCES, cap=64)
+    reference = _text(
+        data.source_reference,
+        "移送文号",
+        "sender's reference",
+        required=source in TRANSFER_SOURCES,
+        cap=64,
+    )
     if source not in TRANSFER_SOURCES:
         source_org = reference = None
     amount = _amount(data.amount)
@@ -374,9 +386,9 @@ def _intake(session: Session, actor: Actor, data: CaseInput) -> Snapshot:
         if row:
             lon, lat = row
 
-    case_id = int(session.scalar(
-        text("SELECT nextval(pg_get_serial_sequence('dispute_cases', 'id'))")
-    ))
+    case_id = int(
+        session.scalar(text("SELECT nextval(pg_get_serial_sequence('dispute_cases', 'id'))"))
+    )
     case = DisputeCase(
         id=case_id,
         number=f"TJ{now.astimezone(CST):%Y%m%d}{case_id:05d}",
@@ -405,23 +417,44 @@ def _intake(session: Session, actor: Actor, data: CaseInput) -> Snapshot:
     session.add(case)
     session.flush()
     for p in parties:
-        session.add(DisputeParty(
-            case_id=case.id, role=p.role, kind=p.kind, name=p.name, phone=p.phone,
-            id_number=p.id_number, address=p.address,
-        ))
+        session.add(
+            DisputeParty(
+                case_id=case.id,
+                role=p.role,
+                kind=p.kind,
+                name=p.name,
+                phone=p.phone,
+                id_number=p.id_number,
+                address=p.address,
+            )
+        )
     session.flush()
     src = SOURCE_TEXT[source][0]
     ref = f"（{source_org or ''}{reference}）" if reference else ""
     link = f"，由事件 {incident.number} 转入" if incident else ""
     audit.record(
-        session, actor, "dispute.receive", "dispute_case", case.id,
+        session,
+        actor,
+        "dispute.receive",
+        "dispute_case",
+        case.id,
         f"{org.name}受理矛盾纠纷 {case.number}（{dtype.name}），来源：{src}{ref}{link}",
-        after={"status": "received", "risk": risk, "people": case.people_involved,
-               "org": org.name, "source": source, "reference": reference},
+        after={
+            "status": "received",
+            "risk": risk,
+            "people": case.people_involved,
+            "org": org.name,
+            "source": source,
+            "reference": reference,
+        },
     )
     if incident is not None:
         audit.record(
-            session, actor, "incident.dispute", "incident", incident.id,
+            session,
+            actor,
+            "incident.dispute",
+            "incident",
+            incident.id,
             f"事件 {incident.number} 转为矛盾纠纷案件 {case.number}",
             after={"dispute_case_id": case.id},
         )
@@ -430,21 +463,39 @@ def _intake(session: Session, actor: Actor, data: CaseInput) -> Snapshot:
         case.repeat_of_id = repeats[0][0]
         numbers = tuple(r[1] for r in repeats)
         audit.record(
-            session, actor, "dispute.repeat", "dispute_case", case.id,
+            session,
+            actor,
+            "dispute.repeat",
+            "dispute_case",
+            case.id,
             f"{case.number} 的当事人此前有纠纷：{'、'.join(numbers[:5])}",
             after={"earlier": list(numbers)},
         )
     level = alert_level(case.people_involved, risk, alert_bands(session))
     if level is not None:
         zh, _en = ALERT_TEXT[level]
-        message = (f"重大紧急矛盾纠纷 {case.number}：涉及{case.people_involved}人，"
-                   f"风险{RISK_TEXT[risk][0]}，须报{zh}")
-        session.add(DisputeAlert(
-            case_id=case.id, level=level, people=case.people_involved, raised_at=now,
-            message=message,
-        ))
-        audit.record(session, actor, "dispute.alert", "dispute_case", case.id, message,
-                     after={"level": level, "people": case.people_involved})
+        message = (
+            f"重大紧急矛盾纠纷 {case.number}：涉及{case.people_involved}人，"
+            f"风险{RISK_TEXT[risk][0]}，须报{zh}"
+        )
+        session.add(
+            DisputeAlert(
+                case_id=case.id,
+                level=level,
+                people=case.people_involved,
+                raised_at=now,
+                message=message,
+            )
+        )
+        audit.record(
+            session,
+            actor,
+            "dispute.alert",
+            "dispute_case",
+            case.id,
+            message,
+            after={"level": level, "people": case.people_involved},
+        )
     session.flush()
     snap = _snap(case, repeats=tuple(r[1] for r in repeats), alert=level)
     session.commit()
@@ -488,8 +539,9 @@ def _lock_case(session: Session, case_id: int, expected_version: int | None) -> 
     return case
 
 
-def _require_status(session: Session, case: DisputeCase, allowed: Sequence[str],
-                    zh_action: str, en_action: str) -> None:
+def _require_status(
+    session: Session, case: DisputeCase, allowed: Sequence[str], zh_action: str, en_action: str
+) -> None:
     if case.status in allowed:
         return
     zh_s, en_s = STATUS_TEXT.get(case.status, (case.status, case.status))
@@ -524,8 +576,14 @@ def _guard(session: Session, fn: Callable[[], Snapshot]) -> Snapshot:
         raise
 
 
-def assign(session: Session, actor: Actor, case_id: int, version: int | None, org_id: int,
-           mediator_id: int | None) -> Snapshot:
+def assign(
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    version: int | None,
+    org_id: int,
+    mediator_id: int | None,
+) -> Snapshot:
     """Give the case to a room and a mediator (an open case only)."""
     case = _act(session, actor, case_id, version)
 
@@ -540,22 +598,43 @@ def assign(session: Session, actor: Actor, case_id: int, version: int | None, or
         case.mediator_name = mediator.name if mediator else None
         who = f"，调解员 {mediator.name}" if mediator else ""
         moved = before["org_id"] is not None and before["org_id"] != org.id
-        old_name = session.scalar(select(MediationOrg.name).where(
-            MediationOrg.id == before["org_id"])) if moved else None
-        what = (f"{case.number} 由「{old_name}」移交「{org.name}」{who}" if moved
-                else f"{case.number} 指派至 {org.name}{who}")
-        audit.record(session, actor, "dispute.assign", "dispute_case", case.id,
-                     what, before=before,
-                     after={"org_id": org.id, "mediator": case.mediator_name})
+        old_name = (
+            session.scalar(select(MediationOrg.name).where(MediationOrg.id == before["org_id"]))
+            if moved
+            else None
+        )
+        what = (
+            f"{case.number} 由「{old_name}」移交「{org.name}」{who}"
+            if moved
+            else f"{case.number} 指派至 {org.name}{who}"
+        )
+        audit.record(
+            session,
+            actor,
+            "dispute.assign",
+            "dispute_case",
+            case.id,
+            what,
+            before=before,
+            after={"org_id": org.id, "mediator": case.mediator_name},
+        )
         return _finish(session, case)
 
     return _guard(session, run)
 
 
 def add_session(
-    session: Session, actor: Actor, case_id: int, version: int | None, *,
-    held_at: dt.datetime, place: str, participants: str, note: str,
-    next_step: str | None = None, mediators: str | None = None,
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    version: int | None,
+    *,
+    held_at: dt.datetime,
+    place: str,
+    participants: str,
+    note: str,
+    next_step: str | None = None,
+    mediators: str | None = None,
 ) -> Snapshot:
     """Record a mediation session; a received case is then being mediated."""
     case = _act(session, actor, case_id, version)
@@ -571,27 +650,45 @@ def add_session(
         what = _text(note, "调解情况", "notes")
         step = _text(next_step, "下一步安排", "next step", required=False)
         by = _text(mediators, "调解员", "mediators", required=False, cap=200) or (
-            case.mediator_name or actor.name)
-        session.add(MediationSession(
-            case_id=case.id, held_at=held_at, mediators=by, location=where,
-            outcome="continued", note=what, participants=who, next_step=step,
-        ))
+            case.mediator_name or actor.name
+        )
+        session.add(
+            MediationSession(
+                case_id=case.id,
+                held_at=held_at,
+                mediators=by,
+                location=where,
+                outcome="continued",
+                note=what,
+                participants=who,
+                next_step=step,
+            )
+        )
         before = case.status
         case.status = "mediating"
         n = session.scalar(
-            select(func.count()).select_from(MediationSession)
+            select(func.count())
+            .select_from(MediationSession)
             .where(MediationSession.case_id == case.id)
         )
-        audit.record(session, actor, "dispute.mediate", "dispute_case", case.id,
-                     f"第{n}次调解 {case.number}：{(what or '')[:40]}",
-                     before={"status": before}, after={"status": "mediating"})
+        audit.record(
+            session,
+            actor,
+            "dispute.mediate",
+            "dispute_case",
+            case.id,
+            f"第{n}次调解 {case.number}：{(what or '')[:40]}",
+            before={"status": before},
+            after={"status": "mediating"},
+        )
         return _finish(session, case)
 
     return _guard(session, run)
 
 
-def extend(session: Session, actor: Actor, case_id: int, version: int | None,
-           reason: str) -> Snapshot:
+def extend(
+    session: Session, actor: Actor, case_id: int, version: int | None, reason: str
+) -> Snapshot:
     """Extend the time limit, once, with a reason."""
     case = _act(session, actor, case_id, version)
 
@@ -609,10 +706,17 @@ def extend(session: Session, actor: Actor, case_id: int, version: int | None,
         case.deadline_at = start + dt.timedelta(days=days)
         case.extensions = 1
         case.extension_reason = why
-        audit.record(session, actor, "dispute.extend", "dispute_case", case.id,
-                     f"{case.number} 调解期限延长{days}天", reason=why,
-                     before={"deadline": before.isoformat() if before else None},
-                     after={"deadline": case.deadline_at.isoformat()})
+        audit.record(
+            session,
+            actor,
+            "dispute.extend",
+            "dispute_case",
+            case.id,
+            f"{case.number} 调解期限延长{days}天",
+            reason=why,
+            before={"deadline": before.isoformat() if before else None},
+            after={"deadline": case.deadline_at.isoformat()},
+        )
         return _finish(session, case)
 
     return _guard(session, run)
@@ -624,8 +728,15 @@ def _schedule_follow_up(session: Session, case: DisputeCase) -> dt.datetime:
     return due
 
 
-def conclude_agreement(session: Session, actor: Actor, case_id: int, version: int | None, *,
-                       terms: str, fulfil_by: dt.date | None) -> Snapshot:
+def conclude_agreement(
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    version: int | None,
+    *,
+    terms: str,
+    fulfil_by: dt.date | None,
+) -> Snapshot:
     """The parties agree: the terms and their fulfilment deadline; a follow-up visit is
     scheduled."""
     case = _act(session, actor, case_id, version)
@@ -645,22 +756,37 @@ def conclude_agreement(session: Session, actor: Actor, case_id: int, version: in
         case.outcome_note = None
         case.referral = None
         due = _schedule_follow_up(session, case)
-        session.add(MediationSession(
-            case_id=case.id, held_at=now, mediators=case.mediator_name or actor.name,
-            location=None, outcome="agreement", note=(body or "")[:200],
-        ))
-        audit.record(session, actor, "dispute.agreement", "dispute_case", case.id,
-                     f"{case.number} 达成调解协议，{due.astimezone(CST):%m月%d日}回访",
-                     before={"status": before},
-                     after={"status": "agreement",
-                            "fulfil_by": fulfil_by.isoformat() if fulfil_by else None})
+        session.add(
+            MediationSession(
+                case_id=case.id,
+                held_at=now,
+                mediators=case.mediator_name or actor.name,
+                location=None,
+                outcome="agreement",
+                note=(body or "")[:200],
+            )
+        )
+        audit.record(
+            session,
+            actor,
+            "dispute.agreement",
+            "dispute_case",
+            case.id,
+            f"{case.number} 达成调解协议，{due.astimezone(CST):%m月%d日}回访",
+            before={"status": before},
+            after={
+                "status": "agreement",
+                "fulfil_by": fulfil_by.isoformat() if fulfil_by else None,
+            },
+        )
         return _finish(session, case)
 
     return _guard(session, run)
 
 
-def _fail(session: Session, actor: Actor, case: DisputeCase, reason: str, referral: str,
-          action: str) -> None:
+def _fail(
+    session: Session, actor: Actor, case: DisputeCase, reason: str, referral: str, action: str
+) -> None:
     why = _text(reason, "调解不成的原因", "reason the mediation failed")
     _choice(referral, REFERRAL_TEXT, "引导方式", "referral")
     before = case.status
@@ -668,13 +794,22 @@ def _fail(session: Session, actor: Actor, case: DisputeCase, reason: str, referr
     case.referral = referral
     case.outcome_note = why
     case.concluded_at = clock.now()
-    audit.record(session, actor, action, "dispute_case", case.id,
-                 f"{case.number} 调解不成，{REFERRAL_TEXT[referral][0]}", reason=why,
-                 before={"status": before}, after={"status": case.status, "referral": referral})
+    audit.record(
+        session,
+        actor,
+        action,
+        "dispute_case",
+        case.id,
+        f"{case.number} 调解不成，{REFERRAL_TEXT[referral][0]}",
+        reason=why,
+        before={"status": before},
+        after={"status": case.status, "referral": referral},
+    )
 
 
-def conclude_failure(session: Session, actor: Actor, case_id: int, version: int | None, *,
-                     reason: str, referral: str) -> Snapshot:
+def conclude_failure(
+    session: Session, actor: Actor, case_id: int, version: int | None, *, reason: str, referral: str
+) -> Snapshot:
     """The mediation failed: the parties are referred to a court, arbitration or the
     petitions office."""
     case = _act(session, actor, case_id, version)
@@ -687,8 +822,9 @@ def conclude_failure(session: Session, actor: Actor, case_id: int, version: int 
     return _guard(session, run)
 
 
-def withdraw(session: Session, actor: Actor, case_id: int, version: int | None, *,
-             reason: str) -> Snapshot:
+def withdraw(
+    session: Session, actor: Actor, case_id: int, version: int | None, *, reason: str
+) -> Snapshot:
     """The applicant withdraws the case."""
     case = _act(session, actor, case_id, version)
 
@@ -699,17 +835,32 @@ def withdraw(session: Session, actor: Actor, case_id: int, version: int | None, 
         case.status = "withdrawn"
         case.outcome_note = why
         case.concluded_at = clock.now()
-        audit.record(session, actor, "dispute.withdraw", "dispute_case", case.id,
-                     f"{case.number} 当事人撤回申请", reason=why,
-                     before={"status": before}, after={"status": "withdrawn"})
+        audit.record(
+            session,
+            actor,
+            "dispute.withdraw",
+            "dispute_case",
+            case.id,
+            f"{case.number} 当事人撤回申请",
+            reason=why,
+            before={"status": before},
+            after={"status": "withdrawn"},
+        )
         return _finish(session, case)
 
     return _guard(session, run)
 
 
 def record_follow_up(
-    session: Session, actor: Actor, case_id: int, version: int | None, *,
-    kept: bool, satisfaction: str, note: str, then: str = "reopen",
+    session: Session,
+    actor: Actor,
+    case_id: int,
+    version: int | None,
+    *,
+    kept: bool,
+    satisfaction: str,
+    note: str,
+    then: str = "reopen",
     referral: str | None = None,
 ) -> Snapshot:
     """The follow-up visit (回访) of an agreement: kept closes the case; broken reopens it
@@ -737,24 +888,49 @@ def record_follow_up(
         visit.note = what
         before = case.status
         case.fulfilled = kept
-        label = f"回访 {case.number}：{'协议已履行' if kept else '协议未履行'}，" \
-                f"{SATISFACTION_TEXT[satisfaction][0]}"
-        audit.record(session, actor, "dispute.follow_up", "dispute_case", case.id, label,
-                     after={"agreement_kept": kept, "satisfaction": satisfaction})
+        label = (
+            f"回访 {case.number}：{'协议已履行' if kept else '协议未履行'}，"
+            f"{SATISFACTION_TEXT[satisfaction][0]}"
+        )
+        audit.record(
+            session,
+            actor,
+            "dispute.follow_up",
+            "dispute_case",
+            case.id,
+            label,
+            after={"agreement_kept": kept, "satisfaction": satisfaction},
+        )
         if kept:
             case.status = "closed"
-            audit.record(session, actor, "dispute.close", "dispute_case", case.id,
-                         f"{case.number} 结案归档", before={"status": before},
-                         after={"status": "closed"})
+            audit.record(
+                session,
+                actor,
+                "dispute.close",
+                "dispute_case",
+                case.id,
+                f"{case.number} 结案归档",
+                before={"status": before},
+                after={"status": "closed"},
+            )
         elif then == "reopen":
             case.status = "mediating"
             case.reopened += 1
             case.concluded_at = None
             case.deadline_at = now + dt.timedelta(
-                days=_setting_int(session, "disputes.time_limit_days"))
-            audit.record(session, actor, "dispute.reopen", "dispute_case", case.id,
-                         f"{case.number} 协议未履行，重新调解", reason=what,
-                         before={"status": before}, after={"status": "mediating"})
+                days=_setting_int(session, "disputes.time_limit_days")
+            )
+            audit.record(
+                session,
+                actor,
+                "dispute.reopen",
+                "dispute_case",
+                case.id,
+                f"{case.number} 协议未履行，重新调解",
+                reason=what,
+                before={"status": before},
+                after={"status": "mediating"},
+            )
         elif then == "refer":
             _fail(session, actor, case, what or "", referral or "", "dispute.refer")
         else:
@@ -842,8 +1018,10 @@ def _conditions(f: CaseFilter, now: dt.datetime) -> list[ColumnElement[bool]]:
     if f.received_from:
         out.append(c.received_at >= dt.datetime.combine(f.received_from, dt.time(), CST))
     if f.received_to:
-        out.append(c.received_at < dt.datetime.combine(
-            f.received_to + dt.timedelta(days=1), dt.time(), CST))
+        out.append(
+            c.received_at
+            < dt.datetime.combine(f.received_to + dt.timedelta(days=1), dt.time(), CST)
+        )
     if f.overdue:
         out.append(and_(c.status.in_(OPEN_STATUSES), c.deadline_at < now))
     if f.outcome == "success":
@@ -851,24 +1029,30 @@ def _conditions(f: CaseFilter, now: dt.datetime) -> list[ColumnElement[bool]]:
     elif f.outcome == "failure":
         out.append(c.status.in_(FAILED_STATUSES))
     if f.satisfaction:
-        out.append(c.id.in_(
-            select(FollowUpVisit.case_id).where(FollowUpVisit.satisfaction == f.satisfaction)))
+        out.append(
+            c.id.in_(
+                select(FollowUpVisit.case_id).where(FollowUpVisit.satisfaction == f.satisfaction)
+            )
+        )
     if f.visited:
-        out.append(c.id.in_(
-            select(FollowUpVisit.case_id).where(FollowUpVisit.satisfaction.is_not(None))))
+        out.append(
+            c.id.in_(select(FollowUpVisit.case_id).where(FollowUpVisit.satisfaction.is_not(None)))
+        )
     words = f.text.strip()
     if words:
         if re.fullmatch(r"TJ\d{1,13}", words.upper()):
             out.append(c.number.startswith(words.upper()))
         else:
             like = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            out.append(or_(c.summary.ilike(like), c.number.ilike(like),
-                           c.source_reference.ilike(like)))
+            out.append(
+                or_(c.summary.ilike(like), c.number.ilike(like), c.source_reference.ilike(like))
+            )
     return out
 
 
-def case_page(session: Session, f: CaseFilter, *, after: tuple[Any, ...] | None = None,
-              limit: int = 100) -> Page:
+def case_page(
+    session: Session, f: CaseFilter, *, after: tuple[Any, ...] | None = None, limit: int = 100
+) -> Page:
     """The next ``limit`` cases, newest first, after the key ``after`` (received_at, id)."""
     now = clock.now()
     c = DisputeCase
@@ -887,12 +1071,25 @@ def case_page(session: Session, f: CaseFilter, *, after: tuple[Any, ...] | None 
     )
     rows = []
     for case, type_name, org_name, town_name in session.execute(stmt):
-        rows.append(CaseRow(
-            case.id, case.version, case.number, type_name, case.summary, case.status,
-            case.risk_level, case.source, org_name, case.mediator_name, town_name,
-            case.people_involved, case.received_at, case.deadline_at,
-            case.repeat_of_id is not None,
-        ))
+        rows.append(
+            CaseRow(
+                case.id,
+                case.version,
+                case.number,
+                type_name,
+                case.summary,
+                case.status,
+                case.risk_level,
+                case.source,
+                org_name,
+                case.mediator_name,
+                town_name,
+                case.people_involved,
+                case.received_at,
+                case.deadline_at,
+                case.repeat_of_id is not None,
+            )
+        )
     exhausted = len(rows) <= limit
     rows = rows[:limit]
     cursor = (rows[-1].received_at, rows[-1].id) if rows else after
@@ -921,8 +1118,7 @@ class TimelineEntry:
 REFERRAL_ACTIONS = ("dispute.fail", "dispute.refer")
 
 
-def is_transfer(action: str, before: dict[str, Any] | None,
-                after: dict[str, Any] | None) -> bool:
+def is_transfer(action: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> bool:
     """Whether an audit entry of a case is a transfer: to another room (``dispute.transfer``,
     or an assignment that changed the room), or out, by a referral at failure."""
     if action == "dispute.transfer" or action in REFERRAL_ACTIONS:
@@ -968,38 +1164,78 @@ def case_file(session: Session, case_id: int) -> CaseFile:
     if case is None:
         raise TransitionError(f"案件 {case_id} 不存在", f"case {case_id} does not exist")
     type_name = session.scalar(select(DisputeType.name).where(DisputeType.code == case.type_code))
-    org_name = session.scalar(select(MediationOrg.name).where(MediationOrg.id == case.org_id)) \
-        if case.org_id else None
-    town_name = session.scalar(select(AdminArea.name).where(AdminArea.id == case.town_id)) \
-        if case.town_id else None
-    incident_number = session.scalar(select(Incident.number).where(
-        Incident.id == case.incident_id)) if case.incident_id else None
-    repeat_number = session.scalar(select(DisputeCase.number).where(
-        DisputeCase.id == case.repeat_of_id)) if case.repeat_of_id else None
+    org_name = (
+        session.scalar(select(MediationOrg.name).where(MediationOrg.id == case.org_id))
+        if case.org_id
+        else None
+    )
+    town_name = (
+        session.scalar(select(AdminArea.name).where(AdminArea.id == case.town_id))
+        if case.town_id
+        else None
+    )
+    incident_number = (
+        session.scalar(select(Incident.number).where(Incident.id == case.incident_id))
+        if case.incident_id
+        else None
+    )
+    repeat_number = (
+        session.scalar(select(DisputeCase.number).where(DisputeCase.id == case.repeat_of_id))
+        if case.repeat_of_id
+        else None
+    )
     p = DisputeParty
     parties = [
-        Party(r.id, r.role, r.kind, r.name_masked, r.phone_masked, r.id_number_masked,
-              r.address_masked)
+        Party(
+            r.id,
+            r.role,
+            r.kind,
+            r.name_masked,
+            r.phone_masked,
+            r.id_number_masked,
+            r.address_masked,
+        )
         for r in session.execute(
-            select(p.id, p.role, p.kind, p.name_masked, p.phone_masked, p.id_number_masked,
-                   p.address_masked).where(p.case_id == case.id).order_by(p.id)
+            select(
+                p.id,
+                p.role,
+                p.kind,
+                p.name_masked,
+                p.phone_masked,
+                p.id_number_masked,
+                p.address_masked,
+            )
+            .where(p.case_id == case.id)
+            .order_by(p.id)
         )
     ]
-    sessions = list(session.scalars(select(MediationSession).where(
-        MediationSession.case_id == case.id).order_by(MediationSession.held_at)))
-    visits = list(session.scalars(select(FollowUpVisit).where(
-        FollowUpVisit.case_id == case.id).order_by(FollowUpVisit.id)))
+    sessions = list(
+        session.scalars(
+            select(MediationSession)
+            .where(MediationSession.case_id == case.id)
+            .order_by(MediationSession.held_at)
+        )
+    )
+    visits = list(
+        session.scalars(
+            select(FollowUpVisit).where(FollowUpVisit.case_id == case.id).order_by(FollowUpVisit.id)
+        )
+    )
     alerts = list(session.scalars(select(DisputeAlert).where(DisputeAlert.case_id == case.id)))
     timeline: list[TimelineEntry] = []
     if case.source in TRANSFER_SOURCES:
-        timeline.append(TimelineEntry(
-            case.received_at, "transfer", transfer_in_text(case), None))
-    for a in session.scalars(select(AuditEntry).where(
-            AuditEntry.entity_type == "dispute_case", AuditEntry.entity_id == case.id)
-            .order_by(AuditEntry.id)):
+        timeline.append(TimelineEntry(case.received_at, "transfer", transfer_in_text(case), None))
+    for a in session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == "dispute_case", AuditEntry.entity_id == case.id)
+        .order_by(AuditEntry.id)
+    ):
         kind = "transfer" if is_transfer(a.action, a.before, a.after) else "audit"
-        timeline.append(TimelineEntry(
-            a.at, kind, a.summary + (f"（{a.reason}）" if a.reason else ""), a.actor_name))
+        timeline.append(
+            TimelineEntry(
+                a.at, kind, a.summary + (f"（{a.reason}）" if a.reason else ""), a.actor_name
+            )
+        )
     for s in sessions:
         if s.outcome == "continued":
             bits = [f"调解（{s.location or ''}）：{s.note or ''}"]
@@ -1014,23 +1250,43 @@ def case_file(session: Session, case_id: int) -> CaseFile:
                 timeline.append(TimelineEntry(v.due_at, "visit", "待回访", None))
         else:
             sat = SATISFACTION_TEXT.get(v.satisfaction or "", ("", ""))[0]
-            kept = "协议已履行" if v.agreement_kept else (
-                "协议未履行" if v.agreement_kept is False else "")
-            timeline.append(TimelineEntry(
-                v.visited_at, "visit", f"回访：{kept} {sat} {v.note or ''}".strip(), v.visitor))
+            kept = (
+                "协议已履行"
+                if v.agreement_kept
+                else ("协议未履行" if v.agreement_kept is False else "")
+            )
+            timeline.append(
+                TimelineEntry(
+                    v.visited_at, "visit", f"回访：{kept} {sat} {v.note or ''}".strip(), v.visitor
+                )
+            )
     for al in alerts:
         timeline.append(TimelineEntry(al.raised_at, "alert", al.message, None))
     timeline.sort(key=lambda e: e.at)  # stable: the transfer in first, audit entries by id
-    return CaseFile(case, type_name or case.type_code, org_name, town_name, incident_number,
-                    repeat_number, parties, sessions, visits, alerts, timeline)
+    return CaseFile(
+        case,
+        type_name or case.type_code,
+        org_name,
+        town_name,
+        incident_number,
+        repeat_number,
+        parties,
+        sessions,
+        visits,
+        alerts,
+        timeline,
+    )
 
 
 def cases_of_incident(session: Session, incident_id: int) -> list[tuple[int, str, str]]:
     """The dispute cases taken in from an incident: (id, number, status)."""
     return [
-        (r.id, r.number, r.status) for r in session.execute(
+        (r.id, r.number, r.status)
+        for r in session.execute(
             select(DisputeCase.id, DisputeCase.number, DisputeCase.status)
-            .where(DisputeCase.incident_id == incident_id).order_by(DisputeCase.id))
+            .where(DisputeCase.incident_id == incident_id)
+            .order_by(DisputeCase.id)
+        )
     ]
 
 
@@ -1048,19 +1304,27 @@ class Org:
 
 def orgs(session: Session) -> list[Org]:
     order = {"county": 0, "special": 1, "town": 2, "village": 3}
-    rows = [Org(o.id, o.name, o.level, o.parent_id, o.town_id) for o in session.scalars(
-        select(MediationOrg).where(MediationOrg.active))]
+    rows = [
+        Org(o.id, o.name, o.level, o.parent_id, o.town_id)
+        for o in session.scalars(select(MediationOrg).where(MediationOrg.active))
+    ]
     return sorted(rows, key=lambda o: (order[o.level], o.name))
 
 
 def mediators_of(session: Session, org_id: int) -> list[tuple[int, str]]:
-    return [(m.id, m.name) for m in session.scalars(
-        select(Mediator).where(Mediator.org_id == org_id, Mediator.active).order_by(Mediator.id))]
+    return [
+        (m.id, m.name)
+        for m in session.scalars(
+            select(Mediator).where(Mediator.org_id == org_id, Mediator.active).order_by(Mediator.id)
+        )
+    ]
 
 
 def dispute_types(session: Session) -> list[tuple[str, str, str]]:
-    return [(t.code, t.name, t.name_en) for t in session.scalars(
-        select(DisputeType).order_by(DisputeType.code))]
+    return [
+        (t.code, t.name, t.name_en)
+        for t in session.scalars(select(DisputeType).order_by(DisputeType.code))
+    ]
 
 
 @dataclass(frozen=True)
@@ -1087,8 +1351,8 @@ def board(session: Session) -> list[BoardRow]:
         func.count().filter(c.risk_level.in_(URGENT_RISKS)),
     )
     per_org = {
-        r[0]: r[1:] for r in session.execute(
-            select(c.org_id, *counts).where(open_).group_by(c.org_id))
+        r[0]: r[1:]
+        for r in session.execute(select(c.org_id, *counts).where(open_).group_by(c.org_id))
     }
     per_med = session.execute(
         select(c.org_id, c.mediator_id, c.mediator_name, *counts)
@@ -1102,8 +1366,9 @@ def board(session: Session) -> list[BoardRow]:
             continue
         rows.append(BoardRow(o.id, o.name, o.level, None, None, n, late, high))
         for r in sorted((r for r in per_med if r[0] == o.id), key=lambda r: -r[3]):
-            rows.append(BoardRow(o.id, o.name, o.level, r[1], r[2] or "（未指派）", r[3], r[4],
-                                 r[5]))
+            rows.append(
+                BoardRow(o.id, o.name, o.level, r[1], r[2] or "（未指派）", r[3], r[4], r[5])
+            )
     # busiest rooms first, each followed by its mediators
     groups: dict[int, list[BoardRow]] = {}
     for row in rows:
@@ -1136,8 +1401,9 @@ class Figures:
 
     def town_filter(self, town_id: int | None) -> CaseFilter:
         """The open cases of a town in the backlog (None: no town recorded)."""
-        return dataclasses.replace(self.base, statuses=OPEN_STATUSES, town_id=town_id,
-                                   no_town=town_id is None)
+        return dataclasses.replace(
+            self.base, statuses=OPEN_STATUSES, town_id=town_id, no_town=town_id is None
+        )
 
     def type_filter(self, type_code: str) -> CaseFilter:
         return dataclasses.replace(self.base, statuses=OPEN_STATUSES, type_code=type_code)
@@ -1146,8 +1412,9 @@ class Figures:
         return dataclasses.replace(self.base, source=source)
 
 
-def figures(session: Session, *, since: dt.date | None = None,
-            until: dt.date | None = None) -> Figures:
+def figures(
+    session: Session, *, since: dt.date | None = None, until: dt.date | None = None
+) -> Figures:
     """The figures panel, over the cases received from ``since`` to ``until`` (both days
     included, Beijing dates; None: no bound). Every figure's ``behind`` is the filter of the
     cases it counts, in that period."""
@@ -1162,7 +1429,8 @@ def figures(session: Session, *, since: dt.date | None = None,
             func.count().filter(concluded),
             func.count().filter(success),
             func.avg(func.extract("epoch", c.concluded_at - c.received_at)).filter(
-                concluded & c.concluded_at.is_not(None)),
+                concluded & c.concluded_at.is_not(None)
+            ),
             func.count().filter(c.status.in_(OPEN_STATUSES)),
             func.count().filter(c.status.in_(OPEN_STATUSES) & (c.deadline_at < now)),
         ).where(*where)
@@ -1178,39 +1446,62 @@ def figures(session: Session, *, since: dt.date | None = None,
     if not sat[0]:
         sat = session.execute(
             select(func.count(), func.count().filter(v.agreement_kept.is_(True)))
-            .join(c, c.id == v.case_id).where(v.agreement_kept.is_not(None), *where)
+            .join(c, c.id == v.case_id)
+            .where(v.agreement_kept.is_not(None), *where)
         ).one()
     open_where = [*where, c.status.in_(OPEN_STATUSES)]
     by_town = [
-        (r[0], r[1] or "（未定）", r[2]) for r in session.execute(
+        (r[0], r[1] or "（未定）", r[2])
+        for r in session.execute(
             select(c.town_id, AdminArea.name, func.count())
             .outerjoin(AdminArea, AdminArea.id == c.town_id)
-            .where(*open_where).group_by(c.town_id, AdminArea.name)
-            .order_by(func.count().desc()))
+            .where(*open_where)
+            .group_by(c.town_id, AdminArea.name)
+            .order_by(func.count().desc())
+        )
     ]
     by_type = [
-        (r[0], r[1], r[2]) for r in session.execute(
+        (r[0], r[1], r[2])
+        for r in session.execute(
             select(c.type_code, DisputeType.name, func.count())
             .join(DisputeType, DisputeType.code == c.type_code)
-            .where(*open_where).group_by(c.type_code, DisputeType.name)
-            .order_by(func.count().desc()))
+            .where(*open_where)
+            .group_by(c.type_code, DisputeType.name)
+            .order_by(func.count().desc())
+        )
     ]
-    sources = [(r[0], r[1]) for r in session.execute(
-        select(c.source, func.count()).where(*where).group_by(c.source)
-        .order_by(func.count().desc()))]
+    sources = [
+        (r[0], r[1])
+        for r in session.execute(
+            select(c.source, func.count())
+            .where(*where)
+            .group_by(c.source)
+            .order_by(func.count().desc())
+        )
+    ]
     return Figures(
-        success_rate=Figure("success", n_success / n_concluded if n_concluded else None,
-                            n_concluded, dataclasses.replace(base, outcome="success")),
-        satisfaction=Figure("satisfaction", sat[1] / sat[0] if sat[0] else None, sat[0],
-                            dataclasses.replace(base, visited=True)),
-        average_days=Figure("duration",
-                            float(avg_seconds) / 86400 if avg_seconds is not None else None,
-                            n_concluded, dataclasses.replace(
-                                base, statuses=("agreement", "closed", *FAILED_STATUSES))),
-        open_cases=Figure("open", n_open, n_open,
-                          dataclasses.replace(base, statuses=OPEN_STATUSES)),
-        overdue=Figure("overdue", n_overdue, n_overdue,
-                       dataclasses.replace(base, overdue=True)),
+        success_rate=Figure(
+            "success",
+            n_success / n_concluded if n_concluded else None,
+            n_concluded,
+            dataclasses.replace(base, outcome="success"),
+        ),
+        satisfaction=Figure(
+            "satisfaction",
+            sat[1] / sat[0] if sat[0] else None,
+            sat[0],
+            dataclasses.replace(base, visited=True),
+        ),
+        average_days=Figure(
+            "duration",
+            float(avg_seconds) / 86400 if avg_seconds is not None else None,
+            n_concluded,
+            dataclasses.replace(base, statuses=("agreement", "closed", *FAILED_STATUSES)),
+        ),
+        open_cases=Figure(
+            "open", n_open, n_open, dataclasses.replace(base, statuses=OPEN_STATUSES)
+        ),
+        overdue=Figure("overdue", n_overdue, n_overdue, dataclasses.replace(base, overdue=True)),
         backlog_by_town=by_town,
         backlog_by_type=by_type,
         sources=sources,
@@ -1245,14 +1536,17 @@ def check_range(first: dt.date | None, last: dt.date | None) -> None:
         )
 
 
-def due_follow_ups(session: Session, *, until: dt.datetime | None = None
-                   ) -> list[tuple[int, str, dt.datetime | None]]:
+def due_follow_ups(
+    session: Session, *, until: dt.datetime | None = None
+) -> list[tuple[int, str, dt.datetime | None]]:
     """Scheduled visits not yet made, due by ``until`` (now): (case id, number, due)."""
     until = until or clock.now()
     return [
-        (r[0], r[1], r[2]) for r in session.execute(
+        (r[0], r[1], r[2])
+        for r in session.execute(
             select(DisputeCase.id, DisputeCase.number, FollowUpVisit.due_at)
             .join(FollowUpVisit, FollowUpVisit.case_id == DisputeCase.id)
             .where(FollowUpVisit.visited_at.is_(None), FollowUpVisit.due_at <= until)
-            .order_by(FollowUpVisit.due_at))
+            .order_by(FollowUpVisit.due_at)
+        )
     ]

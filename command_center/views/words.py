@@ -85,4 +85,3 @@ def plain_tip(text: str | None) -> str | None:
     from PySide6.QtGui import Qt
 
     return Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
-

@@ -213,8 +213,9 @@ class NewAccountForm(_Form):
         self.form.addRow(self.tr("Initial &password"), self.password)
         self.form.addRow(self.tr("&Again"), self.again)
         self.set_note(
-            self.tr("At least %1 characters. The user chooses a new password at the first "
-                    "sign-in.").replace("%1", str(auth.MIN_PASSWORD_LENGTH))
+            self.tr(
+                "At least %1 characters. The user chooses a new password at the first sign-in."
+            ).replace("%1", str(auth.MIN_PASSWORD_LENGTH))
         )
 
     def check(self) -> None:
@@ -261,10 +262,10 @@ class PasswordForm(_Form):
         self.form.addRow(self.tr("New &password"), self.password)
         self.form.addRow(self.tr("&Again"), self.again)
         self.set_note(
-            self.tr("At least %1 characters. The user chooses a new password at the next "
-                    "sign-in; a locked account is unlocked.").replace(
-                "%1", str(auth.MIN_PASSWORD_LENGTH)
-            )
+            self.tr(
+                "At least %1 characters. The user chooses a new password at the next "
+                "sign-in; a locked account is unlocked."
+            ).replace("%1", str(auth.MIN_PASSWORD_LENGTH))
         )
 
     def check(self) -> None:
@@ -297,14 +298,16 @@ class UsersDialog(QDialog):
 
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("usersTable")
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Login name"),
-            self.tr("Name"),
-            self.tr("Role"),
-            self.tr("Department"),
-            self.tr("State"),
-            self.tr("Last sign-in"),
-        ])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Login name"),
+                self.tr("Name"),
+                self.tr("Role"),
+                self.tr("Department"),
+                self.tr("State"),
+                self.tr("Last sign-in"),
+            ]
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -327,14 +330,15 @@ class UsersDialog(QDialog):
         self.active_button = QPushButton(self.tr("Disable"))
         self.active_button.clicked.connect(self.toggle_active)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.role_button, self.password_button,
-                       self.active_button):
+        for button in (self.add_button, self.role_button, self.password_button, self.active_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
         self.hint = QLabel(
-            self.tr("Failed sign-ins and lockouts are not shown here: only the server's owner "
-                    "reads them (command-center user list). A new password unlocks an account.")
+            self.tr(
+                "Failed sign-ins and lockouts are not shown here: only the server's owner "
+                "reads them (command-center user list). A new password unlocks an account."
+            )
         )
         self.hint.setObjectName("mutedLabel")
         self.hint.setWordWrap(True)
@@ -358,7 +362,11 @@ class UsersDialog(QDialog):
 
     def refresh(self) -> None:
         self._runner.submit(
-            load, success=self._show, failure=self._failed, owner=self, name="users.load",
+            load,
+            success=self._show,
+            failure=self._failed,
+            owner=self,
+            name="users.load",
             key="users.load",
         )
 
@@ -376,8 +384,7 @@ class UsersDialog(QDialog):
                 role_label(u.role_code, u.role_name),
                 u.department_name or "",
                 self.tr("Active") if u.active else self.tr("Disabled"),
-                u.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M")
-                if u.last_login_at else "",
+                u.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M") if u.last_login_at else "",
             )
             for j, value in enumerate(values):
                 item = QTableWidgetItem(value)
@@ -484,11 +491,18 @@ class UsersDialog(QDialog):
             name = v["username"].strip().lower()
             self._run(
                 lambda s: auth.add_user(
-                    s, actor, v["username"], v["display_name"], v["role_code"], v["password"],
-                    department_id=v["department_id"], must_change=True,
+                    s,
+                    actor,
+                    v["username"],
+                    v["display_name"],
+                    v["role_code"],
+                    v["password"],
+                    department_id=v["department_id"],
+                    must_change=True,
                 ),
-                self.tr("Account %1 created. The password is to be changed at the first "
-                        "sign-in.").replace("%1", name),
+                self.tr(
+                    "Account %1 created. The password is to be changed at the first sign-in."
+                ).replace("%1", name),
                 name,
                 form,
             )
@@ -510,8 +524,7 @@ class UsersDialog(QDialog):
             assert isinstance(form, RoleForm)
             role_code, department_id = form.values()
             self._run(
-                lambda s: auth.set_role(s, actor, username, role_code,
-                                        department_id=department_id),
+                lambda s: auth.set_role(s, actor, username, role_code, department_id=department_id),
                 self.tr("The role of %1 was changed.").replace("%1", username),
                 username,
                 form,
@@ -531,8 +544,9 @@ class UsersDialog(QDialog):
             password = form.password.text()
             self._run(
                 lambda s: auth.reset_password(s, actor, username, password),
-                self.tr("The password of %1 was reset; it is to be changed at the next "
-                        "sign-in.").replace("%1", username),
+                self.tr(
+                    "The password of %1 was reset; it is to be changed at the next sign-in."
+                ).replace("%1", username),
                 username,
                 form,
             )
@@ -548,8 +562,10 @@ class UsersDialog(QDialog):
             box = QMessageBox(
                 QMessageBox.Icon.Question,
                 self.tr("Disable account"),
-                self.tr("Disable the account of %1 (%2)? They can no longer sign in, and their "
-                        "open sessions end.")
+                self.tr(
+                    "Disable the account of %1 (%2)? They can no longer sign in, and their "
+                    "open sessions end."
+                )
                 .replace("%1", user.display_name)
                 .replace("%2", user.username),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
@@ -559,8 +575,9 @@ class UsersDialog(QDialog):
             box.setDefaultButton(QMessageBox.StandardButton.Cancel)
             box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.finished.connect(
-                lambda result, u=user: self._set_active(u, False)
-                if result == QMessageBox.StandardButton.Yes else None
+                lambda result, u=user: (
+                    self._set_active(u, False) if result == QMessageBox.StandardButton.Yes else None
+                )
             )
             self.confirm_box = box
             box.open()
@@ -572,8 +589,8 @@ class UsersDialog(QDialog):
         actor, username = self._actor, user.username
         self._run(
             lambda s: auth.set_active(s, actor, username, enable),
-            (self.tr("%1 was enabled.") if enable else self.tr("%1 was disabled."))
-            .replace("%1", username),
+            (self.tr("%1 was enabled.") if enable else self.tr("%1 was disabled.")).replace(
+                "%1", username
+            ),
             username,
         )
-

@@ -84,7 +84,10 @@ class MapSelection:
 
 
 def read_panels(
-    session: Session, period: a.Period, category: str | None, town: tuple[int, str] | None,
+    session: Session,
+    period: a.Period,
+    category: str | None,
+    town: tuple[int, str] | None,
 ) -> Panels:
     _, info = a._subtrees(session)
     path: list[tuple[str, str]] = []
@@ -98,8 +101,9 @@ def read_panels(
         a.headline(session, period),
         a.categories(session, period, category),
         path,
-        a.regions(session, period, "village", within=town[0]) if town else a.regions(
-            session, period),
+        a.regions(session, period, "village", within=town[0])
+        if town
+        else a.regions(session, period),
         town,
         a.channels(session, period),
         a.departments(session, period),
@@ -121,8 +125,9 @@ class _DateAxis(pg.AxisItem):
         return [_from_day(v).strftime("%m-%d") for v in values]
 
 
-def _item(text: str, data: Any = None, *, link: bool = False, number: bool = False
-          ) -> QTableWidgetItem:
+def _item(
+    text: str, data: Any = None, *, link: bool = False, number: bool = False
+) -> QTableWidgetItem:
     item = QTableWidgetItem(text)  # plain text: names come from the database
     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
     if data is not None:
@@ -156,8 +161,14 @@ class AnalysisView(QWidget):
     """The range and the selection (category, town) for the map's choropleth: a MapSelection."""
 
     def __init__(
-        self, runner: OpsRunner, live: LiveChannel | None, actor: Actor, role_code: str,
-        parent: QWidget | None = None, *, reader: OpsRunner | None = None,
+        self,
+        runner: OpsRunner,
+        live: LiveChannel | None,
+        actor: Actor,
+        role_code: str,
+        parent: QWidget | None = None,
+        *,
+        reader: OpsRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("analysisView")
@@ -212,11 +223,13 @@ class AnalysisView(QWidget):
         self.legend = self.plot.addLegend(
             offset=(10, 5), brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#bbbbbb")
         )
-        self.bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush="#c0392b",
-                                    name=self.tr("Incidents"))
+        self.bars = pg.BarGraphItem(
+            x=[], height=[], width=0.8, brush="#c0392b", name=self.tr("Incidents")
+        )
         self.plot.addItem(self.bars)
-        self.last_year = self.plot.plot([], [], pen=pg.mkPen("#1a5fb4", width=2),
-                                        name=self.tr("Same period last year"))
+        self.last_year = self.plot.plot(
+            [], [], pen=pg.mkPen("#1a5fb4", width=2), name=self.tr("Same period last year")
+        )
         self.region = pg.LinearRegionItem(brush=(26, 95, 180, 40))
         self.region.setZValue(10)
         self.plot.addItem(self.region)
@@ -258,10 +271,14 @@ class AnalysisView(QWidget):
         self.source_table = _table(4)
         self.dept_table = _table(len(DEPT_COLUMNS) + 4)
         self.exporters = [
-            install_export(t, self._reader, name) for t, name in (
-                (self.category_table, "事件类别"), (self.region_table, "区域"),
-                (self.channel_table, "来源渠道"), (self.source_table, "纠纷来源"),
-                (self.dept_table, "部门考核"))
+            install_export(t, self._reader, name)
+            for t, name in (
+                (self.category_table, "事件类别"),
+                (self.region_table, "区域"),
+                (self.channel_table, "来源渠道"),
+                (self.source_table, "纠纷来源"),
+                (self.dept_table, "部门考核"),
+            )
         ]
         self.warning_list = QListWidget()
         self.warning_list.setWordWrap(True)
@@ -278,8 +295,14 @@ class AnalysisView(QWidget):
         row.addWidget(self.open_warning_button)
         row.addWidget(self.dismiss_button)
         wl.addLayout(row)
-        for page in (cat_page, reg_page, self.channel_table, self.source_table,
-                     self.dept_table, warn_page):
+        for page in (
+            cat_page,
+            reg_page,
+            self.channel_table,
+            self.source_table,
+            self.dept_table,
+            warn_page,
+        ):
             self.tabs.addTab(page, "")
         self._warn_tab = self.tabs.count() - 1
 
@@ -340,23 +363,38 @@ class AnalysisView(QWidget):
         self.refresh_button.setText(self.tr("Refresh"))
         self.meeting_button.setText(self.tr("Meeting mode"))
         self.map_button.setText(self.tr("On the map"))
-        self.map_button.setToolTip(self.tr(
-            "The range, the category and the town chosen here as incidents per grid on the map"))
-        self.meeting_button.setToolTip(self.tr(
-            "The range's analyses in large type, a page at a time (PageDown / PageUp), then "
-            "the minutes and the decisions"))
+        self.map_button.setToolTip(
+            self.tr(
+                "The range, the category and the town chosen here as incidents per grid on the map"
+            )
+        )
+        self.meeting_button.setToolTip(
+            self.tr(
+                "The range's analyses in large type, a page at a time (PageDown / PageUp), then "
+                "the minutes and the decisions"
+            )
+        )
         self.category_up.setText(self.tr("Up one level"))
         self.region_up.setText(self.tr("All towns"))
         self.dismiss_button.setText(self.tr("Dismiss with a reason…"))
         self.open_warning_button.setText(self.tr("Open the records"))
-        for i, label in enumerate((self.tr("Categories"), self.tr("Regions"),
-                                   self.tr("Channels"), self.tr("Sources of disputes"),
-                                   self.tr("Departments"))):
+        for i, label in enumerate(
+            (
+                self.tr("Categories"),
+                self.tr("Regions"),
+                self.tr("Channels"),
+                self.tr("Sources of disputes"),
+                self.tr("Departments"),
+            )
+        ):
             self.tabs.setTabText(i, label)
-        self.tabs.setTabText(self._warn_tab, self.tr("Warnings (%1)").replace(
-            "%1", str(len(self._warnings))))
-        for item, name in ((self.bars, self.tr("Incidents")),
-                           (self.last_year, self.tr("Same period last year"))):
+        self.tabs.setTabText(
+            self._warn_tab, self.tr("Warnings (%1)").replace("%1", str(len(self._warnings)))
+        )
+        for item, name in (
+            (self.bars, self.tr("Incidents")),
+            (self.last_year, self.tr("Same period last year")),
+        ):
             label = self.legend.getLabel(item)
             if label is not None:
                 label.setText(name)
@@ -365,20 +403,35 @@ class AnalysisView(QWidget):
         if self._panels is not None:
             self._show_panels(self._panels)
         self._show_warnings(self._warnings)
-        share = [self.tr("Name"), self.tr("Count"), self.tr("Same period last year"),
-                 self.tr("Change")]
-        for t in (self.category_table, self.region_table, self.channel_table,
-                  self.source_table):
+        share = [
+            self.tr("Name"),
+            self.tr("Count"),
+            self.tr("Same period last year"),
+            self.tr("Change"),
+        ]
+        for t in (self.category_table, self.region_table, self.channel_table, self.source_table):
             t.setHorizontalHeaderLabels(share)
-        self.dept_table.setHorizontalHeaderLabels([
-            self.tr("Department"), self.tr("Received"), self.tr("On time"), self.tr("Overdue"),
-            self.tr("Returned"), self.tr("Second dispatch"), self.tr("Satisfied"),
-            self.tr("Satisfaction"), self.tr("Score"), self.tr("Supervision score"),
-        ])
-        self.dept_table.horizontalHeaderItem(len(DEPT_COLUMNS) + 3).setToolTip(self.tr(
-            "The supervision assessment: the mean of the monthly scores (100 plus the points) "
-            "of the months the range touches, * while a month is not locked; — where the "
-            "county keeps no score. Click: the orders the points were given for"))
+        self.dept_table.setHorizontalHeaderLabels(
+            [
+                self.tr("Department"),
+                self.tr("Received"),
+                self.tr("On time"),
+                self.tr("Overdue"),
+                self.tr("Returned"),
+                self.tr("Second dispatch"),
+                self.tr("Satisfied"),
+                self.tr("Satisfaction"),
+                self.tr("Score"),
+                self.tr("Supervision score"),
+            ]
+        )
+        self.dept_table.horizontalHeaderItem(len(DEPT_COLUMNS) + 3).setToolTip(
+            self.tr(
+                "The supervision assessment: the mean of the monthly scores (100 plus the points) "
+                "of the months the range touches, * while a month is not locked; — where the "
+                "county keeps no score. Click: the orders the points were given for"
+            )
+        )
 
     @Slot()
     def refresh(self) -> None:
@@ -394,9 +447,14 @@ class AnalysisView(QWidget):
     @Slot()
     def _load_trend(self, *_args: Any) -> None:
         period, bucket = self.chart_period(), str(self.bucket_combo.currentData() or "day")
-        self._reader.submit(lambda s: a.trend(s, period, bucket), success=self._show_trend,
-                            failure=self._failed, owner=self, name="analysis.trend",
-                            key="trend")
+        self._reader.submit(
+            lambda s: a.trend(s, period, bucket),
+            success=self._show_trend,
+            failure=self._failed,
+            owner=self,
+            name="analysis.trend",
+            key="trend",
+        )
 
     def _show_trend(self, points: list[a.TrendPoint]) -> None:
         self._trend = points
@@ -428,8 +486,11 @@ class AnalysisView(QWidget):
 
     def _range_text(self, p: a.Period) -> str:
         last = (p.end - dt.timedelta(days=1)).date()
-        return self.tr("Range %1 – %2").replace("%1", p.start.date().isoformat()).replace(
-            "%2", last.isoformat())
+        return (
+            self.tr("Range %1 – %2")
+            .replace("%1", p.start.date().isoformat())
+            .replace("%2", last.isoformat())
+        )
 
     @Slot()
     def _on_region_changed(self) -> None:
@@ -456,14 +517,24 @@ class AnalysisView(QWidget):
         if self._range is None:
             return
         period, category, town = self._range, self._category, self._town
-        self._reader.submit(lambda s: read_panels(s, period, category, town),
-                            success=self._show_panels, failure=self._failed, owner=self,
-                            name="analysis.panels", key="panels")
+        self._reader.submit(
+            lambda s: read_panels(s, period, category, town),
+            success=self._show_panels,
+            failure=self._failed,
+            owner=self,
+            name="analysis.panels",
+            key="panels",
+        )
 
     def _load_warnings(self) -> None:
-        self._reader.submit(lambda s: a.warnings(s), success=self._show_warnings,
-                            failure=self._failed, owner=self, name="analysis.warnings",
-                            key="warnings")
+        self._reader.submit(
+            lambda s: a.warnings(s),
+            success=self._show_warnings,
+            failure=self._failed,
+            owner=self,
+            name="analysis.warnings",
+            key="warnings",
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.sig_message.emit(str(exc), "error")
@@ -482,11 +553,16 @@ class AnalysisView(QWidget):
         self._panels = p
         h = p.headline
         self.headline_label.setText(
-            self.tr("%1 incidents in the range; same period last year %2 (%3); the period "
-                    "before %4 (%5); resolved %6")
-            .replace("%1", str(h.incidents)).replace("%2", str(h.last_year))
-            .replace("%3", a.change(h.incidents, h.last_year)).replace("%4", str(h.previous))
-            .replace("%5", a.change(h.incidents, h.previous)).replace("%6", str(h.resolved))
+            self.tr(
+                "%1 incidents in the range; same period last year %2 (%3); the period "
+                "before %4 (%5); resolved %6"
+            )
+            .replace("%1", str(h.incidents))
+            .replace("%2", str(h.last_year))
+            .replace("%3", a.change(h.incidents, h.last_year))
+            .replace("%4", str(h.previous))
+            .replace("%5", a.change(h.incidents, h.previous))
+            .replace("%6", str(h.resolved))
         )
         self._fill_shares(self.category_table, p.categories, drill=False)
         for i, s in enumerate(p.categories):
@@ -494,7 +570,8 @@ class AnalysisView(QWidget):
                 self.category_table.setItem(i, 0, _item(s.name + " ▸", s, link=True))
         self.category_up.setEnabled(bool(p.category_path))
         self.category_path.setText(
-            " › ".join([self.tr("All categories")] + [n for _c, n in p.category_path]))
+            " › ".join([self.tr("All categories")] + [n for _c, n in p.category_path])
+        )
         self._fill_shares(self.region_table, p.regions, drill=p.town is None)
         self.region_up.setEnabled(p.town is not None)
         self.region_path.setText(p.town[1] if p.town else self.tr("Towns"))
@@ -504,17 +581,31 @@ class AnalysisView(QWidget):
         for i, d in enumerate(p.departments):
             t.setItem(i, 0, _item(d.name))
             for j, m in enumerate(DEPT_COLUMNS, 1):
-                t.setItem(i, j, _item(str(d.counts[m]), (d.department_id, m), link=True,
-                                      number=True))
+                t.setItem(
+                    i, j, _item(str(d.counts[m]), (d.department_id, m), link=True, number=True)
+                )
             rate = d.rate("satisfied", "rated")
-            t.setItem(i, len(DEPT_COLUMNS) + 1,
-                      _item("—" if rate is None else f"{rate:.1%}", number=True))
-            t.setItem(i, len(DEPT_COLUMNS) + 2,
-                      _item("—" if d.score is None else f"{d.score:.1f}", number=True))
+            t.setItem(
+                i, len(DEPT_COLUMNS) + 1, _item("—" if rate is None else f"{rate:.1%}", number=True)
+            )
+            t.setItem(
+                i,
+                len(DEPT_COLUMNS) + 2,
+                _item("—" if d.score is None else f"{d.score:.1f}", number=True),
+            )
             sup = d.supervision
-            t.setItem(i, len(DEPT_COLUMNS) + 3, _item("—") if sup is None else _item(
-                f"{sup.score:.1f}" + ("" if sup.final else "*"),
-                (d.department_id, a.SUPERVISION), link=True, number=True))
+            t.setItem(
+                i,
+                len(DEPT_COLUMNS) + 3,
+                _item("—")
+                if sup is None
+                else _item(
+                    f"{sup.score:.1f}" + ("" if sup.final else "*"),
+                    (d.department_id, a.SUPERVISION),
+                    link=True,
+                    number=True,
+                ),
+            )
         s = self.source_table
         s.setRowCount(len(p.dispute_sources))
         for i, src in enumerate(p.dispute_sources):
@@ -531,11 +622,13 @@ class AnalysisView(QWidget):
             zh, en = [*w.why.split(" / ", 1), ""][:2]
             item = QListWidgetItem(en if self._english() else zh)
             item.setToolTip(w.why)
-            item.setForeground(QColor("#b71c1c") if w.kind.startswith(("spike", "dispute"))
-                               else QColor("#8a5a00"))
+            item.setForeground(
+                QColor("#b71c1c") if w.kind.startswith(("spike", "dispute")) else QColor("#8a5a00")
+            )
             self.warning_list.addItem(item)
-        self.tabs.setTabText(self._warn_tab, self.tr("Warnings (%1)").replace(
-            "%1", str(len(warnings))))
+        self.tabs.setTabText(
+            self._warn_tab, self.tr("Warnings (%1)").replace("%1", str(len(warnings)))
+        )
 
     def _english(self) -> bool:
         return self.tr("Warnings") == "Warnings"
@@ -609,9 +702,13 @@ class AnalysisView(QWidget):
             return
         dept, measure = data
         period = self._range
-        self._reader.submit(lambda s: a.department_orders(s, period, dept, measure),
-                            success=lambda f: self._open(f, "orders"), failure=self._failed,
-                            owner=self, name="analysis.department_orders")
+        self._reader.submit(
+            lambda s: a.department_orders(s, period, dept, measure),
+            success=lambda f: self._open(f, "orders"),
+            failure=self._failed,
+            owner=self,
+            name="analysis.department_orders",
+        )
 
     @Slot(int)
     def _on_warning_selected(self, row: int) -> None:
@@ -633,14 +730,20 @@ class AnalysisView(QWidget):
             return
         warning = self._warnings[row]
         reason, ok = QInputDialog.getText(
-            self, self.tr("Dismiss the warning"),
-            self.tr("Why is this warning not a concern? (kept in the audit log)"))
+            self,
+            self.tr("Dismiss the warning"),
+            self.tr("Why is this warning not a concern? (kept in the audit log)"),
+        )
         if not ok:
             return
         actor = self._actor
-        self._runner.submit(lambda s: a.dismiss(s, actor, warning, reason),
-                            success=lambda _r: self._load_warnings(), failure=self._failed,
-                            owner=self, name="analysis.dismiss")
+        self._runner.submit(
+            lambda s: a.dismiss(s, actor, warning, reason),
+            success=lambda _r: self._load_warnings(),
+            failure=self._failed,
+            owner=self,
+            name="analysis.dismiss",
+        )
 
     # --- the map ---
 
@@ -649,8 +752,12 @@ class AnalysisView(QWidget):
         opened in the regions)."""
         if self._range is None:
             return None
-        return MapSelection(self._range.start, self._range.end, self._category,
-                            self._town[0] if self._town else None)
+        return MapSelection(
+            self._range.start,
+            self._range.end,
+            self._category,
+            self._town[0] if self._town else None,
+        )
 
     @Slot()
     def show_on_map(self) -> None:
@@ -671,10 +778,14 @@ class AnalysisView(QWidget):
             self.meeting_window.close()
             self.meeting_window.deleteLater()
         p = self._panels
-        trend = [t for t in self._trend
-                 if t.period.start < p.period.end and t.period.end > p.period.start]
-        window = MeetingWindow(self._runner, self._actor, self._role, p.period, p, trend,
-                               self._warnings, self)
+        trend = [
+            t
+            for t in self._trend
+            if t.period.start < p.period.end and t.period.end > p.period.start
+        ]
+        window = MeetingWindow(
+            self._runner, self._actor, self._role, p.period, p, trend, self._warnings, self
+        )
         window.sig_message.connect(self.sig_message)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         window.resize(1280, 720)
@@ -689,12 +800,16 @@ class AnalysisView(QWidget):
     def make_bulletin(self) -> None:
         last = clock.today().replace(day=1) - dt.timedelta(days=1)
         month, ok = QInputDialog.getText(
-            self, self.tr("Monthly bulletin"), self.tr("Month (YYYY-MM)"),
-            text=last.strftime("%Y-%m"))
+            self,
+            self.tr("Monthly bulletin"),
+            self.tr("Month (YYYY-MM)"),
+            text=last.strftime("%Y-%m"),
+        )
         if not ok:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the bulletin"), f"平安动态-{month}.pdf", "PDF (*.pdf)")
+            self, self.tr("Save the bulletin"), f"平安动态-{month}.pdf", "PDF (*.pdf)"
+        )
         if not path:
             return
         progress = QProgressDialog(self.tr("Making the bulletin…"), "", 0, 100, self)
@@ -705,8 +820,9 @@ class AnalysisView(QWidget):
         def run(session: Session, job: Any) -> str:
             from command_center.services import bulletin
 
-            data = bulletin.compute(session, month.strip(),
-                                    lambda pct, what: job.report(pct, 100, what))
+            data = bulletin.compute(
+                session, month.strip(), lambda pct, what: job.report(pct, 100, what)
+            )
             job.report(90, 100, "PDF")
             Path(path).write_bytes(bulletin.render_pdf(data))
             bulletin.write_xlsx(data, str(Path(path).with_suffix(".xlsx")))
@@ -716,15 +832,23 @@ class AnalysisView(QWidget):
             progress.close()
             self.sig_message.emit(
                 self.tr("Bulletin saved: %1 (tables beside it as .xlsx)").replace("%1", result),
-                "info")
+                "info",
+            )
 
         def failed(exc: BaseException) -> None:
             progress.close()
             self._failed(exc)
 
-        self._reader.submit(run, success=done, failure=failed, owner=self, lane=LONG,
-                            with_job=True, name="analysis.bulletin",
-                            progress=lambda n, _t, _s: progress.setValue(n))
+        self._reader.submit(
+            run,
+            success=done,
+            failure=failed,
+            owner=self,
+            lane=LONG,
+            with_job=True,
+            name="analysis.bulletin",
+            progress=lambda n, _t, _s: progress.setValue(n),
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -77,8 +77,14 @@ class MeetingWindow(QWidget):
     sig_message = Signal(str, str)
 
     def __init__(
-        self, runner: OpsRunner, actor: Actor, role_code: str, period: a.Period,
-        panels: Any, trend: list[a.TrendPoint], warnings: list[a.Warning],
+        self,
+        runner: OpsRunner,
+        actor: Actor,
+        role_code: str,
+        period: a.Period,
+        panels: Any,
+        trend: list[a.TrendPoint],
+        warnings: list[a.Warning],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -98,12 +104,18 @@ class MeetingWindow(QWidget):
         self.stack = QStackedWidget()
         h = panels.headline
         title = QLabel(
-            self.tr("Analysis %1 – %2").replace("%1", first).replace("%2", last) + "\n\n"
-            + self.tr("%1 incidents").replace("%1", str(h.incidents)) + "\n"
-            + self.tr("same period last year %1 (%2)").replace("%1", str(h.last_year))
-            .replace("%2", a.change(h.incidents, h.last_year)) + "\n"
-            + self.tr("the period before %1 (%2)").replace("%1", str(h.previous))
-            .replace("%2", a.change(h.incidents, h.previous)) + "\n"
+            self.tr("Analysis %1 – %2").replace("%1", first).replace("%2", last)
+            + "\n\n"
+            + self.tr("%1 incidents").replace("%1", str(h.incidents))
+            + "\n"
+            + self.tr("same period last year %1 (%2)")
+            .replace("%1", str(h.last_year))
+            .replace("%2", a.change(h.incidents, h.last_year))
+            + "\n"
+            + self.tr("the period before %1 (%2)")
+            .replace("%1", str(h.previous))
+            .replace("%2", a.change(h.incidents, h.previous))
+            + "\n"
             + self.tr("resolved %1").replace("%1", str(h.resolved))
         )
         title.setTextFormat(Qt.TextFormat.PlainText)
@@ -114,37 +126,64 @@ class MeetingWindow(QWidget):
         plot = pg.PlotWidget()
         plot.setBackground("w")
         xs = list(range(len(trend)))
-        plot.addItem(pg.BarGraphItem(x=xs, height=[p.count for p in trend], width=0.8,
-                                     brush="#c0392b"))
+        plot.addItem(
+            pg.BarGraphItem(x=xs, height=[p.count for p in trend], width=0.8, brush="#c0392b")
+        )
         plot.plot(xs, [p.last_year for p in trend], pen=pg.mkPen("#1a5fb4", width=3))
         axis = plot.getAxis("bottom")
         step = max(1, len(trend) // 8)
-        axis.setTicks([[(i, trend[i].period.start.strftime("%m-%d"))
-                        for i in range(0, len(trend), step)]])
+        axis.setTicks(
+            [[(i, trend[i].period.start.strftime("%m-%d")) for i in range(0, len(trend), step)]]
+        )
         tick_font = QFont(font)
         tick_font.setPointSize(14)
         axis.setStyle(tickFont=tick_font)
         plot.getAxis("left").setStyle(tickFont=tick_font)
-        self.stack.addWidget(self._page(self.tr("Trend (bars: incidents, line: last year)"),
-                                        plot))
+        self.stack.addWidget(self._page(self.tr("Trend (bars: incidents, line: last year)"), plot))
 
         share = [self.tr("Name"), self.tr("Count"), self.tr("Last year"), self.tr("Change")]
         for heading, rows in (
             (self.tr("Categories"), panels.categories),
             (self.tr("Towns"), panels.regions),
         ):
-            self.stack.addWidget(self._page(heading, _big_table(share, [
-                [s.name, str(s.count), str(s.last_year), a.change(s.count, s.last_year)]
-                for s in rows[:ROWS]
-            ])))
-        self.stack.addWidget(self._page(self.tr("Departments"), _big_table(
-            [self.tr("Department"), self.tr("Received"), self.tr("On time"),
-             self.tr("Satisfaction"), self.tr("Score")],
-            [[d.name, str(d.counts["received"]), str(d.counts["on_time"]),
-              "—" if d.rate("satisfied", "rated") is None
-              else f"{d.rate('satisfied', 'rated'):.1%}",
-              "—" if d.score is None else f"{d.score:.1f}"] for d in panels.departments[:ROWS]],
-        )))
+            self.stack.addWidget(
+                self._page(
+                    heading,
+                    _big_table(
+                        share,
+                        [
+                            [s.name, str(s.count), str(s.last_year), a.change(s.count, s.last_year)]
+                            for s in rows[:ROWS]
+                        ],
+                    ),
+                )
+            )
+        self.stack.addWidget(
+            self._page(
+                self.tr("Departments"),
+                _big_table(
+                    [
+                        self.tr("Department"),
+                        self.tr("Received"),
+                        self.tr("On time"),
+                        self.tr("Satisfaction"),
+                        self.tr("Score"),
+                    ],
+                    [
+                        [
+                            d.name,
+                            str(d.counts["received"]),
+                            str(d.counts["on_time"]),
+                            "—"
+                            if d.rate("satisfied", "rated") is None
+                            else f"{d.rate('satisfied', 'rated'):.1%}",
+                            "—" if d.score is None else f"{d.score:.1f}",
+                        ]
+                        for d in panels.departments[:ROWS]
+                    ],
+                ),
+            )
+        )
         warn_list = QListWidget()
         warn_list.setWordWrap(True)
         warn_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -156,8 +195,13 @@ class MeetingWindow(QWidget):
         self.stack.addWidget(self._minutes_page(font))
         self.past = QTableWidget(0, 4)
         self.past.setHorizontalHeaderLabels(
-            [self.tr("Held"), self.tr("Meeting"), self.tr("Decisions carried out"),
-             self.tr("Decisions")])
+            [
+                self.tr("Held"),
+                self.tr("Meeting"),
+                self.tr("Decisions carried out"),
+                self.tr("Decisions"),
+            ]
+        )
         self.past.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.past.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.past.verticalHeader().hide()
@@ -179,8 +223,9 @@ class MeetingWindow(QWidget):
         # the remote's keys step the pages wherever the focus is (the minutes' fields too)
         for child in self.findChildren(QWidget):
             child.installEventFilter(self)
-        self._runner.submit(self._choices, success=self._show_choices, owner=self,
-                            name="meeting.choices")
+        self._runner.submit(
+            self._choices, success=self._show_choices, owner=self, name="meeting.choices"
+        )
         self._load_past()
 
     def _page(self, heading: str, body: QWidget) -> QWidget:
@@ -214,8 +259,15 @@ class MeetingWindow(QWidget):
             self.decision_kind.addItem(en if self.tr("Minutes") == "Minutes" else zh, key)
         self.issue_button = QPushButton(self.tr("Issue the decision"))
         self.decisions = QListWidget()
-        for w in (self.save_button, self.issue_button, self.title_edit, self.attendees_edit,
-                  self.minutes_edit, self.decision_edit, self.incident_edit):
+        for w in (
+            self.save_button,
+            self.issue_button,
+            self.title_edit,
+            self.attendees_edit,
+            self.minutes_edit,
+            self.decision_edit,
+            self.incident_edit,
+        ):
             w.setEnabled(self._may_write)
         form = QFormLayout()
         form.addRow(self.tr("Meeting"), self.title_edit)
@@ -271,9 +323,14 @@ class MeetingWindow(QWidget):
 
     @staticmethod
     def _choices(session: Session) -> list[tuple[int, str]]:
-        return [(r[0], r[1]) for r in session.execute(
-            select(Department.id, Department.name).where(Department.active)
-            .order_by(Department.id))]
+        return [
+            (r[0], r[1])
+            for r in session.execute(
+                select(Department.id, Department.name)
+                .where(Department.active)
+                .order_by(Department.id)
+            )
+        ]
 
     def _show_choices(self, departments: list[tuple[int, str]]) -> None:
         self.department_combo.clear()
@@ -284,8 +341,12 @@ class MeetingWindow(QWidget):
     def _ensure_meeting(self, session: Session) -> int:
         if self.meeting_id is None:
             self.meeting_id = meetings.start(
-                session, self._actor, self.title_edit.text(),
-                str(self.kind_combo.currentData()), attendees=self.attendees_edit.text())
+                session,
+                self._actor,
+                self.title_edit.text(),
+                str(self.kind_combo.currentData()),
+                attendees=self.attendees_edit.text(),
+            )
         return self.meeting_id
 
     @Slot()
@@ -294,12 +355,16 @@ class MeetingWindow(QWidget):
 
         def run(session: Session) -> int:
             mid = self._ensure_meeting(session)
-            meetings.save_minutes(session, self._actor, mid, attendees=attendees,
-                                  minutes=minutes)
+            meetings.save_minutes(session, self._actor, mid, attendees=attendees, minutes=minutes)
             return mid
 
-        self._runner.submit(run, success=lambda _m: self._saved(), failure=self._failed,
-                            owner=self, name="meeting.minutes")
+        self._runner.submit(
+            run,
+            success=lambda _m: self._saved(),
+            failure=self._failed,
+            owner=self,
+            name="meeting.minutes",
+        )
 
     def _saved(self) -> None:
         self.sig_message.emit(self.tr("Minutes saved"), "info")
@@ -313,8 +378,9 @@ class MeetingWindow(QWidget):
 
         def run(session: Session) -> str:
             mid = self._ensure_meeting(session)
-            meetings.decide(session, self._actor, mid, text, kind, department_id=dept,
-                            incident_number=number)
+            meetings.decide(
+                session, self._actor, mid, text, kind, department_id=dept, incident_number=number
+            )
             row = next(m for m in meetings.meetings(session) if m.id == mid)
             d = row.decisions[-1]
             return f"{d.text}" + (f" → {d.order_number}" if d.order_number else "")
@@ -325,16 +391,18 @@ class MeetingWindow(QWidget):
             self.incident_edit.clear()
             self._load_past()
 
-        self._runner.submit(run, success=done, failure=self._failed, owner=self,
-                            name="meeting.decide")
+        self._runner.submit(
+            run, success=done, failure=self._failed, owner=self, name="meeting.decide"
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self.sig_message.emit(str(exc), "error")
         self.decisions.addItem(str(exc))
 
     def _load_past(self) -> None:
-        self._runner.submit(meetings.meetings, success=self._show_past, owner=self,
-                            name="meeting.past", key="past")
+        self._runner.submit(
+            meetings.meetings, success=self._show_past, owner=self, name="meeting.past", key="past"
+        )
 
     def _show_past(self, rows: list[meetings.MeetingRow]) -> None:
         self.past.setRowCount(len(rows))
@@ -342,7 +410,9 @@ class MeetingWindow(QWidget):
             done, due = m.carried_out
             lines = "；".join(
                 f"{d.text}" + (f"（{d.order_number} {d.order_status}）" if d.order_number else "")
-                for d in m.decisions)
-            for j, value in enumerate((m.held_at.strftime("%Y-%m-%d %H:%M"), m.title,
-                                       f"{done} / {due}", lines)):
+                for d in m.decisions
+            )
+            for j, value in enumerate(
+                (m.held_at.strftime("%Y-%m-%d %H:%M"), m.title, f"{done} / {due}", lines)
+            ):
                 self.past.setItem(i, j, QTableWidgetItem(value))

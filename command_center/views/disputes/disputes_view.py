@@ -188,8 +188,18 @@ class CaseTableModel(QAbstractTableModel):
 
     sig_loaded = Signal(int)  # rows held
 
-    COLUMNS = ("number", "received", "type", "status", "risk", "room", "mediator", "town",
-               "time_limit", "summary")
+    COLUMNS = (
+        "number",
+        "received",
+        "type",
+        "status",
+        "risk",
+        "room",
+        "mediator",
+        "town",
+        "time_limit",
+        "summary",
+    )
 
     def __init__(self, runner: OpsRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -203,9 +213,16 @@ class CaseTableModel(QAbstractTableModel):
 
     def headers(self) -> list[str]:
         return [
-            self.tr("Number"), self.tr("Received"), self.tr("Type"), self.tr("Status"),
-            self.tr("Risk"), self.tr("Room"), self.tr("Mediator"), self.tr("Town"),
-            self.tr("Time limit"), self.tr("Facts"),
+            self.tr("Number"),
+            self.tr("Received"),
+            self.tr("Type"),
+            self.tr("Status"),
+            self.tr("Risk"),
+            self.tr("Room"),
+            self.tr("Mediator"),
+            self.tr("Town"),
+            self.tr("Time limit"),
+            self.tr("Facts"),
         ]
 
     def reload(self, f: CaseFilter | None = None) -> None:
@@ -217,7 +234,8 @@ class CaseTableModel(QAbstractTableModel):
         self._runner.submit(
             lambda s: disputes.case_page(s, flt, limit=PAGE),
             success=lambda page: self._on_page(page, generation, replace=True),
-            owner=self, key="disputes.page",
+            owner=self,
+            key="disputes.page",
         )
 
     def _on_page(self, page: disputes.Page, generation: int, *, replace: bool) -> None:
@@ -229,8 +247,7 @@ class CaseTableModel(QAbstractTableModel):
             self.rows = list(page.rows)
             self.endResetModel()
         elif page.rows:
-            self.beginInsertRows(QModelIndex(), len(self.rows),
-                                 len(self.rows) + len(page.rows) - 1)
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page.rows) - 1)
             self.rows.extend(page.rows)
             self.endInsertRows()
         self._cursor, self._exhausted = page.cursor, page.exhausted
@@ -247,7 +264,8 @@ class CaseTableModel(QAbstractTableModel):
         self._runner.submit(
             lambda s: disputes.case_page(s, flt, after=after, limit=PAGE),
             success=lambda page: self._on_page(page, generation, replace=False),
-            owner=self, key="disputes.more",
+            owner=self,
+            key="disputes.more",
         )
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -256,14 +274,16 @@ class CaseTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers()[section]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid():
             return None
         row = self.rows[index.row()]
@@ -344,7 +364,8 @@ class CaseFilePanel(QWidget):
         self.parties.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for col in (0, 3):
             self.parties.horizontalHeader().setSectionResizeMode(
-                col, QHeaderView.ResizeMode.ResizeToContents)
+                col, QHeaderView.ResizeMode.ResizeToContents
+            )
         self.parties.setMaximumHeight(130)
         self.timeline = QListWidget()
         self.timeline.setObjectName("disputeTimeline")
@@ -382,14 +403,20 @@ class CaseFilePanel(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
-    def show_file(self, file: disputes.CaseFile | None,
-                  revealed: list[dict[str, Any]] | None = None) -> None:
+    def show_file(
+        self, file: disputes.CaseFile | None, revealed: list[dict[str, Any]] | None = None
+    ) -> None:
         self.file = file
         self._revealed = revealed
-        self.parties.setHorizontalHeaderLabels([
-            self.tr("Side"), self.tr("Name"), self.tr("Phone"), self.tr("Identity number"),
-            self.tr("Address"),
-        ])
+        self.parties.setHorizontalHeaderLabels(
+            [
+                self.tr("Side"),
+                self.tr("Name"),
+                self.tr("Phone"),
+                self.tr("Identity number"),
+                self.tr("Address"),
+            ]
+        )
         self.timeline.clear()
         if file is None:
             self.title.setText(self.tr("Choose a case in the list"))
@@ -404,9 +431,11 @@ class CaseFilePanel(QWidget):
         self.title.setText(f"{c.number}　{file.type_name}　{status}")
         cd = file.countdown(clock.now())
         if cd is not None:
-            text = self.tr("Time limit %1 (%2)").replace(
-                "%1", fmt_time(c.deadline_at)).replace("%2", deadlines.format_remaining(
-                    cd.remaining))
+            text = (
+                self.tr("Time limit %1 (%2)")
+                .replace("%1", fmt_time(c.deadline_at))
+                .replace("%2", deadlines.format_remaining(cd.remaining))
+            )
             if c.extensions:
                 text += self.tr(", extended: %1").replace("%1", c.extension_reason or "")
             self.countdown.setText(text)
@@ -415,30 +444,34 @@ class CaseFilePanel(QWidget):
         else:
             self.countdown.setText("")
         lines = [
-            self.tr("Room: %1　Mediator: %2").replace("%1", file.org_name or "").replace(
-                "%2", c.mediator_name or "—"),
+            self.tr("Room: %1　Mediator: %2")
+            .replace("%1", file.org_name or "")
+            .replace("%2", c.mediator_name or "—"),
             self.tr("Source: %1").replace("%1", pick(disputes.SOURCE_TEXT[c.source]))
             + (f"　{c.source_org or ''}{c.source_reference}" if c.source_reference else ""),
-            self.tr("Risk: %1　People involved: %2").replace(
-                "%1", pick(disputes.RISK_TEXT[c.risk_level])).replace(
-                "%2", str(c.people_involved))
+            self.tr("Risk: %1　People involved: %2")
+            .replace("%1", pick(disputes.RISK_TEXT[c.risk_level]))
+            .replace("%2", str(c.people_involved))
             + (f"　{c.risk_reasons}" if c.risk_reasons else ""),
         ]
         if c.amount_involved is not None:
-            lines.append(self.tr("Amount at stake: %1 yuan").replace(
-                "%1", f"{c.amount_involved:,.2f}"))
+            lines.append(
+                self.tr("Amount at stake: %1 yuan").replace("%1", f"{c.amount_involved:,.2f}")
+            )
         if file.incident_number:
             lines.append(self.tr("From incident %1").replace("%1", file.incident_number))
         if file.repeat_of_number:
-            lines.append(self.tr("Repeat: the parties were in case %1").replace(
-                "%1", file.repeat_of_number))
+            lines.append(
+                self.tr("Repeat: the parties were in case %1").replace("%1", file.repeat_of_number)
+            )
         if c.agreement_text:
             lines.append(self.tr("Agreement: %1").replace("%1", c.agreement_text))
             if c.fulfil_by:
                 lines.append(self.tr("Fulfil by %1").replace("%1", f"{c.fulfil_by:%Y-%m-%d}"))
         if c.referral:
-            lines.append(self.tr("Referred to: %1").replace(
-                "%1", pick(disputes.REFERRAL_TEXT[c.referral])))
+            lines.append(
+                self.tr("Referred to: %1").replace("%1", pick(disputes.REFERRAL_TEXT[c.referral]))
+            )
         if c.outcome_note:
             lines.append(c.outcome_note)
         self.details.setText("\n".join(lines))
@@ -446,13 +479,21 @@ class CaseFilePanel(QWidget):
         rows: list[dict[str, Any]] = revealed or [dataclasses.asdict(p) for p in file.parties]
         self.parties.setRowCount(len(rows))
         for r, p in enumerate(rows):
-            values = (pick(disputes.PARTY_ROLE_TEXT.get(p["role"], (p["role"], p["role"]))),
-                      p.get("name") or "", p.get("phone") or "", p.get("id_number") or "",
-                      p.get("address") or "")
+            values = (
+                pick(disputes.PARTY_ROLE_TEXT.get(p["role"], (p["role"], p["role"]))),
+                p.get("name") or "",
+                p.get("phone") or "",
+                p.get("id_number") or "",
+                p.get("address") or "",
+            )
             for col, value in enumerate(values):
                 self.parties.setItem(r, col, plain_item(value))
-        kinds = {"transfer": self.tr("Transfer"), "session": self.tr("Session"),
-                 "visit": self.tr("Follow-up"), "alert": self.tr("Alert")}
+        kinds = {
+            "transfer": self.tr("Transfer"),
+            "session": self.tr("Session"),
+            "visit": self.tr("Follow-up"),
+            "alert": self.tr("Alert"),
+        }
         for e in reversed(file.timeline):
             who = f"　{e.actor}" if e.actor else ""
             mark = f"【{kinds[e.kind]}】" if e.kind in kinds else ""
@@ -465,9 +506,14 @@ class CaseFilePanel(QWidget):
             self.timeline.addItem(item)
         open_ = c.status in disputes.OPEN_STATUSES
         allowed = {
-            "assign": open_, "session": open_, "extend": open_ and c.extensions == 0,
-            "agreement": open_, "failure": open_, "withdraw": open_,
-            "follow_up": c.status == "agreement", "reveal": True,
+            "assign": open_,
+            "session": open_,
+            "extend": open_ and c.extensions == 0,
+            "agreement": open_,
+            "failure": open_,
+            "withdraw": open_,
+            "follow_up": c.status == "agreement",
+            "reveal": True,
             "pdf": bool(c.agreement_text),
         }
         for key, button in self.buttons.items():
@@ -501,10 +547,14 @@ class BoardTab(QWidget):
 
     def retranslate(self) -> None:
         self.rooms_button.setText(self.tr("Rooms and mediators…"))
-        self.tree.setHeaderLabels([self.tr("Room / mediator"), self.tr("Open"),
-                                   self.tr("Overdue"), self.tr("High risk")])
-        self.hint.setText(self.tr("Double-click a room or a mediator for its open cases; a "
-                                  "number for those cases."))
+        self.tree.setHeaderLabels(
+            [self.tr("Room / mediator"), self.tr("Open"), self.tr("Overdue"), self.tr("High risk")]
+        )
+        self.hint.setText(
+            self.tr(
+                "Double-click a room or a mediator for its open cases; a number for those cases."
+            )
+        )
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -515,10 +565,12 @@ class BoardTab(QWidget):
         self.tree.clear()
         room: QTreeWidgetItem | None = None
         for r in rows:
-            item = QTreeWidgetItem([r.mediator_name or r.org_name, str(r.open), str(r.overdue),
-                                    str(r.high_risk)])
-            item.setData(0, Qt.ItemDataRole.UserRole, (r.org_id, r.mediator_id,
-                                                        r.mediator_name is None))
+            item = QTreeWidgetItem(
+                [r.mediator_name or r.org_name, str(r.open), str(r.overdue), str(r.high_risk)]
+            )
+            item.setData(
+                0, Qt.ItemDataRole.UserRole, (r.org_id, r.mediator_id, r.mediator_name is None)
+            )
             for col in (1, 2, 3):
                 item.setTextAlignment(col, Qt.AlignmentFlag.AlignRight)
             if r.overdue:
@@ -537,8 +589,11 @@ class BoardTab(QWidget):
     @Slot(QTreeWidgetItem, int)
     def _on_tree_item_double_clicked(self, item: QTreeWidgetItem, column: int) -> None:
         org_id, mediator_id, is_room = item.data(0, Qt.ItemDataRole.UserRole)
-        f = CaseFilter(statuses=disputes.OPEN_STATUSES, org_id=org_id,
-                       mediator_id=None if is_room else mediator_id)
+        f = CaseFilter(
+            statuses=disputes.OPEN_STATUSES,
+            org_id=org_id,
+            mediator_id=None if is_room else mediator_id,
+        )
         if column == 2:
             f = dataclasses.replace(f, overdue=True)
         elif column == 3:
@@ -584,7 +639,8 @@ class FiguresTab(QWidget):
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             table.cellDoubleClicked.connect(
-                lambda r, _c, t=table: self._on_table_double_clicked(t, r))
+                lambda r, _c, t=table: self._on_table_double_clicked(t, r)
+            )
             box = QGroupBox()
             QVBoxLayout(box).addWidget(table)
             boxes.addWidget(box)
@@ -601,11 +657,14 @@ class FiguresTab(QWidget):
 
     def retranslate(self) -> None:
         self.period_label.setText(self.tr("Period"))
-        self.period_note.setText(self.tr("Cases received in the period; click a number for "
-                                         "its cases"))
-        for box, title in zip(self.boxes, (self.tr("Open cases by town"),
-                                           self.tr("Open cases by type"), self.tr("Sources")),
-                              strict=True):
+        self.period_note.setText(
+            self.tr("Cases received in the period; click a number for its cases")
+        )
+        for box, title in zip(
+            self.boxes,
+            (self.tr("Open cases by town"), self.tr("Open cases by type"), self.tr("Sources")),
+            strict=True,
+        ):
             box.setTitle(title)
         if self._figures is not None:
             self.show_figures(self._figures)
@@ -626,32 +685,40 @@ class FiguresTab(QWidget):
 
     def show_figures(self, f: disputes.Figures) -> None:
         self._figures = f
+
         def pct(v: float | None) -> str:
             return "—" if v is None else f"{v * 100:.1f}%"
 
         texts = {
             "success": (self.tr("Success rate"), pct(f.success_rate.value), f.success_rate),
-            "satisfaction": (self.tr("Satisfaction"), pct(f.satisfaction.value),
-                             f.satisfaction),
-            "duration": (self.tr("Average duration"),
-                         "—" if f.average_days.value is None
-                         else self.tr("%1 days").replace("%1", f"{f.average_days.value:.1f}"),
-                         f.average_days),
+            "satisfaction": (self.tr("Satisfaction"), pct(f.satisfaction.value), f.satisfaction),
+            "duration": (
+                self.tr("Average duration"),
+                "—"
+                if f.average_days.value is None
+                else self.tr("%1 days").replace("%1", f"{f.average_days.value:.1f}"),
+                f.average_days,
+            ),
             "open": (self.tr("Open cases"), str(f.open_cases.value), f.open_cases),
             "overdue": (self.tr("Overdue"), str(f.overdue.value), f.overdue),
         }
         for key, (label, value, fig) in texts.items():
             self.tiles[key].setText(f"{label}\n{value}")
-            tip = (self.tr("Of %1 follow-up visits: click to see their cases")
-                   if key == "satisfaction" else self.tr("Of %1 cases: click to see them"))
+            tip = (
+                self.tr("Of %1 follow-up visits: click to see their cases")
+                if key == "satisfaction"
+                else self.tr("Of %1 cases: click to see them")
+            )
             self.tiles[key].setToolTip(tip.replace("%1", str(fig.count)))
             self._filters[key] = fig.behind
-        self._fill(self.town, [(name, n, f.town_filter(tid))
-                               for tid, name, n in f.backlog_by_town])
-        self._fill(self.type, [(name, n, f.type_filter(code))
-                               for code, name, n in f.backlog_by_type])
-        self._fill(self.sources, [(pick(disputes.SOURCE_TEXT[s]), n, f.source_filter(s))
-                                  for s, n in f.sources])
+        self._fill(self.town, [(name, n, f.town_filter(tid)) for tid, name, n in f.backlog_by_town])
+        self._fill(
+            self.type, [(name, n, f.type_filter(code)) for code, name, n in f.backlog_by_type]
+        )
+        self._fill(
+            self.sources,
+            [(pick(disputes.SOURCE_TEXT[s]), n, f.source_filter(s)) for s, n in f.sources],
+        )
 
     @staticmethod
     def _fill(table: QTableWidget, rows: list[tuple[str, int, CaseFilter]]) -> None:
@@ -670,8 +737,14 @@ class DisputesView(QWidget):
 
     sig_message = Signal(str)
 
-    def __init__(self, runner: OpsRunner, live: LiveChannel | None, actor: Actor,
-                 role_code: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: OpsRunner,
+        live: LiveChannel | None,
+        actor: Actor,
+        role_code: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("disputesView")
         self._runner = runner
@@ -778,25 +851,41 @@ class DisputesView(QWidget):
         self.search.setPlaceholderText(self.tr("Number, words, reference"))
         self.received_label.setText(self.tr("Received"))
         self.new_button.setText(self.tr("New case…"))
-        for i, title in enumerate((self.tr("Cases"), self.tr("Mediation rooms"),
-                                   self.tr("Figures"))):
+        for i, title in enumerate(
+            (self.tr("Cases"), self.tr("Mediation rooms"), self.tr("Figures"))
+        ):
             self.tabs.setTabText(i, title)
         choices = self._choices or {}
         fills: list[tuple[QComboBox, list[tuple[str, Any]]]] = [
-            (self.status, [(self.tr("Open"), disputes.OPEN_STATUSES),
-                           (self.tr("All statuses"), ())]
-             + [(pick(p), (c,)) for c, p in disputes.STATUS_TEXT.items()]),
-            (self.risk, [(self.tr("All risks"), ()),
-                         (self.tr("High and major"), disputes.URGENT_RISKS)]
-             + [(pick(p), (c,)) for c, p in disputes.RISK_TEXT.items()]),
-            (self.source, [(self.tr("All sources"), None)]
-             + [(pick(p), c) for c, p in disputes.SOURCE_TEXT.items()]),
-            (self.type, [(self.tr("All types"), None)]
-             + [(pick((zh, en)), c) for c, zh, en in choices.get("types", [])]),
-            (self.room, [(self.tr("All rooms"), None)]
-             + [(o.name, o.id) for o in choices.get("orgs", [])]),
-            (self.town, [(self.tr("All towns"), None)]
-             + [(name, tid) for tid, name in choices.get("towns", [])]),
+            (
+                self.status,
+                [(self.tr("Open"), disputes.OPEN_STATUSES), (self.tr("All statuses"), ())]
+                + [(pick(p), (c,)) for c, p in disputes.STATUS_TEXT.items()],
+            ),
+            (
+                self.risk,
+                [(self.tr("All risks"), ()), (self.tr("High and major"), disputes.URGENT_RISKS)]
+                + [(pick(p), (c,)) for c, p in disputes.RISK_TEXT.items()],
+            ),
+            (
+                self.source,
+                [(self.tr("All sources"), None)]
+                + [(pick(p), c) for c, p in disputes.SOURCE_TEXT.items()],
+            ),
+            (
+                self.type,
+                [(self.tr("All types"), None)]
+                + [(pick((zh, en)), c) for c, zh, en in choices.get("types", [])],
+            ),
+            (
+                self.room,
+                [(self.tr("All rooms"), None)] + [(o.name, o.id) for o in choices.get("orgs", [])],
+            ),
+            (
+                self.town,
+                [(self.tr("All towns"), None)]
+                + [(name, tid) for tid, name in choices.get("towns", [])],
+            ),
         ]
         for combo, items in fills:
             index = max(combo.currentIndex(), 0)
@@ -806,11 +895,14 @@ class DisputesView(QWidget):
                 combo.addItem(label, data)
             combo.setCurrentIndex(min(index, combo.count() - 1))
             combo.blockSignals(False)
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
-                                          len(CaseTableModel.COLUMNS) - 1)
+        self.model.headerDataChanged.emit(
+            Qt.Orientation.Horizontal, 0, len(CaseTableModel.COLUMNS) - 1
+        )
         if self.model.rows:
-            self.model.dataChanged.emit(self.model.index(0, 0), self.model.index(
-                len(self.model.rows) - 1, len(CaseTableModel.COLUMNS) - 1))
+            self.model.dataChanged.emit(
+                self.model.index(0, 0),
+                self.model.index(len(self.model.rows) - 1, len(CaseTableModel.COLUMNS) - 1),
+            )
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -826,8 +918,9 @@ class DisputesView(QWidget):
 
     def load(self) -> None:
         self._loaded = True
-        self._runner.submit(self._read_choices, success=self._on_choices, owner=self,
-                            key="disputes.choices")
+        self._runner.submit(
+            self._read_choices, success=self._on_choices, owner=self, key="disputes.choices"
+        )
         self.apply_filter()
 
     @staticmethod
@@ -838,10 +931,16 @@ class DisputesView(QWidget):
         mediators: dict[int, list[tuple[int, str]]] = {}
         for m in s.query(Mediator).filter(Mediator.active).order_by(Mediator.id):
             mediators.setdefault(m.org_id, []).append((m.id, m.name))
-        towns = [(a.id, a.name) for a in s.query(AdminArea).filter(
-            AdminArea.level == "town").order_by(AdminArea.code)]
-        return {"orgs": orgs, "mediators": mediators, "types": disputes.dispute_types(s),
-                "towns": towns}
+        towns = [
+            (a.id, a.name)
+            for a in s.query(AdminArea).filter(AdminArea.level == "town").order_by(AdminArea.code)
+        ]
+        return {
+            "orgs": orgs,
+            "mediators": mediators,
+            "types": disputes.dispute_types(s),
+            "towns": towns,
+        }
 
     def _on_choices(self, choices: dict[str, Any]) -> None:
         self._choices = choices
@@ -909,8 +1008,12 @@ class DisputesView(QWidget):
             self.load_file(case_id)
 
     def load_file(self, case_id: int) -> None:
-        self._runner.submit(lambda s: disputes.case_file(s, case_id),
-                            success=self._on_file, owner=self, key="disputes.file")
+        self._runner.submit(
+            lambda s: disputes.case_file(s, case_id),
+            success=self._on_file,
+            owner=self,
+            key="disputes.file",
+        )
 
     def _on_file(self, file: disputes.CaseFile) -> None:
         if file.case.id == self._current:
@@ -919,8 +1022,9 @@ class DisputesView(QWidget):
     @Slot(int)
     def _on_tabs_current_changed(self, index: int) -> None:
         if index == 1:
-            self._runner.submit(disputes.board, success=self.board.show_rows, owner=self,
-                                key="disputes.board")
+            self._runner.submit(
+                disputes.board, success=self.board.show_rows, owner=self, key="disputes.board"
+            )
         elif index == 2:
             first, last = self.figures.period.days()
             try:
@@ -928,17 +1032,21 @@ class DisputesView(QWidget):
             except disputes.TransitionError as exc:
                 self.sig_message.emit(str(exc))
                 return
-            self._runner.submit(lambda s: disputes.figures(s, since=first, until=last),
-                                success=self.figures.show_figures, owner=self,
-                                key="disputes.figures")
+            self._runner.submit(
+                lambda s: disputes.figures(s, since=first, until=last),
+                success=self.figures.show_figures,
+                owner=self,
+                key="disputes.figures",
+            )
 
     @Slot(object)
     def _on_live_sig_changes(self, changes: Changes) -> None:
         if self._loaded and changes.touched("dispute_cases", "dispute_alerts"):
             self._live_timer.start()
         if self._loaded and changes.touched("mediation_orgs", "mediators"):
-            self._runner.submit(self._read_choices, success=self._on_choices, owner=self,
-                                key="disputes.choices")
+            self._runner.submit(
+                self._read_choices, success=self._on_choices, owner=self, key="disputes.choices"
+            )
 
     @Slot()
     def refresh(self) -> None:
@@ -960,8 +1068,11 @@ class DisputesView(QWidget):
             self.refresh()
 
         def failed(exc: BaseException) -> None:
-            done(str(exc) if isinstance(exc, ValueError | PermissionError) or hasattr(
-                exc, "zh") else self.tr("The change failed: %1").replace("%1", str(exc)))
+            done(
+                str(exc)
+                if isinstance(exc, ValueError | PermissionError) or hasattr(exc, "zh")
+                else self.tr("The change failed: %1").replace("%1", str(exc))
+            )
 
         self._runner.submit(fn, success=ok, failure=failed, owner=self)
 
@@ -982,8 +1093,9 @@ class DisputesView(QWidget):
 
     @Slot()
     def _on_rooms_changed(self) -> None:
-        self._runner.submit(self._read_choices, success=self._on_choices, owner=self,
-                            key="disputes.choices")
+        self._runner.submit(
+            self._read_choices, success=self._on_choices, owner=self, key="disputes.choices"
+        )
         self.refresh()
 
     def open_intake(self, incident: tuple[int, str] | None = None) -> IntakeDialog | None:
@@ -993,8 +1105,9 @@ class DisputesView(QWidget):
 
         def submit(values: dict[str, Any], done: Any) -> None:
             data = values["input"]
-            self._run(lambda s: disputes.intake(s, self._actor, data), done,
-                      self.tr("Case taken in"))
+            self._run(
+                lambda s: disputes.intake(s, self._actor, data), done, self.tr("Case taken in")
+            )
 
         dialog = IntakeDialog(submit, self._choices, self, incident=incident)
         dialog.setModal(True)
@@ -1015,29 +1128,60 @@ class DisputesView(QWidget):
         def go(call: Any, message: str) -> Any:
             def submit(values: dict[str, Any], done: Any) -> None:
                 self._run(lambda s: call(s, values), done, message)
+
             return submit
 
         dialog: Any = None
         if action == "session":
-            dialog = SessionDialog(go(lambda s, v: disputes.add_session(
-                s, actor, cid, version, **v), self.tr("Session recorded")), self)
+            dialog = SessionDialog(
+                go(
+                    lambda s, v: disputes.add_session(s, actor, cid, version, **v),
+                    self.tr("Session recorded"),
+                ),
+                self,
+            )
         elif action == "agreement":
-            dialog = AgreementDialog(go(lambda s, v: disputes.conclude_agreement(
-                s, actor, cid, version, **v), self.tr("Agreement recorded")), self)
+            dialog = AgreementDialog(
+                go(
+                    lambda s, v: disputes.conclude_agreement(s, actor, cid, version, **v),
+                    self.tr("Agreement recorded"),
+                ),
+                self,
+            )
         elif action == "failure":
-            dialog = FailureDialog(go(lambda s, v: disputes.conclude_failure(
-                s, actor, cid, version, **v), self.tr("Failure recorded")), self)
+            dialog = FailureDialog(
+                go(
+                    lambda s, v: disputes.conclude_failure(s, actor, cid, version, **v),
+                    self.tr("Failure recorded"),
+                ),
+                self,
+            )
         elif action == "withdraw":
-            dialog = ReasonDialog("withdraw", go(
-                lambda s, v: disputes.withdraw(s, actor, cid, version, **v),
-                self.tr("Case withdrawn")), self)
+            dialog = ReasonDialog(
+                "withdraw",
+                go(
+                    lambda s, v: disputes.withdraw(s, actor, cid, version, **v),
+                    self.tr("Case withdrawn"),
+                ),
+                self,
+            )
         elif action == "extend":
-            dialog = ReasonDialog("extend", go(
-                lambda s, v: disputes.extend(s, actor, cid, version, **v),
-                self.tr("Time limit extended")), self)
+            dialog = ReasonDialog(
+                "extend",
+                go(
+                    lambda s, v: disputes.extend(s, actor, cid, version, **v),
+                    self.tr("Time limit extended"),
+                ),
+                self,
+            )
         elif action == "follow_up":
-            dialog = FollowUpDialog(go(lambda s, v: disputes.record_follow_up(
-                s, actor, cid, version, **v), self.tr("Follow-up recorded")), self)
+            dialog = FollowUpDialog(
+                go(
+                    lambda s, v: disputes.record_follow_up(s, actor, cid, version, **v),
+                    self.tr("Follow-up recorded"),
+                ),
+                self,
+            )
         elif action == "assign":
             self._assign(file)
         elif action == "reveal":
@@ -1052,21 +1196,33 @@ class DisputesView(QWidget):
     def _assign(self, file: disputes.CaseFile) -> None:
         if self._choices is None:
             return
-        options = [(o.id, m_id, f"{o.name}　{m_name}")
-                   for o in self._choices["orgs"]
-                   for m_id, m_name in self._choices["mediators"].get(o.id, [])]
-        label, ok = QInputDialog.getItem(self, self.tr("Assign"), self.tr("Room and mediator"),
-                                         [t for _, _, t in options], 0, False)
+        options = [
+            (o.id, m_id, f"{o.name}　{m_name}")
+            for o in self._choices["orgs"]
+            for m_id, m_name in self._choices["mediators"].get(o.id, [])
+        ]
+        label, ok = QInputDialog.getItem(
+            self,
+            self.tr("Assign"),
+            self.tr("Room and mediator"),
+            [t for _, _, t in options],
+            0,
+            False,
+        )
         if not ok:
             return
         org_id, mediator_id, _ = next(o for o in options if o[2] == label)
         cid, version, actor = file.case.id, file.case.version, self._actor
-        self._run(lambda s: disputes.assign(s, actor, cid, version, org_id, mediator_id),
-                  lambda err: err and self.sig_message.emit(err), self.tr("Case assigned"))
+        self._run(
+            lambda s: disputes.assign(s, actor, cid, version, org_id, mediator_id),
+            lambda err: err and self.sig_message.emit(err),
+            self.tr("Case assigned"),
+        )
 
     def _reveal(self, case_id: int) -> None:
-        reason, ok = QInputDialog.getText(self, self.tr("Show identity"),
-                                          self.tr("Why do you need the full personal data?"))
+        reason, ok = QInputDialog.getText(
+            self, self.tr("Show identity"), self.tr("Why do you need the full personal data?")
+        )
         if not ok:
             return
         actor = self._actor
@@ -1081,13 +1237,17 @@ class DisputesView(QWidget):
             if self.file_panel.file is not None and self.file_panel.file.case.id == case_id:
                 self.file_panel.show_file(self.file_panel.file, raw)
 
-        self._runner.submit(run, success=shown, failure=lambda e: self.sig_message.emit(str(e)),
-                            owner=self)
+        self._runner.submit(
+            run, success=shown, failure=lambda e: self.sig_message.emit(str(e)), owner=self
+        )
 
     def _pdf(self, file: disputes.CaseFile) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save the agreement"), f"人民调解协议书_{file.case.number}.pdf",
-            "PDF (*.pdf)")
+            self,
+            self.tr("Save the agreement"),
+            f"人民调解协议书_{file.case.number}.pdf",
+            "PDF (*.pdf)",
+        )
         if path:
             self.save_pdf(file, Path(path))
 

@@ -626,13 +626,17 @@ class IntakeFormView(QWidget):
         self._dup_box.setTitle(self.tr("Possibly the same problem"))
         self.merge_button.setText(self.tr("Save and merge into the selected report"))
         self.duplicates.setHorizontalHeaderLabels(
-            [self.tr("Number"), self.tr("Title"), self.tr("Distance"), self.tr("Apart"),
-             self.tr("Match")]
+            [
+                self.tr("Number"),
+                self.tr("Title"),
+                self.tr("Distance"),
+                self.tr("Apart"),
+                self.tr("Match"),
+            ]
         )
         self.category.retranslate()
         self._show_preview(self._preview)
         self.refresh_preview()
-
 
     def _on_choices(self, choices: FormChoices) -> None:
         self._draft_quiet = True
@@ -869,18 +873,14 @@ class IntakeFormView(QWidget):
             return
         esc = html.escape
         lines = [
-            self.tr("Learned from past incidents (model v%1):").replace(
-                "%1", str(learned.version)
-            ),
+            self.tr("Learned from past incidents (model v%1):").replace("%1", str(learned.version)),
             self.tr("Category: %1 (%2)")
             .replace("%1", f"<b>{esc(learned.path)}</b>")
             .replace("%2", f"{learned.category_confidence:.0%}"),
         ]
         if learned.category_reasons:
             lines.append(
-                self.tr("because of: %1").replace(
-                    "%1", esc("、".join(learned.category_reasons))
-                )
+                self.tr("because of: %1").replace("%1", esc("、".join(learned.category_reasons)))
             )
         if learned.department_name:
             lines.append(

@@ -691,7 +691,11 @@ class MapView(QWidget):
         self._on_filter_changed()
 
     def show_selection(
-        self, start: dt.datetime, end: dt.datetime, *, category: str | None = None,
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        *,
+        category: str | None = None,
         town_id: int | None = None,
     ) -> None:
         """The analysis's selection on the choropleth of incidents per grid: reported in
@@ -699,8 +703,10 @@ class MapView(QWidget):
         zone), in ``category``'s subtree, in ``town_id`` (None: the county), every status but
         merged; the layer is switched on."""
         tz = clock.now().astimezone().tzinfo
-        days = (start.astimezone(tz).date(), (end - dt.timedelta(microseconds=1)).astimezone(
-            tz).date())
+        days = (
+            start.astimezone(tz).date(),
+            (end - dt.timedelta(microseconds=1)).astimezone(tz).date(),
+        )
         self._exact_range = (days, (start, end))
         self._channels, self._categories, self._statuses = (), (category,) if category else (), ()
         for key, codes in (("channels", ()), ("categories", self._categories), ("statuses", ())):

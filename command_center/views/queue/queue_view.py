@@ -340,8 +340,11 @@ class QueueView(QWidget):
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
         self.exporter = install_export(
-            self.table, self._runner, "工单" if self.model.kind == "orders" else "事件",
-            self._export_source)
+            self.table,
+            self._runner,
+            "工单" if self.model.kind == "orders" else "事件",
+            self._export_source,
+        )
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
@@ -619,8 +622,9 @@ class QueueView(QWidget):
         keys = [model._columns[c][0] for c in cols]
         display = model._display  # plain Python: the row's fields, the clock, the translator
 
-        return ExportSource(headers, _all_rows(model.query, lambda row: [
-            display(row, k) for k in keys]))
+        return ExportSource(
+            headers, _all_rows(model.query, lambda row: [display(row, k) for k in keys])
+        )
 
     def reload(self) -> None:
         self.new_banner.hide()

@@ -55,8 +55,6 @@ REPORT_DAYS = 30  # the reports panel's period
 SERIES_DAYS = 90  # the ratio by day
 
 
-
-
 def _table(parent: QWidget) -> QTableWidget:
     return table(parent)
 
@@ -169,10 +167,14 @@ class WorkersView(QWidget):
         self.fix_button.setObjectName("workersFix")
         self.export_button = QPushButton(qua)
         self.exporters = [
-            install_export(t, runner, name) for t, name in (
-                (self.reports_table, "网格员上报"), (self.ranking_table, "网格员排名"),
-                (self.inactive_table, "未报平安网格员"), (self.points_table, "积分"),
-                (self.quality_table, "数据质量问题"))
+            install_export(t, runner, name)
+            for t, name in (
+                (self.reports_table, "网格员上报"),
+                (self.ranking_table, "网格员排名"),
+                (self.inactive_table, "未报平安网格员"),
+                (self.points_table, "积分"),
+                (self.quality_table, "数据质量问题"),
+            )
         ]
         qbar = QHBoxLayout()
         qbar.addStretch(1)
