@@ -212,6 +212,7 @@ class Result:
     department_name: str
     resolved_at: Any  # datetime | None
     result: str
+    department_name_en: str | None = None  # the English interface's (None: the Chinese one)
 
 
 MAX_VERIFY_PHOTOS = 9
@@ -223,7 +224,7 @@ class Prepared:
     """What a dialog needs, read on the worker thread before it opens."""
 
     templates: list[TemplateInfo]
-    departments: list[tuple[int, str]]
+    departments: list[tuple[int, str, str | None]]  # id, name, name_en
     suggestion: routing.Suggestion | None
     duplicates: list[Any] = field(default_factory=list)  # duplicates.Candidate
     results: list[Result] = field(default_factory=list)  # verify: what the departments did
@@ -244,13 +245,21 @@ def verification_material(
     cond = WorkOrder.incident_id == target_id if kind == "incident" else WorkOrder.id == target_id
     rows = session.execute(
         select(
-            WorkOrder.id, WorkOrder.number, Department.name, WorkOrder.resolved_at, WorkOrder.result
+            WorkOrder.id,
+            WorkOrder.number,
+            Department.name,
+            WorkOrder.resolved_at,
+            WorkOrder.result,
+            Department.name_en,
         )
         .join(Department, Department.id == WorkOrder.department_id)
         .where(cond, WorkOrder.result.is_not(None))
         .order_by(WorkOrder.resolved_at.desc().nulls_last(), WorkOrder.id.desc())
     ).all()
-    results = [Result(number, dept, at, result or "") for _, number, dept, at, result in rows]
+    results = [
+        Result(number, dept, at, result or "", dept_en)
+        for _, number, dept, at, result, dept_en in rows
+    ]
     order_ids = list(session.scalars(select(WorkOrder.id).where(cond)))
     numbers = dict(session.execute(select(WorkOrder.id, WorkOrder.number).where(cond)).all())
     photos: list[Photo] = []
@@ -290,7 +299,7 @@ def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -
             t.category_code if len(cats) == 1 else None,
             (t.status or None) if len(statuses) == 1 else None,
         )
-    departments: list[tuple[int, str]] = []
+    departments: list[tuple[int, str, str | None]] = []
     suggestion = None
     if name in ("dispatch", "second_dispatch"):
         departments = choices(session).departments
@@ -305,10 +314,15 @@ def prepare(session: Session, kind: str, name: str, targets: Sequence[Target]) -
 
         back = handback(session, t.id)
         if back is not None and back.suggested_department_id is not None:
+            dept_en = back.department_name_en or back.department_name
+            suggested_en = back.suggested_department_name_en or back.suggested_department_name
             suggestion = routing.Suggestion(
                 back.suggested_department_id,
                 back.suggested_department_name or "",
                 f"{back.department_name}提出异议时建议由{back.suggested_department_name}办理",
+                None,
+                suggested_en,
+                f"{dept_en} objected and suggested {suggested_en}",
             )
     learned = None
     if name == "dispatch" and len(targets) == 1 and kind == "incident":

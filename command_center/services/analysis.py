@@ -413,6 +413,7 @@ class Share:
     last_year: int
     behind: QueueFilter
     has_children: bool = False
+    name_en: str | None = None  # the English interface's (None: the name; towns: place_names)
 
 
 def categories(
@@ -422,6 +423,7 @@ def categories(
     subtree, most first; incidents without a category are left out (they cannot be opened
     as a category)."""
     children, info = _subtrees(session)
+    names_en = category_names_en(session)
     per_code = _group(session, Incident.category_code, period, scope)
     per_code_ly = _group(session, Incident.category_code, period.last_year(), scope)
     out = []
@@ -434,10 +436,21 @@ def categories(
         sc = Scope(code, scope.area_id, scope.channel)
         out.append(
             Share(
-                code, info[code][0], n, n_ly, incident_filter(period, sc), bool(children.get(code))
+                code,
+                info[code][0],
+                n,
+                n_ly,
+                incident_filter(period, sc),
+                bool(children.get(code)),
+                names_en.get(code),
             )
         )
     return sorted(out, key=lambda s: (-s.count, s.key))
+
+
+def category_names_en(session: Session) -> dict[str, str]:
+    """Each category's English name by its code."""
+    return dict(session.execute(select(Category.code, Category.name_en)).all())
 
 
 def _group(session: Session, column: Any, period: Period, scope: Scope) -> dict[Any, int]:
@@ -454,7 +467,9 @@ def _group(session: Session, column: Any, period: Period, scope: Scope) -> dict[
 
 
 def channels(session: Session, period: Period, scope: Scope = Scope()) -> list[Share]:
-    names = dict(session.execute(select(Channel.code, Channel.name)).all())
+    names, names_en = {}, {}
+    for code, name, name_en in session.execute(select(Channel.code, Channel.name, Channel.name_en)):
+        names[code], names_en[code] = name, name_en
     now = _group(session, Incident.channel_code, period, scope)
     ly = _group(session, Incident.channel_code, period.last_year(), scope)
     out = [
@@ -464,6 +479,7 @@ def channels(session: Session, period: Period, scope: Scope = Scope()) -> list[S
             now.get(code, 0),
             ly.get(code, 0),
             incident_filter(period, Scope(scope.category_code, scope.area_id, code)),
+            name_en=names_en.get(code),
         )
         for code in set(now) | set(ly)
     ]
@@ -563,6 +579,7 @@ class DepartmentRow:
     counts: dict[str, int]  # the measures of ORDER_MEASURES
     score: float | None  # 0–100, None without orders
     supervision: SupervisionScore | None = None  # where the county keeps one (issue 12)
+    name_en: str | None = None  # the English interface's (None: the name)
 
     def rate(self, measure: str, of: str = "received") -> float | None:
         n = self.counts.get(of, 0)
@@ -612,11 +629,13 @@ def departments(
     zero = dict.fromkeys(ORDER_MEASURES, 0)
     scores = supervision_scores(session, period)
     out = []
-    for did, name in session.execute(
-        select(Department.id, Department.name).where(Department.active).order_by(Department.id)
+    for did, name, name_en in session.execute(
+        select(Department.id, Department.name, Department.name_en)
+        .where(Department.active)
+        .order_by(Department.id)
     ):
         c = rows.get(did, zero)
-        out.append(DepartmentRow(did, name, c, score(c, w), scores.get(did)))
+        out.append(DepartmentRow(did, name, c, score(c, w), scores.get(did), name_en))
     return sorted(out, key=lambda d: (d.score is None, -(d.score or 0), d.name))
 
 

@@ -71,6 +71,7 @@ class UserInfo:
     department_name: str | None
     active: bool = True
     last_login_at: dt.datetime | None = None
+    department_name_en: str | None = None  # the English interface's (None: the Chinese one)
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,7 @@ def _info(user: AppUser, role: Role, dept: Department | None) -> UserInfo:
         dept.name if dept else None,
         user.active,
         user.last_login_at,
+        dept.name_en if dept else None,
     )
 
 

@@ -17,6 +17,7 @@ class Node:
     name: str
     default_department_id: int | None
     deadline_working_days: int | None
+    name_en: str = ""  # the English interface's name
 
 
 def ancestors(session: Session, code: str | None) -> list[Node]:
@@ -39,6 +40,7 @@ def ancestors(session: Session, code: str | None) -> list[Node]:
             Category.name,
             Category.default_department_id,
             Category.deadline_working_days,
+            Category.name_en,
         )
         .join(up, up.c.code == Category.code)
         .order_by(up.c.depth)

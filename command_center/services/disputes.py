@@ -980,6 +980,7 @@ class CaseRow:
     received_at: dt.datetime
     deadline_at: dt.datetime | None
     repeat: bool
+    type_name_en: str | None = None  # the English interface's (None: the Chinese one)
 
     def countdown(self, now: dt.datetime) -> deadlines.Countdown | None:
         if self.status not in OPEN_STATUSES or self.deadline_at is None:
@@ -1062,7 +1063,7 @@ def case_page(
     ids_sq = ids.order_by(c.received_at.desc(), c.id.desc()).limit(limit + 1).subquery()
     town = AdminArea
     stmt = (
-        select(c, DisputeType.name, MediationOrg.name, town.name)
+        select(c, DisputeType.name, MediationOrg.name, town.name, DisputeType.name_en)
         .join(ids_sq, ids_sq.c.id == c.id)
         .join(DisputeType, DisputeType.code == c.type_code)
         .outerjoin(MediationOrg, MediationOrg.id == c.org_id)
@@ -1070,7 +1071,7 @@ def case_page(
         .order_by(c.received_at.desc(), c.id.desc())
     )
     rows = []
-    for case, type_name, org_name, town_name in session.execute(stmt):
+    for case, type_name, org_name, town_name, type_name_en in session.execute(stmt):
         rows.append(
             CaseRow(
                 case.id,
@@ -1088,6 +1089,7 @@ def case_page(
                 case.received_at,
                 case.deadline_at,
                 case.repeat_of_id is not None,
+                type_name_en,
             )
         )
     exhausted = len(rows) <= limit
@@ -1149,6 +1151,7 @@ class CaseFile:
     visits: list[FollowUpVisit]
     alerts: list[DisputeAlert]
     timeline: list[TimelineEntry] = field(default_factory=list)
+    type_name_en: str | None = None  # the English interface's (None: the Chinese one)
 
     def countdown(self, now: dt.datetime) -> deadlines.Countdown | None:
         c = self.case
@@ -1163,7 +1166,9 @@ def case_file(session: Session, case_id: int) -> CaseFile:
     case = session.get(DisputeCase, case_id, populate_existing=True)
     if case is None:
         raise TransitionError(f"案件 {case_id} 不存在", f"case {case_id} does not exist")
-    type_name = session.scalar(select(DisputeType.name).where(DisputeType.code == case.type_code))
+    type_name, type_name_en = session.execute(
+        select(DisputeType.name, DisputeType.name_en).where(DisputeType.code == case.type_code)
+    ).one_or_none() or (None, None)
     org_name = (
         session.scalar(select(MediationOrg.name).where(MediationOrg.id == case.org_id))
         if case.org_id
@@ -1275,6 +1280,7 @@ def case_file(session: Session, case_id: int) -> CaseFile:
         visits,
         alerts,
         timeline,
+        type_name_en,
     )
 
 
@@ -1398,6 +1404,7 @@ class Figures:
     backlog_by_type: list[tuple[str, str, int]]
     sources: list[tuple[str, int]]
     base: CaseFilter = CaseFilter()  # the period: every row's cases are within it
+    type_names_en: dict[str, str] = field(default_factory=dict)  # backlog_by_type's, in English
 
     def town_filter(self, town_id: int | None) -> CaseFilter:
         """The open cases of a town in the backlog (None: no town recorded)."""
@@ -1460,16 +1467,16 @@ def figures(
             .order_by(func.count().desc())
         )
     ]
-    by_type = [
-        (r[0], r[1], r[2])
-        for r in session.execute(
-            select(c.type_code, DisputeType.name, func.count())
-            .join(DisputeType, DisputeType.code == c.type_code)
-            .where(*open_where)
-            .group_by(c.type_code, DisputeType.name)
-            .order_by(func.count().desc())
-        )
-    ]
+    by_type, type_names_en = [], {}
+    for r in session.execute(
+        select(c.type_code, DisputeType.name, func.count(), DisputeType.name_en)
+        .join(DisputeType, DisputeType.code == c.type_code)
+        .where(*open_where)
+        .group_by(c.type_code, DisputeType.name, DisputeType.name_en)
+        .order_by(func.count().desc())
+    ):
+        by_type.append((r[0], r[1], r[2]))
+        type_names_en[r[0]] = r[3] or r[1]
     sources = [
         (r[0], r[1])
         for r in session.execute(
@@ -1506,6 +1513,7 @@ def figures(
         backlog_by_type=by_type,
         sources=sources,
         base=base,
+        type_names_en=type_names_en,
     )
 
 

@@ -188,7 +188,11 @@ def suggest_department(session: Session, category_code: str | None, town_id: int
     from types import SimpleNamespace
 
     return SimpleNamespace(
-        department_id=row[0], department_name=row[1], reason=f"分类「{row[2]}」的默认承办部门"
+        department_id=row[0],
+        department_name=row[1],
+        reason=f"分类「{row[2]}」的默认承办部门",
+        department_name_en=None,
+        reason_en=None,
     )
 
 

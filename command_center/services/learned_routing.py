@@ -62,6 +62,9 @@ class LearnedSuggestion:
     department_name: str | None
     department_confidence: float
     department_reasons: list[str]
+    # the English interface's names, from the database (None or missing: the Chinese ones)
+    department_name_en: str | None = None
+    category_names_en: tuple[str | None, ...] = ()
 
     @property
     def category_code(self) -> str | None:
@@ -74,6 +77,12 @@ class LearnedSuggestion:
     @property
     def path(self) -> str:
         return " › ".join(g.name for g in self.categories)
+
+    @property
+    def path_en(self) -> str:
+        """The category path by the categories' English names (a missing one: its name)."""
+        en = list(self.category_names_en) + [None] * len(self.categories)
+        return " › ".join(en[i] or g.name for i, g in enumerate(self.categories))
 
 
 def actor_named(session: Session, username: str) -> Actor:
@@ -378,6 +387,18 @@ def suggest(session: Session, title: str, description: str = "") -> LearnedSugge
     if p is None:
         return None
     dept_id = int(p.department.label) if p.department is not None else None
+    categories_en = dict(
+        session.execute(
+            select(Category.code, Category.name_en).where(
+                Category.code.in_([g.label for g in p.categories])
+            )
+        ).all()
+    )
+    dept_en = (
+        session.scalar(select(Department.name_en).where(Department.id == dept_id))
+        if dept_id is not None
+        else None
+    )
     return LearnedSuggestion(
         version,
         p.categories,
@@ -386,6 +407,8 @@ def suggest(session: Session, title: str, description: str = "") -> LearnedSugge
         p.department.name if p.department is not None else None,
         p.department.confidence if p.department is not None else 0.0,
         p.department_reasons,
+        dept_en,
+        tuple(categories_en.get(g.label) for g in p.categories),
     )
 
 

@@ -8,6 +8,7 @@ Chinese rather than guessing.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # names that are not "<name> + 镇/乡/街道"
@@ -22,6 +23,9 @@ SUFFIXES = (
     ("乡", "Township"),
     ("村", "Village"),
 )
+NUMBERS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+GRID = re.compile(f"(.+(?:村|社区))第([{''.join(NUMBERS)}])网格")
+"""A village's or community's numbered grid (第一网格 … 第十网格)."""
 PINYIN = {
     "洪": "hong",
     "水": "shui",
@@ -107,6 +111,11 @@ def english(name: str) -> str:
         return name
     if name in WHOLE:
         return WHOLE[name]
+    grid = GRID.fullmatch(name)
+    if grid is not None:  # 东寨村第二网格 → Dongzhai Village Grid 2, when the village is spelled
+        village = english(grid.group(1))
+        number = NUMBERS.index(grid.group(2)) + 1
+        return name if village == grid.group(1) else f"{village} Grid {number}"
     stem, kind = name, ""
     for zh, en in SUFFIXES:
         if name.endswith(zh) and len(name) > len(zh):

@@ -61,6 +61,9 @@ class Handback:
     reason: str
     suggested_department_id: int | None
     suggested_department_name: str | None
+    # the English interface's words (None: the Chinese ones)
+    department_name_en: str | None = None
+    suggested_department_name_en: str | None = None
 
 
 def handback(session: Session, incident_id: int) -> Handback | None:
@@ -78,15 +81,16 @@ def handback(session: Session, incident_id: int) -> Handback | None:
     )
     if order is None or order.status not in (OrderStatus.OBJECTED, OrderStatus.RETURNED):
         return None
-    names = dict(
-        session.execute(
-            select(Department.id, Department.name).where(
-                Department.id.in_(
-                    [d for d in (order.department_id, order.suggested_department_id) if d]
-                )
+    names: dict[int, str] = {}
+    names_en: dict[int, str | None] = {}
+    for dept_id, name, name_en in session.execute(
+        select(Department.id, Department.name, Department.name_en).where(
+            Department.id.in_(
+                [d for d in (order.department_id, order.suggested_department_id) if d]
             )
-        ).all()
-    )
+        )
+    ):
+        names[dept_id], names_en[dept_id] = name, name_en
     objected = order.status == OrderStatus.OBJECTED
     at = session.scalar(
         select(func.max(AuditEntry.at)).where(
@@ -104,6 +108,10 @@ def handback(session: Session, incident_id: int) -> Handback | None:
         (order.objection_reason if objected else order.return_reason) or "",
         order.suggested_department_id if objected else None,
         names.get(order.suggested_department_id)
+        if objected and order.suggested_department_id
+        else None,
+        names_en.get(order.department_id),
+        names_en.get(order.suggested_department_id)
         if objected and order.suggested_department_id
         else None,
     )

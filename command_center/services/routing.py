@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from command_center.models import AdminArea, Category, Department, RoutingRule
-from command_center.services import audit, permissions
+from command_center.services import audit, permissions, place_names
 from command_center.services.audit import Actor
 from command_center.services.categories import ancestors
 
@@ -33,13 +33,19 @@ class Suggestion:
     department_name: str
     reason: str
     rule_id: int | None = None  # None when not from a rule
+    # the English interface's words (None: the Chinese ones)
+    department_name_en: str | None = None
+    reason_en: str | None = None
 
 
 Suggester = Callable[[Session, str | None, int | None], Suggestion | None]
 
 
-def _category_chain(session: Session, code: str | None) -> list[tuple[str, str, int | None]]:
-    return [(n.code, n.name, n.default_department_id) for n in ancestors(session, code)]
+def _category_chain(session: Session, code: str | None) -> list[tuple[str, str, int | None, str]]:
+    return [
+        (n.code, n.name, n.default_department_id, n.name_en or n.name)
+        for n in ancestors(session, code)
+    ]
 
 
 def by_rules(session: Session, category_code: str | None, town_id: int | None) -> Suggestion | None:
@@ -47,33 +53,46 @@ def by_rules(session: Session, category_code: str | None, town_id: int | None) -
     if not chain:
         return None
     rows = session.execute(
-        select(RoutingRule, Department.name, AdminArea.name)
+        select(RoutingRule, Department.name, Department.name_en, AdminArea.name)
         .join(Department, Department.id == RoutingRule.department_id)
         .outerjoin(AdminArea, AdminArea.id == RoutingRule.town_id)
         .where(
             RoutingRule.active,
             Department.active,
-            RoutingRule.category_code.in_([c for c, _, _ in chain]),
+            RoutingRule.category_code.in_([c for c, *_ in chain]),
         )
     ).all()
-    rules = {(r.category_code, r.town_id): (r, dept, town) for r, dept, town in rows}
-    for code, name, _ in chain:
+    rules = {(r.category_code, r.town_id): (r, dept, en, town) for r, dept, en, town in rows}
+    for code, name, _, name_en in chain:
         for town in (town_id, None) if town_id is not None else (None,):
             hit = rules.get((code, town))
             if hit is not None:
-                rule, dept, town_name = hit
+                rule, dept, dept_en, town_name = hit
+                dept_en = dept_en or dept
                 where = f"{town_name}的" if town_name else ""
                 reason = f"派单规则：{where}「{name}」由{dept}办理"
-                if rule.note:
+                where_en = f" in {place_names.english(town_name)}" if town_name else ""
+                reason_en = f"Routing rule: “{name_en}”{where_en} goes to {dept_en}"
+                if rule.note:  # the administrator's words, as written
                     reason += f"（{rule.note}）"
-                return Suggestion(rule.department_id, dept, reason, rule.id)
-    for _, name, dept_id in chain:
+                    reason_en += f" ({rule.note})"
+                return Suggestion(rule.department_id, dept, reason, rule.id, dept_en, reason_en)
+    for _, name, dept_id, name_en in chain:
         if dept_id is not None:
-            dept_name = session.scalar(
-                select(Department.name).where(Department.id == dept_id, Department.active)
-            )
-            if dept_name is not None:
-                return Suggestion(dept_id, dept_name, f"分类「{name}」的默认承办部门")
+            found = session.execute(
+                select(Department.name, Department.name_en).where(
+                    Department.id == dept_id, Department.active
+                )
+            ).one_or_none()
+            if found is not None:
+                return Suggestion(
+                    dept_id,
+                    found.name,
+                    f"分类「{name}」的默认承办部门",
+                    None,
+                    found.name_en or found.name,
+                    f"The default department of “{name_en}”",
+                )
     return None
 
 

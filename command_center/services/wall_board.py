@@ -11,7 +11,7 @@ past its ``due_at``, an open work order past its ``deadline_at``
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
@@ -93,6 +93,8 @@ class WallBoard:
     urgent: tuple[UrgentCall, ...]  # the newest urgent calls (any status), newest first
     alerts: tuple[Alert, ...]
     workers: WorkerActivity
+    # overdue_by_department's names in English (name: name_en), for the English interface
+    department_names_en: dict[str, str] = field(default_factory=dict)
 
 
 def _day_start(now: dt.datetime) -> dt.datetime:
@@ -124,7 +126,7 @@ def wall_board(session: Session, *, now: dt.datetime | None = None) -> WallBoard
     )
 
     dept_rows = session.execute(
-        select(Department.name, func.count())
+        select(Department.name, func.count(), func.min(Department.name_en))
         .join(WorkOrder, WorkOrder.department_id == Department.id)
         .where(order_overdue(now))
         .group_by(Department.name)
@@ -160,12 +162,13 @@ def wall_board(session: Session, *, now: dt.datetime | None = None) -> WallBoard
         kpis=kpis,
         reported_by_hour=_by_hour(reported, now),
         resolved_by_hour=_by_hour([t for t in resolved if t is not None and t < now], now),
-        overdue_orders=sum(int(n) for _, n in dept_rows),
-        overdue_by_department=tuple((name, int(n)) for name, n in dept_rows[:BAR_LIMIT]),
+        overdue_orders=sum(int(n) for _, n, _en in dept_rows),
+        overdue_by_department=tuple((name, int(n)) for name, n, _en in dept_rows[:BAR_LIMIT]),
         overdue_by_town=tuple((name or NO_TOWN, int(n)) for name, n in town_rows[:BAR_LIMIT]),
         urgent=tuple(UrgentCall(r[0], r[1], r[2], r[3], r[4], r[5]) for r in urgent_rows),
         alerts=_alerts(session, now),
         workers=_workers(session, now),
+        department_names_en={name: en for name, _n, en in dept_rows[:BAR_LIMIT] if en},
     )
 
 

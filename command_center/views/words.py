@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import QLocale
 
-from command_center.services import lifecycle
+from command_center.services import lifecycle, place_names
 
 
 def language() -> lifecycle.Lang:
@@ -85,3 +85,20 @@ def plain_tip(text: str | None) -> str | None:
     from PySide6.QtGui import Qt
 
     return Qt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal)
+
+
+def name_text(zh: str | None, en: str | None) -> str:
+    """A name from the database in the interface language: its English form (a ``name_en``
+    column) in English where it has one, else the Chinese name."""
+    return pick((zh or "", en or zh or ""))
+
+
+def place_text(name: str | None) -> str:
+    """A town's, village's or grid's name in the interface language (English:
+    ``services.place_names.english``, which leaves a name it cannot spell in Chinese)."""
+    return pick(place_names.words(name))
+
+
+def places_text(*names: str | None, sep: str = " · ") -> str:
+    """Several place names (town, village, grid), the empty ones left out."""
+    return sep.join(place_text(n) for n in names if n)

@@ -46,7 +46,7 @@ from command_center.services import (
 from command_center.services import supervision as sv
 from command_center.services.audit import Actor
 from command_center.services.choices import Choices, choices
-from command_center.views.words import pick
+from command_center.views.words import name_text, pick, place_text
 from command_center.workers.ops import LONG, OpsRunner
 
 ORDER_SETTINGS = (  # (key, label, unit, minimum, maximum)
@@ -127,8 +127,8 @@ def _category_combo(ref: Choices, *, any_label: str | None = None) -> QComboBox:
     combo = QComboBox()
     if any_label is not None:
         combo.addItem(any_label, None)
-    for code, name, level, _parent in ref.categories:
-        combo.addItem("　" * (level - 1) + f"{code} {name}", code)
+    for code, name, level, _parent, en in ref.categories:
+        combo.addItem("　" * (level - 1) + f"{code} {name_text(name, en)}", code)
     combo.setMaxVisibleItems(20)
     return combo
 
@@ -141,10 +141,10 @@ class RoutingRuleForm(QDialog):
         self.town = QComboBox()
         self.town.addItem(self.tr("Whole county"), None)
         for town_id, name in ref.towns:
-            self.town.addItem(name, town_id)
+            self.town.addItem(place_text(name), town_id)
         self.department = QComboBox()
-        for dept_id, name in ref.departments:
-            self.department.addItem(name, dept_id)
+        for dept_id, name, en in ref.departments:
+            self.department.addItem(name_text(name, en), dept_id)
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("Why (shown to the operator with the suggestion)"))
         if row is not None:

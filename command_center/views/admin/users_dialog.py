@@ -48,6 +48,7 @@ from command_center.services.auth import UserInfo
 from command_center.services.choices import choices
 from command_center.services.lifecycle import DEPARTMENT_ROLES
 from command_center.views.login_dialog import ROLE_ORDER, role_label
+from command_center.views.words import name_text
 from command_center.workers.ops import OpsRunner
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ DISABLED_COLOR = "#8a94a0"
 class AccountsData:
     users: list[UserInfo]
     roles: list[tuple[str, str]]  # code, name (the database's)
-    departments: list[tuple[int, str]]  # the active ones
+    departments: list[tuple[int, str, str | None]]  # the active ones: id, name, name_en
 
 
 def _role_rank(code: str) -> int:
@@ -173,8 +174,8 @@ class _RoleFields:
             self.role.addItem(role_label(code, name), code)
         self.department = QComboBox()
         self.department.addItem(QCoreApplication.translate("UsersDialog", "— none —"), None)
-        for dept_id, name in data.departments:
-            self.department.addItem(name, dept_id)
+        for dept_id, name, en in data.departments:
+            self.department.addItem(name_text(name, en), dept_id)
         self.department.setMaxVisibleItems(20)
         self.role.currentIndexChanged.connect(self._on_role_changed)
         form.addRow(QCoreApplication.translate("UsersDialog", "&Role"), self.role)

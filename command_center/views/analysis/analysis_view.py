@@ -49,6 +49,7 @@ from command_center.services.audit import Actor
 from command_center.services.disputes import CaseFilter
 from command_center.services.queue import QueueFilter
 from command_center.views.table_export import install_export
+from command_center.views.words import name_text, place_text
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import LONG, OpsRunner
 
@@ -65,6 +66,7 @@ class Panels:
     headline: a.Headline
     categories: list[a.Share]
     category_path: list[tuple[str, str]]  # (code, name) from the top
+    category_path_en: list[str]  # the same names in English
     regions: list[a.Share]
     town: tuple[int, str] | None
     channels: list[a.Share]
@@ -90,6 +92,7 @@ def read_panels(
     town: tuple[int, str] | None,
 ) -> Panels:
     _, info = a._subtrees(session)
+    names_en = a.category_names_en(session)
     path: list[tuple[str, str]] = []
     code = category
     while code:
@@ -101,6 +104,7 @@ def read_panels(
         a.headline(session, period),
         a.categories(session, period, category),
         path,
+        [names_en.get(c) or n for c, n in path],
         a.regions(session, period, "village", within=town[0])
         if town
         else a.regions(session, period),
@@ -109,6 +113,12 @@ def read_panels(
         a.departments(session, period),
         a.dispute_sources(session, period),
     )
+
+
+def share_name(s: a.Share) -> str:
+    """A category's or channel's name (its name_en), or a town's or village's (place_names),
+    in the interface language."""
+    return name_text(s.name, s.name_en) if s.name_en else place_text(s.name)
 
 
 def _day(moment: dt.datetime) -> float:
@@ -544,7 +554,7 @@ class AnalysisView(QWidget):
     def _fill_shares(self, table: QTableWidget, shares: list[a.Share], drill: bool) -> None:
         table.setRowCount(len(shares))
         for i, s in enumerate(shares):
-            table.setItem(i, 0, _item(s.name + (" ▸" if drill else ""), s, link=drill))
+            table.setItem(i, 0, _item(share_name(s) + (" ▸" if drill else ""), s, link=drill))
             table.setItem(i, 1, _item(str(s.count), s.behind, link=True, number=True))
             table.setItem(i, 2, _item(str(s.last_year), None, number=True))
             table.setItem(i, 3, _item(a.change(s.count, s.last_year), None, number=True))
@@ -567,19 +577,21 @@ class AnalysisView(QWidget):
         self._fill_shares(self.category_table, p.categories, drill=False)
         for i, s in enumerate(p.categories):
             if s.has_children:
-                self.category_table.setItem(i, 0, _item(s.name + " ▸", s, link=True))
+                self.category_table.setItem(i, 0, _item(share_name(s) + " ▸", s, link=True))
         self.category_up.setEnabled(bool(p.category_path))
-        self.category_path.setText(
-            " › ".join([self.tr("All categories")] + [n for _c, n in p.category_path])
-        )
+        path = [
+            name_text(n, en)
+            for (_c, n), en in zip(p.category_path, p.category_path_en, strict=True)
+        ]
+        self.category_path.setText(" › ".join([self.tr("All categories"), *path]))
         self._fill_shares(self.region_table, p.regions, drill=p.town is None)
         self.region_up.setEnabled(p.town is not None)
-        self.region_path.setText(p.town[1] if p.town else self.tr("Towns"))
+        self.region_path.setText(place_text(p.town[1]) if p.town else self.tr("Towns"))
         self._fill_shares(self.channel_table, p.channels, drill=False)
         t = self.dept_table
         t.setRowCount(len(p.departments))
         for i, d in enumerate(p.departments):
-            t.setItem(i, 0, _item(d.name))
+            t.setItem(i, 0, _item(name_text(d.name, d.name_en)))
             for j, m in enumerate(DEPT_COLUMNS, 1):
                 t.setItem(
                     i, j, _item(str(d.counts[m]), (d.department_id, m), link=True, number=True)

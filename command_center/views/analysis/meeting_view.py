@@ -39,6 +39,8 @@ from command_center.models import Department
 from command_center.services import analysis as a
 from command_center.services import meetings
 from command_center.services.audit import Actor
+from command_center.views.analysis.analysis_view import share_name
+from command_center.views.words import name_text
 from command_center.workers.ops import OpsRunner
 
 BIG = 26  # points: read from the back of the room
@@ -152,7 +154,12 @@ class MeetingWindow(QWidget):
                     _big_table(
                         share,
                         [
-                            [s.name, str(s.count), str(s.last_year), a.change(s.count, s.last_year)]
+                            [
+                                share_name(s),
+                                str(s.count),
+                                str(s.last_year),
+                                a.change(s.count, s.last_year),
+                            ]
                             for s in rows[:ROWS]
                         ],
                     ),
@@ -171,7 +178,7 @@ class MeetingWindow(QWidget):
                     ],
                     [
                         [
-                            d.name,
+                            name_text(d.name, d.name_en),
                             str(d.counts["received"]),
                             str(d.counts["on_time"]),
                             "—"
@@ -322,21 +329,21 @@ class MeetingWindow(QWidget):
     # --- the minutes and the decisions ---
 
     @staticmethod
-    def _choices(session: Session) -> list[tuple[int, str]]:
+    def _choices(session: Session) -> list[tuple[int, str, str | None]]:
         return [
-            (r[0], r[1])
+            (r[0], r[1], r[2])
             for r in session.execute(
-                select(Department.id, Department.name)
+                select(Department.id, Department.name, Department.name_en)
                 .where(Department.active)
                 .order_by(Department.id)
             )
         ]
 
-    def _show_choices(self, departments: list[tuple[int, str]]) -> None:
+    def _show_choices(self, departments: list[tuple[int, str, str | None]]) -> None:
         self.department_combo.clear()
         self.department_combo.addItem(self.tr("(department)"), None)
-        for did, name in departments:
-            self.department_combo.addItem(name, did)
+        for did, name, name_en in departments:
+            self.department_combo.addItem(name_text(name, name_en), did)
 
     def _ensure_meeting(self, session: Session) -> int:
         if self.meeting_id is None:

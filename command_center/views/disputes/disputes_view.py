@@ -79,6 +79,7 @@ from command_center.views.disputes.dialogs import (
     plain_item,
 )
 from command_center.views.table_export import install_export
+from command_center.views.words import name_text, place_text
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import OpsRunner
 
@@ -294,7 +295,7 @@ class CaseTableModel(QAbstractTableModel):
             if col == "received":
                 return fmt_time(row.received_at)
             if col == "type":
-                return row.type_name
+                return name_text(row.type_name, row.type_name_en)
             if col == "status":
                 return pick(disputes.STATUS_TEXT.get(row.status, (row.status, row.status)))
             if col == "risk":
@@ -304,7 +305,7 @@ class CaseTableModel(QAbstractTableModel):
             if col == "mediator":
                 return row.mediator_name or ""
             if col == "town":
-                return row.town_name or ""
+                return place_text(row.town_name)
             if col == "time_limit":
                 cd = row.countdown(clock.now())
                 return deadlines.format_remaining(cd.remaining) if cd else ""
@@ -428,7 +429,7 @@ class CaseFilePanel(QWidget):
             return
         c = file.case
         status = pick(disputes.STATUS_TEXT.get(c.status, (c.status, c.status)))
-        self.title.setText(f"{c.number}　{file.type_name}　{status}")
+        self.title.setText(f"{c.number}　{name_text(file.type_name, file.type_name_en)}　{status}")
         cd = file.countdown(clock.now())
         if cd is not None:
             text = (
@@ -711,9 +712,23 @@ class FiguresTab(QWidget):
             )
             self.tiles[key].setToolTip(tip.replace("%1", str(fig.count)))
             self._filters[key] = fig.behind
-        self._fill(self.town, [(name, n, f.town_filter(tid)) for tid, name, n in f.backlog_by_town])
         self._fill(
-            self.type, [(name, n, f.type_filter(code)) for code, name, n in f.backlog_by_type]
+            self.town,
+            [
+                (
+                    place_text(name) if tid is not None else self.tr("Not recorded"),
+                    n,
+                    f.town_filter(tid),
+                )
+                for tid, name, n in f.backlog_by_town
+            ],
+        )
+        self._fill(
+            self.type,
+            [
+                (name_text(name, f.type_names_en.get(code)), n, f.type_filter(code))
+                for code, name, n in f.backlog_by_type
+            ],
         )
         self._fill(
             self.sources,
@@ -884,7 +899,7 @@ class DisputesView(QWidget):
             (
                 self.town,
                 [(self.tr("All towns"), None)]
-                + [(name, tid) for tid, name in choices.get("towns", [])],
+                + [(place_text(name), tid) for tid, name in choices.get("towns", [])],
             ),
         ]
         for combo, items in fills:

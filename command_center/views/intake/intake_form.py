@@ -72,6 +72,7 @@ from sqlalchemy.orm import Session
 from command_center.services import gazetteer, intake, learned_routing
 from command_center.services.audit import Actor
 from command_center.services.intake import CreatedIncident, IncidentDraft, IntakePreview
+from command_center.views.words import name_text, places_text
 from command_center.workers.ops import OpsRunner
 
 log = logging.getLogger(__name__)
@@ -107,8 +108,8 @@ LEARNED_KEY = "Ctrl+Shift+L"  # takes the learned suggestion (intake and the dis
 
 @dataclass(frozen=True)
 class FormChoices:
-    channels: list[tuple[str, str]]  # code, name
-    categories: list[tuple[str, str | None, int, str]]  # code, parent, level, name
+    channels: list[tuple[str, str, str]]  # code, name, name_en
+    categories: list[tuple[str, str | None, int, str, str]]  # code, parent, level, name, name_en
 
 
 def load_choices(session: Session) -> FormChoices:
@@ -118,7 +119,10 @@ def load_choices(session: Session) -> FormChoices:
     gazetteer.get(session)  # built now, so the first completion is quick
     return FormChoices(
         choices.channels,
-        [(code, parent, level, name) for code, name, level, parent in choices.categories],
+        [
+            (code, parent, level, name, name_en)
+            for code, name, level, parent, name_en in choices.categories
+        ],
     )
 
 
@@ -200,7 +204,8 @@ class CategoryPicker(QWidget):
         layout.addWidget(self.chosen)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._code: str | None = None
-        self._paths: dict[str, str] = {}
+        self._names: dict[str, tuple[str, str]] = {}  # code: (name, name_en)
+        self._parents: dict[str, str | None] = {}
         self.search.textChanged.connect(self._on_search_textChanged)
         self.search.returnPressed.connect(self._on_search_returnPressed)
         self.tree.currentItemChanged.connect(self._on_tree_currentItemChanged)
@@ -208,23 +213,45 @@ class CategoryPicker(QWidget):
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(self.tr("Search categories, e.g. 噪音"))
+        self._name_items()
+        self._on_search_textChanged(self.search.text())
         self._show_chosen()
 
-    def set_categories(self, rows: list[tuple[str, str | None, int, str]]) -> None:
+    def set_categories(self, rows: list[tuple[str, str | None, int, str, str]]) -> None:
         self.tree.clear()
         items: dict[str, QTreeWidgetItem] = {}
-        for code, parent, _level, name in rows:
+        self._names = {code: (name, name_en) for code, _p, _l, name, name_en in rows}
+        self._parents = {code: parent for code, parent, *_ in rows}
+        for code, parent, *_ in rows:
             above = items.get(parent) if parent else None
-            item = QTreeWidgetItem([name])
+            item = QTreeWidgetItem([""])
             item.setData(0, Qt.ItemDataRole.UserRole, code)
             if above is None:
                 self.tree.addTopLevelItem(item)
-                self._paths[code] = name
             else:
                 above.addChild(item)
-                self._paths[code] = f"{self._paths.get(parent or '', '')} / {name}"
             items[code] = item
         self._leaves = {c for c, *_ in rows} - {p for _, p, *_ in rows if p}
+        self._name_items()
+
+    def _name_items(self) -> None:
+        """Each category by its name in the interface language (both names are searched)."""
+        it = QTreeWidgetItemIterator(self.tree)
+        while it.value():
+            item = it.value()
+            item.setText(
+                0, name_text(*self._names.get(item.data(0, Qt.ItemDataRole.UserRole), ("", "")))
+            )
+            it += 1
+
+    def path_of(self, code: str) -> str:
+        """The category and its parents, top first, in the interface language."""
+        names: list[str] = []
+        at: str | None = code
+        while at is not None and at in self._names and len(names) < 10:
+            names.insert(0, name_text(*self._names[at]))
+            at = self._parents.get(at)
+        return " / ".join(names) or code
 
     def code(self) -> str | None:
         return self._code
@@ -274,7 +301,8 @@ class CategoryPicker(QWidget):
             self.tree.scrollToItem(shown[0])
 
     def _filter(self, item: QTreeWidgetItem, q: str) -> bool:
-        own = not q or q in item.text(0)
+        name, name_en = self._names.get(item.data(0, Qt.ItemDataRole.UserRole), ("", ""))
+        own = not q or q in name or q.casefold() in (name_en or "").casefold()
         child_hit = False
         for i in range(item.childCount()):
             # children of a matching parent are all shown
@@ -292,7 +320,7 @@ class CategoryPicker(QWidget):
 
     def _show_chosen(self) -> None:
         if self._code:
-            self.chosen.setText(self._paths.get(self._code, self._code))
+            self.chosen.setText(self.path_of(self._code))
             self.chosen.setStyleSheet(f"color: {COLOURS['ok']};")
         else:
             self.chosen.setText(self.tr("No category chosen (choose a leaf)"))
@@ -329,6 +357,7 @@ class IntakeFormView(QWidget):
         self._draft_dirty = False  # edited since the draft was last written
         self._draft_quiet = False  # filling the form ourselves: not an edit
         self._choices_loaded = False
+        self._channel_names: dict[str, tuple[str, str]] = {}  # code: (name, name_en)
         self._pending_channel: str | None = None  # restored, waiting for the choices
         self._pending_category: str | None = None
         self._build()
@@ -635,6 +664,7 @@ class IntakeFormView(QWidget):
             ]
         )
         self.category.retranslate()
+        self._name_channels()
         self._show_preview(self._preview)
         self.refresh_preview()
 
@@ -643,12 +673,13 @@ class IntakeFormView(QWidget):
         try:
             current = self._pending_channel or self.channel.currentData()
             self.channel.clear()
-            for code, name in choices.channels:
-                self.channel.addItem(name, code)
+            for code, name, name_en in choices.channels:
+                self.channel.addItem(name_text(name, name_en), code)
             index = self.channel.findData(current) if current else -1
             if index < 0:
                 index = self.channel.findData("hotline_12345")
             self.channel.setCurrentIndex(max(0, index))
+            self._channel_names = {code: (name, en) for code, name, en in choices.channels}
             self.category.set_categories(choices.categories)
             self._choices_loaded = True
             if self._pending_category and self.category.code() is None:
@@ -656,6 +687,13 @@ class IntakeFormView(QWidget):
             self._pending_channel = self._pending_category = None
         finally:
             self._draft_quiet = False
+
+    def _name_channels(self) -> None:
+        """The channels by their names in the interface language."""
+        for i in range(self.channel.count()):
+            names = self._channel_names.get(self.channel.itemData(i))
+            if names is not None:
+                self.channel.setItemText(i, name_text(*names))
 
     # --- location -----------------------------------------------------------------------
 
@@ -805,7 +843,8 @@ class IntakeFormView(QWidget):
             return
         p = pv.placement
         rich = False
-        path = f"<b>{p.path.replace('·', ' › ')}</b><br>"
+        where = places_text(p.town_name, p.village_name, p.grid_name, sep=" › ")
+        path = f"<b>{html.escape(where)}</b><br>"
         self.swap_button.setVisible(pv.swapped)
         swapped = (
             " "
@@ -857,8 +896,13 @@ class IntakeFormView(QWidget):
                 "muted",
             )
         else:
+            dept = name_text(s.department_name, getattr(s, "department_name_en", None))
+            reason = name_text(s.reason, getattr(s, "reason_en", None))
             self._set_label(
-                self.routing_label, f"<b>{s.department_name}</b><br>{s.reason}", "ok", rich=True
+                self.routing_label,
+                f"<b>{html.escape(dept)}</b><br>{html.escape(reason)}",
+                "ok",
+                rich=True,
             )
         self._show_learned(pv.learned)
         self._fill_duplicates(pv.duplicates)
@@ -875,7 +919,7 @@ class IntakeFormView(QWidget):
         lines = [
             self.tr("Learned from past incidents (model v%1):").replace("%1", str(learned.version)),
             self.tr("Category: %1 (%2)")
-            .replace("%1", f"<b>{esc(learned.path)}</b>")
+            .replace("%1", f"<b>{esc(name_text(learned.path, learned.path_en))}</b>")
             .replace("%2", f"{learned.category_confidence:.0%}"),
         ]
         if learned.category_reasons:
@@ -885,7 +929,10 @@ class IntakeFormView(QWidget):
         if learned.department_name:
             lines.append(
                 self.tr("Department: %1 (%2)")
-                .replace("%1", f"<b>{esc(learned.department_name)}</b>")
+                .replace(
+                    "%1",
+                    f"<b>{esc(name_text(learned.department_name, learned.department_name_en))}</b>",
+                )
                 .replace("%2", f"{learned.department_confidence:.0%}")
             )
             if learned.department_reasons:

@@ -497,6 +497,7 @@ class MapView(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
             self._push_texts()
+            self._rename_places()
             self.refresh_kpis()
 
     @Slot()
@@ -754,8 +755,11 @@ class MapView(QWidget):
         self.town_box.blockSignals(True)
         while self.town_box.count() > 1:
             self.town_box.removeItem(1)
+        self._boundaries: map_data.Boundaries | None = result
         for feature in result.layers["town"]["features"]:
-            self.town_box.addItem(feature["properties"]["name"], feature["properties"]["id"])
+            self.town_box.addItem(
+                words.place_text(feature["properties"]["name"]), feature["properties"]["id"]
+            )
         self.town_box.setCurrentIndex(max(self.town_box.findData(current), 0))
         self.town_box.blockSignals(False)
         if result.problems:
@@ -768,7 +772,43 @@ class MapView(QWidget):
                 + (f" … +{more}" if more > 0 else "")
             )
             self.problems_label.show()
-        self.push("setBoundaries", {"layers": result.layers, "bounds": result.bounds, "fit": fit})
+        self._push_boundaries(result, fit)
+
+    def _push_boundaries(self, result: map_data.Boundaries, fit: bool) -> None:
+        """The boundaries to the page, labelled in the interface language."""
+        layers = {
+            level: {
+                **layer,
+                "features": [
+                    {
+                        **f,
+                        "properties": {
+                            **f["properties"],
+                            "name": words.place_text(f["properties"]["name"]),
+                        },
+                    }
+                    for f in layer["features"]
+                ],
+            }
+            for level, layer in result.layers.items()
+        }
+        self.push("setBoundaries", {"layers": layers, "bounds": result.bounds, "fit": fit})
+
+    def _rename_places(self) -> None:
+        """The towns, villages and grids by their names in the new language (the map keeps
+        its view)."""
+        result = getattr(self, "_boundaries", None)
+        if result is None:
+            return
+        names = {
+            f["properties"]["id"]: f["properties"]["name"]
+            for f in result.layers["town"]["features"]
+        }
+        for i in range(1, self.town_box.count()):
+            name = names.get(self.town_box.itemData(i))
+            if name is not None:
+                self.town_box.setItemText(i, words.place_text(name))
+        self._push_boundaries(result, False)
 
     @Slot()
     def reload_incidents(self) -> None:

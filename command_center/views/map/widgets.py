@@ -216,6 +216,9 @@ class IncidentCardPanel(QFrame):
         for key, text in titles.items():
             self.field_titles[key].setText(text)
         self.open_button.setText(self.tr("Open details…"))
+        card = getattr(self, "card", None)
+        if card is not None and card.id == self.incident_id:
+            self.show_card(card)  # the names in the new language
 
     def _open(self) -> None:
         if self.incident_id is not None:
@@ -236,6 +239,7 @@ class IncidentCardPanel(QFrame):
             return
         if card.id != self.incident_id:
             return  # another click came in since
+        self.card: map_data.IncidentCard | None = card
         zh = chinese()
 
         def when(t: dt.datetime | None) -> str:
@@ -255,7 +259,7 @@ class IncidentCardPanel(QFrame):
             )
         self.fields["deadline"].setText(deadline)
         self.fields["address"].setText(card.address or "—")
-        self.fields["grid"].setText(" · ".join(x for x in (card.town, card.grid) if x) or "—")
+        self.fields["grid"].setText(words.places_text(card.town, card.grid) or "—")
         self.adjustSize()
 
 

@@ -429,12 +429,23 @@ class WallBoardView(QWidget):
         self.urgent.set_lines(
             [
                 f"{c.reported_at.astimezone(tz):%m-%d %H:%M}  {c.title}"
-                f"{'  · ' + c.town if c.town else ''}  [{words.status_text('incidents', c.status)}]"
+                f"{'  · ' + words.place_text(c.town) if c.town else ''}"
+                f"  [{words.status_text('incidents', c.status)}]"
                 for c in b.urgent
             ]
         )
-        self.by_department.set_rows(b.overdue_by_department)
-        self.by_town.set_rows(b.overdue_by_town)
+        self.by_department.set_rows(
+            tuple(
+                (words.name_text(n, b.department_names_en.get(n)), k)
+                for n, k in b.overdue_by_department
+            )
+        )
+        self.by_town.set_rows(
+            tuple(
+                (self.tr("(not placed)") if n == wall_board.NO_TOWN else words.place_text(n), k)
+                for n, k in b.overdue_by_town
+            )
+        )
         kinds = {
             "supervision": self.tr("Supervision"),
             "returned": self.tr("Returned"),

@@ -197,7 +197,7 @@ class TextDialog(_Dialog):
         required: bool = True,
         with_verdict: bool = False,
         with_rating: bool = False,
-        suggest_departments: Sequence[tuple[int, str]] = (),
+        suggest_departments: Sequence[tuple[int, str, str | None]] = (),
         own_department_id: int | None = None,
         results: Sequence[Result] = (),
         photos: Sequence[Photo] = (),
@@ -287,9 +287,9 @@ class TextDialog(_Dialog):
             self.suggest = QComboBox(self)
             self.suggest.setObjectName("suggestedDepartment")
             self.suggest.addItem(QCoreApplication.translate("QueueActions", "Not sure"), None)
-            for dept_id, name in suggest_departments:
+            for dept_id, name, name_en in suggest_departments:
                 if dept_id != own_department_id:
-                    self.suggest.addItem(name, dept_id)
+                    self.suggest.addItem(words.name_text(name, name_en), dept_id)
             row4.addWidget(self.suggest, 1)
             self.layout_.addLayout(row4)
         self._add_template_combo()
@@ -311,7 +311,7 @@ class TextDialog(_Dialog):
         if results:
             box.setText(
                 "\n".join(
-                    f"{r.department_name}（{r.order_number}"
+                    f"{words.name_text(r.department_name, r.department_name_en)}（{r.order_number}"
                     + (f"，{r.resolved_at.astimezone():%m-%d %H:%M}" if r.resolved_at else "")
                     + f"）：{r.result}"
                     for r in results
@@ -397,7 +397,7 @@ class DispatchDialog(_Dialog):
 
     def __init__(
         self,
-        departments: Sequence[tuple[int, str]],
+        departments: Sequence[tuple[int, str, str | None]],
         suggestion: routing.Suggestion | None,
         parent: QWidget | None = None,
         *,
@@ -429,8 +429,8 @@ class DispatchDialog(_Dialog):
             self.dept.addItem(
                 QCoreApplication.translate("QueueActions", "The same department"), None
             )
-        for dept_id, name in departments:
-            self.dept.addItem(name, dept_id)
+        for dept_id, name, name_en in departments:
+            self.dept.addItem(words.name_text(name, name_en), dept_id)
         self.layout_.addWidget(self.dept)
         self.reason = QLabel(self)
         self.reason.setObjectName("routingReason")
@@ -441,8 +441,10 @@ class DispatchDialog(_Dialog):
                 self.dept.setCurrentIndex(i)
             self.reason.setText(
                 QCoreApplication.translate("QueueActions", "Suggested: %1 — %2")
-                .replace("%1", suggestion.department_name)
-                .replace("%2", suggestion.reason)
+                .replace(
+                    "%1", words.name_text(suggestion.department_name, suggestion.department_name_en)
+                )
+                .replace("%2", words.name_text(suggestion.reason, suggestion.reason_en))
             )
         elif mixed_categories:
             self.reason.setText(
@@ -471,7 +473,12 @@ class DispatchDialog(_Dialog):
                     "QueueActions",
                     "Learned from past incidents: %1 (%2), because of: %3. %4 takes it.",
                 )
-                .replace("%1", learned.department_name or "")
+                .replace(
+                    "%1",
+                    words.name_text(
+                        learned.department_name, getattr(learned, "department_name_en", None)
+                    ),
+                )
                 .replace("%2", f"{learned.department_confidence:.0%}")
                 .replace("%3", "、".join(learned.department_reasons) or "—")
                 .replace("%4", "Ctrl+Shift+L")
@@ -493,8 +500,8 @@ class DispatchDialog(_Dialog):
             )
             self.co_list = QListWidget(self)
             self.co_list.setObjectName("coDepartments")
-            for dept_id, name in departments:
-                item = QListWidgetItem(name)
+            for dept_id, name, name_en in departments:
+                item = QListWidgetItem(words.name_text(name, name_en))
                 item.setData(Qt.ItemDataRole.UserRole, dept_id)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)

@@ -39,7 +39,14 @@ from command_center.views.queue.queue_model import (
     remaining_text,
     status_text,
 )
-from command_center.views.words import language, location_flag_text, plain_tip, word_of
+from command_center.views.words import (
+    language,
+    location_flag_text,
+    name_text,
+    places_text,
+    plain_tip,
+    word_of,
+)
 
 LEVEL_STYLE = {
     "ok": "background:#e6f4ea; color:#1e6b34;",
@@ -318,13 +325,14 @@ class DetailsPanel(QWidget):
         what = self.tr("objected") if back.status == "objected" else self.tr("returned the order")
         text = (
             self.tr("%1 %2 (%3): %4")
-            .replace("%1", back.department_name)
+            .replace("%1", name_text(back.department_name, back.department_name_en))
             .replace("%2", what)
             .replace("%3", _t(back.at))
             .replace("%4", back.reason)
         )
         if back.suggested_department_name:
-            text += "\n" + self.tr("Suggests: %1").replace("%1", back.suggested_department_name)
+            suggested = name_text(back.suggested_department_name, back.suggested_department_name_en)
+            text += "\n" + self.tr("Suggests: %1").replace("%1", suggested)
         self.handback.setText("⚠ " + text)
         self.handback.show()
 
@@ -377,10 +385,10 @@ class DetailsPanel(QWidget):
                     else ""
                 ),
             ),
-            (self.tr("Category"), e(inc.category_name or "")),
+            (self.tr("Category"), e(name_text(inc.category_name, inc.category_name_en))),
             (
                 self.tr("Place"),
-                e(" · ".join(p for p in (inc.town_name, inc.grid_name) if p))
+                e(places_text(inc.town_name, inc.grid_name))
                 + (
                     f"　<span style='color:#c62828'>⚠ {e(location_flag_text(inc.location_flag))}"
                     "</span>"
@@ -391,7 +399,7 @@ class DetailsPanel(QWidget):
             (self.tr("Address"), e(inc.address or "")),
             (
                 self.tr("Channel"),
-                e(inc.channel_name or inc.channel_code)
+                e(name_text(inc.channel_name or inc.channel_code, inc.channel_name_en))
                 + f"　{priority_word}{colon}{e(priority_text(inc.priority))}",
             ),
             (self.tr("Reported"), _t(inc.reported_at)),
@@ -617,7 +625,7 @@ class DetailsPanel(QWidget):
                 caption = (
                     self.tr("Work order %1 (%2)")
                     .replace("%1", focus.number)
-                    .replace("%2", focus.department_name or "")
+                    .replace("%2", name_text(focus.department_name, focus.department_name_en))
                 )
                 self.action_layout.addWidget(self._caption(caption), row, 0, 1, per_row)
                 row += 1
@@ -650,7 +658,7 @@ class DetailsPanel(QWidget):
             item = QTreeWidgetItem(
                 [
                     o.number,
-                    o.department_name or "",
+                    name_text(o.department_name, o.department_name_en),
                     status_text("orders", o.status),
                     _t(o.dispatched_at),
                     remaining_text(cd.remaining) if cd else _t(o.deadline_at),

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from command_center.services import lifecycle
 from command_center.services import queue as svc
 from command_center.services.auth import UserInfo
+from command_center.views import words
 from command_center.views.queue.queue_view import QueueView
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import OpsRunner
@@ -81,7 +82,9 @@ class DepartmentInboxView(QueueView):
         )
 
     def _set_heading(self) -> None:
-        dept = self.user.department_name or ""
+        dept = words.name_text(
+            self.user.department_name, getattr(self.user, "department_name_en", None)
+        )
         title = self.tr("Department inbox — %1").replace("%1", dept)
         self.setWindowTitle(title)
         if hasattr(self, "heading"):

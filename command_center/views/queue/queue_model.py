@@ -343,7 +343,7 @@ class QueueTableModel(QAbstractTableModel):
                 (row.category_name or "", row.category_name_en or row.category_name or "")
             )
         if key == "place":
-            parts = [p for p in (row.town_name, row.grid_name) if p]
+            parts = [words.place_text(p) for p in (row.town_name, row.grid_name) if p]
             flag = words.location_flag_text(getattr(row, "location_flag", None))
             return " · ".join(parts + ([f"⚠ {flag}"] if flag else []))
         if key == "channel":

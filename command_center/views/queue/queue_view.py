@@ -517,21 +517,23 @@ class QueueView(QWidget):
 
         fill(
             self.channel_combo,
-            [(self.tr("All channels"), None)] + [(name, code) for code, name in c.channels],
+            [(self.tr("All channels"), None)]
+            + [(words.name_text(name, en), code) for code, name, en in c.channels],
             self._filter.channels[0] if self._filter.channels else None,
         )
         cats: list[tuple[str, Any]] = [(self.tr("All categories"), None)]
-        for code, name, level, _parent in c.categories:
-            cats.append(("　" * (level - 1) + name, code))
+        for code, name, level, _parent, en in c.categories:
+            cats.append(("　" * (level - 1) + words.name_text(name, en), code))
         fill(self.category_combo, cats, self._filter.category_code)
         fill(
             self.town_combo,
-            [(self.tr("All towns"), None)] + [(n, i) for i, n in c.towns],
+            [(self.tr("All towns"), None)] + [(words.place_text(n), i) for i, n in c.towns],
             self._filter.area_id,
         )
         fill(
             self.dept_combo,
-            [(self.tr("All departments"), None)] + [(n, i) for i, n in c.departments],
+            [(self.tr("All departments"), None)]
+            + [(words.name_text(n, en), i) for i, n, en in c.departments],
             self._filter.department_id,
         )
 

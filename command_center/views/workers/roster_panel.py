@@ -32,6 +32,7 @@ from command_center.interop.tabular import Table
 from command_center.services import roster
 from command_center.services.audit import Actor
 from command_center.views.intake.import_dialog import ImportTableDialog
+from command_center.views.words import pick, place_text
 from command_center.views.workers.dialogs import (
     WorkerEditDialog,
     fill,
@@ -246,6 +247,10 @@ class RosterPanel(QWidget):
             [self.tr("Area"), self.tr("Duty"), self.tr("From"), self.tr("To")]
         )
         self._show_count()
+        if self.rows:  # the places' names in the new language
+            self._show((self.rows, None))
+            if getattr(self, "_history", None):
+                self._show_history(self._history)
 
     # --- reading ---
 
@@ -279,8 +284,10 @@ class RosterPanel(QWidget):
                     r.code,
                     r.name,
                     kind_text(r.kind),
-                    r.serving or "—",
-                    r.town,
+                    pick(("、", ", ")).join(place_text(a) for a in r.serving.split("、"))
+                    if r.serving
+                    else "—",
+                    place_text(r.town),
                     r.phone or "",
                     r.id_number_masked or "",
                     self.tr("In service")
@@ -358,7 +365,7 @@ class RosterPanel(QWidget):
             self.history,
             [
                 [
-                    h.area,
+                    place_text(h.area),
                     words.word_of(roster.DUTIES, h.duty) if h.duty in roster.DUTIES else h.duty,
                     h.valid_from.isoformat(),
                     h.valid_to.isoformat() if h.valid_to else self.tr("(open)"),

@@ -40,6 +40,7 @@ from command_center.services import data_quality, permissions, roster, worker_me
 from command_center.services.audit import Actor
 from command_center.services.incident_writer import cut
 from command_center.views.table_export import install_export
+from command_center.views.words import pick, place_text, places_text
 from command_center.views.workers.dialogs import (
     GridFiguresDialog,
     RecordsDialog,
@@ -306,7 +307,10 @@ class WorkersView(QWidget):
         self.quality_table.setHorizontalHeaderLabels(
             [self.tr("Check"), self.tr("Code and name"), self.tr("Detail")]
         )
-        self._show_summary()
+        if self.data:
+            self._show(self.data)  # the towns' and villages' names in the new language
+        else:
+            self._show_summary()
 
     # --- loading ---
 
@@ -354,9 +358,9 @@ class WorkersView(QWidget):
             )
         )
         # the longest names (城区社区管理委员会, 民乐生态工业园区) ran into their neighbours:
-        # four characters and an ellipsis
+        # four characters and an ellipsis (in English the name without its kind, cut likewise)
         self.town_plot.getAxis("bottom").setTicks(
-            [[(i, cut(t.name, 5)) for i, t in enumerate(towns)]]
+            [[(i, self._axis_name(t.name)) for i, t in enumerate(towns)]]
         )
         self.day_plot.clear()
         series = data["series"]
@@ -374,12 +378,12 @@ class WorkersView(QWidget):
         )
         fill(
             self.reports_table,
-            [[r.code, r.name, r.town, r.reports] for r in data["per_worker"]],
+            [[r.code, r.name, place_text(r.town), r.reports] for r in data["per_worker"]],
             [r.worker_id for r in data["per_worker"]],
         )
         fill(
             self.ranking_table,
-            [[t, n, r, round(p, 2)] for t, n, r, p in data["ranking"]],
+            [[place_text(t), n, r, round(p, 2)] for t, n, r, p in data["ranking"]],
             [t for t, *_ in data["ranking"]],
         )
         fill(
@@ -388,8 +392,8 @@ class WorkersView(QWidget):
                 [
                     r.code,
                     r.name,
-                    r.town,
-                    r.village,
+                    place_text(r.town),
+                    place_text(r.village),
                     r.last_check_in.isoformat() if r.last_check_in else "—",
                     r.days_since if r.days_since is not None else "—",
                     r.reminded_at.strftime("%Y-%m-%d %H:%M") if r.reminded_at else "",
@@ -412,7 +416,7 @@ class WorkersView(QWidget):
                     r.at.strftime("%Y-%m-%d %H:%M"),
                     r.code,
                     r.name,
-                    r.town + r.village,
+                    places_text(r.town, r.village, sep=pick(("", " · "))),
                     r.sent_by,
                     r.message,
                     f"{r.acknowledged_by} {r.acknowledged_at:%m-%d %H:%M}"
@@ -452,12 +456,21 @@ class WorkersView(QWidget):
         self.worker_combo.clear()
         for p in data["roster"]:
             if self.worker_combo.findData(p.id) < 0:
-                self.worker_combo.addItem(f"{p.code} {p.name}（{p.town}）", p.id)
+                self.worker_combo.addItem(f"{p.code} {p.name}（{place_text(p.town)}）", p.id)
         index = self.worker_combo.findData(current) if current is not None else 0
         self.worker_combo.setCurrentIndex(max(0, index))
         self.worker_combo.blockSignals(False)
         self._show_summary()
         self._on_worker_changed()
+
+    @staticmethod
+    def _axis_name(name: str) -> str:
+        """A town under its bar: Chinese in five characters at most, English without its
+        kind (Town, Township, …) in nine."""
+        en = place_text(name)
+        if en == name:
+            return cut(name, 5)
+        return cut(en.rsplit(" ", 1)[0] if " " in en else en, 9)
 
     def _show_summary(self) -> None:
         county = self.data.get("county")
@@ -601,7 +614,9 @@ class WorkersView(QWidget):
         )
 
     def _show_workers(self, rows: list[Any], day: Any, town_id: int | None) -> None:
-        town = next((t.name for t in self.data.get("towns", []) if t.area_id == town_id), "")
+        town = next(
+            (place_text(t.name) for t in self.data.get("towns", []) if t.area_id == town_id), ""
+        )
         active = sum(1 for r in rows if r.active)
         title = self.tr("Workers counted on %1").replace("%1", str(day)) + (
             f" · {town}" if town else ""
@@ -621,8 +636,8 @@ class WorkersView(QWidget):
                     [
                         r.code,
                         r.name,
-                        r.town,
-                        r.village,
+                        place_text(r.town),
+                        place_text(r.village),
                         r.last_check_in.isoformat() if r.last_check_in else "—",
                         self.tr("yes") if r.active else self.tr("no"),
                     ]
