@@ -215,7 +215,7 @@
 <context>
     <name>DeadlineRuleForm</name>
     <message>
-        <location filename="../../command_center/views/admin/rules_dialog.py" line="+180"/>
+        <location filename="../../command_center/views/admin/rules_dialog.py" line="+181"/>
         <source>Deadline rule</source>
         <translation>办理时限规则</translation>
     </message>
@@ -276,7 +276,7 @@
 <context>
     <name>NewAccountForm</name>
     <message>
-        <location filename="../../command_center/views/admin/users_dialog.py" line="+202"/>
+        <location filename="../../command_center/views/admin/users_dialog.py" line="+203"/>
         <source>New account</source>
         <translation>新建账号</translation>
     </message>
@@ -306,7 +306,7 @@
         <translation>再输入一次(&amp;A)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>At least %1 characters. The user chooses a new password at the first sign-in.</source>
         <translation>至少 %1 个字符。用户首次登录时须设置自己的密码。</translation>
     </message>
@@ -334,7 +334,7 @@
         <translation>再输入一次(&amp;A)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>At least %1 characters. The user chooses a new password at the next sign-in; a locked account is unlocked.</source>
         <translation>至少 %1 个字符。用户下次登录时须设置自己的密码；已锁定的账号随之解锁。</translation>
     </message>
@@ -342,7 +342,7 @@
 <context>
     <name>RoleForm</name>
     <message>
-        <location line="-20"/>
+        <location line="-21"/>
         <source>Role and department</source>
         <translation>角色和部门</translation>
     </message>
@@ -726,7 +726,7 @@
 <context>
     <name>UsersDialog</name>
     <message>
-        <location filename="../../command_center/views/admin/users_dialog.py" line="-70"/>
+        <location filename="../../command_center/views/admin/users_dialog.py" line="-71"/>
         <source>— none —</source>
         <translation>— 无 —</translation>
     </message>
@@ -741,12 +741,12 @@
         <translation>部门(&amp;D)</translation>
     </message>
     <message>
-        <location line="+114"/>
+        <location line="+115"/>
         <source>Accounts</source>
         <translation>账号管理</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Login name</source>
         <translation>登录名</translation>
     </message>
@@ -776,7 +776,7 @@
         <translation>最近登录</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>New account…</source>
         <translation>新建账号…</translation>
     </message>
@@ -792,17 +792,17 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+88"/>
+        <location line="+92"/>
         <source>Disable</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-83"/>
         <source>Failed sign-ins and lockouts are not shown here: only the server&apos;s owner reads them (command-center user list). A new password unlocks an account.</source>
         <translation>登录失败次数和锁定状态不在此显示，只有数据库服务器的所有者可以查看（command-center user list）。重设密码即可解锁账号。</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+47"/>
         <source>Active</source>
         <translation>启用</translation>
     </message>
@@ -812,7 +812,7 @@
         <translation>已停用</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+36"/>
         <source>Enable</source>
         <translation>启用</translation>
     </message>
@@ -822,7 +822,7 @@
         <translation>不能停用自己的账号。</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+77"/>
         <source>Account %1 created. The password is to be changed at the first sign-in.</source>
         <translation>已新建账号 %1，首次登录时须修改密码。</translation>
     </message>
@@ -832,12 +832,12 @@
         <translation>不能更改自己的角色。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>The role of %1 was changed.</source>
         <translation>已更改 %1 的角色和部门。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>The password of %1 was reset; it is to be changed at the next sign-in.</source>
         <translation>已重设 %1 的密码，下次登录时须修改。</translation>
     </message>
@@ -847,12 +847,12 @@
         <translation>停用账号</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Disable the account of %1 (%2)? They can no longer sign in, and their open sessions end.</source>
         <translation>停用 %1（%2）的账号？停用后无法登录，正在进行的会话也将结束。</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>%1 was enabled.</source>
         <translation>已启用 %1。</translation>
     </message>

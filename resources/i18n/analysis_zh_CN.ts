@@ -4,7 +4,7 @@
 <context>
     <name>AnalysisView</name>
     <message>
-        <location filename="../../command_center/views/analysis/analysis_view.py" line="+334"/>
+        <location filename="../../command_center/views/analysis/analysis_view.py" line="+367"/>
         <source>Last 90 days</source>
         <translation>近 90 天</translation>
     </message>
@@ -44,20 +44,20 @@
         <translation>刷新</translation>
     </message>
     <message>
-        <location line="-124"/>
-        <location line="+142"/>
+        <location line="-136"/>
+        <location line="+168"/>
         <source>Incidents</source>
         <translation>事件数</translation>
     </message>
     <message>
-        <location line="-139"/>
-        <location line="+140"/>
-        <location line="+9"/>
+        <location line="-164"/>
+        <location line="+165"/>
+        <location line="+13"/>
         <source>Same period last year</source>
         <translation>去年同期</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-32"/>
         <source>Up one level</source>
         <translation>返回上一级</translation>
     </message>
@@ -77,12 +77,12 @@
         <translation>打开相关记录</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Categories</source>
         <translation>事件类别</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Regions</source>
         <translation>区域</translation>
     </message>
@@ -92,22 +92,22 @@
         <translation>来源渠道</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Departments</source>
         <translation>部门考核</translation>
     </message>
     <message>
-        <location line="+187"/>
+        <location line="+249"/>
         <source>Warnings</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location line="-173"/>
+        <location line="-229"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-43"/>
         <source>Meeting mode</source>
         <translation>会议模式</translation>
     </message>
@@ -117,47 +117,47 @@
         <translation>在地图上查看</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>The range, the category and the town chosen here as incidents per grid on the map</source>
         <translation>把此处选定的时段、类别和镇（街道）在地图上按网格显示事件数</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>The range&apos;s analyses in large type, a page at a time (PageDown / PageUp), then the minutes and the decisions</source>
         <translation>以大字逐页展示所选时段的研判（PageDown / PageUp 翻页），随后记录纪要和决定</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+13"/>
         <source>Sources of disputes</source>
         <translation>纠纷来源</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+22"/>
         <source>Count</source>
         <translation>件数</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Change</source>
         <translation>同比</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Received</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>On time</source>
         <translation>按时办结</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
@@ -167,12 +167,12 @@
         <translation>退单</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Second dispatch</source>
         <translation>二次派单</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Satisfied</source>
         <translation>满意</translation>
     </message>
@@ -182,32 +182,32 @@
         <translation>满意率</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Supervision score</source>
         <translation>督办考核分</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>The supervision assessment: the mean of the monthly scores (100 plus the points) of the months the range touches, * while a month is not locked; — where the county keeps no score. Click: the orders the points were given for</source>
         <translation>督办考核：所选时段涉及各月的月度考核分（100 分加减分值）的平均值，带 * 表示有月份尚未锁定；— 表示本县未开展考核。点击：查看被计分的工单</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+60"/>
         <source>Range %1 – %2</source>
         <translation>时段 %1 至 %2</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+67"/>
         <source>%1 incidents in the range; same period last year %2 (%3); the period before %4 (%5); resolved %6</source>
         <translation>时段内事件 %1 件；去年同期 %2 件（同比 %3）；上一时段 %4 件（环比 %5）；已办结 %6 件</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+19"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
@@ -217,13 +217,13 @@
         <translation>各镇（街道）</translation>
     </message>
     <message>
-        <location line="-144"/>
-        <location line="+181"/>
+        <location line="-187"/>
+        <location line="+240"/>
         <source>Warnings (%1)</source>
         <translation>预警（%1）</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+104"/>
         <source>Dismiss the warning</source>
         <translation>忽略预警</translation>
     </message>
@@ -233,27 +233,27 @@
         <translation>为何此预警无需关注？（理由记入审计日志）</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+69"/>
         <source>Monthly bulletin</source>
         <translation>月度动态</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Month (YYYY-MM)</source>
         <translation>月份（YYYY-MM）</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Save the bulletin</source>
         <translation>保存月度动态</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Making the bulletin…</source>
         <translation>正在生成月度动态…</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Bulletin saved: %1 (tables beside it as .xlsx)</source>
         <translation>月度动态已保存：%1（表格另存为同名 .xlsx）</translation>
     </message>
@@ -261,7 +261,7 @@
 <context>
     <name>MeetingWindow</name>
     <message>
-        <location filename="../../command_center/views/analysis/meeting_view.py" line="+96"/>
+        <location filename="../../command_center/views/analysis/meeting_view.py" line="+104"/>
         <source>Meeting %1 – %2</source>
         <translation>研判会议 %1 至 %2</translation>
     </message>
@@ -271,32 +271,32 @@
         <translation>研判时段 %1 至 %2</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>%1 incidents</source>
         <translation>事件 %1 件</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>same period last year %1 (%2)</source>
         <translation>去年同期 %1 件（%2）</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>the period before %1 (%2)</source>
         <translation>上一时段 %1 件（%2）</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>resolved %1</source>
         <translation>已办结 %1 件</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Trend (bars: incidents, line: last year)</source>
         <translation>事件走势（柱：本期，线：去年同期）</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+2"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -326,22 +326,22 @@
         <translation>镇（街道）排名</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+21"/>
         <source>Departments</source>
         <translation>部门考核</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Received</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>On time</source>
         <translation>按时办结</translation>
     </message>
@@ -351,12 +351,12 @@
         <translation>满意率</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+23"/>
         <source>No warnings</source>
         <translation>无预警</translation>
     </message>
@@ -366,18 +366,18 @@
         <translation>风险预警</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Held</source>
         <translation>召开时间</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <location line="+62"/>
+        <location line="+1"/>
+        <location line="+73"/>
         <source>Meeting</source>
         <translation>会议</translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="-72"/>
         <source>Decisions carried out</source>
         <translation>决定落实</translation>
     </message>
@@ -387,7 +387,7 @@
         <translation>会议决定</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Past meetings</source>
         <translation>历次会议</translation>
     </message>
@@ -397,14 +397,14 @@
         <translation>PageDown 下一页 · PageUp 上一页 · Esc 关闭</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <location line="+13"/>
-        <location line="+10"/>
+        <location line="+17"/>
         <source>Minutes</source>
         <translation>纪要</translation>
     </message>
     <message>
-        <location line="-20"/>
+        <location line="-27"/>
         <source>who attended, separated by 、</source>
         <translation>参会人员，以、分隔</translation>
     </message>
@@ -429,7 +429,7 @@
         <translation>下达决定</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+14"/>
         <source>Kind</source>
         <translation>会议类型</translation>
     </message>
@@ -444,12 +444,12 @@
         <translation>会议纪要与决定</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+47"/>
         <source>(department)</source>
         <translation>（部门）</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+33"/>
         <source>Minutes saved</source>
         <translation>纪要已保存</translation>
     </message>

@@ -351,7 +351,7 @@
         <translation>查看详情…</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -361,7 +361,7 @@
         <translation>该事件已不存在。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>overdue</source>
         <translation>已超期</translation>
     </message>
@@ -959,7 +959,7 @@
         <translation>按渠道、类别、状态筛选</translation>
     </message>
     <message>
-        <location line="+131"/>
+        <location line="+132"/>
         <source>New today</source>
         <translation>今日新增</translation>
     </message>
@@ -984,7 +984,7 @@
         <translation>网格员活跃率（近30天）</translation>
     </message>
     <message>
-        <location line="+238"/>
+        <location line="+247"/>
         <source>Boundaries left off the map:</source>
         <translation>以下边界数据有误，未在地图上显示：</translation>
     </message>
@@ -1009,7 +1009,7 @@
         <translation>%1 天前签到</translation>
     </message>
     <message>
-        <location filename="../../command_center/views/map/map_view.py" line="+171"/>
+        <location filename="../../command_center/views/map/map_view.py" line="+207"/>
         <source>Save this view</source>
         <translation>保存当前视图</translation>
     </message>
@@ -1320,7 +1320,12 @@
         <translation>今日报到（共%1人）</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+20"/>
+        <source>(not placed)</source>
+        <translation>（未落位）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Supervision</source>
         <translation>督办</translation>
     </message>

@@ -22,12 +22,12 @@
 <context>
     <name>BoardTab</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="+503"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="+550"/>
         <source>Rooms and mediators…</source>
         <translation>调解组织与调解员…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Room / mediator</source>
         <translation>调解组织 / 调解员</translation>
     </message>
@@ -37,7 +37,7 @@
         <translation>在办</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
@@ -47,7 +47,7 @@
         <translation>高风险</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Double-click a room or a mediator for its open cases; a number for those cases.</source>
         <translation>双击调解组织或调解员查看其在办案件；双击数字查看对应案件。</translation>
     </message>
@@ -55,7 +55,7 @@
 <context>
     <name>CaseFilePanel</name>
     <message>
-        <location line="-194"/>
+        <location line="-223"/>
         <source>Assign…</source>
         <translation>指派…</translation>
     </message>
@@ -100,27 +100,27 @@
         <translation>调解协议书…</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>Timeline</source>
         <translation>办理经过</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Side</source>
         <translation>身份</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Name</source>
         <translation>姓名/名称</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Phone</source>
         <translation>联系电话</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Identity number</source>
         <translation>身份证号码</translation>
     </message>
@@ -130,17 +130,17 @@
         <translation>住址</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Choose a case in the list</source>
         <translation>请在列表中选择案件</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Time limit %1 (%2)</source>
         <translation>调解期限 %1（%2）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>, extended: %1</source>
         <translation>，已延期：%1</translation>
     </message>
@@ -150,7 +150,7 @@
         <translation>调解组织：%1&#x3000;调解员：%2</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Source: %1</source>
         <translation>来源：%1</translation>
     </message>
@@ -160,7 +160,7 @@
         <translation>风险等级：%1&#x3000;涉及人数：%2</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Amount at stake: %1 yuan</source>
         <translation>涉及金额：%1 元</translation>
     </message>
@@ -170,7 +170,7 @@
         <translation>由事件 %1 转入</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Repeat: the parties were in case %1</source>
         <translation>重复纠纷：当事人曾涉及案件 %1</translation>
     </message>
@@ -185,17 +185,17 @@
         <translation>履行期限：%1</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Referred to: %1</source>
         <translation>引导途径：%1</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+19"/>
         <source>Transfer</source>
         <translation>移交</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Session</source>
         <translation>调解</translation>
     </message>
@@ -205,7 +205,7 @@
         <translation>回访</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Alert</source>
         <translation>预警</translation>
     </message>
@@ -213,22 +213,22 @@
 <context>
     <name>CaseTableModel</name>
     <message>
-        <location line="-249"/>
+        <location line="-279"/>
         <source>Number</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Received</source>
         <translation>受理时间</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Type</source>
         <translation>纠纷类型</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -238,17 +238,17 @@
         <translation>风险等级</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Room</source>
         <translation>调解组织</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Mediator</source>
         <translation>调解员</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Town</source>
         <translation>乡镇</translation>
     </message>
@@ -258,12 +258,12 @@
         <translation>调解期限</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Facts</source>
         <translation>纠纷简要情况</translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+95"/>
         <source>The parties had a dispute before</source>
         <translation>当事人此前有过纠纷</translation>
     </message>
@@ -309,7 +309,7 @@
 <context>
     <name>DisputesView</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="+478"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="+545"/>
         <source>Number, words, reference</source>
         <translation>编号、关键词、移送文号</translation>
     </message>
@@ -324,47 +324,47 @@
         <translation>受理新案件…</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>Open</source>
         <translation>在办</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>All risks</source>
         <translation>全部风险等级</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>High and major</source>
         <translation>高风险及重大</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>All sources</source>
         <translation>全部来源</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>All rooms</source>
         <translation>全部调解组织</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>All towns</source>
         <translation>全部乡镇</translation>
     </message>
     <message>
-        <location line="-17"/>
+        <location line="-31"/>
         <source>Cases</source>
         <translation>案件</translation>
     </message>
@@ -374,12 +374,12 @@
         <translation>调解组织</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Figures</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+130"/>
         <source>(from the figures)</source>
         <translation>（来自统计）</translation>
     </message>
@@ -389,77 +389,77 @@
         <translation>%1 件</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+82"/>
         <source>The change failed: %1</source>
         <translation>操作失败：%1</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+35"/>
         <source>Case taken in</source>
         <translation>案件已受理</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+30"/>
         <source>Session recorded</source>
         <translation>调解记录已保存</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Agreement recorded</source>
         <translation>调解协议已登记</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Failure recorded</source>
         <translation>调解不成已登记</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Case withdrawn</source>
         <translation>案件已撤回</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Time limit extended</source>
         <translation>调解期限已延长</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+8"/>
         <source>Follow-up recorded</source>
         <translation>回访已登记</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+25"/>
         <source>Assign</source>
         <translation>指派</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Room and mediator</source>
         <translation>调解组织和调解员</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
         <source>Case assigned</source>
         <translation>案件已指派</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Show identity</source>
         <translation>查看完整信息</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Why do you need the full personal data?</source>
         <translation>查看当事人完整个人信息的原因：</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Save the agreement</source>
         <translation>保存调解协议书</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Agreement saved: %1</source>
         <translation>调解协议书已保存：%1</translation>
     </message>
@@ -485,22 +485,22 @@
 <context>
     <name>FiguresTab</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="-495"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="-613"/>
         <source>Period</source>
         <translation>统计期间</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Cases received in the period; click a number for its cases</source>
         <translation>按受理日期统计；点击数字查看对应案件</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Open cases by town</source>
         <translation>各乡镇在办案件</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Open cases by type</source>
         <translation>各类型在办案件</translation>
     </message>
@@ -510,7 +510,7 @@
         <translation>案件来源</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>Success rate</source>
         <translation>调解成功率</translation>
     </message>
@@ -525,12 +525,12 @@
         <translation>平均办理时长</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>%1 days</source>
         <translation>%1 天</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
@@ -540,14 +540,19 @@
         <translation>超期</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Of %1 follow-up visits: click to see their cases</source>
         <translation>基于 %1 次回访，点击查看对应案件</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Of %1 cases: click to see them</source>
         <translation>基于 %1 件案件，点击查看</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Not recorded</source>
+        <translation>（未定）</translation>
     </message>
 </context>
 <context>
@@ -805,7 +810,7 @@
 <context>
     <name>PeriodPicker</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="-547"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="-619"/>
         <source>All dates</source>
         <translation>全部日期</translation>
     </message>

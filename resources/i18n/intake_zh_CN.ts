@@ -4,13 +4,13 @@
 <context>
     <name>CategoryPicker</name>
     <message>
-        <location filename="../../command_center/views/intake/intake_form.py" line="+186"/>
-        <location line="+24"/>
+        <location filename="../../command_center/views/intake/intake_form.py" line="+190"/>
+        <location line="+25"/>
         <source>Search categories, e.g. 噪音</source>
         <translation>搜索分类，如：噪音</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+111"/>
         <source>No category chosen (choose a leaf)</source>
         <translation>未选择分类（请选到第三级）</translation>
     </message>
@@ -241,7 +241,7 @@
 <context>
     <name>IntakeFormView</name>
     <message>
-        <location filename="../../command_center/views/intake/intake_form.py" line="+69"/>
+        <location filename="../../command_center/views/intake/intake_form.py" line="+70"/>
         <location line="+221"/>
         <source>What is the problem, in a few words</source>
         <translation>简要概括问题</translation>
@@ -295,7 +295,7 @@
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-430"/>
+        <location line="-455"/>
         <source>1 · Urgent</source>
         <translation>1 · 紧急</translation>
     </message>
@@ -315,7 +315,7 @@
         <translation>4 · 不急</translation>
     </message>
     <message>
-        <location line="+254"/>
+        <location line="+279"/>
         <location line="+177"/>
         <source>Channel</source>
         <translation>来源渠道</translation>
@@ -330,12 +330,12 @@
         <location line="-176"/>
         <location line="+57"/>
         <location line="+120"/>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location line="-199"/>
+        <location line="-201"/>
         <location line="+177"/>
         <source>Description</source>
         <translation>诉求内容</translation>
@@ -396,30 +396,30 @@
     </message>
     <message>
         <location line="-139"/>
-        <location line="+144"/>
+        <location line="+145"/>
         <source>Number</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location line="-142"/>
-        <location line="+142"/>
+        <location line="-143"/>
+        <location line="+145"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location line="-141"/>
-        <location line="+141"/>
+        <location line="-144"/>
+        <location line="+145"/>
         <source>Apart</source>
         <translation>相隔</translation>
     </message>
     <message>
-        <location line="-140"/>
-        <location line="+141"/>
+        <location line="-144"/>
+        <location line="+145"/>
         <source>Match</source>
         <translation>相似度</translation>
     </message>
     <message>
-        <location line="-128"/>
+        <location line="-132"/>
         <location line="+125"/>
         <source>Save and merge into the selected report</source>
         <translation>登记并合并至所选事件</translation>
@@ -431,7 +431,7 @@
         <translation>疑似重复反映</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+66"/>
         <source>Type the location as: longitude, latitude</source>
         <translation>坐标格式：经度, 纬度</translation>
     </message>
@@ -451,13 +451,13 @@
         <translation>请选择事件分类。</translation>
     </message>
     <message>
-        <location line="+11"/>
-        <location line="+246"/>
+        <location line="+12"/>
+        <location line="+250"/>
         <source>Latitude and longitude look swapped: the other way round the point is in the county. Press “Swap longitude and latitude”.</source>
         <translation>经纬度似乎填反了：交换后该点位于本县。请点击“交换经纬度”。</translation>
     </message>
     <message>
-        <location line="-237"/>
+        <location line="-241"/>
         <source>The coordinate %1 is not a place on Earth: the longitude comes first (−180 to 180), then the latitude (−90 to 90).</source>
         <translation>坐标 %1 无效：先填经度（−180 至 180），再填纬度（−90 至 90）。</translation>
     </message>
@@ -492,28 +492,28 @@
         <translation>该分类没有派单规则或默认承办部门。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+25"/>
         <source>Learned from past incidents (model v%1):</source>
         <translation>据以往事件学习的建议（模型 v%1）：</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Category: %1 (%2)</source>
         <translation>分类：%1（%2）</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>because of: %1</source>
         <translation>依据：%1</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-9"/>
         <source>Department: %1 (%2)</source>
         <translation>承办部门：%1（%2）</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>Use the learned category (%1)</source>
         <translation>采用学习建议的分类（%1）</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>DepartmentInboxView</name>
     <message>
-        <location filename="../../command_center/views/queue/inbox_view.py" line="+85"/>
+        <location filename="../../command_center/views/queue/inbox_view.py" line="+88"/>
         <source>Department inbox — %1</source>
         <translation>部门收件箱 —— %1</translation>
     </message>
@@ -12,26 +12,26 @@
 <context>
     <name>DetailsPanel</name>
     <message>
-        <location filename="../../command_center/views/queue/details_panel.py" line="+223"/>
-        <location line="+439"/>
+        <location filename="../../command_center/views/queue/details_panel.py" line="+230"/>
+        <location line="+440"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-438"/>
+        <location line="-439"/>
         <location line="+16"/>
-        <location line="+439"/>
+        <location line="+440"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-454"/>
-        <location line="+467"/>
+        <location line="-455"/>
+        <location line="+468"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-464"/>
+        <location line="-465"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -43,12 +43,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+142"/>
+        <location line="+143"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location line="-141"/>
+        <location line="-142"/>
         <source>Dispatched</source>
         <translation>派单时间</translation>
     </message>
@@ -105,7 +105,7 @@
         <translation>%1%2（%3）：%4</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Suggests: %1</source>
         <translation>建议派给：%1</translation>
     </message>
@@ -250,7 +250,7 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="+1268"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="+1274"/>
         <source>This file cannot be shown as a picture.</source>
         <translation>此文件无法作为图片显示。</translation>
     </message>
@@ -439,7 +439,7 @@
         <translation>建议派给：%1 —— %2</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>No suggestion: the selected incidents are of different categories.</source>
         <translation>所选事件分类不同，无派单建议。</translation>
     </message>
@@ -454,7 +454,7 @@
         <translation>据以往事件学习的建议：%1（%2），依据：%3。按 %4 采用。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+25"/>
         <source>Joint handling with (optional):</source>
         <translation>联办部门（可选）：</translation>
     </message>
@@ -719,7 +719,7 @@
     </message>
     <message>
         <location line="+231"/>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-807"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-810"/>
         <source>Answer overdue</source>
         <translation>答复超期</translation>
     </message>
@@ -753,7 +753,7 @@
 <context>
     <name>QueueView</name>
     <message>
-        <location filename="../../command_center/views/queue/queue_view.py" line="-289"/>
+        <location filename="../../command_center/views/queue/queue_view.py" line="-292"/>
         <source>Open</source>
         <translation>未办结</translation>
     </message>
@@ -768,7 +768,7 @@
         <translation>全部状态</translation>
     </message>
     <message>
-        <location line="+223"/>
+        <location line="+226"/>
         <source>Overdue only</source>
         <translation>只看超期</translation>
     </message>
@@ -883,7 +883,7 @@
         <translation>全部来源</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>All categories</source>
         <translation>全部分类</translation>
     </message>
@@ -898,7 +898,7 @@
         <translation>全部部门</translation>
     </message>
     <message>
-        <location line="+122"/>
+        <location line="+124"/>
         <source>Save current filter as…</source>
         <translation>将当前筛选另存为…</translation>
     </message>

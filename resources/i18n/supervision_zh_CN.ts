@@ -52,7 +52,7 @@
 <context>
     <name>ScoreDialog</name>
     <message>
-        <location filename="../../command_center/views/supervision/score_view.py" line="+62"/>
+        <location filename="../../command_center/views/supervision/score_view.py" line="+63"/>
         <source>Adjust the score</source>
         <translation>调整考核分</translation>
     </message>

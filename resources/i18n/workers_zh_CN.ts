@@ -85,7 +85,7 @@
 <context>
     <name>RosterImportDialog</name>
     <message>
-        <location filename="../../command_center/views/workers/roster_panel.py" line="+57"/>
+        <location filename="../../command_center/views/workers/roster_panel.py" line="+58"/>
         <source>Import the grid workers&apos; roster</source>
         <translation>导入网格员花名册</translation>
     </message>
@@ -239,7 +239,7 @@
         <translation>结束日期</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+46"/>
         <source>In service</source>
         <translation>在岗</translation>
     </message>
@@ -381,7 +381,7 @@
 <context>
     <name>WorkersView</name>
     <message>
-        <location filename="../../command_center/views/workers/workers_view.py" line="+229"/>
+        <location filename="../../command_center/views/workers/workers_view.py" line="+232"/>
         <source>Active ratio</source>
         <translation>在岗率</translation>
     </message>
@@ -453,12 +453,12 @@
         <location line="+22"/>
         <location line="+9"/>
         <location line="+13"/>
-        <location line="+315"/>
+        <location line="+329"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location line="-378"/>
+        <location line="-392"/>
         <source>Reminders</source>
         <translation>提醒签收</translation>
     </message>
@@ -497,12 +497,12 @@
         <location line="+21"/>
         <location line="+10"/>
         <location line="+13"/>
-        <location line="+315"/>
+        <location line="+329"/>
         <source>Worker</source>
         <translation>网格员</translation>
     </message>
     <message>
-        <location line="-358"/>
+        <location line="-372"/>
         <source>Town and village</source>
         <translation>乡镇村社区</translation>
     </message>
@@ -555,12 +555,12 @@
         <location line="+4"/>
         <location line="+4"/>
         <location line="+7"/>
-        <location line="+328"/>
+        <location line="+342"/>
         <source>Town</source>
         <translation>镇（街道）</translation>
     </message>
     <message>
-        <location line="-335"/>
+        <location line="-349"/>
         <source>Workers</source>
         <translation>网格员数</translation>
     </message>
@@ -571,18 +571,18 @@
     </message>
     <message>
         <location line="+8"/>
-        <location line="+328"/>
+        <location line="+342"/>
         <source>Village</source>
         <translation>村（社区）</translation>
     </message>
     <message>
-        <location line="-327"/>
-        <location line="+328"/>
+        <location line="-341"/>
+        <location line="+342"/>
         <source>Last check-in</source>
         <translation>最近报平安</translation>
     </message>
     <message>
-        <location line="-327"/>
+        <location line="-341"/>
         <source>Days</source>
         <translation>天数</translation>
     </message>
@@ -593,13 +593,13 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+391"/>
+        <location line="+405"/>
         <location line="+52"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location line="-439"/>
+        <location line="-453"/>
         <source>Reason</source>
         <translation>事由</translation>
     </message>
@@ -624,12 +624,12 @@
         <translation>说明</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+99"/>
         <source>Balance of every worker: %1 points; the newest %2 entries with their causes</source>
         <translation>全部网格员积分余额：%1；最近 %2 条记录及其来源</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+71"/>
         <source>Loading…</source>
         <translation>正在加载…</translation>
     </message>
@@ -668,7 +668,7 @@
         </translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+62"/>
         <source>Workers counted on %1</source>
         <translation>%1 统计的网格员</translation>
     </message>
