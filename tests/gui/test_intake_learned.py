@@ -112,7 +112,11 @@ def test_dispatch_dialog_keeps_the_rule_first_and_one_key_takes_the_learned_depa
         department_reasons=["<b>调解</b>", "纠纷"],
     )
     rule = Suggestion(1, "县公安局", "派单规则：「电信诈骗」由县公安局办理", 5)
-    d = DispatchDialog([(1, "县公安局"), (2, "县司法局")], rule, learned=learned)
+    d = DispatchDialog(
+        [(1, "县公安局", "County Public Security Bureau"), (2, "县司法局", None)],
+        rule,
+        learned=learned,
+    )
     qtbot.addWidget(d)
     d.show()
     assert d.dept.currentData() == 1  # the rule's department stays preselected

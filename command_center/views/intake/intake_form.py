@@ -195,6 +195,7 @@ class CategoryPicker(QWidget):
         self.tree.setMinimumHeight(120)
         self.tree.setMaximumHeight(200)
         self.chosen = QLabel(self)
+        self.chosen.setWordWrap(True)  # a long English path
         self.chosen.setObjectName("intakeCategoryChosen")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

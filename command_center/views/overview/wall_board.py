@@ -98,7 +98,10 @@ class BarList(QWidget):
             painter.end()
             return
         line = max(fm.height() * 1.5, min(h / max(len(self.rows), 1), fm.height() * 2.2))
-        name_w = w * 0.46
+        # the names as wide as the longest needs, up to 62 % (English departments' names are
+        # long: "County Public Security Bureau"); never less than 46 %
+        widest = max(fm.horizontalAdvance(name) for name, _ in self.rows) + 12
+        name_w = max(w * 0.46, min(widest, w * 0.62))
         count_w = fm.horizontalAdvance("0000") + 8
         bar_w = max(w - name_w - count_w - 16, 10)
         top = max(self.rows[0][1], 1)

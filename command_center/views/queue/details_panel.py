@@ -373,6 +373,9 @@ class DetailsPanel(QWidget):
         inc = d.incident
         e = html.escape
         colon = "：" if language() == "zh" else ": "  # no full-width colon in English
+        # between two facts on a line: a full-width space reads as a gap in Chinese, not in
+        # English ("12345 government hotline Priority: Normal")
+        gap = "　" if language() == "zh" else " · "
         order_word = self.tr("Work order")
         priority_word = self.tr("Priority")
         rows: list[tuple[str, str]] = [
@@ -380,7 +383,7 @@ class DetailsPanel(QWidget):
                 self.tr("Status"),
                 e(status_text("incidents", inc.status))
                 + (
-                    f"　{order_word}{colon}{e(status_text('orders', order.status))}"
+                    f"{gap}{order_word}{colon}{e(status_text('orders', order.status))}"
                     if order
                     else ""
                 ),
@@ -400,7 +403,7 @@ class DetailsPanel(QWidget):
             (
                 self.tr("Channel"),
                 e(name_text(inc.channel_name or inc.channel_code, inc.channel_name_en))
-                + f"　{priority_word}{colon}{e(priority_text(inc.priority))}",
+                + f"{gap}{priority_word}{colon}{e(priority_text(inc.priority))}",
             ),
             (self.tr("Reported"), _t(inc.reported_at)),
         ]
@@ -655,15 +658,17 @@ class DetailsPanel(QWidget):
         self.orders.clear()
         for o in d.orders:
             cd = countdown_of("orders", o, now)
+            department = name_text(o.department_name, o.department_name_en)
             item = QTreeWidgetItem(
                 [
                     o.number,
-                    name_text(o.department_name, o.department_name_en),
+                    department,
                     status_text("orders", o.status),
                     _t(o.dispatched_at),
                     remaining_text(cd.remaining) if cd else _t(o.deadline_at),
                 ]
             )
+            item.setToolTip(1, department)  # a long English name runs past the panel
             if cd and cd.level == "red":
                 item.setForeground(4, Qt.GlobalColor.red)
             self.orders.addTopLevelItem(item)
