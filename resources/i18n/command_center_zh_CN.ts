@@ -1219,7 +1219,7 @@
 <context>
     <name>WallBoardView</name>
     <message>
-        <location filename="../../command_center/views/overview/wall_board.py" line="+355"/>
+        <location filename="../../command_center/views/overview/wall_board.py" line="+358"/>
         <source>New today</source>
         <translation>今日新增</translation>
     </message>

@@ -5,7 +5,7 @@
     <name>CategoryPicker</name>
     <message>
         <location filename="../../command_center/views/intake/intake_form.py" line="+190"/>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Search categories, e.g. 噪音</source>
         <translation>搜索分类，如：噪音</translation>
     </message>
@@ -295,7 +295,7 @@
         <translation>电话</translation>
     </message>
     <message>
-        <location line="-455"/>
+        <location line="-456"/>
         <source>1 · Urgent</source>
         <translation>1 · 紧急</translation>
     </message>
@@ -315,7 +315,7 @@
         <translation>4 · 不急</translation>
     </message>
     <message>
-        <location line="+279"/>
+        <location line="+280"/>
         <location line="+177"/>
         <source>Channel</source>
         <translation>来源渠道</translation>

@@ -13,25 +13,25 @@
     <name>DetailsPanel</name>
     <message>
         <location filename="../../command_center/views/queue/details_panel.py" line="+230"/>
-        <location line="+440"/>
+        <location line="+445"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location line="-439"/>
+        <location line="-444"/>
         <location line="+16"/>
-        <location line="+440"/>
+        <location line="+445"/>
         <source>Progress</source>
         <translation>办理进展</translation>
     </message>
     <message>
-        <location line="-455"/>
-        <location line="+468"/>
+        <location line="-460"/>
+        <location line="+473"/>
         <source>History</source>
         <translation>处理记录</translation>
     </message>
     <message>
-        <location line="-465"/>
+        <location line="-470"/>
         <location line="+10"/>
         <source>Order</source>
         <translation>工单</translation>
@@ -43,12 +43,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+143"/>
+        <location line="+146"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location line="-142"/>
+        <location line="-145"/>
         <source>Dispatched</source>
         <translation>派单时间</translation>
     </message>
@@ -110,7 +110,7 @@
         <translation>建议派给：%1</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+44"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
@@ -242,7 +242,7 @@
         <translation>当前没有可进行的操作。</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+51"/>
         <source>Double-click to open the photo</source>
         <translation>双击打开照片</translation>
     </message>
