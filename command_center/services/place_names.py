@@ -1,9 +1,12 @@
 """Place names in English: the towns' names in pinyin (洪水镇 → Hongshui Town), for the English
 interface. No Qt.
 
-The county's towns, townships and parks are proper names; English readers see them in pinyin
-with the kind of unit translated. A character this table does not know leaves the name in
-Chinese rather than guessing.
+The county's towns, townships, villages and communities are proper names; English readers see
+them in pinyin with the kind of unit translated (南街社区第一网格 → Nanjie Community Grid 1).
+The spelling is pypinyin's (its phrase dictionary reads most polyphonic characters as names
+say them), except where :data:`PINYIN` gives the county's own reading (堡 is "bao" in 三堡).
+A name that is not a proper name and a kind (县人民医院专属网格, a dedicated grid) stays in
+Chinese rather than being spelled out as sounds.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from functools import lru_cache
 WHOLE = {
     "城区社区管理委员会": "Urban Community Committee",
     "民乐生态工业园区": "Minle Eco-Industrial Park",
+    "开发区虚拟社区": "Development Zone Virtual Community",
 }
 SUFFIXES = (
     ("街道", "Subdistrict"),
@@ -22,10 +26,14 @@ SUFFIXES = (
     ("镇", "Town"),
     ("乡", "Township"),
     ("村", "Village"),
+    ("县", "County"),
 )
 NUMBERS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 GRID = re.compile(f"(.+(?:村|社区))第([{''.join(NUMBERS)}])网格")
 """A village's or community's numbered grid (第一网格 … 第十网格)."""
+MICRO_GRID = re.compile(f"第([{''.join(NUMBERS)}])微网格")
+"""A grid's numbered micro-grid (第一微网格)."""
+HAN = re.compile(r"[\u4e00-\u9fff]+")
 PINYIN = {
     "洪": "hong",
     "水": "shui",
@@ -100,6 +108,14 @@ PINYIN = {
     "光": "guang",
     "华": "hua",
     "春": "chun",
+    # polyphonic characters as place names read them
+    "长": "chang",
+    "重": "chong",
+    "曲": "qu",
+    "单": "shan",
+    "什": "shi",
+    "翟": "zhai",
+    "吕": "lü",
 }
 
 
@@ -121,10 +137,22 @@ def english(name: str) -> str:
         if name.endswith(zh) and len(name) > len(zh):
             stem, kind = name[: -len(zh)], en
             break
-    if not all(ch in PINYIN for ch in stem):
-        return name
-    spelled = "".join(PINYIN[ch] for ch in stem).capitalize()
-    return f"{spelled} {kind}".strip()
+    micro = MICRO_GRID.fullmatch(name)
+    if micro is not None:
+        return f"Micro-grid {NUMBERS.index(micro.group(1)) + 1}"
+    if not kind or not HAN.fullmatch(stem) or len(stem) > 6:
+        return name  # not a proper name and its kind: left as written
+    spelled = "".join(_spell(stem)).capitalize()
+    return f"{spelled} {kind}"
+
+
+def _spell(stem: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    read = lazy_pinyin(stem, style=Style.NORMAL, errors="default")
+    if len(read) != len(stem):  # one syllable a character, or the table alone
+        return [PINYIN.get(ch, ch) for ch in stem]
+    return [PINYIN.get(ch, syllable) for ch, syllable in zip(stem, read, strict=True)]
 
 
 def words(name: str | None) -> tuple[str, str]:

@@ -710,6 +710,6 @@ def test_the_routing_rule_form_offers_departments_towns_and_categories_in_englis
 def test_place_names_spell_a_villages_numbered_grids() -> None:
     assert place_names.english("东寨村第二网格") == "Dongzhai Village Grid 2"
     assert place_names.english("金山社区第五网格") == "Jinshan Community Grid 5"
-    # a village it cannot spell, or a grid of another kind, stays as it is
-    assert place_names.english("薛寨村第二网格") == "薛寨村第二网格"
+    assert place_names.english("薛寨村第二网格") == "Xuezhai Village Grid 2"
+    # a grid of another kind (not a proper name) stays as it is
     assert place_names.english("汽车站专属网格") == "汽车站专属网格"
