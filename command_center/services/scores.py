@@ -169,11 +169,12 @@ def town_due(session: Session, month: dt.date) -> dict[int, int]:
         int(town): int(n)
         for town, n in session.execute(
             text(
-                "SELECT i.town_id, count(*) FROM score_points p "
-                "JOIN work_orders w ON w.id = p.work_order_id "
+                # the orders looked up by their keys (a hash join would read every order)
+                "SELECT i.town_id, count(*) FROM work_orders w "
                 "JOIN incidents i ON i.id = w.incident_id "
+                "WHERE w.id = ANY(ARRAY(SELECT p.work_order_id FROM score_points p "
                 "WHERE p.month = :m AND p.unit_type = 'department' "
-                "AND p.rule IN ('on_time', 'overdue') AND i.town_id IS NOT NULL GROUP BY 1"
+                "AND p.rule IN ('on_time', 'overdue'))) AND i.town_id IS NOT NULL GROUP BY 1"
             ),
             {"m": month.replace(day=1)},
         )
