@@ -393,6 +393,13 @@ def test_a_label_named_as_a_known_class_learns_what_that_class_is_about() -> Non
     assert texts and {lab for _, lab in texts} == {"T"}
     assert ("出租车\n出租车", "T") in texts and ("快递\n快递", "T") in texts
     assert len(classifier.label_texts(["垃圾堆放"])) == 1  # its name only
+    # a phrase two labels would learn tells them nothing apart: neither learns it
+    both = classifier.prior_texts(iter(["教育文体", "卫生计生"]))
+    assert ("乱收费\n乱收费", "教育文体") in classifier.prior_texts(["教育文体"])
+    assert not [t for t, _ in both if t == "乱收费\n乱收费"]
+    assert {lab for _, lab in both} == {"教育文体", "卫生计生"}
+    # labels given once as a generator still learn their names and their prior
+    assert len(classifier.label_texts(x for x in ["交通运输"])) > 10
     assert classifier.label_texts(["交通运输"], prior=False) == [("交通运输\n交通运输", "交通运输")]
 
     samples = (

@@ -3,7 +3,8 @@
 The score is on the 100 scale (services/supervision.unit_score): the rules' points count per
 hundred orders that fell due in the month, credit is capped, and points given by hand count
 whole. So a month's sums are needed per rule (credit, debit, by hand) with their counts (the
-orders closed on time and the overdue ones are the orders that fell due), not as one sum.
+orders closed on time and the overdue ones are the orders that fell due), not as one sum. A
+locked month keeps the scale it was scored on (``score_months.scale``).
 
 Revision ID: 0025
 Revises: 0024
@@ -17,6 +18,7 @@ from pathlib import Path
 from types import ModuleType
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from alembic import op
 
@@ -109,8 +111,11 @@ def _create(by_rule: bool) -> None:
 def upgrade() -> None:
     _drop()
     _create(by_rule=True)
+    # a locked month keeps the scale it was scored on (months locked before: today's)
+    op.add_column("score_months", sa.Column("scale", postgresql.JSONB(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("score_months", "scale")
     _drop()
     _create(by_rule=False)

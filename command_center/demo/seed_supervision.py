@@ -231,7 +231,7 @@ def supervision(ctx: SeedContext) -> None:
             value = int(points.get(stage, 0) or 0)
             if stage in sv.CARD_STAGES or stage == "overdue":
                 for unit_type, unit_id in (("department", dept), ("town", town)):
-                    if unit_id is None or not value:
+                    if unit_id is None or not (value or stage in sv.DUE_RULES):
                         continue
                     point_rows.append(
                         (
@@ -259,7 +259,7 @@ def supervision(ctx: SeedContext) -> None:
             value = int(points.get(rule, 0) or 0)
             zh_r, en_r = sv._OUTCOME_REASON[rule]
             for unit_type, unit_id in sv.outcome_units(dept, kind, town):
-                if not value:
+                if not (value or rule in sv.DUE_RULES):
                     continue
                 point_rows.append(
                     (

@@ -5,6 +5,7 @@ watermark (services/supervision.py; alembic 0010)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Text,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from command_center.db.base import Base, IdMixin
@@ -117,13 +119,16 @@ class ScorePoint(IdMixin, Base):
 
 
 class ScoreMonth(Base):
-    """A month whose score is locked: no more adjustments by hand."""
+    """A month whose score is locked: no more adjustments by hand, and scored on the scale it
+    had then."""
 
     __tablename__ = "score_months"
 
     month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     locked_at: Mapped[dt.datetime] = mapped_column()
     locked_by_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("app_users.id"))
+    # the score's scale when the month was locked (services/scores.month_scales; alembic 0025)
+    scale: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
 class SupervisionSweep(Base):

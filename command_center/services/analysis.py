@@ -64,7 +64,7 @@ from command_center.services import disputes, permissions
 from command_center.services.audit import Actor, record
 from command_center.services.disputes import CaseFilter
 from command_center.services.queue import QueueFilter
-from command_center.services.scores import month_points, score_scale, unit_score
+from command_center.services.scores import month_points, month_scales, round1, unit_score
 
 Bucket = Literal["day", "week", "month"]
 BUCKETS: tuple[str, ...] = ("day", "week", "month")
@@ -724,7 +724,7 @@ def supervision_scores(session: Session, period: Period) -> dict[int, Supervisio
     rows = month_points(session, months, "department")
     if not rows:
         return {}
-    scale = score_scale(session)
+    scales = month_scales(session, months)
     locked = session.scalar(
         text("SELECT count(*) FROM score_months WHERE month = ANY(:m)"), {"m": months}
     )
@@ -733,10 +733,10 @@ def supervision_scores(session: Session, period: Period) -> dict[int, Supervisio
         scores, total = [], 0
         for month in months:
             points, counts = rows.get((month, int(did)), ({}, {}))
-            scores.append(unit_score(points, counts, scale).score)
+            scores.append(unit_score(points, counts, scales[month]).exact)
             total += sum(points.values())
         out[int(did)] = SupervisionScore(
-            round(sum(scores) / len(months), 1), len(months), total, locked == len(months)
+            round1(sum(scores) / len(months)), len(months), total, locked == len(months)
         )
     return out
 

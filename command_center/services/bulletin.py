@@ -61,6 +61,10 @@ class Bulletin:
         return next(t for t in self.tables if t.key == key)
 
 
+def _month_start(p: a.Period) -> dt.date:
+    return p.start.astimezone(CST).date().replace(day=1)
+
+
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x:.1%}"
 
@@ -167,7 +171,8 @@ def compute(
     step(85, "审计链")
     return Bulletin(
         county, month, p, (p.end.astimezone(CST).date().replace(day=5)), figures, daily, tables,
-        workers.inactive_names, warning_lines, audit_head(session), scores.score_scale(session),
+        workers.inactive_names, warning_lines, audit_head(session),
+        scores.month_scales(session, [_month_start(p)])[_month_start(p)],
     )
 
 
@@ -301,6 +306,7 @@ def render_pdf(b: Bulletin) -> bytes:
                   "（满意度权重不低于 30%）。督办考核为本月督办考核得分：基础分 100，"
                   + (f"督办规则分值按每{b.score_scale.per_orders}件到期工单折算，"
                      if b.score_scale.per_orders else "督办规则分值全额计入，")
+                  + ("不足折算件数的按实际分值计，" if b.score_scale.per_orders else "")
                   + f"加分最多 {b.score_scale.credit_cap} 分，扣完为止。", small),
         table(b.table("departments"), (10, 40, 13, 16, 13, 13, 16, 15, 13, 16)),
         Paragraph("七、网格员履职", h),

@@ -588,6 +588,7 @@ def label_texts(
     as subject and body: "交通运输\n交通运输". A label's name is the one thing known of it beyond
     its examples, and with a dozen examples of a class it is worth a text. Labels whose name has
     no letter (a bare code) get none. With ``prior``, also :func:`prior_texts`."""
+    labels = list(labels)  # read twice: for the names, and for the prior
     out = []
     for label in sorted(set(labels)):
         name = " ".join((names or {}).get(c, c) for c in _chain(label, parents or {}))
@@ -609,11 +610,18 @@ def prior_texts(
     Unknown names (a bare code, a leaf such as 垃圾堆放) get none."""
     from command_center.services import class_prior
 
-    out: list[tuple[str, str]] = []
-    for label in sorted(set(labels)):
-        name = clean_text((names or {}).get(label, label))
-        out.extend((phrase + "\n" + phrase, label) for phrase in class_prior.phrases_of(name))
-    return out
+    phrases = {
+        label: class_prior.phrases_of(clean_text((names or {}).get(label, label)))
+        for label in sorted(set(labels))
+    }
+    # a phrase two of the labels would learn (发票, 停水) says nothing between them: left out
+    seen = Counter(p for ps in phrases.values() for p in set(ps))
+    return [
+        (phrase + "\n" + phrase, label)
+        for label, ps in phrases.items()
+        for phrase in ps
+        if seen[phrase] == 1
+    ]
 
 
 @dataclass(frozen=True)

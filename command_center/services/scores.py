@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select, text
@@ -23,15 +24,15 @@ from command_center.models import AdminArea, Department, ScoreMonth, ScorePoint
 from command_center.services import audit, place_names, settings
 from command_center.services.audit import Actor
 from command_center.services.orders import TransitionError
-from command_center.services.supervision import clean_text, require_supervisor
+from command_center.services.supervision import (
+    CREDIT_RULES,
+    DEBIT_RULES,
+    DUE_RULES,
+    clean_text,
+    require_supervisor,
+)
 
 BASE_SCORE = 100
-
-
-CREDIT_RULES = ("on_time", "satisfied")  # the rules that add to the score
-DEBIT_RULES = ("overdue", "yellow", "red", "returned")  # the rules that deduct
-# every order that falls due in a month earns one of these: closed on time, or overdue
-DUE_RULES = ("on_time", "overdue")
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,17 @@ def validate_score_scale(value: Any) -> dict[str, int]:
     return {"per_orders": per_orders, "credit_cap": cap}
 
 
+def round1(x: float) -> float:
+    """``x`` to one decimal, halves away from zero (as a score sheet rounds: 64.25 → 64.3)."""
+    return float(Decimal(repr(x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 @dataclass(frozen=True)
 class ScoreParts:
-    """A unit's month on the 100 scale: ``score`` = 100 + ``credit`` + ``debit`` + ``manual``,
-    not below 0 (one decimal). ``due``: its orders that fell due (closed on time or overdue);
-    ``factor``: what one point of a rule counted."""
+    """A unit's month on the 100 scale: ``exact`` = 100 + ``credit`` + ``debit`` + ``manual``,
+    not below 0; ``score`` is it to one decimal (rounded once; ``credit`` and ``debit`` are
+    shown to one decimal as well). ``due``: its orders that fell due (closed on time or
+    overdue); ``factor``: what one point of a rule counted."""
 
     score: float
     credit: float
@@ -100,6 +107,7 @@ class ScoreParts:
     manual: int
     due: int
     factor: float
+    exact: float = 0.0
 
 
 def unit_score(
@@ -117,8 +125,8 @@ def unit_score(
     credit = min(float(scale.credit_cap), sum(points.get(r, 0) for r in CREDIT_RULES) * factor)
     debit = sum(points.get(r, 0) for r in DEBIT_RULES) * factor
     manual = int(points.get("manual", 0))
-    score = max(0.0, BASE_SCORE + credit + debit + manual)
-    return ScoreParts(round(score, 1), round(credit, 1), round(debit, 1), manual, due, factor)
+    exact = max(0.0, BASE_SCORE + credit + debit + manual)
+    return ScoreParts(round1(exact), round1(credit), round1(debit), manual, due, factor, exact)
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,20 @@ class UnitScore:
 def score_scale(session: Session) -> ScoreScale:
     """The county's :class:`ScoreScale` (setting ``orders.score_scale``)."""
     return ScoreScale.of(settings.get(session, "orders.score_scale"))
+
+
+def month_scales(session: Session, months: Sequence[dt.date]) -> dict[dt.date, ScoreScale]:
+    """The scale each of ``months`` is scored on: a locked month's, kept when it was locked (a
+    later change of the setting does not move a final score), else the county's today."""
+    current = score_scale(session)
+    locked: dict[dt.date, Any] = dict(
+        session.execute(
+            select(ScoreMonth.month, ScoreMonth.scale).where(ScoreMonth.month.in_(list(months)))
+        ).all()
+    )
+    return {
+        m: ScoreScale.of(locked[m]) if locked.get(m) is not None else current for m in months
+    }
 
 
 def month_points(
@@ -174,9 +196,9 @@ def town_due(session: Session, month: dt.date) -> dict[int, int]:
                 "JOIN incidents i ON i.id = w.incident_id "
                 "WHERE w.id = ANY(ARRAY(SELECT p.work_order_id FROM score_points p "
                 "WHERE p.month = :m AND p.unit_type = 'department' "
-                "AND p.rule IN ('on_time', 'overdue'))) AND i.town_id IS NOT NULL GROUP BY 1"
+                "AND p.rule = ANY(:due))) AND i.town_id IS NOT NULL GROUP BY 1"
             ),
-            {"m": month.replace(day=1)},
+            {"m": month.replace(day=1), "due": list(DUE_RULES)},
         )
     }
 
@@ -199,13 +221,13 @@ def monthly_scores(session: Session, month: dt.date, unit_type: str) -> list[Uni
                 select(AdminArea.id, AdminArea.name).where(AdminArea.level == "town")
             )
         ]
-    scale = score_scale(session)
+    scale = month_scales(session, [month])[month]
     sums = month_points(session, [month], unit_type)
     dues = town_due(session, month) if unit_type == "town" else {}
     out = []
     for uid, name, name_en in units:
         points, counts = sums.get((month, uid), ({}, {}))
-        parts = unit_score(points, counts, scale, dues.get(uid, 0) if dues else None)
+        parts = unit_score(points, counts, scale, dues.get(uid, 0) if unit_type == "town" else None)
         out.append(UnitScore(unit_type, uid, name, parts.score, points, name_en, parts))
     return sorted(out, key=lambda u: (-u.score, u.name))
 
@@ -267,7 +289,15 @@ def lock_month(session: Session, actor: Actor, month: dt.date) -> None:
     month = month.replace(day=1)
     try:
         if session.get(ScoreMonth, month) is None:
-            session.add(ScoreMonth(month=month, locked_at=clock.now(), locked_by_id=actor.user_id))
+            scale = score_scale(session)  # the month stays scored as it is now
+            session.add(
+                ScoreMonth(
+                    month=month,
+                    locked_at=clock.now(),
+                    locked_by_id=actor.user_id,
+                    scale={"per_orders": scale.per_orders, "credit_cap": scale.credit_cap},
+                )
+            )
             audit.record(
                 session,
                 actor,

@@ -138,7 +138,12 @@ def choose_limits(setting: Mapping[str, Any], chain: Sequence[str], unit_kind: s
 
 
 MAX_CARD_DAYS = 60
-SCORE_RULES = ("overdue", "yellow", "red", "returned", "on_time", "satisfied")
+CREDIT_RULES = ("on_time", "satisfied")  # the score's rules that add
+DEBIT_RULES = ("overdue", "yellow", "red", "returned")  # the score's rules that deduct
+SCORE_RULES = (*DEBIT_RULES, *CREDIT_RULES)
+# every order that falls due earns one of these (closed on time, or gone overdue): their rows
+# are written even at 0 points, for they count a unit's orders due (services/scores.py)
+DUE_RULES = ("on_time", "overdue")
 MAX_RULE_POINTS = 50
 
 
@@ -210,9 +215,9 @@ def validate_score_points(value: Any) -> dict[str, int]:
                 f"「{zh}」的分值须在-{MAX_RULE_POINTS}到{MAX_RULE_POINTS}之间",
                 f"{en}: -{MAX_RULE_POINTS} to {MAX_RULE_POINTS} points",
             )
-        if rule in ("on_time", "satisfied") and points < 0:
+        if rule in CREDIT_RULES and points < 0:
             raise TransitionError(f"「{zh}」只能加分", f"{en} only adds points")
-        if rule not in ("on_time", "satisfied") and points > 0:
+        if rule not in CREDIT_RULES and points > 0:
             raise TransitionError(f"「{zh}」只能扣分", f"{en} only deducts points")
         out[rule] = points
     return out
@@ -918,7 +923,7 @@ def _outcome_points(
     rules = [
         (rule, int(points.get(rule, 0) or 0), cond)
         for rule, cond in OUTCOME_RULES.items()
-        if int(points.get(rule, 0) or 0) != 0
+        if int(points.get(rule, 0) or 0) != 0 or rule in DUE_RULES
     ]
     if not rules:
         return {}
@@ -1067,7 +1072,7 @@ def _insert(
     month = month_of(now)
     for sid, n in inserted:
         value = int(points.get(n.stage, 0) or 0)
-        if n.stage not in _STEP_RANK or value == 0:
+        if n.stage not in _STEP_RANK or (value == 0 and n.stage not in DUE_RULES):
             continue
         why = f"工单 {n.order_number} {STAGE_TEXT[n.stage][0]}：{n.reason[0]}"
         why_en = f"order {n.order_number}, {STAGE_TEXT[n.stage][1]}: {n.reason[1]}"

@@ -419,12 +419,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+376"/>
+        <location line="+377"/>
         <source>working days</source>
         <translation>个工作日</translation>
     </message>
     <message>
-        <location line="-370"/>
+        <location line="-371"/>
         <source>Dispatches before escalation</source>
         <translation>提请督办前最多派送</translation>
     </message>
@@ -503,12 +503,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+330"/>
+        <location line="+331"/>
         <source>Only an administrator can change the working rules.</source>
         <translation>只有系统管理员可以修改办理规则。</translation>
     </message>
     <message>
-        <location line="-312"/>
+        <location line="-313"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
@@ -649,11 +649,11 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>Monthly score: every unit starts at 100. The points per order count per hundred orders that fell due (a unit with fewer counts them whole), credit is capped, points given by hand count whole, and no score falls below 0.</source>
-        <translation>月度考核：各单位基础分100分。各规则分值按每百件到期工单折算（不足百件按实际分值计），加分封顶，人工调整分值全额计入，扣完为止（最低0分）。</translation>
+        <source>Monthly score: every unit starts at 100. The points per order count per the number of orders due set below (a unit with fewer counts them whole; 0: whole), credit is capped, points given by hand count whole, and no score falls below 0. A locked month keeps the scale it was locked with.</source>
+        <translation>月度考核：各单位基础分100分。各规则分值按下方设定的到期工单数折算（不足该数按实际分值计；设为0则不折算），加分封顶，人工调整分值全额计入，扣完为止（最低0分）。已锁定的月份保留锁定时的折算设置。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Save supervision rules</source>
         <translation>保存督办规则</translation>
     </message>

@@ -97,12 +97,17 @@
         <translation>部门考核</translation>
     </message>
     <message>
-        <location line="+249"/>
+        <location line="+43"/>
+        <source>The supervision assessment: the mean of the monthly scores (on the 100 scale: the points per hundred orders due, credit capped, not below 0) of the months the range touches, * while a month is not locked; — where the county keeps no score. Click: the orders the points were given for</source>
+        <translation>督办考核：时段所涉各月月度考核得分的平均值（100分制：各规则分值按每百件到期工单折算，加分封顶，最低0分）；带 * 表示有月份尚未锁定；“—”表示未开展考核。点击查看计分所依据的工单</translation>
+    </message>
+    <message>
+        <location line="+207"/>
         <source>Warnings</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location line="-229"/>
+        <location line="-230"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -192,12 +197,7 @@
         <translation>督办考核分</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>The supervision assessment: the mean of the monthly scores (100 plus the points) of the months the range touches, * while a month is not locked; — where the county keeps no score. Click: the orders the points were given for</source>
-        <translation>督办考核：所选时段涉及各月的月度考核分（100 分加减分值）的平均值，带 * 表示有月份尚未锁定；— 表示本县未开展考核。点击：查看被计分的工单</translation>
-    </message>
-    <message>
-        <location line="+60"/>
+        <location line="+66"/>
         <source>Range %1 – %2</source>
         <translation>时段 %1 至 %2</translation>
     </message>
@@ -217,8 +217,8 @@
         <translation>各镇（街道）</translation>
     </message>
     <message>
-        <location line="-187"/>
-        <location line="+240"/>
+        <location line="-188"/>
+        <location line="+241"/>
         <source>Warnings (%1)</source>
         <translation>预警（%1）</translation>
     </message>

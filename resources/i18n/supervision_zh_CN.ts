@@ -58,12 +58,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+107"/>
+        <location line="+121"/>
         <source>Unit</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location line="-103"/>
+        <location line="-117"/>
         <source>Points</source>
         <translation>分值</translation>
     </message>
@@ -84,31 +84,36 @@
     </message>
     <message>
         <location line="+19"/>
+        <location line="+59"/>
         <source>Monthly score</source>
         <translation>月度考核</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-52"/>
+        <location line="+53"/>
         <source>Departments</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-52"/>
+        <location line="+53"/>
         <source>Towns</source>
         <translation>乡镇</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-52"/>
+        <location line="+53"/>
         <source>Adjust…</source>
         <translation>调整…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-50"/>
+        <location line="+51"/>
         <source>Lock the month…</source>
         <translation>锁定本月…</translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+28"/>
         <source>Rank</source>
         <translation>名次</translation>
     </message>

@@ -3,6 +3,7 @@ embeds its font and ends with the audit chain's head; the tables go to XLSX."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -122,15 +123,26 @@ def test_pdf_reads_as_chinese_with_the_figures_and_the_audit_head(
         assert name in whole and str(n) in whole
     for _rank, name, *_ in b.table("departments").rows:
         assert name in whole
-    # the supervision score (督办考核) of each department, on the 100 scale
-    supervision = [row[-1] for row in b.table("departments").rows]
     assert "督办考核" in whole and "每100件到期工单折算" in whole
-    assert all(score in whole for score in supervision)
-    assert all(0 <= float(score) <= 110 for score in supervision if score != "—")
     seq, digest = b.audit_head
     assert seq > 0 and len(digest) == 64
     assert "审计日志链头" in pages[-1] and digest in pages[-1].replace("\n", "")
     assert b"/FontFile2" in pdf and b"MicroHei" in pdf  # the TrueType font, embedded
+
+
+def test_the_supervision_column_is_each_department_s_score_of_the_month(
+    made: tuple[bulletin.Bulletin, bytes, dict[str, int]], county_engine: Engine
+) -> None:
+    """督办考核: the month's score on the 100 scale, recomputed from the points ledger."""
+    from tests.db.test_supervision import scores_in_sql
+
+    b, _pdf, _want = made
+    with Session(county_engine) as session:
+        oracle = scores_in_sql(session, dt.date(2026, 10, 1))
+        names = dict(session.execute(text("SELECT id, name FROM departments")).all())
+    shown = {row[1]: row[-1] for row in b.table("departments").rows}
+    assert shown == {names[i]: f"{v:.1f}" for i, v in oracle.items()}
+    assert any(float(v) < 100 for v in shown.values())
 
 
 def test_tables_to_xlsx(made: tuple[bulletin.Bulletin, bytes, dict[str, int]],

@@ -487,6 +487,31 @@ def test_focus_problems_and_repeated_reports_are_proposed_for_listing(Sessions) 
         assert stages(s, order) == {"repeat": "open"}  # already listed: nothing more
 
 
+def scores_in_sql(s: Session, month: dt.date, per: int = 100, cap: int = 10) -> dict[int, float]:
+    """Every active department's score of ``month`` from the points ledger itself, as a score
+    sheet states the rule: the rules' points per ``per`` orders due (closed on time or
+    overdue; fewer count whole; 0: all whole), credit at most ``cap``, by hand whole, not
+    below 0."""
+    return dict(
+        s.execute(
+            text(
+                "WITH p AS (SELECT unit_id, "
+                "coalesce(sum(points) FILTER (WHERE rule IN ('on_time', 'satisfied')), 0) c, "
+                "coalesce(sum(points) FILTER (WHERE rule IN ('overdue', 'yellow', 'red', "
+                "'returned')), 0) d, coalesce(sum(points) FILTER (WHERE rule = 'manual'), 0) m,"
+                " CASE WHEN :per = 0 THEN 1.0 ELSE :per * 1.0 / greatest(:per, count(*) "
+                "FILTER (WHERE rule IN ('on_time', 'overdue'))) END f "
+                "FROM score_points WHERE unit_type = 'department' AND month = :month "
+                "GROUP BY unit_id) "
+                "SELECT d.id, round(greatest(0, 100 + least(:cap, coalesce(p.c * p.f, 0)) "
+                "+ coalesce(p.d * p.f, 0) + coalesce(p.m, 0)), 1)::float "
+                "FROM departments d LEFT JOIN p ON p.unit_id = d.id WHERE d.active"
+            ),
+            {"month": month, "per": per, "cap": cap},
+        ).all()
+    )
+
+
 def test_the_monthly_score_is_the_points_ledger_and_a_locked_month_is_final(Sessions) -> None:
     with Sessions() as s:
         for _ in range(3):
@@ -511,18 +536,10 @@ def test_the_monthly_score_is_the_points_ledger_and_a_locked_month_is_final(Sess
         scores = {u.unit_id: u for u in sc.monthly_scores(s, month, "department")}
         # a few orders: every point counts whole (under 100 orders due), credit up to 10,
         # the hand's points whole, never below 0 — from the points ledger itself
-        in_sql = dict(
-            s.execute(
-                text(
-                    "SELECT d.id, greatest(0, 100 + least(10, coalesce(sum(p.points) FILTER "
-                    "(WHERE p.rule IN ('on_time', 'satisfied')), 0)) + coalesce(sum(p.points) "
-                    "FILTER (WHERE p.rule NOT IN ('on_time', 'satisfied')), 0)) "
-                    "FROM departments d LEFT JOIN score_points p ON p.unit_type = 'department' "
-                    "AND p.unit_id = d.id AND p.month = '2026-09-01' WHERE d.active GROUP BY d.id"
-                )
-            ).all()
-        )
-        assert {k: v.score for k, v in scores.items()} == in_sql
+        in_sql = scores_in_sql(s, month)
+        assert scores.keys() == in_sql.keys()
+        for k, v in scores.items():
+            assert v.score == pytest.approx(in_sql[k], abs=0.051), k
         assert scores[police].parts is not None and scores[police].parts.credit == 10
         assert scores[police].by_rule["manual"] == 3
         assert scores[police].by_rule["red"] <= -30
@@ -539,6 +556,18 @@ def test_the_monthly_score_is_the_points_ledger_and_a_locked_month_is_final(Sess
         assert due[town_of_made] >= 1
         assert 0 < sum(due.values()) <= sum(u.parts.due for u in scores.values() if u.parts)
         sc.lock_month(s, boss, month)
+        # a change of the scale afterwards does not move the locked month's score; the open
+        # months are scored on the new one
+        from command_center.services import settings
+
+        before = {u.unit_id: u.score for u in sc.monthly_scores(s, month, "department")}
+        settings.change(
+            s, actor(s, "admin"), {"orders.score_scale": {"per_orders": 0, "credit_cap": 5}}
+        )
+        assert {u.unit_id: u.score for u in sc.monthly_scores(s, month, "department")} == before
+        october = dt.date(2026, 10, 1)
+        now_open = {u.unit_id: u.score for u in sc.monthly_scores(s, october, "department")}
+        assert now_open == pytest.approx(scores_in_sql(s, october, per=0, cap=5), abs=0.051)
         with pytest.raises(TransitionError, match="已锁定"):
             sc.adjust_score(
                 s,

@@ -23,6 +23,7 @@ from tests.db.test_supervision import (  # noqa: F401 (fixtures)
     at,
     engine,
     make_order,
+    scores_in_sql,
     stages,
 )
 
@@ -218,32 +219,55 @@ def test_returned_on_time_and_satisfied_orders_score_and_the_month_recomputes_in
         assert sv.sweep(s, now=at(2026, 9, 10, 12, 1)).changed == 0
         month = dt.date(2026, 9, 1)
         scores = {u.unit_id: u for u in sc.monthly_scores(s, month, "department")}
-        # on the 100 scale, from the points ledger itself: the rules' points per hundred
-        # orders due (closed on time or overdue), credit up to 10, by hand whole, not below 0
-        in_sql = dict(
-            s.execute(
-                text(
-                    "WITH p AS (SELECT unit_id, "
-                    "coalesce(sum(points) FILTER (WHERE rule IN ('on_time', 'satisfied')), 0) c, "
-                    "coalesce(sum(points) FILTER (WHERE rule IN ('overdue', 'yellow', 'red', "
-                    "'returned')), 0) d, coalesce(sum(points) FILTER (WHERE rule = 'manual'), 0) m,"
-                    " greatest(100, count(*) FILTER (WHERE rule IN ('on_time', 'overdue'))) n "
-                    "FROM score_points WHERE unit_type = 'department' AND month = '2026-09-01' "
-                    "GROUP BY unit_id) "
-                    "SELECT d.id, greatest(0, 100 + least(10, coalesce(p.c * 100.0 / p.n, 0)) "
-                    "+ coalesce(p.d * 100.0 / p.n, 0) + coalesce(p.m, 0))::float "
-                    "FROM departments d LEFT JOIN p ON p.unit_id = d.id WHERE d.active"
-                )
-            ).all()
-        )
+        in_sql = scores_in_sql(s, month)  # the rule as a score sheet states it
         assert scores.keys() == in_sql.keys()
         for k, v in scores.items():
-            assert v.score == pytest.approx(in_sql[k], abs=0.05)
+            assert v.score == pytest.approx(in_sql[k], abs=0.051)
         police = s.scalar(text("SELECT id FROM departments WHERE code = 'police'"))
         # (the demo county's own September counts too)
         assert scores[police].by_rule["returned"] <= -1
         assert scores[police].by_rule["on_time"] >= 1
         assert scores[police].by_rule["satisfied"] >= 1
+
+
+def test_orders_due_are_counted_even_where_their_rule_is_worth_nothing(
+    Sessions,  # noqa: F811
+) -> None:
+    """An administrator may make closing on time and going overdue worth 0 points; the orders
+    still fell due, so the score still spreads the cards over them (a row of 0 points each)."""
+    from command_center.services import settings
+
+    with Sessions() as s:
+        settings.change(
+            s,
+            actor(s, "admin"),
+            {"orders.score_points": {"on_time": 0, "overdue": 0, "yellow": -5, "red": -10}},
+        )
+        on_time = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 10, 10))
+        late = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 4, 10))
+        police = s.scalar(text("SELECT id FROM departments WHERE code = 'police'"))
+        month = dt.date(2026, 9, 1)
+        before = {u.unit_id: u for u in sc.monthly_scores(s, month, "department")}[police]
+        s.execute(
+            text(
+                "UPDATE work_orders SET status = 'closed', resolved_at = :t, closed_at = :t "
+                "WHERE id = :o"
+            ),
+            {"o": on_time, "t": at(2026, 9, 8, 10)},
+        )
+        s.commit()
+        sv.sweep(s, now=at(2026, 9, 10, 12))
+        rows = s.execute(
+            text(
+                "SELECT work_order_id, rule, points FROM score_points WHERE unit_type = "
+                "'department' AND work_order_id = ANY(:o) AND rule IN ('on_time', 'overdue')"
+            ),
+            {"o": [on_time, late]},
+        ).all()
+        assert sorted(rows) == sorted([(on_time, "on_time", 0), (late, "overdue", 0)])
+        after = {u.unit_id: u for u in sc.monthly_scores(s, month, "department")}[police]
+        assert before.parts is not None and after.parts is not None
+        assert after.parts.due == before.parts.due + 2
 
 
 def test_card_limits_and_points_are_checked_by_the_service(Sessions) -> None:  # noqa: F811

@@ -76,3 +76,31 @@ def test_the_duty_desk_reads_the_scores_only(qtbot, cc_app, db, runner) -> None:
     assert not dialog.findChild(QPushButton, "scoreLock").isVisibleTo(dialog)
     dialog.close()
     view.shutdown()
+
+
+def test_the_ranking_follows_the_language(qtbot, cc_app, db, runner) -> None:
+    """Switched to English while open, the ranking's headings, units and rule are English;
+    and Chinese again."""
+    view = _view(qtbot, runner, _user(db, "duban1"))
+    dialog = view.open_scores()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=WAIT)
+
+    def heads() -> list[str]:
+        t = dialog.table
+        return [t.horizontalHeaderItem(i).text() for i in range(t.columnCount())]
+
+    assert "得分" in heads() and "每百件" in dialog.rule.text()
+    translations = cc_app  # the application's translations
+    try:
+        translations.switch("en")
+        qtbot.waitUntil(lambda: "Score" in heads(), timeout=WAIT)
+        assert "Orders due" in heads() and "per hundred orders" in dialog.rule.text()
+        assert dialog.unit.itemText(0) == "Departments"
+        names = {dialog.table.item(i, 1).text() for i in range(dialog.table.rowCount())}
+        assert "County Public Security Bureau" in names
+    finally:
+        translations.switch("zh_CN")
+    qtbot.waitUntil(lambda: "得分" in heads(), timeout=WAIT)
+    assert "县公安局" in {dialog.table.item(i, 1).text() for i in range(dialog.table.rowCount())}
+    dialog.close()
+    view.shutdown()

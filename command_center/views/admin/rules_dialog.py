@@ -403,8 +403,9 @@ class RulesDialog(QDialog):
             QLabel(
                 self.tr(
                     "Monthly score: every unit starts at 100. The points per order count per "
-                    "hundred orders that fell due (a unit with fewer counts them whole), credit "
-                    "is capped, points given by hand count whole, and no score falls below 0."
+                    "the number of orders due set below (a unit with fewer counts them whole; "
+                    "0: whole), credit is capped, points given by hand count whole, and no score "
+                    "falls below 0. A locked month keeps the scale it was locked with."
                 )
             )
         )

@@ -437,9 +437,10 @@ class AnalysisView(QWidget):
         )
         self.dept_table.horizontalHeaderItem(len(DEPT_COLUMNS) + 3).setToolTip(
             self.tr(
-                "The supervision assessment: the mean of the monthly scores (100 plus the points) "
-                "of the months the range touches, * while a month is not locked; — where the "
-                "county keeps no score. Click: the orders the points were given for"
+                "The supervision assessment: the mean of the monthly scores (on the 100 scale: "
+                "the points per hundred orders due, credit capped, not below 0) of the months "
+                "the range touches, * while a month is not locked; — where the county keeps no "
+                "score. Click: the orders the points were given for"
             )
         )
 

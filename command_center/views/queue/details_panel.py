@@ -668,7 +668,7 @@ class DetailsPanel(QWidget):
                     remaining_text(cd.remaining) if cd else _t(o.deadline_at),
                 ]
             )
-            item.setToolTip(1, department)  # a long English name runs past the panel
+            item.setToolTip(1, plain_tip(department) or "")  # a long English name runs past
             if cd and cd.level == "red":
                 item.setForeground(4, Qt.GlobalColor.red)
             self.orders.addTopLevelItem(item)

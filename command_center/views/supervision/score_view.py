@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -143,6 +143,20 @@ class ScoreDialog(QDialog):
         self.resize(760, 520)
         self.reload()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The words of the dialog and of the ranking in the language now chosen."""
+        self.setWindowTitle(QCoreApplication.translate("ScoreDialog", "Monthly score"))
+        self.unit.setItemText(0, QCoreApplication.translate("ScoreDialog", "Departments"))
+        self.unit.setItemText(1, QCoreApplication.translate("ScoreDialog", "Towns"))
+        self.adjust_button.setText(QCoreApplication.translate("ScoreDialog", "Adjust…"))
+        self.lock_button.setText(QCoreApplication.translate("ScoreDialog", "Lock the month…"))
+        self._show(self.scores)
+
     def _month(self) -> dt.date:
         return self.month.currentData()  # type: ignore[no-any-return]
 
@@ -150,7 +164,7 @@ class ScoreDialog(QDialog):
         month, unit = self._month(), str(self.unit.currentData())
 
         def load(s: Any) -> tuple[sc.ScoreScale, list[sc.UnitScore]]:
-            return sc.score_scale(s), sc.monthly_scores(s, month, unit)
+            return sc.month_scales(s, [month])[month], sc.monthly_scores(s, month, unit)
 
         self.runner.submit(
             load,
