@@ -826,3 +826,79 @@ def test_the_wall_boards_alerts_are_in_english(qtbot, cc_app, db, runner, live) 
             assert " ".join(a.text.split()) in shown
     finally:
         view.shutdown()
+
+
+# --- the administrator's tables: routing and deadline rules, accounts ------------------------
+
+
+def test_the_rules_tables_name_categories_towns_and_departments_in_english(
+    qtbot, cc_app, db, runner
+) -> None:  # type: ignore[no-untyped-def]
+    from command_center.views.admin.rules_dialog import RulesDialog
+
+    rules = _rows(
+        db,
+        "SELECT r.category_code, c.name AS cat, c.name_en AS cat_en, t.name AS town, "
+        "d.name AS dept, d.name_en AS dept_en FROM routing_rules r "
+        "JOIN categories c ON c.code = r.category_code "
+        "JOIN departments d ON d.id = r.department_id "
+        "LEFT JOIN admin_areas t ON t.id = r.town_id ORDER BY r.category_code, r.town_id "
+        "NULLS FIRST",
+    )
+    assert any(r.town and _spelled(r.town) for r in rules)
+    admin = _user(db, "admin")
+
+    def opened() -> Any:
+        dialog = RulesDialog(runner, admin)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.routing_table.rowCount() == len(rules), timeout=WAIT)
+        qtbot.waitUntil(lambda: dialog.deadline_table.rowCount() > 0, timeout=WAIT)
+        return dialog
+
+    def table(t: Any, cols: int) -> list[tuple[str, ...]]:
+        return [tuple(t.item(i, j).text() for j in range(cols)) for i in range(t.rowCount())]
+
+    with english(cc_app):
+        dialog = opened()
+        assert table(dialog.routing_table, 3) == [
+            (
+                f"{r.category_code} {r.cat_en}",
+                place_names.english(r.town) if r.town else "Whole county",
+                r.dept_en,
+            )
+            for r in rules
+        ]
+        deadline_cats = [c for c, *_ in table(dialog.deadline_table, 1) if c != "All"]
+        assert deadline_cats and not any(
+            "\u4e00" <= ch <= "\u9fff" for c in deadline_cats for ch in c
+        )
+        dialog.close()
+    dialog = opened()
+    assert table(dialog.routing_table, 3) == [
+        (f"{r.category_code} {r.cat}", r.town or "全县", r.dept) for r in rules
+    ]
+    dialog.close()
+
+
+def test_the_accounts_table_names_the_departments_in_english(qtbot, cc_app, db, runner) -> None:  # type: ignore[no-untyped-def]
+    from command_center.views.admin.users_dialog import UsersDialog
+
+    police_zh, police_en = _department(db, "bm_police")
+    admin = _user(db, "admin")
+
+    def police_row() -> list[str]:
+        dialog = UsersDialog(runner, admin)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=WAIT)
+        t = dialog.table
+        (i,) = [i for i in range(t.rowCount()) if t.item(i, 0).text() == "bm_police"]
+        row = [t.item(i, j).text() for j in range(t.columnCount())]
+        dialog.close()
+        return row
+
+    with english(cc_app):
+        row = police_row()
+        assert police_en in row and police_zh not in row
+    row = police_row()
+    assert police_zh in row and police_en not in row
