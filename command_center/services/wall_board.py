@@ -207,7 +207,10 @@ def _alerts(session: Session, now: dt.datetime) -> tuple[Alert, ...]:
                 number,
                 f"{title}（{reason}）" if title else reason,
                 at,
-                f"{title} ({reason_en or reason})" if title else (reason_en or reason),
+                # the sweep's English reason first: the title people wrote is Chinese
+                (f"{reason_en} · {title}" if reason_en else f"{title} ({reason})")
+                if title
+                else (reason_en or reason),
             )
         )
     handed_back = (str(OrderStatus.RETURNED), str(OrderStatus.OBJECTED))

@@ -902,3 +902,30 @@ def test_the_accounts_table_names_the_departments_in_english(qtbot, cc_app, db, 
         assert police_en in row and police_zh not in row
     row = police_row()
     assert police_zh in row and police_en not in row
+
+
+def test_the_demo_sign_in_list_names_the_departments_in_english(qtbot, cc_app, db, runner) -> None:  # type: ignore[no-untyped-def]
+    from command_center.views.login_dialog import LoginDialog, UsernameRole
+
+    police_zh, police_en = _department(db, "bm_police")
+    with db.sessions() as s:
+        accounts = auth.demo_accounts(s)
+    assert accounts, "the seeded county is a demo database"
+    dialog = LoginDialog(accounts, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    def police_line() -> str:
+        tree = dialog.user_tree
+        for i in range(tree.topLevelItemCount()):
+            group = tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                if group.child(j).data(0, UsernameRole) == "bm_police":
+                    return group.child(j).text(0)
+        raise AssertionError("bm_police is offered")
+
+    assert police_line().endswith(f" · {police_zh}")
+    with english(cc_app):
+        qtbot.waitUntil(lambda: police_line().endswith(f" · {police_en}"), timeout=WAIT)
+    qtbot.waitUntil(lambda: police_line().endswith(f" · {police_zh}"), timeout=WAIT)
+    dialog.close()
