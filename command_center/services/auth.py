@@ -200,6 +200,7 @@ def demo_accounts(session: Session) -> list[UserInfo]:
             r.role_name,
             r.department_id,
             r.department_name,
+            department_name_en=r.department_name_en,
         )
         for r in rows
     ]

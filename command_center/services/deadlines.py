@@ -139,17 +139,18 @@ class RuleRow:
     priority: int | None
     working_days: int | None
     working_hours: int | None
+    category_name_en: str | None = None  # the English interface's (None: the Chinese one)
 
 
 def list_rules(session: Session) -> list[RuleRow]:
     rows = session.execute(
-        select(DeadlineRule, Category.name)
+        select(DeadlineRule, Category.name, Category.name_en)
         .outerjoin(Category, Category.code == DeadlineRule.category_code)
         .order_by(DeadlineRule.category_code.nulls_first(), DeadlineRule.priority.nulls_last())
     ).all()
     return [
-        RuleRow(r.id, r.category_code, name, r.priority, r.working_days, r.working_hours)
-        for r, name in rows
+        RuleRow(r.id, r.category_code, name, r.priority, r.working_days, r.working_hours, en)
+        for r, name, en in rows
     ]
 
 

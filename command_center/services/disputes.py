@@ -473,11 +473,7 @@ def _intake(session: Session, actor: Actor, data: CaseInput) -> Snapshot:
         )
     level = alert_level(case.people_involved, risk, alert_bands(session))
     if level is not None:
-        zh, _en = ALERT_TEXT[level]
-        message = (
-            f"重大紧急矛盾纠纷 {case.number}：涉及{case.people_involved}人，"
-            f"风险{RISK_TEXT[risk][0]}，须报{zh}"
-        )
+        message = alert_words(case.number, case.people_involved, risk, level)[0]
         session.add(
             DisputeAlert(
                 case_id=case.id,
@@ -1115,6 +1111,13 @@ class TimelineEntry:
     kind: str  # audit / transfer / session / visit / alert
     text: str
     actor: str | None = None
+    text_en: str | None = None
+    """The English interface's text where the service writes one (the generated lines: the
+    transfer in, sessions, visits, alerts); None for an audit entry, shown as recorded."""
+
+    def words(self) -> tuple[str, str]:
+        """(中文, English) of the line; an audit entry's summary in both."""
+        return self.text, self.text_en or self.text
 
 
 REFERRAL_ACTIONS = ("dispute.fail", "dispute.refer")
@@ -1133,9 +1136,62 @@ def is_transfer(action: str, before: dict[str, Any] | None, after: dict[str, Any
 
 def transfer_in_text(case: DisputeCase) -> str:
     """The transfer in of a case sent by a court, the police or the petitions office."""
+    return transfer_in_words(case)[0]
+
+
+def transfer_in_words(case: DisputeCase) -> tuple[str, str]:
+    """(中文, English) of the transfer in of a case sent by a court, the police or the
+    petitions office; the sender and its reference as written."""
+    zh_src, en_src = SOURCE_TEXT[case.source]
     who = f"，{case.source_org}移送" if case.source_org else ""
     ref = f"，文号 {case.source_reference}" if case.source_reference else ""
-    return f"转入：{SOURCE_TEXT[case.source][0]}{who}{ref}"
+    en_who = f", sent by {case.source_org}" if case.source_org else ""
+    en_ref = f", reference {case.source_reference}" if case.source_reference else ""
+    return f"转入：{zh_src}{who}{ref}", f"Transferred in: {en_src}{en_who}{en_ref}"
+
+
+def session_words(s: MediationSession) -> tuple[str, str]:
+    """(中文, English) of a session that did not end the case, for the timeline: where, the
+    note, who took part and the next step as written."""
+    zh = [f"调解（{s.location or ''}）：{s.note or ''}"]
+    where = f" ({s.location})" if s.location else ""
+    en = [f"Session{where}: {s.note or ''}"]
+    if s.participants:
+        zh.append(f"参加：{s.participants}")
+        en.append(f"Present: {s.participants}")
+    if s.next_step:
+        zh.append(f"下一步：{s.next_step}")
+        en.append(f"Next step: {s.next_step}")
+    return "；".join(zh), "; ".join(en)
+
+
+KEPT_TEXT: dict[bool, tuple[str, str]] = {
+    True: ("协议已履行", "agreement kept"),
+    False: ("协议未履行", "agreement not kept"),
+}
+DUE_VISIT_TEXT = ("待回访", "Follow-up visit due")
+
+
+def visit_words(v: FollowUpVisit) -> tuple[str, str]:
+    """(中文, English) of a follow-up visit made: whether the agreement was kept, the
+    satisfaction, the note as written."""
+    sat = SATISFACTION_TEXT.get(v.satisfaction or "", ("", ""))
+    kept = KEPT_TEXT.get(v.agreement_kept, ("", "")) if v.agreement_kept is not None else ("", "")
+    zh = f"回访：{kept[0]} {sat[0]} {v.note or ''}".strip()
+    en_bits = [b for b in (kept[1], sat[1].lower(), v.note or "") if b]
+    return zh, ("Follow-up visit: " + "; ".join(en_bits)) if en_bits else "Follow-up visit"
+
+
+def alert_words(number: str, people: int, risk: str, level: str) -> tuple[str, str]:
+    """(中文, English) of a major dispute's alert: the case, the people involved, its risk and
+    whom it is reported to."""
+    zh_to, en_to = ALERT_TEXT[level]
+    zh_risk, en_risk = RISK_TEXT[risk]
+    return (
+        f"重大紧急矛盾纠纷 {number}：涉及{people}人，风险{zh_risk}，须报{zh_to}",
+        f"Major urgent dispute {number}: {people} people involved, risk {en_risk.lower()}, "
+        f"to be reported at {en_to} level",
+    )
 
 
 @dataclass
@@ -1229,7 +1285,8 @@ def case_file(session: Session, case_id: int) -> CaseFile:
     alerts = list(session.scalars(select(DisputeAlert).where(DisputeAlert.case_id == case.id)))
     timeline: list[TimelineEntry] = []
     if case.source in TRANSFER_SOURCES:
-        timeline.append(TimelineEntry(case.received_at, "transfer", transfer_in_text(case), None))
+        zh, en = transfer_in_words(case)
+        timeline.append(TimelineEntry(case.received_at, "transfer", zh, None, en))
     for a in session.scalars(
         select(AuditEntry)
         .where(AuditEntry.entity_type == "dispute_case", AuditEntry.entity_id == case.id)
@@ -1243,30 +1300,21 @@ def case_file(session: Session, case_id: int) -> CaseFile:
         )
     for s in sessions:
         if s.outcome == "continued":
-            bits = [f"调解（{s.location or ''}）：{s.note or ''}"]
-            if s.participants:
-                bits.append(f"参加：{s.participants}")
-            if s.next_step:
-                bits.append(f"下一步：{s.next_step}")
-            timeline.append(TimelineEntry(s.held_at, "session", "；".join(bits), s.mediators))
+            zh, en = session_words(s)
+            timeline.append(TimelineEntry(s.held_at, "session", zh, s.mediators, en))
     for v in visits:
         if v.visited_at is None:
             if v.due_at is not None:
-                timeline.append(TimelineEntry(v.due_at, "visit", "待回访", None))
+                zh, en = DUE_VISIT_TEXT
+                timeline.append(TimelineEntry(v.due_at, "visit", zh, None, en))
         else:
-            sat = SATISFACTION_TEXT.get(v.satisfaction or "", ("", ""))[0]
-            kept = (
-                "协议已履行"
-                if v.agreement_kept
-                else ("协议未履行" if v.agreement_kept is False else "")
-            )
-            timeline.append(
-                TimelineEntry(
-                    v.visited_at, "visit", f"回访：{kept} {sat} {v.note or ''}".strip(), v.visitor
-                )
-            )
+            zh, en = visit_words(v)
+            timeline.append(TimelineEntry(v.visited_at, "visit", zh, v.visitor, en))
     for al in alerts:
-        timeline.append(TimelineEntry(al.raised_at, "alert", al.message, None))
+        # the message as recorded; the English one written again from the alert's figures
+        # (a case's risk is set when it is received and does not change)
+        en = alert_words(case.number, al.people, case.risk_level, al.level)[1]
+        timeline.append(TimelineEntry(al.raised_at, "alert", al.message, None, en))
     timeline.sort(key=lambda e: e.at)  # stable: the transfer in first, audit entries by id
     return CaseFile(
         case,

@@ -612,6 +612,7 @@ class RateRow:
     kind: str  # "category" or "department"
     suggestions: int
     accepted: int
+    category_name_en: str | None = None  # the English interface's (None: the Chinese one)
 
     @property
     def rate(self) -> float:
@@ -624,14 +625,14 @@ def rates(session: Session, version: int | None = None) -> list[RateRow]:
     rows = session.execute(
         text(
             """
-            SELECT f.category_code, coalesce(c.name, '—') AS name, f.kind,
+            SELECT f.category_code, coalesce(c.name, '—') AS name, c.name_en, f.kind,
                    count(*) AS n, count(*) FILTER (WHERE f.accepted) AS ok
             FROM classifier_feedback f LEFT JOIN categories c ON c.code = f.category_code
             WHERE CAST(:v AS integer) IS NULL OR f.model_version = :v
-            GROUP BY f.category_code, c.name, f.kind
+            GROUP BY f.category_code, c.name, c.name_en, f.kind
             ORDER BY count(*) DESC, f.category_code, f.kind
             """
         ),
         {"v": version},
     ).all()
-    return [RateRow(r.category_code, r.name, r.kind, r.n, r.ok) for r in rows]
+    return [RateRow(r.category_code, r.name, r.kind, r.n, r.ok, r.name_en) for r in rows]

@@ -119,11 +119,21 @@ class RuleRow:
     department_name: str
     note: str | None
     active: bool
+    # the English interface's names (None: the Chinese one)
+    category_name_en: str | None = None
+    department_name_en: str | None = None
 
 
 def list_rules(session: Session) -> list[RuleRow]:
     rows = session.execute(
-        select(RoutingRule, Category.name, AdminArea.name, Department.name)
+        select(
+            RoutingRule,
+            Category.name,
+            AdminArea.name,
+            Department.name,
+            Category.name_en,
+            Department.name_en,
+        )
         .join(Category, Category.code == RoutingRule.category_code)
         .join(Department, Department.id == RoutingRule.department_id)
         .outerjoin(AdminArea, AdminArea.id == RoutingRule.town_id)
@@ -131,9 +141,19 @@ def list_rules(session: Session) -> list[RuleRow]:
     ).all()
     return [
         RuleRow(
-            r.id, r.category_code, cat, r.town_id, town, r.department_id, dept, r.note, r.active
+            r.id,
+            r.category_code,
+            cat,
+            r.town_id,
+            town,
+            r.department_id,
+            dept,
+            r.note,
+            r.active,
+            cat_en,
+            dept_en,
         )
-        for r, cat, town, dept in rows
+        for r, cat, town, dept, cat_en, dept_en in rows
     ]
 
 

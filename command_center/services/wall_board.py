@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session, aliased
 from command_center import clock
 from command_center.models import AdminArea, CheckIn, GridWorker, Incident, WorkOrder
 from command_center.models.activity import Patrol
-from command_center.models.dispute import DisputeCase
+from command_center.models.dispute import DisputeCase, DisputeType
 from command_center.models.incident import OPEN_ORDER_STATUSES, OrderStatus, SupervisionOrder
 from command_center.models.org import Department
 from command_center.models.people import WorkerKind
-from command_center.services import lifecycle
+from command_center.services import lifecycle, place_names
 from command_center.services.map_data import OPEN_DISPUTE_STATUSES, MapKpis, map_kpis
 from command_center.services.overview import reported_today
 
@@ -69,6 +69,12 @@ class Alert:
     number: str
     text: str
     at: dt.datetime | None
+    text_en: str | None = None
+    """The English interface's text (the department's English name, English punctuation); what
+    people wrote (titles, reasons, a dispute's facts) as written. None: as ``text``."""
+
+    def words(self) -> tuple[str, str]:
+        return self.text, self.text_en or self.text
 
 
 @dataclass(frozen=True)
@@ -179,10 +185,11 @@ def _alerts(session: Session, now: dt.datetime) -> tuple[Alert, ...]:
     out: list[Alert] = []
     order = aliased(WorkOrder)
     about = aliased(Incident)
-    for number, reason, at, title in session.execute(
+    for number, reason, reason_en, at, title in session.execute(
         select(
             SupervisionOrder.number,
             SupervisionOrder.reason,
+            SupervisionOrder.reason_en,
             SupervisionOrder.issued_at,
             about.title,
         )
@@ -194,13 +201,25 @@ def _alerts(session: Session, now: dt.datetime) -> tuple[Alert, ...]:
         .order_by(SupervisionOrder.issued_at.desc(), SupervisionOrder.id.desc())
         .limit(ALERT_LIMIT)
     ):
-        out.append(Alert("supervision", number, f"{title}（{reason}）" if title else reason, at))
+        out.append(
+            Alert(
+                "supervision",
+                number,
+                f"{title}（{reason}）" if title else reason,
+                at,
+                # the sweep's English reason first: the title people wrote is Chinese
+                (f"{reason_en} · {title}" if reason_en else f"{title} ({reason})")
+                if title
+                else (reason_en or reason),
+            )
+        )
     handed_back = (str(OrderStatus.RETURNED), str(OrderStatus.OBJECTED))
-    for number, status, dept, reason_r, reason_o, at in session.execute(
+    for number, status, dept, dept_en, reason_r, reason_o, at in session.execute(
         select(
             WorkOrder.number,
             WorkOrder.status,
             Department.name,
+            Department.name_en,
             WorkOrder.return_reason,
             WorkOrder.objection_reason,
             WorkOrder.dispatched_at,
@@ -212,9 +231,20 @@ def _alerts(session: Session, now: dt.datetime) -> tuple[Alert, ...]:
         .limit(ALERT_LIMIT)
     ):
         kind = "returned" if status == str(OrderStatus.RETURNED) else "objected"
-        out.append(Alert(kind, number, f"{dept}：{reason_r or reason_o or ''}", at))
-    for number, summary, at in session.execute(
-        select(DisputeCase.number, DisputeCase.summary, DisputeCase.received_at)
+        why = reason_r or reason_o or ""
+        out.append(Alert(kind, number, f"{dept}：{why}", at, f"{dept_en or dept}: {why}"))
+    for number, summary, at, type_name, type_en, town, people in session.execute(
+        select(
+            DisputeCase.number,
+            DisputeCase.summary,
+            DisputeCase.received_at,
+            DisputeType.name,
+            DisputeType.name_en,
+            AdminArea.name,
+            DisputeCase.people_involved,
+        )
+        .join(DisputeType, DisputeType.code == DisputeCase.type_code)
+        .outerjoin(AdminArea, AdminArea.id == DisputeCase.town_id)
         .where(
             DisputeCase.status.in_(OPEN_DISPUTE_STATUSES),
             DisputeCase.risk_level.in_(ALERT_RISKS),
@@ -222,7 +252,17 @@ def _alerts(session: Session, now: dt.datetime) -> tuple[Alert, ...]:
         .order_by(DisputeCase.received_at.desc(), DisputeCase.id.desc())
         .limit(ALERT_LIMIT)
     ):
-        out.append(Alert("dispute", number, summary, at))
+        # the facts as written, after the case's type, town and people in English
+        facts = ", ".join(
+            b
+            for b in (
+                type_en or type_name,
+                place_names.english(town) if town else "",
+                f"{people} people involved",
+            )
+            if b
+        )
+        out.append(Alert("dispute", number, summary, at, f"{facts}: {summary}"))
     far_past = dt.datetime.min.replace(tzinfo=dt.UTC)
     out.sort(key=lambda a: a.at or far_past, reverse=True)
     return tuple(out[:ALERT_LIMIT])

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from command_center.models.org import RoleCode
 from command_center.services import auth
 from command_center.services.auth import SignIn, UserInfo
+from command_center.views.words import name_text
 from command_center.workers.ops import OpsRunner
 
 log = logging.getLogger(__name__)
@@ -159,10 +160,6 @@ class LoginDialog(QDialog):
             group.setFirstColumnSpanned(True)
             for u in members:
                 item = QTreeWidgetItem(group)
-                text = f"{u.display_name}（{u.username}）"
-                if u.department_name:
-                    text += f" · {u.department_name}"
-                item.setText(0, text)
                 item.setData(0, UsernameRole, u.username)
             group.setExpanded(True)
 
@@ -175,7 +172,8 @@ class LoginDialog(QDialog):
         self.setWindowTitle(self.tr("Sign in — Command Center"))
         self.heading.setText(self.tr("Grid Governance Command Center"))
         self.subheading.setText(
-            self.tr("Choose your name and enter your password.") if self._users
+            self.tr("Choose your name and enter your password.")
+            if self._users
             else self.tr("Enter your login name and your password.")
         )
         self.login_label.setText(self.tr("&Login name"))
@@ -187,6 +185,14 @@ class LoginDialog(QDialog):
             code = str(group.data(0, Qt.ItemDataRole.UserRole))
             name = next((u.role_name for u in self._users if u.role_code == code), code)
             group.setText(0, role_label(code, name))
+            for j in range(group.childCount()):
+                item = group.child(j)
+                username = item.data(0, UsernameRole)
+                u = next(u for u in self._users if u.username == username)
+                text = f"{u.display_name}（{u.username}）"
+                if u.department_name:
+                    text += f" · {name_text(u.department_name, u.department_name_en)}"
+                item.setText(0, text)
         self._show_selected_user()
 
     # --- choosing ---
@@ -394,14 +400,17 @@ class ChangePasswordDialog(QDialog):
         if runner is None:
             self.setWindowTitle(self.tr("Choose a new password"))
             self.explanation.setText(
-                self.tr("An administrator set your password. Choose your own before you go on "
-                        "(at least %1 characters).").replace("%1", str(auth.MIN_PASSWORD_LENGTH))
+                self.tr(
+                    "An administrator set your password. Choose your own before you go on "
+                    "(at least %1 characters)."
+                ).replace("%1", str(auth.MIN_PASSWORD_LENGTH))
             )
         else:
             self.setWindowTitle(self.tr("Change password"))
             self.explanation.setText(
-                self.tr("Enter your current password, then the new one twice (at least %1 "
-                        "characters).").replace("%1", str(auth.MIN_PASSWORD_LENGTH))
+                self.tr(
+                    "Enter your current password, then the new one twice (at least %1 characters)."
+                ).replace("%1", str(auth.MIN_PASSWORD_LENGTH))
             )
         self.current_label.setText(self.tr("&Current password"))
         self.new_label.setText(self.tr("&New password"))
@@ -464,8 +473,13 @@ class ChangePasswordDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
-        for widget in (self.current_edit, self.new_edit, self.again_edit, self.ok_button,
-                       self.cancel_button):
+        for widget in (
+            self.current_edit,
+            self.new_edit,
+            self.again_edit,
+            self.ok_button,
+            self.cancel_button,
+        ):
             widget.setEnabled(not busy)
 
     def reject(self) -> None:

@@ -708,12 +708,12 @@
         <translation>%1个工作日</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Any</source>
         <translation>任意</translation>
     </message>

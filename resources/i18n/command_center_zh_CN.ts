@@ -219,22 +219,22 @@
 <context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../../command_center/views/login_dialog.py" line="+395"/>
+        <location filename="../../command_center/views/login_dialog.py" line="+401"/>
         <source>Choose a new password</source>
         <translation>设置新密码</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>An administrator set your password. Choose your own before you go on (at least %1 characters).</source>
         <translation>您的密码由管理员设置，请先设置自己的密码（至少 %1 个字符）。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Change password</source>
         <translation>修改密码</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Enter your current password, then the new one twice (at least %1 characters).</source>
         <translation>请输入当前密码，再输入两次新密码（至少 %1 个字符）。</translation>
     </message>
@@ -397,7 +397,7 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../command_center/views/login_dialog.py" line="-269"/>
+        <location filename="../../command_center/views/login_dialog.py" line="-281"/>
         <source>Sign in — Command Center</source>
         <translation>登录 — 网格化综治指挥中心</translation>
     </message>
@@ -412,7 +412,7 @@
         <translation>请选择您的姓名并输入密码。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Enter your login name and your password.</source>
         <translation>请输入登录名和密码。</translation>
     </message>
@@ -437,7 +437,7 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+78"/>
         <source>No user chosen</source>
         <translation>尚未选择用户</translation>
     </message>
@@ -1115,7 +1115,7 @@
 <context>
     <name>Role</name>
     <message>
-        <location filename="../../command_center/views/login_dialog.py" line="-264"/>
+        <location filename="../../command_center/views/login_dialog.py" line="-269"/>
         <source>Duty operator</source>
         <translation>值班员</translation>
     </message>
@@ -1345,7 +1345,7 @@
         <translation>高风险纠纷</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>Checked in: %1 of %2</source>
         <translation>今日报到：%1 / %2 人</translation>
     </message>

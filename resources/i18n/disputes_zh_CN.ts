@@ -22,7 +22,7 @@
 <context>
     <name>BoardTab</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="+550"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="+554"/>
         <source>Rooms and mediators…</source>
         <translation>调解组织与调解员…</translation>
     </message>
@@ -55,7 +55,7 @@
 <context>
     <name>CaseFilePanel</name>
     <message>
-        <location line="-223"/>
+        <location line="-226"/>
         <source>Assign…</source>
         <translation>指派…</translation>
     </message>
@@ -309,7 +309,7 @@
 <context>
     <name>DisputesView</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="+545"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="+548"/>
         <source>Number, words, reference</source>
         <translation>编号、关键词、移送文号</translation>
     </message>
@@ -810,7 +810,7 @@
 <context>
     <name>PeriodPicker</name>
     <message>
-        <location filename="../../command_center/views/disputes/disputes_view.py" line="-619"/>
+        <location filename="../../command_center/views/disputes/disputes_view.py" line="-622"/>
         <source>All dates</source>
         <translation>全部日期</translation>
     </message>

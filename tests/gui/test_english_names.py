@@ -713,3 +713,219 @@ def test_place_names_spell_a_villages_numbered_grids() -> None:
     assert place_names.english("薛寨村第二网格") == "Xuezhai Village Grid 2"
     # a grid of another kind (not a proper name) stays as it is
     assert place_names.english("汽车站专属网格") == "汽车站专属网格"
+
+
+# --- generated text: the disputes' time limit and timeline, the wall board's alerts --------
+
+
+def test_the_case_files_time_limit_and_generated_timeline_are_in_english(
+    qtbot, cc_app, db, runner, other_engine
+) -> None:  # type: ignore[no-untyped-def]
+    from command_center.views.disputes.disputes_view import DisputesView
+
+    (case,) = _rows(
+        db,
+        "SELECT id, number FROM dispute_cases WHERE status IN ('received','mediating') "
+        "AND deadline_at IS NOT NULL ORDER BY id LIMIT 1",
+    )
+    # sent by a court, with a session that did not end it
+    with other_engine.begin() as c:
+        c.execute(
+            text(
+                "UPDATE dispute_cases SET source = 'court', source_org = '县人民法院', "
+                "source_reference = '（2026）民诉前调1号' WHERE id = :i"
+            ),
+            {"i": case.id},
+        )
+        c.execute(
+            text(
+                "INSERT INTO mediation_sessions (case_id, held_at, mediators, location, outcome, "
+                "note, next_step) VALUES (:i, now(), '李调解', '村委会', 'continued', "
+                "'双方各退一步', '三日后再谈')"
+            ),
+            {"i": case.id},
+        )
+    (uid,) = _rows(db, "SELECT id FROM app_users WHERE username = 'zhiban1'")[0]
+    view = DisputesView(runner, None, Actor(uid, "王丽娟"), "duty_operator")
+    qtbot.addWidget(view)
+    view.resize(1300, 720)
+    view.show()
+    qtbot.waitUntil(lambda: view._choices is not None and bool(view.model.rows), timeout=WAIT)
+    view.search.setText(case.number)
+    qtbot.waitUntil(lambda: [r.number for r in view.model.rows] == [case.number], timeout=WAIT)
+    panel = view.file_panel
+    qtbot.waitUntil(
+        lambda: panel.file is not None and panel.file.case.number == case.number, timeout=WAIT
+    )
+    limit_col = view.model.COLUMNS.index("time_limit")
+
+    def limit_cell() -> str:
+        return view.model.index(0, limit_col).data()
+
+    def timeline() -> str:
+        return "\n".join(panel.timeline.item(i).text() for i in range(panel.timeline.count()))
+
+    try:
+        with english(cc_app):
+            qtbot.waitUntil(lambda: "Transferred in: " in timeline(), timeout=WAIT)
+            lines = timeline()
+            assert "转入" not in lines and "调解（" not in lines and "【" not in lines
+            assert "[Transfer] Transferred in: Court (诉调对接), sent by 县人民法院" in lines
+            assert "[Session] Session (村委会): 双方各退一步; Next step: 三日后再谈" in lines
+            assert limit_cell().endswith((" left", " overdue")), limit_cell()
+            assert not any(w in limit_cell() for w in ("剩", "超期", "天", "小时"))
+            countdown = panel.countdown.text()
+            assert countdown.startswith("Time limit ") and "剩" not in countdown
+            assert countdown.endswith((" left)", " overdue)")), countdown
+        qtbot.waitUntil(
+            lambda: "【移交】转入：诉调对接（法院），县人民法院移送" in timeline(), timeout=WAIT
+        )
+        assert "Transferred in" not in timeline()
+        assert "【调解】调解（村委会）：双方各退一步；下一步：三日后再谈" in timeline()
+        assert limit_cell().startswith(("剩", "超期"))
+        assert "（剩" in panel.countdown.text() or "（超期" in panel.countdown.text()
+    finally:
+        view.close()
+
+
+def test_the_case_files_alert_and_follow_up_lines_are_written_in_both_languages(db) -> None:  # type: ignore[no-untyped-def]
+    from command_center.services import disputes
+
+    zh, en = disputes.alert_words("TJ1", 60, "major", "county")
+    assert zh == "重大紧急矛盾纠纷 TJ1：涉及60人，风险重大，须报县级"
+    assert en == (
+        "Major urgent dispute TJ1: 60 people involved, risk major, to be reported at county level"
+    )
+    assert disputes.DUE_VISIT_TEXT == ("待回访", "Follow-up visit due")
+
+
+def test_the_wall_boards_alerts_are_in_english(qtbot, cc_app, db, runner, live) -> None:  # type: ignore[no-untyped-def]
+    from command_center.views.overview.wall_board import WallBoardView
+
+    view = WallBoardView(runner, live)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.board is not None, timeout=15_000)
+    b = view.board
+    translated = [a for a in b.alerts if a.text_en and a.text_en != a.text]
+    assert translated, "the demo's alerts include supervision reasons the sweep wrote in English"
+
+    def lines() -> list[str]:
+        return view.alerts.texts()
+
+    try:
+        with english(cc_app):
+            qtbot.waitUntil(lambda: any("[Supervision] " in n for n in lines()), timeout=WAIT)
+            shown = "\n".join(lines())
+            assert "【" not in shown
+            for a in translated:
+                assert " ".join(a.text_en.split()) in shown
+                assert " ".join(a.text.split()) not in shown
+        qtbot.waitUntil(lambda: any("【督办】" in n for n in lines()), timeout=WAIT)
+        shown = "\n".join(lines())
+        for a in translated:
+            assert " ".join(a.text.split()) in shown
+    finally:
+        view.shutdown()
+
+
+# --- the administrator's tables: routing and deadline rules, accounts ------------------------
+
+
+def test_the_rules_tables_name_categories_towns_and_departments_in_english(
+    qtbot, cc_app, db, runner
+) -> None:  # type: ignore[no-untyped-def]
+    from command_center.views.admin.rules_dialog import RulesDialog
+
+    rules = _rows(
+        db,
+        "SELECT r.category_code, c.name AS cat, c.name_en AS cat_en, t.name AS town, "
+        "d.name AS dept, d.name_en AS dept_en FROM routing_rules r "
+        "JOIN categories c ON c.code = r.category_code "
+        "JOIN departments d ON d.id = r.department_id "
+        "LEFT JOIN admin_areas t ON t.id = r.town_id ORDER BY r.category_code, r.town_id "
+        "NULLS FIRST",
+    )
+    assert any(r.town and _spelled(r.town) for r in rules)
+    admin = _user(db, "admin")
+
+    def opened() -> Any:
+        dialog = RulesDialog(runner, admin)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.routing_table.rowCount() == len(rules), timeout=WAIT)
+        qtbot.waitUntil(lambda: dialog.deadline_table.rowCount() > 0, timeout=WAIT)
+        return dialog
+
+    def table(t: Any, cols: int) -> list[tuple[str, ...]]:
+        return [tuple(t.item(i, j).text() for j in range(cols)) for i in range(t.rowCount())]
+
+    with english(cc_app):
+        dialog = opened()
+        assert table(dialog.routing_table, 3) == [
+            (
+                f"{r.category_code} {r.cat_en}",
+                place_names.english(r.town) if r.town else "Whole county",
+                r.dept_en,
+            )
+            for r in rules
+        ]
+        deadline_cats = [c for c, *_ in table(dialog.deadline_table, 1) if c != "All"]
+        assert deadline_cats and not any(
+            "\u4e00" <= ch <= "\u9fff" for c in deadline_cats for ch in c
+        )
+        dialog.close()
+    dialog = opened()
+    assert table(dialog.routing_table, 3) == [
+        (f"{r.category_code} {r.cat}", r.town or "全县", r.dept) for r in rules
+    ]
+    dialog.close()
+
+
+def test_the_accounts_table_names_the_departments_in_english(qtbot, cc_app, db, runner) -> None:  # type: ignore[no-untyped-def]
+    from command_center.views.admin.users_dialog import UsersDialog
+
+    police_zh, police_en = _department(db, "bm_police")
+    admin = _user(db, "admin")
+
+    def police_row() -> list[str]:
+        dialog = UsersDialog(runner, admin)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=WAIT)
+        t = dialog.table
+        (i,) = [i for i in range(t.rowCount()) if t.item(i, 0).text() == "bm_police"]
+        row = [t.item(i, j).text() for j in range(t.columnCount())]
+        dialog.close()
+        return row
+
+    with english(cc_app):
+        row = police_row()
+        assert police_en in row and police_zh not in row
+    row = police_row()
+    assert police_zh in row and police_en not in row
+
+
+def test_the_demo_sign_in_list_names_the_departments_in_english(qtbot, cc_app, db, runner) -> None:  # type: ignore[no-untyped-def]
+    from command_center.views.login_dialog import LoginDialog, UsernameRole
+
+    police_zh, police_en = _department(db, "bm_police")
+    with db.sessions() as s:
+        accounts = auth.demo_accounts(s)
+    assert accounts, "the seeded county is a demo database"
+    dialog = LoginDialog(accounts, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    def police_line() -> str:
+        tree = dialog.user_tree
+        for i in range(tree.topLevelItemCount()):
+            group = tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                if group.child(j).data(0, UsernameRole) == "bm_police":
+                    return group.child(j).text(0)
+        raise AssertionError("bm_police is offered")
+
+    assert police_line().endswith(f" · {police_zh}")
+    with english(cc_app):
+        qtbot.waitUntil(lambda: police_line().endswith(f" · {police_en}"), timeout=WAIT)
+    qtbot.waitUntil(lambda: police_line().endswith(f" · {police_zh}"), timeout=WAIT)
+    dialog.close()

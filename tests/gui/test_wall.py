@@ -28,7 +28,7 @@ def database_url(seeded_copy: str) -> str:
 
 
 @pytest.fixture
-def board(qtbot, db, runner, live):  # type: ignore[no-untyped-def]
+def board(qtbot, cc_app, db, runner, live):  # type: ignore[no-untyped-def]
     from command_center.views.overview.wall_board import WallBoardView
 
     view = WallBoardView(runner, live)

@@ -520,7 +520,7 @@ class RulesDialog(QDialog):
         kinds = {"category": self.tr("category"), "department": self.tr("department")}
         for i, r in enumerate(data.rates):
             values = (
-                f"{r.category_code or ''} {r.category_name}",
+                f"{r.category_code or ''} {name_text(r.category_name, r.category_name_en)}",
                 kinds.get(r.kind, r.kind),
                 str(r.suggestions),
                 str(r.accepted),
@@ -613,9 +613,9 @@ class RulesDialog(QDialog):
         self.routing_table.setRowCount(len(data.routing_rules))
         for i, r in enumerate(data.routing_rules):
             values = (
-                f"{r.category_code} {r.category_name}",
-                r.town_name or self.tr("Whole county"),
-                r.department_name,
+                f"{r.category_code} {name_text(r.category_name, r.category_name_en)}",
+                place_text(r.town_name) if r.town_name else self.tr("Whole county"),
+                name_text(r.department_name, r.department_name_en),
                 r.note or "",
             )
             for j, v in enumerate(values):
@@ -628,7 +628,11 @@ class RulesDialog(QDialog):
                 else self.tr("%1 working days").replace("%1", str(r.working_days))
             )
             values = (
-                f"{r.category_code} {r.category_name}" if r.category_code else self.tr("All"),
+                (
+                    f"{r.category_code} {name_text(r.category_name, r.category_name_en)}"
+                    if r.category_code
+                    else self.tr("All")
+                ),
                 str(r.priority) if r.priority else self.tr("Any"),
                 allowed,
             )

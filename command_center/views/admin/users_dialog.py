@@ -383,7 +383,7 @@ class UsersDialog(QDialog):
                 u.username,
                 u.display_name,
                 role_label(u.role_code, u.role_name),
-                u.department_name or "",
+                name_text(u.department_name, u.department_name_en),
                 self.tr("Active") if u.active else self.tr("Disabled"),
                 u.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M") if u.last_login_at else "",
             )

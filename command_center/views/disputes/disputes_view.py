@@ -64,7 +64,7 @@ from PySide6.QtWidgets import (
 
 from command_center import clock
 from command_center.db.changes import Changes
-from command_center.services import agreement_pdf, deadlines, disputes, permissions, personal
+from command_center.services import agreement_pdf, disputes, permissions, personal
 from command_center.services.audit import Actor
 from command_center.services.disputes import CaseFilter, CaseRow
 from command_center.views.disputes.dialogs import (
@@ -78,8 +78,9 @@ from command_center.views.disputes.dialogs import (
     pick,
     plain_item,
 )
+from command_center.views.queue.queue_model import remaining_text
 from command_center.views.table_export import install_export
-from command_center.views.words import name_text, place_text
+from command_center.views.words import language, name_text, place_text
 from command_center.workers.live import LiveChannel
 from command_center.workers.ops import OpsRunner
 
@@ -308,7 +309,7 @@ class CaseTableModel(QAbstractTableModel):
                 return place_text(row.town_name)
             if col == "time_limit":
                 cd = row.countdown(clock.now())
-                return deadlines.format_remaining(cd.remaining) if cd else ""
+                return remaining_text(cd.remaining) if cd else ""
             if col == "summary":
                 return row.summary.replace("\n", " ")[:80]
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -435,7 +436,7 @@ class CaseFilePanel(QWidget):
             text = (
                 self.tr("Time limit %1 (%2)")
                 .replace("%1", fmt_time(c.deadline_at))
-                .replace("%2", deadlines.format_remaining(cd.remaining))
+                .replace("%2", remaining_text(cd.remaining))
             )
             if c.extensions:
                 text += self.tr(", extended: %1").replace("%1", c.extension_reason or "")
@@ -496,9 +497,12 @@ class CaseFilePanel(QWidget):
             "alert": self.tr("Alert"),
         }
         for e in reversed(file.timeline):
-            who = f"　{e.actor}" if e.actor else ""
-            mark = f"【{kinds[e.kind]}】" if e.kind in kinds else ""
-            item = QListWidgetItem(f"{fmt_time(e.at)}{who}\n{mark}{e.text}")
+            zh = language() == "zh"
+            who = (f"　{e.actor}" if zh else f" · {e.actor}") if e.actor else ""
+            mark = ""
+            if e.kind in kinds:
+                mark = f"【{kinds[e.kind]}】" if zh else f"[{kinds[e.kind]}] "
+            item = QListWidgetItem(f"{fmt_time(e.at)}{who}\n{mark}{pick(e.words())}")
             item.setData(Qt.ItemDataRole.UserRole, e.kind)
             if e.kind == "alert":
                 item.setForeground(QColor("#c62828"))

@@ -455,10 +455,15 @@ class WallBoardView(QWidget):
             "objected": self.tr("Objection"),
             "dispute": self.tr("High-risk dispute"),
         }
+
+        def mark(kind: str) -> str:
+            return f"【{kind}】" if words.language() == "zh" else f"[{kind}] "
+
         self.alerts.set_lines(
             [
                 (f"{a.at.astimezone(tz):%m-%d} " if a.at else "")
-                + f"【{kinds.get(a.kind, a.kind)}】{' '.join(a.text.split())}"
+                + mark(kinds.get(a.kind, a.kind))
+                + " ".join(words.pick(a.words()).split())
                 for a in b.alerts
             ]
         )
