@@ -186,3 +186,16 @@ def test_supervision_tab_edits_card_limits_and_points_and_refuses_red_not_above_
     qtbot.waitUntil(lambda: "红牌时限须大于黄牌时限" in dialog.note.text(), timeout=10_000)
     with db.sessions() as s:
         assert s.get(AppSetting, "orders.card_limits").value["town"] == [1, 2]
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_rules_dialog_fits_a_1366_wide_screen(qtbot, cc_app, db, runner, language) -> None:
+    """Every tab's words wrap: the score's note once made the dialog 1,965 px wide in English."""
+    try:
+        cc_app.switch(language)
+        dialog = RulesDialog(runner, _user(db, "admin"))
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.limits_table.rowCount() >= 2, timeout=10_000)
+        assert dialog.minimumSizeHint().width() <= 1366
+    finally:
+        cc_app.switch("zh_CN")

@@ -399,16 +399,16 @@ class RulesDialog(QDialog):
         self.credit_cap_spin.setRange(0, scores.MAX_CREDIT_CAP)
         self.credit_cap_spin.setEnabled(self._editable)
         form.addRow(self.tr("Credit adds at most"), self.credit_cap_spin)
-        layout.addWidget(
-            QLabel(
-                self.tr(
-                    "Monthly score: every unit starts at 100. The points per order count per "
-                    "the number of orders due set below (a unit with fewer counts them whole; "
-                    "0: whole), credit is capped, points given by hand count whole, and no score "
-                    "falls below 0. A locked month keeps the scale it was locked with."
-                )
+        scale_note = QLabel(
+            self.tr(
+                "Monthly score: every unit starts at 100. The points per order count per "
+                "the number of orders due set below (a unit with fewer counts them whole; "
+                "0: whole), credit is capped, points given by hand count whole, and no score "
+                "falls below 0. A locked month keeps the scale it was locked with."
             )
         )
+        scale_note.setWordWrap(True)
+        layout.addWidget(scale_note)
         layout.addWidget(points, 2)
         self.save_supervision_button = QPushButton(self.tr("Save supervision rules"))
         self.save_supervision_button.setObjectName("saveSupervisionRules")
