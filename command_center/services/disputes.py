@@ -1292,6 +1292,8 @@ def case_file(session: Session, case_id: int) -> CaseFile:
         .where(AuditEntry.entity_type == "dispute_case", AuditEntry.entity_id == case.id)
         .order_by(AuditEntry.id)
     ):
+        if a.action == "dispute.mediate":
+            continue  # the session's own line below says it, with its place and mediators
         kind = "transfer" if is_transfer(a.action, a.before, a.after) else "audit"
         timeline.append(
             TimelineEntry(

@@ -347,6 +347,9 @@ def test_the_timeline_shows_transfers_in_order_with_sessions_and_audit_entries(
     i_second = next(i for i, t in enumerate(texts) if "第二次调解仍未果" in t and order[i] ==
                     "session")
     assert 0 < i_first < i_move < i_second < len(texts) - 1
+    # each session once: its own line, not its audit entry again ("第1次调解 …")
+    assert not [t for t in texts if t.startswith("第") and "次调解" in t]
+    assert order.count("session") == 2
     assert [e.at for e in file.timeline] == sorted(e.at for e in file.timeline)
 
 
