@@ -85,6 +85,15 @@ def test_the_ledger_shows_open_supervision_with_cards_and_drills_through(
     brush = view.model.index(0, col).data(0x0008)  # BackgroundRole
     assert brush.color().name() == ledger_view.CARD_COLOURS[first.stage][0]
     assert view.model.index(0, col).data() in ("黄牌", "红牌")
+    # the countdown in the queues' words, in either language
+    cd = LedgerModel.COLUMNS.index("countdown")
+    assert any(w in view.model.index(0, cd).data() for w in ("超期", "剩"))
+    cc_app.switch("en")
+    try:
+        english = view.model.index(0, cd).data()
+        assert english.endswith((" overdue", " left")) and english.isascii(), english
+    finally:
+        cc_app.switch("zh_CN")
     # the screenshot an operator looks at
     SHOTS.mkdir(parents=True, exist_ok=True)
     view.table.selectRow(0)

@@ -57,6 +57,7 @@ from command_center.services import supervision as sv
 from command_center.services.audit import Actor
 from command_center.services.auth import UserInfo
 from command_center.services.lifecycle import ADMIN, DEPT_HANDLER, DUTY_OPERATOR, SUPERVISOR
+from command_center.views.queue.queue_model import remaining_text
 from command_center.views.table_export import install_export
 from command_center.views.words import language, pick, word_of
 from command_center.workers.live import LiveChannel
@@ -165,13 +166,9 @@ class LedgerModel(QAbstractTableModel):
         if col == "countdown":
             if r.status not in sv.OPEN_STATES:
                 return ""
-            text = deadlines.format_remaining(r.deadline_at - clock.now())
-            if language() != "zh":
-                late = text.startswith("超期")
-                text = text[2:].replace("天", "d ").replace("小时", "h ").replace("分钟", "min")
-                text = text.replace("分", "min")
-                text = ("overdue " if late else "") + text.strip() + ("" if late else " left")
-            return text
+            if language() != "zh":  # the queues' words: "2 d 3 h left", "5 h overdue"
+                return remaining_text(r.deadline_at - clock.now())
+            return deadlines.format_remaining(r.deadline_at - clock.now())
         if col == "acknowledged":
             return _when(r.acknowledged_at)
         return ""
