@@ -4,7 +4,7 @@ interface. No Qt.
 The county's towns, townships, villages and communities are proper names; English readers see
 them in pinyin with the kind of unit translated (南街社区第一网格 → Nanjie Community Grid 1).
 The spelling is pypinyin's (its phrase dictionary reads most polyphonic characters as names
-say them), except where :data:`PINYIN` gives the county's own reading (堡 is "bao" in 三堡).
+say them), except where :data:`PINYIN` gives the county's own reading (长 is "chang" in 长丰).
 A name that is not a proper name and a kind (县人民医院专属网格, a dedicated grid) stays in
 Chinese rather than being spelled out as sounds.
 """
@@ -35,80 +35,9 @@ MICRO_GRID = re.compile(f"第([{''.join(NUMBERS)}])微网格")
 """A grid's numbered micro-grid (第一微网格)."""
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 PINYIN = {
-    "洪": "hong",
-    "水": "shui",
-    "六": "liu",
-    "坝": "ba",
-    "新": "xin",
-    "天": "tian",
-    "南": "nan",
-    "古": "gu",
-    "永": "yong",
-    "固": "gu",
-    "三": "san",
+    # the county's readings of polyphonic characters, where pypinyin reads them otherwise
+    "乐": "le",  # 民乐
     "堡": "bao",
-    "丰": "feng",
-    "民": "min",
-    "联": "lian",
-    "顺": "shun",
-    "化": "hua",
-    "乐": "le",
-    "城": "cheng",
-    "关": "guan",
-    "东": "dong",
-    "西": "xi",
-    "北": "bei",
-    "中": "zhong",
-    "山": "shan",
-    "河": "he",
-    "湖": "hu",
-    "石": "shi",
-    "家": "jia",
-    "庄": "zhuang",
-    "营": "ying",
-    "口": "kou",
-    "桥": "qiao",
-    "林": "lin",
-    "安": "an",
-    "平": "ping",
-    "和": "he",
-    "兴": "xing",
-    "宁": "ning",
-    "康": "kang",
-    "泉": "quan",
-    "沟": "gou",
-    "花": "hua",
-    "寨": "zhai",
-    "马": "ma",
-    "王": "wang",
-    "李": "li",
-    "张": "zhang",
-    "大": "da",
-    "小": "xiao",
-    "上": "shang",
-    "下": "xia",
-    "前": "qian",
-    "后": "hou",
-    "一": "yi",
-    "二": "er",
-    "四": "si",
-    "五": "wu",
-    "七": "qi",
-    "八": "ba",
-    "九": "jiu",
-    "十": "shi",
-    "红": "hong",
-    "金": "jin",
-    "杨": "yang",
-    "柳": "liu",
-    "海": "hai",
-    "朝": "chao",
-    "阳": "yang",
-    "明": "ming",
-    "光": "guang",
-    "华": "hua",
-    "春": "chun",
-    # polyphonic characters as place names read them
     "长": "chang",
     "重": "chong",
     "曲": "qu",
@@ -149,8 +78,8 @@ def english(name: str) -> str:
 def _spell(stem: str) -> list[str]:
     from pypinyin import Style, lazy_pinyin
 
-    read = lazy_pinyin(stem, style=Style.NORMAL, errors="default")
-    if len(read) != len(stem):  # one syllable a character, or the table alone
+    read = lazy_pinyin(stem, style=Style.NORMAL)
+    if len(read) != len(stem):  # a character it does not know comes back whole
         return [PINYIN.get(ch, ch) for ch in stem]
     return [PINYIN.get(ch, syllable) for ch, syllable in zip(stem, read, strict=True)]
 
