@@ -203,7 +203,9 @@ def town_due(session: Session, month: dt.date) -> dict[int, int]:
     }
 
 
-def monthly_scores(session: Session, month: dt.date, unit_type: str) -> list[UnitScore]:
+def monthly_scores(
+    session: Session, month: dt.date, unit_type: str, scale: ScoreScale | None = None
+) -> list[UnitScore]:
     """Every department (or town) with its score for ``month`` on the 100 scale
     (:func:`unit_score`), best first, with the points per rule."""
     month = month.replace(day=1)
@@ -221,7 +223,8 @@ def monthly_scores(session: Session, month: dt.date, unit_type: str) -> list[Uni
                 select(AdminArea.id, AdminArea.name).where(AdminArea.level == "town")
             )
         ]
-    scale = month_scales(session, [month])[month]
+    if scale is None:  # the caller may have read it (month_scales) to show it
+        scale = month_scales(session, [month])[month]
     sums = month_points(session, [month], unit_type)
     dues = town_due(session, month) if unit_type == "town" else {}
     out = []

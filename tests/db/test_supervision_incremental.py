@@ -339,6 +339,18 @@ def test_the_demo_year_was_made_by_the_sweeps_rules(Sessions) -> None:  # noqa: 
         assert sv.sweep(s, now=SEED_UNTIL + dt.timedelta(minutes=2)).changed == 0
 
 
+def _incident_and_grid(s, order: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """The incident of ``order`` and its grid."""
+    inc, grid = s.execute(
+        text(
+            "SELECT i.id, i.grid_id FROM incidents i "
+            "JOIN work_orders w ON w.incident_id = i.id WHERE w.id = :o"
+        ),
+        {"o": order},
+    ).one()
+    return int(inc), int(grid)
+
+
 def _report_again(  # type: ignore[no-untyped-def]
     s, incident: int, number: str, when: dt.datetime, *, grid: int | None = None,
     phone: str | None = None,
@@ -491,13 +503,7 @@ def test_after_a_seed_the_first_sweep_and_a_forced_full_one_agree_on_repeated_re
     proposes nothing more, for this problem or any other of the county."""
     with Sessions() as s:
         order = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 30, 10))
-        inc, grid = s.execute(
-            text(
-                "SELECT i.id, i.grid_id FROM incidents i "
-                "JOIN work_orders w ON w.incident_id = i.id WHERE w.id = :o"
-            ),
-            {"o": order},
-        ).one()
+        inc, grid = _incident_and_grid(s, order)
         reports = [
             _report_again(s, inc, f"SEEDREP{day}", at(2026, 10, day, 9), grid=grid)
             for day in (1, 5, 9, 13)
@@ -589,13 +595,7 @@ def test_an_order_committed_under_a_sweep_s_watermark_is_still_looked_at(Session
     with Sessions() as s:
         sv.sweep(s, now=at(2026, 9, 1, 9))  # the county's own orders are behind the mark
         order = make_order(s, "police", at(2026, 9, 1, 10), at(2026, 9, 30, 10))
-        inc, grid = s.execute(
-            text(
-                "SELECT i.id, i.grid_id FROM incidents i "
-                "JOIN work_orders w ON w.incident_id = i.id WHERE w.id = :o"
-            ),
-            {"o": order},
-        ).one()
+        inc, grid = _incident_and_grid(s, order)
         reports = [
             _report_again(s, inc, f"LATE{day}", at(2026, 10, day, 9), grid=grid)
             for day in (1, 5, 9)

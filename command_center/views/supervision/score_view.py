@@ -164,7 +164,8 @@ class ScoreDialog(QDialog):
         month, unit = self._month(), str(self.unit.currentData())
 
         def load(s: Any) -> tuple[sc.ScoreScale, list[sc.UnitScore]]:
-            return sc.month_scales(s, [month])[month], sc.monthly_scores(s, month, unit)
+            scale = sc.month_scales(s, [month])[month]
+            return scale, sc.monthly_scores(s, month, unit, scale)
 
         self.runner.submit(
             load,
